@@ -1,0 +1,139 @@
+# Print an optspec for argparse to handle cmd's options that are independent of any subcommand.
+function __fish_hookctl_global_optspecs
+    string join \n o/output= color= h/help V/version
+end
+
+function __fish_hookctl_needs_command
+    # Figure out if the current invocation already has a command.
+    set -l cmd (commandline -opc)
+    set -e cmd[1]
+    argparse -s (__fish_hookctl_global_optspecs) -- $cmd 2>/dev/null
+    or return
+    if set -q argv[1]
+        # Also print the command, so this can be used to figure out what it is.
+        echo $argv[1]
+        return 1
+    end
+    return 0
+end
+
+function __fish_hookctl_using_subcommand
+    set -l cmd (__fish_hookctl_needs_command)
+    test -z "$cmd"
+    and return 1
+    contains -- $cmd[1] $argv
+end
+
+complete -c hookctl -n "__fish_hookctl_needs_command" -s o -l output -d 'Output format: coloured text for people, or JSON on stdout for machines' -r -f -a "text\t'Coloured, tabled text for people'
+json\t'One JSON document on stdout, for machines'"
+complete -c hookctl -n "__fish_hookctl_needs_command" -l color -d 'When to colour text output (NO_COLOR is honoured under auto)' -r -f -a "auto\t''
+always\t''
+never\t''"
+complete -c hookctl -n "__fish_hookctl_needs_command" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c hookctl -n "__fish_hookctl_needs_command" -s V -l version -d 'Print version'
+complete -c hookctl -n "__fish_hookctl_needs_command" -f -a "list" -d 'List the built-in events'
+complete -c hookctl -n "__fish_hookctl_needs_command" -f -a "show" -d 'Print an event\'s fixture as it would be sent'
+complete -c hookctl -n "__fish_hookctl_needs_command" -f -a "schema" -d 'Print the JSON Schema of a document kind'
+complete -c hookctl -n "__fish_hookctl_needs_command" -f -a "validate" -d 'Validate payload or response files against the platforms\' contracts'
+complete -c hookctl -n "__fish_hookctl_needs_command" -f -a "send" -d 'Deliver an event to a webhook as the platform does, and judge the answer'
+complete -c hookctl -n "__fish_hookctl_needs_command" -f -a "scenario" -d 'Deliver a story of events (a handoff\'s life cycle) sharing one handoff, user and agent'
+complete -c hookctl -n "__fish_hookctl_needs_command" -f -a "completions" -d 'Print a shell completion script'
+complete -c hookctl -n "__fish_hookctl_needs_command" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c hookctl -n "__fish_hookctl_using_subcommand list" -s o -l output -d 'Output format: coloured text for people, or JSON on stdout for machines' -r -f -a "text\t'Coloured, tabled text for people'
+json\t'One JSON document on stdout, for machines'"
+complete -c hookctl -n "__fish_hookctl_using_subcommand list" -l color -d 'When to colour text output (NO_COLOR is honoured under auto)' -r -f -a "auto\t''
+always\t''
+never\t''"
+complete -c hookctl -n "__fish_hookctl_using_subcommand list" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c hookctl -n "__fish_hookctl_using_subcommand show" -s o -l output -d 'Output format: coloured text for people, or JSON on stdout for machines' -r -f -a "text\t'Coloured, tabled text for people'
+json\t'One JSON document on stdout, for machines'"
+complete -c hookctl -n "__fish_hookctl_using_subcommand show" -l color -d 'When to colour text output (NO_COLOR is honoured under auto)' -r -f -a "auto\t''
+always\t''
+never\t''"
+complete -c hookctl -n "__fish_hookctl_using_subcommand show" -l response -d 'Show the example of a valid answer from the webhook instead (eva events)'
+complete -c hookctl -n "__fish_hookctl_using_subcommand show" -l pretty -d 'Pretty-print even when piped (default: pretty on a terminal, the wire\'s compact form when piped)'
+complete -c hookctl -n "__fish_hookctl_using_subcommand show" -l compact -d 'Print the exact compact bytes sent on the wire, even on a terminal'
+complete -c hookctl -n "__fish_hookctl_using_subcommand show" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c hookctl -n "__fish_hookctl_using_subcommand schema" -s o -l output -d 'Output format: coloured text for people, or JSON on stdout for machines' -r -f -a "text\t'Coloured, tabled text for people'
+json\t'One JSON document on stdout, for machines'"
+complete -c hookctl -n "__fish_hookctl_using_subcommand schema" -l color -d 'When to colour text output (NO_COLOR is honoured under auto)' -r -f -a "auto\t''
+always\t''
+never\t''"
+complete -c hookctl -n "__fish_hookctl_using_subcommand schema" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c hookctl -n "__fish_hookctl_using_subcommand validate" -l kind -d 'The kind of every document, instead of detecting it from its shape' -r -f -a "botpress-event\t'A Botpress HITL Next events-webhook body (handoff or agent)'
+eva-answer-request\t'The body eva posts for a transactional answer'
+eva-answer-response\t'The webhook\'s answer to a transactional-answer request'
+eva-service-request\t'The body eva posts for a service cell'
+eva-service-response\t'The webhook\'s answer to a service-cell request'"
+complete -c hookctl -n "__fish_hookctl_using_subcommand validate" -l request -d 'The eva request the responses answer: enables the option check and context comparisons' -r -F
+complete -c hookctl -n "__fish_hookctl_using_subcommand validate" -l expected-options -d 'The options a service cell offered (comma-separated), for the option check' -r
+complete -c hookctl -n "__fish_hookctl_using_subcommand validate" -s o -l output -d 'Output format: coloured text for people, or JSON on stdout for machines' -r -f -a "text\t'Coloured, tabled text for people'
+json\t'One JSON document on stdout, for machines'"
+complete -c hookctl -n "__fish_hookctl_using_subcommand validate" -l color -d 'When to colour text output (NO_COLOR is honoured under auto)' -r -f -a "auto\t''
+always\t''
+never\t''"
+complete -c hookctl -n "__fish_hookctl_using_subcommand validate" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c hookctl -n "__fish_hookctl_using_subcommand send" -l data -d 'Send your own JSON body instead of a fixture (`-` for standard input)' -r -F
+complete -c hookctl -n "__fish_hookctl_using_subcommand send" -l kind -d 'The kind of the --data body, instead of detecting it' -r -f -a "botpress-event\t'A Botpress HITL Next events-webhook body (handoff or agent)'
+eva-answer-request\t'The body eva posts for a transactional answer'
+eva-answer-response\t'The webhook\'s answer to a transactional-answer request'
+eva-service-request\t'The body eva posts for a service cell'
+eva-service-response\t'The webhook\'s answer to a service-cell request'"
+complete -c hookctl -n "__fish_hookctl_using_subcommand send" -l set -d 'Override a field: a dotted path or JSON pointer; the value is JSON if it parses, else text' -r
+complete -c hookctl -n "__fish_hookctl_using_subcommand send" -l seed -d 'Fixed identifiers (and the fixtures\' timestamps) for reproducible bodies' -r
+complete -c hookctl -n "__fish_hookctl_using_subcommand send" -l text -d 'eva: the user\'s text' -r
+complete -c hookctl -n "__fish_hookctl_using_subcommand send" -l expected-options -d 'eva service cell: the options it offers (comma-separated)' -r
+complete -c hookctl -n "__fish_hookctl_using_subcommand send" -l answer -d 'eva transactional answer: the answer\'s content before the webhook rewrites it' -r
+complete -c hookctl -n "__fish_hookctl_using_subcommand send" -l answer-type -d 'eva transactional answer: the answer\'s type (TEXT, CAROUSEL, ...)' -r
+complete -c hookctl -n "__fish_hookctl_using_subcommand send" -l expect-status -d 'Expect this HTTP status instead of any 2xx' -r
+complete -c hookctl -n "__fish_hookctl_using_subcommand send" -l expect-option -d 'Expect the service cell\'s answer to choose this option' -r
+complete -c hookctl -n "__fish_hookctl_using_subcommand send" -l count -d 'Load mode: send this many events, each with fresh ids, and summarise' -r
+complete -c hookctl -n "__fish_hookctl_using_subcommand send" -l duration -d 'Load mode: keep sending for this many seconds' -r
+complete -c hookctl -n "__fish_hookctl_using_subcommand send" -s c -l concurrency -d 'Load mode: requests in flight at once' -r
+complete -c hookctl -n "__fish_hookctl_using_subcommand send" -l url -d 'The webhook URL. Without one (and without HOOKCTL_URL or --botpress-config), hookctl delivers to its own built-in receiver' -r
+complete -c hookctl -n "__fish_hookctl_using_subcommand send" -l botpress-config -d 'Aim with the Botpress `hitlnext.json` you give Botpress: its eventsWebHook url and headers' -r -F
+complete -c hookctl -n "__fish_hookctl_using_subcommand send" -s H -l header -d 'Add a header, `Name: value` (repeatable); it wins over the platform\'s and the config\'s' -r
+complete -c hookctl -n "__fish_hookctl_using_subcommand send" -l timeout -d 'Give up on an answer after this many seconds (Botpress itself waits forever)' -r
+complete -c hookctl -n "__fish_hookctl_using_subcommand send" -l retry -d 'Re-send on failure: `botpress` follows Botpress\'s schedule (10 attempts, 100 ms doubling)' -r -f -a "none\t'One attempt'
+botpress\t'Botpress\'s schedule: 10 attempts, waits of 100 ms, 200 ms, ... 25.6 s, no jitter'"
+complete -c hookctl -n "__fish_hookctl_using_subcommand send" -l retry-scale -d 'Scale the retry waits (0.01 runs Botpress\'s 51 s schedule in half a second)' -r
+complete -c hookctl -n "__fish_hookctl_using_subcommand send" -l max-response -d 'Read at most this many bytes of an answer; a longer one fails the contract' -r
+complete -c hookctl -n "__fish_hookctl_using_subcommand send" -s o -l output -d 'Output format: coloured text for people, or JSON on stdout for machines' -r -f -a "text\t'Coloured, tabled text for people'
+json\t'One JSON document on stdout, for machines'"
+complete -c hookctl -n "__fish_hookctl_using_subcommand send" -l color -d 'When to colour text output (NO_COLOR is honoured under auto)' -r -f -a "auto\t''
+always\t''
+never\t''"
+complete -c hookctl -n "__fish_hookctl_using_subcommand send" -l show-secrets -d 'Print header values that look like secrets (authorization, cookies, keys, tokens)'
+complete -c hookctl -n "__fish_hookctl_using_subcommand send" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c hookctl -n "__fish_hookctl_using_subcommand scenario" -l seed -d 'Fixed identifiers and order' -r
+complete -c hookctl -n "__fish_hookctl_using_subcommand scenario" -l url -d 'The webhook URL. Without one (and without HOOKCTL_URL or --botpress-config), hookctl delivers to its own built-in receiver' -r
+complete -c hookctl -n "__fish_hookctl_using_subcommand scenario" -l botpress-config -d 'Aim with the Botpress `hitlnext.json` you give Botpress: its eventsWebHook url and headers' -r -F
+complete -c hookctl -n "__fish_hookctl_using_subcommand scenario" -s H -l header -d 'Add a header, `Name: value` (repeatable); it wins over the platform\'s and the config\'s' -r
+complete -c hookctl -n "__fish_hookctl_using_subcommand scenario" -l timeout -d 'Give up on an answer after this many seconds (Botpress itself waits forever)' -r
+complete -c hookctl -n "__fish_hookctl_using_subcommand scenario" -l retry -d 'Re-send on failure: `botpress` follows Botpress\'s schedule (10 attempts, 100 ms doubling)' -r -f -a "none\t'One attempt'
+botpress\t'Botpress\'s schedule: 10 attempts, waits of 100 ms, 200 ms, ... 25.6 s, no jitter'"
+complete -c hookctl -n "__fish_hookctl_using_subcommand scenario" -l retry-scale -d 'Scale the retry waits (0.01 runs Botpress\'s 51 s schedule in half a second)' -r
+complete -c hookctl -n "__fish_hookctl_using_subcommand scenario" -l max-response -d 'Read at most this many bytes of an answer; a longer one fails the contract' -r
+complete -c hookctl -n "__fish_hookctl_using_subcommand scenario" -s o -l output -d 'Output format: coloured text for people, or JSON on stdout for machines' -r -f -a "text\t'Coloured, tabled text for people'
+json\t'One JSON document on stdout, for machines'"
+complete -c hookctl -n "__fish_hookctl_using_subcommand scenario" -l color -d 'When to colour text output (NO_COLOR is honoured under auto)' -r -f -a "auto\t''
+always\t''
+never\t''"
+complete -c hookctl -n "__fish_hookctl_using_subcommand scenario" -l duplicate -d 'Deliver every event twice in a row: receivers must be idempotent'
+complete -c hookctl -n "__fish_hookctl_using_subcommand scenario" -l shuffle -d 'Deliver the steps out of order (reproducible with --seed)'
+complete -c hookctl -n "__fish_hookctl_using_subcommand scenario" -l show-secrets -d 'Print header values that look like secrets (authorization, cookies, keys, tokens)'
+complete -c hookctl -n "__fish_hookctl_using_subcommand scenario" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c hookctl -n "__fish_hookctl_using_subcommand completions" -s o -l output -d 'Output format: coloured text for people, or JSON on stdout for machines' -r -f -a "text\t'Coloured, tabled text for people'
+json\t'One JSON document on stdout, for machines'"
+complete -c hookctl -n "__fish_hookctl_using_subcommand completions" -l color -d 'When to colour text output (NO_COLOR is honoured under auto)' -r -f -a "auto\t''
+always\t''
+never\t''"
+complete -c hookctl -n "__fish_hookctl_using_subcommand completions" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c hookctl -n "__fish_hookctl_using_subcommand help; and not __fish_seen_subcommand_from list show schema validate send scenario completions help" -f -a "list" -d 'List the built-in events'
+complete -c hookctl -n "__fish_hookctl_using_subcommand help; and not __fish_seen_subcommand_from list show schema validate send scenario completions help" -f -a "show" -d 'Print an event\'s fixture as it would be sent'
+complete -c hookctl -n "__fish_hookctl_using_subcommand help; and not __fish_seen_subcommand_from list show schema validate send scenario completions help" -f -a "schema" -d 'Print the JSON Schema of a document kind'
+complete -c hookctl -n "__fish_hookctl_using_subcommand help; and not __fish_seen_subcommand_from list show schema validate send scenario completions help" -f -a "validate" -d 'Validate payload or response files against the platforms\' contracts'
+complete -c hookctl -n "__fish_hookctl_using_subcommand help; and not __fish_seen_subcommand_from list show schema validate send scenario completions help" -f -a "send" -d 'Deliver an event to a webhook as the platform does, and judge the answer'
+complete -c hookctl -n "__fish_hookctl_using_subcommand help; and not __fish_seen_subcommand_from list show schema validate send scenario completions help" -f -a "scenario" -d 'Deliver a story of events (a handoff\'s life cycle) sharing one handoff, user and agent'
+complete -c hookctl -n "__fish_hookctl_using_subcommand help; and not __fish_seen_subcommand_from list show schema validate send scenario completions help" -f -a "completions" -d 'Print a shell completion script'
+complete -c hookctl -n "__fish_hookctl_using_subcommand help; and not __fish_seen_subcommand_from list show schema validate send scenario completions help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'

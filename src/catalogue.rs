@@ -1,0 +1,362 @@
+//! The event catalogue: the one place that knows every built-in event and every document kind.
+//!
+//! Each event names its platform, its fixture, the kind of its request and of the answer expected
+//! from the receiver, and (through its kind) the schema and the fields worth printing. Fixtures and
+//! schemas are files under `fixtures/`, embedded at build time so the binary needs nothing beside it.
+
+use serde::Serialize;
+use serde_json::Value;
+
+use crate::error::{Error, Result};
+
+/// The platform that sends an event.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Platform {
+    Botpress,
+    Eva,
+}
+
+impl Platform {
+    pub fn label(self) -> &'static str {
+        match self {
+            Platform::Botpress => "Botpress HITL Next",
+            Platform::Eva => "eva",
+        }
+    }
+}
+
+/// A kind of document hookctl knows how to validate.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, clap::ValueEnum)]
+#[serde(rename_all = "kebab-case")]
+pub enum Kind {
+    /// A Botpress HITL Next events-webhook body (handoff or agent).
+    BotpressEvent,
+    /// The body eva posts for a transactional answer.
+    EvaAnswerRequest,
+    /// The webhook's answer to a transactional-answer request.
+    EvaAnswerResponse,
+    /// The body eva posts for a service cell.
+    EvaServiceRequest,
+    /// The webhook's answer to a service-cell request.
+    EvaServiceResponse,
+}
+
+/// A field worth printing: a label and the JSON pointer where it lives.
+#[derive(Debug, Clone, Copy)]
+pub struct Field {
+    pub label: &'static str,
+    pub pointer: &'static str,
+}
+
+const fn field(label: &'static str, pointer: &'static str) -> Field {
+    Field { label, pointer }
+}
+
+impl Kind {
+    pub const ALL: [Kind; 5] = [
+        Kind::BotpressEvent,
+        Kind::EvaAnswerRequest,
+        Kind::EvaAnswerResponse,
+        Kind::EvaServiceRequest,
+        Kind::EvaServiceResponse,
+    ];
+
+    /// The name users type (`--kind`, `hookctl schema`).
+    pub fn name(self) -> &'static str {
+        match self {
+            Kind::BotpressEvent => "botpress-event",
+            Kind::EvaAnswerRequest => "eva-answer-request",
+            Kind::EvaAnswerResponse => "eva-answer-response",
+            Kind::EvaServiceRequest => "eva-service-request",
+            Kind::EvaServiceResponse => "eva-service-response",
+        }
+    }
+
+    pub fn platform(self) -> Platform {
+        match self {
+            Kind::BotpressEvent => Platform::Botpress,
+            _ => Platform::Eva,
+        }
+    }
+
+    pub fn is_response(self) -> bool {
+        matches!(self, Kind::EvaAnswerResponse | Kind::EvaServiceResponse)
+    }
+
+    /// The JSON Schema (2020-12) of this kind, as shipped.
+    pub fn schema_source(self) -> &'static str {
+        match self {
+            Kind::BotpressEvent => include_str!("../fixtures/schemas/botpress-event.schema.json"),
+            Kind::EvaAnswerRequest => {
+                include_str!("../fixtures/schemas/eva-answer-request.schema.json")
+            }
+            Kind::EvaAnswerResponse => {
+                include_str!("../fixtures/schemas/eva-answer-response.schema.json")
+            }
+            Kind::EvaServiceRequest => {
+                include_str!("../fixtures/schemas/eva-service-request.schema.json")
+            }
+            Kind::EvaServiceResponse => {
+                include_str!("../fixtures/schemas/eva-service-response.schema.json")
+            }
+        }
+    }
+
+    /// The fields printed for a document of this kind, in order. Absent fields are skipped.
+    pub fn fields(self) -> &'static [Field] {
+        const BOTPRESS: &[Field] = &[
+            field("resource", "/resource"),
+            field("type", "/type"),
+            field("id", "/id"),
+            field("status", "/payload/status"),
+            field("online", "/payload/online"),
+            field("userThreadId", "/payload/userThreadId"),
+            field("agentThreadId", "/payload/agentThreadId"),
+            field("agentId", "/payload/agentId"),
+            field("userId", "/payload/userId"),
+            field("tags", "/payload/tags"),
+            field("comments", "/payload/comments"),
+            field("updatedAt", "/payload/updatedAt"),
+        ];
+        const EVA_REQUEST: &[Field] = &[
+            field("sessionCode", "/info/sessionCode"),
+            field("channel", "/info/channelName"),
+            field("text", "/text"),
+            field("intents", "/intents"),
+            field("expectedOptions", "/expectedOptions"),
+            field("answer", "/answer/content/content"),
+            field("template", "/answer/template"),
+            field("openContext", "/openContext"),
+            field("visibleContext", "/visibleContext"),
+            field("hiddenContext", "/hiddenContext"),
+        ];
+        const EVA_RESPONSE: &[Field] = &[
+            field("option", "/option"),
+            field("answer", "/answer/content/content"),
+            field("template", "/answer/template"),
+            field("openContext", "/openContext"),
+            field("visibleContext", "/visibleContext"),
+            field("hiddenContext", "/hiddenContext"),
+        ];
+        match self {
+            Kind::BotpressEvent => BOTPRESS,
+            Kind::EvaAnswerRequest | Kind::EvaServiceRequest => EVA_REQUEST,
+            Kind::EvaAnswerResponse | Kind::EvaServiceResponse => EVA_RESPONSE,
+        }
+    }
+
+    /// Where identifiers live in a document of this kind. `send` gives each a fresh value of the
+    /// same shape; string identifiers are replaced wherever else they appear in the document too,
+    /// so that (say) a thread id nested in the stored conversation stays consistent.
+    /// `*` stands for every index of an array.
+    pub fn identifiers(self) -> &'static [&'static str] {
+        match self {
+            Kind::BotpressEvent => &[
+                "/id",
+                "/payload/id",
+                "/payload/agentId",
+                "/payload/userId",
+                "/payload/userThreadId",
+                "/payload/agentThreadId",
+                "/payload/comments/*/id",
+                "/payload/comments/*/handoffId",
+                "/payload/userConversation/id",
+                "/payload/userConversation/event/messageId",
+            ],
+            Kind::EvaAnswerRequest | Kind::EvaServiceRequest => &["/info/sessionCode"],
+            Kind::EvaAnswerResponse | Kind::EvaServiceResponse => &[],
+        }
+    }
+
+    /// The kind of the answer a receiver owes for a request of this kind, when the platform reads it.
+    pub fn response_kind(self) -> Option<Kind> {
+        match self {
+            Kind::EvaAnswerRequest => Some(Kind::EvaAnswerResponse),
+            Kind::EvaServiceRequest => Some(Kind::EvaServiceResponse),
+            _ => None,
+        }
+    }
+
+    pub fn parse(name: &str) -> Result<Kind> {
+        Kind::ALL.into_iter().find(|k| k.name() == name).ok_or_else(|| {
+            let names: Vec<&str> = Kind::ALL.iter().map(|k| k.name()).collect();
+            Error::usage(format!(
+                "unknown kind '{name}'{}; known kinds: {}",
+                suggest(name, &names),
+                names.join(", ")
+            ))
+        })
+    }
+
+    /// Guess the kind of a document from its shape. `None` when it matches no known kind.
+    pub fn detect(doc: &Value) -> Option<Kind> {
+        let obj = doc.as_object()?;
+        let has = |k: &str| obj.contains_key(k);
+        if has("resource") && has("payload") {
+            Some(Kind::BotpressEvent)
+        } else if has("info") && has("expectedOptions") {
+            Some(Kind::EvaServiceRequest)
+        } else if has("info") && has("answer") {
+            Some(Kind::EvaAnswerRequest)
+        } else if has("option") && !has("info") {
+            Some(Kind::EvaServiceResponse)
+        } else if has("answer") && !has("info") {
+            Some(Kind::EvaAnswerResponse)
+        } else {
+            None
+        }
+    }
+}
+
+impl std::fmt::Display for Kind {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.name())
+    }
+}
+
+/// A built-in event.
+#[derive(Debug)]
+pub struct Event {
+    pub name: &'static str,
+    pub platform: Platform,
+    pub summary: &'static str,
+    pub request: Kind,
+    fixture: &'static str,
+    example_response: Option<&'static str>,
+}
+
+impl Event {
+    /// The fixture, parsed (key order preserved).
+    pub fn fixture(&self) -> Value {
+        parse_embedded(self.name, self.fixture)
+    }
+
+    /// A valid answer to this event, for events whose answer the platform reads.
+    pub fn example_response(&self) -> Option<Value> {
+        self.example_response.map(|src| parse_embedded(self.name, src))
+    }
+
+    pub fn response_kind(&self) -> Option<Kind> {
+        self.request.response_kind()
+    }
+}
+
+fn parse_embedded(name: &str, src: &str) -> Value {
+    // The embedded files are checked by the test suite; a failure here is a build defect.
+    serde_json::from_str(src).unwrap_or_else(|e| panic!("embedded fixture {name} is not JSON: {e}"))
+}
+
+macro_rules! botpress {
+    ($name:literal, $summary:literal) => {
+        Event {
+            name: $name,
+            platform: Platform::Botpress,
+            summary: $summary,
+            request: Kind::BotpressEvent,
+            fixture: include_str!(concat!("../fixtures/events/", $name, ".json")),
+            example_response: None,
+        }
+    };
+}
+
+macro_rules! eva {
+    ($name:literal, $request:expr, $summary:literal) => {
+        Event {
+            name: $name,
+            platform: Platform::Eva,
+            summary: $summary,
+            request: $request,
+            fixture: include_str!(concat!("../fixtures/events/", $name, ".json")),
+            example_response: Some(include_str!(concat!("../fixtures/responses/", $name, ".json"))),
+        }
+    };
+}
+
+/// Every built-in event, in the order `hookctl list` shows them.
+pub static EVENTS: &[Event] = &[
+    botpress!("handoff-create", "the bot hands a user over to a human: a pending handoff"),
+    botpress!("handoff-assign", "an agent takes the handoff (assigned, agent thread opened)"),
+    botpress!("handoff-resolve", "the agent closes the handoff as resolved"),
+    botpress!("handoff-reject", "an agent rejects a pending handoff"),
+    botpress!("handoff-expire", "nobody took the handoff within the timeout: expired"),
+    botpress!("handoff-tags", "the agent edits the handoff's tags (Botpress sends this twice)"),
+    botpress!("handoff-comment", "the agent adds a note to the handoff"),
+    botpress!("agent-online", "an agent switches to online"),
+    botpress!("agent-offline", "an agent switches to offline"),
+    eva!("eva-answer", Kind::EvaAnswerRequest, "eva asks the webhook to rewrite a transactional answer"),
+    eva!("eva-service", Kind::EvaServiceRequest, "eva asks the webhook which option a service cell takes"),
+];
+
+/// Look an event up by name; an unknown name is a usage error that suggests the nearest one.
+pub fn event(name: &str) -> Result<&'static Event> {
+    EVENTS.iter().find(|e| e.name == name).ok_or_else(|| {
+        let names: Vec<&str> = EVENTS.iter().map(|e| e.name).collect();
+        Error::usage(format!(
+            "unknown event '{name}'{}; run 'hookctl list' to see them all",
+            suggest(name, &names)
+        ))
+    })
+}
+
+/// ", did you mean 'x'?" for the closest candidate, or nothing when none is close.
+pub fn suggest(input: &str, candidates: &[&str]) -> String {
+    candidates
+        .iter()
+        .map(|c| (strsim::jaro_winkler(input, c), *c))
+        .filter(|(score, _)| *score > 0.7)
+        .max_by(|a, b| a.0.total_cmp(&b.0))
+        .map(|(_, c)| format!(" (did you mean '{c}'?)"))
+        .unwrap_or_default()
+}
+
+/// A scenario: built-in events sent in order as one story, sharing ids across steps.
+#[derive(Debug)]
+pub struct Scenario {
+    pub name: &'static str,
+    pub summary: &'static str,
+    pub steps: &'static [&'static str],
+}
+
+pub static SCENARIOS: &[Scenario] = &[
+    Scenario {
+        name: "handoff-lifecycle",
+        summary: "agent online, handoff created, assigned, resolved",
+        steps: &["agent-online", "handoff-create", "handoff-assign", "handoff-resolve"],
+    },
+    Scenario {
+        name: "handoff-lifecycle-reject",
+        summary: "agent online, handoff created, rejected",
+        steps: &["agent-online", "handoff-create", "handoff-reject"],
+    },
+    Scenario {
+        name: "handoff-lifecycle-expire",
+        summary: "handoff created, nobody takes it, expired",
+        steps: &["handoff-create", "handoff-expire"],
+    },
+    Scenario {
+        name: "handoff-full",
+        summary: "online, create, assign, tags, note, resolve, offline",
+        steps: &[
+            "agent-online",
+            "handoff-create",
+            "handoff-assign",
+            "handoff-tags",
+            "handoff-comment",
+            "handoff-resolve",
+            "agent-offline",
+        ],
+    },
+];
+
+/// Look a scenario up by name, suggesting the nearest on a miss.
+pub fn scenario(name: &str) -> Result<&'static Scenario> {
+    SCENARIOS.iter().find(|s| s.name == name).ok_or_else(|| {
+        let names: Vec<&str> = SCENARIOS.iter().map(|s| s.name).collect();
+        Error::usage(format!(
+            "unknown scenario '{name}'{}; scenarios: {}",
+            suggest(name, &names),
+            names.join(", ")
+        ))
+    })
+}

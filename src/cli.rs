@@ -1,0 +1,204 @@
+//! The command-line definition: the one place flags live. Help, completions and the README's
+//! command list all derive from it.
+
+use std::path::PathBuf;
+
+use clap::{Args, Parser, Subcommand};
+
+use crate::catalogue::Kind;
+use crate::printer::{ColorChoice, Format};
+use crate::send::Retry;
+
+#[derive(Debug, Parser)]
+#[command(
+    name = "hookctl",
+    version,
+    about = "Simulate, inspect and contract-test Botpress HITL Next and eva webhooks",
+    long_about = "Simulate, inspect and contract-test the webhooks of Botpress v12 HITL Next \
+                  (events webhook) and eva (transactional answer, service cell), with no platform \
+                  account and no cloud.",
+    after_help = "Exit codes: 0 success, 1 contract failure, 2 usage or input error, 3 transport error."
+)]
+pub struct Cli {
+    /// Output format: coloured text for people, or JSON on stdout for machines.
+    #[arg(short, long, global = true, value_enum, default_value_t = Format::Text)]
+    pub output: Format,
+
+    /// When to colour text output (NO_COLOR is honoured under auto).
+    #[arg(long, global = true, value_enum, default_value_t = ColorChoice::Auto)]
+    pub color: ColorChoice,
+
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// List the built-in events.
+    List,
+    /// Print an event's fixture as it would be sent.
+    Show(ShowArgs),
+    /// Print the JSON Schema of a document kind.
+    Schema(SchemaArgs),
+    /// Validate payload or response files against the platforms' contracts.
+    Validate(ValidateArgs),
+    /// Deliver an event to a webhook as the platform does, and judge the answer.
+    Send(SendArgs),
+    /// Deliver a story of events (a handoff's life cycle) sharing one handoff, user and agent.
+    Scenario(ScenarioArgs),
+    /// Print a shell completion script.
+    Completions(CompletionsArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct ShowArgs {
+    /// The event (see `hookctl list`).
+    pub event: String,
+    /// Show the example of a valid answer from the webhook instead (eva events).
+    #[arg(long)]
+    pub response: bool,
+    /// Pretty-print even when piped (default: pretty on a terminal, the wire's compact form when piped).
+    #[arg(long, conflicts_with = "compact")]
+    pub pretty: bool,
+    /// Print the exact compact bytes sent on the wire, even on a terminal.
+    #[arg(long)]
+    pub compact: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct SchemaArgs {
+    /// The document kind.
+    #[arg(value_enum)]
+    pub kind: Kind,
+}
+
+#[derive(Debug, Args)]
+pub struct ValidateArgs {
+    /// Files, directories (every *.json below them) or `-` for standard input.
+    #[arg(required = true, value_name = "FILE|DIR|-")]
+    pub inputs: Vec<PathBuf>,
+    /// The kind of every document, instead of detecting it from its shape.
+    #[arg(long, value_enum)]
+    pub kind: Option<Kind>,
+    /// The eva request the responses answer: enables the option check and context comparisons.
+    #[arg(long, value_name = "FILE")]
+    pub request: Option<PathBuf>,
+    /// The options a service cell offered (comma-separated), for the option check.
+    #[arg(long, value_name = "A,B", value_delimiter = ',', conflicts_with = "request")]
+    pub expected_options: Option<Vec<String>>,
+}
+
+#[derive(Debug, Args)]
+pub struct CompletionsArgs {
+    /// The shell.
+    pub shell: clap_complete::Shell,
+}
+
+/// Where and how to deliver; shared by `send` and the commands built on it.
+#[derive(Debug, Args)]
+pub struct DeliveryArgs {
+    /// The webhook URL. Without one (and without HOOKCTL_URL or --botpress-config), hookctl
+    /// delivers to its own built-in receiver.
+    #[arg(long, value_name = "URL")]
+    pub url: Option<String>,
+    /// Aim with the Botpress `hitlnext.json` you give Botpress: its eventsWebHook url and headers.
+    #[arg(long, value_name = "PATH")]
+    pub botpress_config: Option<PathBuf>,
+    /// Add a header, `Name: value` (repeatable); it wins over the platform's and the config's.
+    #[arg(short = 'H', long = "header", value_name = "NAME: VALUE")]
+    pub headers: Vec<String>,
+    /// Give up on an answer after this many seconds (Botpress itself waits forever).
+    #[arg(long, value_name = "SECONDS", default_value_t = 5.0, value_parser = parse_seconds)]
+    pub timeout: f64,
+    /// Re-send on failure: `botpress` follows Botpress's schedule (10 attempts, 100 ms doubling).
+    #[arg(long, value_enum, default_value_t = Retry::None)]
+    pub retry: Retry,
+    /// Scale the retry waits (0.01 runs Botpress's 51 s schedule in half a second).
+    #[arg(long, value_name = "FACTOR", default_value_t = 1.0, value_parser = parse_scale)]
+    pub retry_scale: f64,
+    /// Read at most this many bytes of an answer; a longer one fails the contract.
+    #[arg(long, value_name = "BYTES", default_value_t = 1024 * 1024)]
+    pub max_response: usize,
+    /// Print header values that look like secrets (authorization, cookies, keys, tokens).
+    #[arg(long)]
+    pub show_secrets: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct SendArgs {
+    /// The built-in event to send (see `hookctl list`).
+    #[arg(value_name = "EVENT", required_unless_present = "data")]
+    pub event: Option<String>,
+    /// Send your own JSON body instead of a fixture (`-` for standard input).
+    #[arg(long, value_name = "FILE|-", conflicts_with = "event")]
+    pub data: Option<PathBuf>,
+    /// The kind of the --data body, instead of detecting it.
+    #[arg(long, value_enum)]
+    pub kind: Option<Kind>,
+    /// Override a field: a dotted path or JSON pointer; the value is JSON if it parses, else text.
+    #[arg(long = "set", value_name = "PATH=VALUE")]
+    pub sets: Vec<String>,
+    /// Fixed identifiers (and the fixtures' timestamps) for reproducible bodies.
+    #[arg(long, value_name = "N")]
+    pub seed: Option<u64>,
+    /// eva: the user's text.
+    #[arg(long)]
+    pub text: Option<String>,
+    /// eva service cell: the options it offers (comma-separated).
+    #[arg(long, value_name = "A,B", value_delimiter = ',')]
+    pub expected_options: Option<Vec<String>>,
+    /// eva transactional answer: the answer's content before the webhook rewrites it.
+    #[arg(long)]
+    pub answer: Option<String>,
+    /// eva transactional answer: the answer's type (TEXT, CAROUSEL, ...).
+    #[arg(long, value_name = "TYPE")]
+    pub answer_type: Option<String>,
+    /// Expect this HTTP status instead of any 2xx.
+    #[arg(long, value_name = "CODE")]
+    pub expect_status: Option<u16>,
+    /// Expect the service cell's answer to choose this option.
+    #[arg(long, value_name = "OPTION")]
+    pub expect_option: Option<String>,
+    /// Load mode: send this many events, each with fresh ids, and summarise.
+    #[arg(long, value_name = "N", value_parser = clap::value_parser!(u64).range(1..))]
+    pub count: Option<u64>,
+    /// Load mode: keep sending for this many seconds.
+    #[arg(long, value_name = "SECONDS", value_parser = parse_seconds)]
+    pub duration: Option<f64>,
+    /// Load mode: requests in flight at once.
+    #[arg(short = 'c', long, value_name = "C", default_value_t = 8, value_parser = clap::value_parser!(u16).range(1..=1024))]
+    pub concurrency: u16,
+    #[command(flatten)]
+    pub delivery: DeliveryArgs,
+}
+
+#[derive(Debug, Args)]
+pub struct ScenarioArgs {
+    /// The scenario (omit to list them).
+    pub name: Option<String>,
+    /// Deliver every event twice in a row: receivers must be idempotent.
+    #[arg(long)]
+    pub duplicate: bool,
+    /// Deliver the steps out of order (reproducible with --seed).
+    #[arg(long)]
+    pub shuffle: bool,
+    /// Fixed identifiers and order.
+    #[arg(long, value_name = "N")]
+    pub seed: Option<u64>,
+    #[command(flatten)]
+    pub delivery: DeliveryArgs,
+}
+
+fn parse_seconds(s: &str) -> Result<f64, String> {
+    match s.parse::<f64>() {
+        Ok(v) if v > 0.0 && v.is_finite() && v <= 86_400.0 => Ok(v),
+        _ => Err(format!("'{s}' is not a number of seconds between 0 and 86400")),
+    }
+}
+
+fn parse_scale(s: &str) -> Result<f64, String> {
+    match s.parse::<f64>() {
+        Ok(v) if (0.0..=100.0).contains(&v) => Ok(v),
+        _ => Err(format!("'{s}' is not a factor between 0 and 100")),
+    }
+}

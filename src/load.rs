@@ -1,0 +1,192 @@
+//! Load mode of `send`: many events, each with fresh ids, through one connection pool, summarised.
+
+use std::collections::BTreeMap;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::time::{Duration, Instant};
+
+use indicatif::{ProgressBar, ProgressStyle};
+use serde::Serialize;
+
+use crate::error::{Exit, Result};
+use crate::send::{Expect, Target, Template};
+
+#[derive(Debug, Clone, Copy)]
+pub struct Options {
+    /// Stop after this many requests.
+    pub count: Option<u64>,
+    /// Stop after this long.
+    pub duration: Option<Duration>,
+    /// Requests in flight at once.
+    pub concurrency: usize,
+}
+
+#[derive(Debug, Default, Serialize)]
+pub struct Latency {
+    pub p50_ms: f64,
+    pub p90_ms: f64,
+    pub p99_ms: f64,
+    pub max_ms: f64,
+    pub mean_ms: f64,
+}
+
+#[derive(Debug, Serialize)]
+pub struct Summary {
+    pub event: String,
+    pub url: String,
+    pub concurrency: usize,
+    pub requests: u64,
+    /// Delivered and every check passed.
+    pub passed: u64,
+    /// Delivered, but the answer broke the contract or an expectation.
+    pub contract_failures: u64,
+    pub transport_errors: u64,
+    /// Answers by HTTP status.
+    pub statuses: BTreeMap<u16, u64>,
+    /// Transport errors by message.
+    pub errors: BTreeMap<String, u64>,
+    /// The first contract failure, to say what went wrong.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub first_failure: Option<String>,
+    pub elapsed_s: f64,
+    pub requests_per_second: f64,
+    pub latency: Latency,
+}
+
+impl Summary {
+    pub fn exit(&self) -> Exit {
+        if self.transport_errors > 0 {
+            Exit::Transport
+        } else if self.contract_failures > 0 {
+            Exit::Contract
+        } else {
+            Exit::Ok
+        }
+    }
+}
+
+#[derive(Default)]
+struct Tally {
+    passed: u64,
+    contract_failures: u64,
+    transport_errors: u64,
+    statuses: BTreeMap<u16, u64>,
+    errors: BTreeMap<String, u64>,
+    first_failure: Option<String>,
+    latencies: Vec<f64>,
+}
+
+pub async fn run(
+    target: Arc<Target>,
+    template: Arc<Template>,
+    expect: Arc<Expect>,
+    opts: Options,
+) -> Result<Summary> {
+    let started = Instant::now();
+    let deadline = opts.duration.map(|d| started + d);
+    let issued = Arc::new(AtomicU64::new(0));
+    let bar = match opts.count {
+        Some(n) => ProgressBar::new(n),
+        None => ProgressBar::new_spinner(),
+    };
+    bar.set_style(
+        ProgressStyle::with_template("{spinner} {pos}/{len} sent  {per_sec}  {elapsed_precise}")
+            .unwrap_or_else(|_| ProgressStyle::default_bar()),
+    );
+    let mut workers = Vec::new();
+    for _ in 0..opts.concurrency.max(1) {
+        let (target, template, expect, issued, bar) =
+            (target.clone(), template.clone(), expect.clone(), issued.clone(), bar.clone());
+        workers.push(tokio::spawn(async move {
+            let mut tally = Tally::default();
+            loop {
+                if deadline.is_some_and(|d| Instant::now() >= d) {
+                    break;
+                }
+                let n = issued.fetch_add(1, Ordering::Relaxed);
+                if opts.count.is_some_and(|c| n >= c) {
+                    break;
+                }
+                let prepared = template.prepare()?;
+                let report = target.send_with(&prepared, &expect, n == 0).await;
+                if let Some(e) = report.transport_error {
+                    tally.transport_errors += 1;
+                    *tally.errors.entry(e).or_default() += 1;
+                } else {
+                    if let Some(r) = &report.response {
+                        *tally.statuses.entry(r.status).or_default() += 1;
+                        tally.latencies.push(r.latency_ms);
+                    }
+                    if report.passed {
+                        tally.passed += 1;
+                    } else {
+                        tally.contract_failures += 1;
+                        if tally.first_failure.is_none() {
+                            tally.first_failure = Some(first_failure(&report));
+                        }
+                    }
+                }
+                bar.inc(1);
+            }
+            Ok::<Tally, crate::Error>(tally)
+        }));
+    }
+    let mut total = Tally::default();
+    for w in workers {
+        let t = w.await.map_err(|e| crate::Error::usage(format!("a load worker stopped: {e}")))??;
+        total.passed += t.passed;
+        total.contract_failures += t.contract_failures;
+        total.transport_errors += t.transport_errors;
+        for (k, v) in t.statuses {
+            *total.statuses.entry(k).or_default() += v;
+        }
+        for (k, v) in t.errors {
+            *total.errors.entry(k).or_default() += v;
+        }
+        total.first_failure = total.first_failure.or(t.first_failure);
+        total.latencies.extend(t.latencies);
+    }
+    bar.finish_and_clear();
+    let elapsed = started.elapsed().as_secs_f64();
+    let requests = total.passed + total.contract_failures + total.transport_errors;
+    Ok(Summary {
+        event: template.name.clone(),
+        url: target.url.to_string(),
+        concurrency: opts.concurrency,
+        requests,
+        passed: total.passed,
+        contract_failures: total.contract_failures,
+        transport_errors: total.transport_errors,
+        statuses: total.statuses,
+        errors: total.errors,
+        first_failure: total.first_failure,
+        elapsed_s: elapsed,
+        requests_per_second: if elapsed > 0.0 { requests as f64 / elapsed } else { 0.0 },
+        latency: latency(&mut total.latencies),
+    })
+}
+
+fn first_failure(report: &crate::send::Report) -> String {
+    if let Some(c) = report.checks.iter().find(|c| !c.passed) {
+        return format!("{}: expected {}, found {}", c.check, c.expected, c.found);
+    }
+    if let Some(e) = report.verdict.as_ref().and_then(|v| v.errors.first()) {
+        return format!("{} {}", e.pointer, e.message);
+    }
+    "failed".to_string()
+}
+
+fn latency(samples: &mut [f64]) -> Latency {
+    if samples.is_empty() {
+        return Latency::default();
+    }
+    samples.sort_by(f64::total_cmp);
+    let at = |q: f64| samples[((samples.len() as f64 * q).ceil() as usize).clamp(1, samples.len()) - 1];
+    Latency {
+        p50_ms: at(0.50),
+        p90_ms: at(0.90),
+        p99_ms: at(0.99),
+        max_ms: samples[samples.len() - 1],
+        mean_ms: samples.iter().sum::<f64>() / samples.len() as f64,
+    }
+}

@@ -1,0 +1,459 @@
+//! The one printer: renders the values commands return as human text or JSON.
+//! Human text is coloured and tabled on a terminal, plain when piped or under `NO_COLOR`.
+
+use std::io::{self, IsTerminal, Write};
+
+use colored::Colorize;
+use serde::Serialize;
+use serde_json::{Map, Value};
+use tabled::settings::{Modify, Padding, Style, object::Rows};
+use tabled::{Table, Tabled};
+
+use crate::catalogue::{EVENTS, Event};
+use crate::contract::{Finding, Verdict};
+use crate::validate::{self, Outcome};
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum Format {
+    /// Coloured, tabled text for people.
+    Text,
+    /// One JSON document on stdout, for machines.
+    Json,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum ColorChoice {
+    Auto,
+    Always,
+    Never,
+}
+
+/// Decide once whether text is coloured: `--color`, then `NO_COLOR` / `CLICOLOR_FORCE`, then
+/// whether stdout is a terminal.
+pub fn init_color(choice: ColorChoice) {
+    let on = match choice {
+        ColorChoice::Always => true,
+        ColorChoice::Never => false,
+        ColorChoice::Auto => {
+            if std::env::var_os("NO_COLOR").is_some_and(|v| !v.is_empty()) {
+                false
+            } else if std::env::var_os("CLICOLOR_FORCE").is_some_and(|v| v != "0") {
+                true
+            } else {
+                io::stdout().is_terminal()
+            }
+        }
+    };
+    colored::control::set_override(on);
+}
+
+fn table_style(table: &mut Table) {
+    if io::stdout().is_terminal() {
+        table.with(Style::rounded());
+    } else {
+        table.with(Style::blank());
+        table.with(Modify::new(Rows::new(..)).with(Padding::new(0, 2, 0, 0)));
+    }
+}
+
+/// Print any serialisable report as pretty JSON with a final newline.
+pub fn json<T: Serialize + ?Sized>(out: &mut impl Write, value: &T) -> io::Result<()> {
+    serde_json::to_writer_pretty(&mut *out, value)?;
+    writeln!(out)
+}
+
+// ---------------------------------------------------------------- list
+
+#[derive(Serialize, Tabled)]
+struct EventRow {
+    #[tabled(rename = "EVENT")]
+    name: &'static str,
+    #[tabled(rename = "PLATFORM")]
+    platform: &'static str,
+    #[tabled(rename = "REQUEST")]
+    request: &'static str,
+    #[tabled(rename = "ANSWER CHECKED")]
+    response: &'static str,
+    #[tabled(rename = "SIMULATES")]
+    summary: &'static str,
+}
+
+fn event_row(e: &Event) -> EventRow {
+    EventRow {
+        name: e.name,
+        platform: e.platform.label(),
+        request: e.request.name(),
+        response: e.response_kind().map_or("2xx", |k| k.name()),
+        summary: e.summary,
+    }
+}
+
+pub fn list(out: &mut impl Write, format: Format) -> io::Result<()> {
+    let rows: Vec<EventRow> = EVENTS.iter().map(event_row).collect();
+    match format {
+        Format::Json => json(out, &rows),
+        Format::Text => {
+            let mut table = Table::new(rows);
+            table_style(&mut table);
+            writeln!(out, "{table}")
+        }
+    }
+}
+
+// ---------------------------------------------------------------- findings and fields
+
+/// `    /pointer  message` then `expected … found …` on the next line.
+pub fn finding(out: &mut impl Write, f: &Finding, error: bool) -> io::Result<()> {
+    let pointer = if f.pointer.is_empty() { "(document)" } else { &f.pointer };
+    let mark = if error { "✗".red().bold() } else { "!".yellow().bold() };
+    writeln!(out, "    {mark} {}  {}", pointer.bold(), f.message)?;
+    match (&f.expected, &f.found) {
+        (Some(e), Some(found)) => writeln!(out, "        expected {e}, found {found}"),
+        (Some(e), None) => writeln!(out, "        expected {e}"),
+        (None, Some(found)) => writeln!(out, "        found {found}"),
+        (None, None) => Ok(()),
+    }
+}
+
+/// Aligned `label  value` lines for the fields that matter.
+pub fn fields(out: &mut impl Write, fields: &Map<String, Value>, indent: &str) -> io::Result<()> {
+    let width = fields.keys().map(|k| k.len()).max().unwrap_or(0);
+    for (label, value) in fields {
+        writeln!(out, "{indent}{:width$}  {}", label.dimmed(), field_value(value))?;
+    }
+    Ok(())
+}
+
+/// A field's value on one line: strings bare, null dimmed, the rest compact JSON, long ones cut.
+pub fn field_value(value: &Value) -> String {
+    match value {
+        Value::String(s) => crate::contract::snippet(&Value::String(s.clone())).trim_matches('"').to_string(),
+        Value::Null => "null".dimmed().to_string(),
+        Value::Array(a) if a.is_empty() => "[]".to_string(),
+        other => crate::contract::snippet(other),
+    }
+}
+
+pub fn verdict(out: &mut impl Write, v: &Verdict) -> io::Result<()> {
+    for e in &v.errors {
+        finding(out, e, true)?;
+    }
+    for w in &v.warnings {
+        finding(out, w, false)?;
+    }
+    Ok(())
+}
+
+// ---------------------------------------------------------------- validate
+
+pub fn validate(out: &mut impl Write, report: &validate::Report, format: Format) -> io::Result<()> {
+    // Inputs that could not be judged are diagnostics: stderr, one line each, in either format.
+    for f in &report.files {
+        if let Outcome::Unreadable { error } = &f.outcome {
+            eprintln!("{} {error}", "error:".red().bold());
+        }
+    }
+    if format == Format::Json {
+        return json(out, report);
+    }
+    for f in &report.files {
+        let Outcome::Checked(v) = &f.outcome else { continue };
+        let status = if v.valid {
+            "valid".green().bold()
+        } else {
+            let n = v.errors.len();
+            format!("invalid ({n} error{})", if n == 1 { "" } else { "s" }).red().bold()
+        };
+        writeln!(out, "{}  {}  {status}", f.source.bold(), v.kind.to_string().cyan())?;
+        verdict(out, v)?;
+        if v.valid {
+            fields(out, &v.fields, "    ")?;
+        }
+    }
+    let s = &report.summary;
+    let mut line =
+        format!("{} checked: {} valid, {} invalid", plural(s.files, "document"), s.valid, s.invalid);
+    if s.unreadable > 0 {
+        line.push_str(&format!(", {} unreadable", s.unreadable));
+    }
+    if s.warnings > 0 {
+        line.push_str(&format!(", {}", plural(s.warnings, "warning")));
+    }
+    writeln!(out, "{}", line.dimmed())
+}
+
+pub fn plural(n: usize, word: &str) -> String {
+    if n == 1 { format!("1 {word}") } else { format!("{n} {word}s") }
+}
+
+// ---------------------------------------------------------------- send
+
+pub fn send(out: &mut impl Write, r: &crate::send::Report, format: Format) -> io::Result<()> {
+    if let Some(e) = &r.transport_error {
+        eprintln!("{} {e}", "error:".red().bold());
+    }
+    if r.builtin_receiver {
+        builtin_note();
+    }
+    if format == Format::Json {
+        return json(out, r);
+    }
+    let req = &r.request;
+    writeln!(
+        out,
+        "{} {} {}  {} {}",
+        "→".bold(),
+        req.method.bold(),
+        req.url,
+        r.event.cyan().bold(),
+        format!("({}, {} bytes)", r.kind, req.bytes).dimmed()
+    )?;
+    let width = req.headers.iter().map(|(n, _)| n.len()).max().unwrap_or(0);
+    for (name, value) in &req.headers {
+        writeln!(out, "    {:width$}  {}", name.dimmed(), value)?;
+    }
+    if let Some(checks) = &req.checks {
+        fields(out, &checks.fields, "    ")?;
+        if !checks.valid {
+            writeln!(
+                out,
+                "  {} the request itself breaks the {} contract (sent as asked):",
+                "!".yellow().bold(),
+                r.kind
+            )?;
+            verdict(out, checks)?;
+        }
+    }
+    if r.attempts.len() > 1 || r.transport_error.is_some() {
+        for a in &r.attempts {
+            let what = match (a.status, &a.error) {
+                (Some(s), _) => status_text(s),
+                (None, Some(e)) => e.red().to_string(),
+                (None, None) => String::new(),
+            };
+            let waited = if a.waited_ms > 0 { format!("after {} ms  ", a.waited_ms) } else { String::new() };
+            writeln!(out, "  attempt {:>2}  {}{what}", a.attempt, waited.dimmed())?;
+        }
+    }
+    if let Some(resp) = &r.response {
+        writeln!(
+            out,
+            "{} {}  {}",
+            "←".bold(),
+            status_text(resp.status),
+            format!(
+                "{:.1} ms, {} bytes{}",
+                resp.latency_ms,
+                resp.bytes,
+                if resp.truncated { ", cut at the cap" } else { "" }
+            )
+            .dimmed()
+        )?;
+        match &r.verdict {
+            Some(v) => {
+                fields(out, &v.fields, "    ")?;
+                verdict(out, v)?;
+            }
+            None if !resp.body.is_null() => writeln!(out, "    {}", crate::contract::snippet(&resp.body))?,
+            None => {}
+        }
+    }
+    if let Some(c) = &r.changes {
+        if c.answer_before != c.answer_after {
+            let show = |v: &Option<Value>| v.as_ref().map_or("(none)".to_string(), crate::contract::snippet);
+            writeln!(
+                out,
+                "  {}  {} → {}",
+                "answer".dimmed(),
+                show(&c.answer_before),
+                show(&c.answer_after).bold()
+            )?;
+        }
+        for ctx in &c.contexts {
+            let mut parts = Vec::new();
+            parts.extend(ctx.added.iter().map(|k| format!("+{k}").green().to_string()));
+            parts.extend(ctx.changed.iter().map(|k| format!("~{k}").yellow().to_string()));
+            parts.extend(ctx.removed.iter().map(|k| format!("-{k}").red().to_string()));
+            writeln!(out, "  {}  {}", ctx.context.dimmed(), parts.join(" "))?;
+        }
+    }
+    for c in &r.checks {
+        let mark = if c.passed { "✓".green().bold() } else { "✗".red().bold() };
+        writeln!(out, "  {mark} {}: expected {}, found {}", c.check, c.expected, c.found)?;
+        if let Some(note) = &c.note {
+            writeln!(out, "      {}", note.dimmed())?;
+        }
+    }
+    let verdict_line = if r.transport_error.is_some() {
+        "NOT DELIVERED".red().bold()
+    } else if r.passed {
+        "PASSED".green().bold()
+    } else {
+        "FAILED".red().bold()
+    };
+    writeln!(out, "{verdict_line}")
+}
+
+fn status_text(status: u16) -> String {
+    let reason = reqwest::StatusCode::from_u16(status).ok().and_then(|s| s.canonical_reason()).unwrap_or("");
+    let s = format!("{status} {reason}");
+    if (200..300).contains(&status) { s.green().bold().to_string() } else { s.red().bold().to_string() }
+}
+
+fn builtin_note() {
+    eprintln!(
+        "{} no --url given: delivered to hookctl's built-in receiver, which answers as a correct webhook would.\n      Target your server with --url http://localhost:PORT/PATH (or HOOKCTL_URL, or --botpress-config hitlnext.json).",
+        "note:".cyan().bold()
+    );
+}
+
+// ---------------------------------------------------------------- scenario
+
+#[derive(Serialize, Tabled)]
+struct ScenarioRow {
+    #[tabled(rename = "SCENARIO")]
+    name: &'static str,
+    #[tabled(rename = "STEPS")]
+    steps: String,
+    #[tabled(rename = "STORY")]
+    summary: &'static str,
+}
+
+pub fn scenarios(out: &mut impl Write, format: Format) -> io::Result<()> {
+    let rows: Vec<ScenarioRow> = crate::catalogue::SCENARIOS
+        .iter()
+        .map(|s| ScenarioRow { name: s.name, steps: s.steps.join(" → "), summary: s.summary })
+        .collect();
+    match format {
+        Format::Json => json(out, &rows),
+        Format::Text => {
+            let mut table = Table::new(rows);
+            table_style(&mut table);
+            writeln!(out, "{table}")
+        }
+    }
+}
+
+#[derive(Tabled)]
+struct StepRow {
+    #[tabled(rename = "#")]
+    n: usize,
+    #[tabled(rename = "EVENT")]
+    event: String,
+    #[tabled(rename = "ID")]
+    id: String,
+    #[tabled(rename = "STATUS")]
+    handoff_status: String,
+    #[tabled(rename = "ANSWER")]
+    answer: String,
+    #[tabled(rename = "MS")]
+    ms: String,
+    #[tabled(rename = "RESULT")]
+    result: String,
+}
+
+pub fn scenario(out: &mut impl Write, r: &crate::scenario::ScenarioReport, format: Format) -> io::Result<()> {
+    for step in &r.steps {
+        if let Some(e) = &step.transport_error {
+            eprintln!("{} {}: {e}", "error:".red().bold(), step.event);
+        }
+    }
+    if r.builtin_receiver {
+        builtin_note();
+    }
+    if format == Format::Json {
+        return json(out, r);
+    }
+    writeln!(out, "{} {}", r.scenario.cyan().bold(), format!("({})", r.summary).dimmed())?;
+    let rows: Vec<StepRow> = r
+        .steps
+        .iter()
+        .enumerate()
+        .map(|(i, s)| {
+            let body = &s.request.body;
+            let pick = |p: &str| body.pointer(p).map(field_value).unwrap_or_default();
+            StepRow {
+                n: i + 1,
+                event: s.event.clone(),
+                id: pick("/id"),
+                handoff_status: body
+                    .pointer("/payload/status")
+                    .or_else(|| body.pointer("/payload/online").map(|_| &body["payload"]["online"]))
+                    .map(field_value)
+                    .map(|v| if body["resource"] == "agent" { format!("online={v}") } else { v })
+                    .unwrap_or_default(),
+                answer: match (&s.response, &s.transport_error) {
+                    (Some(resp), _) => status_text(resp.status),
+                    (None, Some(_)) => "not delivered".red().to_string(),
+                    _ => String::new(),
+                },
+                ms: s.response.as_ref().map(|r| format!("{:.1}", r.latency_ms)).unwrap_or_default(),
+                result: if s.passed { "✓".green().to_string() } else { "✗".red().to_string() },
+            }
+        })
+        .collect();
+    let mut table = Table::new(rows);
+    table_style(&mut table);
+    writeln!(out, "{table}")?;
+    if let Some(first) = r.steps.iter().find(|s| s.request.body.pointer("/payload/userThreadId").is_some()) {
+        let b = &first.request.body;
+        writeln!(out, "  {}  {}", "userThreadId".dimmed(), field_value(&b["payload"]["userThreadId"]))?;
+        writeln!(out, "  {}  {}", "userId".dimmed(), field_value(&b["payload"]["userId"]))?;
+    }
+    for s in r.steps.iter().filter(|s| !s.passed) {
+        for c in s.checks.iter().filter(|c| !c.passed) {
+            writeln!(
+                out,
+                "  {} {}: {}: expected {}, found {}",
+                "✗".red().bold(),
+                s.event,
+                c.check,
+                c.expected,
+                c.found
+            )?;
+        }
+    }
+    let ok = r.steps.iter().filter(|s| s.passed).count();
+    let line = format!("{ok}/{} steps passed", r.steps.len());
+    writeln!(out, "{}", if r.passed { line.green().bold() } else { line.red().bold() })
+}
+
+// ---------------------------------------------------------------- load
+
+pub fn load(out: &mut impl Write, s: &crate::load::Summary, format: Format) -> io::Result<()> {
+    for (e, n) in &s.errors {
+        eprintln!("{} {e} ({})", "error:".red().bold(), plural(*n as usize, "time"));
+    }
+    if format == Format::Json {
+        return json(out, s);
+    }
+    writeln!(
+        out,
+        "{} {} → {}  {}",
+        plural(s.requests as usize, "request").bold(),
+        s.event.cyan(),
+        s.url,
+        format!("(concurrency {}, {:.2} s)", s.concurrency, s.elapsed_s).dimmed()
+    )?;
+    let rows = vec![
+        ["passed".to_string(), s.passed.to_string()],
+        ["contract failures".to_string(), s.contract_failures.to_string()],
+        ["transport errors".to_string(), s.transport_errors.to_string()],
+        ["requests/s".to_string(), format!("{:.0}", s.requests_per_second)],
+        ["latency p50".to_string(), format!("{:.2} ms", s.latency.p50_ms)],
+        ["latency p90".to_string(), format!("{:.2} ms", s.latency.p90_ms)],
+        ["latency p99".to_string(), format!("{:.2} ms", s.latency.p99_ms)],
+        ["latency max".to_string(), format!("{:.2} ms", s.latency.max_ms)],
+    ];
+    let mut table = tabled::builder::Builder::from_iter(rows).build();
+    table_style(&mut table);
+    writeln!(out, "{table}")?;
+    let statuses: Vec<String> = s.statuses.iter().map(|(k, v)| format!("{k}: {v}")).collect();
+    if !statuses.is_empty() {
+        writeln!(out, "  statuses  {}", statuses.join(", "))?;
+    }
+    if let Some(f) = &s.first_failure {
+        writeln!(out, "  {} first failure: {f}", "✗".red().bold())?;
+    }
+    Ok(())
+}

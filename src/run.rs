@@ -1,0 +1,144 @@
+//! Dispatch: run a parsed command line, print its report, return the exit code.
+
+use std::io::{self, IsTerminal, Write};
+
+use clap::CommandFactory;
+
+use crate::catalogue;
+use crate::cli::{Cli, Command, DeliveryArgs, SendArgs, ShowArgs};
+use crate::error::{Error, Exit, Result};
+use crate::printer;
+use crate::{contract, load, scenario, send, validate};
+use std::sync::Arc;
+
+/// Run one command. Errors that stop a command come back as `Err`; contract failures are an `Exit`.
+pub fn run(cli: Cli) -> Result<Exit> {
+    printer::init_color(cli.color);
+    let mut out = io::stdout().lock();
+    let format = cli.output;
+    match cli.command {
+        Command::List => printer::list(&mut out, format)?,
+        Command::Show(args) => show(&mut out, &args)?,
+        Command::Schema(args) => printer::json(&mut out, &contract::schema(args.kind))?,
+        Command::Validate(args) => {
+            let report = validate::run(&validate::Options {
+                inputs: args.inputs,
+                kind: args.kind,
+                request: args.request,
+                expected_options: args.expected_options,
+            })?;
+            printer::validate(&mut out, &report, format)?;
+            return Ok(report.exit());
+        }
+        Command::Send(args) => {
+            return match runtime()?.block_on(send(args))? {
+                Sent::One(report) => {
+                    printer::send(&mut out, &report, format)?;
+                    Ok(report.exit())
+                }
+                Sent::Load(summary) => {
+                    printer::load(&mut out, &summary, format)?;
+                    Ok(summary.exit())
+                }
+            };
+        }
+        Command::Scenario(args) => {
+            let Some(name) = args.name else {
+                printer::scenarios(&mut out, format)?;
+                return Ok(Exit::Ok);
+            };
+            let opts =
+                scenario::Options { name, duplicate: args.duplicate, shuffle: args.shuffle, seed: args.seed };
+            let delivery = delivery(args.delivery);
+            let report = runtime()?.block_on(async {
+                let target = send::target(&delivery).await?;
+                scenario::run(&opts, &target).await
+            })?;
+            printer::scenario(&mut out, &report, format)?;
+            return Ok(report.exit());
+        }
+        Command::Completions(args) => {
+            clap_complete::generate(args.shell, &mut Cli::command(), "hookctl", &mut out);
+        }
+    }
+    Ok(Exit::Ok)
+}
+
+/// `hookctl show`: pretty on a terminal; when piped, the compact bytes the platform puts on the wire.
+fn show(out: &mut impl Write, args: &ShowArgs) -> Result<()> {
+    let event = catalogue::event(&args.event)?;
+    let doc = if args.response {
+        event.example_response().ok_or_else(|| {
+            Error::usage(format!(
+                "show {} --response: Botpress reads nothing of the receiver's answer but its status (any 2xx), so there is no response body",
+                event.name
+            ))
+        })?
+    } else {
+        event.fixture()
+    };
+    if args.pretty || (!args.compact && io::stdout().is_terminal()) {
+        eprintln!(
+            "pretty-printed for reading; {} posts it compact (hookctl show {} --compact)",
+            event.platform.label(),
+            event.name
+        );
+        printer::json(out, &doc)?;
+    } else {
+        writeln!(out, "{doc}")?;
+    }
+    Ok(())
+}
+
+/// One runtime for the whole command.
+fn runtime() -> Result<tokio::runtime::Runtime> {
+    tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+        .map_err(|e| Error::usage(format!("cannot start the async runtime: {e}")))
+}
+
+pub fn delivery(args: DeliveryArgs) -> send::Delivery {
+    send::Delivery {
+        url: args.url,
+        botpress_config: args.botpress_config,
+        headers: args.headers,
+        timeout: std::time::Duration::from_secs_f64(args.timeout),
+        retry: args.retry,
+        retry_scale: args.retry_scale,
+        max_response: args.max_response,
+        show_secrets: args.show_secrets,
+    }
+}
+
+enum Sent {
+    One(Box<send::Report>),
+    Load(Box<load::Summary>),
+}
+
+async fn send(args: SendArgs) -> Result<Sent> {
+    let body = send::Body {
+        event: args.event,
+        data: args.data,
+        kind: args.kind,
+        sets: args.sets,
+        seed: args.seed,
+        text: args.text,
+        answer: args.answer,
+        answer_type: args.answer_type,
+        expected_options: args.expected_options,
+    };
+    let expect = send::Expect { status: args.expect_status, option: args.expect_option };
+    let template = send::Template::new(&body)?;
+    let target = send::target(&delivery(args.delivery)).await?;
+    if args.count.is_none() && args.duration.is_none() {
+        return Ok(Sent::One(Box::new(target.send(&template.prepare()?, &expect).await)));
+    }
+    let opts = load::Options {
+        count: args.count,
+        duration: args.duration.map(std::time::Duration::from_secs_f64),
+        concurrency: args.concurrency.into(),
+    };
+    let summary = load::run(Arc::new(target), Arc::new(template), Arc::new(expect), opts).await?;
+    Ok(Sent::Load(Box::new(summary)))
+}

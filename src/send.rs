@@ -1,0 +1,570 @@
+//! `hookctl send`: deliver an event as the platform does, then judge the answer.
+
+use std::path::PathBuf;
+use std::time::Duration;
+
+use reqwest::header::{ACCEPT, CONTENT_TYPE, HeaderMap, HeaderValue, USER_AGENT};
+use serde::Serialize;
+use serde_json::{Value, json};
+
+use crate::catalogue::{self, Kind, Platform};
+use crate::contract::{self, Context, Verdict};
+use crate::error::{Error, Exit, Result};
+use crate::http::{self, Answer};
+use crate::input;
+use crate::payload::{self, Freshener};
+use crate::receiver::Receiver;
+
+/// What Botpress's axios client puts on every webhook request.
+const BOTPRESS_ACCEPT: &str = "application/json, text/plain, */*";
+const BOTPRESS_USER_AGENT: &str = "axios/0.21.4";
+/// eva's user agent is not documented; we say who we are. Override with -H.
+const EVA_USER_AGENT: &str = concat!("hookctl/", env!("CARGO_PKG_VERSION"));
+
+/// Botpress's retry schedule: 10 attempts, the first at once, then waits of 100 ms doubling.
+pub const BOTPRESS_ATTEMPTS: u32 = 10;
+pub const BOTPRESS_FIRST_DELAY: Duration = Duration::from_millis(100);
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum Retry {
+    /// One attempt.
+    None,
+    /// Botpress's schedule: 10 attempts, waits of 100 ms, 200 ms, ... 25.6 s, no jitter.
+    Botpress,
+}
+
+/// Where and how to deliver: shared by every event of a run.
+#[derive(Debug, Clone)]
+pub struct Delivery {
+    pub url: Option<String>,
+    pub botpress_config: Option<PathBuf>,
+    pub headers: Vec<String>,
+    pub timeout: Duration,
+    pub retry: Retry,
+    /// Multiplies the retry waits (0.01 makes Botpress's 51 s schedule take half a second).
+    pub retry_scale: f64,
+    pub max_response: usize,
+    pub show_secrets: bool,
+}
+
+/// What to send.
+#[derive(Debug, Clone, Default)]
+pub struct Body {
+    pub event: Option<String>,
+    pub data: Option<PathBuf>,
+    pub kind: Option<Kind>,
+    pub sets: Vec<String>,
+    pub seed: Option<u64>,
+    pub text: Option<String>,
+    pub answer: Option<String>,
+    pub answer_type: Option<String>,
+    pub expected_options: Option<Vec<String>>,
+}
+
+/// What the answer must show beyond the contract.
+#[derive(Debug, Clone, Default)]
+pub struct Expect {
+    pub status: Option<u16>,
+    pub option: Option<String>,
+}
+
+/// A body ready to go.
+#[derive(Debug, Clone)]
+pub struct Prepared {
+    pub name: String,
+    pub kind: Kind,
+    pub doc: Value,
+}
+
+/// A resolved target and the client that talks to it.
+pub struct Target {
+    pub url: url::Url,
+    pub builtin: bool,
+    config_headers: HeaderMap,
+    extra_headers: HeaderMap,
+    client: reqwest::Client,
+    delivery: Delivery,
+    _receiver: Option<Receiver>,
+}
+
+#[derive(Debug, Serialize)]
+pub struct Sent {
+    pub method: &'static str,
+    pub url: String,
+    pub headers: Vec<(String, String)>,
+    pub body: Value,
+    pub bytes: usize,
+    /// The request judged against its own schema: sending an invalid body on purpose is allowed,
+    /// but it is said. Load runs judge the first request only.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub checks: Option<Verdict>,
+}
+
+#[derive(Debug, Serialize)]
+pub struct Attempt {
+    pub attempt: u32,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub status: Option<u16>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub error: Option<String>,
+    pub latency_ms: f64,
+    /// How long we waited before this attempt.
+    pub waited_ms: u64,
+}
+
+#[derive(Debug, Serialize)]
+pub struct Received {
+    pub status: u16,
+    pub headers: Vec<(String, String)>,
+    /// The body: JSON when it parses, else text (lossy UTF-8), else null when empty.
+    pub body: Value,
+    pub bytes: usize,
+    pub truncated: bool,
+    pub latency_ms: f64,
+}
+
+/// One expectation on the answer (its status, the option it chose, ...).
+#[derive(Debug, Serialize)]
+pub struct Check {
+    pub check: String,
+    pub passed: bool,
+    pub expected: String,
+    pub found: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub note: Option<String>,
+}
+
+/// What the webhook changed, for eva answers.
+#[derive(Debug, Default, Serialize)]
+pub struct Changes {
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub answer_before: Option<Value>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub answer_after: Option<Value>,
+    pub contexts: Vec<ContextChange>,
+}
+
+#[derive(Debug, Serialize)]
+pub struct ContextChange {
+    pub context: &'static str,
+    pub added: Vec<String>,
+    pub changed: Vec<String>,
+    pub removed: Vec<String>,
+}
+
+#[derive(Debug, Serialize)]
+pub struct Report {
+    pub event: String,
+    pub kind: Kind,
+    pub platform: Platform,
+    pub builtin_receiver: bool,
+    pub request: Sent,
+    pub attempts: Vec<Attempt>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub response: Option<Received>,
+    /// The answer judged against the contract (eva), absent when the platform reads only the status.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub verdict: Option<Verdict>,
+    pub checks: Vec<Check>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub changes: Option<Changes>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub transport_error: Option<String>,
+    pub passed: bool,
+}
+
+impl Report {
+    pub fn exit(&self) -> Exit {
+        if self.transport_error.is_some() {
+            Exit::Transport
+        } else if self.passed {
+            Exit::Ok
+        } else {
+            Exit::Contract
+        }
+    }
+}
+
+/// A body parsed once, from which each send makes its own copy with fresh ids.
+#[derive(Debug, Clone)]
+pub struct Template {
+    pub name: String,
+    pub kind: Kind,
+    doc: Value,
+    /// Built-in fixtures get fresh ids per send; the user's own `--data` is sent as given.
+    fresh: bool,
+    body: Body,
+    sets: Vec<(Vec<String>, Value)>,
+}
+
+impl Template {
+    /// Read the fixture or the user's file, and check every override once.
+    pub fn new(body: &Body) -> Result<Template> {
+        let (name, kind, doc, fresh) = match (&body.event, &body.data) {
+            (Some(_), Some(_)) => {
+                return Err(Error::usage("give either an EVENT or --data, not both"));
+            }
+            (None, None) => {
+                return Err(Error::usage("give an EVENT (see 'hookctl list') or --data FILE"));
+            }
+            (Some(name), None) => {
+                let event = catalogue::event(name)?;
+                (event.name.to_string(), body.kind.unwrap_or(event.request), event.fixture(), true)
+            }
+            (None, Some(path)) => {
+                let doc = input::read_json(path).map_err(|e| Error::usage(format!("--data {e}")))?;
+                let kind = body.kind.or_else(|| Kind::detect(&doc)).ok_or_else(|| {
+                    Error::usage(format!("--data {}: JSON of no known kind; pass --kind", input::label(path)))
+                })?;
+                if kind.is_response() {
+                    return Err(Error::usage(format!(
+                        "--data {}: this is a webhook's answer ({kind}), not something a platform sends",
+                        input::label(path)
+                    )));
+                }
+                (input::label(path), kind, doc, false)
+            }
+        };
+        let sets = body.sets.iter().map(|s| payload::parse_set(s)).collect::<Result<Vec<_>>>()?;
+        let template = Template { name, kind, doc, fresh, body: body.clone(), sets };
+        template.instantiate(&mut Freshener::new(body.seed, &[&template.doc]))?;
+        Ok(template)
+    }
+
+    /// A body ready to send: fresh ids from `freshener`, then the conveniences, then `--set`.
+    pub fn instantiate(&self, freshener: &mut Freshener) -> Result<Prepared> {
+        let mut doc = self.doc.clone();
+        if self.fresh {
+            freshener.refresh(self.kind, &mut doc);
+        }
+        apply_conveniences(&self.body, self.kind, &mut doc)?;
+        for (path, value) in &self.sets {
+            payload::set(&mut doc, path, value.clone())?;
+        }
+        Ok(Prepared { name: self.name.clone(), kind: self.kind, doc })
+    }
+
+    /// A freshener for one send of this template (ids fresh, timestamps now, or seeded).
+    pub fn freshener(&self) -> Freshener {
+        Freshener::new(self.body.seed, &[&self.doc])
+    }
+
+    /// One body, as `hookctl send` sends it.
+    pub fn prepare(&self) -> Result<Prepared> {
+        self.instantiate(&mut self.freshener())
+    }
+}
+
+fn apply_conveniences(body: &Body, kind: Kind, doc: &mut Value) -> Result<()> {
+    let mut set = |flag: &str, pointer: &str, value: Value, allowed: &[Kind]| -> Result<()> {
+        if !allowed.contains(&kind) {
+            let names: Vec<&str> = allowed.iter().map(|k| k.name()).collect();
+            return Err(Error::usage(format!(
+                "{flag} applies to {} only, not to {kind}",
+                names.join(" and ")
+            )));
+        }
+        let path: Vec<String> = pointer.split('/').skip(1).map(str::to_string).collect();
+        payload::set(doc, &path, value)
+    };
+    let eva = [Kind::EvaAnswerRequest, Kind::EvaServiceRequest];
+    if let Some(text) = &body.text {
+        set("--text", "/text", json!(text), &eva)?;
+    }
+    if let Some(options) = &body.expected_options {
+        set("--expected-options", "/expectedOptions", json!(options), &[Kind::EvaServiceRequest])?;
+    }
+    if let Some(answer) = &body.answer {
+        set("--answer", "/answer/content/content", json!(answer), &[Kind::EvaAnswerRequest])?;
+    }
+    if let Some(ty) = &body.answer_type {
+        set("--answer-type", "/answer/template", json!(ty), &[Kind::EvaAnswerRequest])?;
+        set("--answer-type", "/answer/content/type", json!(ty), &[Kind::EvaAnswerRequest])?;
+    }
+    Ok(())
+}
+
+/// Resolve where to deliver: `--url`, else `--botpress-config`'s url, else `HOOKCTL_URL`, else the
+/// built-in receiver (started here).
+pub async fn target(delivery: &Delivery) -> Result<Target> {
+    let mut config_headers = HeaderMap::new();
+    let mut config_url = None;
+    if let Some(path) = &delivery.botpress_config {
+        let (url, headers) = read_botpress_config(path)?;
+        config_url = url;
+        config_headers = headers;
+    }
+    let env_url = std::env::var("HOOKCTL_URL").ok().filter(|u| !u.is_empty());
+    let chosen = match (&delivery.url, config_url, env_url) {
+        (Some(u), _, _) => Some(http::parse_url(u, "--url")?),
+        (None, Some(u), _) => Some(http::parse_url(
+            &u,
+            &format!(
+                "{}: eventsWebHook.url",
+                delivery.botpress_config.as_deref().map(input::label).unwrap_or_default()
+            ),
+        )?),
+        (None, None, Some(u)) => Some(http::parse_url(&u, "HOOKCTL_URL")?),
+        (None, None, None) => None,
+    };
+    let mut extra_headers = HeaderMap::new();
+    for spec in &delivery.headers {
+        let (name, value) = http::parse_header(spec)?;
+        extra_headers.insert(name, value);
+    }
+    let client = http::client(delivery.timeout)?;
+    let (url, builtin, receiver) = match chosen {
+        Some(url) => (url, false, None),
+        None => {
+            let receiver = Receiver::start()
+                .await
+                .map_err(|e| Error::usage(format!("cannot start the built-in receiver: {e}")))?;
+            let url = http::parse_url(&receiver.url(), "built-in receiver")?;
+            (url, true, Some(receiver))
+        }
+    };
+    Ok(Target {
+        url,
+        builtin,
+        config_headers,
+        extra_headers,
+        client,
+        delivery: delivery.clone(),
+        _receiver: receiver,
+    })
+}
+
+/// Read a Botpress `hitlnext.json`: `eventsWebHook.url` and `eventsWebHook.headers`.
+pub fn read_botpress_config(path: &std::path::Path) -> Result<(Option<String>, HeaderMap)> {
+    let source = input::label(path);
+    let doc = input::read_json(path).map_err(|e| Error::usage(format!("--botpress-config {e}")))?;
+    let hook = doc.get("eventsWebHook").ok_or_else(|| {
+        Error::usage(format!(
+            "--botpress-config {source}: no 'eventsWebHook' object (Botpress would not call any webhook)"
+        ))
+    })?;
+    let url = match hook.get("url") {
+        None | Some(Value::Null) => None,
+        Some(Value::String(u)) => Some(u.clone()),
+        Some(_) => {
+            return Err(Error::usage(format!(
+                "--botpress-config {source}: eventsWebHook.url must be a string"
+            )));
+        }
+    };
+    let mut headers = HeaderMap::new();
+    match hook.get("headers") {
+        None | Some(Value::Null) => {}
+        Some(Value::Object(map)) => {
+            for (name, value) in map {
+                let value = value.as_str().map(str::to_string).unwrap_or_else(|| value.to_string());
+                let origin = format!("--botpress-config {source}: eventsWebHook.headers.{name}");
+                let (name, value) = http::header(name, &value, &origin)?;
+                headers.insert(name, value);
+            }
+        }
+        Some(_) => {
+            return Err(Error::usage(format!(
+                "--botpress-config {source}: eventsWebHook.headers must be an object"
+            )));
+        }
+    }
+    Ok((url, headers))
+}
+
+impl Target {
+    /// The headers the platform sends, then the configured ones, then `-H`: later ones win.
+    fn headers_for(&self, platform: Platform) -> HeaderMap {
+        let mut headers = HeaderMap::new();
+        headers.insert(CONTENT_TYPE, HeaderValue::from_static("application/json"));
+        match platform {
+            Platform::Botpress => {
+                headers.insert(ACCEPT, HeaderValue::from_static(BOTPRESS_ACCEPT));
+                headers.insert(USER_AGENT, HeaderValue::from_static(BOTPRESS_USER_AGENT));
+            }
+            Platform::Eva => {
+                headers.insert(USER_AGENT, HeaderValue::from_static(EVA_USER_AGENT));
+            }
+        }
+        for (name, value) in self.config_headers.iter().chain(self.extra_headers.iter()) {
+            headers.insert(name.clone(), value.clone());
+        }
+        headers
+    }
+
+    /// Deliver one body (with retries when asked) and judge the answer.
+    pub async fn send(&self, prepared: &Prepared, expect: &Expect) -> Report {
+        self.send_with(prepared, expect, true).await
+    }
+
+    /// As `send`; `check_request` says whether to judge the request body itself too.
+    pub async fn send_with(&self, prepared: &Prepared, expect: &Expect, check_request: bool) -> Report {
+        let platform = prepared.kind.platform();
+        let headers = self.headers_for(platform);
+        let bytes = serde_json::to_vec(&prepared.doc).expect("a JSON value serialises");
+        let d = &self.delivery;
+        let attempts_allowed = match d.retry {
+            Retry::None => 1,
+            Retry::Botpress => BOTPRESS_ATTEMPTS,
+        };
+        let mut attempts = Vec::new();
+        let mut last: std::result::Result<Answer, String> = Err(String::new());
+        let mut wait = Duration::ZERO;
+        for n in 1..=attempts_allowed {
+            if n > 1 {
+                wait = BOTPRESS_FIRST_DELAY.mul_f64(2f64.powi(n as i32 - 2) * d.retry_scale);
+                tokio::time::sleep(wait).await;
+            }
+            last = http::post(&self.client, &self.url, &headers, &bytes, d.max_response, d.timeout).await;
+            let (status, error, latency_ms) = match &last {
+                Ok(a) => (Some(a.status), None, a.latency_ms),
+                Err(e) => (None, Some(e.clone()), 0.0),
+            };
+            attempts.push(Attempt {
+                attempt: n,
+                status,
+                error,
+                latency_ms,
+                waited_ms: wait.as_millis() as u64,
+            });
+            if matches!(&last, Ok(a) if (200..300).contains(&a.status)) {
+                break;
+            }
+        }
+        let request = Sent {
+            method: "POST",
+            url: self.url.to_string(),
+            headers: http::shown_headers(&headers, d.show_secrets),
+            body: prepared.doc.clone(),
+            bytes: bytes.len(),
+            checks: check_request.then(|| contract::check(prepared.kind, &prepared.doc, Context::default())),
+        };
+        let mut report = Report {
+            event: prepared.name.clone(),
+            kind: prepared.kind,
+            platform,
+            builtin_receiver: self.builtin,
+            request,
+            attempts,
+            response: None,
+            verdict: None,
+            checks: Vec::new(),
+            changes: None,
+            transport_error: None,
+            passed: false,
+        };
+        match last {
+            Err(e) => report.transport_error = Some(e),
+            Ok(answer) => judge(&mut report, prepared, answer, expect, d),
+        }
+        report
+    }
+}
+
+fn judge(report: &mut Report, prepared: &Prepared, answer: Answer, expect: &Expect, d: &Delivery) {
+    let parsed: Option<Value> = serde_json::from_slice(&answer.body).ok();
+    let body = match &parsed {
+        Some(v) => v.clone(),
+        None if answer.body.is_empty() => Value::Null,
+        None => Value::String(String::from_utf8_lossy(&answer.body).into_owned()),
+    };
+    let ok_status = (200..300).contains(&answer.status);
+    let status_check = match expect.status {
+        Some(want) => Check {
+            check: "status".into(),
+            passed: answer.status == want,
+            expected: want.to_string(),
+            found: answer.status.to_string(),
+            note: None,
+        },
+        None => Check {
+            check: "status".into(),
+            passed: ok_status,
+            expected: "2xx".into(),
+            found: answer.status.to_string(),
+            note: (!ok_status).then(|| match report.platform {
+                Platform::Botpress => "Botpress counts anything but 2xx as a failure: it retries 10 times over about 51 s, then drops the event".into(),
+                Platform::Eva => "eva takes the service-error path and the channel gets HTTP 460".into(),
+            }),
+        },
+    };
+    report.checks.push(status_check);
+    if answer.truncated {
+        report.checks.push(Check {
+            check: "size".into(),
+            passed: false,
+            expected: format!("at most {} bytes (--max-response)", d.max_response),
+            found: "a longer body; reading stopped at the cap".into(),
+            note: None,
+        });
+    }
+    if let (Some(response_kind), true) = (prepared.kind.response_kind(), ok_status) {
+        match &parsed {
+            Some(doc) if !answer.truncated => {
+                let ctx = Context { request: Some(&prepared.doc), expected_options: None };
+                report.verdict = Some(contract::check(response_kind, doc, ctx));
+                report.changes = Some(changes(&prepared.doc, doc));
+            }
+            _ if answer.truncated => {}
+            _ => report.checks.push(Check {
+                check: "body".into(),
+                passed: false,
+                expected: format!("a JSON {response_kind}"),
+                found: if answer.body.is_empty() {
+                    "an empty body".into()
+                } else {
+                    "a body that is not JSON".into()
+                },
+                note: None,
+            }),
+        }
+    }
+    if let Some(want) = &expect.option {
+        let found = parsed.as_ref().and_then(|b| b.get("option"));
+        report.checks.push(Check {
+            check: "option".into(),
+            passed: found.and_then(Value::as_str) == Some(want.as_str()),
+            expected: want.clone(),
+            found: found.map_or_else(|| "no option".into(), contract::snippet),
+            note: None,
+        });
+    }
+    report.response = Some(Received {
+        status: answer.status,
+        headers: http::shown_headers(&answer.headers, d.show_secrets),
+        body,
+        bytes: answer.body.len(),
+        truncated: answer.truncated,
+        latency_ms: answer.latency_ms,
+    });
+    report.passed = report.checks.iter().all(|c| c.passed) && report.verdict.as_ref().is_none_or(|v| v.valid);
+}
+
+/// What the webhook did to the answer and the contexts.
+pub fn changes(request: &Value, response: &Value) -> Changes {
+    let pointer = "/answer/content/content";
+    let mut c = Changes {
+        answer_before: request.pointer(pointer).cloned(),
+        answer_after: response.pointer(pointer).cloned(),
+        contexts: Vec::new(),
+    };
+    for name in ["openContext", "visibleContext", "hiddenContext"] {
+        let empty = serde_json::Map::new();
+        let before = request.get(name).and_then(Value::as_object).unwrap_or(&empty);
+        let Some(after) = response.get(name).and_then(Value::as_object) else { continue };
+        let change = ContextChange {
+            context: name,
+            added: after.keys().filter(|k| !before.contains_key(*k)).cloned().collect(),
+            changed: after
+                .iter()
+                .filter(|(k, v)| before.get(*k).is_some_and(|b| b != *v))
+                .map(|(k, _)| k.clone())
+                .collect(),
+            removed: before.keys().filter(|k| !after.contains_key(*k)).cloned().collect(),
+        };
+        if !(change.added.is_empty() && change.changed.is_empty() && change.removed.is_empty()) {
+            c.contexts.push(change);
+        }
+    }
+    c
+}

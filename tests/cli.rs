@@ -1,0 +1,214 @@
+//! The offline commands, run as the real binary: list, show, schema, validate, completions.
+
+mod common;
+
+use common::{fixture_path, hookctl, run};
+use serde_json::{Value, json};
+
+fn write(dir: &tempfile::TempDir, name: &str, content: &[u8]) -> std::path::PathBuf {
+    let p = dir.path().join(name);
+    std::fs::write(&p, content).unwrap();
+    p
+}
+
+fn example_response(event: &str) -> Value {
+    hookctl::catalogue::event(event).unwrap().example_response().unwrap()
+}
+
+#[test]
+fn list_shows_every_event() {
+    let (code, out, _) = run(hookctl().arg("list"));
+    assert_eq!(code, 0);
+    for e in hookctl::catalogue::EVENTS {
+        assert!(out.contains(e.name), "{} missing from list", e.name);
+    }
+    let (code, out, _) = run(hookctl().args(["list", "--output", "json"]));
+    assert_eq!(code, 0);
+    let rows: Vec<Value> = serde_json::from_str(&out).unwrap();
+    assert_eq!(rows.len(), hookctl::catalogue::EVENTS.len());
+    assert_eq!(rows[0]["name"], "handoff-create");
+    assert_eq!(rows[0]["platform"], "Botpress HITL Next");
+}
+
+#[test]
+fn show_prints_the_compact_wire_form_when_piped() {
+    let (code, out, _) = run(hookctl().args(["show", "handoff-create"]));
+    assert_eq!(code, 0);
+    assert_eq!(out.lines().count(), 1, "compact: one line");
+    let doc: Value = serde_json::from_str(&out).unwrap();
+    assert_eq!(doc, hookctl::catalogue::event("handoff-create").unwrap().fixture());
+    assert!(out.starts_with(r#"{"botId":"#), "keys in the platform's order: {out}");
+    let (code, out, err) = run(hookctl().args(["show", "eva-service", "--response", "--pretty"]));
+    assert_eq!(code, 0);
+    assert!(out.lines().count() > 3);
+    assert!(err.contains("compact"));
+    let doc: Value = serde_json::from_str(&out).unwrap();
+    assert!(doc["option"].is_string());
+}
+
+#[test]
+fn show_unknown_event_suggests_and_exits_2() {
+    let (code, out, err) = run(hookctl().args(["show", "handof-create"]));
+    assert_eq!(code, 2);
+    assert!(out.is_empty());
+    assert_eq!(err.lines().count(), 1, "one line: {err}");
+    assert!(err.contains("unknown event 'handof-create'") && err.contains("handoff-create"), "{err}");
+    let (code, _, err) = run(hookctl().args(["show", "handoff-create", "--response"]));
+    assert_eq!(code, 2);
+    assert!(err.contains("no response body"), "{err}");
+}
+
+#[test]
+fn schema_prints_each_kind() {
+    for kind in [
+        "botpress-event",
+        "eva-answer-request",
+        "eva-answer-response",
+        "eva-service-request",
+        "eva-service-response",
+    ] {
+        let (code, out, _) = run(hookctl().args(["schema", kind]));
+        assert_eq!(code, 0, "{kind}");
+        let s: Value = serde_json::from_str(&out).unwrap();
+        assert_eq!(s["$schema"], "https://json-schema.org/draft/2020-12/schema");
+    }
+    let (code, _, err) = run(hookctl().args(["schema", "eva-request"]));
+    assert_eq!(code, 2);
+    assert!(err.contains("eva-request"), "{err}");
+}
+
+#[test]
+fn validate_valid_files_exits_0_and_prints_the_fields() {
+    let (code, out, _) =
+        run(hookctl().arg("validate").arg(fixture_path("tests/data/seeds/botpress-assign.json")));
+    assert_eq!(code, 0, "{out}");
+    assert!(out.contains("valid"));
+    assert!(out.contains("agentThreadId") && out.contains("0ec07e29-5dcc-47e0-91ee-71479eeaa50a"), "{out}");
+    assert!(out.contains("assigned"));
+}
+
+#[test]
+fn validate_a_directory_and_json_output() {
+    let (code, out, _) =
+        run(hookctl().args(["validate", "--output", "json"]).arg(fixture_path("tests/data/seeds")));
+    assert_eq!(code, 0, "{out}");
+    let report: Value = serde_json::from_str(&out).unwrap();
+    assert_eq!(report["summary"]["files"], 6);
+    assert_eq!(report["summary"]["valid"], 6);
+    let kinds: Vec<&str> =
+        report["files"].as_array().unwrap().iter().map(|f| f["kind"].as_str().unwrap()).collect();
+    assert!(kinds.contains(&"eva-service-response") && kinds.contains(&"botpress-event"));
+}
+
+#[test]
+fn validate_stdin() {
+    let body = example_response("eva-service").to_string();
+    let (code, out, _) =
+        run(hookctl().args(["validate", "-", "--expected-options", "CLIENT,NOT_CLIENT"]).write_stdin(body));
+    assert_eq!(code, 0, "{out}");
+    assert!(out.contains("<stdin>") && out.contains("eva-service-response"));
+    let body = json!({"option": "LATER"}).to_string();
+    let (code, out, _) =
+        run(hookctl().args(["validate", "-", "--expected-options", "CLIENT,NOT_CLIENT"]).write_stdin(body));
+    assert_eq!(code, 1);
+    assert!(out.contains("/option") && out.contains("LATER") && out.contains("CLIENT, NOT_CLIENT"), "{out}");
+}
+
+#[test]
+fn validate_invalid_reports_pointer_expected_and_found() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut doc = hookctl::catalogue::event("handoff-assign").unwrap().fixture();
+    doc["payload"]["status"] = json!("waiting");
+    let bad = write(&dir, "bad.json", doc.to_string().as_bytes());
+    let (code, out, _) = run(hookctl().arg("validate").arg(&bad));
+    assert_eq!(code, 1);
+    assert!(out.contains("/payload/status"), "{out}");
+    assert!(out.contains("\"waiting\""), "{out}");
+    assert!(out.contains("invalid"));
+    let (code, out, _) = run(hookctl().args(["validate", "-o", "json"]).arg(&bad));
+    assert_eq!(code, 1);
+    let report: Value = serde_json::from_str(&out).unwrap();
+    let e = &report["files"][0]["errors"][0];
+    assert_eq!(e["pointer"], "/payload/status");
+    assert_eq!(e["found"], "\"waiting\"");
+}
+
+#[test]
+fn validate_with_the_request_checks_the_option() {
+    let dir = tempfile::tempdir().unwrap();
+    let request = write(
+        &dir,
+        "req.json",
+        hookctl::catalogue::event("eva-service").unwrap().fixture().to_string().as_bytes(),
+    );
+    let mut response = example_response("eva-service");
+    response["option"] = json!("SOMETHING_ELSE");
+    let resp = write(&dir, "resp.json", response.to_string().as_bytes());
+    let (code, out, _) = run(hookctl().arg("validate").arg(&resp).arg("--request").arg(&request));
+    assert_eq!(code, 1, "{out}");
+    assert!(out.contains("SOMETHING_ELSE"));
+    let (code, _, _) = run(hookctl().arg("validate").arg(&resp));
+    assert_eq!(code, 0, "no request, no option check");
+}
+
+#[test]
+fn bad_inputs_each_get_one_line_and_the_rest_is_still_validated() {
+    let dir = tempfile::tempdir().unwrap();
+    write(&dir, "a-valid.json", example_response("eva-answer").to_string().as_bytes());
+    write(&dir, "b-notjson.json", b"{ not json");
+    write(&dir, "c-empty.json", b"");
+    write(&dir, "d-binary.json", &[0x89, b'P', b'N', b'G', 0, 0, 1]);
+    write(&dir, "e-unknown.json", br#"{"hello": "world"}"#);
+    write(&dir, "f-invalid.json", br#"{"option": 3}"#);
+    write(&dir, "notes.txt", b"not considered");
+    let (code, out, err) = run(hookctl().arg("validate").arg(dir.path()));
+    assert_eq!(code, 2, "an unreadable input wins over an invalid one");
+    assert!(!err.contains("panicked"), "{err}");
+    let lines: Vec<&str> = err.lines().collect();
+    assert_eq!(lines.len(), 4, "{err}");
+    assert!(lines[0].contains("b-notjson.json") && lines[0].contains("not valid JSON"), "{err}");
+    assert!(lines[1].contains("c-empty.json") && lines[1].contains("empty"), "{err}");
+    assert!(lines[2].contains("d-binary.json") && lines[2].contains("binary"), "{err}");
+    assert!(lines[3].contains("e-unknown.json") && lines[3].contains("--kind"), "{err}");
+    assert!(out.contains("a-valid.json") && out.contains("f-invalid.json"), "{out}");
+    assert!(out.contains("6 documents checked: 1 valid, 1 invalid, 4 unreadable"), "{out}");
+}
+
+#[test]
+fn exit_codes_for_missing_file_and_unknown_kind() {
+    let (code, _, err) = run(hookctl().args(["validate", "/nonexistent/response.json"]));
+    assert_eq!(code, 2);
+    assert!(err.contains("/nonexistent/response.json") && err.contains("no such file"), "{err}");
+    let (code, _, err) = run(hookctl().args(["validate", "--kind", "eva-thing", "x.json"]));
+    assert_eq!(code, 2);
+    assert!(err.contains("eva-thing"), "{err}");
+    assert!(!err.contains("panicked"));
+}
+
+#[test]
+fn validate_with_an_explicit_kind() {
+    let dir = tempfile::tempdir().unwrap();
+    let f = write(&dir, "contexts.json", br#"{"openContext": {}}"#);
+    let (code, out, _) = run(hookctl().args(["validate", "--kind", "eva-answer-response"]).arg(&f));
+    assert_eq!(code, 1);
+    assert!(out.contains("/answer") && out.contains("missing"), "{out}");
+}
+
+#[test]
+fn committed_completions_are_up_to_date() {
+    for (shell, file) in [("bash", "hookctl.bash"), ("zsh", "_hookctl"), ("fish", "hookctl.fish")] {
+        let (code, out, _) = run(hookctl().args(["completions", shell]));
+        assert_eq!(code, 0);
+        let committed = std::fs::read_to_string(fixture_path(&format!("completions/{file}"))).unwrap();
+        assert_eq!(
+            out, committed,
+            "completions/{file} is stale: run `hookctl completions {shell} > completions/{file}`"
+        );
+    }
+}
+
+#[test]
+fn cli_definition_is_consistent() {
+    use clap::CommandFactory;
+    hookctl::cli::Cli::command().debug_assert();
+}

@@ -1,0 +1,156 @@
+//! Test helpers: a real HTTP server on 127.0.0.1:0 that records every request and answers as told,
+//! and a runner for the real binary.
+#![allow(dead_code)]
+
+use std::net::SocketAddr;
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+
+use assert_cmd::Command;
+use axum::Router;
+use axum::body::Bytes;
+use axum::http::{HeaderMap, Method, StatusCode, Uri};
+use axum::response::{IntoResponse, Response};
+
+/// One request as the server saw it.
+#[derive(Debug, Clone)]
+pub struct Recorded {
+    pub method: String,
+    pub path: String,
+    pub headers: Vec<(String, String)>,
+    pub body: Vec<u8>,
+}
+
+impl Recorded {
+    pub fn header(&self, name: &str) -> Option<&str> {
+        self.headers.iter().find(|(n, _)| n.eq_ignore_ascii_case(name)).map(|(_, v)| v.as_str())
+    }
+
+    pub fn json(&self) -> serde_json::Value {
+        serde_json::from_slice(&self.body).expect("request body is JSON")
+    }
+}
+
+/// How the server answers the n-th request (0-based), given its body.
+#[derive(Debug, Clone)]
+pub struct Reply {
+    pub status: u16,
+    pub body: Vec<u8>,
+    pub delay: Duration,
+}
+
+impl Reply {
+    pub fn json(status: u16, body: serde_json::Value) -> Reply {
+        Reply { status, body: body.to_string().into_bytes(), delay: Duration::ZERO }
+    }
+
+    pub fn raw(status: u16, body: &str) -> Reply {
+        Reply { status, body: body.as_bytes().to_vec(), delay: Duration::ZERO }
+    }
+}
+
+type Script = dyn Fn(usize, &serde_json::Value) -> Reply + Send + Sync;
+
+pub struct Server {
+    pub addr: SocketAddr,
+    log: Arc<Mutex<Vec<Recorded>>>,
+}
+
+impl Server {
+    /// Start a server whose answers come from `script(n, parsed_body_or_null)`.
+    pub fn start(script: impl Fn(usize, &serde_json::Value) -> Reply + Send + Sync + 'static) -> Server {
+        let log: Arc<Mutex<Vec<Recorded>>> = Arc::default();
+        let script: Arc<Script> = Arc::new(script);
+        let (tx, rx) = std::sync::mpsc::channel();
+        let shared = log.clone();
+        std::thread::spawn(move || {
+            let rt =
+                tokio::runtime::Builder::new_multi_thread().worker_threads(2).enable_all().build().unwrap();
+            rt.block_on(async move {
+                let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+                tx.send(listener.local_addr().unwrap()).unwrap();
+                let app = Router::new().fallback(
+                    move |method: Method, uri: Uri, headers: HeaderMap, body: Bytes| {
+                        let log = shared.clone();
+                        let script = script.clone();
+                        async move {
+                            let n = {
+                                let mut log = log.lock().unwrap();
+                                log.push(Recorded {
+                                    method: method.to_string(),
+                                    path: uri.path().to_string(),
+                                    headers: headers
+                                        .iter()
+                                        .map(|(k, v)| {
+                                            (
+                                                k.to_string(),
+                                                String::from_utf8_lossy(v.as_bytes()).into_owned(),
+                                            )
+                                        })
+                                        .collect(),
+                                    body: body.to_vec(),
+                                });
+                                log.len() - 1
+                            };
+                            let parsed = serde_json::from_slice(&body).unwrap_or(serde_json::Value::Null);
+                            let reply = script(n, &parsed);
+                            if !reply.delay.is_zero() {
+                                tokio::time::sleep(reply.delay).await;
+                            }
+                            let mut resp: Response = reply.body.into_response();
+                            *resp.status_mut() = StatusCode::from_u16(reply.status).unwrap();
+                            resp.headers_mut().insert("content-type", "application/json".parse().unwrap());
+                            resp
+                        }
+                    },
+                );
+                axum::serve(listener, app).await.unwrap();
+            });
+        });
+        let addr = rx.recv().unwrap();
+        Server { addr, log }
+    }
+
+    /// A server that answers every request 200 `{}`.
+    pub fn ok() -> Server {
+        Server::start(|_, _| Reply::json(200, serde_json::json!({})))
+    }
+
+    pub fn url(&self) -> String {
+        format!("http://{}/hook", self.addr)
+    }
+
+    pub fn requests(&self) -> Vec<Recorded> {
+        self.log.lock().unwrap().clone()
+    }
+}
+
+/// A loopback port with nothing listening on it.
+pub fn closed_port() -> u16 {
+    let l = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    l.local_addr().unwrap().port()
+}
+
+/// The real binary, with an environment that makes its output stable.
+pub fn hookctl() -> Command {
+    let mut cmd = Command::cargo_bin("hookctl").unwrap();
+    cmd.env("NO_COLOR", "1")
+        .env("RUST_BACKTRACE", "0")
+        .env_remove("HOOKCTL_URL")
+        .env_remove("CLICOLOR_FORCE");
+    cmd
+}
+
+/// Run and return (exit code, stdout, stderr).
+pub fn run(cmd: &mut Command) -> (i32, String, String) {
+    let out = cmd.output().unwrap();
+    (
+        out.status.code().unwrap_or(-1),
+        String::from_utf8_lossy(&out.stdout).into_owned(),
+        String::from_utf8_lossy(&out.stderr).into_owned(),
+    )
+}
+
+pub fn fixture_path(rel: &str) -> std::path::PathBuf {
+    std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join(rel)
+}

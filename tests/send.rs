@@ -1,0 +1,324 @@
+//! `hookctl send`, run as the real binary against real servers on 127.0.0.1:0.
+
+mod common;
+
+use std::time::Duration;
+
+use common::{Reply, Server, closed_port, hookctl, run};
+use serde_json::{Value, json};
+
+fn send_json(args: &[&str]) -> (i32, Value, String) {
+    let (code, out, err) = run(hookctl().arg("send").args(args).args(["--output", "json"]));
+    let report =
+        serde_json::from_str(&out).unwrap_or_else(|e| panic!("not JSON ({e}): {out}\nstderr: {err}"));
+    (code, report, err)
+}
+
+/// An eva webhook that answers as told, given the request.
+fn eva_server(answer: impl Fn(&Value) -> Reply + Send + Sync + 'static) -> Server {
+    Server::start(move |_, body| answer(body))
+}
+
+fn echo_contexts(req: &Value, mut resp: Value) -> Value {
+    for c in ["openContext", "visibleContext", "hiddenContext"] {
+        resp[c] = req[c].clone();
+    }
+    resp
+}
+
+#[test]
+fn botpress_event_arrives_as_botpress_sends_it() {
+    let server = Server::ok();
+    let (code, report, _) = send_json(&["handoff-create", "--url", &server.url()]);
+    assert_eq!(code, 0, "{report:#}");
+    let reqs = server.requests();
+    assert_eq!(reqs.len(), 1);
+    let r = &reqs[0];
+    assert_eq!(r.method, "POST");
+    assert_eq!(r.path, "/hook");
+    assert_eq!(r.header("content-type"), Some("application/json"));
+    assert_eq!(r.header("accept"), Some("application/json, text/plain, */*"));
+    assert_eq!(r.header("user-agent"), Some("axios/0.21.4"));
+    // Compact JSON, the envelope's keys in Botpress's order.
+    let body = String::from_utf8(r.body.clone()).unwrap();
+    assert!(!body.contains('\n') && !body.contains(": "), "compact: {body}");
+    assert!(
+        body.starts_with(r#"{"botId":"support-bot","resource":"handoff","type":"create","id":"#),
+        "{body}"
+    );
+    let doc = r.json();
+    assert_eq!(doc["id"], doc["payload"]["id"]);
+    assert_eq!(doc["payload"]["status"], "pending");
+    // Fresh ids: not the fixture's, and consistent inside the body.
+    let fixture = hookctl::catalogue::event("handoff-create").unwrap().fixture();
+    assert_ne!(doc["payload"]["userThreadId"], fixture["payload"]["userThreadId"]);
+    assert_ne!(doc["id"], fixture["id"]);
+    assert_eq!(doc["payload"]["userConversation"]["threadId"], doc["payload"]["userThreadId"]);
+    assert_eq!(doc["payload"]["user"]["id"], doc["payload"]["userId"]);
+    assert!(doc["payload"]["createdAt"].as_str().unwrap() <= doc["payload"]["updatedAt"].as_str().unwrap());
+    // What the server got is what the report says was sent.
+    assert_eq!(report["request"]["body"], doc);
+    assert_eq!(report["request"]["bytes"], r.body.len());
+    assert_eq!(report["response"]["status"], 200);
+    assert_eq!(report["passed"], true);
+}
+
+#[test]
+fn seeded_sends_are_reproducible() {
+    let server = Server::ok();
+    for _ in 0..2 {
+        let (code, _, _) = send_json(&["handoff-assign", "--seed", "7", "--url", &server.url()]);
+        assert_eq!(code, 0);
+    }
+    let reqs = server.requests();
+    assert_eq!(reqs[0].body, reqs[1].body);
+}
+
+#[test]
+fn eva_event_arrives_with_json_headers() {
+    let server = eva_server(|req| Reply::json(200, echo_contexts(req, json!({"option": "CLIENT"}))));
+    let (code, report, _) = send_json(&["eva-service", "--url", &server.url()]);
+    assert_eq!(code, 0, "{report:#}");
+    let r = &server.requests()[0];
+    assert_eq!(r.header("content-type"), Some("application/json"));
+    let doc = r.json();
+    assert_eq!(doc["expectedOptions"], json!(["CLIENT", "NOT_CLIENT"]));
+    assert!(doc["info"]["sessionCode"].is_string());
+    assert_eq!(report["verdict"]["valid"], true);
+    assert_eq!(report["verdict"]["fields"]["option"], "CLIENT");
+}
+
+#[test]
+fn set_overrides_and_convenience_flags() {
+    let server = Server::ok();
+    let (code, _, _) = send_json(&[
+        "handoff-tags",
+        "--set",
+        "payload.tags=[\"urgent\"]",
+        "--set",
+        "/payload/userChannel=messenger",
+        "--set",
+        "payload.user.attributes.language=en",
+        "--url",
+        &server.url(),
+    ]);
+    assert_eq!(code, 0);
+    let doc = server.requests()[0].json();
+    assert_eq!(doc["payload"]["tags"], json!(["urgent"]));
+    assert_eq!(doc["payload"]["userChannel"], "messenger");
+    assert_eq!(doc["payload"]["user"]["attributes"]["language"], "en");
+
+    let eva = eva_server(|req| Reply::json(200, echo_contexts(req, json!({"option": "B"}))));
+    let (code, report, _) =
+        send_json(&["eva-service", "--expected-options", "A,B", "--text", "hello", "--url", &eva.url()]);
+    assert_eq!(code, 0, "{report:#}");
+    let doc = eva.requests()[0].json();
+    assert_eq!(doc["expectedOptions"], json!(["A", "B"]));
+    assert_eq!(doc["text"], "hello");
+}
+
+#[test]
+fn bad_set_paths_are_usage_errors() {
+    for (spec, needle) in [
+        ("payload.nothing.here=1", "'payload.nothing' does not exist"),
+        ("payload.status.deeper=1", "is a string, not an object or array"),
+        ("novalue", "expected PATH=VALUE"),
+        ("payload..x=1", "not a valid path"),
+    ] {
+        let (code, out, err) = run(hookctl().args(["send", "handoff-create", "--set", spec]));
+        assert_eq!(code, 2, "{spec}");
+        assert!(out.is_empty());
+        assert!(err.contains(needle) && err.lines().count() == 1, "{spec}: {err}");
+    }
+}
+
+#[test]
+fn data_sends_the_users_own_body() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("mine.json");
+    std::fs::write(&path, r#"{ "botId": "b", "resource": "agent", "type": "update", "id": "0123456789abcdef0123456789abcdef", "payload": { "online": true } }"#).unwrap();
+    let server = Server::ok();
+    let (code, report, _) = send_json(&["--data", path.to_str().unwrap(), "--url", &server.url()]);
+    assert_eq!(code, 0, "{report:#}");
+    assert_eq!(report["kind"], "botpress-event");
+    let body = &server.requests()[0].body;
+    assert_eq!(body, br#"{"botId":"b","resource":"agent","type":"update","id":"0123456789abcdef0123456789abcdef","payload":{"online":true}}"#);
+    let (code, _, err) = run(hookctl().args(["send", "--data", "/nonexistent.json"]));
+    assert_eq!(code, 2);
+    assert!(err.contains("/nonexistent.json"), "{err}");
+}
+
+#[test]
+fn botpress_config_aims_and_adds_headers_redacted_in_output() {
+    let server = Server::ok();
+    let dir = tempfile::tempdir().unwrap();
+    let cfg = dir.path().join("hitlnext.json");
+    std::fs::write(
+        &cfg,
+        json!({"$schema": "../../assets/modules/hitlnext/config.schema.json", "eventsWebHook": {"url": server.url(), "headers": {"authorization": "Bearer s3cret", "x-tenant": "acme"}}}).to_string(),
+    )
+    .unwrap();
+    let (code, out, _) = run(hookctl().args(["send", "agent-online", "--botpress-config"]).arg(&cfg));
+    assert_eq!(code, 0, "{out}");
+    let r = &server.requests()[0];
+    assert_eq!(r.header("authorization"), Some("Bearer s3cret"));
+    assert_eq!(r.header("x-tenant"), Some("acme"));
+    assert!(!out.contains("s3cret"), "secret printed: {out}");
+    assert!(out.contains("<redacted>") && out.contains("acme"));
+    let (_, out, _) =
+        run(hookctl().args(["send", "agent-online", "--show-secrets", "--botpress-config"]).arg(&cfg));
+    assert!(out.contains("Bearer s3cret"));
+
+    std::fs::write(&cfg, "{ eventsWebHook: ").unwrap();
+    let (code, _, err) = run(hookctl().args(["send", "agent-online", "--botpress-config"]).arg(&cfg));
+    assert_eq!(code, 2);
+    assert!(err.contains("hitlnext.json") && err.contains("not valid JSON"), "{err}");
+}
+
+#[test]
+fn without_a_url_the_builtin_receiver_answers() {
+    for event in ["handoff-create", "eva-service", "eva-answer"] {
+        let (code, report, err) = send_json(&[event]);
+        assert_eq!(code, 0, "{event}: {report:#}");
+        assert_eq!(report["builtin_receiver"], true);
+        assert!(err.contains("--url"), "says how to target a real server: {err}");
+        assert_eq!(report["passed"], true);
+    }
+    let (code, out, _) = run(hookctl().args(["send", "handoff-create"]));
+    assert_eq!(code, 0);
+    assert!(out.contains("200 OK") && out.contains("PASSED") && out.contains("userThreadId"), "{out}");
+}
+
+#[test]
+fn eva_answers_are_judged() {
+    // Option outside expectedOptions.
+    let s = eva_server(|req| Reply::json(200, echo_contexts(req, json!({"option": "MAYBE"}))));
+    let (code, report, _) = send_json(&["eva-service", "--url", &s.url()]);
+    assert_eq!(code, 1);
+    assert_eq!(report["verdict"]["errors"][0]["pointer"], "/option");
+    // Missing option.
+    let s = eva_server(|req| Reply::json(200, echo_contexts(req, json!({}))));
+    let (code, report, _) = send_json(&["eva-service", "--url", &s.url()]);
+    assert_eq!(code, 1);
+    assert_eq!(report["verdict"]["errors"][0]["pointer"], "/option");
+    // Not JSON.
+    let s = eva_server(|_| Reply::raw(200, "<html>oops</html>"));
+    let (code, report, _) = send_json(&["eva-answer", "--url", &s.url()]);
+    assert_eq!(code, 1);
+    assert!(
+        report["checks"].as_array().unwrap().iter().any(|c| c["check"] == "body" && c["passed"] == false)
+    );
+    // 500.
+    let s = eva_server(|_| Reply::json(500, json!({"error": "boom"})));
+    let (code, out, _) = run(hookctl().args(["send", "eva-service", "--url", &s.url()]));
+    assert_eq!(code, 1);
+    assert!(out.contains("500") && out.contains("460"), "{out}");
+    // The answer rewritten, a context key added: shown.
+    let s = eva_server(|req| {
+        let mut resp = echo_contexts(req, json!({"answer": req["answer"].clone()}));
+        resp["answer"]["content"]["content"] = json!("Hi, John. How may I help you?");
+        resp["hiddenContext"]["clientInfo"] = json!({"name": "John"});
+        Reply::json(200, resp)
+    });
+    let (code, out, _) = run(hookctl().args(["send", "eva-answer", "--url", &s.url()]));
+    assert_eq!(code, 0, "{out}");
+    assert!(out.contains("Hi, John.") && out.contains("+clientInfo"), "{out}");
+}
+
+#[test]
+fn expectations_on_status_and_option() {
+    let s = eva_server(|req| Reply::json(200, echo_contexts(req, json!({"option": "NOT_CLIENT"}))));
+    let (code, report, _) = send_json(&["eva-service", "--expect-option", "CLIENT", "--url", &s.url()]);
+    assert_eq!(code, 1);
+    let c = report["checks"].as_array().unwrap().iter().find(|c| c["check"] == "option").unwrap();
+    assert_eq!(c["found"], "\"NOT_CLIENT\"");
+    let s = Server::start(|_, _| Reply::json(202, json!({})));
+    let (code, _, _) = send_json(&["agent-offline", "--expect-status", "202", "--url", &s.url()]);
+    assert_eq!(code, 0);
+    let (code, _, _) = send_json(&["agent-offline", "--expect-status", "200", "--url", &s.url()]);
+    assert_eq!(code, 1);
+}
+
+#[test]
+fn a_slow_answer_past_the_timeout_is_a_transport_error() {
+    let s = Server::start(|_, _| Reply { status: 200, body: b"{}".to_vec(), delay: Duration::from_secs(3) });
+    let (code, report, err) = send_json(&["handoff-create", "--timeout", "0.3", "--url", &s.url()]);
+    assert_eq!(code, 3);
+    assert!(err.contains("timeout") && err.contains("--timeout"), "{err}");
+    assert!(report["transport_error"].as_str().unwrap().starts_with("timeout"));
+}
+
+#[test]
+fn a_closed_port_is_a_transport_error() {
+    let url = format!("http://127.0.0.1:{}/hook", closed_port());
+    let (code, out, err) = run(hookctl().args(["send", "handoff-create", "--url", &url]));
+    assert_eq!(code, 3);
+    assert!(err.contains("connection refused"), "{err}");
+    assert!(out.contains("NOT DELIVERED"));
+}
+
+#[test]
+fn retry_botpress_recovers_after_two_failures() {
+    let s =
+        Server::start(|n, _| if n < 2 { Reply::json(503, json!({})) } else { Reply::json(200, json!({})) });
+    let (code, report, _) =
+        send_json(&["handoff-create", "--retry", "botpress", "--retry-scale", "0.01", "--url", &s.url()]);
+    assert_eq!(code, 0, "{report:#}");
+    let reqs = s.requests();
+    assert_eq!(reqs.len(), 3);
+    assert!(reqs.iter().all(|r| r.body == reqs[0].body), "a retry re-sends the same bytes");
+    let attempts = report["attempts"].as_array().unwrap();
+    assert_eq!(attempts.len(), 3);
+    assert_eq!(attempts[0]["status"], 503);
+    assert_eq!(attempts[1]["waited_ms"], 1);
+    assert_eq!(attempts[2]["waited_ms"], 2);
+    assert_eq!(attempts[2]["status"], 200);
+}
+
+#[test]
+fn retry_gives_up_after_ten_attempts() {
+    let s = Server::start(|_, _| Reply::json(500, json!({})));
+    let (code, report, _) =
+        send_json(&["agent-online", "--retry", "botpress", "--retry-scale", "0", "--url", &s.url()]);
+    assert_eq!(code, 1);
+    assert_eq!(s.requests().len(), 10);
+    assert_eq!(report["attempts"].as_array().unwrap().len(), 10);
+}
+
+#[test]
+fn an_oversized_answer_is_capped_and_said() {
+    let big = format!("{{\"option\":\"CLIENT\",\"pad\":\"{}\"}}", "x".repeat(200_000));
+    let s = Server::start(move |_, _| Reply::raw(200, &big));
+    let (code, report, _) = send_json(&["eva-service", "--max-response", "1000", "--url", &s.url()]);
+    assert_eq!(code, 1);
+    assert_eq!(report["response"]["truncated"], true);
+    assert_eq!(report["response"]["bytes"], 1000);
+}
+
+#[test]
+fn bad_targets_and_events_are_usage_errors() {
+    for (args, needle) in [
+        (vec!["handoff-create", "--url", "not a url"], "not a valid URL"),
+        (vec!["handoff-create", "--url", "ftp://example.test/hook"], "unsupported scheme 'ftp'"),
+        (vec!["handoff-creat"], "did you mean 'handoff-create'"),
+        (vec!["handoff-create", "-H", "no-colon"], "expected 'Name: value'"),
+        (vec!["handoff-create", "--text", "hi"], "--text applies to"),
+        (vec!["handoff-create", "--timeout=-1"], "--timeout"),
+        (vec!["handoff-create", "--no-such-flag"], "--no-such-flag"),
+    ] {
+        let (code, out, err) = run(hookctl().arg("send").args(&args));
+        assert_eq!(code, 2, "{args:?}: {err}");
+        assert!(out.is_empty(), "{args:?}");
+        assert!(err.contains(needle), "{args:?}: {err}");
+        assert_eq!(err.lines().count(), 1, "{args:?}: one line: {err}");
+        assert!(!err.contains("panicked"));
+    }
+}
+
+#[test]
+fn hookctl_url_from_the_environment() {
+    let server = Server::ok();
+    let (code, _, _) = run(hookctl().args(["send", "agent-offline"]).env("HOOKCTL_URL", server.url()));
+    assert_eq!(code, 0);
+    assert_eq!(server.requests().len(), 1);
+}
