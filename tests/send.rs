@@ -322,3 +322,130 @@ fn hookctl_url_from_the_environment() {
     assert_eq!(code, 0);
     assert_eq!(server.requests().len(), 1);
 }
+
+#[test]
+fn scenario_shares_ids_across_steps_in_order() {
+    let server = Server::ok();
+    let (code, out, err) =
+        run(hookctl().args(["scenario", "handoff-lifecycle", "--output", "json", "--url", &server.url()]));
+    assert_eq!(code, 0, "{err}");
+    let report: Value = serde_json::from_str(&out).unwrap();
+    assert_eq!(report["passed"], true);
+    let bodies: Vec<Value> = server.requests().iter().map(|r| r.json()).collect();
+    let seen: Vec<(String, String)> = bodies
+        .iter()
+        .map(|b| {
+            (
+                b["resource"].as_str().unwrap().to_string(),
+                b["payload"]["status"].as_str().unwrap_or("").to_string(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        seen,
+        [("agent", ""), ("handoff", "pending"), ("handoff", "assigned"), ("handoff", "resolved")]
+            .map(|(a, b)| (a.to_string(), b.to_string()))
+    );
+    let (online, create, assign, resolve) = (&bodies[0], &bodies[1], &bodies[2], &bodies[3]);
+    assert_eq!(create["id"], assign["id"]);
+    assert_eq!(assign["id"], resolve["id"]);
+    for f in ["userId", "userThreadId"] {
+        assert_eq!(create["payload"][f], assign["payload"][f], "{f}");
+        assert_eq!(create["payload"][f], resolve["payload"][f], "{f}");
+    }
+    assert_eq!(assign["payload"]["agentThreadId"], resolve["payload"]["agentThreadId"]);
+    assert_eq!(online["id"], assign["payload"]["agentId"], "the agent who went online takes the handoff");
+    let fixture = hookctl::catalogue::event("handoff-create").unwrap().fixture();
+    assert_ne!(create["id"], fixture["id"], "fresh handoff id");
+    // Timestamps keep the life cycle's order.
+    let at = |b: &Value, f: &str| b["payload"][f].as_str().unwrap().to_string();
+    assert!(at(create, "createdAt") < at(assign, "assignedAt"));
+    assert!(at(assign, "assignedAt") <= at(resolve, "resolvedAt"));
+}
+
+#[test]
+fn scenario_duplicate_and_shuffle() {
+    let server = Server::ok();
+    let (code, _, _) =
+        run(hookctl().args(["scenario", "handoff-lifecycle-reject", "--duplicate", "--url", &server.url()]));
+    assert_eq!(code, 0);
+    let reqs = server.requests();
+    assert_eq!(reqs.len(), 6);
+    for pair in reqs.chunks(2) {
+        assert_eq!(pair[0].body, pair[1].body, "a duplicate is the same bytes");
+    }
+    let server = Server::ok();
+    let (code, out, _) = run(hookctl().args([
+        "scenario",
+        "handoff-full",
+        "--shuffle",
+        "--seed",
+        "3",
+        "-o",
+        "json",
+        "--url",
+        &server.url(),
+    ]));
+    assert_eq!(code, 0);
+    let report: Value = serde_json::from_str(&out).unwrap();
+    let order: Vec<u64> = report["order"].as_array().unwrap().iter().map(|v| v.as_u64().unwrap()).collect();
+    let mut sorted = order.clone();
+    sorted.sort();
+    assert_eq!(sorted, (0..7).collect::<Vec<u64>>(), "every step once");
+    assert_ne!(order, sorted, "seed 3 shuffles the order");
+    assert_eq!(server.requests().len(), 7);
+}
+
+#[test]
+fn scenario_failures_and_unknown_names() {
+    let server = Server::start(|n, _| Reply::json(if n == 1 { 500 } else { 200 }, json!({})));
+    let (code, out, _) = run(hookctl().args(["scenario", "handoff-lifecycle", "--url", &server.url()]));
+    assert_eq!(code, 1);
+    assert!(out.contains("3/4 steps passed"), "{out}");
+    let (code, _, err) = run(hookctl().args(["scenario", "handoff-lifecycle-rejected"]));
+    assert_eq!(code, 2);
+    assert!(err.contains("did you mean 'handoff-lifecycle-reject'"), "{err}");
+}
+
+#[test]
+fn load_mode_sends_exactly_n_requests_with_fresh_ids() {
+    let server = Server::ok();
+    let (code, out, _) = run(hookctl().args([
+        "send",
+        "handoff-create",
+        "--count",
+        "200",
+        "-c",
+        "8",
+        "-o",
+        "json",
+        "--url",
+        &server.url(),
+    ]));
+    assert_eq!(code, 0, "{out}");
+    let summary: Value = serde_json::from_str(&out).unwrap();
+    assert_eq!(summary["requests"], 200);
+    assert_eq!(summary["passed"], 200);
+    assert_eq!(summary["statuses"]["200"], 200);
+    let reqs = server.requests();
+    assert_eq!(reqs.len(), 200);
+    let ids: std::collections::HashSet<String> =
+        reqs.iter().map(|r| r.json()["payload"]["userThreadId"].to_string()).collect();
+    assert_eq!(ids.len(), 200, "each request has its own ids");
+    assert!(summary["latency"]["p99_ms"].as_f64().unwrap() >= summary["latency"]["p50_ms"].as_f64().unwrap());
+}
+
+#[test]
+fn load_mode_counts_contract_failures() {
+    let server = Server::start(|n, req| {
+        let option = if n % 2 == 0 { "CLIENT" } else { "WRONG" };
+        Reply::json(200, echo_contexts(req, json!({ "option": option })))
+    });
+    let (code, out, _) =
+        run(hookctl().args(["send", "eva-service", "--count", "20", "-o", "json", "--url", &server.url()]));
+    assert_eq!(code, 1);
+    let summary: Value = serde_json::from_str(&out).unwrap();
+    assert_eq!(summary["requests"], 20);
+    assert_eq!(summary["contract_failures"], 10);
+    assert!(summary["first_failure"].as_str().unwrap().contains("/option"));
+}
