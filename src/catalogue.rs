@@ -4,7 +4,7 @@
 //! from the receiver, and (through its kind) the schema and the fields worth printing. Fixtures and
 //! schemas are files under `fixtures/`, embedded at build time so the binary needs nothing beside it.
 
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
 use crate::error::{Error, Result};
@@ -27,7 +27,7 @@ impl Platform {
 }
 
 /// A kind of document hookctl knows how to validate.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, clap::ValueEnum)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, clap::ValueEnum)]
 #[serde(rename_all = "kebab-case")]
 pub enum Kind {
     /// A Botpress HITL Next events-webhook body (handoff or agent).

@@ -46,6 +46,10 @@ pub enum Command {
     Send(SendArgs),
     /// Deliver a story of events (a handoff's life cycle) sharing one handoff, user and agent.
     Scenario(ScenarioArgs),
+    /// Receive webhooks: show, validate and capture what a platform sends, and answer it.
+    Listen(ListenArgs),
+    /// Re-send requests captured by `listen --save`, exact bytes, in order.
+    Replay(ReplayArgs),
     /// Print a shell completion script.
     Completions(CompletionsArgs),
 }
@@ -185,6 +189,58 @@ pub struct ScenarioArgs {
     /// Fixed identifiers and order.
     #[arg(long, value_name = "N")]
     pub seed: Option<u64>,
+    #[command(flatten)]
+    pub delivery: DeliveryArgs,
+}
+
+#[derive(Debug, Args)]
+pub struct ListenArgs {
+    /// The port to listen on (0 picks a free one).
+    #[arg(short, long, default_value_t = 8080)]
+    pub port: u16,
+    /// The address to bind. Loopback unless you say otherwise.
+    #[arg(long, default_value = "127.0.0.1", value_name = "ADDR")]
+    pub bind: std::net::IpAddr,
+    /// Answer every request with this status (to watch Botpress retry).
+    #[arg(long, value_name = "CODE", value_parser = clap::value_parser!(u16).range(100..=599))]
+    pub status: Option<u16>,
+    /// Fail the first N deliveries of each distinct body with 503, then accept.
+    #[arg(long, value_name = "N", default_value_t = 0)]
+    pub fail_first: u32,
+    /// Answer with this JSON file instead of the reference answer.
+    #[arg(long, value_name = "FILE", conflicts_with_all = ["status", "forward_to"])]
+    pub respond: Option<PathBuf>,
+    /// As an eva webhook mock: the option service cells get (default: the first expected one).
+    #[arg(long, value_name = "OPTION")]
+    pub respond_option: Option<String>,
+    /// Relay every request (exact bytes and headers) to your server, and answer with its answer.
+    #[arg(long, value_name = "URL", conflicts_with = "status")]
+    pub forward_to: Option<String>,
+    /// Append every request to this file, one JSON line each, before answering it.
+    #[arg(long, value_name = "FILE")]
+    pub save: Option<PathBuf>,
+    /// Keep secret header values (authorization, cookies, keys, tokens) in output and captures.
+    #[arg(long)]
+    pub keep_secrets: bool,
+    /// Answer larger bodies with 413.
+    #[arg(long, value_name = "BYTES", default_value_t = 1024 * 1024)]
+    pub max_body: usize,
+    /// Answer 408 to a client that takes longer than this to send its body.
+    #[arg(long, value_name = "SECONDS", default_value_t = 30.0, value_parser = parse_seconds)]
+    pub read_timeout: f64,
+    /// Stop after this many requests (default: run until Ctrl-C).
+    #[arg(long, value_name = "N")]
+    pub exit_after: Option<u64>,
+}
+
+#[derive(Debug, Args)]
+pub struct ReplayArgs {
+    /// A capture file written by `listen --save` (`-` for standard input).
+    #[arg(value_name = "FILE")]
+    pub file: PathBuf,
+    /// Only these requests: kinds and/or 1-based indices, comma-separated (`eva-service-request,3,5`).
+    #[arg(long, value_name = "KIND|N", value_delimiter = ',')]
+    pub filter: Vec<String>,
     #[command(flatten)]
     pub delivery: DeliveryArgs,
 }

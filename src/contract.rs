@@ -6,13 +6,13 @@ use std::collections::BTreeSet;
 use std::sync::OnceLock;
 
 use jsonschema::{Validator, error::ValidationErrorKind};
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
 
 use crate::catalogue::Kind;
 
 /// One problem found in a document, located by JSON pointer.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Finding {
     /// Where, as a JSON pointer into the document (`""` is the whole document).
     pub pointer: String,
@@ -40,7 +40,7 @@ impl Finding {
 }
 
 /// The judgement on one document.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct Verdict {
     pub kind: Kind,
     pub valid: bool,

@@ -14,6 +14,7 @@ pub mod load;
 pub mod payload;
 pub mod printer;
 pub mod receiver;
+pub mod replay;
 pub mod run;
 pub mod scenario;
 pub mod send;

@@ -206,7 +206,7 @@ pub fn send(out: &mut impl Write, r: &crate::send::Report, format: Format) -> io
         req.method.bold(),
         req.url,
         r.event.cyan().bold(),
-        format!("({}, {} bytes)", r.kind, req.bytes).dimmed()
+        format!("({}, {} bytes)", r.kind.map_or("unknown kind", |k| k.name()), req.bytes).dimmed()
     )?;
     let width = req.headers.iter().map(|(n, _)| n.len()).max().unwrap_or(0);
     for (name, value) in &req.headers {
@@ -219,7 +219,7 @@ pub fn send(out: &mut impl Write, r: &crate::send::Report, format: Format) -> io
                 out,
                 "  {} the request itself breaks the {} contract (sent as asked):",
                 "!".yellow().bold(),
-                r.kind
+                checks.kind
             )?;
             verdict(out, checks)?;
         }
@@ -364,6 +364,9 @@ pub fn scenario(out: &mut impl Write, r: &crate::scenario::ScenarioReport, forma
     if format == Format::Json {
         return json(out, r);
     }
+    for note in &r.notes {
+        eprintln!("{} {note}", "note:".cyan().bold());
+    }
     writeln!(out, "{} {}", r.scenario.cyan().bold(), format!("({})", r.summary).dimmed())?;
     let rows: Vec<StepRow> = r
         .steps
@@ -456,4 +459,101 @@ pub fn load(out: &mut impl Write, s: &crate::load::Summary, format: Format) -> i
         writeln!(out, "  {} first failure: {f}", "✗".red().bold())?;
     }
     Ok(())
+}
+
+// ---------------------------------------------------------------- listen
+
+pub fn listening(addr: std::net::SocketAddr, args: &crate::cli::ListenArgs) {
+    eprintln!("{} listening on http://{addr} (any path, any method); Ctrl-C to stop", "hookctl".bold());
+    if !addr.ip().is_loopback() {
+        eprintln!(
+            "{} bound to {}: anyone who can reach this machine can post to it",
+            "warning:".yellow().bold(),
+            addr.ip()
+        );
+    }
+    if let Some(save) = &args.save {
+        eprintln!(
+            "      capturing to {} (one JSON line a request, written before it is answered)",
+            save.display()
+        );
+    }
+    if let Some(url) = &args.forward_to {
+        eprintln!("      forwarding to {url}");
+    }
+}
+
+/// One received request: a line, and the fields that matter beneath it. NDJSON under `-o json`.
+pub fn record(out: &mut impl Write, r: &crate::receiver::Record, format: Format) -> io::Result<()> {
+    if format == Format::Json {
+        serde_json::to_writer(&mut *out, r)?;
+        writeln!(out)?;
+        return out.flush();
+    }
+    let time = r.time.get(11..23).unwrap_or(&r.time);
+    let kind = r.kind.map_or("unknown".to_string(), |k| k.name().to_string());
+    let state = match (&r.verdict, &r.note) {
+        (Some(v), _) if v.valid => "valid".green().bold().to_string(),
+        (Some(v), _) => format!("invalid ({})", v.errors.len()).red().bold().to_string(),
+        (None, Some(note)) => note.yellow().to_string(),
+        (None, None) => String::new(),
+    };
+    let repeat = r.repeat_of.map(|i| format!("  repeat of #{i}").yellow().to_string()).unwrap_or_default();
+    let answer = if r.answer.forwarded { "forwarded → ".to_string() } else { "→ ".to_string() };
+    writeln!(
+        out,
+        "{} {}  {} {}  {}  {state}{repeat}  {}{}",
+        format!("#{}", r.index).bold(),
+        time.dimmed(),
+        r.method,
+        r.path,
+        kind.cyan(),
+        answer.dimmed(),
+        status_text(r.answer.status)
+    )?;
+    if let Some(v) = &r.verdict {
+        let shown: Vec<String> = v
+            .fields
+            .iter()
+            .filter(|(k, _)| {
+                !matches!(
+                    k.as_str(),
+                    "comments" | "intents" | "openContext" | "visibleContext" | "hiddenContext" | "updatedAt"
+                )
+            })
+            .map(|(k, val)| format!("{} {}", k.dimmed(), field_value(val)))
+            .collect();
+        if !shown.is_empty() {
+            writeln!(out, "    {}", shown.join("  "))?;
+        }
+        for e in v.errors.iter().take(3) {
+            finding(out, e, true)?;
+        }
+        if v.errors.len() > 3 {
+            writeln!(out, "    … and {} more", v.errors.len() - 3)?;
+        }
+    }
+    if let Some(reason) = &r.answer.reason {
+        writeln!(out, "    {} {reason}", "answer:".dimmed())?;
+    }
+    if let Some(v) = &r.answer.verdict {
+        let state = if v.valid { "valid".green().bold() } else { "invalid".red().bold() };
+        writeln!(out, "    {} {} {state}", "your server's answer:".dimmed(), v.kind)?;
+        verdict(out, v)?;
+    }
+    out.flush()
+}
+
+pub fn listen_summary(out: &mut impl Write, t: &crate::receiver::Tally, format: Format) -> io::Result<()> {
+    if format == Format::Json {
+        serde_json::to_writer(&mut *out, &serde_json::json!({ "summary": t }))?;
+        return writeln!(out);
+    }
+    let kinds: Vec<String> = t.by_kind.iter().map(|(k, n)| format!("{k} {n}")).collect();
+    let mut line = plural(t.requests as usize, "request");
+    if !kinds.is_empty() {
+        line.push_str(&format!(" ({})", kinds.join(", ")));
+    }
+    line.push_str(&format!(", {} invalid, {}", t.invalid, plural(t.repeats as usize, "repeat")));
+    writeln!(out, "{}", line.bold())
 }

@@ -1,19 +1,39 @@
-//! A webhook receiver that answers as a correct one would: 200 `{}` to Botpress events, and to eva a
-//! valid answer built from the request (the service cell's first expected option, the transactional
-//! answer unchanged, the three contexts echoed). `send` with no target delivers here.
+//! The receiver: stands where the user's server would stand. It records every request, judges it
+//! against the catalogue, captures it to disk before answering, and answers as a correct receiver
+//! would (200 `{}` to Botpress, a valid answer to eva), as told (`--status`, `--fail-first`,
+//! `--respond`), or with what the user's own server answers (`--forward-to`).
+//!
+//! `hookctl listen` runs it in the foreground; `hookctl send` with no target runs it quietly.
+//! It returns records over a channel and never prints.
 
+use std::collections::HashMap;
+use std::fs::File;
+use std::io::Write;
 use std::net::SocketAddr;
+use std::path::PathBuf;
+use std::sync::Arc;
+use std::sync::Mutex;
+use std::time::Duration;
 
 use axum::Router;
-use axum::body::Bytes;
-use axum::http::{StatusCode, header};
+use axum::body::{Body, Bytes};
+use axum::extract::{Request, State};
+use axum::http::{HeaderMap, HeaderName, HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
+use base64::Engine;
+use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value, json};
 use tokio::net::TcpListener;
+use tokio::sync::mpsc;
 
 use crate::catalogue::Kind;
+use crate::contract::{self, Context, Verdict};
+use crate::error::{Error, Result};
+use crate::http;
 
-/// The answer a correct receiver gives to a request of this kind.
+/// The answer a correct receiver gives to a request of this kind: `{}` for Botpress; for eva the
+/// three contexts echoed and, for a service cell, `option` (the first expected one unless told),
+/// for a transactional answer the answer as received.
 pub fn reference_answer(kind: Option<Kind>, request: &Value, option: Option<&str>) -> Value {
     let mut answer = Map::new();
     match kind {
@@ -33,37 +53,416 @@ pub fn reference_answer(kind: Option<Kind>, request: &Value, option: Option<&str
     Value::Object(answer)
 }
 
-/// A running receiver on loopback. Dropping it leaves the task to end with the runtime.
+/// How the receiver answers and what it keeps.
+#[derive(Debug, Clone)]
+pub struct Config {
+    /// Answer every request with this status (and `{}`), instead of the reference answer.
+    pub status: Option<u16>,
+    /// Fail the first N deliveries of each distinct body with 503, then answer normally.
+    pub fail_first: u32,
+    /// Answer with these bytes (a JSON body) instead of the reference answer.
+    pub respond: Option<Vec<u8>>,
+    /// The option a service cell answer chooses, instead of the first expected one.
+    pub respond_option: Option<String>,
+    /// Relay each request to this URL and answer with what it answers.
+    pub forward_to: Option<url::Url>,
+    /// Give up on the forward target after this long.
+    pub forward_timeout: Duration,
+    /// Larger bodies are answered 413.
+    pub max_body: usize,
+    /// A client that takes longer than this to send its body is answered 408.
+    pub read_timeout: Duration,
+    /// Append every request to this file as one JSON line, before answering it.
+    pub save: Option<PathBuf>,
+    /// Keep secret header values in records and captures.
+    pub keep_secrets: bool,
+}
+
+impl Default for Config {
+    fn default() -> Self {
+        Config {
+            status: None,
+            fail_first: 0,
+            respond: None,
+            respond_option: None,
+            forward_to: None,
+            forward_timeout: Duration::from_secs(10),
+            max_body: 1024 * 1024,
+            read_timeout: Duration::from_secs(30),
+            save: None,
+            keep_secrets: false,
+        }
+    }
+}
+
+/// One request as received, judged, and answered. The same shape is printed with
+/// `--output json`, appended by `--save`, and read back by `replay`.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct Record {
+    /// 1-based, in order of arrival.
+    pub index: u64,
+    pub time: String,
+    pub method: String,
+    /// The path with its query string.
+    pub path: String,
+    pub headers: Vec<(String, String)>,
+    /// The body exactly as received, when it is UTF-8.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub body: Option<String>,
+    /// The body exactly as received, base64, when it is not UTF-8.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub body_base64: Option<String>,
+    pub bytes: usize,
+    #[serde(default)]
+    pub kind: Option<Kind>,
+    /// The request judged against its kind's contract.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub verdict: Option<Verdict>,
+    /// Why the request could not be judged (not JSON, no known kind, too large, ...).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub note: Option<String>,
+    /// The index of the first request with the same body (Botpress retries and double-sends).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub repeat_of: Option<u64>,
+    pub answer: AnswerRecord,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct AnswerRecord {
+    pub status: u16,
+    /// The answer came from the `--forward-to` server.
+    #[serde(default)]
+    pub forwarded: bool,
+    /// Why the answer is what it is, when it is not the plain reference answer.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub reason: Option<String>,
+    /// The forwarded server's answer judged against the contract (eva).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub verdict: Option<Verdict>,
+}
+
+impl Record {
+    /// The body's bytes, exactly as received.
+    pub fn body_bytes(&self) -> std::result::Result<Vec<u8>, String> {
+        match (&self.body, &self.body_base64) {
+            (Some(text), _) => Ok(text.as_bytes().to_vec()),
+            (None, Some(b64)) => base64::engine::general_purpose::STANDARD
+                .decode(b64)
+                .map_err(|e| format!("body_base64 is not base64: {e}")),
+            (None, None) => Ok(Vec::new()),
+        }
+    }
+}
+
+/// Totals for the end of a session.
+#[derive(Debug, Default, Clone, Serialize)]
+pub struct Tally {
+    pub requests: u64,
+    pub by_kind: std::collections::BTreeMap<String, u64>,
+    pub invalid: u64,
+    pub repeats: u64,
+}
+
+struct Shared {
+    config: Config,
+    save: Option<Mutex<File>>,
+    seen: Mutex<Seen>,
+    forward: Option<reqwest::Client>,
+    records: Option<mpsc::UnboundedSender<Record>>,
+}
+
+#[derive(Default)]
+struct Seen {
+    next: u64,
+    /// First index and delivery count of each distinct body, by a hash of its bytes (so that a
+    /// long session does not keep every body in memory).
+    bodies: HashMap<(usize, u64), (u64, u32)>,
+    tally: Tally,
+}
+
+/// A running receiver.
 pub struct Receiver {
     pub addr: SocketAddr,
+    shared: Arc<Shared>,
+    stop: Option<tokio::sync::oneshot::Sender<()>>,
+    task: tokio::task::JoinHandle<()>,
 }
 
 impl Receiver {
-    /// Bind `127.0.0.1:0` and serve in the background.
-    pub async fn start() -> std::io::Result<Receiver> {
-        let listener = TcpListener::bind(("127.0.0.1", 0)).await?;
-        let addr = listener.local_addr()?;
-        let app = Router::new().fallback(answer);
-        tokio::spawn(async move {
-            let _ = axum::serve(listener, app).await;
+    /// Bind and serve in the background. Records go to `records` when given.
+    pub async fn start(
+        bind: SocketAddr,
+        config: Config,
+        records: Option<mpsc::UnboundedSender<Record>>,
+    ) -> Result<Receiver> {
+        let save = match &config.save {
+            Some(path) => Some(Mutex::new(
+                std::fs::OpenOptions::new().create(true).append(true).open(path).map_err(|e| {
+                    Error::usage(format!(
+                        "--save {}: cannot open: {}",
+                        path.display(),
+                        crate::input::io_reason(&e)
+                    ))
+                })?,
+            )),
+            None => None,
+        };
+        let forward = match config.forward_to {
+            Some(_) => Some(http::client(config.forward_timeout)?),
+            None => None,
+        };
+        let listener = TcpListener::bind(bind).await.map_err(|e| {
+            let hint =
+                if e.kind() == std::io::ErrorKind::AddrInUse { " (choose another with --port)" } else { "" };
+            Error::usage(format!("cannot listen on {bind}: {}{hint}", crate::input::io_reason(&e)))
+        })?;
+        let addr =
+            listener.local_addr().map_err(|e| Error::usage(format!("cannot listen on {bind}: {e}")))?;
+        let shared = Arc::new(Shared { config, save, seen: Mutex::default(), forward, records });
+        let app = Router::new().fallback(handle).with_state(shared.clone());
+        let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
+        let task = tokio::spawn(async move {
+            let _ = axum::serve(listener, app)
+                .with_graceful_shutdown(async {
+                    let _ = stopped.await;
+                })
+                .await;
         });
-        Ok(Receiver { addr })
+        Ok(Receiver { addr, shared, stop: Some(stop), task })
+    }
+
+    /// Start quietly on a free loopback port with the default answers (for `send`).
+    pub async fn loopback() -> Result<Receiver> {
+        Receiver::start(SocketAddr::from(([127, 0, 0, 1], 0)), Config::default(), None).await
     }
 
     pub fn url(&self) -> String {
         format!("http://{}/hook", self.addr)
     }
+
+    /// Stop accepting, let requests in flight finish, and return the totals.
+    pub async fn shutdown(mut self) -> Tally {
+        if let Some(stop) = self.stop.take() {
+            let _ = stop.send(());
+        }
+        let _ = (&mut self.task).await;
+        self.tally()
+    }
+
+    pub fn tally(&self) -> Tally {
+        self.shared.seen.lock().map(|s| s.tally.clone()).unwrap_or_default()
+    }
 }
 
-async fn answer(body: Bytes) -> Response {
-    let Ok(doc) = serde_json::from_slice::<Value>(&body) else {
-        return (
-            StatusCode::BAD_REQUEST,
-            [(header::CONTENT_TYPE, "application/json")],
-            r#"{"error":"body is not JSON"}"#,
-        )
-            .into_response();
+async fn handle(State(shared): State<Arc<Shared>>, req: Request) -> Response {
+    let (parts, body) = req.into_parts();
+    let config = &shared.config;
+    let path = parts.uri.path_and_query().map_or_else(|| parts.uri.path().to_string(), |p| p.to_string());
+    let read = tokio::time::timeout(config.read_timeout, axum::body::to_bytes(body, config.max_body)).await;
+    let (bytes, refusal) = match read {
+        Ok(Ok(bytes)) => (bytes, None),
+        Ok(Err(_)) => (
+            Bytes::new(),
+            Some((
+                StatusCode::PAYLOAD_TOO_LARGE,
+                format!("body over the {} byte limit (--max-body)", config.max_body),
+            )),
+        ),
+        Err(_) => (
+            Bytes::new(),
+            Some((
+                StatusCode::REQUEST_TIMEOUT,
+                format!("body not received within {}", http::human(config.read_timeout)),
+            )),
+        ),
     };
-    let answer = reference_answer(Kind::detect(&doc), &doc, None);
-    (StatusCode::OK, [(header::CONTENT_TYPE, "application/json")], answer.to_string()).into_response()
+
+    let doc: Option<Value> = serde_json::from_slice(&bytes).ok();
+    let kind = doc.as_ref().and_then(Kind::detect);
+    let verdict = doc.as_ref().zip(kind).map(|(d, k)| contract::check(k, d, Context::default()));
+    let mut note = refusal.as_ref().map(|(_, why)| why.clone());
+    if note.is_none() {
+        note = match (&doc, kind) {
+            (None, _) if bytes.is_empty() => Some("empty body".into()),
+            (None, _) => Some("body is not JSON".into()),
+            (Some(_), None) => Some("JSON of no known kind".into()),
+            _ => None,
+        };
+    }
+
+    // Index, repeats and fail-first bookkeeping in one critical section.
+    let (index, repeat_of, deliveries) = {
+        let mut seen = shared.seen.lock().unwrap_or_else(|p| p.into_inner());
+        seen.next += 1;
+        let index = seen.next;
+        let (repeat_of, deliveries) = if refusal.is_some() {
+            (None, 1)
+        } else {
+            let entry = seen.bodies.entry(body_key(&bytes)).or_insert((index, 0));
+            entry.1 += 1;
+            let (first, count) = *entry;
+            ((first != index).then_some(first), count)
+        };
+        let t = &mut seen.tally;
+        t.requests += 1;
+        *t.by_kind.entry(kind.map_or("unknown", Kind::name).to_string()).or_default() += 1;
+        if verdict.as_ref().is_some_and(|v| !v.valid) || (kind.is_none() && refusal.is_none()) {
+            t.invalid += 1;
+        }
+        if repeat_of.is_some() {
+            t.repeats += 1;
+        }
+        (index, repeat_of, deliveries)
+    };
+
+    // Decide the answer (forwarding when asked).
+    let (status, answer_body, reason, forwarded, answer_verdict) = if let Some((status, why)) = refusal {
+        (status, json!({ "error": why }).to_string().into_bytes(), Some(why), false, None)
+    } else if deliveries <= config.fail_first {
+        let why = format!("--fail-first {}: delivery {deliveries} of this body", config.fail_first);
+        (
+            StatusCode::SERVICE_UNAVAILABLE,
+            json!({ "error": why }).to_string().into_bytes(),
+            Some(why),
+            false,
+            None,
+        )
+    } else if let (Some(url), Some(client)) = (&config.forward_to, &shared.forward) {
+        let out = forward(client, url, &parts.headers, &parts.method, &bytes, config).await;
+        match out {
+            Ok((status, body)) => {
+                let judged = match (kind.and_then(Kind::response_kind), &doc) {
+                    (Some(rk), Some(request)) if status.is_success() => {
+                        Some(match serde_json::from_slice(&body) {
+                            Ok(answer) => contract::check(
+                                rk,
+                                &answer,
+                                Context { request: Some(request), expected_options: None },
+                            ),
+                            Err(_) => not_json_verdict(rk),
+                        })
+                    }
+                    _ => None,
+                };
+                (status, body, None, true, judged)
+            }
+            Err(why) => (
+                StatusCode::BAD_GATEWAY,
+                json!({ "error": why }).to_string().into_bytes(),
+                Some(why),
+                true,
+                None,
+            ),
+        }
+    } else if doc.is_none() {
+        let why = "body is not JSON".to_string();
+        (StatusCode::BAD_REQUEST, json!({ "error": why }).to_string().into_bytes(), Some(why), false, None)
+    } else if let Some(code) = config.status {
+        let status = StatusCode::from_u16(code).unwrap_or(StatusCode::OK);
+        (status, b"{}".to_vec(), Some(format!("--status {code}")), false, None)
+    } else if let Some(body) = &config.respond {
+        (StatusCode::OK, body.clone(), Some("--respond".into()), false, None)
+    } else {
+        let body =
+            reference_answer(kind, doc.as_ref().unwrap_or(&Value::Null), config.respond_option.as_deref());
+        (StatusCode::OK, body.to_string().into_bytes(), None, false, None)
+    };
+
+    let (body_text, body_base64) = match std::str::from_utf8(&bytes) {
+        Ok(text) => (Some(text.to_string()), None),
+        Err(_) => (None, Some(base64::engine::general_purpose::STANDARD.encode(&bytes))),
+    };
+    let record = Record {
+        index,
+        time: crate::payload::format_timestamp(chrono::Utc::now()),
+        method: parts.method.to_string(),
+        path,
+        headers: http::shown_headers(&parts.headers, config.keep_secrets),
+        body: body_text,
+        body_base64,
+        bytes: bytes.len(),
+        kind,
+        verdict,
+        note,
+        repeat_of,
+        answer: AnswerRecord { status: status.as_u16(), forwarded, reason, verdict: answer_verdict },
+    };
+
+    // On disk before the sender hears back: what was acknowledged is never lost.
+    if let Some(file) = &shared.save {
+        let line = serde_json::to_string(&record).unwrap_or_default();
+        let written = file.lock().map_err(|_| ()).and_then(|mut f| {
+            f.write_all(line.as_bytes())
+                .and_then(|_| f.write_all(b"\n"))
+                .and_then(|_| f.flush())
+                .map_err(|_| ())
+        });
+        if written.is_err() {
+            // Not saved, so not acknowledged: the sender will retry.
+            return (StatusCode::INSUFFICIENT_STORAGE, "capture could not be written").into_response();
+        }
+    }
+    if let Some(tx) = &shared.records {
+        let _ = tx.send(record);
+    }
+    let mut resp = Response::new(Body::from(answer_body));
+    *resp.status_mut() = status;
+    resp.headers_mut().insert(header::CONTENT_TYPE, HeaderValue::from_static("application/json"));
+    resp
+}
+
+fn body_key(bytes: &[u8]) -> (usize, u64) {
+    use std::hash::{BuildHasher, BuildHasherDefault, DefaultHasher};
+    (bytes.len(), BuildHasherDefault::<DefaultHasher>::default().hash_one(bytes))
+}
+
+fn not_json_verdict(kind: Kind) -> Verdict {
+    let mut v = contract::check(kind, &Value::Null, Context::default());
+    v.errors.truncate(1);
+    v.errors[0].message = "the answer is not JSON".into();
+    v
+}
+
+/// Headers that describe one hop, not the message: not relayed.
+fn hop_by_hop(name: &HeaderName) -> bool {
+    matches!(
+        name.as_str(),
+        "host"
+            | "content-length"
+            | "connection"
+            | "transfer-encoding"
+            | "keep-alive"
+            | "upgrade"
+            | "te"
+            | "trailer"
+    )
+}
+
+/// Relay a request, exact body bytes and headers, and bring back the status and body.
+async fn forward(
+    client: &reqwest::Client,
+    url: &url::Url,
+    headers: &HeaderMap,
+    method: &axum::http::Method,
+    body: &[u8],
+    config: &Config,
+) -> std::result::Result<(StatusCode, Vec<u8>), String> {
+    let mut relay = reqwest::header::HeaderMap::new();
+    for (name, value) in headers.iter().filter(|(n, _)| !hop_by_hop(n)) {
+        relay.append(name.clone(), value.clone());
+    }
+    let method = reqwest::Method::from_bytes(method.as_str().as_bytes()).unwrap_or(reqwest::Method::POST);
+    let resp = client
+        .request(method, url.clone())
+        .headers(relay)
+        .body(body.to_vec())
+        .send()
+        .await
+        .map_err(|e| format!("--forward-to: {}", http::describe(&e, url, config.forward_timeout)))?;
+    let status = StatusCode::from_u16(resp.status().as_u16()).unwrap_or(StatusCode::BAD_GATEWAY);
+    let body = resp
+        .bytes()
+        .await
+        .map_err(|e| format!("--forward-to: {}", http::describe(&e, url, config.forward_timeout)))?;
+    Ok((status, body.to_vec()))
 }

@@ -5,10 +5,12 @@ use std::io::{self, IsTerminal, Write};
 use clap::CommandFactory;
 
 use crate::catalogue;
-use crate::cli::{Cli, Command, DeliveryArgs, SendArgs, ShowArgs};
+use crate::cli::{Cli, Command, DeliveryArgs, ListenArgs, SendArgs, ShowArgs};
 use crate::error::{Error, Exit, Result};
 use crate::printer;
-use crate::{contract, load, scenario, send, validate};
+use crate::printer::Format;
+use crate::receiver::{self, Receiver};
+use crate::{contract, load, replay, scenario, send, validate};
 use std::sync::Arc;
 
 /// Run one command. Errors that stop a command come back as `Err`; contract failures are an `Exit`.
@@ -53,6 +55,20 @@ pub fn run(cli: Cli) -> Result<Exit> {
             let report = runtime()?.block_on(async {
                 let target = send::target(&delivery).await?;
                 scenario::run(&opts, &target).await
+            })?;
+            printer::scenario(&mut out, &report, format)?;
+            return Ok(report.exit());
+        }
+        Command::Listen(args) => {
+            runtime()?.block_on(listen(args, format))?;
+        }
+        Command::Replay(args) => {
+            let records = replay::filter(replay::read(&args.file)?, &args.filter)?;
+            let source = crate::input::label(&args.file);
+            let delivery = delivery(args.delivery);
+            let report = runtime()?.block_on(async {
+                let target = send::target(&delivery).await?;
+                replay::run(&records, &source, &target).await
             })?;
             printer::scenario(&mut out, &report, format)?;
             return Ok(report.exit());
@@ -141,4 +157,73 @@ async fn send(args: SendArgs) -> Result<Sent> {
     };
     let summary = load::run(Arc::new(target), Arc::new(template), Arc::new(expect), opts).await?;
     Ok(Sent::Load(Box::new(summary)))
+}
+
+async fn listen(args: ListenArgs, format: Format) -> Result<()> {
+    let respond = match &args.respond {
+        Some(path) => {
+            let doc = crate::input::read_json(path).map_err(|e| Error::usage(format!("--respond {e}")))?;
+            Some(serde_json::to_vec(&doc).expect("a JSON value serialises"))
+        }
+        None => None,
+    };
+    let forward_to =
+        args.forward_to.as_deref().map(|u| crate::http::parse_url(u, "--forward-to")).transpose()?;
+    let config = receiver::Config {
+        status: args.status,
+        fail_first: args.fail_first,
+        respond,
+        respond_option: args.respond_option.clone(),
+        forward_to,
+        max_body: args.max_body,
+        read_timeout: std::time::Duration::from_secs_f64(args.read_timeout),
+        save: args.save.clone(),
+        keep_secrets: args.keep_secrets,
+        ..receiver::Config::default()
+    };
+    let (tx, mut rx) = tokio::sync::mpsc::unbounded_channel();
+    let bind = std::net::SocketAddr::new(args.bind, args.port);
+    let server = Receiver::start(bind, config, Some(tx)).await?;
+    printer::listening(server.addr, &args);
+    let mut seen = 0u64;
+    let mut stop = std::pin::pin!(shutdown_signal());
+    loop {
+        tokio::select! {
+            record = rx.recv() => {
+                let Some(record) = record else { break };
+                printer::record(&mut io::stdout().lock(), &record, format)?;
+                seen += 1;
+                if args.exit_after.is_some_and(|n| seen >= n) {
+                    break;
+                }
+            }
+            _ = &mut stop => break,
+        }
+    }
+    let tally = server.shutdown().await;
+    // Requests answered while shutting down are printed too.
+    while let Ok(record) = rx.try_recv() {
+        printer::record(&mut io::stdout().lock(), &record, format)?;
+    }
+    printer::listen_summary(&mut io::stdout().lock(), &tally, format)?;
+    Ok(())
+}
+
+/// Ctrl-C, or SIGTERM where there is one.
+async fn shutdown_signal() {
+    #[cfg(unix)]
+    {
+        let mut term = match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            Ok(s) => s,
+            Err(_) => return std::future::pending().await,
+        };
+        tokio::select! {
+            _ = tokio::signal::ctrl_c() => {}
+            _ = term.recv() => {}
+        }
+    }
+    #[cfg(not(unix))]
+    {
+        let _ = tokio::signal::ctrl_c().await;
+    }
 }

@@ -19,8 +19,11 @@ pub struct Options {
 
 #[derive(Debug, Serialize)]
 pub struct ScenarioReport {
-    pub scenario: &'static str,
-    pub summary: &'static str,
+    pub scenario: String,
+    pub summary: String,
+    /// Things worth knowing about the run (a header that could not be replayed, ...).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub notes: Vec<String>,
     pub builtin_receiver: bool,
     /// The order the steps were delivered in, by index into the scenario's steps.
     pub order: Vec<usize>,
@@ -66,8 +69,9 @@ pub async fn run(opts: &Options, target: &Target) -> Result<ScenarioReport> {
         steps.push(target.send(&bodies[i], &Expect::default()).await);
     }
     Ok(ScenarioReport {
-        scenario: scenario.name,
-        summary: scenario.summary,
+        scenario: scenario.name.to_string(),
+        summary: scenario.summary.to_string(),
+        notes: Vec::new(),
         builtin_receiver: steps.first().is_some_and(|s| s.builtin_receiver),
         passed: steps.iter().all(|s| s.passed),
         order,

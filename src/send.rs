@@ -76,6 +76,17 @@ pub struct Prepared {
     pub doc: Value,
 }
 
+/// Bytes ready to go, with what is known of them.
+#[derive(Debug, Clone)]
+pub struct Outgoing {
+    pub name: String,
+    pub kind: Option<Kind>,
+    /// The body parsed, when it is JSON.
+    pub doc: Option<Value>,
+    pub bytes: Vec<u8>,
+    pub headers: HeaderMap,
+}
+
 /// A resolved target and the client that talks to it.
 pub struct Target {
     pub url: url::Url,
@@ -155,8 +166,9 @@ pub struct ContextChange {
 #[derive(Debug, Serialize)]
 pub struct Report {
     pub event: String,
-    pub kind: Kind,
-    pub platform: Platform,
+    /// The kind of the body sent; none for a replayed body of no known kind.
+    pub kind: Option<Kind>,
+    pub platform: Option<Platform>,
     pub builtin_receiver: bool,
     pub request: Sent,
     pub attempts: Vec<Attempt>,
@@ -316,9 +328,7 @@ pub async fn target(delivery: &Delivery) -> Result<Target> {
     let (url, builtin, receiver) = match chosen {
         Some(url) => (url, false, None),
         None => {
-            let receiver = Receiver::start()
-                .await
-                .map_err(|e| Error::usage(format!("cannot start the built-in receiver: {e}")))?;
+            let receiver = Receiver::loopback().await?;
             let url = http::parse_url(&receiver.url(), "built-in receiver")?;
             (url, true, Some(receiver))
         }
@@ -374,7 +384,7 @@ pub fn read_botpress_config(path: &std::path::Path) -> Result<(Option<String>, H
 
 impl Target {
     /// The headers the platform sends, then the configured ones, then `-H`: later ones win.
-    fn headers_for(&self, platform: Platform) -> HeaderMap {
+    pub fn headers_for(&self, platform: Platform) -> HeaderMap {
         let mut headers = HeaderMap::new();
         headers.insert(CONTENT_TYPE, HeaderValue::from_static("application/json"));
         match platform {
@@ -386,6 +396,11 @@ impl Target {
                 headers.insert(USER_AGENT, HeaderValue::from_static(EVA_USER_AGENT));
             }
         }
+        self.with_overrides(headers)
+    }
+
+    /// Put the configured headers and then the `-H` ones over `headers`.
+    pub fn with_overrides(&self, mut headers: HeaderMap) -> HeaderMap {
         for (name, value) in self.config_headers.iter().chain(self.extra_headers.iter()) {
             headers.insert(name.clone(), value.clone());
         }
@@ -399,9 +414,19 @@ impl Target {
 
     /// As `send`; `check_request` says whether to judge the request body itself too.
     pub async fn send_with(&self, prepared: &Prepared, expect: &Expect, check_request: bool) -> Report {
-        let platform = prepared.kind.platform();
-        let headers = self.headers_for(platform);
-        let bytes = serde_json::to_vec(&prepared.doc).expect("a JSON value serialises");
+        let outgoing = Outgoing {
+            name: prepared.name.clone(),
+            kind: Some(prepared.kind),
+            doc: Some(prepared.doc.clone()),
+            bytes: serde_json::to_vec(&prepared.doc).expect("a JSON value serialises"),
+            headers: self.headers_for(prepared.kind.platform()),
+        };
+        self.exchange(&outgoing, expect, check_request).await
+    }
+
+    /// Deliver bytes as they are (with retries when asked) and judge the answer.
+    pub async fn exchange(&self, out: &Outgoing, expect: &Expect, check_request: bool) -> Report {
+        let (headers, bytes) = (&out.headers, &out.bytes);
         let d = &self.delivery;
         let attempts_allowed = match d.retry {
             Retry::None => 1,
@@ -415,7 +440,7 @@ impl Target {
                 wait = BOTPRESS_FIRST_DELAY.mul_f64(2f64.powi(n as i32 - 2) * d.retry_scale);
                 tokio::time::sleep(wait).await;
             }
-            last = http::post(&self.client, &self.url, &headers, &bytes, d.max_response, d.timeout).await;
+            last = http::post(&self.client, &self.url, headers, bytes, d.max_response, d.timeout).await;
             let (status, error, latency_ms) = match &last {
                 Ok(a) => (Some(a.status), None, a.latency_ms),
                 Err(e) => (None, Some(e.clone()), 0.0),
@@ -434,15 +459,21 @@ impl Target {
         let request = Sent {
             method: "POST",
             url: self.url.to_string(),
-            headers: http::shown_headers(&headers, d.show_secrets),
-            body: prepared.doc.clone(),
+            headers: http::shown_headers(headers, d.show_secrets),
+            body: out
+                .doc
+                .clone()
+                .unwrap_or_else(|| Value::String(String::from_utf8_lossy(bytes).into_owned())),
             bytes: bytes.len(),
-            checks: check_request.then(|| contract::check(prepared.kind, &prepared.doc, Context::default())),
+            checks: match (check_request, out.kind, &out.doc) {
+                (true, Some(kind), Some(doc)) => Some(contract::check(kind, doc, Context::default())),
+                _ => None,
+            },
         };
         let mut report = Report {
-            event: prepared.name.clone(),
-            kind: prepared.kind,
-            platform,
+            event: out.name.clone(),
+            kind: out.kind,
+            platform: out.kind.map(Kind::platform),
             builtin_receiver: self.builtin,
             request,
             attempts,
@@ -455,13 +486,13 @@ impl Target {
         };
         match last {
             Err(e) => report.transport_error = Some(e),
-            Ok(answer) => judge(&mut report, prepared, answer, expect, d),
+            Ok(answer) => judge(&mut report, out, answer, expect, d),
         }
         report
     }
 }
 
-fn judge(report: &mut Report, prepared: &Prepared, answer: Answer, expect: &Expect, d: &Delivery) {
+fn judge(report: &mut Report, out: &Outgoing, answer: Answer, expect: &Expect, d: &Delivery) {
     let parsed: Option<Value> = serde_json::from_slice(&answer.body).ok();
     let body = match &parsed {
         Some(v) => v.clone(),
@@ -482,7 +513,7 @@ fn judge(report: &mut Report, prepared: &Prepared, answer: Answer, expect: &Expe
             passed: ok_status,
             expected: "2xx".into(),
             found: answer.status.to_string(),
-            note: (!ok_status).then(|| match report.platform {
+            note: (!ok_status).then(|| match report.platform.unwrap_or(Platform::Botpress) {
                 Platform::Botpress => "Botpress counts anything but 2xx as a failure: it retries 10 times over about 51 s, then drops the event".into(),
                 Platform::Eva => "eva takes the service-error path and the channel gets HTTP 460".into(),
             }),
@@ -498,12 +529,13 @@ fn judge(report: &mut Report, prepared: &Prepared, answer: Answer, expect: &Expe
             note: None,
         });
     }
-    if let (Some(response_kind), true) = (prepared.kind.response_kind(), ok_status) {
+    let response_kind = out.kind.and_then(Kind::response_kind);
+    if let (Some(response_kind), Some(request), true) = (response_kind, &out.doc, ok_status) {
         match &parsed {
             Some(doc) if !answer.truncated => {
-                let ctx = Context { request: Some(&prepared.doc), expected_options: None };
+                let ctx = Context { request: Some(request), expected_options: None };
                 report.verdict = Some(contract::check(response_kind, doc, ctx));
-                report.changes = Some(changes(&prepared.doc, doc));
+                report.changes = Some(changes(request, doc));
             }
             _ if answer.truncated => {}
             _ => report.checks.push(Check {

@@ -154,3 +154,71 @@ pub fn run(cmd: &mut Command) -> (i32, String, String) {
 pub fn fixture_path(rel: &str) -> std::path::PathBuf {
     std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join(rel)
 }
+
+/// `hookctl listen` running as a child process on a free port.
+pub struct Listener {
+    pub url: String,
+    pub addr: String,
+    child: std::process::Child,
+}
+
+impl Listener {
+    /// Start `hookctl listen --port 0 --output json ARGS...` and wait until it listens.
+    pub fn start(args: &[&str]) -> Listener {
+        use std::io::BufRead;
+        let mut child = std::process::Command::new(assert_cmd::cargo::cargo_bin("hookctl"))
+            .args(["listen", "--port", "0", "--output", "json"])
+            .args(args)
+            .env("NO_COLOR", "1")
+            .env("RUST_BACKTRACE", "0")
+            .stdout(std::process::Stdio::piped())
+            .stderr(std::process::Stdio::piped())
+            .spawn()
+            .unwrap();
+        let mut stderr = std::io::BufReader::new(child.stderr.take().unwrap());
+        let mut line = String::new();
+        stderr.read_line(&mut line).unwrap();
+        let addr = line
+            .split("http://")
+            .nth(1)
+            .and_then(|r| r.split_whitespace().next())
+            .unwrap_or_else(|| panic!("no address in: {line}"))
+            .to_string();
+        // Keep draining stderr so the child never blocks on it.
+        std::thread::spawn(move || for _ in stderr.lines() {});
+        Listener { url: format!("http://{addr}/hook"), addr, child }
+    }
+
+    /// Stop it as Ctrl-C would, and return the NDJSON lines it printed.
+    pub fn stop(mut self) -> Vec<serde_json::Value> {
+        let pid = self.child.id().to_string();
+        std::process::Command::new("kill").args(["-INT", &pid]).status().unwrap();
+        let out = std::mem::replace(&mut self.child, std::process::Command::new("true").spawn().unwrap())
+            .wait_with_output()
+            .unwrap();
+        assert_eq!(out.status.code(), Some(0), "listen exits 0 on Ctrl-C");
+        String::from_utf8(out.stdout)
+            .unwrap()
+            .lines()
+            .map(|l| serde_json::from_str(l).unwrap_or_else(|e| panic!("not NDJSON ({e}): {l}")))
+            .collect()
+    }
+}
+
+impl Drop for Listener {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+    }
+}
+
+/// POST raw bytes with a hand-written HTTP/1.1 request; returns the status code.
+pub fn post_raw(addr: &str, path: &str, body: &[u8]) -> u16 {
+    use std::io::{Read, Write};
+    let mut s = std::net::TcpStream::connect(addr).unwrap();
+    write!(s, "POST {path} HTTP/1.1\r\nHost: {addr}\r\nContent-Type: application/octet-stream\r\nContent-Length: {}\r\nConnection: close\r\n\r\n", body.len()).unwrap();
+    s.write_all(body).unwrap();
+    let mut resp = Vec::new();
+    let _ = s.read_to_end(&mut resp);
+    let head = String::from_utf8_lossy(&resp);
+    head.split_whitespace().nth(1).and_then(|c| c.parse().ok()).unwrap_or(0)
+}

@@ -1,0 +1,105 @@
+//! `hookctl replay`: re-send what `listen --save` captured, exact bytes, in order.
+
+use std::path::Path;
+
+use reqwest::header::HeaderMap;
+use serde_json::Value;
+
+use crate::catalogue::Kind;
+use crate::error::{Error, Result};
+use crate::http::{self, REDACTED};
+use crate::input;
+use crate::receiver::Record;
+use crate::scenario::ScenarioReport;
+use crate::send::{Expect, Outgoing, Target};
+
+/// Read a capture file: one record a line; blank lines are skipped.
+pub fn read(path: &Path) -> Result<Vec<Record>> {
+    let source = input::label(path);
+    let bytes = input::read_bytes(path).map_err(Error::usage)?;
+    let text = std::str::from_utf8(&bytes)
+        .map_err(|_| Error::usage(format!("{source}: binary data, not a capture file")))?;
+    let mut records = Vec::new();
+    for (n, line) in text.lines().enumerate().filter(|(_, l)| !l.trim().is_empty()) {
+        let record: Record = serde_json::from_str(line).map_err(|e| {
+            Error::usage(format!("{source}:{}: not a capture record written by 'listen --save' ({e})", n + 1))
+        })?;
+        records.push(record);
+    }
+    if records.is_empty() {
+        return Err(Error::usage(format!("{source}: no captured requests")));
+    }
+    Ok(records)
+}
+
+/// Keep the records a `--filter` names: kinds (`eva-service-request`, `unknown`) or 1-based indices.
+pub fn filter(records: Vec<Record>, filter: &[String]) -> Result<Vec<Record>> {
+    if filter.is_empty() {
+        return Ok(records);
+    }
+    let mut kinds = Vec::new();
+    let mut indices = Vec::new();
+    for f in filter {
+        match f.parse::<u64>() {
+            Ok(n) => indices.push(n),
+            Err(_) if f == "unknown" => kinds.push(None),
+            Err(_) => kinds.push(Some(Kind::parse(f).map_err(|e| Error::usage(format!("--filter: {e}")))?)),
+        }
+    }
+    let kept: Vec<Record> =
+        records.into_iter().filter(|r| indices.contains(&r.index) || kinds.contains(&r.kind)).collect();
+    if kept.is_empty() {
+        return Err(Error::usage(format!("--filter {}: matches no captured request", filter.join(","))));
+    }
+    Ok(kept)
+}
+
+/// Re-send each record, exact bytes and the captured headers (with `-H` and config headers over
+/// them), and judge each answer as `send` does.
+pub async fn run(records: &[Record], source: &str, target: &Target) -> Result<ScenarioReport> {
+    let mut notes = Vec::new();
+    let mut steps = Vec::with_capacity(records.len());
+    for record in records {
+        let bytes = record
+            .body_bytes()
+            .map_err(|e| Error::usage(format!("{source}: request #{}: {e}", record.index)))?;
+        let mut headers = HeaderMap::new();
+        for (name, value) in &record.headers {
+            let lower = name.to_ascii_lowercase();
+            if matches!(lower.as_str(), "host" | "content-length" | "connection" | "transfer-encoding") {
+                continue;
+            }
+            if value == REDACTED {
+                let note = format!(
+                    "{name} was redacted in the capture and is not replayed: pass it with -H, or capture with --keep-secrets"
+                );
+                if !notes.contains(&note) {
+                    notes.push(note);
+                }
+                continue;
+            }
+            if let Ok((n, v)) = http::header(name, value, &format!("{source}: request #{}", record.index)) {
+                headers.append(n, v);
+            }
+        }
+        let doc: Option<Value> = serde_json::from_slice(&bytes).ok();
+        let kind = record.kind.or_else(|| doc.as_ref().and_then(Kind::detect));
+        let outgoing = Outgoing {
+            name: format!("#{} {}", record.index, kind.map_or("unknown", Kind::name)),
+            kind,
+            doc,
+            bytes,
+            headers: target.with_overrides(headers),
+        };
+        steps.push(target.exchange(&outgoing, &Expect::default(), true).await);
+    }
+    Ok(ScenarioReport {
+        scenario: "replay".to_string(),
+        summary: format!("{} from {source}", crate::printer::plural(records.len(), "request")),
+        notes,
+        builtin_receiver: steps.first().is_some_and(|s| s.builtin_receiver),
+        passed: steps.iter().all(|s| s.passed),
+        order: (0..steps.len()).collect(),
+        steps,
+    })
+}

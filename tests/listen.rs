@@ -1,0 +1,258 @@
+//! `hookctl listen` and `hookctl replay`: real HTTP to a listener started by the test.
+
+mod common;
+
+use common::{Listener, Reply, Server, hookctl, post_raw, run};
+use serde_json::{Value, json};
+
+fn send(url: &str, args: &[&str]) -> (i32, Value) {
+    let (code, out, err) = run(hookctl().arg("send").args(args).args(["--url", url, "-o", "json"]));
+    (code, serde_json::from_str(&out).unwrap_or_else(|_| panic!("{out}\n{err}")))
+}
+
+/// The request records, without the summary line.
+fn records(lines: &[Value]) -> Vec<&Value> {
+    lines.iter().filter(|l| l.get("summary").is_none()).collect()
+}
+
+#[test]
+fn every_built_in_event_arrives_valid_with_its_fields() {
+    let listener = Listener::start(&[]);
+    for e in hookctl::catalogue::EVENTS {
+        let (code, report) = send(&listener.url, &[e.name]);
+        assert_eq!(code, 0, "{}: {report:#}", e.name);
+    }
+    let lines = listener.stop();
+    let recs = records(&lines);
+    assert_eq!(recs.len(), hookctl::catalogue::EVENTS.len());
+    for (rec, e) in recs.iter().zip(hookctl::catalogue::EVENTS) {
+        assert_eq!(rec["kind"], e.request.name(), "{}", e.name);
+        assert_eq!(rec["verdict"]["valid"], true, "{}: {rec:#}", e.name);
+        assert_eq!(rec["answer"]["status"], 200);
+    }
+    let create = recs[0];
+    assert_eq!(create["verdict"]["fields"]["status"], "pending");
+    assert!(create["verdict"]["fields"]["userThreadId"].is_string());
+    assert!(recs[1]["verdict"]["fields"]["agentThreadId"].is_string());
+    let service = recs.iter().find(|r| r["kind"] == "eva-service-request").unwrap();
+    assert_eq!(service["verdict"]["fields"]["expectedOptions"], json!(["CLIENT", "NOT_CLIENT"]));
+    let summary = &lines.last().unwrap()["summary"];
+    assert_eq!(summary["requests"], hookctl::catalogue::EVENTS.len());
+    assert_eq!(summary["invalid"], 0);
+}
+
+#[test]
+fn an_invalid_body_is_reported_with_its_pointer() {
+    let listener = Listener::start(&[]);
+    send(&listener.url, &["handoff-assign", "--set", "payload.status=waiting"]);
+    let lines = listener.stop();
+    let rec = records(&lines)[0];
+    assert_eq!(rec["verdict"]["valid"], false);
+    assert_eq!(rec["verdict"]["errors"][0]["pointer"], "/payload/status");
+    assert_eq!(lines.last().unwrap()["summary"]["invalid"], 1);
+}
+
+#[test]
+fn save_round_trips_exact_bytes_even_when_not_utf8() {
+    let dir = tempfile::tempdir().unwrap();
+    let cap = dir.path().join("cap.jsonl");
+    let listener = Listener::start(&["--save", cap.to_str().unwrap()]);
+    let (_, report) = send(&listener.url, &["handoff-create"]);
+    let binary: &[u8] = &[0xff, 0xfe, 0x00, b'{', 0x80];
+    let status = post_raw(&listener.addr, "/raw?x=1", binary);
+    assert_eq!(status, 400, "not JSON: answered 400 but captured");
+    listener.stop();
+    let lines: Vec<hookctl::receiver::Record> =
+        std::fs::read_to_string(&cap).unwrap().lines().map(|l| serde_json::from_str(l).unwrap()).collect();
+    assert_eq!(lines.len(), 2);
+    let sent = serde_json::to_vec(&report["request"]["body"]).unwrap();
+    assert_eq!(lines[0].body_bytes().unwrap(), sent, "the JSON body byte for byte");
+    assert_eq!(lines[1].body_bytes().unwrap(), binary, "the binary body byte for byte");
+    assert_eq!(lines[1].path, "/raw?x=1");
+    assert!(lines[1].body.is_none() && lines[1].body_base64.is_some());
+}
+
+#[test]
+fn secrets_are_redacted_in_output_and_captures_unless_kept() {
+    let dir = tempfile::tempdir().unwrap();
+    let cap = dir.path().join("cap.jsonl");
+    let listener = Listener::start(&["--save", cap.to_str().unwrap()]);
+    send(
+        &listener.url,
+        &[
+            "agent-online",
+            "-H",
+            "Authorization: Bearer tok-123",
+            "-H",
+            "X-Api-Key: key-456",
+            "-H",
+            "X-Tenant: acme",
+        ],
+    );
+    let lines = listener.stop();
+    let printed = serde_json::to_string(&lines).unwrap();
+    let saved = std::fs::read_to_string(&cap).unwrap();
+    for text in [&printed, &saved] {
+        assert!(!text.contains("tok-123") && !text.contains("key-456"), "{text}");
+        assert!(text.contains("<redacted>") && text.contains("acme"));
+    }
+    let listener = Listener::start(&["--keep-secrets"]);
+    send(&listener.url, &["agent-online", "-H", "Authorization: Bearer tok-123"]);
+    let printed = serde_json::to_string(&listener.stop()).unwrap();
+    assert!(printed.contains("tok-123"));
+}
+
+#[test]
+fn fail_first_with_botpress_retries_shows_three_attempts_and_repeats() {
+    let listener = Listener::start(&["--fail-first", "2"]);
+    let (code, report) =
+        send(&listener.url, &["handoff-tags", "--retry", "botpress", "--retry-scale", "0.01"]);
+    assert_eq!(code, 0, "{report:#}");
+    assert_eq!(report["attempts"].as_array().unwrap().len(), 3);
+    let lines = listener.stop();
+    let recs = records(&lines);
+    assert_eq!(recs.len(), 3);
+    let statuses: Vec<&Value> = recs.iter().map(|r| &r["answer"]["status"]).collect();
+    assert_eq!(statuses, [&json!(503), &json!(503), &json!(200)]);
+    assert!(recs[0].get("repeat_of").is_none());
+    assert_eq!(recs[1]["repeat_of"], 1);
+    assert_eq!(recs[2]["repeat_of"], 1);
+    assert_eq!(lines.last().unwrap()["summary"]["repeats"], 2);
+}
+
+#[test]
+fn status_500_makes_botpress_give_up_after_ten() {
+    let listener = Listener::start(&["--status", "500"]);
+    let (code, report) = send(&listener.url, &["agent-offline", "--retry", "botpress", "--retry-scale", "0"]);
+    assert_eq!(code, 1);
+    assert_eq!(report["attempts"].as_array().unwrap().len(), 10);
+    assert_eq!(records(&listener.stop()).len(), 10);
+}
+
+#[test]
+fn the_eva_mock_answers_validly() {
+    let listener = Listener::start(&["--respond-option", "NOT_CLIENT"]);
+    let (code, report) = send(&listener.url, &["eva-service", "--expect-option", "NOT_CLIENT"]);
+    assert_eq!(code, 0, "{report:#}");
+    assert_eq!(report["verdict"]["valid"], true);
+    let (code, report) = send(&listener.url, &["eva-answer"]);
+    assert_eq!(code, 0, "{report:#}");
+    assert_eq!(report["verdict"]["kind"], "eva-answer-response");
+    assert!(report["verdict"]["warnings"].as_array().unwrap().is_empty(), "contexts echoed");
+    listener.stop();
+    let dir = tempfile::tempdir().unwrap();
+    let answer = dir.path().join("answer.json");
+    std::fs::write(&answer, r#"{"option": "LATER"}"#).unwrap();
+    let listener = Listener::start(&["--respond", answer.to_str().unwrap()]);
+    let (code, report) = send(&listener.url, &["eva-service"]);
+    assert_eq!(code, 1, "LATER is not an expected option");
+    assert_eq!(report["verdict"]["errors"][0]["pointer"], "/option");
+    listener.stop();
+}
+
+#[test]
+fn forward_to_relays_to_a_second_server_and_judges_its_answer() {
+    let upstream = Server::start(|_, req| {
+        if req.get("expectedOptions").is_some() {
+            Reply::json(200, json!({"option": "NOPE"}))
+        } else {
+            Reply::json(202, json!({"ok": true}))
+        }
+    });
+    let listener = Listener::start(&["--forward-to", &upstream.url()]);
+    let (code, report) = send(&listener.url, &["handoff-create", "-H", "X-Trace: t1"]);
+    assert_eq!(code, 0);
+    assert_eq!(report["response"]["status"], 202, "the upstream's answer comes back");
+    send(&listener.url, &["eva-service"]);
+    let lines = listener.stop();
+    let got = upstream.requests();
+    assert_eq!(got.len(), 2);
+    assert_eq!(got[0].body, serde_json::to_vec(&report["request"]["body"]).unwrap(), "exact bytes");
+    assert_eq!(got[0].header("user-agent"), Some("axios/0.21.4"));
+    assert_eq!(got[0].header("x-trace"), Some("t1"));
+    let recs = records(&lines);
+    assert_eq!(recs[0]["answer"]["forwarded"], true);
+    assert_eq!(recs[1]["answer"]["verdict"]["valid"], false, "the upstream's wrong option is caught");
+    assert_eq!(recs[1]["answer"]["verdict"]["errors"][0]["pointer"], "/option");
+}
+
+#[test]
+fn a_body_over_the_limit_gets_413_and_the_listener_keeps_serving() {
+    let listener = Listener::start(&["--max-body", "1000"]);
+    assert_eq!(post_raw(&listener.addr, "/big", &vec![b'x'; 5000]), 413);
+    let (code, _) = send(&listener.url, &["agent-online"]);
+    assert_eq!(code, 0, "still serving");
+    let lines = listener.stop();
+    let recs = records(&lines);
+    assert_eq!(recs[0]["answer"]["status"], 413);
+    assert_eq!(recs[1]["answer"]["status"], 200);
+}
+
+#[test]
+fn replay_reproduces_a_capture() {
+    let dir = tempfile::tempdir().unwrap();
+    let cap = dir.path().join("cap.jsonl");
+    let listener = Listener::start(&["--save", cap.to_str().unwrap()]);
+    for e in ["agent-online", "handoff-create", "eva-service"] {
+        send(&listener.url, &[e]);
+    }
+    listener.stop();
+    let originals: Vec<hookctl::receiver::Record> =
+        std::fs::read_to_string(&cap).unwrap().lines().map(|l| serde_json::from_str(l).unwrap()).collect();
+    let target = Server::start(|_, req| {
+        if let Some(first) = req.pointer("/expectedOptions/0") {
+            Reply::json(
+                200,
+                json!({"option": first, "openContext": req["openContext"], "visibleContext": req["visibleContext"], "hiddenContext": req["hiddenContext"]}),
+            )
+        } else {
+            Reply::json(200, json!({}))
+        }
+    });
+    let (code, out, err) =
+        run(hookctl().arg("replay").arg(&cap).args(["--url", &target.url(), "-o", "json"]));
+    assert_eq!(code, 0, "{out}\n{err}");
+    let got = target.requests();
+    assert_eq!(got.len(), 3);
+    for (g, o) in got.iter().zip(&originals) {
+        assert_eq!(g.body, o.body_bytes().unwrap(), "exact bytes, in order");
+        assert_eq!(
+            g.header("user-agent"),
+            o.headers.iter().find(|(n, _)| n == "user-agent").map(|(_, v)| v.as_str())
+        );
+    }
+    let report: Value = serde_json::from_str(&out).unwrap();
+    assert_eq!(report["steps"].as_array().unwrap().len(), 3);
+    // Filter by kind and by index.
+    let target = Server::ok();
+    let (code, _, _) =
+        run(hookctl().arg("replay").arg(&cap).args(["--filter", "botpress-event", "--url", &target.url()]));
+    assert_eq!(code, 0);
+    assert_eq!(target.requests().len(), 2);
+    let target = Server::ok();
+    run(hookctl().arg("replay").arg(&cap).args(["--filter", "2", "--url", &target.url()]));
+    assert_eq!(target.requests().len(), 1);
+    assert_eq!(target.requests()[0].body, originals[1].body_bytes().unwrap());
+}
+
+#[test]
+fn replay_bad_inputs() {
+    let dir = tempfile::tempdir().unwrap();
+    let bad = dir.path().join("bad.jsonl");
+    std::fs::write(&bad, "{\"not\": \"a record\"}\n").unwrap();
+    let (code, _, err) = run(hookctl().arg("replay").arg(&bad));
+    assert_eq!(code, 2);
+    assert!(err.contains("bad.jsonl:1") && err.lines().count() == 1, "{err}");
+    let (code, _, err) = run(hookctl().args(["replay", "/nonexistent.jsonl"]));
+    assert_eq!(code, 2);
+    assert!(err.contains("/nonexistent.jsonl"), "{err}");
+}
+
+#[test]
+fn listen_on_a_taken_port_is_a_usage_error() {
+    let taken = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let port = taken.local_addr().unwrap().port().to_string();
+    let (code, _, err) = run(hookctl().args(["listen", "--port", &port]));
+    assert_eq!(code, 2);
+    assert!(err.contains("--port") && err.lines().count() == 1, "{err}");
+}
