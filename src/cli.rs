@@ -50,6 +50,10 @@ pub enum Command {
     Listen(ListenArgs),
     /// Re-send requests captured by `listen --save`, exact bytes, in order.
     Replay(ReplayArgs),
+    /// Run contract suites (TOML) against a webhook, for CI.
+    Test(TestArgs),
+    /// Write a commented starter suite covering every built-in event.
+    Init(InitArgs),
     /// Print a shell completion script.
     Completions(CompletionsArgs),
 }
@@ -243,6 +247,41 @@ pub struct ReplayArgs {
     pub filter: Vec<String>,
     #[command(flatten)]
     pub delivery: DeliveryArgs,
+}
+
+#[derive(Debug, Args)]
+pub struct TestArgs {
+    /// Suite files (TOML).
+    #[arg(value_name = "SUITE", required_unless_present = "init")]
+    pub suites: Vec<PathBuf>,
+    /// Send every case here, whatever the suites say.
+    #[arg(long, value_name = "URL")]
+    pub url: Option<String>,
+    /// Cases run at once.
+    #[arg(short, long, value_name = "N", default_value_t = 4, value_parser = clap::value_parser!(u16).range(1..=256))]
+    pub jobs: u16,
+    /// Run only the cases whose name contains this.
+    #[arg(long, value_name = "TEXT")]
+    pub filter: Option<String>,
+    /// Also write a JUnit XML report here, for CI systems.
+    #[arg(long, value_name = "FILE")]
+    pub junit: Option<PathBuf>,
+    /// Write a starter suite (to the SUITE path, or hookctl.toml) instead of running.
+    #[arg(long)]
+    pub init: bool,
+    /// With --init: overwrite an existing file.
+    #[arg(long, requires = "init")]
+    pub force: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct InitArgs {
+    /// Where to write the suite.
+    #[arg(default_value = "hookctl.toml")]
+    pub path: PathBuf,
+    /// Overwrite an existing file.
+    #[arg(long)]
+    pub force: bool,
 }
 
 fn parse_seconds(s: &str) -> Result<f64, String> {

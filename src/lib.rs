@@ -18,6 +18,8 @@ pub mod replay;
 pub mod run;
 pub mod scenario;
 pub mod send;
+pub mod suite;
+pub mod tester;
 pub mod validate;
 
 pub use error::{Error, Exit};

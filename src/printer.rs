@@ -557,3 +557,106 @@ pub fn listen_summary(out: &mut impl Write, t: &crate::receiver::Tally, format: 
     line.push_str(&format!(", {} invalid, {}", t.invalid, plural(t.repeats as usize, "repeat")));
     writeln!(out, "{}", line.bold())
 }
+
+// ---------------------------------------------------------------- test
+
+pub fn test(out: &mut impl Write, r: &crate::tester::TestReport, format: Format) -> io::Result<()> {
+    if format == Format::Json {
+        return json(out, r);
+    }
+    for c in &r.cases {
+        let mark = if c.passed { "✓".green().bold() } else { "✗".red().bold() };
+        writeln!(
+            out,
+            "{mark} {}  {}",
+            c.name,
+            format!("{}:{}  {:.0} ms", c.suite, c.line, c.duration_ms).dimmed()
+        )?;
+        if let Some(e) = &c.error {
+            writeln!(out, "    {} {e}", "not delivered:".red().bold())?;
+        }
+        for f in &c.failures {
+            writeln!(
+                out,
+                "    {} expected {}, found {}",
+                format!("{}:", f.expectation).bold(),
+                f.expected,
+                f.found
+            )?;
+        }
+        if !c.passed {
+            if let Some(req) = &c.request {
+                writeln!(out, "    {} {}", "sent:".dimmed(), crate::contract::snippet(req))?;
+            }
+            if let Some(status) = c.status {
+                let body = c.response.as_ref().map(crate::contract::snippet).unwrap_or_default();
+                writeln!(out, "    {} {} {body}", "answer:".dimmed(), status_text(status))?;
+            }
+        }
+    }
+    let s = &r.summary;
+    let rows = vec![
+        ["cases", "passed", "failed", "errors", "time"].map(String::from),
+        [
+            s.cases.to_string(),
+            s.passed.to_string(),
+            s.failed.to_string(),
+            s.errors.to_string(),
+            format!("{:.2} s", s.duration_ms / 1e3),
+        ],
+    ];
+    let mut table = tabled::builder::Builder::from_iter(rows).build();
+    table_style(&mut table);
+    writeln!(out, "{table}")?;
+    let verdict = if s.passed == s.cases { "PASSED".green().bold() } else { "FAILED".red().bold() };
+    writeln!(out, "{verdict}")
+}
+
+/// The report as JUnit XML: a test suite per suite file, a test case per case.
+pub fn junit(r: &crate::tester::TestReport) -> String {
+    use quick_junit::{NonSuccessKind, Report, TestCase, TestCaseStatus, TestSuite};
+    let mut report = Report::new("hookctl");
+    let mut suites: Vec<TestSuite> = Vec::new();
+    for c in &r.cases {
+        let status = if c.passed {
+            TestCaseStatus::success()
+        } else if let Some(e) = &c.error {
+            let mut s = TestCaseStatus::non_success(NonSuccessKind::Error);
+            s.set_message(e.as_str()).set_type("transport");
+            s
+        } else {
+            let mut s = TestCaseStatus::non_success(NonSuccessKind::Failure);
+            let lines: Vec<String> = c
+                .failures
+                .iter()
+                .map(|f| format!("{}: expected {}, found {}", f.expectation, f.expected, f.found))
+                .collect();
+            s.set_message(lines.first().cloned().unwrap_or_default()).set_type("contract");
+            let mut description = lines.join("\n");
+            if let Some(req) = &c.request {
+                description.push_str(&format!("\nsent: {req}"));
+            }
+            if let (Some(status), Some(body)) = (c.status, &c.response) {
+                description.push_str(&format!("\nanswer: {status} {body}"));
+            }
+            s.set_description(description);
+            s
+        };
+        let mut case = TestCase::new(c.name.as_str(), status);
+        case.set_classname(c.suite.as_str())
+            .set_time(std::time::Duration::from_secs_f64(c.duration_ms / 1e3));
+        match suites.iter_mut().find(|s| s.name.as_str() == c.suite) {
+            Some(s) => {
+                s.add_test_case(case);
+            }
+            None => {
+                let mut s = TestSuite::new(c.suite.as_str());
+                s.add_test_case(case);
+                suites.push(s);
+            }
+        }
+    }
+    report.add_test_suites(suites);
+    report.set_time(std::time::Duration::from_secs_f64(r.summary.duration_ms / 1e3));
+    report.to_string().unwrap_or_default()
+}

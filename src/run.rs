@@ -10,7 +10,7 @@ use crate::error::{Error, Exit, Result};
 use crate::printer;
 use crate::printer::Format;
 use crate::receiver::{self, Receiver};
-use crate::{contract, load, replay, scenario, send, validate};
+use crate::{contract, load, replay, scenario, send, suite, tester, validate};
 use std::sync::Arc;
 
 /// Run one command. Errors that stop a command come back as `Err`; contract failures are an `Exit`.
@@ -71,6 +71,34 @@ pub fn run(cli: Cli) -> Result<Exit> {
                 replay::run(&records, &source, &target).await
             })?;
             printer::scenario(&mut out, &report, format)?;
+            return Ok(report.exit());
+        }
+        Command::Test(args) if args.init => {
+            let path = args.suites.first().cloned().unwrap_or_else(|| "hookctl.toml".into());
+            init(&path, args.force)?;
+        }
+        Command::Init(args) => init(&args.path, args.force)?,
+        Command::Test(args) => {
+            let opts = tester::Options {
+                suites: args.suites,
+                url: args.url,
+                jobs: args.jobs.into(),
+                filter: args.filter,
+            };
+            let report = runtime()?.block_on(tester::run(&opts))?;
+            if let Some(path) = &args.junit {
+                let xml = report.mask(&printer::junit(&report));
+                std::fs::write(path, xml).map_err(|e| {
+                    Error::usage(format!(
+                        "--junit {}: cannot write: {}",
+                        path.display(),
+                        crate::input::io_reason(&e)
+                    ))
+                })?;
+            }
+            let mut buf = Vec::new();
+            printer::test(&mut buf, &report, format)?;
+            out.write_all(report.mask(&String::from_utf8_lossy(&buf)).as_bytes())?;
             return Ok(report.exit());
         }
         Command::Completions(args) => {
@@ -226,4 +254,20 @@ async fn shutdown_signal() {
     {
         let _ = tokio::signal::ctrl_c().await;
     }
+}
+
+/// Write the starter suite, refusing to overwrite unless forced.
+fn init(path: &std::path::Path, force: bool) -> Result<()> {
+    if path.exists() && !force {
+        return Err(Error::usage(format!("{}: already exists (--force overwrites it)", path.display())));
+    }
+    std::fs::write(path, suite::starter()).map_err(|e| {
+        Error::usage(format!("{}: cannot write: {}", path.display(), crate::input::io_reason(&e)))
+    })?;
+    eprintln!(
+        "wrote {}: a case for every built-in event. Try it: hookctl listen & hookctl test {}",
+        path.display(),
+        path.display()
+    );
+    Ok(())
 }
