@@ -24,16 +24,16 @@ pub struct Finding {
 }
 
 impl Finding {
-    fn new(pointer: impl Into<String>, message: impl Into<String>) -> Self {
+    pub fn new(pointer: impl Into<String>, message: impl Into<String>) -> Self {
         Finding { pointer: pointer.into(), message: message.into(), expected: None, found: None }
     }
 
-    fn expected(mut self, expected: impl Into<String>) -> Self {
+    pub fn expected(mut self, expected: impl Into<String>) -> Self {
         self.expected = Some(expected.into());
         self
     }
 
-    fn found(mut self, found: Option<&Value>) -> Self {
+    pub fn found(mut self, found: Option<&Value>) -> Self {
         self.found = Some(found.map_or_else(|| "nothing (field absent)".to_string(), snippet));
         self
     }

@@ -107,7 +107,7 @@ pub async fn run(
                 if opts.count.is_some_and(|c| n >= c) {
                     break;
                 }
-                let prepared = template.prepare()?;
+                let prepared = template.prepare_nth(n)?;
                 let report = target.send_with(&prepared, &expect, n == 0).await;
                 if let Some(e) = report.transport_error {
                     tally.transport_errors += 1;

@@ -47,6 +47,19 @@ pub fn init_color(choice: ColorChoice) {
     colored::control::set_override(on);
 }
 
+/// Rows as a table for people, or as a JSON array.
+fn rows_out<T: Serialize + Tabled>(out: &mut impl Write, rows: Vec<T>, format: Format) -> io::Result<()> {
+    match format {
+        Format::Json => json(out, &rows),
+        Format::Text => write_table(out, Table::new(rows)),
+    }
+}
+
+fn write_table(out: &mut impl Write, mut table: Table) -> io::Result<()> {
+    table_style(&mut table);
+    writeln!(out, "{table}")
+}
+
 fn table_style(table: &mut Table) {
     if io::stdout().is_terminal() {
         table.with(Style::rounded());
@@ -90,14 +103,7 @@ fn event_row(e: &Event) -> EventRow {
 
 pub fn list(out: &mut impl Write, format: Format) -> io::Result<()> {
     let rows: Vec<EventRow> = EVENTS.iter().map(event_row).collect();
-    match format {
-        Format::Json => json(out, &rows),
-        Format::Text => {
-            let mut table = Table::new(rows);
-            table_style(&mut table);
-            writeln!(out, "{table}")
-        }
-    }
+    rows_out(out, rows, format)
 }
 
 // ---------------------------------------------------------------- findings and fields
@@ -324,14 +330,7 @@ pub fn scenarios(out: &mut impl Write, format: Format) -> io::Result<()> {
         .iter()
         .map(|s| ScenarioRow { name: s.name, steps: s.steps.join(" → "), summary: s.summary })
         .collect();
-    match format {
-        Format::Json => json(out, &rows),
-        Format::Text => {
-            let mut table = Table::new(rows);
-            table_style(&mut table);
-            writeln!(out, "{table}")
-        }
-    }
+    rows_out(out, rows, format)
 }
 
 #[derive(Tabled)]
@@ -395,9 +394,7 @@ pub fn scenario(out: &mut impl Write, r: &crate::scenario::ScenarioReport, forma
             }
         })
         .collect();
-    let mut table = Table::new(rows);
-    table_style(&mut table);
-    writeln!(out, "{table}")?;
+    write_table(out, Table::new(rows))?;
     if let Some(first) = r.steps.iter().find(|s| s.request.body.pointer("/payload/userThreadId").is_some()) {
         let b = &first.request.body;
         writeln!(out, "  {}  {}", "userThreadId".dimmed(), field_value(&b["payload"]["userThreadId"]))?;
@@ -448,9 +445,7 @@ pub fn load(out: &mut impl Write, s: &crate::load::Summary, format: Format) -> i
         ["latency p99".to_string(), format!("{:.2} ms", s.latency.p99_ms)],
         ["latency max".to_string(), format!("{:.2} ms", s.latency.max_ms)],
     ];
-    let mut table = tabled::builder::Builder::from_iter(rows).build();
-    table_style(&mut table);
-    writeln!(out, "{table}")?;
+    write_table(out, tabled::builder::Builder::from_iter(rows).build())?;
     let statuses: Vec<String> = s.statuses.iter().map(|(k, v)| format!("{k}: {v}")).collect();
     if !statuses.is_empty() {
         writeln!(out, "  statuses  {}", statuses.join(", "))?;
@@ -605,9 +600,7 @@ pub fn test(out: &mut impl Write, r: &crate::tester::TestReport, format: Format)
             format!("{:.2} s", s.duration_ms / 1e3),
         ],
     ];
-    let mut table = tabled::builder::Builder::from_iter(rows).build();
-    table_style(&mut table);
-    writeln!(out, "{table}")?;
+    write_table(out, tabled::builder::Builder::from_iter(rows).build())?;
     let verdict = if s.passed == s.cases { "PASSED".green().bold() } else { "FAILED".red().bold() };
     writeln!(out, "{verdict}")
 }

@@ -417,10 +417,13 @@ fn body_key(bytes: &[u8]) -> (usize, u64) {
 }
 
 fn not_json_verdict(kind: Kind) -> Verdict {
-    let mut v = contract::check(kind, &Value::Null, Context::default());
-    v.errors.truncate(1);
-    v.errors[0].message = "the answer is not JSON".into();
-    v
+    Verdict {
+        kind,
+        valid: false,
+        errors: vec![contract::Finding::new("", "the answer is not JSON").expected(format!("a JSON {kind}"))],
+        warnings: Vec::new(),
+        fields: Map::new(),
+    }
 }
 
 /// Headers that describe one hop, not the message: not relayed.

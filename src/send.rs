@@ -256,14 +256,16 @@ impl Template {
         Ok(Prepared { name: self.name.clone(), kind: self.kind, doc })
     }
 
-    /// A freshener for one send of this template (ids fresh, timestamps now, or seeded).
-    pub fn freshener(&self) -> Freshener {
-        Freshener::new(self.body.seed, &[&self.doc])
-    }
-
     /// One body, as `hookctl send` sends it.
     pub fn prepare(&self) -> Result<Prepared> {
-        self.instantiate(&mut self.freshener())
+        self.prepare_nth(0)
+    }
+
+    /// The n-th body of a run: fresh ids each time; under `--seed S` the ids of body n come from
+    /// seed S + n, so a seeded run is reproducible and its bodies still differ.
+    pub fn prepare_nth(&self, n: u64) -> Result<Prepared> {
+        let seed = self.body.seed.map(|s| s.wrapping_add(n));
+        self.instantiate(&mut Freshener::new(seed, &[&self.doc]))
     }
 }
 

@@ -449,3 +449,21 @@ fn load_mode_counts_contract_failures() {
     assert_eq!(summary["contract_failures"], 10);
     assert!(summary["first_failure"].as_str().unwrap().contains("/option"));
 }
+
+#[test]
+fn seeded_load_runs_are_reproducible_and_still_fresh_per_request() {
+    let bodies = |server: &Server| -> Vec<Vec<u8>> {
+        let mut b: Vec<Vec<u8>> = server.requests().into_iter().map(|r| r.body).collect();
+        b.sort();
+        b
+    };
+    let (a, b) = (Server::ok(), Server::ok());
+    for s in [&a, &b] {
+        let (code, _, _) =
+            run(hookctl().args(["send", "handoff-create", "--seed", "5", "--count", "3", "--url", &s.url()]));
+        assert_eq!(code, 0);
+    }
+    let (first, second) = (bodies(&a), bodies(&b));
+    assert_eq!(first, second, "same seed, same bodies");
+    assert_eq!(first.iter().collect::<std::collections::HashSet<_>>().len(), 3, "each request its own ids");
+}
