@@ -214,11 +214,13 @@ pub fn send(out: &mut impl Write, r: &crate::send::Report, format: Format) -> io
         r.event.cyan().bold(),
         format!("({}, {} bytes)", r.kind.map_or("unknown kind", |k| k.name()), req.bytes).dimmed()
     )?;
+    writeln!(out, "  {}", "headers".dimmed().italic())?;
     let width = req.headers.iter().map(|(n, _)| n.len()).max().unwrap_or(0);
     for (name, value) in &req.headers {
         writeln!(out, "    {:width$}  {}", name.dimmed(), value)?;
     }
     if let Some(checks) = &req.checks {
+        writeln!(out, "  {}", "body".dimmed().italic())?;
         fields(out, &checks.fields, "    ")?;
         if !checks.valid {
             writeln!(
@@ -257,6 +259,7 @@ pub fn send(out: &mut impl Write, r: &crate::send::Report, format: Format) -> io
         )?;
         match &r.verdict {
             Some(v) => {
+                writeln!(out, "  {}", "body".dimmed().italic())?;
                 fields(out, &v.fields, "    ")?;
                 verdict(out, v)?;
             }
@@ -282,6 +285,14 @@ pub fn send(out: &mut impl Write, r: &crate::send::Report, format: Format) -> io
             parts.extend(ctx.removed.iter().map(|k| format!("-{k}").red().to_string()));
             writeln!(out, "  {}  {}", ctx.context.dimmed(), parts.join(" "))?;
         }
+    }
+    if let Some(v) = &r.verdict {
+        let (mark, state) = if v.valid {
+            ("✓".green().bold(), "valid".to_string())
+        } else {
+            ("✗".red().bold(), format!("{} (see above)", plural(v.errors.len(), "error")))
+        };
+        writeln!(out, "  {mark} contract: {} {state}", v.kind)?;
     }
     for c in &r.checks {
         let mark = if c.passed { "✓".green().bold() } else { "✗".red().bold() };
