@@ -95,7 +95,7 @@ pub async fn post(
     client: &reqwest::Client,
     url: &url::Url,
     headers: &HeaderMap,
-    body: &[u8],
+    body: &bytes::Bytes,
     cap: usize,
     timeout: Duration,
 ) -> std::result::Result<Answer, String> {
@@ -103,7 +103,7 @@ pub async fn post(
     let mut resp = client
         .post(url.clone())
         .headers(headers.clone())
-        .body(body.to_vec())
+        .body(body.clone())
         .send()
         .await
         .map_err(|e| describe(&e, url, timeout))?;

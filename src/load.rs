@@ -108,7 +108,7 @@ pub async fn run(
                     break;
                 }
                 let prepared = template.prepare_nth(n)?;
-                let report = target.send_with(&prepared, &expect, n == 0).await;
+                let report = target.send_owned(prepared, &expect, n == 0).await;
                 if let Some(e) = report.transport_error {
                     tally.transport_errors += 1;
                     *tally.errors.entry(e).or_default() += 1;

@@ -35,3 +35,8 @@ fn main() -> ExitCode {
         }
     }
 }
+
+// hookctl allocates many small values per request (JSON bodies, headers, reports) across worker
+// threads; mimalloc keeps that off the hot path where the system allocator contends.
+#[global_allocator]
+static ALLOC: mimalloc::MiMalloc = mimalloc::MiMalloc;

@@ -15,7 +15,10 @@ use crate::error::{Error, Result};
 /// places (or in five events of a scenario) gets the same new value everywhere.
 pub struct Freshener {
     rng: fastrand::Rng,
-    ids: HashMap<Value, Value>,
+    /// String identifiers, looked up by `&str` while walking a document (no allocation).
+    strings: HashMap<String, String>,
+    /// Numeric identifiers, replaced only where the catalogue says they are identifiers.
+    numbers: HashMap<Value, Value>,
     shift: TimeDelta,
 }
 
@@ -32,7 +35,7 @@ impl Freshener {
                 (fastrand::Rng::new(), shift)
             }
         };
-        Freshener { rng, ids: HashMap::new(), shift }
+        Freshener { rng, strings: HashMap::new(), numbers: HashMap::new(), shift }
     }
 
     /// Refresh one document of the given kind in place.
@@ -41,22 +44,28 @@ impl Freshener {
         for pattern in kind.identifiers() {
             for pointer in expand_pointer(doc, pattern) {
                 let Some(old) = doc.pointer(&pointer).cloned() else { continue };
-                if old.is_null() {
-                    continue;
-                }
-                if !self.ids.contains_key(&old) {
-                    let new = self.fresh_like(&old);
-                    self.ids.insert(old.clone(), new);
-                }
-                if old.is_number() {
-                    int_sites.push(pointer);
+                match &old {
+                    Value::String(s) if !self.strings.contains_key(s) => {
+                        let new = self.fresh_like(&old);
+                        if let Value::String(new) = new {
+                            self.strings.insert(s.clone(), new);
+                        }
+                    }
+                    Value::Number(_) => {
+                        if !self.numbers.contains_key(&old) {
+                            let new = self.fresh_like(&old);
+                            self.numbers.insert(old, new);
+                        }
+                        int_sites.push(pointer);
+                    }
+                    _ => {}
                 }
             }
         }
         // Numbers are replaced only where they are identifiers; strings wherever they occur.
         for pointer in int_sites {
             if let Some(slot) = doc.pointer_mut(&pointer) {
-                if let Some(new) = self.ids.get(slot) {
+                if let Some(new) = self.numbers.get(slot) {
                     *slot = new.clone();
                 }
             }
@@ -67,8 +76,8 @@ impl Freshener {
     fn walk(&self, v: &mut Value) {
         match v {
             Value::String(s) => {
-                if let Some(new) = self.ids.get(&Value::String(s.clone())) {
-                    *v = new.clone();
+                if let Some(new) = self.strings.get(s.as_str()) {
+                    s.clone_from(new);
                 } else if let Some(t) = parse_timestamp(s) {
                     *s = format_timestamp(t + self.shift);
                 }
@@ -100,7 +109,11 @@ impl Freshener {
                 }
                 other => other.clone(),
             };
-            if new != *old && !self.ids.values().any(|v| *v == new) {
+            let taken = match &new {
+                Value::String(n) => self.strings.values().any(|v| v == n),
+                other => self.numbers.values().any(|v| v == other),
+            };
+            if new != *old && !taken {
                 return new;
             }
         }

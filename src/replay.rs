@@ -88,10 +88,10 @@ pub async fn run(records: &[Record], source: &str, target: &Target) -> Result<Sc
             name: format!("#{} {}", record.index, kind.map_or("unknown", Kind::name)),
             kind,
             doc,
-            bytes,
+            bytes: bytes.into(),
             headers: target.with_overrides(headers),
         };
-        steps.push(target.exchange(&outgoing, &Expect::default(), true).await);
+        steps.push(target.exchange(outgoing, &Expect::default(), true).await);
     }
     Ok(ScenarioReport {
         scenario: "replay".to_string(),

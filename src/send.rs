@@ -3,6 +3,7 @@
 use std::path::PathBuf;
 use std::time::Duration;
 
+use bytes::Bytes;
 use reqwest::header::{ACCEPT, CONTENT_TYPE, HeaderMap, HeaderValue, USER_AGENT};
 use serde::Serialize;
 use serde_json::{Value, json};
@@ -83,7 +84,7 @@ pub struct Outgoing {
     pub kind: Option<Kind>,
     /// The body parsed, when it is JSON.
     pub doc: Option<Value>,
-    pub bytes: Vec<u8>,
+    pub bytes: Bytes,
     pub headers: HeaderMap,
 }
 
@@ -411,23 +412,23 @@ impl Target {
 
     /// Deliver one body (with retries when asked) and judge the answer.
     pub async fn send(&self, prepared: &Prepared, expect: &Expect) -> Report {
-        self.send_with(prepared, expect, true).await
+        self.send_owned(prepared.clone(), expect, true).await
     }
 
-    /// As `send`; `check_request` says whether to judge the request body itself too.
-    pub async fn send_with(&self, prepared: &Prepared, expect: &Expect, check_request: bool) -> Report {
+    /// As `send`, taking the body; `check_request` says whether to judge the request body too.
+    pub async fn send_owned(&self, prepared: Prepared, expect: &Expect, check_request: bool) -> Report {
         let outgoing = Outgoing {
-            name: prepared.name.clone(),
-            kind: Some(prepared.kind),
-            doc: Some(prepared.doc.clone()),
-            bytes: serde_json::to_vec(&prepared.doc).expect("a JSON value serialises"),
+            bytes: serde_json::to_vec(&prepared.doc).expect("a JSON value serialises").into(),
             headers: self.headers_for(prepared.kind.platform()),
+            name: prepared.name,
+            kind: Some(prepared.kind),
+            doc: Some(prepared.doc),
         };
-        self.exchange(&outgoing, expect, check_request).await
+        self.exchange(outgoing, expect, check_request).await
     }
 
     /// Deliver bytes as they are (with retries when asked) and judge the answer.
-    pub async fn exchange(&self, out: &Outgoing, expect: &Expect, check_request: bool) -> Report {
+    pub async fn exchange(&self, out: Outgoing, expect: &Expect, check_request: bool) -> Report {
         let (headers, bytes) = (&out.headers, &out.bytes);
         let d = &self.delivery;
         let attempts_allowed = match d.retry {
@@ -462,10 +463,7 @@ impl Target {
             method: "POST",
             url: self.url.to_string(),
             headers: http::shown_headers(headers, d.show_secrets),
-            body: out
-                .doc
-                .clone()
-                .unwrap_or_else(|| Value::String(String::from_utf8_lossy(bytes).into_owned())),
+            body: Value::Null,
             bytes: bytes.len(),
             checks: match (check_request, out.kind, &out.doc) {
                 (true, Some(kind), Some(doc)) => Some(contract::check(kind, doc, Context::default())),
@@ -488,8 +486,12 @@ impl Target {
         };
         match last {
             Err(e) => report.transport_error = Some(e),
-            Ok(answer) => judge(&mut report, out, answer, expect, d),
+            Ok(answer) => judge(&mut report, &out, answer, expect, d),
         }
+        report.request.body = match out.doc {
+            Some(doc) => doc,
+            None => Value::String(String::from_utf8_lossy(&out.bytes).into_owned()),
+        };
         report
     }
 }
