@@ -95,7 +95,7 @@ _hookctl() {
 
     case "${cmd}" in
         hookctl)
-            opts="-o -h -V --output --color --help --version list show schema validate send scenario listen replay test init completions help"
+            opts="-o -h -V --output --color --option-case --help --version list show schema validate send scenario listen replay test init completions help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 1 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -113,6 +113,10 @@ _hookctl() {
                     COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
                     return 0
                     ;;
+                --option-case)
+                    COMPREPLY=($(compgen -W "exact insensitive" -- "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -121,7 +125,7 @@ _hookctl() {
             return 0
             ;;
         hookctl__subcmd__completions)
-            opts="-o -h --output --color --help bash elvish fish powershell zsh"
+            opts="-o -h --output --color --option-case --help bash elvish fish powershell zsh"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -137,6 +141,10 @@ _hookctl() {
                     ;;
                 --color)
                     COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
+                    return 0
+                    ;;
+                --option-case)
+                    COMPREPLY=($(compgen -W "exact insensitive" -- "${cur}"))
                     return 0
                     ;;
                 *)
@@ -329,7 +337,7 @@ _hookctl() {
             return 0
             ;;
         hookctl__subcmd__init)
-            opts="-o -h --force --output --color --help"
+            opts="-o -h --force --output --color --option-case --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -345,6 +353,10 @@ _hookctl() {
                     ;;
                 --color)
                     COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
+                    return 0
+                    ;;
+                --option-case)
+                    COMPREPLY=($(compgen -W "exact insensitive" -- "${cur}"))
                     return 0
                     ;;
                 *)
@@ -355,7 +367,7 @@ _hookctl() {
             return 0
             ;;
         hookctl__subcmd__list)
-            opts="-o -h --output --color --help"
+            opts="-o -h --output --color --option-case --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -373,6 +385,10 @@ _hookctl() {
                     COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
                     return 0
                     ;;
+                --option-case)
+                    COMPREPLY=($(compgen -W "exact insensitive" -- "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -381,7 +397,7 @@ _hookctl() {
             return 0
             ;;
         hookctl__subcmd__listen)
-            opts="-p -o -h --port --bind --status --fail-first --respond --respond-option --forward-to --save --keep-secrets --max-body --read-timeout --exit-after --output --color --help"
+            opts="-p -o -h --port --bind --status --fail-first --respond --respond-option --forward-to --save --keep-secrets --max-body --read-timeout --exit-after --output --color --option-case --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -447,6 +463,10 @@ _hookctl() {
                     COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
                     return 0
                     ;;
+                --option-case)
+                    COMPREPLY=($(compgen -W "exact insensitive" -- "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -455,7 +475,7 @@ _hookctl() {
             return 0
             ;;
         hookctl__subcmd__replay)
-            opts="-H -o -h --filter --url --botpress-config --header --timeout --retry --retry-scale --max-response --show-secrets --output --color --help"
+            opts="-H -o -h --filter --url --botpress-config --header --timeout --retry --retry-scale --max-response --show-secrets --output --color --option-case --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -509,6 +529,10 @@ _hookctl() {
                     COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
                     return 0
                     ;;
+                --option-case)
+                    COMPREPLY=($(compgen -W "exact insensitive" -- "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -517,7 +541,7 @@ _hookctl() {
             return 0
             ;;
         hookctl__subcmd__scenario)
-            opts="-H -o -h --duplicate --shuffle --seed --url --botpress-config --header --timeout --retry --retry-scale --max-response --show-secrets --output --color --help"
+            opts="-H -o -h --duplicate --shuffle --seed --url --botpress-config --header --timeout --retry --retry-scale --max-response --show-secrets --output --color --option-case --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -571,6 +595,10 @@ _hookctl() {
                     COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
                     return 0
                     ;;
+                --option-case)
+                    COMPREPLY=($(compgen -W "exact insensitive" -- "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -579,7 +607,7 @@ _hookctl() {
             return 0
             ;;
         hookctl__subcmd__schema)
-            opts="-o -h --output --color --help botpress-event eva-answer-request eva-answer-response eva-service-request eva-service-response"
+            opts="-o -h --output --color --option-case --help botpress-event eva-answer-request eva-answer-response eva-service-request eva-service-response"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -597,6 +625,10 @@ _hookctl() {
                     COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
                     return 0
                     ;;
+                --option-case)
+                    COMPREPLY=($(compgen -W "exact insensitive" -- "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -605,7 +637,7 @@ _hookctl() {
             return 0
             ;;
         hookctl__subcmd__send)
-            opts="-c -H -o -h --data --kind --set --seed --text --expected-options --answer --answer-type --expect-status --expect-option --count --duration --concurrency --url --botpress-config --header --timeout --retry --retry-scale --max-response --show-secrets --output --color --help"
+            opts="-c -H -o -h --data --kind --set --seed --text --expected-options --answer --answer-type --expect-status --expect-option --count --duration --concurrency --url --botpress-config --header --timeout --retry --retry-scale --max-response --show-secrets --output --color --option-case --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -711,6 +743,10 @@ _hookctl() {
                     COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
                     return 0
                     ;;
+                --option-case)
+                    COMPREPLY=($(compgen -W "exact insensitive" -- "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -719,7 +755,7 @@ _hookctl() {
             return 0
             ;;
         hookctl__subcmd__show)
-            opts="-o -h --response --pretty --compact --output --color --help"
+            opts="-o -h --response --pretty --compact --output --color --option-case --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -737,6 +773,10 @@ _hookctl() {
                     COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
                     return 0
                     ;;
+                --option-case)
+                    COMPREPLY=($(compgen -W "exact insensitive" -- "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -745,7 +785,7 @@ _hookctl() {
             return 0
             ;;
         hookctl__subcmd__test)
-            opts="-j -o -h --url --jobs --filter --junit --init --force --output --color --help"
+            opts="-j -o -h --url --jobs --filter --junit --init --force --output --color --option-case --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -783,6 +823,10 @@ _hookctl() {
                     COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
                     return 0
                     ;;
+                --option-case)
+                    COMPREPLY=($(compgen -W "exact insensitive" -- "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -791,7 +835,7 @@ _hookctl() {
             return 0
             ;;
         hookctl__subcmd__validate)
-            opts="-o -h --kind --request --expected-options --output --color --help"
+            opts="-o -h --kind --request --expected-options --output --color --option-case --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -819,6 +863,10 @@ _hookctl() {
                     ;;
                 --color)
                     COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
+                    return 0
+                    ;;
+                --option-case)
+                    COMPREPLY=($(compgen -W "exact insensitive" -- "${cur}"))
                     return 0
                     ;;
                 *)

@@ -1,6 +1,6 @@
 # Print an optspec for argparse to handle cmd's options that are independent of any subcommand.
 function __fish_hookctl_global_optspecs
-    string join \n o/output= color= h/help V/version
+    string join \n o/output= color= option-case= h/help V/version
 end
 
 function __fish_hookctl_needs_command
@@ -29,6 +29,8 @@ json\t'One JSON document on stdout, for machines'"
 complete -c hookctl -n "__fish_hookctl_needs_command" -l color -d 'When to colour text output (NO_COLOR is honoured under auto)' -r -f -a "auto\t''
 always\t''
 never\t''"
+complete -c hookctl -n "__fish_hookctl_needs_command" -l option-case -d 'How an eva service cell\'s option is matched against expectedOptions. eva does not document it: exact by default' -r -f -a "exact\t''
+insensitive\t''"
 complete -c hookctl -n "__fish_hookctl_needs_command" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c hookctl -n "__fish_hookctl_needs_command" -s V -l version -d 'Print version'
 complete -c hookctl -n "__fish_hookctl_needs_command" -f -a "list" -d 'List the built-in events'
@@ -48,12 +50,16 @@ json\t'One JSON document on stdout, for machines'"
 complete -c hookctl -n "__fish_hookctl_using_subcommand list" -l color -d 'When to colour text output (NO_COLOR is honoured under auto)' -r -f -a "auto\t''
 always\t''
 never\t''"
+complete -c hookctl -n "__fish_hookctl_using_subcommand list" -l option-case -d 'How an eva service cell\'s option is matched against expectedOptions. eva does not document it: exact by default' -r -f -a "exact\t''
+insensitive\t''"
 complete -c hookctl -n "__fish_hookctl_using_subcommand list" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c hookctl -n "__fish_hookctl_using_subcommand show" -s o -l output -d 'Output format: coloured text for people, or JSON on stdout for machines' -r -f -a "text\t'Coloured, tabled text for people'
 json\t'One JSON document on stdout, for machines'"
 complete -c hookctl -n "__fish_hookctl_using_subcommand show" -l color -d 'When to colour text output (NO_COLOR is honoured under auto)' -r -f -a "auto\t''
 always\t''
 never\t''"
+complete -c hookctl -n "__fish_hookctl_using_subcommand show" -l option-case -d 'How an eva service cell\'s option is matched against expectedOptions. eva does not document it: exact by default' -r -f -a "exact\t''
+insensitive\t''"
 complete -c hookctl -n "__fish_hookctl_using_subcommand show" -l response -d 'Show the example of a valid answer from the webhook instead (eva events)'
 complete -c hookctl -n "__fish_hookctl_using_subcommand show" -l pretty -d 'Pretty-print even when piped (default: pretty on a terminal, the wire\'s compact form when piped)'
 complete -c hookctl -n "__fish_hookctl_using_subcommand show" -l compact -d 'Print the exact compact bytes sent on the wire, even on a terminal'
@@ -63,6 +69,8 @@ json\t'One JSON document on stdout, for machines'"
 complete -c hookctl -n "__fish_hookctl_using_subcommand schema" -l color -d 'When to colour text output (NO_COLOR is honoured under auto)' -r -f -a "auto\t''
 always\t''
 never\t''"
+complete -c hookctl -n "__fish_hookctl_using_subcommand schema" -l option-case -d 'How an eva service cell\'s option is matched against expectedOptions. eva does not document it: exact by default' -r -f -a "exact\t''
+insensitive\t''"
 complete -c hookctl -n "__fish_hookctl_using_subcommand schema" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c hookctl -n "__fish_hookctl_using_subcommand validate" -l kind -d 'The kind of every document, instead of detecting it from its shape' -r -f -a "botpress-event\t'A Botpress HITL Next events-webhook body (handoff or agent)'
 eva-answer-request\t'The body eva posts for a transactional answer'
@@ -76,6 +84,8 @@ json\t'One JSON document on stdout, for machines'"
 complete -c hookctl -n "__fish_hookctl_using_subcommand validate" -l color -d 'When to colour text output (NO_COLOR is honoured under auto)' -r -f -a "auto\t''
 always\t''
 never\t''"
+complete -c hookctl -n "__fish_hookctl_using_subcommand validate" -l option-case -d 'How an eva service cell\'s option is matched against expectedOptions. eva does not document it: exact by default' -r -f -a "exact\t''
+insensitive\t''"
 complete -c hookctl -n "__fish_hookctl_using_subcommand validate" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c hookctl -n "__fish_hookctl_using_subcommand send" -l data -d 'Send your own JSON body instead of a fixture (`-` for standard input)' -r -F
 complete -c hookctl -n "__fish_hookctl_using_subcommand send" -l kind -d 'The kind of the --data body, instead of detecting it' -r -f -a "botpress-event\t'A Botpress HITL Next events-webhook body (handoff or agent)'
@@ -107,6 +117,8 @@ json\t'One JSON document on stdout, for machines'"
 complete -c hookctl -n "__fish_hookctl_using_subcommand send" -l color -d 'When to colour text output (NO_COLOR is honoured under auto)' -r -f -a "auto\t''
 always\t''
 never\t''"
+complete -c hookctl -n "__fish_hookctl_using_subcommand send" -l option-case -d 'How an eva service cell\'s option is matched against expectedOptions. eva does not document it: exact by default' -r -f -a "exact\t''
+insensitive\t''"
 complete -c hookctl -n "__fish_hookctl_using_subcommand send" -l show-secrets -d 'Print header values that look like secrets (authorization, cookies, keys, tokens)'
 complete -c hookctl -n "__fish_hookctl_using_subcommand send" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c hookctl -n "__fish_hookctl_using_subcommand scenario" -l seed -d 'Fixed identifiers and order' -r
@@ -123,6 +135,8 @@ json\t'One JSON document on stdout, for machines'"
 complete -c hookctl -n "__fish_hookctl_using_subcommand scenario" -l color -d 'When to colour text output (NO_COLOR is honoured under auto)' -r -f -a "auto\t''
 always\t''
 never\t''"
+complete -c hookctl -n "__fish_hookctl_using_subcommand scenario" -l option-case -d 'How an eva service cell\'s option is matched against expectedOptions. eva does not document it: exact by default' -r -f -a "exact\t''
+insensitive\t''"
 complete -c hookctl -n "__fish_hookctl_using_subcommand scenario" -l duplicate -d 'Deliver every event twice in a row: receivers must be idempotent'
 complete -c hookctl -n "__fish_hookctl_using_subcommand scenario" -l shuffle -d 'Deliver the steps out of order (reproducible with --seed)'
 complete -c hookctl -n "__fish_hookctl_using_subcommand scenario" -l show-secrets -d 'Print header values that look like secrets (authorization, cookies, keys, tokens)'
@@ -143,6 +157,8 @@ json\t'One JSON document on stdout, for machines'"
 complete -c hookctl -n "__fish_hookctl_using_subcommand listen" -l color -d 'When to colour text output (NO_COLOR is honoured under auto)' -r -f -a "auto\t''
 always\t''
 never\t''"
+complete -c hookctl -n "__fish_hookctl_using_subcommand listen" -l option-case -d 'How an eva service cell\'s option is matched against expectedOptions. eva does not document it: exact by default' -r -f -a "exact\t''
+insensitive\t''"
 complete -c hookctl -n "__fish_hookctl_using_subcommand listen" -l keep-secrets -d 'Keep secret header values (authorization, cookies, keys, tokens) in output and captures'
 complete -c hookctl -n "__fish_hookctl_using_subcommand listen" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c hookctl -n "__fish_hookctl_using_subcommand replay" -l filter -d 'Only these requests: kinds and/or 1-based indices, comma-separated (`eva-service-request,3,5`)' -r
@@ -159,6 +175,8 @@ json\t'One JSON document on stdout, for machines'"
 complete -c hookctl -n "__fish_hookctl_using_subcommand replay" -l color -d 'When to colour text output (NO_COLOR is honoured under auto)' -r -f -a "auto\t''
 always\t''
 never\t''"
+complete -c hookctl -n "__fish_hookctl_using_subcommand replay" -l option-case -d 'How an eva service cell\'s option is matched against expectedOptions. eva does not document it: exact by default' -r -f -a "exact\t''
+insensitive\t''"
 complete -c hookctl -n "__fish_hookctl_using_subcommand replay" -l show-secrets -d 'Print header values that look like secrets (authorization, cookies, keys, tokens)'
 complete -c hookctl -n "__fish_hookctl_using_subcommand replay" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c hookctl -n "__fish_hookctl_using_subcommand test" -l url -d 'Send every case here, whatever the suites say' -r
@@ -170,6 +188,8 @@ json\t'One JSON document on stdout, for machines'"
 complete -c hookctl -n "__fish_hookctl_using_subcommand test" -l color -d 'When to colour text output (NO_COLOR is honoured under auto)' -r -f -a "auto\t''
 always\t''
 never\t''"
+complete -c hookctl -n "__fish_hookctl_using_subcommand test" -l option-case -d 'How an eva service cell\'s option is matched against expectedOptions. eva does not document it: exact by default' -r -f -a "exact\t''
+insensitive\t''"
 complete -c hookctl -n "__fish_hookctl_using_subcommand test" -l init -d 'Write a starter suite (to the SUITE path, or hookctl.toml) instead of running'
 complete -c hookctl -n "__fish_hookctl_using_subcommand test" -l force -d 'With --init: overwrite an existing file'
 complete -c hookctl -n "__fish_hookctl_using_subcommand test" -s h -l help -d 'Print help (see more with \'--help\')'
@@ -178,6 +198,8 @@ json\t'One JSON document on stdout, for machines'"
 complete -c hookctl -n "__fish_hookctl_using_subcommand init" -l color -d 'When to colour text output (NO_COLOR is honoured under auto)' -r -f -a "auto\t''
 always\t''
 never\t''"
+complete -c hookctl -n "__fish_hookctl_using_subcommand init" -l option-case -d 'How an eva service cell\'s option is matched against expectedOptions. eva does not document it: exact by default' -r -f -a "exact\t''
+insensitive\t''"
 complete -c hookctl -n "__fish_hookctl_using_subcommand init" -l force -d 'Overwrite an existing file'
 complete -c hookctl -n "__fish_hookctl_using_subcommand init" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c hookctl -n "__fish_hookctl_using_subcommand completions" -s o -l output -d 'Output format: coloured text for people, or JSON on stdout for machines' -r -f -a "text\t'Coloured, tabled text for people'
@@ -185,6 +207,8 @@ json\t'One JSON document on stdout, for machines'"
 complete -c hookctl -n "__fish_hookctl_using_subcommand completions" -l color -d 'When to colour text output (NO_COLOR is honoured under auto)' -r -f -a "auto\t''
 always\t''
 never\t''"
+complete -c hookctl -n "__fish_hookctl_using_subcommand completions" -l option-case -d 'How an eva service cell\'s option is matched against expectedOptions. eva does not document it: exact by default' -r -f -a "exact\t''
+insensitive\t''"
 complete -c hookctl -n "__fish_hookctl_using_subcommand completions" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c hookctl -n "__fish_hookctl_using_subcommand help; and not __fish_seen_subcommand_from list show schema validate send scenario listen replay test init completions help" -f -a "list" -d 'List the built-in events'
 complete -c hookctl -n "__fish_hookctl_using_subcommand help; and not __fish_seen_subcommand_from list show schema validate send scenario listen replay test init completions help" -f -a "show" -d 'Print an event\'s fixture as it would be sent'

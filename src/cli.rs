@@ -6,6 +6,7 @@ use std::path::PathBuf;
 use clap::{Args, Parser, Subcommand};
 
 use crate::catalogue::Kind;
+use crate::contract::OptionCase;
 use crate::printer::{ColorChoice, Format};
 use crate::send::Retry;
 
@@ -27,6 +28,11 @@ pub struct Cli {
     /// When to colour text output (NO_COLOR is honoured under auto).
     #[arg(long, global = true, value_enum, default_value_t = ColorChoice::Auto)]
     pub color: ColorChoice,
+
+    /// How an eva service cell's option is matched against expectedOptions. eva does not
+    /// document it: exact by default.
+    #[arg(long, global = true, value_enum, default_value_t = OptionCase::Exact)]
+    pub option_case: OptionCase,
 
     #[command(subcommand)]
     pub command: Command,

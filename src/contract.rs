@@ -56,6 +56,26 @@ pub struct Verdict {
 pub struct Context<'a> {
     pub request: Option<&'a Value>,
     pub expected_options: Option<&'a [String]>,
+    pub option_case: OptionCase,
+}
+
+/// How a service cell's `option` is compared with the request's `expectedOptions`. eva does not
+/// document its matching, so exact is the default and insensitive is a choice.
+#[derive(Debug, Default, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, clap::ValueEnum)]
+#[serde(rename_all = "lowercase")]
+pub enum OptionCase {
+    #[default]
+    Exact,
+    Insensitive,
+}
+
+impl OptionCase {
+    pub fn same(self, a: &str, b: &str) -> bool {
+        match self {
+            OptionCase::Exact => a == b,
+            OptionCase::Insensitive => a.to_lowercase() == b.to_lowercase(),
+        }
+    }
 }
 
 /// Answer types eva's channels render. Others are accepted with a warning.
@@ -278,7 +298,7 @@ fn option_rule(doc: &Value, ctx: Context<'_>, errors: &mut Vec<Finding>) {
     let Some(options) = ctx.expected_options.map(<[String]>::to_vec).or(from_request) else {
         return;
     };
-    if !options.iter().any(|o| o == option) {
+    if !options.iter().any(|o| ctx.option_case.same(o, option)) {
         errors.push(
             Finding::new("/option", format!("option '{option}' is not one of the expectedOptions"))
                 .expected(format!("one of {}", options.join(", ")))

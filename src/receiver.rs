@@ -76,6 +76,8 @@ pub struct Config {
     pub save: Option<PathBuf>,
     /// Keep secret header values in records and captures.
     pub keep_secrets: bool,
+    /// How a forwarded service cell answer's option is compared with the expected ones.
+    pub option_case: contract::OptionCase,
 }
 
 impl Default for Config {
@@ -91,6 +93,7 @@ impl Default for Config {
             read_timeout: Duration::from_secs(30),
             save: None,
             keep_secrets: false,
+            option_case: contract::OptionCase::Exact,
         }
     }
 }
@@ -337,7 +340,11 @@ async fn handle(State(shared): State<Arc<Shared>>, req: Request) -> Response {
                             Ok(answer) => contract::check(
                                 rk,
                                 &answer,
-                                Context { request: Some(request), expected_options: None },
+                                Context {
+                                    request: Some(request),
+                                    expected_options: None,
+                                    option_case: config.option_case,
+                                },
                             ),
                             Err(_) => not_json_verdict(rk),
                         })

@@ -18,6 +18,7 @@ pub fn run(cli: Cli) -> Result<Exit> {
     printer::init_color(cli.color);
     let mut out = io::stdout().lock();
     let format = cli.output;
+    let option_case = cli.option_case;
     match cli.command {
         Command::List => printer::list(&mut out, format)?,
         Command::Show(args) => show(&mut out, &args)?,
@@ -28,12 +29,13 @@ pub fn run(cli: Cli) -> Result<Exit> {
                 kind: args.kind,
                 request: args.request,
                 expected_options: args.expected_options,
+                option_case,
             })?;
             printer::validate(&mut out, &report, format)?;
             return Ok(report.exit());
         }
         Command::Send(args) => {
-            return match runtime()?.block_on(send(args))? {
+            return match runtime()?.block_on(send(args, option_case))? {
                 Sent::One(report) => {
                     printer::send(&mut out, &report, format)?;
                     Ok(report.exit())
@@ -51,7 +53,7 @@ pub fn run(cli: Cli) -> Result<Exit> {
             };
             let opts =
                 scenario::Options { name, duplicate: args.duplicate, shuffle: args.shuffle, seed: args.seed };
-            let delivery = delivery(args.delivery);
+            let delivery = delivery(args.delivery, option_case);
             let report = runtime()?.block_on(async {
                 let target = send::target(&delivery).await?;
                 scenario::run(&opts, &target).await
@@ -60,12 +62,12 @@ pub fn run(cli: Cli) -> Result<Exit> {
             return Ok(report.exit());
         }
         Command::Listen(args) => {
-            runtime()?.block_on(listen(args, format))?;
+            runtime()?.block_on(listen(args, format, option_case))?;
         }
         Command::Replay(args) => {
             let records = replay::filter(replay::read(&args.file)?, &args.filter)?;
             let source = crate::input::label(&args.file);
-            let delivery = delivery(args.delivery);
+            let delivery = delivery(args.delivery, option_case);
             let report = runtime()?.block_on(async {
                 let target = send::target(&delivery).await?;
                 replay::run(&records, &source, &target).await
@@ -84,6 +86,7 @@ pub fn run(cli: Cli) -> Result<Exit> {
                 url: args.url,
                 jobs: args.jobs.into(),
                 filter: args.filter,
+                option_case,
             };
             let report = runtime()?.block_on(tester::run(&opts))?;
             if let Some(path) = &args.junit {
@@ -142,7 +145,7 @@ fn runtime() -> Result<tokio::runtime::Runtime> {
         .map_err(|e| Error::usage(format!("cannot start the async runtime: {e}")))
 }
 
-pub fn delivery(args: DeliveryArgs) -> send::Delivery {
+pub fn delivery(args: DeliveryArgs, option_case: contract::OptionCase) -> send::Delivery {
     send::Delivery {
         url: args.url,
         botpress_config: args.botpress_config,
@@ -152,6 +155,7 @@ pub fn delivery(args: DeliveryArgs) -> send::Delivery {
         retry_scale: args.retry_scale,
         max_response: args.max_response,
         show_secrets: args.show_secrets,
+        option_case,
     }
 }
 
@@ -160,7 +164,7 @@ enum Sent {
     Load(Box<load::Summary>),
 }
 
-async fn send(args: SendArgs) -> Result<Sent> {
+async fn send(args: SendArgs, option_case: contract::OptionCase) -> Result<Sent> {
     let body = send::Body {
         event: args.event,
         data: args.data,
@@ -174,7 +178,7 @@ async fn send(args: SendArgs) -> Result<Sent> {
     };
     let expect = send::Expect { status: args.expect_status, option: args.expect_option };
     let template = send::Template::new(&body)?;
-    let target = send::target(&delivery(args.delivery)).await?;
+    let target = send::target(&delivery(args.delivery, option_case)).await?;
     if args.count.is_none() && args.duration.is_none() {
         return Ok(Sent::One(Box::new(target.send(&template.prepare()?, &expect).await)));
     }
@@ -187,7 +191,7 @@ async fn send(args: SendArgs) -> Result<Sent> {
     Ok(Sent::Load(Box::new(summary)))
 }
 
-async fn listen(args: ListenArgs, format: Format) -> Result<()> {
+async fn listen(args: ListenArgs, format: Format, option_case: contract::OptionCase) -> Result<()> {
     let respond = match &args.respond {
         Some(path) => {
             let doc = crate::input::read_json(path).map_err(|e| Error::usage(format!("--respond {e}")))?;
@@ -207,6 +211,7 @@ async fn listen(args: ListenArgs, format: Format) -> Result<()> {
         read_timeout: std::time::Duration::from_secs_f64(args.read_timeout),
         save: args.save.clone(),
         keep_secrets: args.keep_secrets,
+        option_case,
         ..receiver::Config::default()
     };
     let (tx, mut rx) = tokio::sync::mpsc::unbounded_channel();

@@ -46,6 +46,7 @@ pub struct Delivery {
     pub retry_scale: f64,
     pub max_response: usize,
     pub show_secrets: bool,
+    pub option_case: contract::OptionCase,
 }
 
 /// What to send.
@@ -537,7 +538,8 @@ fn judge(report: &mut Report, out: &Outgoing, answer: Answer, expect: &Expect, d
     if let (Some(response_kind), Some(request), true) = (response_kind, &out.doc, ok_status) {
         match &parsed {
             Some(doc) if !answer.truncated => {
-                let ctx = Context { request: Some(request), expected_options: None };
+                let ctx =
+                    Context { request: Some(request), expected_options: None, option_case: d.option_case };
                 report.verdict = Some(contract::check(response_kind, doc, ctx));
                 report.changes = Some(changes(request, doc));
             }

@@ -21,6 +21,7 @@ pub struct Options {
     pub jobs: usize,
     /// Run only the cases whose name contains this.
     pub filter: Option<String>,
+    pub option_case: crate::contract::OptionCase,
 }
 
 /// One expectation that did not hold.
@@ -124,6 +125,7 @@ pub async fn run(opts: &Options) -> Result<TestReport> {
                         retry_scale: 1.0,
                         max_response: 1024 * 1024,
                         show_secrets: false,
+                        option_case: opts.option_case,
                     };
                     let t = Arc::new(send::target(&delivery).await.map_err(|e| {
                         Error::usage(format!("{}:{}: case '{}': {e}", suite.label, case.line, case.name))

@@ -17,6 +17,7 @@ pub struct Options {
     /// The request a response answers: enables the option check and context comparisons.
     pub request: Option<PathBuf>,
     pub expected_options: Option<Vec<String>>,
+    pub option_case: contract::OptionCase,
 }
 
 /// The result for one input.
@@ -74,7 +75,11 @@ pub fn run(opts: &Options) -> Result<Report> {
         .as_deref()
         .map(|p| input::read_json(p).map_err(|e| Error::usage(format!("--request {e}"))))
         .transpose()?;
-    let ctx = Context { request: request.as_ref(), expected_options: opts.expected_options.as_deref() };
+    let ctx = Context {
+        request: request.as_ref(),
+        expected_options: opts.expected_options.as_deref(),
+        option_case: opts.option_case,
+    };
     let files: Vec<FileResult> = input::expand(&opts.inputs)
         .into_iter()
         .map(|path| match path {

@@ -212,3 +212,15 @@ fn cli_definition_is_consistent() {
     use clap::CommandFactory;
     hookctl::cli::Cli::command().debug_assert();
 }
+
+#[test]
+fn option_case_flag_reaches_validate() {
+    let body = json!({"option": "client"}).to_string();
+    let (code, _, _) =
+        run(hookctl().args(["validate", "-", "--expected-options", "CLIENT"]).write_stdin(body.clone()));
+    assert_eq!(code, 1);
+    let (code, _, _) = run(hookctl()
+        .args(["--option-case", "insensitive", "validate", "-", "--expected-options", "CLIENT"])
+        .write_stdin(body));
+    assert_eq!(code, 0);
+}

@@ -45,7 +45,7 @@ fn every_example_response_is_valid_for_its_request() {
         let response = e.example_response().unwrap();
         let kind = e.response_kind().unwrap();
         assert_eq!(Kind::detect(&response), Some(kind));
-        let v = contract::check(kind, &response, Context { request: Some(&request), expected_options: None });
+        let v = contract::check(kind, &response, Context { request: Some(&request), ..Context::default() });
         assert!(v.valid, "{}: {:#?}", e.name, v.errors);
         assert!(v.warnings.is_empty(), "{}: {:#?}", e.name, v.warnings);
     }
@@ -70,7 +70,7 @@ fn the_seeds_sample_bodies_validate() {
     let v = contract::check(
         Kind::EvaServiceResponse,
         &seed("eva-service-response.json"),
-        Context { request: Some(&request), expected_options: None },
+        Context { request: Some(&request), ..Context::default() },
     );
     assert!(v.valid, "{:#?}", v.errors);
 }
@@ -254,14 +254,14 @@ fn option_outside_expected_options_fails() {
     let v = contract::check(
         Kind::EvaServiceResponse,
         &doc,
-        Context { request: Some(&request), expected_options: None },
+        Context { request: Some(&request), ..Context::default() },
     );
     assert_fails_at(&v, "/option");
     let options = ["CLIENT".to_string()];
     let v = contract::check(
         Kind::EvaServiceResponse,
         &doc,
-        Context { request: None, expected_options: Some(&options) },
+        Context { expected_options: Some(&options), ..Context::default() },
     );
     assert_fails_at(&v, "/option");
     // Without the request's options there is nothing to compare against.
@@ -308,7 +308,7 @@ fn dropped_context_and_hidden_leak_are_warnings() {
     let v = contract::check(
         Kind::EvaServiceResponse,
         &doc,
-        Context { request: Some(&request), expected_options: None },
+        Context { request: Some(&request), ..Context::default() },
     );
     assert!(v.valid);
     assert!(v.warnings.iter().any(|w| w.pointer == "/visibleContext"), "{:#?}", v.warnings);
@@ -337,4 +337,15 @@ fn every_schema_is_draft_2020_12() {
         let s = contract::schema(kind);
         assert_eq!(s["$schema"], "https://json-schema.org/draft/2020-12/schema", "{kind}");
     }
+}
+
+#[test]
+fn option_case_is_exact_unless_told_otherwise() {
+    let request = fixture("eva-service");
+    let mut doc = event("eva-service").unwrap().example_response().unwrap();
+    doc["option"] = json!("client");
+    let exact = Context { request: Some(&request), ..Context::default() };
+    assert_fails_at(&contract::check(Kind::EvaServiceResponse, &doc, exact), "/option");
+    let loose = Context { option_case: contract::OptionCase::Insensitive, ..exact };
+    assert!(contract::check(Kind::EvaServiceResponse, &doc, loose).valid);
 }
