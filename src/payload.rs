@@ -90,6 +90,10 @@ impl Freshener {
 
     /// A new value shaped like the old one: uuid, 32-char hex, digits, integer, or same-length text.
     fn fresh_like(&mut self, old: &Value) -> Value {
+        if !(old.is_string() || old.is_number()) {
+            // Not an identifier's shape: nothing to make fresh.
+            return old.clone();
+        }
         loop {
             let new = match old {
                 Value::Number(_) => Value::from(self.rng.u64(1_000..1_000_000)),
@@ -107,7 +111,7 @@ impl Freshener {
                 Value::String(s) => {
                     Value::String((0..s.len().max(8)).map(|_| self.rng.alphanumeric()).collect())
                 }
-                other => other.clone(),
+                _ => unreachable!("only strings and numbers get here"),
             };
             let taken = match &new {
                 Value::String(n) => self.strings.values().any(|v| v == n),
