@@ -89,6 +89,11 @@ pub fn run(cli: Cli) -> Result<Exit> {
                 option_case,
             };
             let report = runtime()?.block_on(tester::run(&opts))?;
+            // The results first: a JUnit path that cannot be written must not hide them.
+            let mut buf = Vec::new();
+            printer::test(&mut buf, &report, format)?;
+            out.write_all(report.mask(&String::from_utf8_lossy(&buf)).as_bytes())?;
+            out.flush()?;
             if let Some(path) = &args.junit {
                 let xml = report.mask(&printer::junit(&report));
                 std::fs::write(path, xml).map_err(|e| {
@@ -99,9 +104,6 @@ pub fn run(cli: Cli) -> Result<Exit> {
                     ))
                 })?;
             }
-            let mut buf = Vec::new();
-            printer::test(&mut buf, &report, format)?;
-            out.write_all(report.mask(&String::from_utf8_lossy(&buf)).as_bytes())?;
             return Ok(report.exit());
         }
         Command::Completions(args) => {

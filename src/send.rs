@@ -95,6 +95,9 @@ pub struct Target {
     pub builtin: bool,
     config_headers: HeaderMap,
     extra_headers: HeaderMap,
+    /// What each platform sends, with the overrides applied: built once, cloned per request.
+    botpress_headers: HeaderMap,
+    eva_headers: HeaderMap,
     client: reqwest::Client,
     delivery: Delivery,
     _receiver: Option<Receiver>,
@@ -337,15 +340,36 @@ pub async fn target(delivery: &Delivery) -> Result<Target> {
             (url, true, Some(receiver))
         }
     };
-    Ok(Target {
+    let mut target = Target {
         url,
         builtin,
         config_headers,
         extra_headers,
+        botpress_headers: HeaderMap::new(),
+        eva_headers: HeaderMap::new(),
         client,
         delivery: delivery.clone(),
         _receiver: receiver,
-    })
+    };
+    target.botpress_headers = target.with_overrides(platform_headers(Platform::Botpress));
+    target.eva_headers = target.with_overrides(platform_headers(Platform::Eva));
+    Ok(target)
+}
+
+/// The headers a platform itself puts on a webhook request.
+fn platform_headers(platform: Platform) -> HeaderMap {
+    let mut headers = HeaderMap::new();
+    headers.insert(CONTENT_TYPE, HeaderValue::from_static("application/json"));
+    match platform {
+        Platform::Botpress => {
+            headers.insert(ACCEPT, HeaderValue::from_static(BOTPRESS_ACCEPT));
+            headers.insert(USER_AGENT, HeaderValue::from_static(BOTPRESS_USER_AGENT));
+        }
+        Platform::Eva => {
+            headers.insert(USER_AGENT, HeaderValue::from_static(EVA_USER_AGENT));
+        }
+    }
+    headers
 }
 
 /// Read a Botpress `hitlnext.json`: `eventsWebHook.url` and `eventsWebHook.headers`.
@@ -389,18 +413,10 @@ pub fn read_botpress_config(path: &std::path::Path) -> Result<(Option<String>, H
 impl Target {
     /// The headers the platform sends, then the configured ones, then `-H`: later ones win.
     pub fn headers_for(&self, platform: Platform) -> HeaderMap {
-        let mut headers = HeaderMap::new();
-        headers.insert(CONTENT_TYPE, HeaderValue::from_static("application/json"));
         match platform {
-            Platform::Botpress => {
-                headers.insert(ACCEPT, HeaderValue::from_static(BOTPRESS_ACCEPT));
-                headers.insert(USER_AGENT, HeaderValue::from_static(BOTPRESS_USER_AGENT));
-            }
-            Platform::Eva => {
-                headers.insert(USER_AGENT, HeaderValue::from_static(EVA_USER_AGENT));
-            }
+            Platform::Botpress => self.botpress_headers.clone(),
+            Platform::Eva => self.eva_headers.clone(),
         }
-        self.with_overrides(headers)
     }
 
     /// Put the configured headers and then the `-H` ones over `headers`.

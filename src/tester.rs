@@ -83,12 +83,16 @@ impl TestReport {
 
     /// Replace every value that came from the environment by `${NAME}`.
     pub fn mask(&self, text: &str) -> String {
-        let mut out = text.to_string();
-        for (name, value) in &self.secrets {
-            out = out.replace(value.as_str(), &format!("${{{name}}}"));
-        }
-        out
+        mask(&self.secrets, text)
     }
+}
+
+fn mask(secrets: &[(String, String)], text: &str) -> String {
+    let mut out = text.to_string();
+    for (name, value) in secrets {
+        out = out.replace(value.as_str(), &format!("${{{name}}}"));
+    }
+    out
 }
 
 /// Load every suite first (so a broken one fails before anything is sent), then run.
@@ -128,7 +132,8 @@ pub async fn run(opts: &Options) -> Result<TestReport> {
                         option_case: opts.option_case,
                     };
                     let t = Arc::new(send::target(&delivery).await.map_err(|e| {
-                        Error::usage(format!("{}:{}: case '{}': {e}", suite.label, case.line, case.name))
+                        let msg = format!("{}:{}: case '{}': {e}", suite.label, case.line, case.name);
+                        Error::usage(mask(&secrets, &msg))
                     })?);
                     targets.insert(key, t.clone());
                     t

@@ -286,3 +286,33 @@ fn filter_and_jobs() {
     assert!(err.contains("zzz"));
     listener.stop();
 }
+
+#[test]
+fn an_unwritable_junit_path_still_shows_the_results() {
+    let listener = Listener::start(&[]);
+    let (code, out, err) = run(hookctl().arg("test").arg(suite(BOTPRESS)).args([
+        "--url",
+        &listener.url,
+        "--junit",
+        "/nonexistent/dir/junit.xml",
+    ]));
+    listener.stop();
+    assert_eq!(code, 2);
+    assert!(out.contains("PASSED"), "the results are printed: {out}");
+    assert!(err.contains("--junit /nonexistent/dir/junit.xml") && err.lines().count() == 1, "{err}");
+}
+
+#[test]
+fn a_bad_url_from_the_environment_is_not_revealed() {
+    let dir = tempfile::tempdir().unwrap();
+    let s = dir.path().join("env-url.toml");
+    std::fs::write(&s, "[defaults]\nurl = \"${HOOKCTL_TEST_SECRET_URL}\"\n\n[[case]]\nname = \"a\"\nevent = \"agent-online\"\n")
+        .unwrap();
+    let (code, _, err) = run(hookctl()
+        .arg("test")
+        .arg(&s)
+        .env("HOOKCTL_TEST_SECRET_URL", "ftp://user:pa55w0rd@example.test/hook"));
+    assert_eq!(code, 2);
+    assert!(err.contains("unsupported scheme"), "{err}");
+    assert!(!err.contains("pa55w0rd") && err.contains("${HOOKCTL_TEST_SECRET_URL}"), "{err}");
+}
