@@ -189,23 +189,75 @@ impl Kind {
         })
     }
 
-    /// Guess the kind of a document from its shape. `None` when it matches no known kind.
+    /// The kind of a document, from its shape; `None` when it resembles no known kind.
     pub fn detect(doc: &Value) -> Option<Kind> {
+        Kind::detect_with(doc, None).map(|d| d.kind)
+    }
+
+    /// The kind of a document, from its shape and from what the documents are known to answer.
+    ///
+    /// A document that carries a kind's distinctive keys is that kind, even when it breaks the
+    /// contract in other ways: a broken document is judged against the kind it was meant to be, so
+    /// that what is missing is reported as a contract failure. `answers` is the kind of answer the
+    /// documents are known to be (from `--request` or `--expected-options`): it decides for every
+    /// document that is not a Botpress event, since webhooks often echo request keys (`info`,
+    /// `text`) in their answers. `None` is left for documents that resemble no known kind.
+    pub fn detect_with(doc: &Value, answers: Option<Kind>) -> Option<Detection> {
         let obj = doc.as_object()?;
         let has = |k: &str| obj.contains_key(k);
+        let sure = |kind| Some(Detection { kind, closest: None });
+        let closest = |kind, why: &'static str| Some(Detection { kind, closest: Some(why) });
         if has("resource") && has("payload") {
-            Some(Kind::BotpressEvent)
-        } else if has("info") && has("expectedOptions") {
-            Some(Kind::EvaServiceRequest)
-        } else if has("info") && has("answer") {
-            Some(Kind::EvaAnswerRequest)
-        } else if has("option") && !has("info") {
-            Some(Kind::EvaServiceResponse)
-        } else if has("answer") && !has("info") {
-            Some(Kind::EvaAnswerResponse)
-        } else {
-            None
+            return sure(Kind::BotpressEvent);
         }
+        if has("resource") || has("payload") {
+            return closest(Kind::BotpressEvent, "it has part of a Botpress event's envelope");
+        }
+        if has("option") {
+            // Only a service cell's answer chooses an option.
+            return sure(Kind::EvaServiceResponse);
+        }
+        if let Some(kind) = answers.filter(|k| k.is_response()) {
+            return sure(kind);
+        }
+        let contexts = crate::contract::CONTEXTS.iter().any(|c| has(c));
+        match (has("info"), has("expectedOptions"), has("answer")) {
+            (_, true, _) => sure(Kind::EvaServiceRequest),
+            (true, false, true) => sure(Kind::EvaAnswerRequest),
+            (false, false, true) => sure(Kind::EvaAnswerResponse),
+            (true, false, false) => closest(
+                Kind::EvaServiceRequest,
+                "an eva request with neither expectedOptions (service cell) nor answer (transactional answer)",
+            ),
+            (false, false, false) if contexts => closest(
+                Kind::EvaServiceResponse,
+                "an eva webhook answer with the contexts but neither option (service cell) nor answer (transactional answer)",
+            ),
+            (false, false, false) if has("intents") || has("entities") => {
+                closest(Kind::EvaServiceRequest, "it has an eva request's intents or entities but no info")
+            }
+            (false, false, false) if has("botId") && has("type") && has("id") => {
+                closest(Kind::BotpressEvent, "it has part of a Botpress event's envelope")
+            }
+            _ => None,
+        }
+    }
+}
+
+/// The kind a document was judged as, and why when it was only the closest one.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Detection {
+    pub kind: Kind,
+    /// Set when the document fits no kind exactly: what it looks like.
+    pub closest: Option<&'static str>,
+}
+
+impl Detection {
+    /// A sentence for reports when the kind was the closest one, saying how to choose another.
+    pub fn guess_note(&self) -> Option<String> {
+        self.closest.map(|why| {
+            format!("judged as {}, the closest kind: {why}; pass --kind to choose another", self.kind)
+        })
     }
 }
 

@@ -2,7 +2,6 @@
 //! schema cannot express (cross-field rules, the option chosen against the request's options,
 //! context hygiene). Returns values; never prints.
 
-use std::collections::BTreeSet;
 use std::sync::OnceLock;
 
 use jsonschema::{Validator, error::ValidationErrorKind};
@@ -46,6 +45,9 @@ pub struct Verdict {
     pub valid: bool,
     pub errors: Vec<Finding>,
     pub warnings: Vec<Finding>,
+    /// Checks that could not be made for want of context (the request), each with how to make it.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub not_checked: Vec<String>,
     /// The fields that matter for this kind, as found in the document.
     pub fields: Map<String, Value>,
 }
@@ -82,7 +84,8 @@ impl OptionCase {
 pub const ANSWER_TYPES: &[&str] =
     &["TEXT", "TEXT_OPTIONS", "IMAGE", "VIDEO", "AUDIO", "FILE", "LIST", "CAROUSEL", "CUSTOM_JSON"];
 
-const CONTEXTS: [&str; 3] = ["openContext", "visibleContext", "hiddenContext"];
+/// The three contexts of an eva conversation, in the order eva documents them.
+pub const CONTEXTS: [&str; 3] = ["openContext", "visibleContext", "hiddenContext"];
 
 /// The embedded schema of a kind, parsed.
 pub fn schema(kind: Kind) -> Value {
@@ -110,6 +113,7 @@ fn compiled(kind: Kind) -> &'static Compiled {
 pub fn check(kind: Kind, doc: &Value, ctx: Context<'_>) -> Verdict {
     let mut errors = schema_errors(kind, doc);
     let mut warnings = Vec::new();
+    let mut not_checked = Vec::new();
     match kind {
         Kind::BotpressEvent => botpress_rules(doc, &mut errors),
         Kind::EvaAnswerRequest | Kind::EvaAnswerResponse => {
@@ -123,13 +127,14 @@ pub fn check(kind: Kind, doc: &Value, ctx: Context<'_>) -> Verdict {
                 ));
             }
         }
-        Kind::EvaServiceResponse => option_rule(doc, ctx, &mut errors),
+        Kind::EvaServiceResponse => option_rule(doc, ctx, &mut errors, &mut not_checked),
     }
     if kind.is_response() {
         context_rules(doc, ctx.request, &mut warnings);
+        leak_rule(doc, ctx.request, &mut warnings, &mut not_checked);
     }
     errors.dedup_by(|a, b| a.pointer == b.pointer && a.message == b.message);
-    Verdict { kind, valid: errors.is_empty(), errors, warnings, fields: fields(kind, doc) }
+    Verdict { kind, valid: errors.is_empty(), errors, warnings, not_checked, fields: fields(kind, doc) }
 }
 
 /// The fields that matter for this kind, as present in the document.
@@ -264,38 +269,41 @@ fn answer_rules(doc: &Value, errors: &mut Vec<Finding>, warnings: &mut Vec<Findi
         }
     }
     let Some(content) = answer.pointer("/content/content") else { return };
-    let carousel = content_type.or(template) == Some("CAROUSEL");
+    // The answer's type selects the content's shape (content.type first, as eva reads it), and the
+    // schema checks only the selected shape. The mistake is said once, in the type's words.
+    let ty = content_type.or(template);
+    let carousel = ty == Some("CAROUSEL");
     let pointer = "/answer/content/content";
-    if carousel && !content.is_array() {
-        errors.push(
+    let wrong = if carousel {
+        (!content.is_array()).then(|| {
             Finding::new(pointer, "a CAROUSEL answer's content must be an array of cards")
                 .expected("array of cards")
-                .found(Some(content)),
-        );
-    } else if !carousel && !content.is_string() && (template.is_some() || content_type.is_some()) {
-        errors.push(
-            Finding::new(
-                pointer,
-                format!(
-                    "a {} answer's content must be a string",
-                    content_type.or(template).unwrap_or("TEXT")
-                ),
-            )
-            .expected("string")
-            .found(Some(content)),
-        );
+        })
+    } else {
+        (!content.is_string()).then(|| {
+            Finding::new(pointer, format!("a {} answer's content must be a string", ty.unwrap_or("TEXT")))
+                .expected("string")
+        })
+    };
+    if let Some(finding) = wrong {
+        errors.retain(|e| e.pointer != pointer);
+        errors.push(finding.found(Some(content)));
     }
 }
 
 /// A service cell's option must be one the request offered: anything else sends the flow down its
 /// error path.
-fn option_rule(doc: &Value, ctx: Context<'_>, errors: &mut Vec<Finding>) {
+fn option_rule(doc: &Value, ctx: Context<'_>, errors: &mut Vec<Finding>, not_checked: &mut Vec<String>) {
     let Some(option) = doc.get("option").and_then(Value::as_str) else { return };
     let from_request: Option<Vec<String>> = ctx
         .request
         .and_then(|r| r.get("expectedOptions"))
         .and_then(|v| serde_json::from_value(v.clone()).ok());
     let Some(options) = ctx.expected_options.map(<[String]>::to_vec).or(from_request) else {
+        not_checked.push(match ctx.request {
+            None => "option not checked against expectedOptions: pass --request or --expected-options".into(),
+            Some(_) => "option not checked: the request has no expectedOptions".into(),
+        });
         return;
     };
     if !options.iter().any(|o| ctx.option_case.same(o, option)) {
@@ -307,8 +315,7 @@ fn option_rule(doc: &Value, ctx: Context<'_>, errors: &mut Vec<Finding>) {
     }
 }
 
-/// Warnings on the contexts a webhook hands back: a dropped context, hidden data copied into a
-/// context that channels can read.
+/// A dropped context is a warning: eva does not document whether it keeps or clears it.
 fn context_rules(doc: &Value, request: Option<&Value>, warnings: &mut Vec<Finding>) {
     for name in CONTEXTS {
         let expected_here = request.is_none_or(|r| r.get(name).is_some());
@@ -319,20 +326,54 @@ fn context_rules(doc: &Value, request: Option<&Value>, warnings: &mut Vec<Findin
             ));
         }
     }
-    let hidden: BTreeSet<&String> = [request, Some(doc)]
-        .into_iter()
-        .flatten()
-        .filter_map(|source| source.get("hiddenContext").and_then(Value::as_object))
-        .flat_map(|h| h.keys())
-        .collect();
+}
+
+/// Hidden data moved where channels can read it: a value that came in the request's
+/// `hiddenContext` and appears in the answer's `openContext` or `visibleContext`, where the request
+/// did not already have it. Copying the other way (open into hidden) is harmless and not reported.
+/// Without the request the two cannot be told apart, so the check is not made and that is said.
+fn leak_rule(
+    doc: &Value,
+    request: Option<&Value>,
+    warnings: &mut Vec<Finding>,
+    not_checked: &mut Vec<String>,
+) {
+    let Some(request) = request else {
+        not_checked.push("hiddenContext leaks not checked: pass --request".into());
+        return;
+    };
+    let Some(hidden) = request.get("hiddenContext").and_then(Value::as_object) else { return };
     for name in ["openContext", "visibleContext"] {
         let Some(ctx) = doc.get(name).and_then(Value::as_object) else { continue };
-        for key in ctx.keys().filter(|k| hidden.contains(k)) {
-            warnings.push(Finding::new(
-                join(&format!("/{name}"), key),
-                format!("hiddenContext key '{key}' copied into {name}: hidden data is the sensitive kind and {name} is readable by channels"),
-            ));
+        let before = request.get(name).and_then(Value::as_object);
+        for (key, value) in ctx {
+            if before.and_then(|b| b.get(key)) == Some(value) {
+                continue;
+            }
+            let source = if hidden.get(key) == Some(value) {
+                Some(key)
+            } else {
+                hidden.iter().find(|(_, h)| *h == value && telling(h)).map(|(k, _)| k)
+            };
+            if let Some(source) = source {
+                warnings.push(
+                    Finding::new(
+                    join(&format!("/{name}"), key),
+                    format!("hiddenContext.{source} copied into {name}: hidden data is the sensitive kind and {name} is readable by channels"),
+                ));
+            }
         }
+    }
+}
+
+/// A value distinctive enough that finding it elsewhere means it was copied (not `true`, `0`, "").
+fn telling(v: &Value) -> bool {
+    match v {
+        Value::String(s) => s.chars().count() >= 4,
+        Value::Number(n) => n.to_string().trim_start_matches('-').len() >= 4,
+        Value::Array(a) => !a.is_empty(),
+        Value::Object(o) => !o.is_empty(),
+        Value::Bool(_) | Value::Null => false,
     }
 }
 

@@ -170,7 +170,15 @@ pub fn validate(out: &mut impl Write, report: &validate::Report, format: Format)
             let n = v.errors.len();
             format!("invalid ({n} error{})", if n == 1 { "" } else { "s" }).red().bold()
         };
-        writeln!(out, "{}  {}  {status}", f.source.bold(), v.kind.to_string().cyan())?;
+        let unchecked = if v.not_checked.is_empty() {
+            String::new()
+        } else {
+            format!("  ({})", v.not_checked.join("; ")).yellow().to_string()
+        };
+        writeln!(out, "{}  {}  {status}{unchecked}", f.source.bold(), v.kind.to_string().cyan())?;
+        if let Some(note) = &f.kind_note {
+            writeln!(out, "    {} {}", "?".yellow().bold(), note.dimmed())?;
+        }
         verdict(out, v)?;
         if v.valid {
             fields(out, &v.fields, "    ")?;

@@ -429,6 +429,7 @@ fn not_json_verdict(kind: Kind) -> Verdict {
         valid: false,
         errors: vec![contract::Finding::new("", "the answer is not JSON").expected(format!("a JSON {kind}"))],
         warnings: Vec::new(),
+        not_checked: Vec::new(),
         fields: Map::new(),
     }
 }

@@ -5,7 +5,7 @@ use std::path::PathBuf;
 use serde::Serialize;
 use serde_json::Value;
 
-use crate::catalogue::Kind;
+use crate::catalogue::{Detection, Kind};
 use crate::contract::{self, Context, Verdict};
 use crate::error::{Error, Exit, Result};
 use crate::input;
@@ -24,6 +24,9 @@ pub struct Options {
 #[derive(Debug, Serialize)]
 pub struct FileResult {
     pub source: String,
+    /// Set when the document fitted no kind exactly and was judged as the closest one.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub kind_note: Option<String>,
     #[serde(flatten)]
     pub outcome: Outcome,
 }
@@ -70,13 +73,15 @@ pub fn run(opts: &Options) -> Result<Report> {
     if opts.inputs.is_empty() {
         return Err(Error::usage("validate: give at least one FILE, DIR or '-' for standard input"));
     }
-    let request = opts
-        .request
-        .as_deref()
-        .map(|p| input::read_json(p).map_err(|e| Error::usage(format!("--request {e}"))))
-        .transpose()?;
+    let request = opts.request.as_deref().map(read_request).transpose()?;
+    // What the documents answer, when known: it decides the kind of every eva document.
+    let answers = match (&request, &opts.expected_options) {
+        (Some((_, kind)), _) => kind.response_kind(),
+        (None, Some(_)) => Some(Kind::EvaServiceResponse),
+        (None, None) => None,
+    };
     let ctx = Context {
-        request: request.as_ref(),
+        request: request.as_ref().map(|(doc, _)| doc),
         expected_options: opts.expected_options.as_deref(),
         option_case: opts.option_case,
     };
@@ -85,13 +90,16 @@ pub fn run(opts: &Options) -> Result<Report> {
         .map(|path| match path {
             Ok(path) => {
                 let source = input::label(&path);
-                let outcome = match input::read_json(&path) {
-                    Ok(doc) => judge(&source, &doc, opts.kind, ctx),
-                    Err(error) => Outcome::Unreadable { error },
-                };
-                FileResult { source, outcome }
+                match input::read_json(&path) {
+                    Ok(doc) => judge(source, &doc, opts.kind, answers, ctx),
+                    Err(error) => {
+                        FileResult { source, kind_note: None, outcome: Outcome::Unreadable { error } }
+                    }
+                }
             }
-            Err((source, error)) => FileResult { source, outcome: Outcome::Unreadable { error } },
+            Err((source, error)) => {
+                FileResult { source, kind_note: None, outcome: Outcome::Unreadable { error } }
+            }
         })
         .collect();
     let mut summary = Summary { files: files.len(), ..Summary::default() };
@@ -108,14 +116,58 @@ pub fn run(opts: &Options) -> Result<Report> {
     Ok(Report { files, summary })
 }
 
-/// Judge one parsed document, detecting its kind unless one was given.
-pub fn judge(source: &str, doc: &Value, kind: Option<Kind>, ctx: Context<'_>) -> Outcome {
-    match kind.or_else(|| Kind::detect(doc)) {
-        Some(kind) => Outcome::Checked(contract::check(kind, doc, ctx)),
-        None => Outcome::Unreadable {
-            error: format!(
-                "{source}: JSON of no known kind (not a Botpress event, nor an eva request or response); pass --kind"
-            ),
+/// Read `--request`: it must be a body eva sends (a service-cell or transactional-answer request).
+fn read_request(path: &std::path::Path) -> Result<(Value, Kind)> {
+    let source = input::label(path);
+    let doc = input::read_json(path).map_err(|e| Error::usage(format!("--request {e}")))?;
+    match Kind::detect_with(&doc, None) {
+        Some(d)
+            if d.closest.is_none() && matches!(d.kind, Kind::EvaServiceRequest | Kind::EvaAnswerRequest) =>
+        {
+            Ok((doc, d.kind))
+        }
+        Some(d) if d.closest.is_none() => Err(Error::usage(format!(
+            "--request {source}: this is {} {}, not an eva request; give the body eva sent to the webhook",
+            if d.kind.is_response() { "an" } else { "a" },
+            d.kind
+        ))),
+        Some(d) => Err(Error::usage(format!(
+            "--request {source}: not an eva request eva would send ({}); it needs info and expectedOptions (service cell) or answer (transactional answer)",
+            d.closest.unwrap_or_default()
+        ))),
+        None => Err(Error::usage(format!(
+            "--request {source}: not an eva request (JSON of no known kind); it needs info and expectedOptions (service cell) or answer (transactional answer)"
+        ))),
+    }
+}
+
+/// Judge one parsed document: of the kind given, else of the kind its shape (and what it answers)
+/// says, else of no known kind.
+pub fn judge(
+    source: String,
+    doc: &Value,
+    kind: Option<Kind>,
+    answers: Option<Kind>,
+    ctx: Context<'_>,
+) -> FileResult {
+    let detection = match kind {
+        Some(kind) => Some(Detection { kind, closest: None }),
+        None => Kind::detect_with(doc, answers),
+    };
+    match detection {
+        Some(d) => FileResult {
+            kind_note: d.guess_note(),
+            outcome: Outcome::Checked(contract::check(d.kind, doc, ctx)),
+            source,
+        },
+        None => FileResult {
+            outcome: Outcome::Unreadable {
+                error: format!(
+                    "{source}: JSON of no known kind (not a Botpress event, nor an eva request or answer); pass --kind"
+                ),
+            },
+            kind_note: None,
+            source,
         },
     }
 }

@@ -323,6 +323,20 @@ fn detection_tells_the_kinds_apart() {
     assert_eq!(Kind::detect(&json!({"info": {}, "answer": {}})), Some(Kind::EvaAnswerRequest));
     assert_eq!(Kind::detect(&json!({"hello": "world"})), None);
     assert_eq!(Kind::detect(&json!([1, 2])), None);
+    assert_eq!(Kind::detect(&json!({})), None);
+    // Broken documents: the closest kind, said to be a guess.
+    let closest = |doc: Value| Kind::detect_with(&doc, None).map(|d| (d.kind, d.closest.is_some()));
+    assert_eq!(closest(json!({"openContext": {}})), Some((Kind::EvaServiceResponse, true)));
+    assert_eq!(closest(json!({"info": {}})), Some((Kind::EvaServiceRequest, true)));
+    assert_eq!(closest(json!({"resource": "handoff"})), Some((Kind::BotpressEvent, true)));
+    assert_eq!(closest(json!({"expectedOptions": []})), Some((Kind::EvaServiceRequest, false)));
+    // An option is only ever in a service cell's answer, whatever else is echoed.
+    assert_eq!(closest(json!({"info": {}, "option": "A"})), Some((Kind::EvaServiceResponse, false)));
+    // What the documents answer decides for eva documents, not for Botpress events.
+    let answering = |doc: Value| Kind::detect_with(&doc, Some(Kind::EvaAnswerResponse)).map(|d| d.kind);
+    assert_eq!(answering(json!({"info": {}, "answer": {}})), Some(Kind::EvaAnswerResponse));
+    assert_eq!(answering(json!({"hiddenContext": {}})), Some(Kind::EvaAnswerResponse));
+    assert_eq!(answering(json!({"resource": "agent", "payload": {}})), Some(Kind::BotpressEvent));
 }
 
 #[test]
