@@ -179,7 +179,7 @@ complete -c hookctl -n "__fish_hookctl_using_subcommand replay" -l option-case -
 insensitive\t''"
 complete -c hookctl -n "__fish_hookctl_using_subcommand replay" -l show-secrets -d 'Print header values that look like secrets (authorization, cookies, keys, tokens)'
 complete -c hookctl -n "__fish_hookctl_using_subcommand replay" -s h -l help -d 'Print help (see more with \'--help\')'
-complete -c hookctl -n "__fish_hookctl_using_subcommand test" -l url -d 'Send every case here, whatever the suites say' -r
+complete -c hookctl -n "__fish_hookctl_using_subcommand test" -l url -d 'Send every case here, whatever the suites and HOOKCTL_URL say. With no url from anywhere, the cases go to hookctl\'s built-in receiver' -r
 complete -c hookctl -n "__fish_hookctl_using_subcommand test" -s j -l jobs -d 'Cases run at once' -r
 complete -c hookctl -n "__fish_hookctl_using_subcommand test" -l filter -d 'Run only the cases whose name contains this' -r
 complete -c hookctl -n "__fish_hookctl_using_subcommand test" -l junit -d 'Also write a JUnit XML report here, for CI systems' -r -F

@@ -257,10 +257,11 @@ pub struct ReplayArgs {
 
 #[derive(Debug, Args)]
 pub struct TestArgs {
-    /// Suite files (TOML).
-    #[arg(value_name = "SUITE", required_unless_present = "init")]
+    /// Suite files (TOML). Without one, ./hookctl.toml.
+    #[arg(value_name = "SUITE")]
     pub suites: Vec<PathBuf>,
-    /// Send every case here, whatever the suites say.
+    /// Send every case here, whatever the suites and HOOKCTL_URL say. With no url from anywhere,
+    /// the cases go to hookctl's built-in receiver.
     #[arg(long, value_name = "URL")]
     pub url: Option<String>,
     /// Cases run at once.
@@ -283,7 +284,7 @@ pub struct TestArgs {
 #[derive(Debug, Args)]
 pub struct InitArgs {
     /// Where to write the suite.
-    #[arg(default_value = "hookctl.toml")]
+    #[arg(default_value = crate::suite::DEFAULT_PATH)]
     pub path: PathBuf,
     /// Overwrite an existing file.
     #[arg(long)]

@@ -575,6 +575,15 @@ pub fn listen_summary(out: &mut impl Write, t: &crate::receiver::Tally, format: 
 // ---------------------------------------------------------------- test
 
 pub fn test(out: &mut impl Write, r: &crate::tester::TestReport, format: Format) -> io::Result<()> {
+    let builtin = r.summary.builtin_receiver;
+    if builtin > 0 {
+        eprintln!(
+            "{} no url for {} of {} (none from --url, HOOKCTL_URL or the suite): they ran against hookctl's built-in receiver, which answers as a correct webhook would.\n      Target your server with --url, HOOKCTL_URL, or url in the suite (url = \"${{WEBHOOK_URL:-}}\" reads WEBHOOK_URL).",
+            "note:".cyan().bold(),
+            builtin,
+            plural(r.summary.cases, "case")
+        );
+    }
     if format == Format::Json {
         return json(out, r);
     }
@@ -621,7 +630,16 @@ pub fn test(out: &mut impl Write, r: &crate::tester::TestReport, format: Format)
     ];
     write_table(out, tabled::builder::Builder::from_iter(rows).build())?;
     let verdict = if s.passed == s.cases { "PASSED".green().bold() } else { "FAILED".red().bold() };
-    writeln!(out, "{verdict}")
+    if builtin > 0 {
+        let which = if builtin == s.cases {
+            "against hookctl's built-in receiver, not your server".to_string()
+        } else {
+            format!("{builtin} of {} against hookctl's built-in receiver", plural(s.cases, "case"))
+        };
+        writeln!(out, "{verdict}  {}", format!("({which})").yellow())
+    } else {
+        writeln!(out, "{verdict}")
+    }
 }
 
 /// The report as JUnit XML: a test suite per suite file, a test case per case.
@@ -657,6 +675,12 @@ pub fn junit(r: &crate::tester::TestReport) -> String {
         let mut case = TestCase::new(c.name.as_str(), status);
         case.set_classname(c.suite.as_str())
             .set_time(std::time::Duration::from_secs_f64(c.duration_ms / 1e3));
+        if c.builtin_receiver {
+            case.add_property(("receiver", "built-in"));
+            case.set_system_out(
+                "no url (none from --url, HOOKCTL_URL or the suite): delivered to hookctl's built-in receiver, not to your server",
+            );
+        }
         match suites.iter_mut().find(|s| s.name.as_str() == c.suite) {
             Some(s) => {
                 s.add_test_case(case);

@@ -76,13 +76,13 @@ pub fn run(cli: Cli) -> Result<Exit> {
             return Ok(report.exit());
         }
         Command::Test(args) if args.init => {
-            let path = args.suites.first().cloned().unwrap_or_else(|| "hookctl.toml".into());
+            let path = args.suites.first().cloned().unwrap_or_else(|| suite::DEFAULT_PATH.into());
             init(&path, args.force)?;
         }
         Command::Init(args) => init(&args.path, args.force)?,
         Command::Test(args) => {
             let opts = tester::Options {
-                suites: args.suites,
+                suites: suites(args.suites)?,
                 url: args.url,
                 jobs: args.jobs.into(),
                 filter: args.filter,
@@ -263,6 +263,21 @@ async fn shutdown_signal() {
     }
 }
 
+/// The suites to run: those named, else ./hookctl.toml, which must then exist.
+fn suites(named: Vec<std::path::PathBuf>) -> Result<Vec<std::path::PathBuf>> {
+    if !named.is_empty() {
+        return Ok(named);
+    }
+    let default = std::path::PathBuf::from(suite::DEFAULT_PATH);
+    if !default.exists() {
+        return Err(Error::usage(format!(
+            "no suite named and no {} in this directory: write one with `hookctl init`, or name one: hookctl test SUITE",
+            suite::DEFAULT_PATH
+        )));
+    }
+    Ok(vec![default])
+}
+
 /// Write the starter suite, refusing to overwrite unless forced.
 fn init(path: &std::path::Path, force: bool) -> Result<()> {
     if path.exists() && !force {
@@ -271,10 +286,14 @@ fn init(path: &std::path::Path, force: bool) -> Result<()> {
     std::fs::write(path, suite::starter()).map_err(|e| {
         Error::usage(format!("{}: cannot write: {}", path.display(), crate::input::io_reason(&e)))
     })?;
+    let run = if path == std::path::Path::new(suite::DEFAULT_PATH) {
+        "hookctl test".to_string()
+    } else {
+        format!("hookctl test {}", path.display())
+    };
     eprintln!(
-        "wrote {}: a case for every built-in event. Try it: hookctl listen & hookctl test {}",
+        "wrote {}: a case for every built-in event. Run it: {run} (against hookctl's built-in receiver until WEBHOOK_URL or --url names your server)",
         path.display(),
-        path.display()
     );
     Ok(())
 }

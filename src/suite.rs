@@ -161,6 +161,13 @@ struct RawField {
 
 // ------------------------------------------------------------------ loading
 
+/// A string after substitution, and how many of its variable references came out empty.
+struct Substituted {
+    text: String,
+    references: usize,
+    empty: usize,
+}
+
 /// Reads a suite and reports its mistakes as `file:line: key: what`.
 struct Loader<'a> {
     label: String,
@@ -178,33 +185,94 @@ impl Loader<'_> {
         Error::usage(format!("{}:{}: {msg}", self.label, self.line(offset)))
     }
 
-    /// Substitute `${NAME}` from the environment, remembering the values to mask them later.
+    /// Substitute the environment in a string (see [`Loader::subst`]).
     fn env(&mut self, s: &Spanned<String>, key: &str) -> Result<String> {
-        self.env_at(s.get_ref(), s.span().start, key)
+        Ok(self.subst(s.get_ref(), s.span().start, key)?.text)
     }
 
     fn env_at(&mut self, raw: &str, at: usize, key: &str) -> Result<String> {
-        let mut out = String::new();
+        Ok(self.subst(raw, at, key)?.text)
+    }
+
+    /// Substitute `${NAME}` (the variable must be set) and `${NAME:-default}` (the default when
+    /// the variable is unset or empty, as in a shell); `$${` is a literal `${`. Values taken from
+    /// the environment are remembered, to mask them in every report; defaults are not secrets.
+    fn subst(&mut self, raw: &str, at: usize, key: &str) -> Result<Substituted> {
+        let mut out = Substituted { text: String::new(), references: 0, empty: 0 };
         let mut rest = raw;
-        while let Some(start) = rest.find("${") {
-            out.push_str(&rest[..start]);
-            let after = &rest[start + 2..];
+        while let Some(start) = rest.find('$') {
+            out.text.push_str(&rest[..start]);
+            let tail = &rest[start..];
+            if let Some(after) = tail.strip_prefix("$${") {
+                out.text.push_str("${");
+                rest = after;
+                continue;
+            }
+            let Some(after) = tail.strip_prefix("${") else {
+                out.text.push('$');
+                rest = &tail[1..];
+                continue;
+            };
             let end = after
                 .find('}')
                 .ok_or_else(|| self.err(at, format!("{key}: '${{' without a closing '}}'")))?;
-            let name = &after[..end];
-            if name.is_empty() || !name.chars().all(|c| c.is_ascii_alphanumeric() || c == '_') {
-                return Err(self.err(at, format!("{key}: '${{{name}}}' is not an environment variable name")));
+            let inner = &after[..end];
+            let (name, default) = match inner.split_once(":-") {
+                Some((name, default)) => (name, Some(default)),
+                None => (inner, None),
+            };
+            if default.is_some_and(|d| d.contains("${")) {
+                return Err(
+                    self.err(at, format!("{key}: '${{{inner}}}': a default cannot hold another reference"))
+                );
             }
-            let value = std::env::var(name)
-                .map_err(|_| self.err(at, format!("{key}: environment variable {name} is not set")))?;
-            if !value.is_empty() && !self.secrets.iter().any(|(_, v)| *v == value) {
-                self.secrets.push((name.to_string(), value.clone()));
+            if name.is_empty()
+                || name.starts_with(|c: char| c.is_ascii_digit())
+                || !name.chars().all(|c| c.is_ascii_alphanumeric() || c == '_')
+            {
+                return Err(self.err(
+                    at,
+                    format!(
+                        "{key}: '${{{inner}}}' is not a variable reference: write ${{NAME}} or ${{NAME:-default}} ($${{ for a literal ${{)"
+                    ),
+                ));
             }
-            out.push_str(&value);
+            let set = match std::env::var(name) {
+                Ok(v) => Some(v),
+                Err(std::env::VarError::NotPresent) => None,
+                Err(std::env::VarError::NotUnicode(_)) => {
+                    return Err(
+                        self.err(at, format!("{key}: environment variable {name} is not valid UTF-8"))
+                    );
+                }
+            };
+            let value = match (set.clone().filter(|v| !v.is_empty()), default) {
+                (Some(value), _) => {
+                    if !self.secrets.iter().any(|(_, v)| *v == value) {
+                        self.secrets.push((name.to_string(), value.clone()));
+                    }
+                    value
+                }
+                (None, Some(default)) => default.to_string(),
+                // Set but empty: empty, as a shell would have it.
+                (None, None) if set.is_some() => String::new(),
+                (None, None) => {
+                    return Err(self.err(
+                        at,
+                        format!(
+                            "{key}: environment variable {name} is not set (give a default with ${{{name}:-default}})"
+                        ),
+                    ));
+                }
+            };
+            out.references += 1;
+            if value.is_empty() {
+                out.empty += 1;
+            }
+            out.text.push_str(&value);
             rest = &after[end + 1..];
         }
-        out.push_str(rest);
+        out.text.push_str(rest);
         Ok(out)
     }
 
@@ -234,11 +302,16 @@ impl Loader<'_> {
         })
     }
 
+    /// A header whose every variable came out empty is not sent: `Bearer ${TOKEN:-}` without a
+    /// token sends no Authorization header rather than an empty bearer.
     fn headers(&mut self, raw: &BTreeMap<String, Spanned<String>>, key: &str) -> Result<Vec<String>> {
         let mut out = Vec::new();
         for (name, value) in raw {
-            let value = self.env(value, &format!("{key}.{name}"))?;
-            out.push(format!("{name}: {value}"));
+            let value = self.subst(value.get_ref(), value.span().start, &format!("{key}.{name}"))?;
+            if value.references > 0 && value.empty == value.references {
+                continue;
+            }
+            out.push(format!("{name}: {}", value.text));
         }
         Ok(out)
     }
@@ -285,11 +358,17 @@ impl Loader<'_> {
             let template = Template::new(&body).map_err(|e| self.err(origin, format!("{ctx}: {e}")))?;
             What::Body(Box::new(template))
         };
-        let url = match (&raw.url, &defaults.url) {
-            (Some(u), _) => Some(self.env(u, &format!("{ctx}: url"))?),
-            (None, Some(u)) => Some(self.env(u, "defaults.url")?),
-            (None, None) => None,
-        };
+        // The case's url, else the defaults'; one that comes out empty ("${WEBHOOK_URL:-}" with the
+        // variable unset) is no url.
+        let mut url = None;
+        if let Some(u) = &raw.url {
+            url = self.url(u, &format!("{ctx}: url"))?;
+        }
+        if url.is_none() {
+            if let Some(u) = &defaults.url {
+                url = self.url(u, "defaults.url")?;
+            }
+        }
         let mut headers = default_headers.to_vec();
         headers.extend(self.headers(&raw.headers, &format!("{ctx}: headers"))?);
         let timeout = raw.timeout.as_ref().or(defaults.timeout.as_ref()).map_or(5.0, |t| *t.get_ref());
@@ -298,6 +377,20 @@ impl Loader<'_> {
         }
         let expect = self.expect(raw.expect, &what, &ctx)?;
         Ok(Case { name, line, what, url, headers, timeout, expect })
+    }
+
+    /// A url after substitution, checked here so that a bad one names its line; empty is none.
+    /// The message masks what came from the environment.
+    fn url(&mut self, raw: &Spanned<String>, key: &str) -> Result<Option<String>> {
+        let url = self.env(raw, key)?;
+        if url.trim().is_empty() {
+            return Ok(None);
+        }
+        crate::http::parse_url(&url, key).map_err(|e| {
+            let masked = crate::tester::mask(&self.secrets, &e.to_string());
+            self.err(raw.span().start, masked)
+        })?;
+        Ok(Some(url))
     }
 
     fn json(&self, value: &Spanned<toml::Value>, key: &str) -> Result<Value> {
@@ -453,18 +546,25 @@ pub fn load(path: &Path) -> Result<Suite> {
     Ok(Suite { label, cases, secrets: loader.secrets })
 }
 
+/// The suite `hookctl init` writes and `hookctl test` runs when given none.
+pub const DEFAULT_PATH: &str = "hookctl.toml";
+
 /// A commented starter suite with a case for every built-in event, written by `hookctl init`.
 pub fn starter() -> String {
     let mut s = String::from(
         r#"# hookctl contract suite. Run it with:  hookctl test hookctl.toml
-# Values may come from the environment with ${NAME}; they are masked in every report.
+# Values may come from the environment: ${NAME} (must be set) or ${NAME:-default} (the default
+# when NAME is unset or empty). Values taken from the environment are masked in every report.
 
 [defaults]
-# Where your webhook listens. `hookctl listen` (port 8080) answers as a correct receiver and eva
-# webhook would, so this suite passes against it as it stands; point it at your own server.
-url = "http://127.0.0.1:8080/hook"
+# Where your webhook listens:  WEBHOOK_URL=http://localhost:3000/hook hookctl test hookctl.toml
+# With WEBHOOK_URL unset this is empty, and with no --url or HOOKCTL_URL either the cases go to
+# hookctl's built-in receiver, which answers as a correct webhook would: the suite passes as it
+# stands (and says so). --url, then HOOKCTL_URL, override this url; a case's own url overrides it.
+url = "${WEBHOOK_URL:-}"
 timeout = 5                        # seconds
-# headers = { Authorization = "Bearer ${WEBHOOK_TOKEN}" }
+# Sent only when WEBHOOK_TOKEN is set and not empty: no token, no Authorization header.
+headers = { Authorization = "Bearer ${WEBHOOK_TOKEN:-}" }
 "#,
     );
     for e in EVENTS {

@@ -9,6 +9,7 @@ use serde::Serialize;
 use serde_json::Value;
 
 use crate::error::{Error, Exit, Result};
+use crate::receiver::Receiver;
 use crate::scenario;
 use crate::send::{self, Delivery, Expect, Retry, Target};
 use crate::suite::{self, Case, Expectations, FieldCheck, Suite, TextExpect, What};
@@ -38,6 +39,8 @@ pub struct CaseResult {
     pub name: String,
     pub line: usize,
     pub passed: bool,
+    /// No url was given for this case: it ran against hookctl's built-in receiver.
+    pub builtin_receiver: bool,
     /// The target could not be reached.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub error: Option<String>,
@@ -58,6 +61,8 @@ pub struct Summary {
     pub passed: usize,
     pub failed: usize,
     pub errors: usize,
+    /// Cases that had no url and ran against hookctl's built-in receiver, not a server of yours.
+    pub builtin_receiver: usize,
     pub duration_ms: f64,
 }
 
@@ -87,7 +92,7 @@ impl TestReport {
     }
 }
 
-fn mask(secrets: &[(String, String)], text: &str) -> String {
+pub(crate) fn mask(secrets: &[(String, String)], text: &str) -> String {
     let mut out = text.to_string();
     for (name, value) in secrets {
         out = out.replace(value.as_str(), &format!("${{{name}}}"));
@@ -100,8 +105,16 @@ pub async fn run(opts: &Options) -> Result<TestReport> {
     let started = Instant::now();
     let mut suites: Vec<Suite> = opts.suites.iter().map(|p| suite::load(p)).collect::<Result<_>>()?;
     let secrets: Vec<(String, String)> = suites.iter().flat_map(|s| s.secrets.clone()).collect();
-    let env_url = std::env::var("HOOKCTL_URL").ok().filter(|u| !u.is_empty());
+    let env_url = std::env::var("HOOKCTL_URL").ok().filter(|u| !u.trim().is_empty());
+    if let Some(u) = &opts.url {
+        crate::http::parse_url(u, "--url")?;
+    } else if let Some(u) = &env_url {
+        crate::http::parse_url(u, "HOOKCTL_URL")?;
+    }
 
+    // With no url from anywhere, the cases go to one built-in receiver, started on first need and
+    // kept until every case has run.
+    let mut builtin: Option<Receiver> = None;
     // One target (client, connection pool) per distinct url, headers and timeout.
     let mut targets: HashMap<(String, Vec<String>, u64), Arc<Target>> = HashMap::new();
     let mut jobs = Vec::new();
@@ -110,12 +123,21 @@ pub async fn run(opts: &Options) -> Result<TestReport> {
             if opts.filter.as_ref().is_some_and(|f| !case.name.contains(f.as_str())) {
                 continue;
             }
-            let url = opts.url.clone().or_else(|| case.url.clone()).or_else(|| env_url.clone()).ok_or_else(|| {
-                Error::usage(format!(
-                    "{}:{}: case '{}': no url: set url in [defaults] or the case, pass --url, or set HOOKCTL_URL",
-                    suite.label, case.line, case.name
-                ))
-            })?;
+            // --url > HOOKCTL_URL > the case's url > the suite's defaults (folded into case.url).
+            let chosen = opts.url.clone().or_else(|| env_url.clone()).or_else(|| case.url.clone());
+            let is_builtin = chosen.is_none();
+            let url = match chosen {
+                Some(url) => url,
+                None => match &builtin {
+                    Some(r) => r.url(),
+                    None => {
+                        let r = Receiver::loopback().await?;
+                        let url = r.url();
+                        builtin = Some(r);
+                        url
+                    }
+                },
+            };
             let key = (url.clone(), case.headers.clone(), case.timeout.to_bits());
             let target = match targets.get(&key) {
                 Some(t) => t.clone(),
@@ -131,10 +153,12 @@ pub async fn run(opts: &Options) -> Result<TestReport> {
                         show_secrets: false,
                         option_case: opts.option_case,
                     };
-                    let t = Arc::new(send::target(&delivery).await.map_err(|e| {
+                    let mut t = send::target(&delivery).await.map_err(|e| {
                         let msg = format!("{}:{}: case '{}': {e}", suite.label, case.line, case.name);
                         Error::usage(mask(&secrets, &msg))
-                    })?);
+                    })?;
+                    t.builtin = is_builtin;
+                    let t = Arc::new(t);
                     targets.insert(key, t.clone());
                     t
                 }
@@ -167,6 +191,7 @@ pub async fn run(opts: &Options) -> Result<TestReport> {
         passed: cases.iter().filter(|c| c.passed).count(),
         failed: cases.iter().filter(|c| !c.passed && c.error.is_none()).count(),
         errors: cases.iter().filter(|c| c.error.is_some()).count(),
+        builtin_receiver: cases.iter().filter(|c| c.builtin_receiver).count(),
         duration_ms: started.elapsed().as_secs_f64() * 1e3,
     };
     Ok(TestReport { cases, summary, secrets })
@@ -179,6 +204,7 @@ async fn run_case(label: &str, case: &Case, target: &Target) -> CaseResult {
         name: case.name.clone(),
         line: case.line,
         passed: false,
+        builtin_receiver: target.builtin,
         error: None,
         failures: Vec::new(),
         duration_ms: 0.0,

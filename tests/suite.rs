@@ -37,6 +37,10 @@ fn the_example_suites_pass_against_the_listen_mock() {
         assert_eq!(code, 0, "{s}: {report:#}\n{err}");
         assert_eq!(report["summary"]["failed"], 0);
         assert!(report["summary"]["cases"].as_u64().unwrap() >= 4);
+        // With no url they run against the built-in receiver, which answers as `listen` does.
+        let (code, report, err) = test_json(&[&suite(s)]);
+        assert_eq!(code, 0, "{s}: {report:#}\n{err}");
+        assert_eq!(report["summary"]["builtin_receiver"], report["summary"]["cases"]);
     }
     listener.stop();
 }
@@ -177,7 +181,18 @@ fn invalid_suites_exit_2_with_file_line_and_key() {
             ":5:",
             "did you mean 'handoff-create'",
         ),
-        ("no-url.toml", "[[case]]\nname = \"lonely\"\nevent = \"agent-online\"\n", ":1:", "no url"),
+        (
+            "bad-url.toml",
+            "[defaults]\nurl = \"localhost:3000/hook\"\n[[case]]\nname = \"a\"\nevent = \"agent-online\"\n",
+            ":2:",
+            "defaults.url",
+        ),
+        (
+            "bad-reference.toml",
+            "[[case]]\nname = \"a\"\nevent = \"agent-online\"\nurl = \"${HOOKCTL_T_URL-http://127.0.0.1:9/}\"\n",
+            ":4:",
+            "${NAME:-default}",
+        ),
         (
             "bad-status.toml",
             "[defaults]\nurl = \"http://127.0.0.1:9/\"\n[[case]]\nname = \"a\"\nevent = \"agent-online\"\nexpect = { status = \"9xx\" }\n",
@@ -261,11 +276,29 @@ fn init_writes_a_suite_that_runs_green_against_the_listener() {
     let (code, _, err) = run(hookctl().arg("init").arg(&path));
     assert_eq!(code, 2, "no overwrite without --force");
     assert!(err.contains("--force"));
+    let cases = hookctl::catalogue::EVENTS.len() + 1;
     let listener = Listener::start(&[]);
     let (code, report, err) = test_json(&[path.to_str().unwrap(), "--url", &listener.url]);
     assert_eq!(code, 0, "{report:#}\n{err}");
-    assert_eq!(report["summary"]["cases"], hookctl::catalogue::EVENTS.len() + 1);
-    listener.stop();
+    assert_eq!(report["summary"]["cases"], cases);
+    assert_eq!(report["summary"]["builtin_receiver"], 0);
+    // The url the starter reads from WEBHOOK_URL, as the README's CI recipe sets it.
+    let (code, out, err) = run(hookctl()
+        .arg("test")
+        .arg(&path)
+        .args(["-o", "json"])
+        .env("WEBHOOK_URL", &listener.url)
+        .env_remove("WEBHOOK_TOKEN"));
+    assert_eq!(code, 0, "{out}\n{err}");
+    let report: Value = serde_json::from_str(&out).unwrap();
+    assert_eq!(report["summary"]["builtin_receiver"], 0, "WEBHOOK_URL is used: {err}");
+    let seen = listener.stop().into_iter().filter(|r| r.get("method").is_some()).count();
+    assert!(seen > 2 * cases, "both runs reached the listener: {seen} requests");
+    // And with nothing else running, against the built-in receiver.
+    let (code, report, err) = test_json(&[path.to_str().unwrap()]);
+    assert_eq!(code, 0, "{report:#}\n{err}");
+    assert_eq!(report["summary"]["passed"], cases);
+    assert_eq!(report["summary"]["builtin_receiver"], cases);
     // `test --init` is the same.
     let other = dir.path().join("other.toml");
     let (code, _, _) = run(hookctl().args(["test", "--init"]).arg(&other));
@@ -315,4 +348,205 @@ fn a_bad_url_from_the_environment_is_not_revealed() {
     assert_eq!(code, 2);
     assert!(err.contains("unsupported scheme"), "{err}");
     assert!(!err.contains("pa55w0rd") && err.contains("${HOOKCTL_TEST_SECRET_URL}"), "{err}");
+}
+
+/// A suite with one case per source of url: its own, the defaults', and an own url that comes out
+/// empty (and so falls back to the defaults').
+fn precedence_suite(dir: &std::path::Path, defaults: &Server, own: &Server) -> std::path::PathBuf {
+    let path = dir.join("where.toml");
+    std::fs::write(
+        &path,
+        format!(
+            "[defaults]\nurl = \"{}\"\n\n[[case]]\nname = \"own url\"\nevent = \"agent-online\"\nurl = \"{}\"\n\n[[case]]\nname = \"defaults url\"\nevent = \"agent-offline\"\n\n[[case]]\nname = \"empty own url\"\nevent = \"handoff-create\"\nurl = \"${{HOOKCTL_T_UNSET_URL:-}}\"\n",
+            defaults.url(),
+            own.url()
+        ),
+    )
+    .unwrap();
+    path
+}
+
+fn events(server: &Server) -> Vec<String> {
+    let mut seen: Vec<String> = server
+        .requests()
+        .iter()
+        .map(|r| {
+            let b = r.json();
+            format!(
+                "{}/{}",
+                b["resource"].as_str().unwrap(),
+                b["payload"]["online"].as_bool().map_or("-".into(), |o| o.to_string())
+            )
+        })
+        .collect();
+    seen.sort();
+    seen
+}
+
+#[test]
+fn url_precedence_is_flag_then_hookctl_url_then_case_then_defaults() {
+    let dir = tempfile::tempdir().unwrap();
+    let (defaults, own, env, flag) = (Server::ok(), Server::ok(), Server::ok(), Server::ok());
+    let path = precedence_suite(dir.path(), &defaults, &own);
+    let test = || {
+        let mut cmd = hookctl();
+        cmd.arg("test").arg(&path).args(["-o", "json"]).env_remove("HOOKCTL_T_UNSET_URL");
+        cmd
+    };
+
+    // The suite alone: a case's url, else the defaults'.
+    let (code, out, err) = run(&mut test());
+    assert_eq!(code, 0, "{out}\n{err}");
+    assert_eq!(events(&own), ["agent/true"]);
+    assert_eq!(events(&defaults), ["agent/false", "handoff/-"]);
+
+    // HOOKCTL_URL wins over every url in the suite.
+    let (code, out, err) = run(test().env("HOOKCTL_URL", env.url()));
+    assert_eq!(code, 0, "{out}\n{err}");
+    assert_eq!(events(&env), ["agent/false", "agent/true", "handoff/-"]);
+    assert_eq!(own.requests().len(), 1, "the case's url lost to HOOKCTL_URL");
+    assert_eq!(defaults.requests().len(), 2);
+
+    // --url wins over HOOKCTL_URL.
+    let (code, out, err) = run(test().env("HOOKCTL_URL", env.url()).args(["--url", &flag.url()]));
+    assert_eq!(code, 0, "{out}\n{err}");
+    assert_eq!(events(&flag), ["agent/false", "agent/true", "handoff/-"]);
+    assert_eq!(env.requests().len(), 3, "HOOKCTL_URL lost to --url");
+    let report: Value = serde_json::from_str(&out).unwrap();
+    assert_eq!(report["summary"]["builtin_receiver"], 0);
+
+    // A bad HOOKCTL_URL is named as such.
+    let (code, _, err) = run(test().env("HOOKCTL_URL", "ftp://example.test/hook"));
+    assert_eq!(code, 2);
+    assert!(err.starts_with("error: HOOKCTL_URL 'ftp://") && err.lines().count() == 1, "{err}");
+}
+
+#[test]
+fn variables_take_shell_defaults_which_are_not_masked() {
+    let dir = tempfile::tempdir().unwrap();
+    let (fallback, chosen) = (Server::ok(), Server::ok());
+    let path = dir.path().join("vars.toml");
+    std::fs::write(
+        &path,
+        format!(
+            "[defaults]\nurl = \"${{HOOKCTL_T_URL:-{}}}\"\nheaders = {{ Authorization = \"Bearer ${{HOOKCTL_T_TOKEN:-}}\", X-Literal = \"$${{NOT_A_VARIABLE}}\" }}\n\n[[case]]\nname = \"named\"\nevent = \"eva-service\"\n[case.set]\ntext = \"I am ${{HOOKCTL_T_NAME:-Ana Lima}}\"\n[case.expect]\nstatus = 201\n",
+            fallback.url()
+        ),
+    )
+    .unwrap();
+    let test = |vars: &[(&str, &str)]| {
+        let mut cmd = hookctl();
+        cmd.arg("test").arg(&path).args(["-o", "json"]);
+        for name in ["HOOKCTL_T_URL", "HOOKCTL_T_TOKEN", "HOOKCTL_T_NAME"] {
+            cmd.env_remove(name);
+        }
+        for (k, v) in vars {
+            cmd.env(k, v);
+        }
+        let (code, out, err) = run(&mut cmd);
+        assert_eq!(code, 1, "200 is not the expected 201: {out}\n{err}");
+        (serde_json::from_str::<Value>(&out).unwrap(), out)
+    };
+
+    // Unset: the defaults, shown as they are (they are not secrets); an empty bearer is not sent.
+    let (report, _) = test(&[]);
+    let got = &fallback.requests()[0];
+    assert_eq!(got.json()["text"], "I am Ana Lima");
+    assert_eq!(got.header("authorization"), None, "no token, no Authorization header");
+    assert_eq!(got.header("x-literal"), Some("${NOT_A_VARIABLE}"), "$${{ is a literal ${{");
+    assert_eq!(report["cases"][0]["request"]["text"], "I am Ana Lima");
+
+    // Set but empty: the defaults too, as in a shell.
+    test(&[("HOOKCTL_T_URL", ""), ("HOOKCTL_T_NAME", ""), ("HOOKCTL_T_TOKEN", "")]);
+    assert_eq!(fallback.requests().len(), 2);
+    assert_eq!(fallback.requests()[1].json()["text"], "I am Ana Lima");
+    assert_eq!(fallback.requests()[1].header("authorization"), None);
+
+    // Set: the environment's values, on the wire, masked in the report.
+    let (report, out) = test(&[
+        ("HOOKCTL_T_URL", &chosen.url()),
+        ("HOOKCTL_T_NAME", "Zed-8812"),
+        ("HOOKCTL_T_TOKEN", "t-4471"),
+    ]);
+    assert_eq!(fallback.requests().len(), 2, "the environment's url wins over the default");
+    let got = &chosen.requests()[0];
+    assert_eq!(got.json()["text"], "I am Zed-8812");
+    assert_eq!(got.header("authorization"), Some("Bearer t-4471"));
+    assert!(!out.contains("Zed-8812") && !out.contains("t-4471"), "{out}");
+    assert_eq!(report["cases"][0]["request"]["text"], "I am ${HOOKCTL_T_NAME}");
+}
+
+#[test]
+fn with_no_url_anywhere_cases_run_against_the_built_in_receiver_and_say_so() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("bare.toml");
+    std::fs::write(
+        &path,
+        "[[case]]\nname = \"no url at all\"\nevent = \"eva-service\"\nexpect = { option = \"CLIENT\" }\n\n[[case]]\nname = \"an empty url\"\nevent = \"handoff-create\"\nurl = \"${HOOKCTL_T_UNSET_URL:-}\"\ntimeout = 3\n\n[[case]]\nname = \"a whole life\"\nscenario = \"handoff-lifecycle\"\n",
+    )
+    .unwrap();
+    let test = || {
+        let mut cmd = hookctl();
+        cmd.arg("test").arg(&path).env_remove("HOOKCTL_T_UNSET_URL");
+        cmd
+    };
+    let (code, out, err) = run(test().args(["-o", "json"]));
+    assert_eq!(code, 0, "{out}\n{err}");
+    let report: Value = serde_json::from_str(&out).unwrap();
+    assert_eq!(report["summary"]["passed"], 3);
+    assert_eq!(report["summary"]["builtin_receiver"], 3);
+    assert!(report["cases"].as_array().unwrap().iter().all(|c| c["builtin_receiver"] == true));
+    assert_eq!(err.matches("built-in receiver").count(), 1, "said once: {err}");
+    assert!(err.contains("no url for 3 of 3 cases"), "{err}");
+
+    // In text, on the verdict line; in JUnit, on every case.
+    let junit = dir.path().join("j.xml");
+    let (code, out, _) = run(test().arg("--junit").arg(&junit));
+    assert_eq!(code, 0);
+    assert!(out.contains("PASSED  (against hookctl's built-in receiver, not your server)"), "{out}");
+    let xml = std::fs::read_to_string(&junit).unwrap();
+    let doc = roxmltree::Document::parse(&xml).unwrap();
+    let cases: Vec<_> = doc.descendants().filter(|n| n.has_tag_name("testcase")).collect();
+    assert_eq!(cases.len(), 3);
+    for c in cases {
+        assert!(
+            c.descendants().any(|p| p.has_tag_name("property")
+                && p.attribute("name") == Some("receiver")
+                && p.attribute("value") == Some("built-in")),
+            "{xml}"
+        );
+    }
+
+    // With a url, none of that.
+    let server = Server::ok();
+    let (code, out, err) = run(test().args(["-o", "json", "--url", &server.url()]));
+    assert_eq!(code, 1, "the server's {{}} is no eva answer: {out}");
+    let report: Value = serde_json::from_str(&out).unwrap();
+    assert_eq!(report["summary"]["builtin_receiver"], 0);
+    assert!(report["cases"].as_array().unwrap().iter().all(|c| c["builtin_receiver"] == false));
+    assert!(!err.contains("built-in"), "{err}");
+}
+
+#[test]
+fn test_without_a_suite_runs_hookctl_toml_in_the_current_directory() {
+    let dir = tempfile::tempdir().unwrap();
+    let (code, out, err) = run(hookctl().arg("test").current_dir(dir.path()));
+    assert_eq!(code, 2);
+    assert!(out.is_empty());
+    assert_eq!(err.lines().count(), 1, "{err}");
+    assert!(err.contains("hookctl.toml") && err.contains("hookctl init"), "{err}");
+
+    let (code, _, err) = run(hookctl().arg("init").current_dir(dir.path()));
+    assert_eq!(code, 0);
+    assert!(err.contains("Run it: hookctl test "), "{err}");
+    let server = Server::ok();
+    let (code, out, err) = run(hookctl()
+        .args(["test", "-o", "json", "--filter", "handoff-", "--url", &server.url()])
+        .current_dir(dir.path()));
+    assert_eq!(code, 0, "{out}\n{err}");
+    let report: Value = serde_json::from_str(&out).unwrap();
+    assert_eq!(report["cases"][0]["suite"], "hookctl.toml");
+    let handoffs = hookctl::catalogue::EVENTS.iter().filter(|e| e.name.starts_with("handoff-")).count();
+    assert_eq!(report["summary"]["cases"], handoffs);
+    assert!(server.requests().len() >= handoffs);
 }

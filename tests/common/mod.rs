@@ -137,6 +137,8 @@ pub fn hookctl() -> Command {
     cmd.env("NO_COLOR", "1")
         .env("RUST_BACKTRACE", "0")
         .env_remove("HOOKCTL_URL")
+        .env_remove("WEBHOOK_URL")
+        .env_remove("WEBHOOK_TOKEN")
         .env_remove("CLICOLOR_FORCE");
     cmd
 }
