@@ -505,17 +505,35 @@ pub fn record(out: &mut impl Write, r: &crate::receiver::Record, format: Format)
         (None, None) => String::new(),
     };
     let repeat = r.repeat_of.map(|i| format!("  repeat of #{i}").yellow().to_string()).unwrap_or_default();
-    let answer = if r.answer.forwarded { "forwarded → ".to_string() } else { "→ ".to_string() };
+    let a = &r.answer;
+    let arrow = if a.forwarded { "forwarded → ".to_string() } else { "→ ".to_string() };
+    // What was answered, then whether that answer keeps the contract.
+    let mut said = String::new();
+    if let Some(option) = &a.option {
+        said.push_str(&format!("  option {}", field_value(option).bold()));
+    }
+    if let Some(content) = &a.content {
+        said.push_str(&format!("  answer {}", crate::contract::snippet(content).bold()));
+    }
+    match &a.verdict {
+        Some(v) if v.valid => said.push_str(&format!("  {}", "✓".green().bold())),
+        Some(v) => said.push_str(&format!(
+            "  {} {}",
+            "✗".red().bold(),
+            format!("answer breaks the {} contract", v.kind).red().bold()
+        )),
+        None => {}
+    }
     writeln!(
         out,
-        "{} {}  {} {}  {}  {state}{repeat}  {}{}",
+        "{} {}  {} {}  {}  {state}{repeat}  {}{}{said}",
         format!("#{}", r.index).bold(),
         time.dimmed(),
         r.method,
         r.path,
         kind.cyan(),
-        answer.dimmed(),
-        status_text(r.answer.status)
+        arrow.dimmed(),
+        status_text(a.status)
     )?;
     if let Some(v) = &r.verdict {
         let shown: Vec<String> = v
@@ -542,9 +560,13 @@ pub fn record(out: &mut impl Write, r: &crate::receiver::Record, format: Format)
     if let Some(reason) = &r.answer.reason {
         writeln!(out, "    {} {reason}", "answer:".dimmed())?;
     }
-    if let Some(v) = &r.answer.verdict {
-        let state = if v.valid { "valid".green().bold() } else { "invalid".red().bold() };
-        writeln!(out, "    {} {} {state}", "your server's answer:".dimmed(), v.kind)?;
+    if let Some(v) = &a.verdict {
+        if a.forwarded {
+            let state = if v.valid { "valid".green().bold() } else { "invalid".red().bold() };
+            writeln!(out, "    {} {} {state}", "your server's answer:".dimmed(), v.kind)?;
+        } else if !v.valid {
+            writeln!(out, "    {}", "the mock's answer (sent as asked):".dimmed())?;
+        }
         verdict(out, v)?;
     }
     out.flush()
@@ -561,6 +583,9 @@ pub fn listen_summary(out: &mut impl Write, t: &crate::receiver::Tally, format: 
         line.push_str(&format!(" ({})", kinds.join(", ")));
     }
     line.push_str(&format!(", {} invalid, {}", t.invalid, plural(t.repeats as usize, "repeat")));
+    if t.invalid_answers > 0 {
+        line.push_str(&format!(", {} breaking the contract", plural(t.invalid_answers as usize, "answer")));
+    }
     writeln!(out, "{}", line.bold())
 }
 
