@@ -1,4 +1,5 @@
-//! `hookctl listen` and `hookctl replay`: real HTTP to a listener started by the test.
+//! `hookctl listen` and `hookctl replay` (and the step table replay shares with `scenario`): real
+//! HTTP to a listener started by the test.
 
 mod common;
 
@@ -25,6 +26,11 @@ fn line<'a>(text: &'a str, prefix: &str) -> &'a str {
 /// The records of a capture file.
 fn captured(path: &std::path::Path) -> Vec<Value> {
     std::fs::read_to_string(path).unwrap().lines().map(|l| serde_json::from_str(l).unwrap()).collect()
+}
+
+/// A long id as the step table shows it: its first 8 characters.
+fn short(id: &Value) -> String {
+    format!("{}…", &id.as_str().unwrap()[..8])
 }
 
 #[test]
@@ -375,6 +381,115 @@ fn the_eva_mock_text_shows_its_answer_and_never_calls_a_broken_one_valid() {
 
     let summary = out.lines().last().unwrap();
     assert!(summary.starts_with("3 requests") && summary.contains("1 answer breaking the contract"), "{out}");
+}
+
+#[test]
+fn replay_text_explains_a_failed_answer() {
+    let dir = tempfile::tempdir().unwrap();
+    let cap = dir.path().join("cap.jsonl");
+    let listener = Listener::start(&["--save", cap.to_str().unwrap()]);
+    send(&listener.url, &["handoff-create"]);
+    send(&listener.url, &["eva-service"]);
+    listener.stop();
+    let target = Server::start(|_, req| {
+        if req.get("expectedOptions").is_some() {
+            Reply::json(
+                200,
+                json!({"option": "NOPE", "openContext": {}, "visibleContext": {}, "hiddenContext": {}}),
+            )
+        } else {
+            Reply::json(200, json!({}))
+        }
+    });
+    let (code, out, err) = run(hookctl().arg("replay").arg(&cap).args(["--url", &target.url()]));
+    assert_eq!(code, 1, "{out}\n{err}");
+    let heading = line(&out, "  ✗ step 2 #2 eva-service-request");
+    assert!(heading.contains("eva-service-response contract (1 error)"), "{out}");
+    assert!(out.contains("✗ /option  option 'NOPE' is not one of the expectedOptions"), "{out}");
+    assert!(out.contains(r#"expected one of CLIENT, NOT_CLIENT, found "NOPE""#), "{out}");
+    assert!(!out.contains("step 1 #1"), "the step that passed is not explained: {out}");
+    assert!(out.contains("1/2 steps passed"), "{out}");
+}
+
+#[test]
+fn replay_shows_each_requests_ids_and_the_option() {
+    let dir = tempfile::tempdir().unwrap();
+    let cap = dir.path().join("cap.jsonl");
+    let listener = Listener::start(&["--save", cap.to_str().unwrap()]);
+    let mut sent = Vec::new();
+    for e in ["agent-online", "handoff-create", "handoff-assign", "eva-service"] {
+        sent.push(send(&listener.url, &[e]).1["request"]["body"].clone());
+    }
+    listener.stop();
+    let target = Listener::start(&["--respond-option", "NOT_CLIENT"]);
+    let (code, out, err) = run(hookctl().arg("replay").arg(&cap).args(["--url", &target.url]));
+    target.stop();
+    assert_eq!(code, 0, "{out}\n{err}");
+    let header = line(&out, "#  ");
+    for column in ["HANDOFF", "USER THREAD", "AGENT THREAD", "AGENT ", "SESSION", "OPTION"] {
+        assert!(header.contains(column), "{column}: {out}");
+    }
+    let (online, create, assign, service) = (&sent[0], &sent[1], &sent[2], &sent[3]);
+    // The table: each row its own ids (long ones cut), and the option answered.
+    assert!(line(&out, "1 ").contains(&short(&online["id"])), "{out}");
+    let row = line(&out, "3 ");
+    for id in [
+        &assign["payload"]["agentThreadId"],
+        &assign["payload"]["agentId"],
+        &assign["payload"]["userThreadId"],
+    ] {
+        assert!(row.contains(&short(id)), "{id}: {out}");
+    }
+    assert!(row.contains(&assign["id"].to_string()), "{out}");
+    let row = line(&out, "4 ");
+    assert!(row.contains(&short(&service["info"]["sessionCode"])) && row.contains("NOT_CLIENT"), "{out}");
+    // The footer: every request's ids in full, not only the first one's.
+    let footer = |label: &str, value: &Value, steps: &str| {
+        let value = value.as_str().map_or_else(|| value.to_string(), str::to_string);
+        let l = out
+            .lines()
+            .find(|l| l.trim_start().starts_with(label) && l.contains(&value))
+            .unwrap_or_else(|| panic!("no {label} {value} in:\n{out}"));
+        assert!(l.trim_end().ends_with(steps), "{l}");
+    };
+    footer("handoff", &create["id"], "step 2");
+    footer("handoff", &assign["id"], "step 3");
+    footer("userThreadId", &create["payload"]["userThreadId"], "step 2");
+    footer("userThreadId", &assign["payload"]["userThreadId"], "step 3");
+    footer("agentThreadId", &assign["payload"]["agentThreadId"], "step 3");
+    footer("agentId", &online["id"], "step 1");
+    footer("agentId", &assign["payload"]["agentId"], "step 3");
+    footer("sessionCode", &service["info"]["sessionCode"], "step 4");
+}
+
+#[test]
+fn the_scenario_table_shows_the_agent_and_its_thread() {
+    let server = Server::ok();
+    let (code, out, err) = run(hookctl().args(["scenario", "handoff-lifecycle", "--url", &server.url()]));
+    assert_eq!(code, 0, "{out}\n{err}");
+    let bodies: Vec<Value> = server.requests().iter().map(|r| r.json()).collect();
+    let assign = &bodies[2];
+    assert_eq!(assign["payload"]["status"], "assigned");
+    let header = line(&out, "#  ");
+    assert!(header.contains("AGENT THREAD") && header.contains("AGENT "), "{out}");
+    let row = line(&out, "3 ");
+    assert!(row.contains("handoff-assign"), "{out}");
+    assert!(row.contains(&short(&assign["payload"]["agentThreadId"])), "{out}");
+    assert!(row.contains(&short(&assign["payload"]["agentId"])), "{out}");
+    assert!(
+        line(&out, "1 ").contains(&short(&assign["payload"]["agentId"])),
+        "the agent who goes online: {out}"
+    );
+    // Shared ids are listed once, in full, with the steps that carry them.
+    let thread = assign["payload"]["agentThreadId"].as_str().unwrap();
+    let l = line(&out, "  agentThreadId");
+    assert!(l.contains(thread) && l.trim_end().ends_with("steps 3-4"), "{out}");
+    let l = line(&out, "  agentId");
+    assert!(
+        l.contains(assign["payload"]["agentId"].as_str().unwrap()) && l.trim_end().ends_with("steps 1, 3-4"),
+        "{out}"
+    );
+    assert_eq!(out.matches("  userThreadId").count(), 1, "one thread for the whole story: {out}");
 }
 
 #[test]
