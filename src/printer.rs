@@ -352,22 +352,84 @@ pub fn scenarios(out: &mut impl Write, format: Format) -> io::Result<()> {
     rows_out(out, rows, format)
 }
 
-#[derive(Tabled)]
-struct StepRow {
-    #[tabled(rename = "#")]
-    n: usize,
-    #[tabled(rename = "EVENT")]
-    event: String,
-    #[tabled(rename = "ID")]
-    id: String,
-    #[tabled(rename = "STATUS")]
-    handoff_status: String,
-    #[tabled(rename = "ANSWER")]
-    answer: String,
-    #[tabled(rename = "MS")]
-    ms: String,
-    #[tabled(rename = "RESULT")]
-    result: String,
+/// The identifiers of one step's request, and the option its answer chose: what the step table
+/// shows (long ids cut) and its footer lists in full.
+#[derive(Default)]
+struct StepIds {
+    handoff: Option<String>,
+    user_thread: Option<String>,
+    user: Option<String>,
+    agent_thread: Option<String>,
+    agent: Option<String>,
+    session: Option<String>,
+    option: Option<String>,
+}
+
+impl StepIds {
+    fn of(s: &crate::send::Report) -> StepIds {
+        let body = &s.request.body;
+        let at = |p: &str| body.pointer(p).filter(|v| !v.is_null()).map(plain);
+        let resource = body.get("resource").and_then(Value::as_str);
+        let eva = s.kind.and_then(crate::catalogue::Kind::response_kind).is_some();
+        StepIds {
+            handoff: if resource == Some("handoff") { at("/id") } else { None },
+            user_thread: at("/payload/userThreadId"),
+            user: at("/payload/userId"),
+            agent_thread: at("/payload/agentThreadId"),
+            // An agent event's envelope id is the agent's id.
+            agent: if resource == Some("agent") { at("/id") } else { at("/payload/agentId") },
+            session: at("/info/sessionCode"),
+            option: s
+                .response
+                .as_ref()
+                .filter(|_| eva)
+                .and_then(|r| r.body.get("option"))
+                .filter(|v| !v.is_null())
+                .map(plain),
+        }
+    }
+
+    const LISTED: usize = 6;
+
+    /// The ids the footer lists, by label.
+    fn listed(&self) -> [(&'static str, &Option<String>); Self::LISTED] {
+        [
+            ("handoff", &self.handoff),
+            ("userThreadId", &self.user_thread),
+            ("userId", &self.user),
+            ("agentThreadId", &self.agent_thread),
+            ("agentId", &self.agent),
+            ("sessionCode", &self.session),
+        ]
+    }
+}
+
+/// A value as bare text: strings without quotes, the rest as JSON.
+fn plain(v: &Value) -> String {
+    v.as_str().map_or_else(|| v.to_string(), str::to_string)
+}
+
+/// A long id cut to its first 8 characters, as short commit hashes are; the footer has it whole.
+fn short_id(id: &Option<String>) -> String {
+    match id {
+        Some(id) if id.chars().count() > 9 => format!("{}…", id.chars().take(8).collect::<String>()),
+        Some(id) => id.clone(),
+        None => String::new(),
+    }
+}
+
+/// `step 3`, `steps 1-4`, `steps 1, 3-4`.
+fn step_list(steps: &[usize]) -> String {
+    let mut runs: Vec<(usize, usize)> = Vec::new();
+    for &n in steps {
+        match runs.last_mut() {
+            Some((_, end)) if *end + 1 == n => *end = n,
+            _ => runs.push((n, n)),
+        }
+    }
+    let parts: Vec<String> =
+        runs.iter().map(|&(a, b)| if a == b { a.to_string() } else { format!("{a}-{b}") }).collect();
+    format!("{} {}", if steps.len() == 1 { "step" } else { "steps" }, parts.join(", "))
 }
 
 pub fn scenario(out: &mut impl Write, r: &crate::scenario::ScenarioReport, format: Format) -> io::Result<()> {
@@ -386,50 +448,105 @@ pub fn scenario(out: &mut impl Write, r: &crate::scenario::ScenarioReport, forma
         eprintln!("{} {note}", "note:".cyan().bold());
     }
     writeln!(out, "{} {}", r.scenario.cyan().bold(), format!("({})", r.summary).dimmed())?;
-    let rows: Vec<StepRow> = r
-        .steps
-        .iter()
-        .enumerate()
-        .map(|(i, s)| {
-            let body = &s.request.body;
-            let pick = |p: &str| body.pointer(p).map(field_value).unwrap_or_default();
-            StepRow {
-                n: i + 1,
-                event: s.event.clone(),
-                id: pick("/id"),
-                handoff_status: body
-                    .pointer("/payload/status")
-                    .or_else(|| body.pointer("/payload/online").map(|_| &body["payload"]["online"]))
-                    .map(field_value)
-                    .map(|v| if body["resource"] == "agent" { format!("online={v}") } else { v })
-                    .unwrap_or_default(),
-                answer: match (&s.response, &s.transport_error) {
-                    (Some(resp), _) => status_text(resp.status),
-                    (None, Some(_)) => "not delivered".red().to_string(),
+    let ids: Vec<StepIds> = r.steps.iter().map(StepIds::of).collect();
+    let cells = |f: &dyn Fn(usize, &crate::send::Report, &StepIds) -> String| -> Vec<String> {
+        r.steps.iter().zip(&ids).enumerate().map(|(i, (s, id))| f(i, s, id)).collect()
+    };
+    // (header, cells, shown even when empty)
+    let columns: Vec<(&str, Vec<String>, bool)> = vec![
+        ("#", cells(&|i, _, _| (i + 1).to_string()), true),
+        ("EVENT", cells(&|_, s, _| s.event.clone()), true),
+        ("HANDOFF", cells(&|_, _, id| id.handoff.clone().unwrap_or_default()), false),
+        (
+            "STATUS",
+            cells(&|_, s, _| {
+                let body = &s.request.body;
+                match (body.pointer("/payload/status"), body.pointer("/payload/online")) {
+                    (Some(status), _) => field_value(status),
+                    (None, Some(online)) if body["resource"] == "agent" => format!("online={online}"),
                     _ => String::new(),
-                },
-                ms: s.response.as_ref().map(|r| format!("{:.1}", r.latency_ms)).unwrap_or_default(),
-                result: if s.passed { "✓".green().to_string() } else { "✗".red().to_string() },
-            }
-        })
-        .collect();
-    write_table(out, Table::new(rows))?;
-    if let Some(first) = r.steps.iter().find(|s| s.request.body.pointer("/payload/userThreadId").is_some()) {
-        let b = &first.request.body;
-        writeln!(out, "  {}  {}", "userThreadId".dimmed(), field_value(&b["payload"]["userThreadId"]))?;
-        writeln!(out, "  {}  {}", "userId".dimmed(), field_value(&b["payload"]["userId"]))?;
+                }
+            }),
+            false,
+        ),
+        ("USER THREAD", cells(&|_, _, id| short_id(&id.user_thread)), false),
+        ("AGENT THREAD", cells(&|_, _, id| short_id(&id.agent_thread)), false),
+        ("AGENT", cells(&|_, _, id| short_id(&id.agent)), false),
+        ("SESSION", cells(&|_, _, id| short_id(&id.session)), false),
+        ("OPTION", cells(&|_, _, id| id.option.clone().unwrap_or_default()), false),
+        (
+            "ANSWER",
+            cells(&|_, s, _| match (&s.response, &s.transport_error) {
+                (Some(resp), _) => status_text(resp.status),
+                (None, Some(_)) => "not delivered".red().to_string(),
+                _ => String::new(),
+            }),
+            true,
+        ),
+        (
+            "MS",
+            cells(&|_, s, _| s.response.as_ref().map(|r| format!("{:.1}", r.latency_ms)).unwrap_or_default()),
+            true,
+        ),
+        (
+            "RESULT",
+            cells(&|_, s, _| if s.passed { "✓".green().to_string() } else { "✗".red().to_string() }),
+            true,
+        ),
+    ];
+    let columns: Vec<_> =
+        columns.into_iter().filter(|(_, c, always)| *always || c.iter().any(|v| !v.is_empty())).collect();
+    let mut table = tabled::builder::Builder::default();
+    table.push_record(columns.iter().map(|(h, _, _)| h.to_string()));
+    for n in 0..r.steps.len() {
+        table.push_record(columns.iter().map(|(_, c, _)| c[n].clone()));
     }
-    for s in r.steps.iter().filter(|s| !s.passed) {
+    write_table(out, table.build())?;
+
+    // Each id in full, once, with the steps that carry it.
+    let mut listed: Vec<(&str, &str, Vec<usize>)> = Vec::new();
+    for slot in 0..StepIds::LISTED {
+        for (n, id) in ids.iter().enumerate() {
+            let (label, Some(value)) = id.listed()[slot] else { continue };
+            match listed.iter_mut().find(|(l, v, _)| *l == label && *v == value) {
+                Some((_, _, steps)) => steps.push(n + 1),
+                None => listed.push((label, value, vec![n + 1])),
+            }
+        }
+    }
+    let label_width = listed.iter().map(|(l, _, _)| l.len()).max().unwrap_or(0);
+    let value_width = listed.iter().map(|(_, v, _)| v.chars().count()).max().unwrap_or(0);
+    for (label, value, steps) in &listed {
+        writeln!(
+            out,
+            "  {}  {value:value_width$}  {}",
+            format!("{label:label_width$}").dimmed(),
+            step_list(steps).dimmed()
+        )?;
+    }
+
+    // Why each failed step failed: its failed checks, and the answer's errors as `send` shows them.
+    for (n, s) in r.steps.iter().enumerate().filter(|(_, s)| !s.passed) {
+        let step = format!("step {} {}", n + 1, s.event);
         for c in s.checks.iter().filter(|c| !c.passed) {
             writeln!(
                 out,
-                "  {} {}: {}: expected {}, found {}",
+                "  {} {step}: {}: expected {}, found {}",
                 "✗".red().bold(),
-                s.event,
                 c.check,
                 c.expected,
                 c.found
             )?;
+        }
+        if let Some(v) = s.verdict.as_ref().filter(|v| !v.valid) {
+            writeln!(
+                out,
+                "  {} {step}: the answer breaks the {} contract ({})",
+                "✗".red().bold(),
+                v.kind,
+                plural(v.errors.len(), "error")
+            )?;
+            verdict(out, v)?;
         }
     }
     let ok = r.steps.iter().filter(|s| s.passed).count();
@@ -513,17 +630,35 @@ pub fn record(out: &mut impl Write, r: &crate::receiver::Record, format: Format)
         (None, None) => String::new(),
     };
     let repeat = r.repeat_of.map(|i| format!("  repeat of #{i}").yellow().to_string()).unwrap_or_default();
-    let answer = if r.answer.forwarded { "forwarded → ".to_string() } else { "→ ".to_string() };
+    let a = &r.answer;
+    let arrow = if a.forwarded { "forwarded → ".to_string() } else { "→ ".to_string() };
+    // What was answered, then whether that answer keeps the contract.
+    let mut said = String::new();
+    if let Some(option) = &a.option {
+        said.push_str(&format!("  option {}", field_value(option).bold()));
+    }
+    if let Some(content) = &a.content {
+        said.push_str(&format!("  answer {}", crate::contract::snippet(content).bold()));
+    }
+    match &a.verdict {
+        Some(v) if v.valid => said.push_str(&format!("  {}", "✓".green().bold())),
+        Some(v) => said.push_str(&format!(
+            "  {} {}",
+            "✗".red().bold(),
+            format!("answer breaks the {} contract", v.kind).red().bold()
+        )),
+        None => {}
+    }
     writeln!(
         out,
-        "{} {}  {} {}  {}  {state}{repeat}  {}{}",
+        "{} {}  {} {}  {}  {state}{repeat}  {}{}{said}",
         format!("#{}", r.index).bold(),
         time.dimmed(),
         r.method,
         r.path,
         kind.cyan(),
-        answer.dimmed(),
-        status_text(r.answer.status)
+        arrow.dimmed(),
+        status_text(a.status)
     )?;
     if let Some(v) = &r.verdict {
         let shown: Vec<String> = v
@@ -550,9 +685,13 @@ pub fn record(out: &mut impl Write, r: &crate::receiver::Record, format: Format)
     if let Some(reason) = &r.answer.reason {
         writeln!(out, "    {} {reason}", "answer:".dimmed())?;
     }
-    if let Some(v) = &r.answer.verdict {
-        let state = if v.valid { "valid".green().bold() } else { "invalid".red().bold() };
-        writeln!(out, "    {} {} {state}", "your server's answer:".dimmed(), v.kind)?;
+    if let Some(v) = &a.verdict {
+        if a.forwarded {
+            let state = if v.valid { "valid".green().bold() } else { "invalid".red().bold() };
+            writeln!(out, "    {} {} {state}", "your server's answer:".dimmed(), v.kind)?;
+        } else if !v.valid {
+            writeln!(out, "    {}", "the mock's answer (sent as asked):".dimmed())?;
+        }
         verdict(out, v)?;
     }
     out.flush()
@@ -569,6 +708,9 @@ pub fn listen_summary(out: &mut impl Write, t: &crate::receiver::Tally, format: 
         line.push_str(&format!(" ({})", kinds.join(", ")));
     }
     line.push_str(&format!(", {} invalid, {}", t.invalid, plural(t.repeats as usize, "repeat")));
+    if t.invalid_answers > 0 {
+        line.push_str(&format!(", {} breaking the contract", plural(t.invalid_answers as usize, "answer")));
+    }
     writeln!(out, "{}", line.bold())
 }
 

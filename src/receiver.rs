@@ -76,7 +76,8 @@ pub struct Config {
     pub save: Option<PathBuf>,
     /// Keep secret header values in records and captures.
     pub keep_secrets: bool,
-    /// How a forwarded service cell answer's option is compared with the expected ones.
+    /// How a service cell answer's option (the mock's own or a forwarded one) is compared with
+    /// the expected ones.
     pub option_case: contract::OptionCase,
 }
 
@@ -130,6 +131,9 @@ pub struct Record {
     pub answer: AnswerRecord,
 }
 
+/// The answer given to one request. Botpress reads only the status, so for its events that is all
+/// there is; an eva request's 2xx answer also says what it answered and how it stands against the
+/// contract, whoever made it (the mock itself or the `--forward-to` server).
 #[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct AnswerRecord {
     pub status: u16,
@@ -139,7 +143,13 @@ pub struct AnswerRecord {
     /// Why the answer is what it is, when it is not the plain reference answer.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub reason: Option<String>,
-    /// The forwarded server's answer judged against the contract (eva).
+    /// The `option` the answer chose (service cell).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub option: Option<Value>,
+    /// The answer's content, `/answer/content/content` (transactional answer).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub content: Option<Value>,
+    /// The answer judged against the eva contract, with the request as context.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub verdict: Option<Verdict>,
 }
@@ -164,6 +174,8 @@ pub struct Tally {
     pub by_kind: std::collections::BTreeMap<String, u64>,
     pub invalid: u64,
     pub repeats: u64,
+    /// eva answers (the mock's own or forwarded) that break the contract.
+    pub invalid_answers: u64,
 }
 
 struct Shared {
@@ -318,62 +330,49 @@ async fn handle(State(shared): State<Arc<Shared>>, req: Request) -> Response {
         (index, repeat_of, deliveries)
     };
 
-    // Decide the answer (forwarding when asked).
-    let (status, answer_body, reason, forwarded, answer_verdict) = if let Some((status, why)) = refusal {
-        (status, json!({ "error": why }).to_string().into_bytes(), Some(why), false, None)
+    // Decide the answer (forwarding when asked). The reference answer is kept as a value too, so
+    // that judging it below does not parse it again.
+    let mut built: Option<Value> = None;
+    let (status, answer_body, reason, forwarded) = if let Some((status, why)) = refusal {
+        (status, json!({ "error": why }).to_string().into_bytes(), Some(why), false)
     } else if deliveries <= config.fail_first {
         let why = format!("--fail-first {}: delivery {deliveries} of this body", config.fail_first);
-        (
-            StatusCode::SERVICE_UNAVAILABLE,
-            json!({ "error": why }).to_string().into_bytes(),
-            Some(why),
-            false,
-            None,
-        )
+        (StatusCode::SERVICE_UNAVAILABLE, json!({ "error": why }).to_string().into_bytes(), Some(why), false)
     } else if let (Some(url), Some(client)) = (&config.forward_to, &shared.forward) {
-        let out = forward(client, url, &parts.headers, &parts.method, &bytes, config).await;
-        match out {
-            Ok((status, body)) => {
-                let judged = match (kind.and_then(Kind::response_kind), &doc) {
-                    (Some(rk), Some(request)) if status.is_success() => {
-                        Some(match serde_json::from_slice(&body) {
-                            Ok(answer) => contract::check(
-                                rk,
-                                &answer,
-                                Context {
-                                    request: Some(request),
-                                    expected_options: None,
-                                    option_case: config.option_case,
-                                },
-                            ),
-                            Err(_) => not_json_verdict(rk),
-                        })
-                    }
-                    _ => None,
-                };
-                (status, body, None, true, judged)
+        match forward(client, url, &parts.headers, &parts.method, &bytes, config).await {
+            Ok((status, body)) => (status, body, None, true),
+            Err(why) => {
+                (StatusCode::BAD_GATEWAY, json!({ "error": why }).to_string().into_bytes(), Some(why), true)
             }
-            Err(why) => (
-                StatusCode::BAD_GATEWAY,
-                json!({ "error": why }).to_string().into_bytes(),
-                Some(why),
-                true,
-                None,
-            ),
         }
     } else if doc.is_none() {
         let why = "body is not JSON".to_string();
-        (StatusCode::BAD_REQUEST, json!({ "error": why }).to_string().into_bytes(), Some(why), false, None)
+        (StatusCode::BAD_REQUEST, json!({ "error": why }).to_string().into_bytes(), Some(why), false)
     } else if let Some(code) = config.status {
         let status = StatusCode::from_u16(code).unwrap_or(StatusCode::OK);
-        (status, b"{}".to_vec(), Some(format!("--status {code}")), false, None)
+        (status, b"{}".to_vec(), Some(format!("--status {code}")), false)
     } else if let Some(body) = &config.respond {
-        (StatusCode::OK, body.clone(), Some("--respond".into()), false, None)
+        (StatusCode::OK, body.clone(), Some("--respond".into()), false)
     } else {
         let body =
             reference_answer(kind, doc.as_ref().unwrap_or(&Value::Null), config.respond_option.as_deref());
-        (StatusCode::OK, body.to_string().into_bytes(), None, false, None)
+        let bytes = body.to_string().into_bytes();
+        built = Some(body);
+        let reason = config.respond_option.as_ref().map(|o| format!("--respond-option {o}"));
+        (StatusCode::OK, bytes, reason.filter(|_| kind == Some(Kind::EvaServiceRequest)), false)
     };
+
+    // Every 2xx answer to an eva request is judged, whoever made it: a mock that answers outside
+    // the contract (as asked) must say so, never pass it off as valid.
+    let mut answered = Answered::default();
+    if let (Some(rk), Some(request)) = (kind.and_then(Kind::response_kind), &doc) {
+        if status.is_success() {
+            answered = judge_answer(rk, request, built, &answer_body, config.option_case);
+        }
+    }
+    if answered.verdict.as_ref().is_some_and(|v| !v.valid) {
+        shared.seen.lock().unwrap_or_else(|p| p.into_inner()).tally.invalid_answers += 1;
+    }
 
     let (body_text, body_base64) = match std::str::from_utf8(&bytes) {
         Ok(text) => (Some(text.to_string()), None),
@@ -392,7 +391,14 @@ async fn handle(State(shared): State<Arc<Shared>>, req: Request) -> Response {
         verdict,
         note,
         repeat_of,
-        answer: AnswerRecord { status: status.as_u16(), forwarded, reason, verdict: answer_verdict },
+        answer: AnswerRecord {
+            status: status.as_u16(),
+            forwarded,
+            reason,
+            option: answered.option,
+            content: answered.content,
+            verdict: answered.verdict,
+        },
     };
 
     // On disk before the sender hears back: what was acknowledged is never lost.
@@ -421,6 +427,34 @@ async fn handle(State(shared): State<Arc<Shared>>, req: Request) -> Response {
 fn body_key(bytes: &[u8]) -> (usize, u64) {
     use std::hash::{BuildHasher, BuildHasherDefault, DefaultHasher};
     (bytes.len(), BuildHasherDefault::<DefaultHasher>::default().hash_one(bytes))
+}
+
+/// What an eva answer said and how it stands.
+#[derive(Default)]
+struct Answered {
+    option: Option<Value>,
+    content: Option<Value>,
+    verdict: Option<Verdict>,
+}
+
+/// Judge an answer to an eva request against the response contract, with the request as context.
+/// `built` is the answer when it is already a value; otherwise the bytes are parsed.
+fn judge_answer(
+    kind: Kind,
+    request: &Value,
+    built: Option<Value>,
+    bytes: &[u8],
+    option_case: contract::OptionCase,
+) -> Answered {
+    let Some(answer) = built.or_else(|| serde_json::from_slice(bytes).ok()) else {
+        return Answered { verdict: Some(not_json_verdict(kind)), ..Answered::default() };
+    };
+    let ctx = Context { request: Some(request), expected_options: None, option_case };
+    Answered {
+        option: answer.get("option").cloned(),
+        content: answer.pointer("/answer/content/content").cloned(),
+        verdict: Some(contract::check(kind, &answer, ctx)),
+    }
 }
 
 fn not_json_verdict(kind: Kind) -> Verdict {

@@ -1,4 +1,5 @@
-//! `hookctl listen` and `hookctl replay`: real HTTP to a listener started by the test.
+//! `hookctl listen` and `hookctl replay` (and the step table replay shares with `scenario`): real
+//! HTTP to a listener started by the test.
 
 mod common;
 
@@ -13,6 +14,23 @@ fn send(url: &str, args: &[&str]) -> (i32, Value) {
 /// The request records, without the summary line.
 fn records(lines: &[Value]) -> Vec<&Value> {
     lines.iter().filter(|l| l.get("summary").is_none()).collect()
+}
+
+/// The first line of `text` that starts with `prefix`.
+fn line<'a>(text: &'a str, prefix: &str) -> &'a str {
+    text.lines()
+        .find(|l| l.starts_with(prefix))
+        .unwrap_or_else(|| panic!("no line starting {prefix:?} in:\n{text}"))
+}
+
+/// The records of a capture file.
+fn captured(path: &std::path::Path) -> Vec<Value> {
+    std::fs::read_to_string(path).unwrap().lines().map(|l| serde_json::from_str(l).unwrap()).collect()
+}
+
+/// A long id as the step table shows it: its first 8 characters.
+fn short(id: &Value) -> String {
+    format!("{}…", &id.as_str().unwrap()[..8])
 }
 
 #[test]
@@ -255,4 +273,239 @@ fn listen_on_a_taken_port_is_a_usage_error() {
     let (code, _, err) = run(hookctl().args(["listen", "--port", &port]));
     assert_eq!(code, 2);
     assert!(err.contains("--port") && err.lines().count() == 1, "{err}");
+}
+
+#[test]
+fn the_eva_mock_records_what_it_answered_and_that_it_is_valid() {
+    let dir = tempfile::tempdir().unwrap();
+    let cap = dir.path().join("cap.jsonl");
+    let listener = Listener::start(&["--save", cap.to_str().unwrap()]);
+    send(&listener.url, &["eva-service"]);
+    let (_, answer_report) = send(&listener.url, &["eva-answer"]);
+    send(&listener.url, &["handoff-create"]);
+    let lines = listener.stop();
+    let recs = records(&lines);
+    let saved = captured(&cap);
+    for rec in [recs[0], &saved[0]] {
+        assert_eq!(rec["answer"]["option"], "CLIENT", "{rec:#}");
+        assert_eq!(rec["answer"]["verdict"]["kind"], "eva-service-response");
+        assert_eq!(rec["answer"]["verdict"]["valid"], true);
+        assert_eq!(rec["answer"]["forwarded"], false);
+    }
+    let content = &answer_report["request"]["body"]["answer"]["content"]["content"];
+    assert!(content.is_string());
+    for rec in [recs[1], &saved[1]] {
+        assert_eq!(&rec["answer"]["content"], content, "the answer's content is kept: {rec:#}");
+        assert_eq!(rec["answer"]["verdict"]["kind"], "eva-answer-response");
+        assert_eq!(rec["answer"]["verdict"]["valid"], true);
+    }
+    // Botpress reads only the status: nothing else is kept of its answer.
+    let keys: Vec<&String> = recs[2]["answer"].as_object().unwrap().keys().collect();
+    assert_eq!(keys, ["status", "forwarded"], "{:#}", recs[2]);
+    assert_eq!(lines.last().unwrap()["summary"]["invalid_answers"], 0);
+}
+
+#[test]
+fn an_option_outside_expected_options_is_sent_as_asked_but_flagged() {
+    let dir = tempfile::tempdir().unwrap();
+    let cap = dir.path().join("cap.jsonl");
+    let listener = Listener::start(&["--respond-option", "MAYBE", "--save", cap.to_str().unwrap()]);
+    let (code, report) = send(&listener.url, &["eva-service"]);
+    assert_eq!(code, 1, "send sees the wrong option: {report:#}");
+    assert_eq!(report["response"]["body"]["option"], "MAYBE", "sent as asked");
+    let lines = listener.stop();
+    let rec = records(&lines)[0];
+    let saved = &captured(&cap)[0];
+    for rec in [rec, saved] {
+        let answer = &rec["answer"];
+        assert_eq!(answer["status"], 200);
+        assert_eq!(answer["option"], "MAYBE");
+        assert_eq!(answer["reason"], "--respond-option MAYBE");
+        assert_eq!(answer["verdict"]["valid"], false, "never valid: {rec:#}");
+        let error = &answer["verdict"]["errors"][0];
+        assert_eq!(error["pointer"], "/option");
+        assert_eq!(error["message"], "option 'MAYBE' is not one of the expectedOptions");
+        assert_eq!(rec["verdict"]["valid"], true, "the request itself is fine");
+    }
+    let summary = &lines.last().unwrap()["summary"];
+    assert_eq!(summary["invalid_answers"], 1);
+    assert_eq!(summary["invalid"], 0);
+}
+
+#[test]
+fn a_respond_file_that_breaks_the_contract_is_flagged() {
+    let dir = tempfile::tempdir().unwrap();
+    let answer = dir.path().join("answer.json");
+    std::fs::write(&answer, r#"{"option": "LATER"}"#).unwrap();
+    let listener = Listener::start(&["--respond", answer.to_str().unwrap()]);
+    send(&listener.url, &["eva-service"]);
+    send(&listener.url, &["eva-answer"]);
+    send(&listener.url, &["agent-online"]);
+    let lines = listener.stop();
+    let recs = records(&lines);
+    let service = &recs[0]["answer"];
+    assert_eq!(service["option"], "LATER");
+    assert_eq!(service["reason"], "--respond");
+    assert_eq!(service["verdict"]["valid"], false);
+    assert_eq!(service["verdict"]["errors"][0]["pointer"], "/option");
+    let answer = &recs[1]["answer"];
+    assert_eq!(answer["verdict"]["kind"], "eva-answer-response");
+    assert_eq!(answer["verdict"]["valid"], false, "an option is no transactional answer: {answer:#}");
+    assert_eq!(answer["verdict"]["errors"][0]["pointer"], "/answer");
+    assert!(recs[2]["answer"].get("verdict").is_none(), "Botpress: the status is the whole answer");
+    assert_eq!(lines.last().unwrap()["summary"]["invalid_answers"], 2);
+}
+
+#[test]
+fn the_eva_mock_text_shows_its_answer_and_never_calls_a_broken_one_valid() {
+    let listener = Listener::start_text(&["--respond-option", "MAYBE"]);
+    send(&listener.url, &["eva-service"]);
+    let (_, answer_report) = send(&listener.url, &["eva-answer"]);
+    send(&listener.url, &["handoff-create"]);
+    let out = listener.stop_text();
+
+    let service = line(&out, "#1 ");
+    let (_, answered) = service.split_once('→').unwrap_or_else(|| panic!("{out}"));
+    assert!(answered.contains("200 OK  option MAYBE"), "{out}");
+    assert!(answered.contains('✗') && !answered.contains("valid"), "{out}");
+    assert!(out.contains("✗ /option  option 'MAYBE' is not one of the expectedOptions"), "{out}");
+    assert!(out.contains(r#"expected one of CLIENT, NOT_CLIENT, found "MAYBE""#), "{out}");
+
+    let content = answer_report["request"]["body"]["answer"]["content"]["content"].as_str().unwrap();
+    let (_, answered) = line(&out, "#2 ").split_once('→').unwrap();
+    assert!(answered.contains(&format!("200 OK  answer \"{content}\"")), "{out}");
+    assert!(answered.contains('✓') && !answered.contains('✗'), "{out}");
+
+    let (_, answered) = line(&out, "#3 ").split_once('→').unwrap();
+    assert_eq!(answered.trim(), "200 OK", "a Botpress answer is its status: {out}");
+
+    let summary = out.lines().last().unwrap();
+    assert!(summary.starts_with("3 requests") && summary.contains("1 answer breaking the contract"), "{out}");
+}
+
+#[test]
+fn replay_text_explains_a_failed_answer() {
+    let dir = tempfile::tempdir().unwrap();
+    let cap = dir.path().join("cap.jsonl");
+    let listener = Listener::start(&["--save", cap.to_str().unwrap()]);
+    send(&listener.url, &["handoff-create"]);
+    send(&listener.url, &["eva-service"]);
+    listener.stop();
+    let target = Server::start(|_, req| {
+        if req.get("expectedOptions").is_some() {
+            Reply::json(
+                200,
+                json!({"option": "NOPE", "openContext": {}, "visibleContext": {}, "hiddenContext": {}}),
+            )
+        } else {
+            Reply::json(200, json!({}))
+        }
+    });
+    let (code, out, err) = run(hookctl().arg("replay").arg(&cap).args(["--url", &target.url()]));
+    assert_eq!(code, 1, "{out}\n{err}");
+    let heading = line(&out, "  ✗ step 2 #2 eva-service-request");
+    assert!(heading.contains("eva-service-response contract (1 error)"), "{out}");
+    assert!(out.contains("✗ /option  option 'NOPE' is not one of the expectedOptions"), "{out}");
+    assert!(out.contains(r#"expected one of CLIENT, NOT_CLIENT, found "NOPE""#), "{out}");
+    assert!(!out.contains("step 1 #1"), "the step that passed is not explained: {out}");
+    assert!(out.contains("1/2 steps passed"), "{out}");
+}
+
+#[test]
+fn replay_shows_each_requests_ids_and_the_option() {
+    let dir = tempfile::tempdir().unwrap();
+    let cap = dir.path().join("cap.jsonl");
+    let listener = Listener::start(&["--save", cap.to_str().unwrap()]);
+    let mut sent = Vec::new();
+    for e in ["agent-online", "handoff-create", "handoff-assign", "eva-service"] {
+        sent.push(send(&listener.url, &[e]).1["request"]["body"].clone());
+    }
+    listener.stop();
+    let target = Listener::start(&["--respond-option", "NOT_CLIENT"]);
+    let (code, out, err) = run(hookctl().arg("replay").arg(&cap).args(["--url", &target.url]));
+    target.stop();
+    assert_eq!(code, 0, "{out}\n{err}");
+    let header = line(&out, "#  ");
+    for column in ["HANDOFF", "USER THREAD", "AGENT THREAD", "AGENT ", "SESSION", "OPTION"] {
+        assert!(header.contains(column), "{column}: {out}");
+    }
+    let (online, create, assign, service) = (&sent[0], &sent[1], &sent[2], &sent[3]);
+    // The table: each row its own ids (long ones cut), and the option answered.
+    assert!(line(&out, "1 ").contains(&short(&online["id"])), "{out}");
+    let row = line(&out, "3 ");
+    for id in [
+        &assign["payload"]["agentThreadId"],
+        &assign["payload"]["agentId"],
+        &assign["payload"]["userThreadId"],
+    ] {
+        assert!(row.contains(&short(id)), "{id}: {out}");
+    }
+    assert!(row.contains(&assign["id"].to_string()), "{out}");
+    let row = line(&out, "4 ");
+    assert!(row.contains(&short(&service["info"]["sessionCode"])) && row.contains("NOT_CLIENT"), "{out}");
+    // The footer: every request's ids in full, not only the first one's.
+    let footer = |label: &str, value: &Value, steps: &str| {
+        let value = value.as_str().map_or_else(|| value.to_string(), str::to_string);
+        let l = out
+            .lines()
+            .find(|l| l.trim_start().starts_with(label) && l.contains(&value))
+            .unwrap_or_else(|| panic!("no {label} {value} in:\n{out}"));
+        assert!(l.trim_end().ends_with(steps), "{l}");
+    };
+    footer("handoff", &create["id"], "step 2");
+    footer("handoff", &assign["id"], "step 3");
+    footer("userThreadId", &create["payload"]["userThreadId"], "step 2");
+    footer("userThreadId", &assign["payload"]["userThreadId"], "step 3");
+    footer("agentThreadId", &assign["payload"]["agentThreadId"], "step 3");
+    footer("agentId", &online["id"], "step 1");
+    footer("agentId", &assign["payload"]["agentId"], "step 3");
+    footer("sessionCode", &service["info"]["sessionCode"], "step 4");
+}
+
+#[test]
+fn the_scenario_table_shows_the_agent_and_its_thread() {
+    let server = Server::ok();
+    let (code, out, err) = run(hookctl().args(["scenario", "handoff-lifecycle", "--url", &server.url()]));
+    assert_eq!(code, 0, "{out}\n{err}");
+    let bodies: Vec<Value> = server.requests().iter().map(|r| r.json()).collect();
+    let assign = &bodies[2];
+    assert_eq!(assign["payload"]["status"], "assigned");
+    let header = line(&out, "#  ");
+    assert!(header.contains("AGENT THREAD") && header.contains("AGENT "), "{out}");
+    let row = line(&out, "3 ");
+    assert!(row.contains("handoff-assign"), "{out}");
+    assert!(row.contains(&short(&assign["payload"]["agentThreadId"])), "{out}");
+    assert!(row.contains(&short(&assign["payload"]["agentId"])), "{out}");
+    assert!(
+        line(&out, "1 ").contains(&short(&assign["payload"]["agentId"])),
+        "the agent who goes online: {out}"
+    );
+    // Shared ids are listed once, in full, with the steps that carry them.
+    let thread = assign["payload"]["agentThreadId"].as_str().unwrap();
+    let l = line(&out, "  agentThreadId");
+    assert!(l.contains(thread) && l.trim_end().ends_with("steps 3-4"), "{out}");
+    let l = line(&out, "  agentId");
+    assert!(
+        l.contains(assign["payload"]["agentId"].as_str().unwrap()) && l.trim_end().ends_with("steps 1, 3-4"),
+        "{out}"
+    );
+    assert_eq!(out.matches("  userThreadId").count(), 1, "one thread for the whole story: {out}");
+}
+
+#[test]
+fn replay_reads_captures_written_before_answers_were_kept() {
+    let dir = tempfile::tempdir().unwrap();
+    let cap = dir.path().join("cap.jsonl");
+    let listener = Listener::start(&["--save", cap.to_str().unwrap()]);
+    send(&listener.url, &["eva-service"]);
+    listener.stop();
+    // The answer as older captures had it: its status only.
+    let mut rec = captured(&cap).remove(0);
+    rec["answer"] = json!({"status": 200, "forwarded": false});
+    let old = dir.path().join("old.jsonl");
+    std::fs::write(&old, format!("{rec}\n")).unwrap();
+    let target = Listener::start(&[]);
+    let (code, out, err) = run(hookctl().arg("replay").arg(&old).args(["--url", &target.url]));
+    target.stop();
+    assert_eq!(code, 0, "{out}\n{err}");
 }

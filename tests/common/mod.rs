@@ -167,9 +167,18 @@ pub struct Listener {
 impl Listener {
     /// Start `hookctl listen --port 0 --output json ARGS...` and wait until it listens.
     pub fn start(args: &[&str]) -> Listener {
+        Listener::start_as("json", args)
+    }
+
+    /// The same with text output: read it back with `stop_text`.
+    pub fn start_text(args: &[&str]) -> Listener {
+        Listener::start_as("text", args)
+    }
+
+    fn start_as(output: &str, args: &[&str]) -> Listener {
         use std::io::BufRead;
         let mut child = std::process::Command::new(assert_cmd::cargo::cargo_bin("hookctl"))
-            .args(["listen", "--port", "0", "--output", "json"])
+            .args(["listen", "--port", "0", "--output", output])
             .args(args)
             .env("NO_COLOR", "1")
             .env("RUST_BACKTRACE", "0")
@@ -192,18 +201,22 @@ impl Listener {
     }
 
     /// Stop it as Ctrl-C would, and return the NDJSON lines it printed.
-    pub fn stop(mut self) -> Vec<serde_json::Value> {
+    pub fn stop(self) -> Vec<serde_json::Value> {
+        self.stop_text()
+            .lines()
+            .map(|l| serde_json::from_str(l).unwrap_or_else(|e| panic!("not NDJSON ({e}): {l}")))
+            .collect()
+    }
+
+    /// Stop it as Ctrl-C would, and return everything it printed on stdout.
+    pub fn stop_text(mut self) -> String {
         let pid = self.child.id().to_string();
         std::process::Command::new("kill").args(["-INT", &pid]).status().unwrap();
         let out = std::mem::replace(&mut self.child, std::process::Command::new("true").spawn().unwrap())
             .wait_with_output()
             .unwrap();
         assert_eq!(out.status.code(), Some(0), "listen exits 0 on Ctrl-C");
-        String::from_utf8(out.stdout)
-            .unwrap()
-            .lines()
-            .map(|l| serde_json::from_str(l).unwrap_or_else(|e| panic!("not NDJSON ({e}): {l}")))
-            .collect()
+        String::from_utf8(out.stdout).unwrap()
     }
 }
 
