@@ -100,8 +100,8 @@ complete -c hookctl -n "__fish_hookctl_using_subcommand send" -l expected-option
 complete -c hookctl -n "__fish_hookctl_using_subcommand send" -l answer -d 'eva transactional answer: the answer\'s content before the webhook rewrites it' -r
 complete -c hookctl -n "__fish_hookctl_using_subcommand send" -l answer-type -d 'eva transactional answer: the answer\'s type (TEXT, CAROUSEL, ...)' -r
 complete -c hookctl -n "__fish_hookctl_using_subcommand send" -l expect-status -d 'Expect this HTTP status instead of any 2xx' -r
-complete -c hookctl -n "__fish_hookctl_using_subcommand send" -l expect-option -d 'Expect the service cell\'s answer to choose this option' -r
-complete -c hookctl -n "__fish_hookctl_using_subcommand send" -l count -d 'Load mode: send this many events, each with fresh ids, and summarise' -r
+complete -c hookctl -n "__fish_hookctl_using_subcommand send" -l expect-option -d 'eva service cell: expect the answer to choose this option' -r
+complete -c hookctl -n "__fish_hookctl_using_subcommand send" -l count -d 'Load mode: send this many events, each with fresh ids and delivered once, and summarise' -r
 complete -c hookctl -n "__fish_hookctl_using_subcommand send" -l duration -d 'Load mode: keep sending for this many seconds' -r
 complete -c hookctl -n "__fish_hookctl_using_subcommand send" -s c -l concurrency -d 'Load mode: requests in flight at once' -r
 complete -c hookctl -n "__fish_hookctl_using_subcommand send" -l url -d 'The webhook URL. Without one (and without HOOKCTL_URL or --botpress-config), hookctl delivers to its own built-in receiver' -r
@@ -109,8 +109,8 @@ complete -c hookctl -n "__fish_hookctl_using_subcommand send" -l botpress-config
 complete -c hookctl -n "__fish_hookctl_using_subcommand send" -s H -l header -d 'Add a header, `Name: value` (repeatable); it wins over the platform\'s and the config\'s' -r
 complete -c hookctl -n "__fish_hookctl_using_subcommand send" -l timeout -d 'Give up on an answer after this many seconds (Botpress itself waits forever)' -r
 complete -c hookctl -n "__fish_hookctl_using_subcommand send" -l retry -d 'Re-send on failure: `botpress` follows Botpress\'s schedule (10 attempts, 100 ms doubling)' -r -f -a "none\t'One attempt'
-botpress\t'Botpress\'s schedule: 10 attempts, waits of 100 ms, 200 ms, ... 25.6 s, no jitter'"
-complete -c hookctl -n "__fish_hookctl_using_subcommand send" -l retry-scale -d 'Scale the retry waits (0.01 runs Botpress\'s 51 s schedule in half a second)' -r
+botpress\t'Botpress\'s schedule: 10 attempts in all: the first at once, then 9 retries after waits of 100 ms doubling to 25.6 s (about 51 s in all), no jitter'"
+complete -c hookctl -n "__fish_hookctl_using_subcommand send" -l retry-scale -d 'Scale the retry waits (0.01 runs Botpress\'s 51 s of waits in 0.5 s)' -r
 complete -c hookctl -n "__fish_hookctl_using_subcommand send" -l max-response -d 'Read at most this many bytes of an answer; a longer one fails the contract' -r
 complete -c hookctl -n "__fish_hookctl_using_subcommand send" -s o -l output -d 'Output format: coloured text for people, or JSON on stdout for machines' -r -f -a "text\t'Coloured, tabled text for people'
 json\t'One JSON document on stdout, for machines'"
@@ -119,6 +119,7 @@ always\t''
 never\t''"
 complete -c hookctl -n "__fish_hookctl_using_subcommand send" -l option-case -d 'How an eva service cell\'s option is matched against expectedOptions. eva does not document it: exact by default' -r -f -a "exact\t''
 insensitive\t''"
+complete -c hookctl -n "__fish_hookctl_using_subcommand send" -l once -d 'Deliver once an event that Botpress delivers twice (handoff-tags)'
 complete -c hookctl -n "__fish_hookctl_using_subcommand send" -l show-secrets -d 'Print header values that look like secrets (authorization, cookies, keys, tokens)'
 complete -c hookctl -n "__fish_hookctl_using_subcommand send" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c hookctl -n "__fish_hookctl_using_subcommand scenario" -l seed -d 'Fixed identifiers and order' -r
@@ -127,8 +128,8 @@ complete -c hookctl -n "__fish_hookctl_using_subcommand scenario" -l botpress-co
 complete -c hookctl -n "__fish_hookctl_using_subcommand scenario" -s H -l header -d 'Add a header, `Name: value` (repeatable); it wins over the platform\'s and the config\'s' -r
 complete -c hookctl -n "__fish_hookctl_using_subcommand scenario" -l timeout -d 'Give up on an answer after this many seconds (Botpress itself waits forever)' -r
 complete -c hookctl -n "__fish_hookctl_using_subcommand scenario" -l retry -d 'Re-send on failure: `botpress` follows Botpress\'s schedule (10 attempts, 100 ms doubling)' -r -f -a "none\t'One attempt'
-botpress\t'Botpress\'s schedule: 10 attempts, waits of 100 ms, 200 ms, ... 25.6 s, no jitter'"
-complete -c hookctl -n "__fish_hookctl_using_subcommand scenario" -l retry-scale -d 'Scale the retry waits (0.01 runs Botpress\'s 51 s schedule in half a second)' -r
+botpress\t'Botpress\'s schedule: 10 attempts in all: the first at once, then 9 retries after waits of 100 ms doubling to 25.6 s (about 51 s in all), no jitter'"
+complete -c hookctl -n "__fish_hookctl_using_subcommand scenario" -l retry-scale -d 'Scale the retry waits (0.01 runs Botpress\'s 51 s of waits in 0.5 s)' -r
 complete -c hookctl -n "__fish_hookctl_using_subcommand scenario" -l max-response -d 'Read at most this many bytes of an answer; a longer one fails the contract' -r
 complete -c hookctl -n "__fish_hookctl_using_subcommand scenario" -s o -l output -d 'Output format: coloured text for people, or JSON on stdout for machines' -r -f -a "text\t'Coloured, tabled text for people'
 json\t'One JSON document on stdout, for machines'"
@@ -167,8 +168,8 @@ complete -c hookctl -n "__fish_hookctl_using_subcommand replay" -l botpress-conf
 complete -c hookctl -n "__fish_hookctl_using_subcommand replay" -s H -l header -d 'Add a header, `Name: value` (repeatable); it wins over the platform\'s and the config\'s' -r
 complete -c hookctl -n "__fish_hookctl_using_subcommand replay" -l timeout -d 'Give up on an answer after this many seconds (Botpress itself waits forever)' -r
 complete -c hookctl -n "__fish_hookctl_using_subcommand replay" -l retry -d 'Re-send on failure: `botpress` follows Botpress\'s schedule (10 attempts, 100 ms doubling)' -r -f -a "none\t'One attempt'
-botpress\t'Botpress\'s schedule: 10 attempts, waits of 100 ms, 200 ms, ... 25.6 s, no jitter'"
-complete -c hookctl -n "__fish_hookctl_using_subcommand replay" -l retry-scale -d 'Scale the retry waits (0.01 runs Botpress\'s 51 s schedule in half a second)' -r
+botpress\t'Botpress\'s schedule: 10 attempts in all: the first at once, then 9 retries after waits of 100 ms doubling to 25.6 s (about 51 s in all), no jitter'"
+complete -c hookctl -n "__fish_hookctl_using_subcommand replay" -l retry-scale -d 'Scale the retry waits (0.01 runs Botpress\'s 51 s of waits in 0.5 s)' -r
 complete -c hookctl -n "__fish_hookctl_using_subcommand replay" -l max-response -d 'Read at most this many bytes of an answer; a longer one fails the contract' -r
 complete -c hookctl -n "__fish_hookctl_using_subcommand replay" -s o -l output -d 'Output format: coloured text for people, or JSON on stdout for machines' -r -f -a "text\t'Coloured, tabled text for people'
 json\t'One JSON document on stdout, for machines'"

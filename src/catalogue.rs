@@ -274,6 +274,16 @@ pub struct Event {
     pub platform: Platform,
     pub summary: &'static str,
     pub request: Kind,
+    /// How many times Botpress delivers this event for one action: tag edits go out twice since
+    /// v12.30.6 (the handoff update sends it once, the tags route once more).
+    pub deliveries: u32,
+    /// Why the event is delivered more than once; empty when it is delivered once.
+    pub deliveries_why: &'static str,
+    /// For a handoff update: the handoff fields its action changes, over the handoff as it was
+    /// before ("which action sends what"). `updatedAt` is listed where the handoff row is written;
+    /// a note is stored apart, so adding one leaves it. `comments` gains the event's new comment.
+    /// `None` for the events that do not update a handoff (create, agents, eva).
+    pub updates: Option<&'static [&'static str]>,
     fixture: &'static str,
     example_response: Option<&'static str>,
 }
@@ -306,6 +316,9 @@ macro_rules! botpress {
             platform: Platform::Botpress,
             summary: $summary,
             request: Kind::BotpressEvent,
+            deliveries: 1,
+            deliveries_why: "",
+            updates: None,
             fixture: include_str!(concat!("../fixtures/events/", $name, ".json")),
             example_response: None,
         }
@@ -319,6 +332,9 @@ macro_rules! eva {
             platform: Platform::Eva,
             summary: $summary,
             request: $request,
+            deliveries: 1,
+            deliveries_why: "",
+            updates: None,
             fixture: include_str!(concat!("../fixtures/events/", $name, ".json")),
             example_response: Some(include_str!(concat!("../fixtures/responses/", $name, ".json"))),
         }
@@ -328,12 +344,32 @@ macro_rules! eva {
 /// Every built-in event, in the order `hookctl list` shows them.
 pub static EVENTS: &[Event] = &[
     botpress!("handoff-create", "the bot hands a user over to a human: a pending handoff"),
-    botpress!("handoff-assign", "an agent takes the handoff (assigned, agent thread opened)"),
-    botpress!("handoff-resolve", "the agent closes the handoff as resolved"),
-    botpress!("handoff-reject", "an agent rejects a pending handoff"),
-    botpress!("handoff-expire", "nobody took the handoff within the timeout: expired"),
-    botpress!("handoff-tags", "the agent edits the handoff's tags (Botpress sends this twice)"),
-    botpress!("handoff-comment", "the agent adds a note to the handoff"),
+    Event {
+        updates: Some(&["status", "agentId", "agentThreadId", "assignedAt", "updatedAt"]),
+        ..botpress!("handoff-assign", "an agent takes the handoff (assigned, agent thread opened)")
+    },
+    Event {
+        updates: Some(&["status", "resolvedAt", "updatedAt"]),
+        ..botpress!("handoff-resolve", "the agent closes the handoff as resolved")
+    },
+    Event {
+        updates: Some(&["status", "resolvedAt", "updatedAt"]),
+        ..botpress!("handoff-reject", "an agent rejects a pending handoff")
+    },
+    Event {
+        updates: Some(&["status", "updatedAt"]),
+        ..botpress!("handoff-expire", "nobody took the handoff within the timeout: expired")
+    },
+    Event {
+        deliveries: 2,
+        deliveries_why: "Botpress sends tag edits twice since v12.30.6",
+        updates: Some(&["tags", "updatedAt"]),
+        ..botpress!("handoff-tags", "the agent edits the handoff's tags (Botpress sends this twice)")
+    },
+    Event {
+        updates: Some(&["comments"]),
+        ..botpress!("handoff-comment", "the agent adds a note to the handoff")
+    },
     botpress!("agent-online", "an agent switches to online"),
     botpress!("agent-offline", "an agent switches to offline"),
     eva!("eva-answer", Kind::EvaAnswerRequest, "eva asks the webhook to rewrite a transactional answer"),

@@ -98,7 +98,7 @@ pub struct ValidateArgs {
     #[arg(long, value_name = "FILE")]
     pub request: Option<PathBuf>,
     /// The options a service cell offered (comma-separated), for the option check.
-    #[arg(long, value_name = "A,B", value_delimiter = ',', conflicts_with = "request")]
+    #[arg(long, value_name = "A,B", value_delimiter = ',', value_parser = parse_option_name, conflicts_with = "request")]
     pub expected_options: Option<Vec<String>>,
 }
 
@@ -124,11 +124,11 @@ pub struct DeliveryArgs {
     /// Give up on an answer after this many seconds (Botpress itself waits forever).
     #[arg(long, value_name = "SECONDS", default_value_t = 5.0, value_parser = parse_seconds)]
     pub timeout: f64,
-    /// Re-send on failure: `botpress` follows Botpress's schedule (10 attempts, 100 ms doubling).
-    #[arg(long, value_enum, default_value_t = Retry::None)]
+    /// Re-send on failure as a platform does (`botpress`: Botpress's schedule).
+    #[arg(long, value_enum, default_value_t = Retry::None, help = retry_help())]
     pub retry: Retry,
-    /// Scale the retry waits (0.01 runs Botpress's 51 s schedule in half a second).
-    #[arg(long, value_name = "FACTOR", default_value_t = 1.0, value_parser = parse_scale)]
+    /// Scale the retry waits.
+    #[arg(long, value_name = "FACTOR", default_value_t = 1.0, value_parser = parse_scale, help = retry_scale_help())]
     pub retry_scale: f64,
     /// Read at most this many bytes of an answer; a longer one fails the contract.
     #[arg(long, value_name = "BYTES", default_value_t = 1024 * 1024)]
@@ -159,7 +159,7 @@ pub struct SendArgs {
     #[arg(long)]
     pub text: Option<String>,
     /// eva service cell: the options it offers (comma-separated).
-    #[arg(long, value_name = "A,B", value_delimiter = ',')]
+    #[arg(long, value_name = "A,B", value_delimiter = ',', value_parser = parse_option_name)]
     pub expected_options: Option<Vec<String>>,
     /// eva transactional answer: the answer's content before the webhook rewrites it.
     #[arg(long)]
@@ -170,10 +170,13 @@ pub struct SendArgs {
     /// Expect this HTTP status instead of any 2xx.
     #[arg(long, value_name = "CODE")]
     pub expect_status: Option<u16>,
-    /// Expect the service cell's answer to choose this option.
+    /// eva service cell: expect the answer to choose this option.
     #[arg(long, value_name = "OPTION")]
     pub expect_option: Option<String>,
-    /// Load mode: send this many events, each with fresh ids, and summarise.
+    /// Deliver once an event that Botpress delivers twice (handoff-tags).
+    #[arg(long)]
+    pub once: bool,
+    /// Load mode: send this many events, each with fresh ids and delivered once, and summarise.
     #[arg(long, value_name = "N", value_parser = clap::value_parser!(u64).range(1..))]
     pub count: Option<u64>,
     /// Load mode: keep sending for this many seconds.
@@ -296,6 +299,28 @@ fn parse_seconds(s: &str) -> Result<f64, String> {
         Ok(v) if v > 0.0 && v.is_finite() && v <= 86_400.0 => Ok(v),
         _ => Err(format!("'{s}' is not a number of seconds between 0 and 86400")),
     }
+}
+
+/// One name of `--expected-options`: trimmed (`YES, NO` is YES and NO); an empty name is refused.
+fn parse_option_name(s: &str) -> Result<String, String> {
+    let name = s.trim();
+    if name.is_empty() {
+        return Err("an option name is empty (expected comma-separated names, such as YES,NO)".into());
+    }
+    Ok(name.to_string())
+}
+
+fn retry_help() -> String {
+    format!(
+        "Re-send on failure: `botpress` follows Botpress's schedule ({} attempts, {} doubling)",
+        crate::send::BOTPRESS_ATTEMPTS,
+        crate::http::human(crate::send::BOTPRESS_FIRST_DELAY)
+    )
+}
+
+fn retry_scale_help() -> String {
+    let total = crate::send::botpress_total_wait().as_secs_f64();
+    format!("Scale the retry waits (0.01 runs Botpress's {total:.0} s of waits in {:.1} s)", total * 0.01)
 }
 
 fn parse_scale(s: &str) -> Result<f64, String> {

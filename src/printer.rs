@@ -206,6 +206,11 @@ pub fn send(out: &mut impl Write, r: &crate::send::Report, format: Format) -> io
     if let Some(e) = &r.transport_error {
         eprintln!("{} {e}", "error:".red().bold());
     }
+    for again in &r.repeats {
+        if let Some(e) = &again.transport_error {
+            eprintln!("{} delivery {}: {e}", "error:".red().bold(), again.delivery);
+        }
+    }
     if r.builtin_receiver {
         builtin_note();
     }
@@ -240,8 +245,62 @@ pub fn send(out: &mut impl Write, r: &crate::send::Report, format: Format) -> io
             verdict(out, checks)?;
         }
     }
-    if r.attempts.len() > 1 || r.transport_error.is_some() {
-        for a in &r.attempts {
+    let deliveries = 1 + r.repeats.len();
+    if let Some(note) = &r.note {
+        let times = if deliveries == 2 { "twice".to_string() } else { format!("{deliveries} times") };
+        writeln!(out, "  {} {}", format!("delivered {times} at once:").bold(), note)?;
+    }
+    let of = |n: u32| (deliveries > 1).then(|| format!("delivery {n} of {deliveries}"));
+    let first = Delivered {
+        of: of(1),
+        attempts: &r.attempts,
+        response: r.response.as_ref(),
+        verdict: r.verdict.as_ref(),
+        changes: r.changes.as_ref(),
+        checks: &r.checks,
+        transport_error: r.transport_error.as_deref(),
+    };
+    delivered(out, &first)?;
+    for again in &r.repeats {
+        let d = Delivered {
+            of: of(again.delivery),
+            attempts: &again.attempts,
+            response: again.response.as_ref(),
+            verdict: again.verdict.as_ref(),
+            changes: None,
+            checks: &again.checks,
+            transport_error: again.transport_error.as_deref(),
+        };
+        delivered(out, &d)?;
+    }
+    let not_delivered =
+        r.transport_error.is_some() || r.repeats.iter().any(|again| again.transport_error.is_some());
+    let verdict_line = if not_delivered {
+        "NOT DELIVERED".red().bold()
+    } else if r.passed {
+        "PASSED".green().bold()
+    } else {
+        "FAILED".red().bold()
+    };
+    writeln!(out, "{verdict_line}")
+}
+
+/// One delivery of a sent body: its attempts, the answer, the verdict and the checks.
+struct Delivered<'a> {
+    /// "delivery 2 of 2" when the body went out more than once.
+    of: Option<String>,
+    attempts: &'a [crate::send::Attempt],
+    response: Option<&'a crate::send::Received>,
+    verdict: Option<&'a Verdict>,
+    changes: Option<&'a crate::send::Changes>,
+    checks: &'a [crate::send::Check],
+    transport_error: Option<&'a str>,
+}
+
+fn delivered(out: &mut impl Write, d: &Delivered) -> io::Result<()> {
+    let of = d.of.as_ref().map(|o| format!("  ({o})").dimmed().to_string()).unwrap_or_default();
+    if d.attempts.len() > 1 || d.transport_error.is_some() {
+        for a in d.attempts {
             let what = match (a.status, &a.error) {
                 (Some(s), _) => status_text(s),
                 (None, Some(e)) => e.red().to_string(),
@@ -250,11 +309,14 @@ pub fn send(out: &mut impl Write, r: &crate::send::Report, format: Format) -> io
             let waited = if a.waited_ms > 0 { format!("after {} ms  ", a.waited_ms) } else { String::new() };
             writeln!(out, "  attempt {:>2}  {}{what}", a.attempt, waited.dimmed())?;
         }
+        if d.response.is_none() && d.of.is_some() {
+            writeln!(out, "{} {}{of}", "←".bold(), "not delivered".red().bold())?;
+        }
     }
-    if let Some(resp) = &r.response {
+    if let Some(resp) = d.response {
         writeln!(
             out,
-            "{} {}  {}",
+            "{} {}  {}{of}",
             "←".bold(),
             status_text(resp.status),
             format!(
@@ -265,7 +327,7 @@ pub fn send(out: &mut impl Write, r: &crate::send::Report, format: Format) -> io
             )
             .dimmed()
         )?;
-        match &r.verdict {
+        match d.verdict {
             Some(v) => {
                 writeln!(out, "  {}", "body".dimmed().italic())?;
                 fields(out, &v.fields, "    ")?;
@@ -275,7 +337,7 @@ pub fn send(out: &mut impl Write, r: &crate::send::Report, format: Format) -> io
             None => {}
         }
     }
-    if let Some(c) = &r.changes {
+    if let Some(c) = d.changes {
         if c.answer_before != c.answer_after {
             let show = |v: &Option<Value>| v.as_ref().map_or("(none)".to_string(), crate::contract::snippet);
             writeln!(
@@ -294,7 +356,7 @@ pub fn send(out: &mut impl Write, r: &crate::send::Report, format: Format) -> io
             writeln!(out, "  {}  {}", ctx.context.dimmed(), parts.join(" "))?;
         }
     }
-    if let Some(v) = &r.verdict {
+    if let Some(v) = d.verdict {
         let (mark, state) = if v.valid {
             ("✓".green().bold(), "valid".to_string())
         } else {
@@ -302,21 +364,14 @@ pub fn send(out: &mut impl Write, r: &crate::send::Report, format: Format) -> io
         };
         writeln!(out, "  {mark} contract: {} {state}", v.kind)?;
     }
-    for c in &r.checks {
+    for c in d.checks {
         let mark = if c.passed { "✓".green().bold() } else { "✗".red().bold() };
         writeln!(out, "  {mark} {}: expected {}, found {}", c.check, c.expected, c.found)?;
         if let Some(note) = &c.note {
             writeln!(out, "      {}", note.dimmed())?;
         }
     }
-    let verdict_line = if r.transport_error.is_some() {
-        "NOT DELIVERED".red().bold()
-    } else if r.passed {
-        "PASSED".green().bold()
-    } else {
-        "FAILED".red().bold()
-    };
-    writeln!(out, "{verdict_line}")
+    Ok(())
 }
 
 fn status_text(status: u16) -> String {

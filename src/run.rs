@@ -180,9 +180,16 @@ async fn send(args: SendArgs, option_case: contract::OptionCase) -> Result<Sent>
     };
     let expect = send::Expect { status: args.expect_status, option: args.expect_option };
     let template = send::Template::new(&body)?;
+    template.check_expect(&expect)?;
     let target = send::target(&delivery(args.delivery, option_case)).await?;
     if args.count.is_none() && args.duration.is_none() {
-        return Ok(Sent::One(Box::new(target.send(&template.prepare()?, &expect).await)));
+        // As the platform delivers it: Botpress sends a tag edit twice (--once sends one).
+        let (times, why) = match template.deliveries() {
+            (times, why) if times > 1 && !args.once => (times, format!("{why}; --once sends one")),
+            _ => (1, String::new()),
+        };
+        let report = target.send_repeated(&template.prepare()?, &expect, times, &why).await;
+        return Ok(Sent::One(Box::new(report)));
     }
     let opts = load::Options {
         count: args.count,

@@ -22,15 +22,40 @@ const BOTPRESS_USER_AGENT: &str = "axios/0.21.4";
 /// eva's user agent is not documented; we say who we are. Override with -H.
 const EVA_USER_AGENT: &str = concat!("hookctl/", env!("CARGO_PKG_VERSION"));
 
-/// Botpress's retry schedule: 10 attempts, the first at once, then waits of 100 ms doubling.
+/// Botpress's retry schedule: 10 attempts in all, the first at once, then waits of 100 ms
+/// doubling each time, no jitter. Everything said about the schedule is derived from these two.
 pub const BOTPRESS_ATTEMPTS: u32 = 10;
 pub const BOTPRESS_FIRST_DELAY: Duration = Duration::from_millis(100);
+
+/// How long Botpress waits before attempt `attempt` (2 to `BOTPRESS_ATTEMPTS`).
+pub fn botpress_wait(attempt: u32) -> Duration {
+    BOTPRESS_FIRST_DELAY * 2u32.pow(attempt.saturating_sub(2))
+}
+
+/// Botpress's schedule in words: "10 attempts in all: the first at once, then 9 retries after
+/// waits of 100 ms doubling to 25.6 s (about 51 s in all), no jitter".
+pub fn botpress_schedule() -> String {
+    let retries = BOTPRESS_ATTEMPTS - 1;
+    format!(
+        "{BOTPRESS_ATTEMPTS} attempts in all: the first at once, then {retries} retries after waits of {} \
+         doubling to {} (about {:.0} s in all), no jitter",
+        http::human(BOTPRESS_FIRST_DELAY),
+        http::human(botpress_wait(BOTPRESS_ATTEMPTS)),
+        botpress_total_wait().as_secs_f64()
+    )
+}
+
+/// All of Botpress's waits added up: about 51 s.
+pub fn botpress_total_wait() -> Duration {
+    (2..=BOTPRESS_ATTEMPTS).map(botpress_wait).sum()
+}
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
 pub enum Retry {
     /// One attempt.
     None,
-    /// Botpress's schedule: 10 attempts, waits of 100 ms, 200 ms, ... 25.6 s, no jitter.
+    /// Botpress's schedule.
+    #[value(help = format!("Botpress's schedule: {}", botpress_schedule()))]
     Botpress,
 }
 
@@ -187,18 +212,63 @@ pub struct Report {
     pub changes: Option<Changes>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub transport_error: Option<String>,
+    /// The same bytes delivered again, as the platform does for this event (Botpress sends tag
+    /// edits twice), each judged on its own. The fields above are the first delivery's.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub repeats: Vec<Repeat>,
+    /// Why the event was delivered more than once.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub note: Option<String>,
+    /// Every delivery passed.
     pub passed: bool,
+}
+
+/// A further delivery of the same bytes, and how it was answered.
+#[derive(Debug, Serialize)]
+pub struct Repeat {
+    /// 2 for the second delivery, ...
+    pub delivery: u32,
+    pub attempts: Vec<Attempt>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub response: Option<Received>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub verdict: Option<Verdict>,
+    pub checks: Vec<Check>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub transport_error: Option<String>,
+    pub passed: bool,
+}
+
+impl Repeat {
+    fn new(delivery: u32, r: Report) -> Repeat {
+        Repeat {
+            delivery,
+            attempts: r.attempts,
+            response: r.response,
+            verdict: r.verdict,
+            checks: r.checks,
+            transport_error: r.transport_error,
+            passed: r.passed,
+        }
+    }
+}
+
+fn outcome_exit(transport_error: bool, passed: bool) -> Exit {
+    if transport_error {
+        Exit::Transport
+    } else if passed {
+        Exit::Ok
+    } else {
+        Exit::Contract
+    }
 }
 
 impl Report {
     pub fn exit(&self) -> Exit {
-        if self.transport_error.is_some() {
-            Exit::Transport
-        } else if self.passed {
-            Exit::Ok
-        } else {
-            Exit::Contract
-        }
+        self.repeats
+            .iter()
+            .map(|r| outcome_exit(r.transport_error.is_some(), r.passed))
+            .fold(outcome_exit(self.transport_error.is_some(), self.passed), Exit::worst)
     }
 }
 
@@ -208,6 +278,8 @@ pub struct Template {
     pub name: String,
     pub kind: Kind,
     doc: Value,
+    /// The built-in event, when the body is one.
+    event: Option<&'static catalogue::Event>,
     /// Built-in fixtures get fresh ids per send; the user's own `--data` is sent as given.
     fresh: bool,
     body: Body,
@@ -217,7 +289,7 @@ pub struct Template {
 impl Template {
     /// Read the fixture or the user's file, and check every override once.
     pub fn new(body: &Body) -> Result<Template> {
-        let (name, kind, doc, fresh) = match (&body.event, &body.data) {
+        let (name, kind, doc, event) = match (&body.event, &body.data) {
             (Some(_), Some(_)) => {
                 return Err(Error::usage("give either an EVENT or --data, not both"));
             }
@@ -226,7 +298,7 @@ impl Template {
             }
             (Some(name), None) => {
                 let event = catalogue::event(name)?;
-                (event.name.to_string(), body.kind.unwrap_or(event.request), event.fixture(), true)
+                (event.name.to_string(), body.kind.unwrap_or(event.request), event.fixture(), Some(event))
             }
             (None, Some(path)) => {
                 let doc = input::read_json(path).map_err(|e| Error::usage(format!("--data {e}")))?;
@@ -239,11 +311,12 @@ impl Template {
                         input::label(path)
                     )));
                 }
-                (input::label(path), kind, doc, false)
+                (input::label(path), kind, doc, None)
             }
         };
+        let fresh = event.is_some();
         let sets = body.sets.iter().map(|s| payload::parse_set(s)).collect::<Result<Vec<_>>>()?;
-        let template = Template { name, kind, doc, fresh, body: body.clone(), sets };
+        let template = Template { name, kind, doc, event, fresh, body: body.clone(), sets };
         template.instantiate(&mut Freshener::new(body.seed, &[&template.doc]))?;
         Ok(template)
     }
@@ -261,6 +334,20 @@ impl Template {
         Ok(Prepared { name: self.name.clone(), kind: self.kind, doc })
     }
 
+    /// Refuse expectations that cannot apply to this kind of body, as the body's own flags are.
+    pub fn check_expect(&self, expect: &Expect) -> Result<()> {
+        if expect.option.is_some() {
+            applies_to("--expect-option", self.kind, &[Kind::EvaServiceRequest])?;
+        }
+        Ok(())
+    }
+
+    /// How many times the platform delivers this body for one action, and why when more than
+    /// once: built-in events say (Botpress sends tag edits twice); a `--data` body is sent once.
+    pub fn deliveries(&self) -> (u32, &'static str) {
+        self.event.map_or((1, ""), |e| (e.deliveries.max(1), e.deliveries_why))
+    }
+
     /// One body, as `hookctl send` sends it.
     pub fn prepare(&self) -> Result<Prepared> {
         self.prepare_nth(0)
@@ -274,15 +361,18 @@ impl Template {
     }
 }
 
+/// A flag that only makes sense for some kinds of body: a usage error for the others.
+fn applies_to(flag: &str, kind: Kind, allowed: &[Kind]) -> Result<()> {
+    if allowed.contains(&kind) {
+        return Ok(());
+    }
+    let names: Vec<&str> = allowed.iter().map(|k| k.name()).collect();
+    Err(Error::usage(format!("{flag} applies to {} only, not to {kind}", names.join(" and "))))
+}
+
 fn apply_conveniences(body: &Body, kind: Kind, doc: &mut Value) -> Result<()> {
     let mut set = |flag: &str, pointer: &str, value: Value, allowed: &[Kind]| -> Result<()> {
-        if !allowed.contains(&kind) {
-            let names: Vec<&str> = allowed.iter().map(|k| k.name()).collect();
-            return Err(Error::usage(format!(
-                "{flag} applies to {} only, not to {kind}",
-                names.join(" and ")
-            )));
-        }
+        applies_to(flag, kind, allowed)?;
         let path: Vec<String> = pointer.split('/').skip(1).map(str::to_string).collect();
         payload::set(doc, &path, value)
     };
@@ -310,6 +400,13 @@ pub async fn target(delivery: &Delivery) -> Result<Target> {
     let mut config_url = None;
     if let Some(path) = &delivery.botpress_config {
         let (url, headers) = read_botpress_config(path)?;
+        if url.is_none() && delivery.url.is_none() {
+            // Botpress disables the webhook when the url is missing or empty: nothing to aim at.
+            return Err(Error::usage(format!(
+                "--botpress-config {}: eventsWebHook has no url, so Botpress would not call any webhook (give --url to send anyway)",
+                input::label(path)
+            )));
+        }
         config_url = url;
         config_headers = headers;
     }
@@ -372,7 +469,8 @@ fn platform_headers(platform: Platform) -> HeaderMap {
     headers
 }
 
-/// Read a Botpress `hitlnext.json`: `eventsWebHook.url` and `eventsWebHook.headers`.
+/// Read a Botpress `hitlnext.json`: `eventsWebHook.url` and `eventsWebHook.headers`. The url is
+/// `None` when it is absent, null or empty: Botpress then calls no webhook.
 pub fn read_botpress_config(path: &std::path::Path) -> Result<(Option<String>, HeaderMap)> {
     let source = input::label(path);
     let doc = input::read_json(path).map_err(|e| Error::usage(format!("--botpress-config {e}")))?;
@@ -383,6 +481,7 @@ pub fn read_botpress_config(path: &std::path::Path) -> Result<(Option<String>, H
     })?;
     let url = match hook.get("url") {
         None | Some(Value::Null) => None,
+        Some(Value::String(u)) if u.is_empty() => None,
         Some(Value::String(u)) => Some(u.clone()),
         Some(_) => {
             return Err(Error::usage(format!(
@@ -434,14 +533,39 @@ impl Target {
 
     /// As `send`, taking the body; `check_request` says whether to judge the request body too.
     pub async fn send_owned(&self, prepared: Prepared, expect: &Expect, check_request: bool) -> Report {
-        let outgoing = Outgoing {
+        self.exchange(self.outgoing(prepared), expect, check_request).await
+    }
+
+    fn outgoing(&self, prepared: Prepared) -> Outgoing {
+        Outgoing {
             bytes: serde_json::to_vec(&prepared.doc).expect("a JSON value serialises").into(),
             headers: self.headers_for(prepared.kind.platform()),
             name: prepared.name,
             kind: Some(prepared.kind),
             doc: Some(prepared.doc),
-        };
-        self.exchange(outgoing, expect, check_request).await
+        }
+    }
+
+    /// Deliver the same bytes `times` times at once, as Botpress does with a tag edit (it fires
+    /// both requests without waiting for either). Each delivery is judged on its own (with
+    /// retries when asked). One report per delivery.
+    pub async fn send_times(&self, prepared: &Prepared, expect: &Expect, times: u32) -> Vec<Report> {
+        let outgoing = self.outgoing(prepared.clone());
+        let deliveries = (0..times.max(1)).map(|_| self.exchange(outgoing.clone(), expect, true));
+        join_all(deliveries.collect()).await
+    }
+
+    /// `send_times` as one report: the first delivery, the others as its repeats, passed only
+    /// when every delivery passed. `why` says why the body went out more than once.
+    pub async fn send_repeated(&self, prepared: &Prepared, expect: &Expect, times: u32, why: &str) -> Report {
+        let mut reports = self.send_times(prepared, expect, times).await.into_iter();
+        let mut report = reports.next().expect("at least one delivery");
+        report.repeats = reports.zip(2..).map(|(r, n)| Repeat::new(n, r)).collect();
+        if !report.repeats.is_empty() {
+            report.passed = report.passed && report.repeats.iter().all(|r| r.passed);
+            report.note = Some(why.to_string());
+        }
+        report
     }
 
     /// Deliver bytes as they are (with retries when asked) and judge the answer.
@@ -457,7 +581,7 @@ impl Target {
         let mut wait = Duration::ZERO;
         for n in 1..=attempts_allowed {
             if n > 1 {
-                wait = BOTPRESS_FIRST_DELAY.mul_f64(2f64.powi(n as i32 - 2) * d.retry_scale);
+                wait = botpress_wait(n).mul_f64(d.retry_scale);
                 tokio::time::sleep(wait).await;
             }
             last = http::post(&self.client, &self.url, headers, bytes, d.max_response, d.timeout).await;
@@ -499,6 +623,8 @@ impl Target {
             checks: Vec::new(),
             changes: None,
             transport_error: None,
+            repeats: Vec::new(),
+            note: None,
             passed: false,
         };
         match last {
@@ -535,7 +661,10 @@ fn judge(report: &mut Report, out: &Outgoing, answer: Answer, expect: &Expect, d
             expected: "2xx".into(),
             found: answer.status.to_string(),
             note: (!ok_status).then(|| match report.platform.unwrap_or(Platform::Botpress) {
-                Platform::Botpress => "Botpress counts anything but 2xx as a failure: it retries 10 times over about 51 s, then drops the event".into(),
+                Platform::Botpress => format!(
+                    "Botpress counts anything but 2xx as a failure: {}; then it drops the event",
+                    botpress_schedule()
+                ),
                 Platform::Eva => "eva takes the service-error path and the channel gets HTTP 460".into(),
             }),
         },
@@ -621,4 +750,25 @@ pub fn changes(request: &Value, response: &Value) -> Changes {
         }
     }
     c
+}
+
+/// Run futures at once on this task and collect their outputs in order.
+async fn join_all<F: std::future::Future>(futures: Vec<F>) -> Vec<F::Output> {
+    use std::task::Poll;
+    let mut futures: Vec<_> = futures.into_iter().map(Box::pin).collect();
+    let mut outputs: Vec<Option<F::Output>> = futures.iter().map(|_| None).collect();
+    std::future::poll_fn(|cx| {
+        let mut pending = false;
+        for (future, output) in futures.iter_mut().zip(outputs.iter_mut()) {
+            if output.is_none() {
+                match future.as_mut().poll(cx) {
+                    Poll::Ready(v) => *output = Some(v),
+                    Poll::Pending => pending = true,
+                }
+            }
+        }
+        if pending { Poll::Pending } else { Poll::Ready(()) }
+    })
+    .await;
+    outputs.into_iter().map(|o| o.expect("every future finished")).collect()
 }

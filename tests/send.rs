@@ -303,6 +303,7 @@ fn bad_targets_and_events_are_usage_errors() {
         (vec!["handoff-creat"], "did you mean 'handoff-create'"),
         (vec!["handoff-create", "-H", "no-colon"], "expected 'Name: value'"),
         (vec!["handoff-create", "--text", "hi"], "--text applies to"),
+        (vec!["handoff-create", "--expect-option", "YES"], "--expect-option applies to"),
         (vec!["handoff-create", "--timeout=-1"], "--timeout"),
         (vec!["handoff-create", "--no-such-flag"], "--no-such-flag"),
     ] {
@@ -391,9 +392,31 @@ fn scenario_duplicate_and_shuffle() {
     let order: Vec<u64> = report["order"].as_array().unwrap().iter().map(|v| v.as_u64().unwrap()).collect();
     let mut sorted = order.clone();
     sorted.sort();
-    assert_eq!(sorted, (0..7).collect::<Vec<u64>>(), "every step once");
+    assert_eq!(sorted, [0, 1, 2, 3, 3, 4, 5, 6], "every step once, the tag edit (step 4) twice");
     assert_ne!(order, sorted, "seed 3 shuffles the order");
-    assert_eq!(server.requests().len(), 7);
+    assert_eq!(server.requests().len(), 8);
+    // Shuffled and duplicated, the bodies are the same story's: the same bytes as in order.
+    let distinct = |server: &Server| -> std::collections::BTreeSet<Vec<u8>> {
+        server.requests().into_iter().map(|r| r.body).collect()
+    };
+    let (straight, mixed) = (Server::ok(), Server::ok());
+    let (code, _, _) =
+        run(hookctl().args(["scenario", "handoff-full", "--seed", "9", "--url", &straight.url()]));
+    assert_eq!(code, 0);
+    let (code, _, _) = run(hookctl().args([
+        "scenario",
+        "handoff-full",
+        "--seed",
+        "9",
+        "--shuffle",
+        "--duplicate",
+        "--url",
+        &mixed.url(),
+    ]));
+    assert_eq!(code, 0);
+    assert_eq!(mixed.requests().len(), 16, "every delivery twice in a row, the tag edit's pair too");
+    assert_eq!(distinct(&straight), distinct(&mixed));
+    assert_eq!(distinct(&straight).len(), 7);
 }
 
 #[test]
@@ -466,4 +489,331 @@ fn seeded_load_runs_are_reproducible_and_still_fresh_per_request() {
     let (first, second) = (bodies(&a), bodies(&b));
     assert_eq!(first, second, "same seed, same bodies");
     assert_eq!(first.iter().collect::<std::collections::HashSet<_>>().len(), 3, "each request its own ids");
+}
+
+#[test]
+fn a_botpress_config_without_a_url_is_a_usage_error() {
+    let server = Server::ok();
+    let dir = tempfile::tempdir().unwrap();
+    let cfg = dir.path().join("hitlnext.json");
+    // Botpress calls no webhook when the url is absent, null or empty.
+    for hook in [
+        json!({"headers": {"x-tenant": "acme"}}),
+        json!({"url": null, "headers": {"x-tenant": "acme"}}),
+        json!({"url": "", "headers": {"x-tenant": "acme"}}),
+    ] {
+        std::fs::write(&cfg, json!({ "eventsWebHook": hook }).to_string()).unwrap();
+        for command in [&["send", "agent-online"][..], &["scenario", "handoff-lifecycle"][..]] {
+            // Not the built-in receiver, and not HOOKCTL_URL either: the config outranks the
+            // environment, and it says that nothing is called.
+            for env_url in [None, Some(server.url())] {
+                let mut cmd = hookctl();
+                cmd.args(command).arg("--botpress-config").arg(&cfg);
+                if let Some(url) = &env_url {
+                    cmd.env("HOOKCTL_URL", url);
+                }
+                let (code, out, err) = run(&mut cmd);
+                assert_eq!(code, 2, "{hook} {command:?} {env_url:?}: {out}{err}");
+                assert!(out.is_empty(), "{out}");
+                assert_eq!(err.lines().count(), 1, "one line: {err}");
+                assert!(
+                    err.contains("hitlnext.json") && err.contains("Botpress would not call any webhook"),
+                    "{err}"
+                );
+            }
+        }
+    }
+    assert!(server.requests().is_empty(), "nothing was sent");
+    // With --url the config still gives its headers.
+    let (code, out, err) =
+        run(hookctl().args(["send", "agent-online", "--url", &server.url(), "--botpress-config"]).arg(&cfg));
+    assert_eq!(code, 0, "{out}{err}");
+    let reqs = server.requests();
+    assert_eq!(reqs.len(), 1);
+    assert_eq!(reqs[0].header("x-tenant"), Some("acme"));
+}
+
+#[test]
+fn expected_options_are_trimmed_and_empty_names_refused() {
+    let eva = eva_server(|req| Reply::json(200, echo_contexts(req, json!({"option": "NO"}))));
+    let (code, report, _) = send_json(&["eva-service", "--expected-options", "YES, NO", "--url", &eva.url()]);
+    assert_eq!(code, 0, "{report:#}");
+    assert_eq!(eva.requests()[0].json()["expectedOptions"], json!(["YES", "NO"]));
+    assert_eq!(report["verdict"]["valid"], true, "NO is one of the options: {report:#}");
+
+    // validate takes the same names the same way.
+    let dir = tempfile::tempdir().unwrap();
+    let answer = dir.path().join("answer.json");
+    let mut doc = hookctl::catalogue::event("eva-service").unwrap().example_response().unwrap();
+    doc["option"] = json!("NOT_CLIENT");
+    std::fs::write(&answer, doc.to_string()).unwrap();
+    let (code, out, err) =
+        run(hookctl().arg("validate").arg(&answer).args(["--expected-options", "CLIENT, NOT_CLIENT"]));
+    assert_eq!(code, 0, "{out}{err}");
+
+    for bad in ["YES,,NO", "YES, ", " ", ""] {
+        let (code, out, err) =
+            run(hookctl().args(["send", "eva-service", "--expected-options", bad, "--url", &eva.url()]));
+        assert_eq!(code, 2, "{bad:?}: {out}{err}");
+        assert!(out.is_empty());
+        assert_eq!(err.lines().count(), 1, "one line: {err}");
+        assert!(err.contains("--expected-options") && err.contains("empty"), "{bad:?}: {err}");
+        let (code, _, err) = run(hookctl().arg("validate").arg(&answer).args(["--expected-options", bad]));
+        assert_eq!(code, 2, "{bad:?}: {err}");
+        assert!(err.contains("--expected-options") && err.contains("empty"), "{bad:?}: {err}");
+    }
+    assert_eq!(eva.requests().len(), 1, "a refused flag sends nothing");
+}
+
+#[test]
+fn expect_option_applies_to_service_cells_only() {
+    let server = Server::ok();
+    for (event, kind) in [
+        ("handoff-create", "botpress-event"),
+        ("agent-online", "botpress-event"),
+        ("eva-answer", "eva-answer-request"),
+    ] {
+        for load in [&[][..], &["--count", "2"][..]] {
+            let (code, out, err) = run(hookctl()
+                .args(["send", event, "--expect-option", "YES", "--url", &server.url()])
+                .args(load));
+            assert_eq!(code, 2, "{event} {load:?}: {out}{err}");
+            assert!(out.is_empty(), "{out}");
+            assert_eq!(err.lines().count(), 1, "one line: {err}");
+            assert!(
+                err.contains(&format!("--expect-option applies to eva-service-request only, not to {kind}")),
+                "{err}"
+            );
+        }
+    }
+    assert!(server.requests().is_empty(), "nothing was sent");
+}
+
+#[test]
+fn the_retry_hint_counts_attempts_as_the_schedule_does() {
+    let s = Server::start(|_, _| Reply::json(500, json!({})));
+    let (code, report, _) = send_json(&["handoff-create", "--url", &s.url()]);
+    assert_eq!(code, 1);
+    let note = report["checks"][0]["note"].as_str().unwrap();
+    for said in ["10 attempts in all", "the first at once", "9 retries", "100 ms", "25.6 s", "about 51 s"] {
+        assert!(note.contains(said), "{said:?} not in: {note}");
+    }
+    // The schedule run is the one said: 10 attempts, waits of 100 ms doubling to 25.6 s (scaled).
+    let (code, report, _) =
+        send_json(&["handoff-create", "--retry", "botpress", "--retry-scale", "0.01", "--url", &s.url()]);
+    assert_eq!(code, 1);
+    let waits: Vec<u64> =
+        report["attempts"].as_array().unwrap().iter().map(|a| a["waited_ms"].as_u64().unwrap()).collect();
+    assert_eq!(waits, [0, 1, 2, 4, 8, 16, 32, 64, 128, 256]);
+    let (_, help, _) = run(hookctl().args(["send", "--help"]));
+    assert!(help.contains("10 attempts in all: the first at once, then 9 retries"), "{help}");
+}
+
+#[test]
+fn handoff_tags_is_delivered_twice_as_botpress_does() {
+    let server = Server::ok();
+    let (code, report, _) = send_json(&["handoff-tags", "--url", &server.url()]);
+    assert_eq!(code, 0, "{report:#}");
+    let reqs = server.requests();
+    assert_eq!(reqs.len(), 2, "Botpress sends a tag edit twice");
+    assert_eq!(reqs[0].body, reqs[1].body, "the same bytes");
+    assert_eq!(report["passed"], true);
+    assert_eq!(report["response"]["status"], 200);
+    let repeats = report["repeats"].as_array().unwrap();
+    assert_eq!(repeats.len(), 1);
+    assert_eq!(repeats[0]["delivery"], 2);
+    assert_eq!(repeats[0]["response"]["status"], 200);
+    assert_eq!(repeats[0]["passed"], true);
+    assert_eq!(report["note"], "Botpress sends tag edits twice since v12.30.6; --once sends one");
+
+    let (code, out, _) = run(hookctl().args(["send", "handoff-tags", "--url", &server.url()]));
+    assert_eq!(code, 0, "{out}");
+    assert!(out.contains("delivered twice at once: Botpress sends tag edits twice since v12.30.6"), "{out}");
+    assert!(out.contains("(delivery 1 of 2)") && out.contains("(delivery 2 of 2)"), "{out}");
+    assert_eq!(server.requests().len(), 4);
+
+    // --once sends one.
+    let once = Server::ok();
+    let (code, report, _) = send_json(&["handoff-tags", "--once", "--url", &once.url()]);
+    assert_eq!(code, 0);
+    assert_eq!(once.requests().len(), 1);
+    assert!(report.get("repeats").is_none() && report.get("note").is_none(), "{report:#}");
+
+    // It passes only when both deliveries are accepted.
+    let second_fails = Server::start(|n, _| Reply::json(if n == 1 { 500 } else { 200 }, json!({})));
+    let (code, report, _) = send_json(&["handoff-tags", "--url", &second_fails.url()]);
+    assert_eq!(code, 1, "{report:#}");
+    assert_eq!(report["passed"], false);
+    let first_ok = report["checks"][0]["passed"].as_bool().unwrap();
+    let second_ok = report["repeats"][0]["passed"].as_bool().unwrap();
+    assert!(first_ok != second_ok, "exactly one of the two was refused: {report:#}");
+
+    // Load mode delivers each body once.
+    let load = Server::ok();
+    let (code, out, _) =
+        run(hookctl().args(["send", "handoff-tags", "--count", "3", "-o", "json", "--url", &load.url()]));
+    assert_eq!(code, 0, "{out}");
+    assert_eq!(load.requests().len(), 3);
+    // Other events go once.
+    let other = Server::ok();
+    let (code, report, _) = send_json(&["handoff-assign", "--url", &other.url()]);
+    assert_eq!(code, 0);
+    assert_eq!(other.requests().len(), 1);
+    assert!(report.get("repeats").is_none());
+}
+
+#[test]
+fn a_scenario_delivers_its_tag_edit_twice() {
+    let server = Server::ok();
+    let (code, out, err) =
+        run(hookctl().args(["scenario", "handoff-full", "-o", "json", "--url", &server.url()]));
+    assert_eq!(code, 0, "{err}");
+    let report: Value = serde_json::from_str(&out).unwrap();
+    let events: Vec<&str> =
+        report["steps"].as_array().unwrap().iter().map(|s| s["event"].as_str().unwrap()).collect();
+    assert_eq!(
+        events,
+        [
+            "agent-online",
+            "handoff-create",
+            "handoff-assign",
+            "handoff-tags",
+            "handoff-tags",
+            "handoff-comment",
+            "handoff-resolve",
+            "agent-offline"
+        ]
+    );
+    assert_eq!(report["order"], json!([0, 1, 2, 3, 3, 4, 5, 6]));
+    let reqs = server.requests();
+    assert_eq!(reqs.len(), 8);
+    assert_eq!(reqs[3].body, reqs[4].body, "the pair is the same bytes");
+    assert!(report["notes"][0].as_str().unwrap().contains("Botpress sends tag edits twice since v12.30.6"));
+    let (_, _, err) = run(hookctl().args(["scenario", "handoff-full", "--url", &server.url()]));
+    assert!(err.contains("handoff-tags is delivered twice at once"), "{err}");
+}
+
+/// What each handoff update changes in the handoff, as Botpress does it ("which action sends
+/// what"): the handoff row is written with a new `updatedAt`; a note is stored apart and leaves
+/// the row as it was.
+fn changes_of(event: &str) -> &'static [&'static str] {
+    match event {
+        "handoff-assign" => &["status", "agentId", "agentThreadId", "assignedAt", "updatedAt"],
+        "handoff-resolve" | "handoff-reject" => &["status", "resolvedAt", "updatedAt"],
+        "handoff-expire" => &["status", "updatedAt"],
+        "handoff-tags" => &["tags", "updatedAt"],
+        "handoff-comment" => &["comments"],
+        other => panic!("{other} is not a handoff update"),
+    }
+}
+
+/// The latest moment a handoff records: its own timestamps and its comments'.
+fn latest(handoff: &Value) -> String {
+    let mut times: Vec<&str> = ["createdAt", "updatedAt", "assignedAt", "resolvedAt"]
+        .iter()
+        .filter_map(|f| handoff[f].as_str())
+        .collect();
+    times.extend(handoff["comments"].as_array().unwrap().iter().map(|c| c["createdAt"].as_str().unwrap()));
+    times.into_iter().max().unwrap().to_string()
+}
+
+#[test]
+fn every_scenario_is_a_consistent_story() {
+    for scenario in hookctl::catalogue::SCENARIOS {
+        let name = scenario.name;
+        let server = Server::ok();
+        let (code, out, err) = run(hookctl().args(["scenario", name, "-o", "json", "--url", &server.url()]));
+        assert_eq!(code, 0, "{name}: {err}");
+        let report: Value = serde_json::from_str(&out).unwrap();
+        let steps = report["steps"].as_array().unwrap();
+        let received: Vec<Value> = server.requests().iter().map(|r| r.json()).collect();
+        assert_eq!(received.len(), steps.len(), "{name}");
+        let mut before: Option<(String, Value)> = None;
+        let mut seen: Vec<String> = Vec::new();
+        for (step, body) in steps.iter().zip(&received) {
+            let event = step["event"].as_str().unwrap().to_string();
+            // What went on the wire is what the report says, and it follows the contract.
+            assert_eq!(&step["request"]["body"], body, "{name}: {event}");
+            assert_eq!(
+                step["request"]["checks"]["valid"], true,
+                "{name}: {event}: {:#}",
+                step["request"]["checks"]
+            );
+            if body["resource"] != "handoff" {
+                continue;
+            }
+            let p = &body["payload"];
+            assert_eq!(body["id"], p["id"], "{name}: {event}");
+            let at = |f: &str| p[f].as_str().map(str::to_string);
+            // Tags only after a tag edit, notes only after a note.
+            let tagged = seen.iter().any(|e| e == "handoff-tags") || event == "handoff-tags";
+            assert_eq!(p["tags"].is_null(), !tagged, "{name}: {event}: tags {}", p["tags"]);
+            let noted = seen.iter().any(|e| e == "handoff-comment") || event == "handoff-comment";
+            assert_eq!(p["comments"] == json!([]), !noted, "{name}: {event}: comments {}", p["comments"]);
+            let status = match event.as_str() {
+                "handoff-create" => "pending",
+                "handoff-assign" => "assigned",
+                "handoff-resolve" => "resolved",
+                "handoff-reject" => "rejected",
+                "handoff-expire" => "expired",
+                _ => before.as_ref().map_or("", |(_, b)| b["status"].as_str().unwrap()),
+            };
+            assert_eq!(p["status"], status, "{name}: {event}");
+            if event == "handoff-expire" {
+                assert!(p["resolvedAt"].is_null(), "{name}: an expired handoff was never resolved");
+            }
+            // The handoff's own timestamps in the life cycle's order.
+            let created = at("createdAt").unwrap();
+            for f in ["assignedAt", "resolvedAt", "updatedAt"] {
+                assert!(at(f).is_none_or(|t| t >= created), "{name}: {event}: {f} before createdAt");
+            }
+            if let (Some(assigned), Some(resolved)) = (at("assignedAt"), at("resolvedAt")) {
+                assert!(assigned <= resolved, "{name}: {event}");
+            }
+            match &before {
+                None => assert_eq!(event, "handoff-create", "{name}: the story starts with a create"),
+                // The second delivery of a tag edit: the same body again.
+                Some((last, prev)) if *last == event && prev == p && event == "handoff-tags" => continue,
+                Some((_, prev)) => {
+                    let changed = changes_of(&event);
+                    let keys = |v: &Value| v.as_object().unwrap().keys().cloned().collect::<Vec<_>>();
+                    assert_eq!(keys(p), keys(prev), "{name}: {event}: the same fields in the same order");
+                    for (k, v) in p.as_object().unwrap() {
+                        if !changed.contains(&k.as_str()) {
+                            assert_eq!(v, &prev[k], "{name}: {event} must not change {k}");
+                        }
+                    }
+                    // What the action changes, it changes, and later than anything before.
+                    if changed.contains(&"updatedAt") {
+                        assert!(
+                            at("updatedAt").unwrap() > latest(prev),
+                            "{name}: {event}: updatedAt moves on"
+                        );
+                    }
+                    if event == "handoff-comment" {
+                        let (old, new) =
+                            (prev["comments"].as_array().unwrap(), p["comments"].as_array().unwrap());
+                        assert_eq!(new.len(), old.len() + 1, "{name}: one note added");
+                        assert_eq!(&new[..old.len()], &old[..], "{name}: appended");
+                        let note = new.last().unwrap();
+                        assert_eq!(note["handoffId"], p["id"]);
+                        assert_eq!(note["agentId"], p["agentId"], "{name}: the assigned agent writes it");
+                        assert!(
+                            note["createdAt"].as_str().unwrap() > latest(prev).as_str(),
+                            "{name}: note in order"
+                        );
+                    }
+                }
+            }
+            seen.push(event.clone());
+            before = Some((event, p.clone()));
+        }
+    }
+    // `send handoff-resolve` on its own is the fixture: a handoff resolved after tags and a note.
+    let server = Server::ok();
+    let (code, _, _) = send_json(&["handoff-resolve", "--seed", "1", "--url", &server.url()]);
+    assert_eq!(code, 0);
+    let doc = server.requests()[0].json();
+    assert_eq!(doc["payload"]["tags"], json!(["billing", "vip"]));
+    assert_eq!(doc["payload"]["comments"].as_array().unwrap().len(), 1);
 }
