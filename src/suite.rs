@@ -574,8 +574,11 @@ headers = { Authorization = "Bearer ${WEBHOOK_TOKEN:-}" }
         ));
         match (e.platform, e.request) {
             (Platform::Botpress, _) => {
-                if e.name == "handoff-tags" {
-                    s.push_str("[case.expect]\nstatus = \"2xx\"\nidempotent = true     # Botpress sends tag edits twice\n");
+                if e.deliveries > 1 {
+                    s.push_str(&format!(
+                        "[case.expect]\nstatus = \"2xx\"\nidempotent = true     # {}: every delivery must be accepted\n",
+                        e.deliveries_why
+                    ));
                 } else {
                     s.push_str("[case.expect]\nstatus = \"2xx\"\n");
                 }

@@ -550,3 +550,27 @@ fn test_without_a_suite_runs_hookctl_toml_in_the_current_directory() {
     assert_eq!(report["summary"]["cases"], handoffs);
     assert!(server.requests().len() >= handoffs);
 }
+
+#[test]
+fn a_tag_edit_case_is_delivered_as_botpress_delivers_it() {
+    // Botpress sends a tag edit twice; an idempotent case delivers all of that once more.
+    let dir = tempfile::tempdir().unwrap();
+    for (expect, deliveries) in [("", 2), ("expect = { idempotent = true }\n", 4)] {
+        let path = dir.path().join("tags.toml");
+        std::fs::write(&path, format!("[[case]]\nname = \"tags\"\nevent = \"handoff-tags\"\n{expect}"))
+            .unwrap();
+        let server = Server::start(|n, _| Reply::json(if n == 1 { 500 } else { 200 }, json!({})));
+        let (code, report, err) = test_json(&[path.to_str().unwrap(), "--url", &server.url()]);
+        assert_eq!(code, 1, "the second delivery was refused: {report:#}\n{err}");
+        let reqs = server.requests();
+        assert_eq!(reqs.len(), deliveries, "{expect}");
+        assert!(reqs.iter().all(|r| r.body == reqs[0].body), "the same bytes every time");
+        let failures = case(&report, "tags")["failures"].as_array().unwrap();
+        assert_eq!(failures.len(), 1, "{failures:#?}");
+        let what = failures[0]["expectation"].as_str().unwrap();
+        assert!(
+            what.starts_with("status (delivery ") && what.ends_with(&format!("of {deliveries})")),
+            "{what}"
+        );
+    }
+}
