@@ -9,22 +9,8 @@ use serde_json::Value;
 
 use crate::error::{Error, Result};
 
-/// The platform that sends an event.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
-#[serde(rename_all = "lowercase")]
-pub enum Platform {
-    Botpress,
-    Eva,
-}
-
-impl Platform {
-    pub fn label(self) -> &'static str {
-        match self {
-            Platform::Botpress => "Botpress HITL Next",
-            Platform::Eva => "eva",
-        }
-    }
-}
+pub use crate::platform::{Field, Platform};
+use crate::platform::{botpress, eva};
 
 /// A kind of document hookctl knows how to validate.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, clap::ValueEnum)]
@@ -40,17 +26,6 @@ pub enum Kind {
     EvaServiceRequest,
     /// The webhook's answer to a service-cell request.
     EvaServiceResponse,
-}
-
-/// A field worth printing: a label and the JSON pointer where it lives.
-#[derive(Debug, Clone, Copy)]
-pub struct Field {
-    pub label: &'static str,
-    pub pointer: &'static str,
-}
-
-const fn field(label: &'static str, pointer: &'static str) -> Field {
-    Field { label, pointer }
 }
 
 impl Kind {
@@ -105,44 +80,10 @@ impl Kind {
 
     /// The fields printed for a document of this kind, in order. Absent fields are skipped.
     pub fn fields(self) -> &'static [Field] {
-        const BOTPRESS: &[Field] = &[
-            field("resource", "/resource"),
-            field("type", "/type"),
-            field("id", "/id"),
-            field("status", "/payload/status"),
-            field("online", "/payload/online"),
-            field("userThreadId", "/payload/userThreadId"),
-            field("agentThreadId", "/payload/agentThreadId"),
-            field("agentId", "/payload/agentId"),
-            field("userId", "/payload/userId"),
-            field("tags", "/payload/tags"),
-            field("comments", "/payload/comments"),
-            field("updatedAt", "/payload/updatedAt"),
-        ];
-        const EVA_REQUEST: &[Field] = &[
-            field("sessionCode", "/info/sessionCode"),
-            field("channel", "/info/channelName"),
-            field("text", "/text"),
-            field("intents", "/intents"),
-            field("expectedOptions", "/expectedOptions"),
-            field("answer", "/answer/content/content"),
-            field("template", "/answer/template"),
-            field("openContext", "/openContext"),
-            field("visibleContext", "/visibleContext"),
-            field("hiddenContext", "/hiddenContext"),
-        ];
-        const EVA_RESPONSE: &[Field] = &[
-            field("option", "/option"),
-            field("answer", "/answer/content/content"),
-            field("template", "/answer/template"),
-            field("openContext", "/openContext"),
-            field("visibleContext", "/visibleContext"),
-            field("hiddenContext", "/hiddenContext"),
-        ];
         match self {
-            Kind::BotpressEvent => BOTPRESS,
-            Kind::EvaAnswerRequest | Kind::EvaServiceRequest => EVA_REQUEST,
-            Kind::EvaAnswerResponse | Kind::EvaServiceResponse => EVA_RESPONSE,
+            Kind::BotpressEvent => botpress::FIELDS,
+            Kind::EvaAnswerRequest | Kind::EvaServiceRequest => eva::REQUEST_FIELDS,
+            Kind::EvaAnswerResponse | Kind::EvaServiceResponse => eva::RESPONSE_FIELDS,
         }
     }
 
@@ -152,19 +93,8 @@ impl Kind {
     /// `*` stands for every index of an array.
     pub fn identifiers(self) -> &'static [&'static str] {
         match self {
-            Kind::BotpressEvent => &[
-                "/id",
-                "/payload/id",
-                "/payload/agentId",
-                "/payload/userId",
-                "/payload/userThreadId",
-                "/payload/agentThreadId",
-                "/payload/comments/*/id",
-                "/payload/comments/*/handoffId",
-                "/payload/userConversation/id",
-                "/payload/userConversation/event/messageId",
-            ],
-            Kind::EvaAnswerRequest | Kind::EvaServiceRequest => &["/info/sessionCode"],
+            Kind::BotpressEvent => botpress::IDENTIFIERS,
+            Kind::EvaAnswerRequest | Kind::EvaServiceRequest => eva::IDENTIFIERS,
             Kind::EvaAnswerResponse | Kind::EvaServiceResponse => &[],
         }
     }
@@ -203,44 +133,7 @@ impl Kind {
     /// document that is not a Botpress event, since webhooks often echo request keys (`info`,
     /// `text`) in their answers. `None` is left for documents that resemble no known kind.
     pub fn detect_with(doc: &Value, answers: Option<Kind>) -> Option<Detection> {
-        let obj = doc.as_object()?;
-        let has = |k: &str| obj.contains_key(k);
-        let sure = |kind| Some(Detection { kind, closest: None });
-        let closest = |kind, why: &'static str| Some(Detection { kind, closest: Some(why) });
-        if has("resource") && has("payload") {
-            return sure(Kind::BotpressEvent);
-        }
-        if has("resource") || has("payload") {
-            return closest(Kind::BotpressEvent, "it has part of a Botpress event's envelope");
-        }
-        if has("option") {
-            // Only a service cell's answer chooses an option.
-            return sure(Kind::EvaServiceResponse);
-        }
-        if let Some(kind) = answers.filter(|k| k.is_response()) {
-            return sure(kind);
-        }
-        let contexts = crate::contract::CONTEXTS.iter().any(|c| has(c));
-        match (has("info"), has("expectedOptions"), has("answer")) {
-            (_, true, _) => sure(Kind::EvaServiceRequest),
-            (true, false, true) => sure(Kind::EvaAnswerRequest),
-            (false, false, true) => sure(Kind::EvaAnswerResponse),
-            (true, false, false) => closest(
-                Kind::EvaServiceRequest,
-                "an eva request with neither expectedOptions (service cell) nor answer (transactional answer)",
-            ),
-            (false, false, false) if contexts => closest(
-                Kind::EvaServiceResponse,
-                "an eva webhook answer with the contexts but neither option (service cell) nor answer (transactional answer)",
-            ),
-            (false, false, false) if has("intents") || has("entities") => {
-                closest(Kind::EvaServiceRequest, "it has an eva request's intents or entities but no info")
-            }
-            (false, false, false) if has("botId") && has("type") && has("id") => {
-                closest(Kind::BotpressEvent, "it has part of a Botpress event's envelope")
-            }
-            _ => None,
-        }
+        crate::platform::detect(doc, answers)
     }
 }
 
@@ -361,8 +254,8 @@ pub static EVENTS: &[Event] = &[
         ..botpress!("handoff-expire", "nobody took the handoff within the timeout: expired")
     },
     Event {
-        deliveries: 2,
-        deliveries_why: "Botpress sends tag edits twice since v12.30.6",
+        deliveries: botpress::TAG_EDIT_DELIVERIES,
+        deliveries_why: botpress::TAG_EDIT_WHY,
         updates: Some(&["tags", "updatedAt"]),
         ..botpress!("handoff-tags", "the agent edits the handoff's tags (Botpress sends this twice)")
     },

@@ -7,6 +7,7 @@ use clap::{Args, Parser, Subcommand};
 
 use crate::catalogue::Kind;
 use crate::contract::OptionCase;
+use crate::defaults;
 use crate::printer::{ColorChoice, Format};
 use crate::send::Retry;
 
@@ -122,7 +123,7 @@ pub struct DeliveryArgs {
     #[arg(short = 'H', long = "header", value_name = "NAME: VALUE")]
     pub headers: Vec<String>,
     /// Give up on an answer after this many seconds (Botpress itself waits forever).
-    #[arg(long, value_name = "SECONDS", default_value_t = 5.0, value_parser = parse_seconds)]
+    #[arg(long, value_name = "SECONDS", default_value_t = defaults::TIMEOUT_SECS, value_parser = parse_seconds)]
     pub timeout: f64,
     /// Re-send on failure as a platform does (`botpress`: Botpress's schedule).
     #[arg(long, value_enum, default_value_t = Retry::None, help = retry_help())]
@@ -131,7 +132,7 @@ pub struct DeliveryArgs {
     #[arg(long, value_name = "FACTOR", default_value_t = 1.0, value_parser = parse_scale, help = retry_scale_help())]
     pub retry_scale: f64,
     /// Read at most this many bytes of an answer; a longer one fails the contract.
-    #[arg(long, value_name = "BYTES", default_value_t = 1024 * 1024)]
+    #[arg(long, value_name = "BYTES", default_value_t = defaults::MAX_RESPONSE)]
     pub max_response: usize,
     /// Print header values that look like secrets (authorization, cookies, keys, tokens).
     #[arg(long)]
@@ -209,7 +210,7 @@ pub struct ScenarioArgs {
 #[derive(Debug, Args)]
 pub struct ListenArgs {
     /// The port to listen on (0 picks a free one).
-    #[arg(short, long, default_value_t = 8080)]
+    #[arg(short, long, default_value_t = defaults::PORT)]
     pub port: u16,
     /// The address to bind. Loopback unless you say otherwise.
     #[arg(long, default_value = "127.0.0.1", value_name = "ADDR")]
@@ -236,7 +237,7 @@ pub struct ListenArgs {
     #[arg(long)]
     pub keep_secrets: bool,
     /// Answer larger bodies with 413.
-    #[arg(long, value_name = "BYTES", default_value_t = 1024 * 1024)]
+    #[arg(long, value_name = "BYTES", default_value_t = defaults::MAX_BODY)]
     pub max_body: usize,
     /// Answer 408 to a client that takes longer than this to send its body.
     #[arg(long, value_name = "SECONDS", default_value_t = 30.0, value_parser = parse_seconds)]
@@ -287,7 +288,7 @@ pub struct TestArgs {
 #[derive(Debug, Args)]
 pub struct InitArgs {
     /// Where to write the suite.
-    #[arg(default_value = crate::suite::DEFAULT_PATH)]
+    #[arg(default_value = defaults::SUITE_PATH)]
     pub path: PathBuf,
     /// Overwrite an existing file.
     #[arg(long)]
@@ -313,13 +314,13 @@ fn parse_option_name(s: &str) -> Result<String, String> {
 fn retry_help() -> String {
     format!(
         "Re-send on failure: `botpress` follows Botpress's schedule ({} attempts, {} doubling)",
-        crate::send::BOTPRESS_ATTEMPTS,
-        crate::http::human(crate::send::BOTPRESS_FIRST_DELAY)
+        crate::platform::botpress::ATTEMPTS,
+        crate::http::human(crate::platform::botpress::FIRST_DELAY)
     )
 }
 
 fn retry_scale_help() -> String {
-    let total = crate::send::botpress_total_wait().as_secs_f64();
+    let total = crate::platform::botpress::retry_total_wait().as_secs_f64();
     format!("Scale the retry waits (0.01 runs Botpress's {total:.0} s of waits in {:.1} s)", total * 0.01)
 }
 

@@ -1,6 +1,6 @@
 //! Judging documents: the schemas of the catalogue, compiled once, plus the contract rules that a
-//! schema cannot express (cross-field rules, the option chosen against the request's options,
-//! context hygiene). Returns values; never prints.
+//! schema cannot express, which live with their platform (`platform::botpress::rules`,
+//! `platform::eva`). Findings are located by JSON pointer. Returns values; never prints.
 
 use std::sync::OnceLock;
 
@@ -9,6 +9,7 @@ use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
 
 use crate::catalogue::Kind;
+use crate::platform::{botpress, eva};
 
 /// One problem found in a document, located by JSON pointer.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -80,13 +81,6 @@ impl OptionCase {
     }
 }
 
-/// Answer types eva's channels render. Others are accepted with a warning.
-pub const ANSWER_TYPES: &[&str] =
-    &["TEXT", "TEXT_OPTIONS", "IMAGE", "VIDEO", "AUDIO", "FILE", "LIST", "CAROUSEL", "CUSTOM_JSON"];
-
-/// The three contexts of an eva conversation, in the order eva documents them.
-pub const CONTEXTS: [&str; 3] = ["openContext", "visibleContext", "hiddenContext"];
-
 /// The embedded schema of a kind, parsed.
 pub fn schema(kind: Kind) -> Value {
     serde_json::from_str(kind.schema_source())
@@ -115,23 +109,16 @@ pub fn check(kind: Kind, doc: &Value, ctx: Context<'_>) -> Verdict {
     let mut warnings = Vec::new();
     let mut not_checked = Vec::new();
     match kind {
-        Kind::BotpressEvent => botpress_rules(doc, &mut errors),
+        Kind::BotpressEvent => botpress::rules(doc, &mut errors),
         Kind::EvaAnswerRequest | Kind::EvaAnswerResponse => {
-            answer_rules(doc, &mut errors, &mut warnings);
+            eva::answer_rules(doc, &mut errors, &mut warnings)
         }
-        Kind::EvaServiceRequest => {
-            if doc.get("expectedOptions").and_then(Value::as_array).is_some_and(|a| a.is_empty()) {
-                warnings.push(Finding::new(
-                    "/expectedOptions",
-                    "no options: a service cell with no options can only take its error path",
-                ));
-            }
-        }
-        Kind::EvaServiceResponse => option_rule(doc, ctx, &mut errors, &mut not_checked),
+        Kind::EvaServiceRequest => eva::service_request_rules(doc, &mut warnings),
+        Kind::EvaServiceResponse => eva::option_rule(doc, ctx, &mut errors, &mut not_checked),
     }
     if kind.is_response() {
-        context_rules(doc, ctx.request, &mut warnings);
-        leak_rule(doc, ctx.request, &mut warnings, &mut not_checked);
+        eva::context_rules(doc, ctx.request, &mut warnings);
+        eva::leak_rule(doc, ctx.request, &mut warnings, &mut not_checked);
     }
     errors.dedup_by(|a, b| a.pointer == b.pointer && a.message == b.message);
     Verdict { kind, valid: errors.is_empty(), errors, warnings, not_checked, fields: fields(kind, doc) }
@@ -180,201 +167,6 @@ fn schema_errors(kind: Kind, doc: &Value) -> Vec<Finding> {
         }
     }
     out
-}
-
-/// Rules of the Botpress envelope and handoff life cycle that a schema cannot say.
-fn botpress_rules(doc: &Value, errors: &mut Vec<Finding>) {
-    if doc.get("resource").and_then(Value::as_str) != Some("handoff") {
-        return;
-    }
-    let mut push = |f: Finding| {
-        if !errors.iter().any(|e| e.pointer == f.pointer) {
-            errors.push(f);
-        }
-    };
-    let payload_id = doc.pointer("/payload/id");
-    if let (Some(id), Some(pid)) = (doc.get("id"), payload_id) {
-        if id != pid {
-            push(
-                Finding::new("/id", "a handoff envelope's id must equal payload.id")
-                    .expected(snippet(pid))
-                    .found(Some(id)),
-            );
-        }
-    }
-    let status = doc.pointer("/payload/status").and_then(Value::as_str);
-    if doc.get("type").and_then(Value::as_str) == Some("create") && status != Some("pending") {
-        push(
-            Finding::new("/payload/status", "a created handoff is always pending")
-                .expected("\"pending\"")
-                .found(doc.pointer("/payload/status")),
-        );
-    }
-    let required: &[&str] = match status {
-        Some("assigned") => &["agentId", "agentThreadId", "assignedAt"],
-        Some("resolved") | Some("rejected") => &["resolvedAt"],
-        _ => &[],
-    };
-    for name in required {
-        let pointer = format!("/payload/{name}");
-        let value = doc.pointer(&pointer);
-        if value.is_none_or(Value::is_null) {
-            push(
-                Finding::new(
-                    &pointer,
-                    format!("status '{}' requires {name} to be set", status.unwrap_or_default()),
-                )
-                .expected("a value")
-                .found(value),
-            );
-        }
-    }
-    if let (Some(comments), Some(pid)) =
-        (doc.pointer("/payload/comments").and_then(Value::as_array), payload_id)
-    {
-        for (i, c) in comments.iter().enumerate() {
-            if let Some(hid) = c.get("handoffId").filter(|h| *h != pid) {
-                push(
-                    Finding::new(
-                        format!("/payload/comments/{i}/handoffId"),
-                        "a comment belongs to the handoff it is sent with",
-                    )
-                    .expected(snippet(pid))
-                    .found(Some(hid)),
-                );
-            }
-        }
-    }
-}
-
-/// The shape of an answer's content follows its type; unknown types are only a warning.
-fn answer_rules(doc: &Value, errors: &mut Vec<Finding>, warnings: &mut Vec<Finding>) {
-    let Some(answer) = doc.get("answer") else { return };
-    let template = answer.get("template").and_then(Value::as_str);
-    let content_type = answer.pointer("/content/type").and_then(Value::as_str);
-    for (pointer, ty) in [("/answer/template", template), ("/answer/content/type", content_type)] {
-        if let Some(ty) = ty.filter(|t| !ANSWER_TYPES.contains(t)) {
-            warnings.push(
-                Finding::new(pointer, format!("unknown answer type '{ty}': channels may not render it"))
-                    .expected(format!("one of {}", ANSWER_TYPES.join(", "))),
-            );
-        }
-    }
-    if let (Some(t), Some(c)) = (template, content_type) {
-        if t != c {
-            warnings.push(Finding::new(
-                "/answer/content/type",
-                format!("content type '{c}' differs from the template '{t}'"),
-            ));
-        }
-    }
-    let Some(content) = answer.pointer("/content/content") else { return };
-    // The answer's type selects the content's shape (content.type first, as eva reads it), and the
-    // schema checks only the selected shape. The mistake is said once, in the type's words.
-    let ty = content_type.or(template);
-    let carousel = ty == Some("CAROUSEL");
-    let pointer = "/answer/content/content";
-    let wrong = if carousel {
-        (!content.is_array()).then(|| {
-            Finding::new(pointer, "a CAROUSEL answer's content must be an array of cards")
-                .expected("array of cards")
-        })
-    } else {
-        (!content.is_string()).then(|| {
-            Finding::new(pointer, format!("a {} answer's content must be a string", ty.unwrap_or("TEXT")))
-                .expected("string")
-        })
-    };
-    if let Some(finding) = wrong {
-        errors.retain(|e| e.pointer != pointer);
-        errors.push(finding.found(Some(content)));
-    }
-}
-
-/// A service cell's option must be one the request offered: anything else sends the flow down its
-/// error path.
-fn option_rule(doc: &Value, ctx: Context<'_>, errors: &mut Vec<Finding>, not_checked: &mut Vec<String>) {
-    let Some(option) = doc.get("option").and_then(Value::as_str) else { return };
-    let from_request: Option<Vec<String>> = ctx
-        .request
-        .and_then(|r| r.get("expectedOptions"))
-        .and_then(|v| serde_json::from_value(v.clone()).ok());
-    let Some(options) = ctx.expected_options.map(<[String]>::to_vec).or(from_request) else {
-        not_checked.push(match ctx.request {
-            None => "option not checked against expectedOptions: pass --request or --expected-options".into(),
-            Some(_) => "option not checked: the request has no expectedOptions".into(),
-        });
-        return;
-    };
-    if !options.iter().any(|o| ctx.option_case.same(o, option)) {
-        errors.push(
-            Finding::new("/option", format!("option '{option}' is not one of the expectedOptions"))
-                .expected(format!("one of {}", options.join(", ")))
-                .found(doc.get("option")),
-        );
-    }
-}
-
-/// A dropped context is a warning: eva does not document whether it keeps or clears it.
-fn context_rules(doc: &Value, request: Option<&Value>, warnings: &mut Vec<Finding>) {
-    for name in CONTEXTS {
-        let expected_here = request.is_none_or(|r| r.get(name).is_some());
-        if expected_here && doc.get(name).is_none() {
-            warnings.push(Finding::new(
-                format!("/{name}"),
-                format!("the response drops {name}: eva does not document whether a missing context is kept or cleared; echo it back"),
-            ));
-        }
-    }
-}
-
-/// Hidden data moved where channels can read it: a value that came in the request's
-/// `hiddenContext` and appears in the answer's `openContext` or `visibleContext`, where the request
-/// did not already have it. Copying the other way (open into hidden) is harmless and not reported.
-/// Without the request the two cannot be told apart, so the check is not made and that is said.
-fn leak_rule(
-    doc: &Value,
-    request: Option<&Value>,
-    warnings: &mut Vec<Finding>,
-    not_checked: &mut Vec<String>,
-) {
-    let Some(request) = request else {
-        not_checked.push("hiddenContext leaks not checked: pass --request".into());
-        return;
-    };
-    let Some(hidden) = request.get("hiddenContext").and_then(Value::as_object) else { return };
-    for name in ["openContext", "visibleContext"] {
-        let Some(ctx) = doc.get(name).and_then(Value::as_object) else { continue };
-        let before = request.get(name).and_then(Value::as_object);
-        for (key, value) in ctx {
-            if before.and_then(|b| b.get(key)) == Some(value) {
-                continue;
-            }
-            let source = if hidden.get(key) == Some(value) {
-                Some(key)
-            } else {
-                hidden.iter().find(|(_, h)| *h == value && telling(h)).map(|(k, _)| k)
-            };
-            if let Some(source) = source {
-                warnings.push(
-                    Finding::new(
-                    join(&format!("/{name}"), key),
-                    format!("hiddenContext.{source} copied into {name}: hidden data is the sensitive kind and {name} is readable by channels"),
-                ));
-            }
-        }
-    }
-}
-
-/// A value distinctive enough that finding it elsewhere means it was copied (not `true`, `0`, "").
-fn telling(v: &Value) -> bool {
-    match v {
-        Value::String(s) => s.chars().count() >= 4,
-        Value::Number(n) => n.to_string().trim_start_matches('-').len() >= 4,
-        Value::Array(a) => !a.is_empty(),
-        Value::Object(o) => !o.is_empty(),
-        Value::Bool(_) | Value::Null => false,
-    }
 }
 
 /// Append a key to a JSON pointer, escaping it.

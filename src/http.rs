@@ -36,6 +36,22 @@ pub fn shown_headers(headers: &HeaderMap, show_secrets: bool) -> Vec<(String, St
         .collect()
 }
 
+/// Headers that describe one hop, not the message (RFC 9110 7.6.1, plus the framing hookctl
+/// owns): not relayed by `--forward-to`, not replayed. Any case.
+pub fn hop_by_hop(name: &str) -> bool {
+    const HOP: &[&str] = &[
+        "host",
+        "content-length",
+        "connection",
+        "transfer-encoding",
+        "keep-alive",
+        "upgrade",
+        "te",
+        "trailer",
+    ];
+    HOP.iter().any(|h| h.eq_ignore_ascii_case(name))
+}
+
 /// Parse `Name: value` (from `-H`), naming the flag in errors.
 pub fn parse_header(spec: &str) -> Result<(HeaderName, HeaderValue)> {
     let (name, value) =

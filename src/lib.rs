@@ -7,11 +7,13 @@
 pub mod catalogue;
 pub mod cli;
 pub mod contract;
+pub mod defaults;
 pub mod error;
 pub mod http;
 pub mod input;
 pub mod load;
 pub mod payload;
+pub mod platform;
 pub mod printer;
 pub mod receiver;
 pub mod replay;

@@ -292,7 +292,7 @@ struct Delivered<'a> {
     attempts: &'a [crate::send::Attempt],
     response: Option<&'a crate::send::Received>,
     verdict: Option<&'a Verdict>,
-    changes: Option<&'a crate::send::Changes>,
+    changes: Option<&'a crate::platform::eva::Changes>,
     checks: &'a [crate::send::Check],
     transport_error: Option<&'a str>,
 }

@@ -18,7 +18,7 @@ use std::time::Duration;
 use axum::Router;
 use axum::body::{Body, Bytes};
 use axum::extract::{Request, State};
-use axum::http::{HeaderMap, HeaderName, HeaderValue, StatusCode, header};
+use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use base64::Engine;
 use serde::{Deserialize, Serialize};
@@ -29,29 +29,8 @@ use tokio::sync::mpsc;
 use crate::catalogue::Kind;
 use crate::contract::{self, Context, Verdict};
 use crate::error::{Error, Result};
-use crate::http;
-
-/// The answer a correct receiver gives to a request of this kind: `{}` for Botpress; for eva the
-/// three contexts echoed and, for a service cell, `option` (the first expected one unless told),
-/// for a transactional answer the answer as received.
-pub fn reference_answer(kind: Option<Kind>, request: &Value, option: Option<&str>) -> Value {
-    let mut answer = Map::new();
-    match kind {
-        Some(Kind::EvaServiceRequest) => {
-            let first = request.pointer("/expectedOptions/0").and_then(Value::as_str);
-            let chosen = option.or(first).unwrap_or("ERROR");
-            answer.insert("option".into(), Value::from(chosen));
-        }
-        Some(Kind::EvaAnswerRequest) => {
-            answer.insert("answer".into(), request.get("answer").cloned().unwrap_or(Value::Null));
-        }
-        _ => return json!({}),
-    }
-    for ctx in ["openContext", "visibleContext", "hiddenContext"] {
-        answer.insert(ctx.into(), request.get(ctx).cloned().unwrap_or_else(|| json!({})));
-    }
-    Value::Object(answer)
-}
+use crate::platform::eva;
+use crate::{defaults, http};
 
 /// How the receiver answers and what it keeps.
 #[derive(Debug, Clone)]
@@ -89,9 +68,9 @@ impl Default for Config {
             respond: None,
             respond_option: None,
             forward_to: None,
-            forward_timeout: Duration::from_secs(10),
-            max_body: 1024 * 1024,
-            read_timeout: Duration::from_secs(30),
+            forward_timeout: defaults::FORWARD_TIMEOUT,
+            max_body: defaults::MAX_BODY,
+            read_timeout: defaults::READ_TIMEOUT,
             save: None,
             keep_secrets: false,
             option_case: contract::OptionCase::Exact,
@@ -354,8 +333,11 @@ async fn handle(State(shared): State<Arc<Shared>>, req: Request) -> Response {
     } else if let Some(body) = &config.respond {
         (StatusCode::OK, body.clone(), Some("--respond".into()), false)
     } else {
-        let body =
-            reference_answer(kind, doc.as_ref().unwrap_or(&Value::Null), config.respond_option.as_deref());
+        let body = eva::reference_answer(
+            kind,
+            doc.as_ref().unwrap_or(&Value::Null),
+            config.respond_option.as_deref(),
+        );
         let bytes = body.to_string().into_bytes();
         built = Some(body);
         let reason = config.respond_option.as_ref().map(|o| format!("--respond-option {o}"));
@@ -451,8 +433,8 @@ fn judge_answer(
     };
     let ctx = Context { request: Some(request), expected_options: None, option_case };
     Answered {
-        option: answer.get("option").cloned(),
-        content: answer.pointer("/answer/content/content").cloned(),
+        option: answer.pointer(eva::ptr::OPTION).cloned(),
+        content: answer.pointer(eva::ptr::ANSWER_CONTENT).cloned(),
         verdict: Some(contract::check(kind, &answer, ctx)),
     }
 }
@@ -468,21 +450,6 @@ fn not_json_verdict(kind: Kind) -> Verdict {
     }
 }
 
-/// Headers that describe one hop, not the message: not relayed.
-fn hop_by_hop(name: &HeaderName) -> bool {
-    matches!(
-        name.as_str(),
-        "host"
-            | "content-length"
-            | "connection"
-            | "transfer-encoding"
-            | "keep-alive"
-            | "upgrade"
-            | "te"
-            | "trailer"
-    )
-}
-
 /// Relay a request, exact body bytes and headers, and bring back the status and body.
 async fn forward(
     client: &reqwest::Client,
@@ -493,7 +460,7 @@ async fn forward(
     config: &Config,
 ) -> std::result::Result<(StatusCode, Vec<u8>), String> {
     let mut relay = reqwest::header::HeaderMap::new();
-    for (name, value) in headers.iter().filter(|(n, _)| !hop_by_hop(n)) {
+    for (name, value) in headers.iter().filter(|(n, _)| !http::hop_by_hop(n.as_str())) {
         relay.append(name.clone(), value.clone());
     }
     let method = reqwest::Method::from_bytes(method.as_str().as_bytes()).unwrap_or(reqwest::Method::POST);

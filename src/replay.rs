@@ -65,8 +65,7 @@ pub async fn run(records: &[Record], source: &str, target: &Target) -> Result<Sc
             .map_err(|e| Error::usage(format!("{source}: request #{}: {e}", record.index)))?;
         let mut headers = HeaderMap::new();
         for (name, value) in &record.headers {
-            let lower = name.to_ascii_lowercase();
-            if matches!(lower.as_str(), "host" | "content-length" | "connection" | "transfer-encoding") {
+            if http::hop_by_hop(name) {
                 continue;
             }
             if value == REDACTED {

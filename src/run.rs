@@ -76,7 +76,7 @@ pub fn run(cli: Cli) -> Result<Exit> {
             return Ok(report.exit());
         }
         Command::Test(args) if args.init => {
-            let path = args.suites.first().cloned().unwrap_or_else(|| suite::DEFAULT_PATH.into());
+            let path = args.suites.first().cloned().unwrap_or_else(|| crate::defaults::SUITE_PATH.into());
             init(&path, args.force)?;
         }
         Command::Init(args) => init(&args.path, args.force)?,
@@ -275,11 +275,11 @@ fn suites(named: Vec<std::path::PathBuf>) -> Result<Vec<std::path::PathBuf>> {
     if !named.is_empty() {
         return Ok(named);
     }
-    let default = std::path::PathBuf::from(suite::DEFAULT_PATH);
+    let default = std::path::PathBuf::from(crate::defaults::SUITE_PATH);
     if !default.exists() {
         return Err(Error::usage(format!(
             "no suite named and no {} in this directory: write one with `hookctl init`, or name one: hookctl test SUITE",
-            suite::DEFAULT_PATH
+            crate::defaults::SUITE_PATH
         )));
     }
     Ok(vec![default])
@@ -293,7 +293,7 @@ fn init(path: &std::path::Path, force: bool) -> Result<()> {
     std::fs::write(path, suite::starter()).map_err(|e| {
         Error::usage(format!("{}: cannot write: {}", path.display(), crate::input::io_reason(&e)))
     })?;
-    let run = if path == std::path::Path::new(suite::DEFAULT_PATH) {
+    let run = if path == std::path::Path::new(crate::defaults::SUITE_PATH) {
         "hookctl test".to_string()
     } else {
         format!("hookctl test {}", path.display())

@@ -6,6 +6,7 @@ use serde_json::Value;
 use crate::catalogue::{self, Scenario};
 use crate::error::{Exit, Result};
 use crate::payload::Freshener;
+use crate::platform::botpress;
 use crate::send::{Expect, Prepared, Report, Target};
 
 #[derive(Debug, Clone, Default)]
@@ -54,7 +55,7 @@ pub fn bodies(scenario: &Scenario, seed: Option<u64>) -> Result<Vec<Prepared>> {
     let mut bodies = Vec::with_capacity(events.len());
     for (e, doc) in events.iter().zip(docs.iter_mut()) {
         freshener.refresh(e.request, doc);
-        if doc.get("resource").and_then(Value::as_str) == Some("handoff") {
+        if botpress::resource(doc) == Some(botpress::RESOURCE_HANDOFF) {
             if let (Some(changes), Some(before)) = (e.updates, &handoff) {
                 doc["payload"] = updated(before, &doc["payload"], changes);
             }

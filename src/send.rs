@@ -4,7 +4,7 @@ use std::path::PathBuf;
 use std::time::Duration;
 
 use bytes::Bytes;
-use reqwest::header::{ACCEPT, CONTENT_TYPE, HeaderMap, HeaderValue, USER_AGENT};
+use reqwest::header::HeaderMap;
 use serde::Serialize;
 use serde_json::{Value, json};
 
@@ -12,50 +12,18 @@ use crate::catalogue::{self, Kind, Platform};
 use crate::contract::{self, Context, Verdict};
 use crate::error::{Error, Exit, Result};
 use crate::http::{self, Answer};
-use crate::input;
 use crate::payload::{self, Freshener};
+use crate::platform::botpress;
+use crate::platform::eva::{self, Changes, Convenience};
 use crate::receiver::Receiver;
-
-/// What Botpress's axios client puts on every webhook request.
-const BOTPRESS_ACCEPT: &str = "application/json, text/plain, */*";
-const BOTPRESS_USER_AGENT: &str = "axios/0.21.4";
-/// eva's user agent is not documented; we say who we are. Override with -H.
-const EVA_USER_AGENT: &str = concat!("hookctl/", env!("CARGO_PKG_VERSION"));
-
-/// Botpress's retry schedule: 10 attempts in all, the first at once, then waits of 100 ms
-/// doubling each time, no jitter. Everything said about the schedule is derived from these two.
-pub const BOTPRESS_ATTEMPTS: u32 = 10;
-pub const BOTPRESS_FIRST_DELAY: Duration = Duration::from_millis(100);
-
-/// How long Botpress waits before attempt `attempt` (2 to `BOTPRESS_ATTEMPTS`).
-pub fn botpress_wait(attempt: u32) -> Duration {
-    BOTPRESS_FIRST_DELAY * 2u32.pow(attempt.saturating_sub(2))
-}
-
-/// Botpress's schedule in words: "10 attempts in all: the first at once, then 9 retries after
-/// waits of 100 ms doubling to 25.6 s (about 51 s in all), no jitter".
-pub fn botpress_schedule() -> String {
-    let retries = BOTPRESS_ATTEMPTS - 1;
-    format!(
-        "{BOTPRESS_ATTEMPTS} attempts in all: the first at once, then {retries} retries after waits of {} \
-         doubling to {} (about {:.0} s in all), no jitter",
-        http::human(BOTPRESS_FIRST_DELAY),
-        http::human(botpress_wait(BOTPRESS_ATTEMPTS)),
-        botpress_total_wait().as_secs_f64()
-    )
-}
-
-/// All of Botpress's waits added up: about 51 s.
-pub fn botpress_total_wait() -> Duration {
-    (2..=BOTPRESS_ATTEMPTS).map(botpress_wait).sum()
-}
+use crate::{defaults, input};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
 pub enum Retry {
     /// One attempt.
     None,
     /// Botpress's schedule.
-    #[value(help = format!("Botpress's schedule: {}", botpress_schedule()))]
+    #[value(help = format!("Botpress's schedule: {}", botpress::retry_schedule()))]
     Botpress,
 }
 
@@ -173,24 +141,6 @@ pub struct Check {
     pub found: String,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub note: Option<String>,
-}
-
-/// What the webhook changed, for eva answers.
-#[derive(Debug, Default, Serialize)]
-pub struct Changes {
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub answer_before: Option<Value>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub answer_after: Option<Value>,
-    pub contexts: Vec<ContextChange>,
-}
-
-#[derive(Debug, Serialize)]
-pub struct ContextChange {
-    pub context: &'static str,
-    pub added: Vec<String>,
-    pub changed: Vec<String>,
-    pub removed: Vec<String>,
 }
 
 #[derive(Debug, Serialize)]
@@ -337,7 +287,7 @@ impl Template {
     /// Refuse expectations that cannot apply to this kind of body, as the body's own flags are.
     pub fn check_expect(&self, expect: &Expect) -> Result<()> {
         if expect.option.is_some() {
-            applies_to("--expect-option", self.kind, &[Kind::EvaServiceRequest])?;
+            applies_to("--expect-option", self.kind, eva::EXPECT_OPTION_KINDS)?;
         }
         Ok(())
     }
@@ -371,24 +321,25 @@ fn applies_to(flag: &str, kind: Kind, allowed: &[Kind]) -> Result<()> {
 }
 
 fn apply_conveniences(body: &Body, kind: Kind, doc: &mut Value) -> Result<()> {
-    let mut set = |flag: &str, pointer: &str, value: Value, allowed: &[Kind]| -> Result<()> {
-        applies_to(flag, kind, allowed)?;
-        let path: Vec<String> = pointer.split('/').skip(1).map(str::to_string).collect();
-        payload::set(doc, &path, value)
+    let mut set = |flag: &Convenience, value: Value| -> Result<()> {
+        applies_to(flag.flag, kind, flag.kinds)?;
+        for pointer in flag.pointers {
+            let path: Vec<String> = pointer.split('/').skip(1).map(str::to_string).collect();
+            payload::set(doc, &path, value.clone())?;
+        }
+        Ok(())
     };
-    let eva = [Kind::EvaAnswerRequest, Kind::EvaServiceRequest];
     if let Some(text) = &body.text {
-        set("--text", "/text", json!(text), &eva)?;
+        set(&eva::TEXT_FLAG, json!(text))?;
     }
     if let Some(options) = &body.expected_options {
-        set("--expected-options", "/expectedOptions", json!(options), &[Kind::EvaServiceRequest])?;
+        set(&eva::EXPECTED_OPTIONS_FLAG, json!(options))?;
     }
     if let Some(answer) = &body.answer {
-        set("--answer", "/answer/content/content", json!(answer), &[Kind::EvaAnswerRequest])?;
+        set(&eva::ANSWER_FLAG, json!(answer))?;
     }
     if let Some(ty) = &body.answer_type {
-        set("--answer-type", "/answer/template", json!(ty), &[Kind::EvaAnswerRequest])?;
-        set("--answer-type", "/answer/content/type", json!(ty), &[Kind::EvaAnswerRequest])?;
+        set(&eva::ANSWER_TYPE_FLAG, json!(ty))?;
     }
     Ok(())
 }
@@ -399,7 +350,7 @@ pub async fn target(delivery: &Delivery) -> Result<Target> {
     let mut config_headers = HeaderMap::new();
     let mut config_url = None;
     if let Some(path) = &delivery.botpress_config {
-        let (url, headers) = read_botpress_config(path)?;
+        let (url, headers) = botpress::read_config(path)?;
         if url.is_none() && delivery.url.is_none() {
             // Botpress disables the webhook when the url is missing or empty: nothing to aim at.
             return Err(Error::usage(format!(
@@ -410,7 +361,7 @@ pub async fn target(delivery: &Delivery) -> Result<Target> {
         config_url = url;
         config_headers = headers;
     }
-    let env_url = std::env::var("HOOKCTL_URL").ok().filter(|u| !u.is_empty());
+    let env_url = defaults::env_url();
     let chosen = match (&delivery.url, config_url, env_url) {
         (Some(u), _, _) => Some(http::parse_url(u, "--url")?),
         (None, Some(u), _) => Some(http::parse_url(
@@ -420,7 +371,7 @@ pub async fn target(delivery: &Delivery) -> Result<Target> {
                 delivery.botpress_config.as_deref().map(input::label).unwrap_or_default()
             ),
         )?),
-        (None, None, Some(u)) => Some(http::parse_url(&u, "HOOKCTL_URL")?),
+        (None, None, Some(u)) => Some(http::parse_url(&u, defaults::ENV_URL)?),
         (None, None, None) => None,
     };
     let mut extra_headers = HeaderMap::new();
@@ -448,65 +399,9 @@ pub async fn target(delivery: &Delivery) -> Result<Target> {
         delivery: delivery.clone(),
         _receiver: receiver,
     };
-    target.botpress_headers = target.with_overrides(platform_headers(Platform::Botpress));
-    target.eva_headers = target.with_overrides(platform_headers(Platform::Eva));
+    target.botpress_headers = target.with_overrides(Platform::Botpress.headers());
+    target.eva_headers = target.with_overrides(Platform::Eva.headers());
     Ok(target)
-}
-
-/// The headers a platform itself puts on a webhook request.
-fn platform_headers(platform: Platform) -> HeaderMap {
-    let mut headers = HeaderMap::new();
-    headers.insert(CONTENT_TYPE, HeaderValue::from_static("application/json"));
-    match platform {
-        Platform::Botpress => {
-            headers.insert(ACCEPT, HeaderValue::from_static(BOTPRESS_ACCEPT));
-            headers.insert(USER_AGENT, HeaderValue::from_static(BOTPRESS_USER_AGENT));
-        }
-        Platform::Eva => {
-            headers.insert(USER_AGENT, HeaderValue::from_static(EVA_USER_AGENT));
-        }
-    }
-    headers
-}
-
-/// Read a Botpress `hitlnext.json`: `eventsWebHook.url` and `eventsWebHook.headers`. The url is
-/// `None` when it is absent, null or empty: Botpress then calls no webhook.
-pub fn read_botpress_config(path: &std::path::Path) -> Result<(Option<String>, HeaderMap)> {
-    let source = input::label(path);
-    let doc = input::read_json(path).map_err(|e| Error::usage(format!("--botpress-config {e}")))?;
-    let hook = doc.get("eventsWebHook").ok_or_else(|| {
-        Error::usage(format!(
-            "--botpress-config {source}: no 'eventsWebHook' object (Botpress would not call any webhook)"
-        ))
-    })?;
-    let url = match hook.get("url") {
-        None | Some(Value::Null) => None,
-        Some(Value::String(u)) if u.is_empty() => None,
-        Some(Value::String(u)) => Some(u.clone()),
-        Some(_) => {
-            return Err(Error::usage(format!(
-                "--botpress-config {source}: eventsWebHook.url must be a string"
-            )));
-        }
-    };
-    let mut headers = HeaderMap::new();
-    match hook.get("headers") {
-        None | Some(Value::Null) => {}
-        Some(Value::Object(map)) => {
-            for (name, value) in map {
-                let value = value.as_str().map(str::to_string).unwrap_or_else(|| value.to_string());
-                let origin = format!("--botpress-config {source}: eventsWebHook.headers.{name}");
-                let (name, value) = http::header(name, &value, &origin)?;
-                headers.insert(name, value);
-            }
-        }
-        Some(_) => {
-            return Err(Error::usage(format!(
-                "--botpress-config {source}: eventsWebHook.headers must be an object"
-            )));
-        }
-    }
-    Ok((url, headers))
 }
 
 impl Target {
@@ -574,14 +469,14 @@ impl Target {
         let d = &self.delivery;
         let attempts_allowed = match d.retry {
             Retry::None => 1,
-            Retry::Botpress => BOTPRESS_ATTEMPTS,
+            Retry::Botpress => botpress::ATTEMPTS,
         };
         let mut attempts = Vec::new();
         let mut last: std::result::Result<Answer, String> = Err(String::new());
         let mut wait = Duration::ZERO;
         for n in 1..=attempts_allowed {
             if n > 1 {
-                wait = botpress_wait(n).mul_f64(d.retry_scale);
+                wait = botpress::retry_wait(n).mul_f64(d.retry_scale);
                 tokio::time::sleep(wait).await;
             }
             last = http::post(&self.client, &self.url, headers, bytes, d.max_response, d.timeout).await;
@@ -660,13 +555,7 @@ fn judge(report: &mut Report, out: &Outgoing, answer: Answer, expect: &Expect, d
             passed: ok_status,
             expected: "2xx".into(),
             found: answer.status.to_string(),
-            note: (!ok_status).then(|| match report.platform.unwrap_or(Platform::Botpress) {
-                Platform::Botpress => format!(
-                    "Botpress counts anything but 2xx as a failure: {}; then it drops the event",
-                    botpress_schedule()
-                ),
-                Platform::Eva => "eva takes the service-error path and the channel gets HTTP 460".into(),
-            }),
+            note: (!ok_status).then(|| report.platform.unwrap_or(Platform::Botpress).failure_note()),
         },
     };
     report.checks.push(status_check);
@@ -686,7 +575,7 @@ fn judge(report: &mut Report, out: &Outgoing, answer: Answer, expect: &Expect, d
                 let ctx =
                     Context { request: Some(request), expected_options: None, option_case: d.option_case };
                 report.verdict = Some(contract::check(response_kind, doc, ctx));
-                report.changes = Some(changes(request, doc));
+                report.changes = Some(eva::changes(request, doc));
             }
             _ if answer.truncated => {}
             _ => report.checks.push(Check {
@@ -703,7 +592,7 @@ fn judge(report: &mut Report, out: &Outgoing, answer: Answer, expect: &Expect, d
         }
     }
     if let Some(want) = &expect.option {
-        let found = parsed.as_ref().and_then(|b| b.get("option"));
+        let found = parsed.as_ref().and_then(|b| b.pointer(eva::ptr::OPTION));
         report.checks.push(Check {
             check: "option".into(),
             passed: found.and_then(Value::as_str) == Some(want.as_str()),
@@ -721,35 +610,6 @@ fn judge(report: &mut Report, out: &Outgoing, answer: Answer, expect: &Expect, d
         latency_ms: answer.latency_ms,
     });
     report.passed = report.checks.iter().all(|c| c.passed) && report.verdict.as_ref().is_none_or(|v| v.valid);
-}
-
-/// What the webhook did to the answer and the contexts.
-pub fn changes(request: &Value, response: &Value) -> Changes {
-    let pointer = "/answer/content/content";
-    let mut c = Changes {
-        answer_before: request.pointer(pointer).cloned(),
-        answer_after: response.pointer(pointer).cloned(),
-        contexts: Vec::new(),
-    };
-    for name in ["openContext", "visibleContext", "hiddenContext"] {
-        let empty = serde_json::Map::new();
-        let before = request.get(name).and_then(Value::as_object).unwrap_or(&empty);
-        let Some(after) = response.get(name).and_then(Value::as_object) else { continue };
-        let change = ContextChange {
-            context: name,
-            added: after.keys().filter(|k| !before.contains_key(*k)).cloned().collect(),
-            changed: after
-                .iter()
-                .filter(|(k, v)| before.get(*k).is_some_and(|b| b != *v))
-                .map(|(k, _)| k.clone())
-                .collect(),
-            removed: before.keys().filter(|k| !after.contains_key(*k)).cloned().collect(),
-        };
-        if !(change.added.is_empty() && change.changed.is_empty() && change.removed.is_empty()) {
-            c.contexts.push(change);
-        }
-    }
-    c
 }
 
 /// Run futures at once on this task and collect their outputs in order.

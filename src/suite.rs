@@ -371,7 +371,11 @@ impl Loader<'_> {
         }
         let mut headers = default_headers.to_vec();
         headers.extend(self.headers(&raw.headers, &format!("{ctx}: headers"))?);
-        let timeout = raw.timeout.as_ref().or(defaults.timeout.as_ref()).map_or(5.0, |t| *t.get_ref());
+        let timeout = raw
+            .timeout
+            .as_ref()
+            .or(defaults.timeout.as_ref())
+            .map_or(crate::defaults::TIMEOUT_SECS, |t| *t.get_ref());
         if !(timeout > 0.0 && timeout <= 86_400.0) {
             return Err(self.err(at, format!("{ctx}: timeout must be a number of seconds above 0")));
         }
@@ -546,9 +550,6 @@ pub fn load(path: &Path) -> Result<Suite> {
     Ok(Suite { label, cases, secrets: loader.secrets })
 }
 
-/// The suite `hookctl init` writes and `hookctl test` runs when given none.
-pub const DEFAULT_PATH: &str = "hookctl.toml";
-
 /// A commented starter suite with a case for every built-in event, written by `hookctl init`.
 pub fn starter() -> String {
     let mut s = String::from(
@@ -586,7 +587,7 @@ headers = { Authorization = "Bearer ${WEBHOOK_TOKEN:-}" }
             (Platform::Eva, Kind::EvaServiceRequest) => {
                 let options: Vec<String> = e
                     .fixture()
-                    .get("expectedOptions")
+                    .pointer(crate::platform::eva::ptr::EXPECTED_OPTIONS)
                     .and_then(Value::as_array)
                     .map(|a| a.iter().map(|o| o.to_string()).collect())
                     .unwrap_or_default();

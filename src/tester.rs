@@ -9,6 +9,7 @@ use serde::Serialize;
 use serde_json::Value;
 
 use crate::error::{Error, Exit, Result};
+use crate::platform::eva;
 use crate::receiver::Receiver;
 use crate::scenario;
 use crate::send::{self, Delivery, Expect, Retry, Target};
@@ -105,11 +106,11 @@ pub async fn run(opts: &Options) -> Result<TestReport> {
     let started = Instant::now();
     let mut suites: Vec<Suite> = opts.suites.iter().map(|p| suite::load(p)).collect::<Result<_>>()?;
     let secrets: Vec<(String, String)> = suites.iter().flat_map(|s| s.secrets.clone()).collect();
-    let env_url = std::env::var("HOOKCTL_URL").ok().filter(|u| !u.trim().is_empty());
+    let env_url = crate::defaults::env_url();
     if let Some(u) = &opts.url {
         crate::http::parse_url(u, "--url")?;
     } else if let Some(u) = &env_url {
-        crate::http::parse_url(u, "HOOKCTL_URL")?;
+        crate::http::parse_url(u, crate::defaults::ENV_URL)?;
     }
 
     // With no url from anywhere, the cases go to one built-in receiver, started on first need and
@@ -149,7 +150,7 @@ pub async fn run(opts: &Options) -> Result<TestReport> {
                         timeout: Duration::from_secs_f64(case.timeout),
                         retry: Retry::None,
                         retry_scale: 1.0,
-                        max_response: 1024 * 1024,
+                        max_response: crate::defaults::MAX_RESPONSE,
                         show_secrets: false,
                         option_case: opts.option_case,
                     };
@@ -310,7 +311,7 @@ fn judge(
     }
     let body = &resp.body;
     if let Some(options) = &expect.option {
-        let found = body.get("option");
+        let found = body.pointer(eva::ptr::OPTION);
         if !found.and_then(Value::as_str).is_some_and(|o| options.iter().any(|x| x == o)) {
             let expected = if options.len() == 1 {
                 options[0].clone()
@@ -320,7 +321,7 @@ fn judge(
             fail(tag("option"), expected, found.map_or_else(|| "no option".into(), crate::contract::snippet));
         }
     }
-    let content = body.pointer("/answer/content/content").map(|v| match v {
+    let content = body.pointer(eva::ptr::ANSWER_CONTENT).map(|v| match v {
         Value::String(s) => s.clone(),
         other => other.to_string(),
     });

@@ -1,0 +1,231 @@
+//! Botpress v12 HITL Next (`hitlnext`) and its events webhook: what it sends, how, and what it
+//! reads of the answer. Every Botpress fact the tool relies on is spelled here and only here.
+
+use std::time::Duration;
+
+use reqwest::header::{ACCEPT, CONTENT_TYPE, HeaderMap, HeaderValue, USER_AGENT};
+use serde_json::Value;
+
+use super::{Field, field};
+use crate::contract::{Finding, snippet};
+use crate::error::{Error, Result};
+use crate::{http, input};
+
+// ------------------------------------------------------------------ the wire
+
+/// What Botpress's HTTP client (axios) puts on every webhook request, beside the configured headers.
+const ACCEPT_VALUE: &str = "application/json, text/plain, */*";
+const USER_AGENT_VALUE: &str = "axios/0.21.4";
+
+/// The headers Botpress itself sends; `eventsWebHook.headers` win over them.
+pub fn headers() -> HeaderMap {
+    let mut headers = HeaderMap::new();
+    headers.insert(CONTENT_TYPE, HeaderValue::from_static("application/json"));
+    headers.insert(ACCEPT, HeaderValue::from_static(ACCEPT_VALUE));
+    headers.insert(USER_AGENT, HeaderValue::from_static(USER_AGENT_VALUE));
+    headers
+}
+
+/// Botpress's retry schedule: 10 attempts in all, the first at once, then waits of 100 ms
+/// doubling each time, no jitter. Everything said about the schedule is derived from these two.
+pub const ATTEMPTS: u32 = 10;
+pub const FIRST_DELAY: Duration = Duration::from_millis(100);
+
+/// How long Botpress waits before attempt `attempt` (2 to `ATTEMPTS`).
+pub fn retry_wait(attempt: u32) -> Duration {
+    FIRST_DELAY * 2u32.pow(attempt.saturating_sub(2))
+}
+
+/// Botpress's schedule in words: "10 attempts in all: the first at once, then 9 retries after
+/// waits of 100 ms doubling to 25.6 s (about 51 s in all), no jitter".
+pub fn retry_schedule() -> String {
+    let retries = ATTEMPTS - 1;
+    format!(
+        "{ATTEMPTS} attempts in all: the first at once, then {retries} retries after waits of {} \
+         doubling to {} (about {:.0} s in all), no jitter",
+        crate::http::human(FIRST_DELAY),
+        crate::http::human(retry_wait(ATTEMPTS)),
+        retry_total_wait().as_secs_f64()
+    )
+}
+
+/// All of Botpress's waits added up: about 51 s.
+pub fn retry_total_wait() -> Duration {
+    (2..=ATTEMPTS).map(retry_wait).sum()
+}
+
+/// What Botpress does when the receiver answers anything but 2xx.
+pub fn failure_note() -> String {
+    format!("Botpress counts anything but 2xx as a failure: {}; then it drops the event", retry_schedule())
+}
+
+/// How many times Botpress delivers a tag edit, and why: the handoff update sends it once and the
+/// tags route once more, since v12.30.6.
+pub const TAG_EDIT_DELIVERIES: u32 = 2;
+pub const TAG_EDIT_WHY: &str = "Botpress sends tag edits twice since v12.30.6";
+
+// ------------------------------------------------------------------ the envelope
+
+/// `resource` of a handoff event and of an agent event.
+pub const RESOURCE_HANDOFF: &str = "handoff";
+pub const RESOURCE_AGENT: &str = "agent";
+
+/// Where things live in an event.
+pub mod ptr {
+    pub const RESOURCE: &str = "/resource";
+    pub const TYPE: &str = "/type";
+    /// The handoff id (handoff events) or the agent id (agent events).
+    pub const ID: &str = "/id";
+    pub const PAYLOAD_ID: &str = "/payload/id";
+    pub const STATUS: &str = "/payload/status";
+    pub const ONLINE: &str = "/payload/online";
+    pub const USER_ID: &str = "/payload/userId";
+    pub const USER_THREAD: &str = "/payload/userThreadId";
+    pub const AGENT_THREAD: &str = "/payload/agentThreadId";
+    pub const AGENT_ID: &str = "/payload/agentId";
+    pub const TAGS: &str = "/payload/tags";
+    pub const COMMENTS: &str = "/payload/comments";
+    pub const UPDATED_AT: &str = "/payload/updatedAt";
+}
+
+/// An event's `resource`: `handoff` or `agent`.
+pub fn resource(doc: &Value) -> Option<&str> {
+    doc.pointer(ptr::RESOURCE).and_then(Value::as_str)
+}
+
+/// The fields printed for an event, in order. Absent fields are skipped.
+pub const FIELDS: &[Field] = &[
+    field("resource", ptr::RESOURCE),
+    field("type", ptr::TYPE),
+    field("id", ptr::ID),
+    field("status", ptr::STATUS),
+    field("online", ptr::ONLINE),
+    field("userThreadId", ptr::USER_THREAD),
+    field("agentThreadId", ptr::AGENT_THREAD),
+    field("agentId", ptr::AGENT_ID),
+    field("userId", ptr::USER_ID),
+    field("tags", ptr::TAGS),
+    field("comments", ptr::COMMENTS),
+    field("updatedAt", ptr::UPDATED_AT),
+];
+
+/// Where identifiers live in an event (`*` is every index of an array).
+pub const IDENTIFIERS: &[&str] = &[
+    ptr::ID,
+    ptr::PAYLOAD_ID,
+    ptr::AGENT_ID,
+    ptr::USER_ID,
+    ptr::USER_THREAD,
+    ptr::AGENT_THREAD,
+    "/payload/comments/*/id",
+    "/payload/comments/*/handoffId",
+    "/payload/userConversation/id",
+    "/payload/userConversation/event/messageId",
+];
+
+// ------------------------------------------------------------------ the contract
+
+/// Rules of the Botpress envelope and handoff life cycle that a schema cannot say.
+pub fn rules(doc: &Value, errors: &mut Vec<Finding>) {
+    if resource(doc) != Some(RESOURCE_HANDOFF) {
+        return;
+    }
+    let mut push = |f: Finding| {
+        if !errors.iter().any(|e| e.pointer == f.pointer) {
+            errors.push(f);
+        }
+    };
+    let payload_id = doc.pointer(ptr::PAYLOAD_ID);
+    if let (Some(id), Some(pid)) = (doc.pointer(ptr::ID), payload_id) {
+        if id != pid {
+            push(
+                Finding::new(ptr::ID, "a handoff envelope's id must equal payload.id")
+                    .expected(snippet(pid))
+                    .found(Some(id)),
+            );
+        }
+    }
+    let status = doc.pointer(ptr::STATUS).and_then(Value::as_str);
+    if doc.get("type").and_then(Value::as_str) == Some("create") && status != Some("pending") {
+        push(
+            Finding::new(ptr::STATUS, "a created handoff is always pending")
+                .expected("\"pending\"")
+                .found(doc.pointer(ptr::STATUS)),
+        );
+    }
+    let required: &[&str] = match status {
+        Some("assigned") => &["agentId", "agentThreadId", "assignedAt"],
+        Some("resolved") | Some("rejected") => &["resolvedAt"],
+        _ => &[],
+    };
+    for name in required {
+        let pointer = format!("/payload/{name}");
+        let value = doc.pointer(&pointer);
+        if value.is_none_or(Value::is_null) {
+            push(
+                Finding::new(
+                    &pointer,
+                    format!("status '{}' requires {name} to be set", status.unwrap_or_default()),
+                )
+                .expected("a value")
+                .found(value),
+            );
+        }
+    }
+    if let (Some(comments), Some(pid)) = (doc.pointer(ptr::COMMENTS).and_then(Value::as_array), payload_id) {
+        for (i, c) in comments.iter().enumerate() {
+            if let Some(hid) = c.get("handoffId").filter(|h| *h != pid) {
+                push(
+                    Finding::new(
+                        format!("/payload/comments/{i}/handoffId"),
+                        "a comment belongs to the handoff it is sent with",
+                    )
+                    .expected(snippet(pid))
+                    .found(Some(hid)),
+                );
+            }
+        }
+    }
+}
+
+// ------------------------------------------------------------------ the configuration
+
+/// Read a Botpress `hitlnext.json`: `eventsWebHook.url` and `eventsWebHook.headers`. The url is
+/// `None` when it is absent, null or empty: Botpress then calls no webhook.
+pub fn read_config(path: &std::path::Path) -> Result<(Option<String>, HeaderMap)> {
+    let source = input::label(path);
+    let doc = input::read_json(path).map_err(|e| Error::usage(format!("--botpress-config {e}")))?;
+    let hook = doc.get("eventsWebHook").ok_or_else(|| {
+        Error::usage(format!(
+            "--botpress-config {source}: no 'eventsWebHook' object (Botpress would not call any webhook)"
+        ))
+    })?;
+    let url = match hook.get("url") {
+        None | Some(Value::Null) => None,
+        Some(Value::String(u)) if u.is_empty() => None,
+        Some(Value::String(u)) => Some(u.clone()),
+        Some(_) => {
+            return Err(Error::usage(format!(
+                "--botpress-config {source}: eventsWebHook.url must be a string"
+            )));
+        }
+    };
+    let mut headers = HeaderMap::new();
+    match hook.get("headers") {
+        None | Some(Value::Null) => {}
+        Some(Value::Object(map)) => {
+            for (name, value) in map {
+                let value = value.as_str().map(str::to_string).unwrap_or_else(|| value.to_string());
+                let origin = format!("--botpress-config {source}: eventsWebHook.headers.{name}");
+                let (name, value) = http::header(name, &value, &origin)?;
+                headers.insert(name, value);
+            }
+        }
+        Some(_) => {
+            return Err(Error::usage(format!(
+                "--botpress-config {source}: eventsWebHook.headers must be an object"
+            )));
+        }
+    }
+    Ok((url, headers))
+}

@@ -1,0 +1,330 @@
+//! eva (Syntphony Conversational AI) webhooks: the transactional answer and the service cell.
+//! What eva posts, what it reads of the answer, and what it does with it. Every eva fact the tool
+//! relies on is spelled here and only here.
+
+use reqwest::header::{CONTENT_TYPE, HeaderMap, HeaderValue, USER_AGENT};
+use serde::Serialize;
+use serde_json::{Map, Value, json};
+
+use super::{Field, field};
+use crate::catalogue::Kind;
+use crate::contract::{Context, Finding, join};
+
+// ------------------------------------------------------------------ the wire
+
+/// eva's user agent is not documented: hookctl says who it is (override with -H).
+const USER_AGENT_VALUE: &str = concat!("hookctl/", env!("CARGO_PKG_VERSION"));
+
+/// The headers hookctl sends as eva: JSON, and its own name. eva's own are not documented; the
+/// bot author's configured headers come on top.
+pub fn headers() -> HeaderMap {
+    let mut headers = HeaderMap::new();
+    headers.insert(CONTENT_TYPE, HeaderValue::from_static("application/json"));
+    headers.insert(USER_AGENT, HeaderValue::from_static(USER_AGENT_VALUE));
+    headers
+}
+
+/// What eva does when the webhook answers anything but 2xx.
+pub fn failure_note() -> String {
+    "eva takes the service-error path and the channel gets HTTP 460".into()
+}
+
+/// The option a service cell's error path is known by in integrations (eva's own name for it is
+/// not documented): what a receiver with nothing better to choose answers.
+pub const SERVICE_ERROR_OPTION: &str = "ERROR";
+
+// ------------------------------------------------------------------ the documents
+
+/// The three contexts of an eva conversation, in the order eva documents them.
+pub const CONTEXTS: [&str; 3] = ["openContext", "visibleContext", "hiddenContext"];
+/// The contexts channels can read.
+pub const READABLE: [&str; 2] = ["openContext", "visibleContext"];
+/// The context only eva and its webhooks see: where sensitive data lives.
+pub const HIDDEN: &str = "hiddenContext";
+
+/// Answer types eva's channels render. Others are accepted with a warning.
+pub const ANSWER_TYPES: &[&str] =
+    &["TEXT", "TEXT_OPTIONS", "IMAGE", "VIDEO", "AUDIO", "FILE", "LIST", "CAROUSEL", "CUSTOM_JSON"];
+/// The answer type whose content is an array of cards rather than a string.
+pub const CAROUSEL: &str = "CAROUSEL";
+
+/// Where things live in eva's requests and in the webhook's answers.
+pub mod ptr {
+    pub const TEXT: &str = "/text";
+    pub const SESSION_CODE: &str = "/info/sessionCode";
+    pub const CHANNEL: &str = "/info/channelName";
+    pub const INTENTS: &str = "/intents";
+    pub const EXPECTED_OPTIONS: &str = "/expectedOptions";
+    pub const OPTION: &str = "/option";
+    pub const ANSWER: &str = "/answer";
+    pub const ANSWER_CONTENT: &str = "/answer/content/content";
+    pub const ANSWER_CONTENT_TYPE: &str = "/answer/content/type";
+    pub const ANSWER_TEMPLATE: &str = "/answer/template";
+    pub const OPEN_CONTEXT: &str = "/openContext";
+    pub const VISIBLE_CONTEXT: &str = "/visibleContext";
+    pub const HIDDEN_CONTEXT: &str = "/hiddenContext";
+}
+
+/// The fields printed for a request, in order. Absent fields are skipped.
+pub const REQUEST_FIELDS: &[Field] = &[
+    field("sessionCode", ptr::SESSION_CODE),
+    field("channel", ptr::CHANNEL),
+    field("text", ptr::TEXT),
+    field("intents", ptr::INTENTS),
+    field("expectedOptions", ptr::EXPECTED_OPTIONS),
+    field("answer", ptr::ANSWER_CONTENT),
+    field("template", ptr::ANSWER_TEMPLATE),
+    field("openContext", ptr::OPEN_CONTEXT),
+    field("visibleContext", ptr::VISIBLE_CONTEXT),
+    field("hiddenContext", ptr::HIDDEN_CONTEXT),
+];
+
+/// The fields printed for a webhook's answer, in order.
+pub const RESPONSE_FIELDS: &[Field] = &[
+    field("option", ptr::OPTION),
+    field("answer", ptr::ANSWER_CONTENT),
+    field("template", ptr::ANSWER_TEMPLATE),
+    field("openContext", ptr::OPEN_CONTEXT),
+    field("visibleContext", ptr::VISIBLE_CONTEXT),
+    field("hiddenContext", ptr::HIDDEN_CONTEXT),
+];
+
+/// Where identifiers live in a request.
+pub const IDENTIFIERS: &[&str] = &[ptr::SESSION_CODE];
+
+/// A convenience flag of `send` and where it writes in the request, for the kinds it applies to.
+pub struct Convenience {
+    pub flag: &'static str,
+    pub pointers: &'static [&'static str],
+    pub kinds: &'static [Kind],
+}
+
+const REQUESTS: &[Kind] = &[Kind::EvaAnswerRequest, Kind::EvaServiceRequest];
+pub const TEXT_FLAG: Convenience = Convenience { flag: "--text", pointers: &[ptr::TEXT], kinds: REQUESTS };
+pub const EXPECTED_OPTIONS_FLAG: Convenience = Convenience {
+    flag: "--expected-options",
+    pointers: &[ptr::EXPECTED_OPTIONS],
+    kinds: &[Kind::EvaServiceRequest],
+};
+pub const ANSWER_FLAG: Convenience =
+    Convenience { flag: "--answer", pointers: &[ptr::ANSWER_CONTENT], kinds: &[Kind::EvaAnswerRequest] };
+pub const ANSWER_TYPE_FLAG: Convenience = Convenience {
+    flag: "--answer-type",
+    pointers: &[ptr::ANSWER_TEMPLATE, ptr::ANSWER_CONTENT_TYPE],
+    kinds: &[Kind::EvaAnswerRequest],
+};
+/// `--expect-option` (and a suite's `expect.option`) make sense for service cells only.
+pub const EXPECT_OPTION_KINDS: &[Kind] = &[Kind::EvaServiceRequest];
+
+// ------------------------------------------------------------------ answers
+
+/// The answer a correct receiver gives to a request of this kind: `{}` for Botpress; for eva the
+/// three contexts echoed and, for a service cell, `option` (the first expected one unless told),
+/// for a transactional answer the answer as received.
+pub fn reference_answer(kind: Option<Kind>, request: &Value, option: Option<&str>) -> Value {
+    let mut answer = Map::new();
+    match kind {
+        Some(Kind::EvaServiceRequest) => {
+            let first = request.pointer(ptr::EXPECTED_OPTIONS).and_then(|o| o.get(0)).and_then(Value::as_str);
+            let chosen = option.or(first).unwrap_or(SERVICE_ERROR_OPTION);
+            answer.insert("option".into(), Value::from(chosen));
+        }
+        Some(Kind::EvaAnswerRequest) => {
+            answer.insert("answer".into(), request.get("answer").cloned().unwrap_or(Value::Null));
+        }
+        _ => return json!({}),
+    }
+    for ctx in CONTEXTS {
+        answer.insert(ctx.into(), request.get(ctx).cloned().unwrap_or_else(|| json!({})));
+    }
+    Value::Object(answer)
+}
+
+/// What the webhook did to the answer and the contexts.
+#[derive(Debug, Default, Serialize)]
+pub struct Changes {
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub answer_before: Option<Value>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub answer_after: Option<Value>,
+    pub contexts: Vec<ContextChange>,
+}
+
+#[derive(Debug, Serialize)]
+pub struct ContextChange {
+    pub context: &'static str,
+    pub added: Vec<String>,
+    pub changed: Vec<String>,
+    pub removed: Vec<String>,
+}
+
+/// What the webhook did to the answer and the contexts.
+pub fn changes(request: &Value, response: &Value) -> Changes {
+    let pointer = ptr::ANSWER_CONTENT;
+    let mut c = Changes {
+        answer_before: request.pointer(pointer).cloned(),
+        answer_after: response.pointer(pointer).cloned(),
+        contexts: Vec::new(),
+    };
+    for name in CONTEXTS {
+        let empty = serde_json::Map::new();
+        let before = request.get(name).and_then(Value::as_object).unwrap_or(&empty);
+        let Some(after) = response.get(name).and_then(Value::as_object) else { continue };
+        let change = ContextChange {
+            context: name,
+            added: after.keys().filter(|k| !before.contains_key(*k)).cloned().collect(),
+            changed: after
+                .iter()
+                .filter(|(k, v)| before.get(*k).is_some_and(|b| b != *v))
+                .map(|(k, _)| k.clone())
+                .collect(),
+            removed: before.keys().filter(|k| !after.contains_key(*k)).cloned().collect(),
+        };
+        if !(change.added.is_empty() && change.changed.is_empty() && change.removed.is_empty()) {
+            c.contexts.push(change);
+        }
+    }
+    c
+}
+
+// ------------------------------------------------------------------ the contract
+
+/// A service cell with no options can only take its error path.
+pub fn service_request_rules(doc: &Value, warnings: &mut Vec<Finding>) {
+    if doc.pointer(ptr::EXPECTED_OPTIONS).and_then(Value::as_array).is_some_and(|a| a.is_empty()) {
+        warnings.push(Finding::new(
+            ptr::EXPECTED_OPTIONS,
+            "no options: a service cell with no options can only take its error path",
+        ));
+    }
+}
+
+/// The shape of an answer's content follows its type; unknown types are only a warning.
+pub fn answer_rules(doc: &Value, errors: &mut Vec<Finding>, warnings: &mut Vec<Finding>) {
+    let Some(answer) = doc.get("answer") else { return };
+    let template = answer.get("template").and_then(Value::as_str);
+    let content_type = answer.pointer("/content/type").and_then(Value::as_str);
+    for (pointer, ty) in [(ptr::ANSWER_TEMPLATE, template), (ptr::ANSWER_CONTENT_TYPE, content_type)] {
+        if let Some(ty) = ty.filter(|t| !ANSWER_TYPES.contains(t)) {
+            warnings.push(
+                Finding::new(pointer, format!("unknown answer type '{ty}': channels may not render it"))
+                    .expected(format!("one of {}", ANSWER_TYPES.join(", "))),
+            );
+        }
+    }
+    if let (Some(t), Some(c)) = (template, content_type) {
+        if t != c {
+            warnings.push(Finding::new(
+                ptr::ANSWER_CONTENT_TYPE,
+                format!("content type '{c}' differs from the template '{t}'"),
+            ));
+        }
+    }
+    let Some(content) = answer.pointer("/content/content") else { return };
+    // The answer's type selects the content's shape (content.type first, as eva reads it), and the
+    // schema checks only the selected shape. The mistake is said once, in the type's words.
+    let ty = content_type.or(template);
+    let carousel = ty == Some(CAROUSEL);
+    let pointer = ptr::ANSWER_CONTENT;
+    let wrong = if carousel {
+        (!content.is_array()).then(|| {
+            Finding::new(pointer, "a CAROUSEL answer's content must be an array of cards")
+                .expected("array of cards")
+        })
+    } else {
+        (!content.is_string()).then(|| {
+            Finding::new(pointer, format!("a {} answer's content must be a string", ty.unwrap_or("TEXT")))
+                .expected("string")
+        })
+    };
+    if let Some(finding) = wrong {
+        errors.retain(|e| e.pointer != pointer);
+        errors.push(finding.found(Some(content)));
+    }
+}
+
+/// A service cell's option must be one the request offered: anything else sends the flow down its
+/// error path.
+pub fn option_rule(doc: &Value, ctx: Context<'_>, errors: &mut Vec<Finding>, not_checked: &mut Vec<String>) {
+    let Some(option) = doc.pointer(ptr::OPTION).and_then(Value::as_str) else { return };
+    let from_request: Option<Vec<String>> = ctx
+        .request
+        .and_then(|r| r.pointer(ptr::EXPECTED_OPTIONS))
+        .and_then(|v| serde_json::from_value(v.clone()).ok());
+    let Some(options) = ctx.expected_options.map(<[String]>::to_vec).or(from_request) else {
+        not_checked.push(match ctx.request {
+            None => "option not checked against expectedOptions: pass --request or --expected-options".into(),
+            Some(_) => "option not checked: the request has no expectedOptions".into(),
+        });
+        return;
+    };
+    if !options.iter().any(|o| ctx.option_case.same(o, option)) {
+        errors.push(
+            Finding::new(ptr::OPTION, format!("option '{option}' is not one of the expectedOptions"))
+                .expected(format!("one of {}", options.join(", ")))
+                .found(doc.pointer(ptr::OPTION)),
+        );
+    }
+}
+
+/// A dropped context is a warning: eva does not document whether it keeps or clears it.
+pub fn context_rules(doc: &Value, request: Option<&Value>, warnings: &mut Vec<Finding>) {
+    for name in CONTEXTS {
+        let expected_here = request.is_none_or(|r| r.get(name).is_some());
+        if expected_here && doc.get(name).is_none() {
+            warnings.push(Finding::new(
+                format!("/{name}"),
+                format!("the response drops {name}: eva does not document whether a missing context is kept or cleared; echo it back"),
+            ));
+        }
+    }
+}
+
+/// Hidden data moved where channels can read it: a value that came in the request's
+/// `hiddenContext` and appears in the answer's `openContext` or `visibleContext`, where the request
+/// did not already have it. Copying the other way (open into hidden) is harmless and not reported.
+/// Without the request the two cannot be told apart, so the check is not made and that is said.
+pub fn leak_rule(
+    doc: &Value,
+    request: Option<&Value>,
+    warnings: &mut Vec<Finding>,
+    not_checked: &mut Vec<String>,
+) {
+    let Some(request) = request else {
+        not_checked.push("hiddenContext leaks not checked: pass --request".into());
+        return;
+    };
+    let Some(hidden) = request.get(HIDDEN).and_then(Value::as_object) else { return };
+    for name in READABLE {
+        let Some(ctx) = doc.get(name).and_then(Value::as_object) else { continue };
+        let before = request.get(name).and_then(Value::as_object);
+        for (key, value) in ctx {
+            if before.and_then(|b| b.get(key)) == Some(value) {
+                continue;
+            }
+            let source = if hidden.get(key) == Some(value) {
+                Some(key)
+            } else {
+                hidden.iter().find(|(_, h)| *h == value && telling(h)).map(|(k, _)| k)
+            };
+            if let Some(source) = source {
+                warnings.push(
+                    Finding::new(
+                    join(&format!("/{name}"), key),
+                    format!("hiddenContext.{source} copied into {name}: hidden data is the sensitive kind and {name} is readable by channels"),
+                ));
+            }
+        }
+    }
+}
+
+/// A value distinctive enough that finding it elsewhere means it was copied (not `true`, `0`, "").
+fn telling(v: &Value) -> bool {
+    match v {
+        Value::String(s) => s.chars().count() >= 4,
+        Value::Number(n) => n.to_string().trim_start_matches('-').len() >= 4,
+        Value::Array(a) => !a.is_empty(),
+        Value::Object(o) => !o.is_empty(),
+        Value::Bool(_) | Value::Null => false,
+    }
+}
