@@ -8,7 +8,7 @@ use clap::{Args, Parser, Subcommand};
 use crate::catalogue::Kind;
 use crate::contract::OptionCase;
 use crate::defaults;
-use crate::printer::{ColorChoice, Format};
+use crate::output::{ColorChoice, Format};
 use crate::send::Retry;
 
 #[derive(Debug, Parser)]

@@ -1,7 +1,8 @@
-//! Errors that stop a command, and the exit codes they map to.
+//! Exit codes, the one rule that maps outcomes to them, and the errors that stop a command.
 //!
-//! A contract failure (an invalid document, a failed expectation) is not an error: it is an outcome
-//! that commands return as a value. What lives here is what prevents a command from judging at all.
+//! A contract failure (an invalid document, a failed expectation) or a transport failure
+//! (refused, DNS, TLS, timeout) is not an error: it is an outcome that commands return as a value,
+//! counted by [`Counts`]. What lives in [`Error`] is what prevents a command from judging at all.
 
 use std::fmt;
 
@@ -16,29 +17,83 @@ pub enum Exit {
     Usage = 2,
     /// A transport error: connection refused, DNS, TLS, timeout.
     Transport = 3,
+    /// hookctl itself could not work: the system refused what it needs (its output, a runtime).
+    Internal = 4,
 }
 
 impl Exit {
     pub fn code(self) -> u8 {
         self as u8
     }
+}
 
-    /// Combine the outcomes of several items: the most serious wins
-    /// (transport over usage over contract over success).
-    pub fn worst(self, other: Exit) -> Exit {
-        self.max(other)
+/// What a run came to, counted: how many items could not be delivered, could not be read, or
+/// broke the contract.
+#[derive(Debug, Default, Clone, Copy, PartialEq, Eq)]
+pub struct Counts {
+    pub transport: usize,
+    pub input: usize,
+    pub contract: usize,
+}
+
+impl Counts {
+    /// The one rule from outcomes to an exit code: the most serious wins, transport over input
+    /// over contract.
+    pub fn exit(self) -> Exit {
+        if self.transport > 0 {
+            Exit::Transport
+        } else if self.input > 0 {
+            Exit::Usage
+        } else if self.contract > 0 {
+            Exit::Contract
+        } else {
+            Exit::Ok
+        }
+    }
+
+    /// One delivery or item: not delivered, else passed or not.
+    pub fn one(delivered: bool, passed: bool) -> Counts {
+        Counts { transport: usize::from(!delivered), input: 0, contract: usize::from(delivered && !passed) }
+    }
+}
+
+impl std::ops::Add for Counts {
+    type Output = Counts;
+
+    fn add(self, o: Counts) -> Counts {
+        Counts {
+            transport: self.transport + o.transport,
+            input: self.input + o.input,
+            contract: self.contract + o.contract,
+        }
+    }
+}
+
+impl std::iter::Sum for Counts {
+    fn sum<I: Iterator<Item = Counts>>(iter: I) -> Counts {
+        iter.fold(Counts::default(), |a, b| a + b)
+    }
+}
+
+/// A result a command returns: it knows what it came to, and so its exit code.
+pub trait Outcome {
+    fn counts(&self) -> Counts;
+
+    fn exit(&self) -> Exit {
+        self.counts().exit()
     }
 }
 
 /// Why a command could not do its job.
 #[derive(Debug, thiserror::Error)]
 pub enum Error {
-    /// A usage or input error (exit 2). The message names the flag, file or field.
+    /// A usage or input error (exit 2): something the user gave. The message names the flag,
+    /// file or field.
     #[error("{0}")]
     Usage(String),
-    /// A transport error (exit 3). The message says which: refused, DNS, TLS, timeout.
+    /// hookctl itself could not work (exit 4): the system refused what it needs.
     #[error("{0}")]
-    Transport(String),
+    Internal(String),
     /// The reader of our output went away (`hookctl list | head`): a normal end, exit 0, no message.
     #[error("output closed")]
     BrokenPipe,
@@ -49,10 +104,14 @@ impl Error {
         Error::Usage(msg.to_string())
     }
 
+    pub fn internal(msg: impl fmt::Display) -> Self {
+        Error::Internal(msg.to_string())
+    }
+
     pub fn exit(&self) -> Exit {
         match self {
             Error::Usage(_) => Exit::Usage,
-            Error::Transport(_) => Exit::Transport,
+            Error::Internal(_) => Exit::Internal,
             Error::BrokenPipe => Exit::Ok,
         }
     }
@@ -64,7 +123,7 @@ impl From<std::io::Error> for Error {
         if e.kind() == std::io::ErrorKind::BrokenPipe {
             Error::BrokenPipe
         } else {
-            Error::Usage(format!("cannot write output: {e}"))
+            Error::Internal(format!("cannot write output: {}", crate::input::io_reason(&e)))
         }
     }
 }

@@ -74,7 +74,7 @@ pub fn client(timeout: Duration) -> Result<reqwest::Client> {
         .timeout(timeout)
         .redirect(reqwest::redirect::Policy::limited(5))
         .build()
-        .map_err(|e| Error::usage(format!("cannot build the HTTP client: {e}")))
+        .map_err(|e| Error::internal(format!("cannot build the HTTP client: {e}")))
 }
 
 /// Check a target URL: absolute, http or https.

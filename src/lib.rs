@@ -1,23 +1,34 @@
 //! hookctl: simulate, inspect and contract-test the webhooks of Botpress HITL Next and eva.
 //!
-//! The library holds everything; the binary only parses arguments and maps the outcome to an exit
-//! code. The [`catalogue`] is the single source of truth for events and document kinds; commands
-//! return values that the [`printer`] renders.
+//! The library holds everything; the binary parses the command line, runs it, and exits with the
+//! code the result says. A map of the rooms:
+//!
+//! - [`catalogue`]: every built-in event, document kind and scenario, the single source of truth,
+//!   with its fixtures and schemas embedded from `fixtures/`.
+//! - [`platform`]: what Botpress and eva send and expect, each fact spelled once.
+//! - [`contract`]: judging a document against its kind's schema and the platform's rules.
+//! - The core, which returns values and never prints: [`send`] (deliver and judge), [`load`],
+//!   [`scenario`], [`receiver`] (stand in for the user's server), [`replay`], [`suite`] and
+//!   [`tester`] (contract suites), [`validate`], with [`payload`], [`http`] and [`input`] beside.
+//! - [`cli`]: the command-line definition; [`commands`]: one module per subcommand, from arguments
+//!   to the core to a renderer; [`output`]: the renderers (text, JSON, JUnit) over result values.
+//! - [`error`]: the exit codes, the one rule from outcomes to them, and the errors that stop a
+//!   command; [`defaults`]: defaults shared by several commands.
 
 pub mod catalogue;
 pub mod cli;
+pub mod commands;
 pub mod contract;
 pub mod defaults;
 pub mod error;
 pub mod http;
 pub mod input;
 pub mod load;
+pub mod output;
 pub mod payload;
 pub mod platform;
-pub mod printer;
 pub mod receiver;
 pub mod replay;
-pub mod run;
 pub mod scenario;
 pub mod send;
 pub mod suite;

@@ -1,14 +1,15 @@
 //! Load mode of `send`: many events, each with fresh ids, through one connection pool, summarised.
+//! Progress goes to the bar the caller gives (drawn on stderr, or hidden).
 
 use std::collections::BTreeMap;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::{Duration, Instant};
 
-use indicatif::{ProgressBar, ProgressStyle};
+use indicatif::ProgressBar;
 use serde::Serialize;
 
-use crate::error::{Exit, Result};
+use crate::error::{Counts, Outcome, Result};
 use crate::send::{Expect, Target, Template};
 
 #[derive(Debug, Clone, Copy)]
@@ -53,14 +54,12 @@ pub struct Summary {
     pub latency: Latency,
 }
 
-impl Summary {
-    pub fn exit(&self) -> Exit {
-        if self.transport_errors > 0 {
-            Exit::Transport
-        } else if self.contract_failures > 0 {
-            Exit::Contract
-        } else {
-            Exit::Ok
+impl Outcome for Summary {
+    fn counts(&self) -> Counts {
+        Counts {
+            transport: self.transport_errors as usize,
+            input: 0,
+            contract: self.contract_failures as usize,
         }
     }
 }
@@ -81,18 +80,11 @@ pub async fn run(
     template: Arc<Template>,
     expect: Arc<Expect>,
     opts: Options,
+    bar: ProgressBar,
 ) -> Result<Summary> {
     let started = Instant::now();
     let deadline = opts.duration.map(|d| started + d);
     let issued = Arc::new(AtomicU64::new(0));
-    let bar = match opts.count {
-        Some(n) => ProgressBar::new(n),
-        None => ProgressBar::new_spinner(),
-    };
-    bar.set_style(
-        ProgressStyle::with_template("{spinner} {pos}/{len} sent  {per_sec}  {elapsed_precise}")
-            .unwrap_or_else(|_| ProgressStyle::default_bar()),
-    );
     let mut workers = Vec::new();
     for _ in 0..opts.concurrency.max(1) {
         let (target, template, expect, issued, bar) =
@@ -133,7 +125,7 @@ pub async fn run(
     }
     let mut total = Tally::default();
     for w in workers {
-        let t = w.await.map_err(|e| crate::Error::usage(format!("a load worker stopped: {e}")))??;
+        let t = w.await.map_err(|e| crate::Error::internal(format!("a load worker stopped: {e}")))??;
         total.passed += t.passed;
         total.contract_failures += t.contract_failures;
         total.transport_errors += t.transport_errors;

@@ -26,7 +26,7 @@ fn main() -> ExitCode {
             return ExitCode::from(Exit::Usage.code());
         }
     };
-    match hookctl::run::run(cli) {
+    match hookctl::commands::run(cli) {
         Ok(exit) => ExitCode::from(exit.code()),
         Err(Error::BrokenPipe) => ExitCode::SUCCESS,
         Err(e) => {

@@ -385,12 +385,15 @@ async fn handle(State(shared): State<Arc<Shared>>, req: Request) -> Response {
 
     // On disk before the sender hears back: what was acknowledged is never lost.
     if let Some(file) = &shared.save {
-        let line = serde_json::to_string(&record).unwrap_or_default();
-        let written = file.lock().map_err(|_| ()).and_then(|mut f| {
-            f.write_all(line.as_bytes())
-                .and_then(|_| f.write_all(b"\n"))
-                .and_then(|_| f.flush())
-                .map_err(|_| ())
+        // A line that cannot be made is not saved either: never an empty line acknowledged.
+        let line = serde_json::to_string(&record).map_err(|_| ());
+        let written = line.and_then(|line| {
+            file.lock().map_err(|_| ()).and_then(|mut f| {
+                f.write_all(line.as_bytes())
+                    .and_then(|_| f.write_all(b"\n"))
+                    .and_then(|_| f.flush())
+                    .map_err(|_| ())
+            })
         });
         if written.is_err() {
             // Not saved, so not acknowledged: the sender will retry.

@@ -94,7 +94,7 @@ pub async fn run(records: &[Record], source: &str, target: &Target) -> Result<Sc
     }
     Ok(ScenarioReport {
         scenario: "replay".to_string(),
-        summary: format!("{} from {source}", crate::printer::plural(records.len(), "request")),
+        summary: format!("{} from {source}", crate::output::plural(records.len(), "request")),
         notes,
         builtin_receiver: steps.first().is_some_and(|s| s.builtin_receiver),
         passed: steps.iter().all(|s| s.passed),

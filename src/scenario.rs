@@ -4,7 +4,7 @@ use serde::Serialize;
 use serde_json::Value;
 
 use crate::catalogue::{self, Scenario};
-use crate::error::{Exit, Result};
+use crate::error::{Counts, Outcome, Result};
 use crate::payload::Freshener;
 use crate::platform::botpress;
 use crate::send::{Expect, Prepared, Report, Target};
@@ -35,9 +35,9 @@ pub struct ScenarioReport {
     pub passed: bool,
 }
 
-impl ScenarioReport {
-    pub fn exit(&self) -> Exit {
-        self.steps.iter().map(Report::exit).fold(Exit::Ok, Exit::worst)
+impl Outcome for ScenarioReport {
+    fn counts(&self) -> Counts {
+        self.steps.iter().map(Outcome::counts).sum()
     }
 }
 

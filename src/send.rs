@@ -10,7 +10,7 @@ use serde_json::{Value, json};
 
 use crate::catalogue::{self, Kind, Platform};
 use crate::contract::{self, Context, Verdict};
-use crate::error::{Error, Exit, Result};
+use crate::error::{Counts, Error, Outcome, Result};
 use crate::http::{self, Answer};
 use crate::payload::{self, Freshener};
 use crate::platform::botpress;
@@ -203,22 +203,11 @@ impl Repeat {
     }
 }
 
-fn outcome_exit(transport_error: bool, passed: bool) -> Exit {
-    if transport_error {
-        Exit::Transport
-    } else if passed {
-        Exit::Ok
-    } else {
-        Exit::Contract
-    }
-}
-
-impl Report {
-    pub fn exit(&self) -> Exit {
-        self.repeats
-            .iter()
-            .map(|r| outcome_exit(r.transport_error.is_some(), r.passed))
-            .fold(outcome_exit(self.transport_error.is_some(), self.passed), Exit::worst)
+impl Outcome for Report {
+    /// Every delivery counts: the first, and each repeat.
+    fn counts(&self) -> Counts {
+        Counts::one(self.transport_error.is_none(), self.passed)
+            + self.repeats.iter().map(|r| Counts::one(r.transport_error.is_none(), r.passed)).sum()
     }
 }
 

@@ -8,7 +8,7 @@ use std::time::{Duration, Instant};
 use serde::Serialize;
 use serde_json::Value;
 
-use crate::error::{Error, Exit, Result};
+use crate::error::{Counts, Error, Outcome, Result};
 use crate::platform::eva;
 use crate::receiver::Receiver;
 use crate::scenario;
@@ -76,17 +76,15 @@ pub struct TestReport {
     pub secrets: Vec<(String, String)>,
 }
 
-impl TestReport {
-    pub fn exit(&self) -> Exit {
-        if self.summary.errors > 0 {
-            Exit::Transport
-        } else if self.summary.failed > 0 {
-            Exit::Contract
-        } else {
-            Exit::Ok
-        }
+impl Outcome for TestReport {
+    /// A case that could not reach its target is a transport failure; one that failed an
+    /// expectation a contract failure.
+    fn counts(&self) -> Counts {
+        Counts { transport: self.summary.errors, input: 0, contract: self.summary.failed }
     }
+}
 
+impl TestReport {
     /// Replace every value that came from the environment by `${NAME}`.
     pub fn mask(&self, text: &str) -> String {
         mask(&self.secrets, text)
@@ -185,7 +183,7 @@ pub async fn run(opts: &Options) -> Result<TestReport> {
     }
     let mut cases = Vec::with_capacity(handles.len());
     for h in handles {
-        cases.push(h.await.map_err(|e| Error::usage(format!("a test case stopped: {e}")))?);
+        cases.push(h.await.map_err(|e| Error::internal(format!("a test case stopped: {e}")))?);
     }
     let summary = Summary {
         cases: cases.len(),

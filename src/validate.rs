@@ -7,7 +7,7 @@ use serde_json::Value;
 
 use crate::catalogue::{Detection, Kind};
 use crate::contract::{self, Context, Verdict};
-use crate::error::{Error, Exit, Result};
+use crate::error::{Counts, Error, Outcome, Result};
 use crate::input;
 
 #[derive(Debug, Default)]
@@ -28,12 +28,12 @@ pub struct FileResult {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub kind_note: Option<String>,
     #[serde(flatten)]
-    pub outcome: Outcome,
+    pub outcome: FileOutcome,
 }
 
 #[derive(Debug, Serialize)]
 #[serde(untagged)]
-pub enum Outcome {
+pub enum FileOutcome {
     Checked(Verdict),
     /// The input could not be judged: unreadable, not JSON, or of no known kind.
     Unreadable {
@@ -56,16 +56,10 @@ pub struct Report {
     pub summary: Summary,
 }
 
-impl Report {
-    /// 2 if any input could not be read, else 1 if any is invalid, else 0.
-    pub fn exit(&self) -> Exit {
-        if self.summary.unreadable > 0 {
-            Exit::Usage
-        } else if self.summary.invalid > 0 {
-            Exit::Contract
-        } else {
-            Exit::Ok
-        }
+impl Outcome for Report {
+    /// An input that could not be read is an input error; an invalid one a contract failure.
+    fn counts(&self) -> Counts {
+        Counts { transport: 0, input: self.summary.unreadable, contract: self.summary.invalid }
     }
 }
 
@@ -93,23 +87,23 @@ pub fn run(opts: &Options) -> Result<Report> {
                 match input::read_json(&path) {
                     Ok(doc) => judge(source, &doc, opts.kind, answers, ctx),
                     Err(error) => {
-                        FileResult { source, kind_note: None, outcome: Outcome::Unreadable { error } }
+                        FileResult { source, kind_note: None, outcome: FileOutcome::Unreadable { error } }
                     }
                 }
             }
             Err((source, error)) => {
-                FileResult { source, kind_note: None, outcome: Outcome::Unreadable { error } }
+                FileResult { source, kind_note: None, outcome: FileOutcome::Unreadable { error } }
             }
         })
         .collect();
     let mut summary = Summary { files: files.len(), ..Summary::default() };
     for f in &files {
         match &f.outcome {
-            Outcome::Checked(v) if v.valid => summary.valid += 1,
-            Outcome::Checked(_) => summary.invalid += 1,
-            Outcome::Unreadable { .. } => summary.unreadable += 1,
+            FileOutcome::Checked(v) if v.valid => summary.valid += 1,
+            FileOutcome::Checked(_) => summary.invalid += 1,
+            FileOutcome::Unreadable { .. } => summary.unreadable += 1,
         }
-        if let Outcome::Checked(v) = &f.outcome {
+        if let FileOutcome::Checked(v) = &f.outcome {
             summary.warnings += v.warnings.len();
         }
     }
@@ -157,11 +151,11 @@ pub fn judge(
     match detection {
         Some(d) => FileResult {
             kind_note: d.guess_note(),
-            outcome: Outcome::Checked(contract::check(d.kind, doc, ctx)),
+            outcome: FileOutcome::Checked(contract::check(d.kind, doc, ctx)),
             source,
         },
         None => FileResult {
-            outcome: Outcome::Unreadable {
+            outcome: FileOutcome::Unreadable {
                 error: format!(
                     "{source}: JSON of no known kind (not a Botpress event, nor an eva request or answer); pass --kind"
                 ),

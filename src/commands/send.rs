@@ -1,0 +1,58 @@
+//! `hookctl send`: one event delivered and judged, or many (load mode) and summarised.
+
+use std::sync::Arc;
+
+use super::{Globals, delivery, done, runtime};
+use crate::cli::SendArgs;
+use crate::error::{Exit, Result};
+use crate::output::{self, Out};
+use crate::{load, send};
+
+pub fn run(args: SendArgs, g: Globals, o: &mut Out) -> Result<Exit> {
+    let body = send::Body {
+        event: args.event,
+        data: args.data,
+        kind: args.kind,
+        sets: args.sets,
+        seed: args.seed,
+        text: args.text,
+        answer: args.answer,
+        answer_type: args.answer_type,
+        expected_options: args.expected_options,
+    };
+    let expect = send::Expect { status: args.expect_status, option: args.expect_option };
+    let template = send::Template::new(&body)?;
+    template.check_expect(&expect)?;
+    let delivery = delivery(args.delivery, g);
+    let load = (args.count.is_some() || args.duration.is_some()).then(|| load::Options {
+        count: args.count,
+        duration: args.duration.map(std::time::Duration::from_secs_f64),
+        concurrency: args.concurrency.into(),
+    });
+    let rt = runtime()?;
+    match load {
+        None => {
+            // As the platform delivers it: Botpress sends a tag edit twice (--once sends one).
+            let (times, why) = match template.deliveries() {
+                (times, why) if times > 1 && !args.once => (times, format!("{why}; --once sends one")),
+                _ => (1, String::new()),
+            };
+            let prepared = template.prepare()?;
+            let report = rt.block_on(async {
+                let target = send::target(&delivery).await?;
+                Ok::<_, crate::Error>(target.send_repeated(&prepared, &expect, times, &why).await)
+            })?;
+            output::send(o, &report)?;
+            done(&report)
+        }
+        Some(opts) => {
+            let summary = rt.block_on(async {
+                let target = send::target(&delivery).await?;
+                let bar = output::progress(opts.count);
+                load::run(Arc::new(target), Arc::new(template), Arc::new(expect), opts, bar).await
+            })?;
+            output::load(o, &summary)?;
+            done(&summary)
+        }
+    }
+}

@@ -1,0 +1,148 @@
+//! `listen`: the banner, a line per received request (NDJSON under `-o json`), the summary.
+
+use std::io;
+use std::net::SocketAddr;
+use std::path::Path;
+
+use colored::Colorize;
+
+use super::{Level, Out, field_value, finding, plural, status_text, verdict};
+use crate::contract::snippet;
+use crate::platform::eva;
+use crate::receiver::{Record, Tally};
+
+/// Fields of the fields-that-matter too long for the one line under a request.
+const LONG_FIELDS: &[&str] = &["comments", "intents", "updatedAt"];
+
+/// What `listen` says when it starts, on stderr.
+pub struct Listening<'a> {
+    pub addr: SocketAddr,
+    pub save: Option<&'a Path>,
+    pub forward_to: Option<&'a url::Url>,
+}
+
+pub fn listening(o: &mut Out, l: &Listening) -> io::Result<()> {
+    let addr = l.addr;
+    writeln!(
+        o.err,
+        "{} listening on http://{addr} (any path, any method); Ctrl-C to stop",
+        "hookctl".bold()
+    )?;
+    if !addr.ip().is_loopback() {
+        o.diag(
+            Level::Warning,
+            format!("bound to {}: anyone who can reach this machine can post to it", addr.ip()),
+        )?;
+    }
+    if let Some(save) = l.save {
+        writeln!(
+            o.err,
+            "      capturing to {} (one JSON line a request, written before it is answered)",
+            save.display()
+        )?;
+    }
+    if let Some(url) = l.forward_to {
+        writeln!(o.err, "      forwarding to {url}")?;
+    }
+    Ok(())
+}
+
+/// One received request: a line, and the fields that matter beneath it. NDJSON under `-o json`.
+pub fn record(o: &mut Out, r: &Record) -> io::Result<()> {
+    let out = &mut *o.out;
+    if o.style.json() {
+        serde_json::to_writer(&mut *out, r)?;
+        writeln!(out)?;
+        return out.flush();
+    }
+    let time = r.time.get(11..23).unwrap_or(&r.time);
+    let kind = r.kind.map_or("unknown".to_string(), |k| k.name().to_string());
+    let state = match (&r.verdict, &r.note) {
+        (Some(v), _) if v.valid => "valid".green().bold().to_string(),
+        (Some(v), _) => format!("invalid ({})", v.errors.len()).red().bold().to_string(),
+        (None, Some(note)) => note.yellow().to_string(),
+        (None, None) => String::new(),
+    };
+    let repeat = r.repeat_of.map(|i| format!("  repeat of #{i}").yellow().to_string()).unwrap_or_default();
+    let a = &r.answer;
+    let arrow = if a.forwarded { "forwarded → ".to_string() } else { "→ ".to_string() };
+    // What was answered, then whether that answer keeps the contract.
+    let mut said = String::new();
+    if let Some(option) = &a.option {
+        said.push_str(&format!("  option {}", field_value(option).bold()));
+    }
+    if let Some(content) = &a.content {
+        said.push_str(&format!("  answer {}", snippet(content).bold()));
+    }
+    match &a.verdict {
+        Some(v) if v.valid => said.push_str(&format!("  {}", "✓".green().bold())),
+        Some(v) => said.push_str(&format!(
+            "  {} {}",
+            "✗".red().bold(),
+            format!("answer breaks the {} contract", v.kind).red().bold()
+        )),
+        None => {}
+    }
+    writeln!(
+        out,
+        "{} {}  {} {}  {}  {state}{repeat}  {}{}{said}",
+        format!("#{}", r.index).bold(),
+        time.dimmed(),
+        r.method,
+        r.path,
+        kind.cyan(),
+        arrow.dimmed(),
+        status_text(a.status)
+    )?;
+    if let Some(v) = &r.verdict {
+        let shown: Vec<String> = v
+            .fields
+            .iter()
+            .filter(|(k, _)| {
+                // Long values stay in the JSON output and the capture.
+                !LONG_FIELDS.contains(&k.as_str()) && !eva::CONTEXTS.contains(&k.as_str())
+            })
+            .map(|(k, val)| format!("{} {}", k.dimmed(), field_value(val)))
+            .collect();
+        if !shown.is_empty() {
+            writeln!(out, "    {}", shown.join("  "))?;
+        }
+        for e in v.errors.iter().take(3) {
+            finding(out, e, true)?;
+        }
+        if v.errors.len() > 3 {
+            writeln!(out, "    … and {} more", v.errors.len() - 3)?;
+        }
+    }
+    if let Some(reason) = &r.answer.reason {
+        writeln!(out, "    {} {reason}", "answer:".dimmed())?;
+    }
+    if let Some(v) = &a.verdict {
+        if a.forwarded {
+            let state = if v.valid { "valid".green().bold() } else { "invalid".red().bold() };
+            writeln!(out, "    {} {} {state}", "your server's answer:".dimmed(), v.kind)?;
+        } else if !v.valid {
+            writeln!(out, "    {}", "the mock's answer (sent as asked):".dimmed())?;
+        }
+        verdict(out, v)?;
+    }
+    out.flush()
+}
+
+pub fn listen_summary(o: &mut Out, t: &Tally) -> io::Result<()> {
+    let out = &mut *o.out;
+    if o.style.json() {
+        serde_json::to_writer(&mut *out, &serde_json::json!({ "summary": t }))?;
+        return writeln!(out);
+    }
+    let kinds: Vec<String> = t.by_kind.iter().map(|(k, n)| format!("{k} {n}")).collect();
+    let mut line = plural(t.requests as usize, "request");
+    if !kinds.is_empty() {
+        line.push_str(&format!(" ({})", kinds.join(", ")));
+    }
+    line.push_str(&format!(", {} invalid, {}", t.invalid, plural(t.repeats as usize, "repeat")));
+    if t.invalid_answers > 0 {
+        line.push_str(&format!(", {} breaking the contract", plural(t.invalid_answers as usize, "answer")));
+    }
+    writeln!(out, "{}", line.bold())
+}

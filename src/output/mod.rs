@@ -1,0 +1,207 @@
+//! Renderers: turn the values commands return into human text or JSON, and nothing else.
+//!
+//! Every renderer takes an [`Out`]: the writer for results (stdout), the writer for diagnostics
+//! (stderr) and a [`Style`] decided once from the command line. Renderers never look at the
+//! command line, the environment or the terminal themselves, and never print directly. Human
+//! text is coloured and tabled on a terminal, plain when piped or under `NO_COLOR`.
+
+mod catalogue;
+mod junit;
+mod listen;
+mod load;
+mod scenario;
+mod send;
+mod test;
+mod validate;
+
+use std::io::{self, Write};
+
+use colored::Colorize;
+use serde::Serialize;
+use serde_json::{Map, Value};
+use tabled::settings::{Modify, Padding, Style as TableStyle, object::Rows};
+use tabled::{Table, Tabled};
+
+use crate::contract::{Finding, Verdict, snippet};
+
+pub use catalogue::{list, scenarios, show};
+pub use junit::junit;
+pub use listen::{Listening, listen_summary, listening, record};
+pub use load::{load, progress};
+pub use scenario::scenario;
+pub use send::send;
+pub use test::test;
+pub use validate::validate;
+
+/// The form of what goes to stdout.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum Format {
+    /// Coloured, tabled text for people.
+    Text,
+    /// One JSON document on stdout, for machines.
+    Json,
+}
+
+/// When to colour text.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum ColorChoice {
+    Auto,
+    Always,
+    Never,
+}
+
+/// How output looks, decided once per run.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Style {
+    pub format: Format,
+    /// Text is coloured.
+    pub color: bool,
+    /// Stdout is a terminal: tables get borders, documents are pretty-printed.
+    pub terminal: bool,
+}
+
+impl Style {
+    /// The style for a run: `--color`, then `NO_COLOR` / `CLICOLOR_FORCE`, then whether stdout is
+    /// a terminal. `no_color` and `force_color` are those variables' verdicts.
+    pub fn new(
+        format: Format,
+        choice: ColorChoice,
+        terminal: bool,
+        no_color: bool,
+        force_color: bool,
+    ) -> Style {
+        let color = match choice {
+            ColorChoice::Always => true,
+            ColorChoice::Never => false,
+            ColorChoice::Auto => !no_color && (force_color || terminal),
+        };
+        Style { format, color, terminal }
+    }
+
+    /// Make the colour choice take effect for this process (the colouring crate keeps it globally).
+    pub fn apply(self) {
+        colored::control::set_override(self.color);
+    }
+
+    pub fn json(self) -> bool {
+        self.format == Format::Json
+    }
+}
+
+/// Where a renderer writes: results to `out`, diagnostics (errors, notes, progress) to `err`.
+pub struct Out<'a> {
+    pub out: &'a mut dyn Write,
+    pub err: &'a mut dyn Write,
+    pub style: Style,
+}
+
+impl Out<'_> {
+    /// One diagnostic line on `err`: `error:`, `warning:` or `note:` and the message.
+    pub fn diag(&mut self, level: Level, msg: impl std::fmt::Display) -> io::Result<()> {
+        let tag = match level {
+            Level::Error => "error:".red().bold(),
+            Level::Warning => "warning:".yellow().bold(),
+            Level::Note => "note:".cyan().bold(),
+        };
+        writeln!(self.err, "{tag} {msg}")
+    }
+
+    /// Any serialisable value as pretty JSON on `out`.
+    pub fn json<T: Serialize + ?Sized>(&mut self, value: &T) -> io::Result<()> {
+        json(self.out, value)
+    }
+
+    /// A table on `out`, bordered on a terminal, aligned plain text otherwise.
+    pub fn table(&mut self, mut table: Table) -> io::Result<()> {
+        if self.style.terminal {
+            table.with(TableStyle::rounded());
+        } else {
+            table.with(TableStyle::blank());
+            table.with(Modify::new(Rows::new(..)).with(Padding::new(0, 2, 0, 0)));
+        }
+        writeln!(self.out, "{table}")
+    }
+
+    /// Rows as a table for people, or as a JSON array.
+    pub fn rows<T: Serialize + Tabled>(&mut self, rows: Vec<T>) -> io::Result<()> {
+        if self.style.json() { self.json(&rows) } else { self.table(Table::new(rows)) }
+    }
+}
+
+#[derive(Debug, Clone, Copy)]
+pub enum Level {
+    Error,
+    Warning,
+    Note,
+}
+
+/// Any serialisable value as pretty JSON with a final newline.
+pub fn json<T: Serialize + ?Sized>(out: &mut dyn Write, value: &T) -> io::Result<()> {
+    serde_json::to_writer_pretty(&mut *out, value)?;
+    writeln!(out)
+}
+
+pub fn plural(n: usize, word: &str) -> String {
+    if n == 1 { format!("1 {word}") } else { format!("{n} {word}s") }
+}
+
+/// `200 OK` in green, anything else in red.
+fn status_text(status: u16) -> String {
+    let reason = reqwest::StatusCode::from_u16(status).ok().and_then(|s| s.canonical_reason()).unwrap_or("");
+    let s = format!("{status} {reason}");
+    if (200..300).contains(&status) { s.green().bold().to_string() } else { s.red().bold().to_string() }
+}
+
+/// `    /pointer  message` then `expected … found …` on the next line.
+fn finding(out: &mut dyn Write, f: &Finding, error: bool) -> io::Result<()> {
+    let pointer = if f.pointer.is_empty() { "(document)" } else { &f.pointer };
+    let mark = if error { "✗".red().bold() } else { "!".yellow().bold() };
+    writeln!(out, "    {mark} {}  {}", pointer.bold(), f.message)?;
+    match (&f.expected, &f.found) {
+        (Some(e), Some(found)) => writeln!(out, "        expected {e}, found {found}"),
+        (Some(e), None) => writeln!(out, "        expected {e}"),
+        (None, Some(found)) => writeln!(out, "        found {found}"),
+        (None, None) => Ok(()),
+    }
+}
+
+/// Every error, then every warning, of a verdict.
+fn verdict(out: &mut dyn Write, v: &Verdict) -> io::Result<()> {
+    for e in &v.errors {
+        finding(out, e, true)?;
+    }
+    for w in &v.warnings {
+        finding(out, w, false)?;
+    }
+    Ok(())
+}
+
+/// Aligned `label  value` lines for the fields that matter.
+fn fields(out: &mut dyn Write, fields: &Map<String, Value>, indent: &str) -> io::Result<()> {
+    let width = fields.keys().map(|k| k.len()).max().unwrap_or(0);
+    for (label, value) in fields {
+        writeln!(out, "{indent}{:width$}  {}", label.dimmed(), field_value(value))?;
+    }
+    Ok(())
+}
+
+/// A field's value on one line: strings bare, null dimmed, the rest compact JSON, long ones cut.
+fn field_value(value: &Value) -> String {
+    match value {
+        Value::String(s) => snippet(&Value::String(s.clone())).trim_matches('"').to_string(),
+        Value::Null => "null".dimmed().to_string(),
+        Value::Array(a) if a.is_empty() => "[]".to_string(),
+        other => snippet(other),
+    }
+}
+
+/// Said on stderr whenever a run had no target of the user's and used the built-in receiver.
+fn builtin_note(o: &mut Out) -> io::Result<()> {
+    o.diag(
+        Level::Note,
+        format!(
+            "no --url given: delivered to hookctl's built-in receiver, which answers as a correct webhook would.\n      Target your server with --url http://localhost:PORT/PATH (or {}, or --botpress-config hitlnext.json).",
+            crate::defaults::ENV_URL
+        ),
+    )
+}

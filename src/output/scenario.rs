@@ -1,0 +1,222 @@
+//! `scenario` and `replay`: a row per delivery with the ids that matter, the ids in full, and
+//! why each failed step failed.
+
+use std::io;
+
+use colored::Colorize;
+use serde_json::Value;
+
+use super::{Level, Out, builtin_note, field_value, plural, status_text, verdict};
+use crate::catalogue::Kind;
+use crate::platform::{botpress, eva};
+use crate::scenario::ScenarioReport;
+use crate::send::Report;
+
+/// The identifiers of one step's request, and the option its answer chose: what the step table
+/// shows (long ids cut) and its footer lists in full.
+#[derive(Default)]
+struct StepIds {
+    handoff: Option<String>,
+    user_thread: Option<String>,
+    user: Option<String>,
+    agent_thread: Option<String>,
+    agent: Option<String>,
+    session: Option<String>,
+    option: Option<String>,
+}
+
+impl StepIds {
+    fn of(s: &Report) -> StepIds {
+        let body = &s.request.body;
+        let at = |p: &str| body.pointer(p).filter(|v| !v.is_null()).map(plain);
+        let resource = botpress::resource(body);
+        let eva = s.kind.and_then(Kind::response_kind).is_some();
+        StepIds {
+            handoff: if resource == Some(botpress::RESOURCE_HANDOFF) { at(botpress::ptr::ID) } else { None },
+            user_thread: at(botpress::ptr::USER_THREAD),
+            user: at(botpress::ptr::USER_ID),
+            agent_thread: at(botpress::ptr::AGENT_THREAD),
+            // An agent event's envelope id is the agent's id.
+            agent: if resource == Some(botpress::RESOURCE_AGENT) {
+                at(botpress::ptr::ID)
+            } else {
+                at(botpress::ptr::AGENT_ID)
+            },
+            session: at(eva::ptr::SESSION_CODE),
+            option: s
+                .response
+                .as_ref()
+                .filter(|_| eva)
+                .and_then(|r| r.body.pointer(eva::ptr::OPTION))
+                .filter(|v| !v.is_null())
+                .map(plain),
+        }
+    }
+
+    const LISTED: usize = 6;
+
+    /// The ids the footer lists, by label.
+    fn listed(&self) -> [(&'static str, &Option<String>); Self::LISTED] {
+        [
+            ("handoff", &self.handoff),
+            ("userThreadId", &self.user_thread),
+            ("userId", &self.user),
+            ("agentThreadId", &self.agent_thread),
+            ("agentId", &self.agent),
+            ("sessionCode", &self.session),
+        ]
+    }
+}
+
+/// A value as bare text: strings without quotes, the rest as JSON.
+fn plain(v: &Value) -> String {
+    v.as_str().map_or_else(|| v.to_string(), str::to_string)
+}
+
+/// A long id cut to its first 8 characters, as short commit hashes are; the footer has it whole.
+fn short_id(id: &Option<String>) -> String {
+    match id {
+        Some(id) if id.chars().count() > 9 => format!("{}…", id.chars().take(8).collect::<String>()),
+        Some(id) => id.clone(),
+        None => String::new(),
+    }
+}
+
+/// `step 3`, `steps 1-4`, `steps 1, 3-4`.
+fn step_list(steps: &[usize]) -> String {
+    let mut runs: Vec<(usize, usize)> = Vec::new();
+    for &n in steps {
+        match runs.last_mut() {
+            Some((_, end)) if *end + 1 == n => *end = n,
+            _ => runs.push((n, n)),
+        }
+    }
+    let parts: Vec<String> =
+        runs.iter().map(|&(a, b)| if a == b { a.to_string() } else { format!("{a}-{b}") }).collect();
+    format!("{} {}", if steps.len() == 1 { "step" } else { "steps" }, parts.join(", "))
+}
+
+pub fn scenario(o: &mut Out, r: &ScenarioReport) -> io::Result<()> {
+    for step in &r.steps {
+        if let Some(e) = &step.transport_error {
+            o.diag(Level::Error, format!("{}: {e}", step.event))?;
+        }
+    }
+    if r.builtin_receiver {
+        builtin_note(o)?;
+    }
+    if o.style.json() {
+        return o.json(r);
+    }
+    for note in &r.notes {
+        o.diag(Level::Note, note)?;
+    }
+    writeln!(o.out, "{} {}", r.scenario.cyan().bold(), format!("({})", r.summary).dimmed())?;
+    let ids: Vec<StepIds> = r.steps.iter().map(StepIds::of).collect();
+    let cells = |f: &dyn Fn(usize, &Report, &StepIds) -> String| -> Vec<String> {
+        r.steps.iter().zip(&ids).enumerate().map(|(i, (s, id))| f(i, s, id)).collect()
+    };
+    // (header, cells, shown even when empty)
+    let columns: Vec<(&str, Vec<String>, bool)> = vec![
+        ("#", cells(&|i, _, _| (i + 1).to_string()), true),
+        ("EVENT", cells(&|_, s, _| s.event.clone()), true),
+        ("HANDOFF", cells(&|_, _, id| id.handoff.clone().unwrap_or_default()), false),
+        (
+            "STATUS",
+            cells(&|_, s, _| {
+                let body = &s.request.body;
+                match (body.pointer(botpress::ptr::STATUS), body.pointer(botpress::ptr::ONLINE)) {
+                    (Some(status), _) => field_value(status),
+                    (None, Some(online)) if botpress::resource(body) == Some(botpress::RESOURCE_AGENT) => {
+                        format!("online={online}")
+                    }
+                    _ => String::new(),
+                }
+            }),
+            false,
+        ),
+        ("USER THREAD", cells(&|_, _, id| short_id(&id.user_thread)), false),
+        ("AGENT THREAD", cells(&|_, _, id| short_id(&id.agent_thread)), false),
+        ("AGENT", cells(&|_, _, id| short_id(&id.agent)), false),
+        ("SESSION", cells(&|_, _, id| short_id(&id.session)), false),
+        ("OPTION", cells(&|_, _, id| id.option.clone().unwrap_or_default()), false),
+        (
+            "ANSWER",
+            cells(&|_, s, _| match (&s.response, &s.transport_error) {
+                (Some(resp), _) => status_text(resp.status),
+                (None, Some(_)) => "not delivered".red().to_string(),
+                _ => String::new(),
+            }),
+            true,
+        ),
+        (
+            "MS",
+            cells(&|_, s, _| s.response.as_ref().map(|r| format!("{:.1}", r.latency_ms)).unwrap_or_default()),
+            true,
+        ),
+        (
+            "RESULT",
+            cells(&|_, s, _| if s.passed { "✓".green().to_string() } else { "✗".red().to_string() }),
+            true,
+        ),
+    ];
+    let columns: Vec<_> =
+        columns.into_iter().filter(|(_, c, always)| *always || c.iter().any(|v| !v.is_empty())).collect();
+    let mut table = tabled::builder::Builder::default();
+    table.push_record(columns.iter().map(|(h, _, _)| h.to_string()));
+    for n in 0..r.steps.len() {
+        table.push_record(columns.iter().map(|(_, c, _)| c[n].clone()));
+    }
+    o.table(table.build())?;
+    let out = &mut *o.out;
+
+    // Each id in full, once, with the steps that carry it.
+    let mut listed: Vec<(&str, &str, Vec<usize>)> = Vec::new();
+    for slot in 0..StepIds::LISTED {
+        for (n, id) in ids.iter().enumerate() {
+            let (label, Some(value)) = id.listed()[slot] else { continue };
+            match listed.iter_mut().find(|(l, v, _)| *l == label && *v == value) {
+                Some((_, _, steps)) => steps.push(n + 1),
+                None => listed.push((label, value, vec![n + 1])),
+            }
+        }
+    }
+    let label_width = listed.iter().map(|(l, _, _)| l.len()).max().unwrap_or(0);
+    let value_width = listed.iter().map(|(_, v, _)| v.chars().count()).max().unwrap_or(0);
+    for (label, value, steps) in &listed {
+        writeln!(
+            out,
+            "  {}  {value:value_width$}  {}",
+            format!("{label:label_width$}").dimmed(),
+            step_list(steps).dimmed()
+        )?;
+    }
+
+    // Why each failed step failed: its failed checks, and the answer's errors as `send` shows them.
+    for (n, s) in r.steps.iter().enumerate().filter(|(_, s)| !s.passed) {
+        let step = format!("step {} {}", n + 1, s.event);
+        for c in s.checks.iter().filter(|c| !c.passed) {
+            writeln!(
+                out,
+                "  {} {step}: {}: expected {}, found {}",
+                "✗".red().bold(),
+                c.check,
+                c.expected,
+                c.found
+            )?;
+        }
+        if let Some(v) = s.verdict.as_ref().filter(|v| !v.valid) {
+            writeln!(
+                out,
+                "  {} {step}: the answer breaks the {} contract ({})",
+                "✗".red().bold(),
+                v.kind,
+                plural(v.errors.len(), "error")
+            )?;
+            verdict(out, v)?;
+        }
+    }
+    let ok = r.steps.iter().filter(|s| s.passed).count();
+    let line = format!("{ok}/{} steps passed", r.steps.len());
+    writeln!(out, "{}", if r.passed { line.green().bold() } else { line.red().bold() })
+}

@@ -1,0 +1,184 @@
+//! `send`: the request as it went, each delivery's answer, the verdict and the checks.
+
+use std::io::{self, Write};
+
+use colored::Colorize;
+use serde_json::Value;
+
+use super::{Level, Out, builtin_note, fields, plural, status_text, verdict};
+use crate::contract::{Verdict, snippet};
+use crate::platform::eva::Changes;
+use crate::send::{Attempt, Check, Received, Report};
+
+pub fn send(o: &mut Out, r: &Report) -> io::Result<()> {
+    if let Some(e) = &r.transport_error {
+        o.diag(Level::Error, e)?;
+    }
+    for again in &r.repeats {
+        if let Some(e) = &again.transport_error {
+            o.diag(Level::Error, format!("delivery {}: {e}", again.delivery))?;
+        }
+    }
+    if r.builtin_receiver {
+        builtin_note(o)?;
+    }
+    if o.style.json() {
+        return o.json(r);
+    }
+    let out = &mut *o.out;
+    let req = &r.request;
+    writeln!(
+        out,
+        "{} {} {}  {} {}",
+        "→".bold(),
+        req.method.bold(),
+        req.url,
+        r.event.cyan().bold(),
+        format!("({}, {} bytes)", r.kind.map_or("unknown kind", |k| k.name()), req.bytes).dimmed()
+    )?;
+    writeln!(out, "  {}", "headers".dimmed().italic())?;
+    let width = req.headers.iter().map(|(n, _)| n.len()).max().unwrap_or(0);
+    for (name, value) in &req.headers {
+        writeln!(out, "    {:width$}  {}", name.dimmed(), value)?;
+    }
+    if let Some(checks) = &req.checks {
+        writeln!(out, "  {}", "body".dimmed().italic())?;
+        fields(out, &checks.fields, "    ")?;
+        if !checks.valid {
+            writeln!(
+                out,
+                "  {} the request itself breaks the {} contract (sent as asked):",
+                "!".yellow().bold(),
+                checks.kind
+            )?;
+            verdict(out, checks)?;
+        }
+    }
+    let deliveries = 1 + r.repeats.len();
+    if let Some(note) = &r.note {
+        let times = if deliveries == 2 { "twice".to_string() } else { format!("{deliveries} times") };
+        writeln!(out, "  {} {}", format!("delivered {times} at once:").bold(), note)?;
+    }
+    let of = |n: u32| (deliveries > 1).then(|| format!("delivery {n} of {deliveries}"));
+    let first = Delivered {
+        of: of(1),
+        attempts: &r.attempts,
+        response: r.response.as_ref(),
+        verdict: r.verdict.as_ref(),
+        changes: r.changes.as_ref(),
+        checks: &r.checks,
+        transport_error: r.transport_error.as_deref(),
+    };
+    delivered(out, &first)?;
+    for again in &r.repeats {
+        let d = Delivered {
+            of: of(again.delivery),
+            attempts: &again.attempts,
+            response: again.response.as_ref(),
+            verdict: again.verdict.as_ref(),
+            changes: None,
+            checks: &again.checks,
+            transport_error: again.transport_error.as_deref(),
+        };
+        delivered(out, &d)?;
+    }
+    let not_delivered =
+        r.transport_error.is_some() || r.repeats.iter().any(|again| again.transport_error.is_some());
+    let verdict_line = if not_delivered {
+        "NOT DELIVERED".red().bold()
+    } else if r.passed {
+        "PASSED".green().bold()
+    } else {
+        "FAILED".red().bold()
+    };
+    writeln!(out, "{verdict_line}")
+}
+
+/// One delivery of a sent body: its attempts, the answer, the verdict and the checks.
+struct Delivered<'a> {
+    /// "delivery 2 of 2" when the body went out more than once.
+    of: Option<String>,
+    attempts: &'a [Attempt],
+    response: Option<&'a Received>,
+    verdict: Option<&'a Verdict>,
+    changes: Option<&'a Changes>,
+    checks: &'a [Check],
+    transport_error: Option<&'a str>,
+}
+
+fn delivered(out: &mut dyn Write, d: &Delivered) -> io::Result<()> {
+    let of = d.of.as_ref().map(|o| format!("  ({o})").dimmed().to_string()).unwrap_or_default();
+    if d.attempts.len() > 1 || d.transport_error.is_some() {
+        for a in d.attempts {
+            let what = match (a.status, &a.error) {
+                (Some(s), _) => status_text(s),
+                (None, Some(e)) => e.red().to_string(),
+                (None, None) => String::new(),
+            };
+            let waited = if a.waited_ms > 0 { format!("after {} ms  ", a.waited_ms) } else { String::new() };
+            writeln!(out, "  attempt {:>2}  {}{what}", a.attempt, waited.dimmed())?;
+        }
+        if d.response.is_none() && d.of.is_some() {
+            writeln!(out, "{} {}{of}", "←".bold(), "not delivered".red().bold())?;
+        }
+    }
+    if let Some(resp) = d.response {
+        writeln!(
+            out,
+            "{} {}  {}{of}",
+            "←".bold(),
+            status_text(resp.status),
+            format!(
+                "{:.1} ms, {} bytes{}",
+                resp.latency_ms,
+                resp.bytes,
+                if resp.truncated { ", cut at the cap" } else { "" }
+            )
+            .dimmed()
+        )?;
+        match d.verdict {
+            Some(v) => {
+                writeln!(out, "  {}", "body".dimmed().italic())?;
+                fields(out, &v.fields, "    ")?;
+                verdict(out, v)?;
+            }
+            None if !resp.body.is_null() => writeln!(out, "    {}", snippet(&resp.body))?,
+            None => {}
+        }
+    }
+    if let Some(c) = d.changes {
+        if c.answer_before != c.answer_after {
+            let show = |v: &Option<Value>| v.as_ref().map_or("(none)".to_string(), snippet);
+            writeln!(
+                out,
+                "  {}  {} → {}",
+                "answer".dimmed(),
+                show(&c.answer_before),
+                show(&c.answer_after).bold()
+            )?;
+        }
+        for ctx in &c.contexts {
+            let mut parts = Vec::new();
+            parts.extend(ctx.added.iter().map(|k| format!("+{k}").green().to_string()));
+            parts.extend(ctx.changed.iter().map(|k| format!("~{k}").yellow().to_string()));
+            parts.extend(ctx.removed.iter().map(|k| format!("-{k}").red().to_string()));
+            writeln!(out, "  {}  {}", ctx.context.dimmed(), parts.join(" "))?;
+        }
+    }
+    if let Some(v) = d.verdict {
+        let (mark, state) = if v.valid {
+            ("✓".green().bold(), "valid".to_string())
+        } else {
+            ("✗".red().bold(), format!("{} (see above)", plural(v.errors.len(), "error")))
+        };
+        writeln!(out, "  {mark} contract: {} {state}", v.kind)?;
+    }
+    for c in d.checks {
+        let mark = if c.passed { "✓".green().bold() } else { "✗".red().bold() };
+        writeln!(out, "  {mark} {}: expected {}, found {}", c.check, c.expected, c.found)?;
+        if let Some(note) = &c.note {
+            writeln!(out, "      {}", note.dimmed())?;
+        }
+    }
+    Ok(())
+}

@@ -1,0 +1,52 @@
+//! `validate`: a line per document with its verdict, then the errors, warnings and fields.
+
+use std::io;
+
+use colored::Colorize;
+
+use super::{Level, Out, fields, plural, verdict};
+use crate::validate::{FileOutcome, Report};
+
+pub fn validate(o: &mut Out, report: &Report) -> io::Result<()> {
+    // Inputs that could not be judged are diagnostics: stderr, one line each, in either format.
+    for f in &report.files {
+        if let FileOutcome::Unreadable { error } = &f.outcome {
+            o.diag(Level::Error, error)?;
+        }
+    }
+    if o.style.json() {
+        return o.json(report);
+    }
+    let out = &mut *o.out;
+    for f in &report.files {
+        let FileOutcome::Checked(v) = &f.outcome else { continue };
+        let status = if v.valid {
+            "valid".green().bold()
+        } else {
+            format!("invalid ({})", plural(v.errors.len(), "error")).red().bold()
+        };
+        let unchecked = if v.not_checked.is_empty() {
+            String::new()
+        } else {
+            format!("  ({})", v.not_checked.join("; ")).yellow().to_string()
+        };
+        writeln!(out, "{}  {}  {status}{unchecked}", f.source.bold(), v.kind.to_string().cyan())?;
+        if let Some(note) = &f.kind_note {
+            writeln!(out, "    {} {}", "?".yellow().bold(), note.dimmed())?;
+        }
+        verdict(out, v)?;
+        if v.valid {
+            fields(out, &v.fields, "    ")?;
+        }
+    }
+    let s = &report.summary;
+    let mut line =
+        format!("{} checked: {} valid, {} invalid", plural(s.files, "document"), s.valid, s.invalid);
+    if s.unreadable > 0 {
+        line.push_str(&format!(", {} unreadable", s.unreadable));
+    }
+    if s.warnings > 0 {
+        line.push_str(&format!(", {}", plural(s.warnings, "warning")));
+    }
+    writeln!(out, "{}", line.dimmed())
+}
