@@ -101,11 +101,11 @@ pub async fn run(
                 }
                 let prepared = template.prepare_nth(n)?;
                 let report = target.send_owned(prepared, &expect, n == 0).await;
-                if let Some(e) = report.transport_error {
+                if let Some(e) = report.answered.transport_error {
                     tally.transport_errors += 1;
                     *tally.errors.entry(e).or_default() += 1;
                 } else {
-                    if let Some(r) = &report.response {
+                    if let Some(r) = &report.answered.response {
                         *tally.statuses.entry(r.status).or_default() += 1;
                         tally.latencies.push(r.latency_ms);
                     }
@@ -159,10 +159,10 @@ pub async fn run(
 }
 
 fn first_failure(report: &crate::send::Report) -> String {
-    if let Some(c) = report.checks.iter().find(|c| !c.passed) {
+    if let Some(c) = report.answered.checks.iter().find(|c| !c.passed) {
         return format!("{}: expected {}, found {}", c.check, c.expected, c.found);
     }
-    if let Some(e) = report.verdict.as_ref().and_then(|v| v.errors.first()) {
+    if let Some(e) = report.answered.verdict.as_ref().and_then(|v| v.errors.first()) {
         return format!("{} {}", e.pointer, e.message);
     }
     "failed".to_string()

@@ -151,17 +151,11 @@ pub struct Report {
     pub platform: Option<Platform>,
     pub builtin_receiver: bool,
     pub request: Sent,
-    pub attempts: Vec<Attempt>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub response: Option<Received>,
-    /// The answer judged against the contract (eva), absent when the platform reads only the status.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub verdict: Option<Verdict>,
-    pub checks: Vec<Check>,
+    /// The first delivery.
+    #[serde(flatten)]
+    pub answered: Answered,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub changes: Option<Changes>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub transport_error: Option<String>,
     /// The same bytes delivered again, as the platform does for this event (Botpress sends tag
     /// edits twice), each judged on its own. The fields above are the first delivery's.
     #[serde(skip_serializing_if = "Vec::is_empty")]
@@ -173,41 +167,35 @@ pub struct Report {
     pub passed: bool,
 }
 
-/// A further delivery of the same bytes, and how it was answered.
-#[derive(Debug, Serialize)]
-pub struct Repeat {
-    /// 2 for the second delivery, ...
-    pub delivery: u32,
+/// One delivery of a body: its attempts, and how it was answered and judged.
+#[derive(Debug, Default, Serialize)]
+pub struct Answered {
     pub attempts: Vec<Attempt>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub response: Option<Received>,
+    /// The answer judged against the contract (eva), absent when the platform reads only the status.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub verdict: Option<Verdict>,
     pub checks: Vec<Check>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub transport_error: Option<String>,
-    pub passed: bool,
 }
 
-impl Repeat {
-    fn new(delivery: u32, r: Report) -> Repeat {
-        Repeat {
-            delivery,
-            attempts: r.attempts,
-            response: r.response,
-            verdict: r.verdict,
-            checks: r.checks,
-            transport_error: r.transport_error,
-            passed: r.passed,
-        }
-    }
+/// A further delivery of the same bytes, and how it was answered.
+#[derive(Debug, Serialize)]
+pub struct Repeat {
+    /// 2 for the second delivery, ...
+    pub delivery: u32,
+    #[serde(flatten)]
+    pub answered: Answered,
+    pub passed: bool,
 }
 
 impl Outcome for Report {
     /// Every delivery counts: the first, and each repeat.
     fn counts(&self) -> Counts {
-        Counts::one(self.transport_error.is_none(), self.passed)
-            + self.repeats.iter().map(|r| Counts::one(r.transport_error.is_none(), r.passed)).sum()
+        Counts::one(self.answered.transport_error.is_none(), self.passed)
+            + self.repeats.iter().map(|r| Counts::one(r.answered.transport_error.is_none(), r.passed)).sum()
     }
 }
 
@@ -444,7 +432,10 @@ impl Target {
     pub async fn send_repeated(&self, prepared: &Prepared, expect: &Expect, times: u32, why: &str) -> Report {
         let mut reports = self.send_times(prepared, expect, times).await.into_iter();
         let mut report = reports.next().expect("at least one delivery");
-        report.repeats = reports.zip(2..).map(|(r, n)| Repeat::new(n, r)).collect();
+        report.repeats = reports
+            .zip(2..)
+            .map(|(r, delivery)| Repeat { delivery, answered: r.answered, passed: r.passed })
+            .collect();
         if !report.repeats.is_empty() {
             report.passed = report.passed && report.repeats.iter().all(|r| r.passed);
             report.note = Some(why.to_string());
@@ -501,18 +492,14 @@ impl Target {
             platform: out.kind.map(Kind::platform),
             builtin_receiver: self.builtin,
             request,
-            attempts,
-            response: None,
-            verdict: None,
-            checks: Vec::new(),
+            answered: Answered { attempts, ..Answered::default() },
             changes: None,
-            transport_error: None,
             repeats: Vec::new(),
             note: None,
             passed: false,
         };
         match last {
-            Err(e) => report.transport_error = Some(e),
+            Err(e) => report.answered.transport_error = Some(e),
             Ok(answer) => judge(&mut report, &out, answer, expect, d),
         }
         report.request.body = match out.doc {
@@ -547,9 +534,9 @@ fn judge(report: &mut Report, out: &Outgoing, answer: Answer, expect: &Expect, d
             note: (!ok_status).then(|| report.platform.unwrap_or(Platform::Botpress).failure_note()),
         },
     };
-    report.checks.push(status_check);
+    report.answered.checks.push(status_check);
     if answer.truncated {
-        report.checks.push(Check {
+        report.answered.checks.push(Check {
             check: "size".into(),
             passed: false,
             expected: format!("at most {} bytes (--max-response)", d.max_response),
@@ -563,11 +550,11 @@ fn judge(report: &mut Report, out: &Outgoing, answer: Answer, expect: &Expect, d
             Some(doc) if !answer.truncated => {
                 let ctx =
                     Context { request: Some(request), expected_options: None, option_case: d.option_case };
-                report.verdict = Some(contract::check(response_kind, doc, ctx));
+                report.answered.verdict = Some(contract::check(response_kind, doc, ctx));
                 report.changes = Some(eva::changes(request, doc));
             }
             _ if answer.truncated => {}
-            _ => report.checks.push(Check {
+            _ => report.answered.checks.push(Check {
                 check: "body".into(),
                 passed: false,
                 expected: format!("a JSON {response_kind}"),
@@ -582,7 +569,7 @@ fn judge(report: &mut Report, out: &Outgoing, answer: Answer, expect: &Expect, d
     }
     if let Some(want) = &expect.option {
         let found = parsed.as_ref().and_then(|b| b.pointer(eva::ptr::OPTION));
-        report.checks.push(Check {
+        report.answered.checks.push(Check {
             check: "option".into(),
             passed: found.and_then(Value::as_str) == Some(want.as_str()),
             expected: want.clone(),
@@ -590,7 +577,7 @@ fn judge(report: &mut Report, out: &Outgoing, answer: Answer, expect: &Expect, d
             note: None,
         });
     }
-    report.response = Some(Received {
+    report.answered.response = Some(Received {
         status: answer.status,
         headers: http::shown_headers(&answer.headers, d.show_secrets),
         body,
@@ -598,7 +585,8 @@ fn judge(report: &mut Report, out: &Outgoing, answer: Answer, expect: &Expect, d
         truncated: answer.truncated,
         latency_ms: answer.latency_ms,
     });
-    report.passed = report.checks.iter().all(|c| c.passed) && report.verdict.as_ref().is_none_or(|v| v.valid);
+    report.passed = report.answered.checks.iter().all(|c| c.passed)
+        && report.answered.verdict.as_ref().is_none_or(|v| v.valid);
 }
 
 /// Run futures at once on this task and collect their outputs in order.

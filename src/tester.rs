@@ -276,11 +276,11 @@ fn judge(
         None => what.to_string(),
     };
     result.request = Some(report.request.body.clone());
-    if let Some(e) = &report.transport_error {
+    if let Some(e) = &report.answered.transport_error {
         result.error = Some(e.clone());
         return;
     }
-    let Some(resp) = &report.response else { return };
+    let Some(resp) = &report.answered.response else { return };
     result.status = Some(resp.status);
     result.response = Some(resp.body.clone());
     let mut fail = |what: String, expected: String, found: String| {
@@ -290,10 +290,10 @@ fn judge(
         fail(tag("status"), expect.status.to_string(), resp.status.to_string());
     }
     if expect.valid {
-        for c in report.checks.iter().filter(|c| !c.passed && c.check != "status") {
+        for c in report.answered.checks.iter().filter(|c| !c.passed && c.check != "status") {
             fail(tag(&format!("valid ({})", c.check)), c.expected.clone(), c.found.clone());
         }
-        if let Some(v) = report.verdict.as_ref().filter(|v| !v.valid) {
+        if let Some(v) = report.answered.verdict.as_ref().filter(|v| !v.valid) {
             for e in &v.errors {
                 fail(
                     tag(&format!(

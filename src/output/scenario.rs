@@ -44,6 +44,7 @@ impl StepIds {
             },
             session: at(eva::ptr::SESSION_CODE),
             option: s
+                .answered
                 .response
                 .as_ref()
                 .filter(|_| eva)
@@ -98,7 +99,7 @@ fn step_list(steps: &[usize]) -> String {
 
 pub fn scenario(o: &mut Out, r: &ScenarioReport) -> io::Result<()> {
     for step in &r.steps {
-        if let Some(e) = &step.transport_error {
+        if let Some(e) = &step.answered.transport_error {
             o.diag(Level::Error, format!("{}: {e}", step.event))?;
         }
     }
@@ -142,7 +143,7 @@ pub fn scenario(o: &mut Out, r: &ScenarioReport) -> io::Result<()> {
         ("OPTION", cells(&|_, _, id| id.option.clone().unwrap_or_default()), false),
         (
             "ANSWER",
-            cells(&|_, s, _| match (&s.response, &s.transport_error) {
+            cells(&|_, s, _| match (&s.answered.response, &s.answered.transport_error) {
                 (Some(resp), _) => status_text(resp.status),
                 (None, Some(_)) => "not delivered".red().to_string(),
                 _ => String::new(),
@@ -151,7 +152,9 @@ pub fn scenario(o: &mut Out, r: &ScenarioReport) -> io::Result<()> {
         ),
         (
             "MS",
-            cells(&|_, s, _| s.response.as_ref().map(|r| format!("{:.1}", r.latency_ms)).unwrap_or_default()),
+            cells(&|_, s, _| {
+                s.answered.response.as_ref().map(|r| format!("{:.1}", r.latency_ms)).unwrap_or_default()
+            }),
             true,
         ),
         (
@@ -195,7 +198,7 @@ pub fn scenario(o: &mut Out, r: &ScenarioReport) -> io::Result<()> {
     // Why each failed step failed: its failed checks, and the answer's errors as `send` shows them.
     for (n, s) in r.steps.iter().enumerate().filter(|(_, s)| !s.passed) {
         let step = format!("step {} {}", n + 1, s.event);
-        for c in s.checks.iter().filter(|c| !c.passed) {
+        for c in s.answered.checks.iter().filter(|c| !c.passed) {
             writeln!(
                 out,
                 "  {} {step}: {}: expected {}, found {}",
@@ -205,7 +208,7 @@ pub fn scenario(o: &mut Out, r: &ScenarioReport) -> io::Result<()> {
                 c.found
             )?;
         }
-        if let Some(v) = s.verdict.as_ref().filter(|v| !v.valid) {
+        if let Some(v) = s.answered.verdict.as_ref().filter(|v| !v.valid) {
             writeln!(
                 out,
                 "  {} {step}: the answer breaks the {} contract ({})",

@@ -6,16 +6,16 @@ use colored::Colorize;
 use serde_json::Value;
 
 use super::{Level, Out, builtin_note, fields, plural, status_text, verdict};
-use crate::contract::{Verdict, snippet};
+use crate::contract::snippet;
 use crate::platform::eva::Changes;
-use crate::send::{Attempt, Check, Received, Report};
+use crate::send::{Answered, Report};
 
 pub fn send(o: &mut Out, r: &Report) -> io::Result<()> {
-    if let Some(e) = &r.transport_error {
+    if let Some(e) = &r.answered.transport_error {
         o.diag(Level::Error, e)?;
     }
     for again in &r.repeats {
-        if let Some(e) = &again.transport_error {
+        if let Some(e) = &again.answered.transport_error {
             o.diag(Level::Error, format!("delivery {}: {e}", again.delivery))?;
         }
     }
@@ -60,30 +60,12 @@ pub fn send(o: &mut Out, r: &Report) -> io::Result<()> {
         writeln!(out, "  {} {}", format!("delivered {times} at once:").bold(), note)?;
     }
     let of = |n: u32| (deliveries > 1).then(|| format!("delivery {n} of {deliveries}"));
-    let first = Delivered {
-        of: of(1),
-        attempts: &r.attempts,
-        response: r.response.as_ref(),
-        verdict: r.verdict.as_ref(),
-        changes: r.changes.as_ref(),
-        checks: &r.checks,
-        transport_error: r.transport_error.as_deref(),
-    };
-    delivered(out, &first)?;
+    delivered(out, &r.answered, of(1), r.changes.as_ref())?;
     for again in &r.repeats {
-        let d = Delivered {
-            of: of(again.delivery),
-            attempts: &again.attempts,
-            response: again.response.as_ref(),
-            verdict: again.verdict.as_ref(),
-            changes: None,
-            checks: &again.checks,
-            transport_error: again.transport_error.as_deref(),
-        };
-        delivered(out, &d)?;
+        delivered(out, &again.answered, of(again.delivery), None)?;
     }
-    let not_delivered =
-        r.transport_error.is_some() || r.repeats.iter().any(|again| again.transport_error.is_some());
+    let not_delivered = r.answered.transport_error.is_some()
+        || r.repeats.iter().any(|again| again.answered.transport_error.is_some());
     let verdict_line = if not_delivered {
         "NOT DELIVERED".red().bold()
     } else if r.passed {
@@ -94,22 +76,17 @@ pub fn send(o: &mut Out, r: &Report) -> io::Result<()> {
     writeln!(out, "{verdict_line}")
 }
 
-/// One delivery of a sent body: its attempts, the answer, the verdict and the checks.
-struct Delivered<'a> {
-    /// "delivery 2 of 2" when the body went out more than once.
+/// One delivery of a sent body: its attempts, the answer, the verdict and the checks; `of` says
+/// "delivery 2 of 2" when the body went out more than once.
+fn delivered(
+    out: &mut dyn Write,
+    d: &Answered,
     of: Option<String>,
-    attempts: &'a [Attempt],
-    response: Option<&'a Received>,
-    verdict: Option<&'a Verdict>,
-    changes: Option<&'a Changes>,
-    checks: &'a [Check],
-    transport_error: Option<&'a str>,
-}
-
-fn delivered(out: &mut dyn Write, d: &Delivered) -> io::Result<()> {
-    let of = d.of.as_ref().map(|o| format!("  ({o})").dimmed().to_string()).unwrap_or_default();
+    changes: Option<&Changes>,
+) -> io::Result<()> {
+    let shown_of = of.as_ref().map(|o| format!("  ({o})").dimmed().to_string()).unwrap_or_default();
     if d.attempts.len() > 1 || d.transport_error.is_some() {
-        for a in d.attempts {
+        for a in &d.attempts {
             let what = match (a.status, &a.error) {
                 (Some(s), _) => status_text(s),
                 (None, Some(e)) => e.red().to_string(),
@@ -118,14 +95,14 @@ fn delivered(out: &mut dyn Write, d: &Delivered) -> io::Result<()> {
             let waited = if a.waited_ms > 0 { format!("after {} ms  ", a.waited_ms) } else { String::new() };
             writeln!(out, "  attempt {:>2}  {}{what}", a.attempt, waited.dimmed())?;
         }
-        if d.response.is_none() && d.of.is_some() {
-            writeln!(out, "{} {}{of}", "←".bold(), "not delivered".red().bold())?;
+        if d.response.is_none() && of.is_some() {
+            writeln!(out, "{} {}{shown_of}", "←".bold(), "not delivered".red().bold())?;
         }
     }
-    if let Some(resp) = d.response {
+    if let Some(resp) = &d.response {
         writeln!(
             out,
-            "{} {}  {}{of}",
+            "{} {}  {}{shown_of}",
             "←".bold(),
             status_text(resp.status),
             format!(
@@ -136,7 +113,7 @@ fn delivered(out: &mut dyn Write, d: &Delivered) -> io::Result<()> {
             )
             .dimmed()
         )?;
-        match d.verdict {
+        match &d.verdict {
             Some(v) => {
                 writeln!(out, "  {}", "body".dimmed().italic())?;
                 fields(out, &v.fields, "    ")?;
@@ -146,7 +123,7 @@ fn delivered(out: &mut dyn Write, d: &Delivered) -> io::Result<()> {
             None => {}
         }
     }
-    if let Some(c) = d.changes {
+    if let Some(c) = changes {
         if c.answer_before != c.answer_after {
             let show = |v: &Option<Value>| v.as_ref().map_or("(none)".to_string(), snippet);
             writeln!(
@@ -165,7 +142,7 @@ fn delivered(out: &mut dyn Write, d: &Delivered) -> io::Result<()> {
             writeln!(out, "  {}  {}", ctx.context.dimmed(), parts.join(" "))?;
         }
     }
-    if let Some(v) = d.verdict {
+    if let Some(v) = &d.verdict {
         let (mark, state) = if v.valid {
             ("✓".green().bold(), "valid".to_string())
         } else {
@@ -173,7 +150,7 @@ fn delivered(out: &mut dyn Write, d: &Delivered) -> io::Result<()> {
         };
         writeln!(out, "  {mark} contract: {} {state}", v.kind)?;
     }
-    for c in d.checks {
+    for c in &d.checks {
         let mark = if c.passed { "✓".green().bold() } else { "✗".red().bold() };
         writeln!(out, "  {mark} {}: expected {}, found {}", c.check, c.expected, c.found)?;
         if let Some(note) = &c.note {
