@@ -5,7 +5,7 @@ mod common;
 
 use std::path::Path;
 
-use common::{Listener, Reply, Server, fixture_path, hookctl, run};
+use common::{Listener, Recorded, Reply, Server, fixture_path, hookctl, run};
 use serde_json::{Value, json};
 
 fn readme() -> String {
@@ -270,4 +270,1142 @@ fn the_example_suite_runs_as_written() {
         let auth = r["headers"].as_array().unwrap().iter().find(|h| h[0] == "authorization");
         assert_eq!(auth.map(|h| &h[1]), Some(&json!("Bearer t-0412")), "{r}");
     }
+}
+
+// Every example line of the README, run as written.
+//
+// `examples()` names every command line of every `sh` block in the README, with what the README
+// promises of it. A line runs through bash, in a directory prepared with the files it names, with
+// `hookctl` on PATH as the binary under test, and with only these changes: the host:port of a
+// localhost or 127.0.0.1 URL becomes a loopback server of the test's (`$WEBHOOK_URL` is its
+// address too), `cargo run --release --` is `hookctl`, and a listener binds port 0 instead of a
+// fixed port that another run could hold. A line the table does not know, or a table line the
+// README no longer has, fails `every_readme_example_is_run_or_skipped_with_a_reason`.
+
+/// One command line of a README `sh` block (continuation lines joined), under its heading.
+struct ReadmeLine {
+    heading: String,
+    text: String,
+}
+
+fn readme_lines() -> Vec<ReadmeLine> {
+    let text = readme();
+    let mut out = Vec::new();
+    let mut heading = String::new();
+    let mut fence: Option<bool> = None; // inside a block: whether it is `sh`
+    let mut pending: Option<String> = None;
+    for line in text.lines() {
+        match fence {
+            Some(_) if line.trim() == "```" => fence = None,
+            Some(true) => {
+                let joined = match pending.take() {
+                    Some(before) => format!("{before}\n{line}"),
+                    None => line.to_string(),
+                };
+                if joined.trim_end().ends_with('\\') {
+                    pending = Some(joined);
+                } else if !joined.trim().is_empty() && !joined.trim().starts_with('#') {
+                    out.push(ReadmeLine { heading: heading.clone(), text: joined.trim().to_string() });
+                }
+            }
+            Some(false) => {}
+            None if line.trim_start().starts_with("```") => fence = Some(line.trim() == "```sh"),
+            None if line.starts_with('#') => heading = line.to_string(),
+            None => {}
+        }
+    }
+    out
+}
+
+/// The first column of the table under `heading`: every name in backquotes.
+fn table_names(heading: &str) -> Vec<String> {
+    let text = readme();
+    let rows = section(&text, heading).lines().filter(|l| l.starts_with("| `")).map(String::from);
+    rows.flat_map(|row| {
+        let first = row.split('|').nth(1).unwrap().to_string();
+        first.split('`').skip(1).step_by(2).map(String::from).collect::<Vec<_>>()
+    })
+    .collect()
+}
+
+/// What came of one README line.
+struct Ran {
+    /// The line as it was run.
+    line: String,
+    /// Its working directory.
+    dir: std::path::PathBuf,
+    home: std::path::PathBuf,
+    code: i32,
+    out: String,
+    err: String,
+    /// What the loopback server behind the line's URLs received.
+    server: Vec<Recorded>,
+    /// For a listener: what each command sent to it gave (code, stdout, stderr).
+    fed: Vec<(i32, String, String)>,
+}
+
+impl Ran {
+    fn context(&self) -> String {
+        format!(
+            "line as run: {}\n--- stdout\n{}\n--- stderr\n{}\n--- fed\n{:?}",
+            self.line, self.out, self.err, self.fed
+        )
+    }
+
+    fn exits(&self, code: i32) {
+        assert_eq!(self.code, code, "exit code\n{}", self.context());
+    }
+
+    fn says(&self, needle: &str) {
+        assert!(has(&self.out, needle), "stdout lacks {needle:?}\n{}", self.context());
+    }
+
+    fn warns(&self, needle: &str) {
+        assert!(has(&self.err, needle), "stderr lacks {needle:?}\n{}", self.context());
+    }
+
+    fn file(&self, name: &str) -> String {
+        std::fs::read_to_string(self.dir.join(name))
+            .unwrap_or_else(|e| panic!("{name}: {e}\n{}", self.context()))
+    }
+
+    fn json(&self, name: &str) -> Value {
+        serde_json::from_str(&self.file(name)).unwrap_or_else(|e| panic!("{name}: {e}\n{}", self.context()))
+    }
+
+    /// The server received exactly `n` requests.
+    fn served(&self, n: usize) -> &[Recorded] {
+        assert_eq!(self.server.len(), n, "requests the server received\n{}", self.context());
+        &self.server
+    }
+
+    /// The same command again with more arguments (to read what text output leaves out).
+    fn again_with(&self, more: &str) -> (i32, String, String) {
+        let mut cmd = shell(&format!("{} {more}", command_part(&self.line)), &self.dir, &self.home);
+        let out = cmd.output().unwrap();
+        (out.status.code().unwrap_or(-1), text(&out.stdout), text(&out.stderr))
+    }
+
+    /// The request lines (`#N ...`) a text-mode listener printed.
+    fn listened(&self) -> Vec<&str> {
+        self.out.lines().filter(|l| l.starts_with('#')).collect()
+    }
+}
+
+/// Whether `text` says `needle`, however wide the columns are padded.
+fn has(text: &str, needle: &str) -> bool {
+    squeeze(text).contains(&squeeze(needle))
+}
+
+/// How many times `text` says `needle`, however wide the columns are padded.
+fn count(text: &str, needle: &str) -> usize {
+    squeeze(text).matches(&squeeze(needle)).count()
+}
+
+/// `text` with every run of spaces made one space.
+fn squeeze(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for c in text.chars() {
+        if !(c == ' ' && out.ends_with(' ')) {
+            out.push(c);
+        }
+    }
+    out
+}
+
+fn text(bytes: &[u8]) -> String {
+    String::from_utf8_lossy(bytes).into_owned()
+}
+
+type Check = fn(&Ran);
+
+enum How {
+    /// Run it, then check what it did.
+    Run(Check),
+    /// Run it with stdout on a terminal, as a user at a shell does.
+    Terminal(Check),
+    /// It runs until Ctrl-C: start it, run each feed command against it (`{addr}` is where it
+    /// listens), stop it with SIGINT, then check.
+    Listen(&'static [&'static str], Check),
+    /// Another test runs it as written: the one named here.
+    Elsewhere(&'static str),
+    /// Not run, for the reason given.
+    Skip(&'static str),
+}
+
+struct Example {
+    line: &'static str,
+    how: How,
+    /// How the loopback server answers the n-th request.
+    reply: fn(usize, &Value) -> Reply,
+}
+
+fn ex(line: &'static str, how: How) -> Example {
+    Example { line, how, reply: reference_webhook }
+}
+
+/// A correct webhook for both platforms: 200 `{}` to Botpress; to eva the contexts echoed, with
+/// the first expected option for a service cell and the answer unchanged for a transactional one.
+fn reference_webhook(_: usize, body: &Value) -> Reply {
+    let mut answer = json!({});
+    if body.get("info").is_some() {
+        if let Some(options) = body.get("expectedOptions") {
+            answer["option"] = options[0].clone();
+        }
+        if let Some(a) = body.get("answer") {
+            answer["answer"] = a.clone();
+        }
+        for c in ["openContext", "visibleContext", "hiddenContext"] {
+            answer[c] = body.get(c).cloned().unwrap_or(json!({}));
+        }
+    }
+    Reply::json(200, answer)
+}
+
+/// A file to write, and the `hookctl show` arguments that give its content.
+type ShownFile = (&'static str, &'static [&'static str]);
+
+/// The examples' files, by the name a line gives them: what `hookctl show` gives, written as a
+/// user would keep them.
+const INPUTS: &[(&str, &[ShownFile])] = &[
+    ("req.json", &[("req.json", &["eva-service"])]),
+    ("answer.json", &[("answer.json", &["eva-service", "--response"])]),
+    ("response.json", &[("response.json", &["eva-answer", "--response"])]),
+    ("my-event.json", &[("my-event.json", &["handoff-create", "--pretty"])]),
+    (
+        "captures/",
+        &[
+            ("captures/botpress/handoff-create.json", &["handoff-create"]),
+            ("captures/botpress/handoff-assign.json", &["handoff-assign"]),
+            ("captures/botpress/agent-online.json", &["agent-online"]),
+            ("captures/eva/service-request.json", &["eva-service"]),
+            ("captures/eva/answer-response.json", &["eva-answer", "--response"]),
+        ],
+    ),
+    (
+        "recorded-answers/",
+        &[
+            ("recorded-answers/service.json", &["eva-service", "--response"]),
+            ("recorded-answers/answer.json", &["eva-answer", "--response"]),
+        ],
+    ),
+];
+
+fn show(args: &[&str]) -> String {
+    let (code, out, err) = run(hookctl().arg("show").args(args));
+    assert_eq!(code, 0, "hookctl show {args:?}: {err}");
+    out
+}
+
+/// Write the files `line` names that a user would already have.
+fn prepare(line: &str, dir: &Path) {
+    let words: Vec<&str> = line.split_whitespace().collect();
+    for (name, files) in INPUTS {
+        if !words.contains(name) || dir.join(name).exists() {
+            continue;
+        }
+        for (file, args) in *files {
+            let path = dir.join(file);
+            std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+            std::fs::write(path, show(args)).unwrap();
+        }
+    }
+    if words.contains(&"captures/") {
+        // Only *.json is read.
+        std::fs::write(dir.join("captures/notes.txt"), "not a document").unwrap();
+    }
+    if words.contains(&"odd.json") && !dir.join("odd.json").exists() {
+        // A transactional answer that echoes the whole request, as real webhooks often do: by its
+        // shape it is a request, so only --kind says what it is.
+        let mut odd: Value = serde_json::from_str(&show(&["eva-answer"])).unwrap();
+        let answer: Value = serde_json::from_str(&show(&["eva-answer", "--response"])).unwrap();
+        for (k, v) in answer.as_object().unwrap() {
+            odd[k] = v.clone();
+        }
+        std::fs::write(dir.join("odd.json"), serde_json::to_string_pretty(&odd).unwrap()).unwrap();
+    }
+}
+
+/// bash running `script` in `dir`, with the built binary first on PATH and `home` as HOME.
+fn shell(script: &str, dir: &Path, home: &Path) -> std::process::Command {
+    let bin_dir = assert_cmd::cargo::cargo_bin("hookctl").parent().unwrap().to_path_buf();
+    let path = format!("{}:{}", bin_dir.display(), std::env::var("PATH").unwrap_or_default());
+    let mut cmd = std::process::Command::new("bash");
+    cmd.args(["-o", "pipefail", "-c", script])
+        .current_dir(dir)
+        .env("PATH", path)
+        .env("HOME", home)
+        .env("SHELL", "bash")
+        .env("NO_COLOR", "1")
+        .env("RUST_BACKTRACE", "0")
+        .env_remove("HOOKCTL_URL")
+        .env_remove("WEBHOOK_URL")
+        .env_remove("WEBHOOK_TOKEN")
+        .env_remove("CLICOLOR_FORCE");
+    cmd
+}
+
+/// The line with the test's substitutions (see the top of this part).
+fn as_run(line: &str, server: Option<&str>) -> String {
+    let mut line = line.to_string();
+    if let Some(rest) = line.strip_prefix("cargo run --release -- ") {
+        line = format!("hookctl {rest}");
+    }
+    if let Some(addr) = server {
+        line = regex::Regex::new(r"\b(localhost|127\.0\.0\.1):\d+")
+            .unwrap()
+            .replace_all(&line, addr)
+            .into_owned();
+    }
+    if line.starts_with("hookctl listen") {
+        line = match regex::Regex::new(r"(--port|-p) \d+").unwrap().find(&line) {
+            Some(m) => line.replacen(m.as_str(), "--port 0", 1),
+            None => line.replacen("hookctl listen", "hookctl listen --port 0", 1),
+        };
+    }
+    let has_jq =
+        std::process::Command::new("bash").args(["-c", "command -v jq"]).output().unwrap().status.success();
+    if !has_jq {
+        // jq is not installed here: `cat` passes the same lines through.
+        line = line.replace("| jq .", "| cat");
+    }
+    line
+}
+
+/// The command part of a line, without its comment.
+fn command_part(line: &str) -> &str {
+    line.split(" #").next().unwrap()
+}
+
+fn run_example(example: &Example, dir: &Path, home: &Path) -> Ran {
+    let command = command_part(example.line);
+    let needs_server = ["localhost:", "127.0.0.1:", "$WEBHOOK_URL"].iter().any(|n| command.contains(n));
+    let server = needs_server.then(|| Server::start(example.reply));
+    let addr = server.as_ref().map(|s| s.addr.to_string());
+    let line = as_run(example.line, addr.as_deref());
+    prepare(&line, dir);
+    let env_url = |cmd: &mut std::process::Command| {
+        if let Some(s) = &server {
+            cmd.env("WEBHOOK_URL", s.url());
+        }
+    };
+    let (code, out, err, fed) = match &example.how {
+        How::Run(_) => {
+            let mut cmd = shell(&line, dir, home);
+            env_url(&mut cmd);
+            let out = cmd.output().unwrap();
+            (out.status.code().unwrap_or(-1), text(&out.stdout), text(&out.stderr), vec![])
+        }
+        How::Terminal(_) => {
+            let script = format!("script -qec {} /dev/null", shell_quote(&line));
+            let mut cmd = shell(&script, dir, home);
+            env_url(&mut cmd);
+            let out = cmd.output().unwrap();
+            assert!(
+                !text(&out.stderr).contains("script: command not found"),
+                "running a line on a terminal needs `script` (util-linux)"
+            );
+            // The terminal turns \n into \r\n and carries stderr too.
+            (out.status.code().unwrap_or(-1), text(&out.stdout).replace("\r\n", "\n"), String::new(), vec![])
+        }
+        How::Listen(feed, _) => listen(&line, feed, dir, home),
+        How::Elsewhere(_) | How::Skip(_) => unreachable!(),
+    };
+    let server = server.map(|s| s.requests()).unwrap_or_default();
+    Ran { line, dir: dir.to_path_buf(), home: home.to_path_buf(), code, out, err, server, fed }
+}
+
+fn shell_quote(s: &str) -> String {
+    format!("'{}'", s.replace('\'', r"'\''"))
+}
+
+/// Kills a process group the test started, should the test stop early.
+struct Group(u32);
+
+impl Drop for Group {
+    fn drop(&mut self) {
+        let _ = std::process::Command::new("kill").args(["-KILL", &format!("-{}", self.0)]).status();
+    }
+}
+
+/// The `hookctl` process that `bash_pid` runs: bash itself when it exec'd the command, else
+/// its child (the first stage of a pipeline).
+fn hookctl_process(bash_pid: u32) -> u32 {
+    let comm = |pid: u32| std::fs::read_to_string(format!("/proc/{pid}/comm")).unwrap_or_default();
+    if comm(bash_pid).trim() == "hookctl" {
+        return bash_pid;
+    }
+    for entry in std::fs::read_dir("/proc").unwrap().flatten() {
+        let Ok(pid) = entry.file_name().to_string_lossy().parse::<u32>() else { continue };
+        let stat = std::fs::read_to_string(entry.path().join("stat")).unwrap_or_default();
+        let after_name = stat.rsplit_once(')').map(|(_, r)| r).unwrap_or("");
+        let ppid = after_name.split_whitespace().nth(1).and_then(|p| p.parse::<u32>().ok());
+        if ppid == Some(bash_pid) && comm(pid).trim() == "hookctl" {
+            return pid;
+        }
+    }
+    panic!("no hookctl process under bash {bash_pid}");
+}
+
+/// Start a listener line, wait for its "listening on" line, run `feed` against it, and stop it
+/// with SIGINT as Ctrl-C does. Only hookctl gets the signal: on a terminal, what a pipeline's
+/// last stage (`jq`) printed is already on the screen, while here it sits in its buffer until
+/// hookctl's output ends.
+fn listen(
+    line: &str,
+    feed: &[&str],
+    dir: &Path,
+    home: &Path,
+) -> (i32, String, String, Vec<(i32, String, String)>) {
+    use std::io::{BufRead, Read};
+    use std::os::unix::process::CommandExt;
+    let mut child = shell(line, dir, home)
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .process_group(0)
+        .spawn()
+        .unwrap();
+    let group = Group(child.id());
+    let mut stdout = child.stdout.take().unwrap();
+    let reading = std::thread::spawn(move || {
+        let mut s = String::new();
+        stdout.read_to_string(&mut s).unwrap();
+        s
+    });
+    let mut stderr = std::io::BufReader::new(child.stderr.take().unwrap());
+    let mut err = String::new();
+    let addr = loop {
+        let mut l = String::new();
+        if stderr.read_line(&mut l).unwrap() == 0 {
+            panic!("{line}: ended without listening\n{err}");
+        }
+        err.push_str(&l);
+        if let Some(at) = l.find("listening on http://") {
+            break l[at + 20..].split_whitespace().next().unwrap().to_string();
+        }
+    };
+    let draining = std::thread::spawn(move || {
+        let mut s = String::new();
+        stderr.read_to_string(&mut s).unwrap();
+        s
+    });
+    let fed = feed
+        .iter()
+        .map(|f| {
+            let out = shell(&f.replace("{addr}", &addr), dir, home).output().unwrap();
+            (out.status.code().unwrap_or(-1), text(&out.stdout), text(&out.stderr))
+        })
+        .collect();
+    let pid = hookctl_process(child.id());
+    std::process::Command::new("kill").args(["-INT", &pid.to_string()]).status().unwrap();
+    let status = child.wait().unwrap();
+    std::mem::forget(group);
+    err.push_str(&draining.join().unwrap());
+    (status.code().unwrap_or(-1), reading.join().unwrap(), err, fed)
+}
+
+/// Run, in README order and in one directory, the examples under headings that start with one
+/// of `headings`.
+fn run_examples(headings: &[&str]) {
+    let table = examples();
+    let dir = tempfile::tempdir().unwrap();
+    let (work, home) = (dir.path().join("work"), dir.path().join("home"));
+    std::fs::create_dir_all(&work).unwrap();
+    std::fs::create_dir_all(&home).unwrap();
+    let mut ran = 0;
+    for line in readme_lines().iter().filter(|l| headings.iter().any(|h| l.heading.starts_with(h))) {
+        let example = table
+            .iter()
+            .find(|e| e.line == line.text)
+            .unwrap_or_else(|| panic!("README line without a test: {}", line.text));
+        let check = match example.how {
+            How::Run(c) | How::Terminal(c) | How::Listen(_, c) => c,
+            How::Elsewhere(_) | How::Skip(_) => continue,
+        };
+        check(&run_example(example, &work, &home));
+        ran += 1;
+    }
+    assert!(ran > 0, "no README example under {headings:?}");
+}
+
+/// Every command line of the README's `sh` blocks and what the README says it does.
+fn examples() -> Vec<Example> {
+    use How::*;
+    vec![
+        // ## Install
+        ex("git clone <this repository> hookctl && cd hookctl", Skip("the tests run inside the checkout")),
+        ex(
+            "cargo install --path .          # puts `hookctl` on your PATH",
+            Skip("installs into the user's cargo home; the tests run the binary built from the same code"),
+        ),
+        // ## Quick start
+        ex(
+            "cargo run --release -- send handoff-create",
+            Run(|r| {
+                r.exits(0);
+                r.warns("delivered to hookctl's built-in receiver");
+                r.says("→ POST http://127.0.0.1:");
+                r.says("user-agent    axios/0.21.4");
+                r.says("status         pending");
+                r.says("← 200 OK");
+                r.says("PASSED");
+            }),
+        ),
+        ex(
+            "hookctl send handoff-create --url http://localhost:3000/botpress/events",
+            Run(|r| {
+                r.exits(0);
+                r.says("PASSED");
+                let got = r.served(1);
+                assert_eq!((got[0].method.as_str(), got[0].path.as_str()), ("POST", "/botpress/events"));
+                assert_eq!(got[0].json()["type"], "create");
+                assert!(!r.err.contains("built-in receiver"), "{}", r.context());
+            }),
+        ),
+        ex(
+            "hookctl send eva-service   --url http://localhost:8080/eva/service",
+            Run(|r| {
+                r.exits(0);
+                r.says("✓ contract: eva-service-response valid");
+                let got = r.served(1);
+                assert_eq!(got[0].path, "/eva/service");
+                assert_eq!(got[0].json()["expectedOptions"], json!(["CLIENT", "NOT_CLIENT"]));
+            }),
+        ),
+        // ### hookctl list
+        ex(
+            "hookctl list",
+            Run(|r| {
+                r.exits(0);
+                let names = table_names("### `hookctl list`");
+                assert!(names.len() >= 11, "{names:?}");
+                for name in names {
+                    assert!(
+                        r.out.lines().any(|l| l.starts_with(&format!("{name} "))),
+                        "{name}\n{}",
+                        r.context()
+                    );
+                }
+            }),
+        ),
+        // ### hookctl show
+        ex(
+            "hookctl show handoff-assign                # pretty on a terminal",
+            Terminal(|r| {
+                r.exits(0);
+                r.says("{\n  \"botId\": \"support-bot\",\n  \"resource\": \"handoff\",");
+            }),
+        ),
+        ex(
+            "hookctl show handoff-assign > body.json    # piped: the compact bytes that go on the wire",
+            Run(|r| {
+                r.exits(0);
+                let body = r.file("body.json");
+                let doc: Value = serde_json::from_str(&body).unwrap();
+                assert_eq!(body.trim_end(), serde_json::to_string(&doc).unwrap(), "compact, keys in order");
+                assert_eq!(doc["payload"]["status"], "assigned");
+            }),
+        ),
+        ex(
+            "hookctl show eva-service --response        # a valid answer to it, as your webhook should give",
+            Run(|r| {
+                r.exits(0);
+                std::fs::write(r.dir.join("shown-answer.json"), &r.out).unwrap();
+                std::fs::write(r.dir.join("shown-request.json"), show(&["eva-service"])).unwrap();
+                let (code, out, err) = run(hookctl()
+                    .args(["validate", "shown-answer.json", "--request", "shown-request.json"])
+                    .current_dir(&r.dir));
+                assert_eq!(code, 0, "{out}\n{err}");
+                assert!(has(&out, "shown-answer.json  eva-service-response  valid"), "{out}");
+            }),
+        ),
+        // ### hookctl schema
+        ex(
+            "hookctl schema eva-service-response > eva-service-response.schema.json",
+            Run(|r| {
+                r.exits(0);
+                let schema = r.json("eva-service-response.schema.json");
+                assert_eq!(schema["$schema"], "https://json-schema.org/draft/2020-12/schema");
+                // Usable with another validator.
+                let validator = jsonschema::validator_for(&schema).unwrap();
+                let answer: Value = serde_json::from_str(&show(&["eva-service", "--response"])).unwrap();
+                assert!(validator.is_valid(&answer));
+                assert!(!validator.is_valid(&json!({"option": 3})));
+            }),
+        ),
+        // ### hookctl validate
+        ex(
+            "hookctl validate response.json",
+            Run(|r| {
+                r.exits(0);
+                r.says("response.json  eva-answer-response  valid");
+                r.says("1 document checked: 1 valid, 0 invalid");
+            }),
+        ),
+        ex(
+            "hookctl validate captures/                          # every *.json below it",
+            Run(|r| {
+                r.exits(0);
+                for f in ["botpress/handoff-create", "botpress/agent-online", "eva/answer-response"] {
+                    r.says(&format!("captures/{f}.json  "));
+                }
+                r.says("5 documents checked: 5 valid, 0 invalid");
+                assert!(!r.out.contains("notes.txt") && !r.err.contains("notes.txt"), "{}", r.context());
+            }),
+        ),
+        ex(
+            "hookctl validate answer.json --request req.json     # check the option against the request's expectedOptions",
+            Run(|r| {
+                r.exits(0);
+                r.says("answer.json  eva-service-response  valid\n");
+                assert!(!r.out.contains("not checked"), "{}", r.context());
+                // And the option is checked: one the request does not offer fails.
+                let mut wrong = r.json("answer.json");
+                wrong["option"] = json!("MAYBE");
+                std::fs::write(r.dir.join("answer.json"), wrong.to_string()).unwrap();
+                let (code, out, _) = r.again_with("");
+                std::fs::write(r.dir.join("answer.json"), show(&["eva-service", "--response"])).unwrap();
+                assert_eq!(code, 1, "{out}");
+                assert!(has(&out, "✗ /option  option 'MAYBE' is not one of the expectedOptions"), "{out}");
+            }),
+        ),
+        ex(
+            "hookctl validate answer.json --expected-options CLIENT,NOT_CLIENT",
+            Run(|r| {
+                r.exits(0);
+                r.says("answer.json  eva-service-response  valid");
+                assert!(!r.out.contains("option not checked"), "{}", r.context());
+            }),
+        ),
+        ex(
+            "hookctl validate odd.json --kind eva-answer-response",
+            Run(|r| {
+                r.exits(0);
+                r.says("odd.json  eva-answer-response  valid");
+                // Without --kind its shape says request.
+                let (code, out, _) = run(hookctl().args(["validate", "odd.json"]).current_dir(&r.dir));
+                assert_eq!(code, 0, "{out}");
+                assert!(has(&out, "odd.json  eva-answer-request"), "{out}");
+            }),
+        ),
+        ex(
+            "hookctl show eva-service > req.json",
+            Elsewhere("the_readme_pipe_into_validate_passes_the_request"),
+        ),
+        ex(
+            "curl -s localhost:8080/eva/service -H 'Content-Type: application/json' -d @req.json \\\n  | hookctl validate - --request req.json",
+            Elsewhere("the_readme_pipe_into_validate_passes_the_request"),
+        ),
+        // ### hookctl send
+        ex(
+            "hookctl send handoff-create --url http://localhost:3000/hook",
+            Run(|r| {
+                r.exits(0);
+                r.says("PASSED");
+                let got = r.served(1);
+                assert_eq!(got[0].header("user-agent"), Some("axios/0.21.4"));
+                assert_eq!(got[0].json()["payload"]["status"], "pending");
+            }),
+        ),
+        ex(
+            "hookctl send handoff-assign --set payload.tags='[\"vip\"]' --set /payload/userChannel=messenger",
+            Run(|r| {
+                r.exits(0);
+                r.says("tags           [\"vip\"]");
+                r.says("PASSED");
+                // The text leaves userChannel out: the JSON report has the whole body.
+                let (code, out, _) = r.again_with("-o json");
+                assert_eq!(code, 0);
+                let report: Value = serde_json::from_str(&out).unwrap();
+                assert_eq!(report["request"]["body"]["payload"]["userChannel"], "messenger");
+                assert_eq!(report["request"]["body"]["payload"]["tags"], json!(["vip"]));
+            }),
+        ),
+        ex(
+            "hookctl send eva-service --expected-options YES,NO --text \"am I a client?\" --expect-option YES",
+            Run(|r| {
+                r.exits(0);
+                r.says("text             am I a client?");
+                r.says("expectedOptions  [\"YES\",\"NO\"]");
+                r.says("✓ option: expected YES, found \"YES\"");
+                r.says("PASSED");
+            }),
+        ),
+        ex(
+            "hookctl send eva-answer --answer \"Hello [NAME]\" --answer-type TEXT",
+            Run(|r| {
+                r.exits(0);
+                assert_eq!(
+                    count(&r.out, "answer          Hello [NAME]"),
+                    2,
+                    "sent and answered\n{}",
+                    r.context()
+                );
+                r.says("template        TEXT");
+                r.says("✓ contract: eva-answer-response valid");
+            }),
+        ),
+        ex(
+            "hookctl send --data my-event.json --url http://localhost:3000/hook",
+            Run(|r| {
+                r.exits(0);
+                r.says("my-event.json (botpress-event");
+                let mine: Value = r.json("my-event.json");
+                let got = r.served(1);
+                // Sent as it is, re-serialised compact.
+                assert_eq!(String::from_utf8_lossy(&got[0].body), serde_json::to_string(&mine).unwrap());
+            }),
+        ),
+        ex(
+            "hookctl send handoff-create -H 'Authorization: Bearer dev-token'",
+            Run(|r| {
+                r.exits(0);
+                r.says("authorization  <redacted>");
+                assert!(!r.out.contains("dev-token") && !r.err.contains("dev-token"), "{}", r.context());
+                // It was sent all the same.
+                let (code, out, _) = r.again_with("--show-secrets");
+                assert_eq!(code, 0);
+                assert!(has(&out, "authorization  Bearer dev-token"), "{out}");
+            }),
+        ),
+        Example {
+            reply: |n, body| if n == 0 { Reply::json(500, json!({})) } else { reference_webhook(n, body) },
+            ..ex(
+                "hookctl send handoff-create --retry botpress --url http://localhost:3000/hook",
+                Run(|r| {
+                    r.exits(0);
+                    r.says("attempt  1  500 Internal Server Error");
+                    r.says("attempt  2  after 100 ms  200 OK");
+                    r.says("PASSED");
+                    let got = r.served(2);
+                    assert_eq!(got[0].body, got[1].body, "the same body again");
+                }),
+            )
+        },
+        ex(
+            "hookctl send handoff-tags --once                 # one delivery instead of Botpress's two",
+            Run(|r| {
+                r.exits(0);
+                assert_eq!(count(&r.out, "← 200 OK"), 1, "{}", r.context());
+                assert!(!r.out.contains("delivered twice"), "{}", r.context());
+                r.says("PASSED");
+            }),
+        ),
+        ex(
+            "hookctl send handoff-create --count 10000 -c 32 --url http://localhost:3000/hook",
+            Run(|r| {
+                r.exits(0);
+                r.says("10000 requests handoff-create");
+                r.says("concurrency 32");
+                for row in ["passed              10000", "contract failures   0", "transport errors    0"] {
+                    r.says(row);
+                }
+                for row in
+                    ["requests/s", "latency p50", "latency p90", "latency p99", "latency max", "200: 10000"]
+                {
+                    r.says(row);
+                }
+                let got = r.served(10000);
+                let bodies: std::collections::HashSet<&[u8]> =
+                    got.iter().map(|g| g.body.as_slice()).collect();
+                assert_eq!(bodies.len(), 10000, "each with fresh ids");
+            }),
+        ),
+        // ### hookctl scenario
+        ex(
+            "hookctl scenario                                     # list them",
+            Run(|r| {
+                r.exits(0);
+                for name in table_names("### `hookctl scenario") {
+                    assert!(
+                        r.out.lines().any(|l| l.starts_with(&format!("{name} "))),
+                        "{name}\n{}",
+                        r.context()
+                    );
+                }
+            }),
+        ),
+        ex(
+            "hookctl scenario handoff-lifecycle --url http://localhost:3000/hook",
+            Run(|r| {
+                r.exits(0);
+                r.says("4/4 steps passed");
+                r.says("steps 1, 3-4");
+                let got: Vec<Value> = r.served(4).iter().map(|g| g.json()).collect();
+                let kinds: Vec<_> =
+                    got.iter().map(|b| (b["resource"].clone(), b["payload"]["status"].clone())).collect();
+                assert_eq!(
+                    kinds,
+                    [
+                        (json!("agent"), Value::Null),
+                        (json!("handoff"), json!("pending")),
+                        (json!("handoff"), json!("assigned")),
+                        (json!("handoff"), json!("resolved"))
+                    ]
+                );
+                assert!(got[1..].iter().all(|b| b["id"] == got[1]["id"]), "one handoff");
+                assert_eq!(got[0]["id"], got[2]["payload"]["agentId"], "the agent online takes it");
+            }),
+        ),
+        ex(
+            "hookctl scenario handoff-full --duplicate            # every event twice: is your receiver idempotent?",
+            Run(|r| {
+                r.exits(0);
+                let events = step_events(&r.out);
+                // Seven steps, the tags step delivered twice as Botpress does, every delivery twice.
+                assert_eq!(events.len(), 16, "{}", r.context());
+                for pair in events.chunks(2) {
+                    assert_eq!(pair[0], pair[1], "each delivery twice in a row\n{}", r.context());
+                }
+                r.says("16/16 steps passed");
+            }),
+        ),
+        ex(
+            "hookctl scenario handoff-full --shuffle --seed 3     # out of order, as retries can make it",
+            Run(|r| {
+                r.exits(0);
+                let events = step_events(&r.out);
+                let in_order = [
+                    "agent-online",
+                    "handoff-create",
+                    "handoff-assign",
+                    "handoff-tags",
+                    "handoff-tags",
+                    "handoff-comment",
+                    "handoff-resolve",
+                    "agent-offline",
+                ];
+                let mut sorted = events.clone();
+                sorted.sort();
+                let mut expected = in_order.to_vec();
+                expected.sort();
+                assert_eq!(sorted, expected, "the same deliveries\n{}", r.context());
+                assert_ne!(events, in_order, "out of order\n{}", r.context());
+                let (_, again, _) = r.again_with("");
+                assert_eq!(step_events(&again), events, "the seed fixes the order");
+            }),
+        ),
+        // ### hookctl listen
+        ex(
+            "hookctl listen                                   # http://127.0.0.1:8080, any path, any method",
+            Listen(&["hookctl send handoff-create --url http://{addr}/any/path"], |r| {
+                r.exits(0);
+                r.warns("listening on http://127.0.0.1:");
+                assert_eq!(r.fed[0].0, 0, "{}", r.context());
+                let seen = r.listened();
+                assert_eq!(seen.len(), 1, "{}", r.context());
+                assert!(has(seen[0], "POST /any/path  botpress-event  valid  → 200 OK"), "{}", r.context());
+                // The port the line leaves to its default (the test binds port 0 instead).
+                let (_, help, _) = run(hookctl().args(["listen", "--help"]));
+                let port = help.split("--port <PORT>").nth(1).unwrap();
+                assert!(port.contains("[default: 8080]"), "{help}");
+                assert!(
+                    help.split("--bind <ADDR>").nth(1).unwrap().contains("[default: 127.0.0.1]"),
+                    "{help}"
+                );
+            }),
+        ),
+        ex(
+            "hookctl listen --port 9000 --save captures.jsonl # also keep every request on disk",
+            Listen(
+                &[
+                    "hookctl scenario handoff-full --url http://{addr}/hook",
+                    "hookctl send eva-service --url http://{addr}/eva/service",
+                ],
+                |r| {
+                    r.exits(0);
+                    assert!(r.fed.iter().all(|f| f.0 == 0), "{}", r.context());
+                    let lines: Vec<Value> =
+                        r.file("captures.jsonl").lines().map(|l| serde_json::from_str(l).unwrap()).collect();
+                    assert_eq!(lines.len(), 9, "8 Botpress deliveries and one eva request\n{}", r.context());
+                    for l in &lines {
+                        assert_eq!(l["method"], "POST");
+                        serde_json::from_str::<Value>(l["body"].as_str().unwrap()).unwrap();
+                    }
+                    assert_eq!(lines[8]["kind"], "eva-service-request");
+                    r.says("9 requests (botpress-event 8, eva-service-request 1)");
+                },
+            ),
+        ),
+        ex(
+            "hookctl listen --forward-to http://localhost:3000/hook   # stand between the platform and your server",
+            Listen(&["hookctl send eva-service --url http://{addr}/eva/service"], |r| {
+                r.exits(0);
+                assert_eq!(r.fed[0].0, 0, "{}", r.context());
+                let got = r.served(1);
+                assert_eq!(got[0].path, "/hook");
+                assert_eq!(got[0].header("user-agent").map(|u| u.starts_with("hookctl/")), Some(true));
+                assert_eq!(got[0].json()["expectedOptions"], json!(["CLIENT", "NOT_CLIENT"]));
+                r.says("forwarded → 200");
+            }),
+        ),
+        ex(
+            "hookctl listen --status 500                      # watch Botpress retry",
+            Listen(
+                &["hookctl send handoff-create --retry botpress --retry-scale 0.01 --url http://{addr}/hook"],
+                |r| {
+                    r.exits(0);
+                    let (code, out, _) = &r.fed[0];
+                    assert_eq!(*code, 1, "{}", r.context());
+                    assert!(has(out, "attempt 10"), "{out}");
+                    let seen = r.listened();
+                    assert_eq!(seen.len(), 10, "Botpress's ten attempts\n{}", r.context());
+                    assert!(seen.iter().all(|l| l.contains("→ 500")), "{}", r.context());
+                    assert!(seen[1..].iter().all(|l| l.contains("repeat of #1")), "{}", r.context());
+                },
+            ),
+        ),
+        ex(
+            "hookctl listen --fail-first 2                    # fail each body twice, then accept",
+            Listen(
+                &["hookctl send handoff-create --retry botpress --retry-scale 0.01 --url http://{addr}/hook"],
+                |r| {
+                    r.exits(0);
+                    assert_eq!(r.fed[0].0, 0, "{}", r.context());
+                    let seen = r.listened();
+                    assert_eq!(seen.len(), 3, "{}", r.context());
+                    assert!(seen[0].contains("→ 503") && seen[1].contains("→ 503"), "{}", r.context());
+                    assert!(seen[2].contains("→ 200 OK"), "{}", r.context());
+                },
+            ),
+        ),
+        ex(
+            "hookctl listen --respond-option NOT_CLIENT       # as an eva webhook mock, choose this option",
+            Listen(
+                &["hookctl send eva-service --expect-option NOT_CLIENT --url http://{addr}/eva/service"],
+                |r| {
+                    r.exits(0);
+                    let (code, out, _) = &r.fed[0];
+                    assert_eq!(*code, 0, "{}", r.context());
+                    assert!(has(out, "✓ option: expected NOT_CLIENT, found \"NOT_CLIENT\""), "{out}");
+                    r.says("option NOT_CLIENT");
+                },
+            ),
+        ),
+        ex(
+            "hookctl listen -o json | jq .                    # one JSON object per request (NDJSON)",
+            Listen(
+                &[
+                    "hookctl send handoff-create --url http://{addr}/hook",
+                    "hookctl send eva-service --url http://{addr}/eva",
+                ],
+                |r| {
+                    r.exits(0);
+                    let values: Vec<Value> = serde_json::Deserializer::from_str(&r.out)
+                        .into_iter()
+                        .collect::<Result<_, _>>()
+                        .unwrap_or_else(|e| panic!("{e}\n{}", r.context()));
+                    let requests: Vec<&Value> = values.iter().filter(|v| v.get("method").is_some()).collect();
+                    assert_eq!(requests.len(), 2, "{}", r.context());
+                    assert_eq!(requests[0]["kind"], "botpress-event");
+                    assert_eq!(requests[1]["answer"]["option"], "CLIENT");
+                    // Ctrl-C adds the summary, as one more object.
+                    assert_eq!(values.len(), 3, "{}", r.context());
+                    assert_eq!(values[2]["summary"]["requests"], 2, "{}", r.context());
+                },
+            ),
+        ),
+        // ### hookctl replay (the capture is the one the `--save` line above made)
+        ex(
+            "hookctl replay captures.jsonl --url http://localhost:3000/hook",
+            Run(|r| {
+                r.exits(0);
+                r.says("replay (9 requests from captures.jsonl)");
+                r.says("9/9 steps passed");
+                let captured: Vec<Value> =
+                    r.file("captures.jsonl").lines().map(|l| serde_json::from_str(l).unwrap()).collect();
+                let got = r.served(9);
+                for (g, c) in got.iter().zip(&captured) {
+                    assert_eq!(String::from_utf8_lossy(&g.body), c["body"].as_str().unwrap(), "exact bytes");
+                    let ua = c["headers"].as_array().unwrap().iter().find(|h| h[0] == "user-agent").unwrap();
+                    assert_eq!(g.header("user-agent"), ua[1].as_str(), "its headers");
+                }
+            }),
+        ),
+        ex(
+            "hookctl replay captures.jsonl --filter eva-service-request,7 --url http://localhost:8080/eva",
+            Run(|r| {
+                r.exits(0);
+                r.says("2/2 steps passed");
+                r.says("#7 botpress-event");
+                r.says("#9 eva-service-request");
+                let captured: Vec<Value> =
+                    r.file("captures.jsonl").lines().map(|l| serde_json::from_str(l).unwrap()).collect();
+                let got = r.served(2);
+                assert!(got.iter().all(|g| g.path == "/eva"));
+                assert_eq!(String::from_utf8_lossy(&got[0].body), captured[6]["body"].as_str().unwrap());
+                assert_eq!(String::from_utf8_lossy(&got[1].body), captured[8]["body"].as_str().unwrap());
+            }),
+        ),
+        // ### hookctl test
+        ex(
+            "hookctl init                                   # writes hookctl.toml: a case for every event",
+            Elsewhere("the_test_examples_run_as_written"),
+        ),
+        ex(
+            "hookctl test                                   # runs ./hookctl.toml",
+            Elsewhere("the_test_examples_run_as_written"),
+        ),
+        ex(
+            "WEBHOOK_URL=http://localhost:3000/hook hookctl test --junit report.xml",
+            Elsewhere("the_test_examples_run_as_written"),
+        ),
+        ex(
+            "hookctl test suites/*.toml --url http://localhost:3000/hook --jobs 8 --filter service",
+            Elsewhere("the_test_examples_run_as_written"),
+        ),
+        // ### hookctl completions
+        ex(
+            "mkdir -p ~/.local/share/bash-completion/completions",
+            Run(|r| {
+                r.exits(0);
+                assert!(r.home.join(".local/share/bash-completion/completions").is_dir());
+            }),
+        ),
+        ex(
+            "hookctl completions bash > ~/.local/share/bash-completion/completions/hookctl",
+            Run(|r| {
+                r.exits(0);
+                let path = r.home.join(".local/share/bash-completion/completions/hookctl");
+                let written = std::fs::read_to_string(&path).unwrap();
+                let shipped = std::fs::read_to_string(fixture_path("completions/hookctl.bash")).unwrap();
+                assert_eq!(written, shipped);
+                let out = std::process::Command::new("bash")
+                    .args(["-c", &format!("source {} && complete -p hookctl", path.display())])
+                    .output()
+                    .unwrap();
+                assert!(out.status.success() && text(&out.stdout).contains("hookctl"), "{out:?}");
+            }),
+        ),
+        // ## Use in CI
+        ex(
+            "hookctl send eva-service --url \"$WEBHOOK_URL\" --expect-option CLIENT -o json > result.json",
+            Run(|r| {
+                r.exits(0);
+                let result = r.json("result.json");
+                assert_eq!(result["passed"], true, "{result:#}");
+                assert_eq!(result["response"]["body"]["option"], "CLIENT", "{result:#}");
+                r.served(1);
+            }),
+        ),
+        ex(
+            "hookctl scenario handoff-lifecycle --duplicate --url \"$WEBHOOK_URL\"",
+            Run(|r| {
+                r.exits(0);
+                r.says("8/8 steps passed");
+                r.served(8);
+            }),
+        ),
+        ex(
+            "hookctl validate recorded-answers/",
+            Run(|r| {
+                r.exits(0);
+                r.says("2 documents checked: 2 valid, 0 invalid");
+            }),
+        ),
+        // ## Development
+        ex(
+            "cargo test             # the whole suite: real binary, real HTTP servers on 127.0.0.1",
+            Skip("it is this suite"),
+        ),
+        ex(
+            "cargo nextest run      # the same, with nextest if you have it",
+            Skip("this suite again, under a runner that may not be installed"),
+        ),
+    ]
+}
+
+/// The EVENT column of a step table.
+fn step_events(out: &str) -> Vec<String> {
+    out.lines()
+        .filter(|l| l.split_whitespace().next().is_some_and(|w| w.parse::<usize>().is_ok()))
+        .map(|l| l.split_whitespace().nth(1).unwrap().to_string())
+        .collect()
+}
+
+#[test]
+fn every_readme_example_is_run_or_skipped_with_a_reason() {
+    let readme_lines = readme_lines();
+    let table = examples();
+    for line in &readme_lines {
+        let found: Vec<&Example> = table.iter().filter(|e| e.line == line.text).collect();
+        assert_eq!(
+            found.len(),
+            1,
+            "README example with {} entries in examples() (want one): {}",
+            found.len(),
+            line.text
+        );
+        if let How::Run(_) | How::Terminal(_) | How::Listen(..) = found[0].how {
+            let run_by = GROUPS.iter().flat_map(|g| g.iter()).any(|h| line.heading.starts_with(h));
+            assert!(run_by, "no test runs the examples under {:?}: add its heading to GROUPS", line.heading);
+        }
+    }
+    let lines: Vec<&str> = readme_lines.iter().map(|l| l.text.as_str()).collect();
+    let sources: String = std::fs::read_dir(fixture_path("tests"))
+        .unwrap()
+        .flatten()
+        .filter(|e| e.path().extension().is_some_and(|x| x == "rs"))
+        .map(|e| std::fs::read_to_string(e.path()).unwrap())
+        .collect();
+    for e in &table {
+        assert!(lines.contains(&e.line), "examples() has a line the README no longer has: {}", e.line);
+        match e.how {
+            How::Elsewhere(test) => assert!(sources.contains(&format!("fn {test}()")), "no test {test}"),
+            How::Skip(reason) => assert!(!reason.is_empty()),
+            _ => {}
+        }
+    }
+}
+
+/// The headings whose examples each `the_*_run_as_written` test below runs.
+const QUICK_START: &[&str] = &["## Quick start"];
+const LIST_SHOW_SCHEMA: &[&str] = &["### `hookctl list`", "### `hookctl show", "### `hookctl schema"];
+const VALIDATE: &[&str] = &["### `hookctl validate"];
+const SEND: &[&str] = &["### `hookctl send"];
+const SCENARIO: &[&str] = &["### `hookctl scenario"];
+const LISTEN_REPLAY: &[&str] = &["### `hookctl listen", "### `hookctl replay"];
+const COMPLETIONS: &[&str] = &["### `hookctl completions"];
+const CI: &[&str] = &["## Use in CI"];
+const GROUPS: &[&[&str]] =
+    &[QUICK_START, LIST_SHOW_SCHEMA, VALIDATE, SEND, SCENARIO, LISTEN_REPLAY, COMPLETIONS, CI];
+
+#[test]
+fn the_quick_start_runs_as_written() {
+    run_examples(QUICK_START);
+}
+
+#[test]
+fn the_list_show_and_schema_examples_run_as_written() {
+    run_examples(LIST_SHOW_SCHEMA);
+}
+
+#[test]
+fn the_validate_examples_run_as_written() {
+    run_examples(VALIDATE);
+}
+
+#[test]
+fn the_send_examples_run_as_written() {
+    run_examples(SEND);
+}
+
+#[test]
+fn the_scenario_examples_run_as_written() {
+    run_examples(SCENARIO);
+}
+
+#[test]
+fn the_listen_and_replay_examples_run_as_written() {
+    run_examples(LISTEN_REPLAY);
+}
+
+#[test]
+fn the_completions_example_runs_as_written() {
+    run_examples(COMPLETIONS);
+}
+
+#[test]
+fn the_ci_script_lines_run_as_written() {
+    run_examples(CI);
 }
