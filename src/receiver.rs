@@ -168,8 +168,7 @@ struct Shared {
 #[derive(Default)]
 struct Seen {
     next: u64,
-    /// First index and delivery count of each distinct body, by a hash of its bytes (so that a
-    /// long session does not keep every body in memory).
+    /// First index and delivery count of each distinct delivery (method, path and body).
     bodies: HashMap<(usize, u64), (u64, u32)>,
     tally: Tally,
 }
@@ -292,7 +291,8 @@ async fn handle(State(shared): State<Arc<Shared>>, req: Request) -> Response {
         let (repeat_of, deliveries) = if refusal.is_some() {
             (None, 1)
         } else {
-            let entry = seen.bodies.entry(body_key(&bytes)).or_insert((index, 0));
+            let entry =
+                seen.bodies.entry(delivery_key(parts.method.as_str(), &path, &bytes)).or_insert((index, 0));
             entry.1 += 1;
             let (first, count) = *entry;
             ((first != index).then_some(first), count)
@@ -409,9 +409,11 @@ async fn handle(State(shared): State<Arc<Shared>>, req: Request) -> Response {
     resp
 }
 
-fn body_key(bytes: &[u8]) -> (usize, u64) {
+/// What makes two requests the same delivery: method, path and body bytes (hashed, so that a long
+/// session does not keep every body in memory).
+fn delivery_key(method: &str, path: &str, bytes: &[u8]) -> (usize, u64) {
     use std::hash::{BuildHasher, BuildHasherDefault, DefaultHasher};
-    (bytes.len(), BuildHasherDefault::<DefaultHasher>::default().hash_one(bytes))
+    (bytes.len(), BuildHasherDefault::<DefaultHasher>::default().hash_one((method, path, bytes)))
 }
 
 /// What an eva answer said and how it stands.

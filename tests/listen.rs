@@ -510,3 +510,20 @@ fn replay_reads_captures_written_before_answers_were_kept() {
     target.stop();
     assert_eq!(code, 0, "{out}\n{err}");
 }
+
+#[test]
+fn a_repeat_is_the_same_body_to_the_same_path() {
+    let listener = Listener::start(&[]);
+    let body = hookctl::catalogue::event("agent-online").unwrap().fixture().to_string();
+    for path in ["/a", "/b", "/a"] {
+        assert_eq!(post_raw(&listener.addr, path, body.as_bytes()), 200);
+    }
+    // Empty bodies to different paths are different requests too.
+    assert_eq!(post_raw(&listener.addr, "/x", b""), 400);
+    assert_eq!(post_raw(&listener.addr, "/y", b""), 400);
+    let lines = listener.stop();
+    let recs = records(&lines);
+    let repeats: Vec<Option<u64>> = recs.iter().map(|r| r["repeat_of"].as_u64()).collect();
+    assert_eq!(repeats, [None, None, Some(1), None, None], "{recs:#?}");
+    assert_eq!(lines.last().unwrap()["summary"]["repeats"], 1);
+}
