@@ -19,7 +19,7 @@ use crate::send::Retry;
     long_about = "Simulate, inspect and contract-test the webhooks of Botpress v12 HITL Next \
                   (events webhook) and eva (transactional answer, service cell), with no platform \
                   account and no cloud.",
-    after_help = "Exit codes: 0 success, 1 contract failure, 2 usage or input error, 3 transport error."
+    after_help = "Exit codes: 0 success, 1 contract failure, 2 usage or input error, 3 transport error, 4 hookctl itself could not work."
 )]
 pub struct Cli {
     /// Output format: coloured text for people, or JSON on stdout for machines.

@@ -224,3 +224,22 @@ fn option_case_flag_reaches_validate() {
         .write_stdin(body));
     assert_eq!(code, 0);
 }
+
+#[test]
+fn output_that_cannot_be_written_is_exit_4_with_one_line() {
+    // Not the user's mistake, and not a contract or transport failure: hookctl itself could not work.
+    let full =
+        std::fs::OpenOptions::new().write(true).open("/dev/full").expect("/dev/full, as on every Linux");
+    let out = std::process::Command::new(assert_cmd::cargo::cargo_bin("hookctl"))
+        .args(["show", "handoff-create"])
+        .env("NO_COLOR", "1")
+        .env("RUST_BACKTRACE", "0")
+        .stdout(full)
+        .output()
+        .unwrap();
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(4), "{err}");
+    assert_eq!(err.lines().count(), 1, "{err}");
+    assert!(err.contains("cannot write output"), "{err}");
+    assert!(!err.contains("panicked"), "{err}");
+}
