@@ -120,7 +120,7 @@ never\t''"
 complete -c hookctl -n "__fish_hookctl_using_subcommand send" -l option-case -d 'How an eva service cell\'s option is matched against expectedOptions. eva does not document it: exact by default' -r -f -a "exact\t''
 insensitive\t''"
 complete -c hookctl -n "__fish_hookctl_using_subcommand send" -l once -d 'Deliver once an event that Botpress delivers twice (handoff-tags)'
-complete -c hookctl -n "__fish_hookctl_using_subcommand send" -l show-secrets -d 'Print header values that look like secrets (authorization, cookies, keys, tokens)'
+complete -c hookctl -n "__fish_hookctl_using_subcommand send" -l show-secrets -d 'Print secrets as they are: header values (authorization, cookies, keys, tokens, signatures), the URL\'s password and secret query values'
 complete -c hookctl -n "__fish_hookctl_using_subcommand send" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c hookctl -n "__fish_hookctl_using_subcommand scenario" -l seed -d 'Fixed identifiers and order' -r
 complete -c hookctl -n "__fish_hookctl_using_subcommand scenario" -l url -d 'The webhook URL. Without one (and without HOOKCTL_URL or --botpress-config), hookctl delivers to its own built-in receiver' -r
@@ -140,7 +140,7 @@ complete -c hookctl -n "__fish_hookctl_using_subcommand scenario" -l option-case
 insensitive\t''"
 complete -c hookctl -n "__fish_hookctl_using_subcommand scenario" -l duplicate -d 'Deliver every event twice in a row: receivers must be idempotent'
 complete -c hookctl -n "__fish_hookctl_using_subcommand scenario" -l shuffle -d 'Deliver the steps out of order (reproducible with --seed)'
-complete -c hookctl -n "__fish_hookctl_using_subcommand scenario" -l show-secrets -d 'Print header values that look like secrets (authorization, cookies, keys, tokens)'
+complete -c hookctl -n "__fish_hookctl_using_subcommand scenario" -l show-secrets -d 'Print secrets as they are: header values (authorization, cookies, keys, tokens, signatures), the URL\'s password and secret query values'
 complete -c hookctl -n "__fish_hookctl_using_subcommand scenario" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c hookctl -n "__fish_hookctl_using_subcommand listen" -s p -l port -d 'The port to listen on (0 picks a free one)' -r
 complete -c hookctl -n "__fish_hookctl_using_subcommand listen" -l bind -d 'The address to bind. Loopback unless you say otherwise' -r
@@ -160,7 +160,7 @@ always\t''
 never\t''"
 complete -c hookctl -n "__fish_hookctl_using_subcommand listen" -l option-case -d 'How an eva service cell\'s option is matched against expectedOptions. eva does not document it: exact by default' -r -f -a "exact\t''
 insensitive\t''"
-complete -c hookctl -n "__fish_hookctl_using_subcommand listen" -l keep-secrets -d 'Keep secret header values (authorization, cookies, keys, tokens) in output and captures'
+complete -c hookctl -n "__fish_hookctl_using_subcommand listen" -l keep-secrets -d 'Keep secrets in output and captures: header values (authorization, cookies, keys, tokens, signatures) and secret query values'
 complete -c hookctl -n "__fish_hookctl_using_subcommand listen" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c hookctl -n "__fish_hookctl_using_subcommand replay" -l filter -d 'Only these requests: kinds and/or 1-based indices, comma-separated (`eva-service-request,3,5`)' -r
 complete -c hookctl -n "__fish_hookctl_using_subcommand replay" -l url -d 'The webhook URL. Without one (and without HOOKCTL_URL or --botpress-config), hookctl delivers to its own built-in receiver' -r
@@ -178,7 +178,7 @@ always\t''
 never\t''"
 complete -c hookctl -n "__fish_hookctl_using_subcommand replay" -l option-case -d 'How an eva service cell\'s option is matched against expectedOptions. eva does not document it: exact by default' -r -f -a "exact\t''
 insensitive\t''"
-complete -c hookctl -n "__fish_hookctl_using_subcommand replay" -l show-secrets -d 'Print header values that look like secrets (authorization, cookies, keys, tokens)'
+complete -c hookctl -n "__fish_hookctl_using_subcommand replay" -l show-secrets -d 'Print secrets as they are: header values (authorization, cookies, keys, tokens, signatures), the URL\'s password and secret query values'
 complete -c hookctl -n "__fish_hookctl_using_subcommand replay" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c hookctl -n "__fish_hookctl_using_subcommand test" -l url -d 'Send every case here, whatever the suites and HOOKCTL_URL say. With no url from anywhere, the cases go to hookctl\'s built-in receiver' -r
 complete -c hookctl -n "__fish_hookctl_using_subcommand test" -s j -l jobs -d 'Cases run at once' -r

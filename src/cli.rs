@@ -134,7 +134,8 @@ pub struct DeliveryArgs {
     /// Read at most this many bytes of an answer; a longer one fails the contract.
     #[arg(long, value_name = "BYTES", default_value_t = defaults::MAX_RESPONSE)]
     pub max_response: usize,
-    /// Print header values that look like secrets (authorization, cookies, keys, tokens).
+    /// Print secrets as they are: header values (authorization, cookies, keys, tokens,
+    /// signatures), the URL's password and secret query values.
     #[arg(long)]
     pub show_secrets: bool,
 }
@@ -233,7 +234,8 @@ pub struct ListenArgs {
     /// Append every request to this file, one JSON line each, before answering it.
     #[arg(long, value_name = "FILE")]
     pub save: Option<PathBuf>,
-    /// Keep secret header values (authorization, cookies, keys, tokens) in output and captures.
+    /// Keep secrets in output and captures: header values (authorization, cookies, keys, tokens,
+    /// signatures) and secret query values.
     #[arg(long)]
     pub keep_secrets: bool,
     /// Answer larger bodies with 413.

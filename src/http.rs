@@ -10,15 +10,131 @@ use serde::Serialize;
 use crate::error::{Error, Result};
 
 /// Header names whose values are secrets. Matched case-insensitively, also as parts of a name
-/// (`x-api-key`, `x-auth-token`).
+/// (`x-api-key`, `x-auth-token`, `x-hub-signature-256`).
 const SECRET_PARTS: &[&str] =
-    &["authorization", "cookie", "api-key", "apikey", "token", "secret", "password", "session"];
+    &["authorization", "cookie", "api-key", "apikey", "token", "secret", "password", "session", "signature"];
+
+/// Query parameters whose values are secrets, by name (any case): a name that contains one of
+/// these (`access_token`, `client_secret`, `hub.signature`, `X-Amz-Credential`) ...
+const SECRET_QUERY_PARTS: &[&str] =
+    &["token", "secret", "password", "passwd", "signature", "apikey", "credential", "authorization"];
+
+/// ... or one of whose words (split at punctuation and at camelCase) is one of these (`key`,
+/// `api_key`, `sig`, `auth`, `sessionId`). `code` is not among them: it names too many things
+/// that are not secrets.
+const SECRET_QUERY_WORDS: &[&str] = &["key", "sig", "auth", "pass", "pwd", "jwt", "hmac", "session"];
 
 pub const REDACTED: &str = "<redacted>";
 
+/// Whether a header's value is a secret, by the header's name.
 pub fn is_secret(name: &str) -> bool {
     let lower = name.to_ascii_lowercase();
     SECRET_PARTS.iter().any(|p| lower.contains(p))
+}
+
+/// Whether a query parameter's value is a secret, by the parameter's name (percent-decoded).
+pub fn is_secret_param(name: &str) -> bool {
+    let lower = name.to_lowercase();
+    if SECRET_QUERY_PARTS.iter().any(|p| lower.contains(p)) {
+        return true;
+    }
+    words(name).iter().any(|w| SECRET_QUERY_WORDS.contains(&w.as_str()))
+}
+
+/// The words of a name, lowercase: split at anything not a letter or a digit, and where a
+/// lowercase letter is followed by an uppercase one (`accessKey` is `access`, `key`).
+fn words(name: &str) -> Vec<String> {
+    let mut out = Vec::new();
+    let mut word = String::new();
+    let mut lower_before = false;
+    for c in name.chars() {
+        if !c.is_alphanumeric() {
+            out.push(std::mem::take(&mut word));
+            lower_before = false;
+            continue;
+        }
+        if c.is_uppercase() && lower_before {
+            out.push(std::mem::take(&mut word));
+        }
+        lower_before = c.is_lowercase() || c.is_ascii_digit();
+        word.extend(c.to_lowercase());
+    }
+    out.push(word);
+    out.retain(|w| !w.is_empty());
+    out
+}
+
+/// A URL (`http://user:pw@host/hook?token=abc`) or a request target (`/hook?token=abc`) as it may
+/// be shown, printed or saved: unless `show`, the password of its userinfo (the user name stays)
+/// and the value of every secret query parameter ([`is_secret_param`]) are `<redacted>`. The one
+/// place URLs are redacted, for every command and every output.
+pub fn shown_url(text: &str, show: bool) -> String {
+    if show {
+        return text.to_string();
+    }
+    let (main, fragment) = match text.find('#') {
+        Some(at) => text.split_at(at),
+        None => (text, ""),
+    };
+    let (before, query) = match main.find('?') {
+        Some(at) => (&main[..at], Some(&main[at + 1..])),
+        None => (main, None),
+    };
+    let mut out = String::with_capacity(text.len());
+    out.push_str(&redact_userinfo(before));
+    if let Some(query) = query {
+        out.push('?');
+        out.push_str(&redact_query(query));
+    }
+    out.push_str(fragment);
+    out
+}
+
+/// `scheme://user:password@host/...` with the password redacted; anything else as it is.
+fn redact_userinfo(text: &str) -> String {
+    let Some(scheme_end) = text.find("://") else { return text.to_string() };
+    let start = scheme_end + 3;
+    let authority_end = text[start..].find('/').map_or(text.len(), |i| start + i);
+    let authority = &text[start..authority_end];
+    let Some(at) = authority.rfind('@') else { return text.to_string() };
+    let Some(colon) = authority[..at].find(':') else { return text.to_string() };
+    if colon + 1 == at {
+        return text.to_string();
+    }
+    format!("{}{REDACTED}{}", &text[..start + colon + 1], &text[start + at..])
+}
+
+/// A query string with the values of secret parameters redacted; names, order and the other
+/// values as they were.
+fn redact_query(query: &str) -> String {
+    let pairs: Vec<String> = query
+        .split('&')
+        .map(|pair| match pair.split_once('=') {
+            Some((name, value)) if !value.is_empty() && is_secret_param(&decoded(name)) => {
+                format!("{name}={REDACTED}")
+            }
+            _ => pair.to_string(),
+        })
+        .collect();
+    pairs.join("&")
+}
+
+/// A query name percent-decoded (and `+` as a space), as a server reads it.
+fn decoded(name: &str) -> String {
+    url::form_urlencoded::parse(name.as_bytes()).next().map_or_else(String::new, |(n, _)| n.into_owned())
+}
+
+/// The names of the query parameters that [`shown_url`] redacted in `text` (to say what a replay
+/// cannot send).
+pub fn redacted_params(text: &str) -> Vec<String> {
+    let main = text.split('#').next().unwrap_or_default();
+    let Some((_, query)) = main.split_once('?') else { return Vec::new() };
+    query
+        .split('&')
+        .filter_map(|pair| pair.split_once('='))
+        .filter(|(_, value)| *value == REDACTED)
+        .map(|(name, _)| decoded(name))
+        .collect()
 }
 
 /// Headers as `(name, value)` pairs for printing and saving, with secrets redacted unless asked.
@@ -79,15 +195,17 @@ pub fn client(timeout: Duration) -> Result<reqwest::Client> {
 
 /// Check a target URL: absolute, http or https.
 pub fn parse_url(raw: &str, origin: &str) -> Result<url::Url> {
+    // The URL is echoed in the message, but never its secrets.
+    let shown = shown_url(raw, false);
     let url = url::Url::parse(raw).map_err(|e| {
         Error::usage(format!(
-            "{origin} '{raw}': not a valid URL ({e}); expected e.g. http://localhost:3000/hook"
+            "{origin} '{shown}': not a valid URL ({e}); expected e.g. http://localhost:3000/hook"
         ))
     })?;
     match url.scheme() {
         "http" | "https" => Ok(url),
         other => {
-            Err(Error::usage(format!("{origin} '{raw}': unsupported scheme '{other}' (use http or https)")))
+            Err(Error::usage(format!("{origin} '{shown}': unsupported scheme '{other}' (use http or https)")))
         }
     }
 }
@@ -139,15 +257,17 @@ pub async fn post(
     Ok(Answer { status, headers, body, truncated, latency_ms: started.elapsed().as_secs_f64() * 1e3 })
 }
 
-/// Say which transport failure this is, in one line.
+/// Say which transport failure this is, in one line. The URL's secrets are never in it, shown or
+/// not elsewhere: an error message is copied into logs and reports.
 pub fn describe(e: &reqwest::Error, url: &url::Url, timeout: Duration) -> String {
     let host = url.host_str().unwrap_or_default();
+    let shown = shown_url(url.as_str(), false);
     let at = match url.port_or_known_default() {
         Some(port) => format!("{host}:{port}"),
         None => host.to_string(),
     };
     if e.is_timeout() {
-        return format!("timeout: {url} did not answer within {} (--timeout)", human(timeout));
+        return format!("timeout: {shown} did not answer within {} (--timeout)", human(timeout));
     }
     let mut chain = String::new();
     let mut source = e.source();
@@ -175,9 +295,12 @@ pub fn describe(e: &reqwest::Error, url: &url::Url, timeout: Duration) -> String
     } else if chain.contains("certificate") || chain.contains("tls") || chain.contains("handshake") {
         format!("TLS: handshake with {at} failed ({})", chain.trim())
     } else if e.is_redirect() {
-        format!("too many redirects from {url}")
+        format!("too many redirects from {shown}")
     } else if chain.is_empty() {
-        format!("transport error talking to {at}: {e}")
+        // reqwest's own words end with the URL, whole: keep the words, not the URL.
+        let words = e.to_string();
+        let words = words.split(" for url (").next().unwrap_or_default().to_string();
+        format!("transport error talking to {at}: {words}")
     } else {
         format!("transport error talking to {at}: {}", chain.trim())
     }
@@ -185,4 +308,88 @@ pub fn describe(e: &reqwest::Error, url: &url::Url, timeout: Duration) -> String
 
 pub fn human(d: Duration) -> String {
     if d.as_millis() < 1000 { format!("{} ms", d.as_millis()) } else { format!("{:.1} s", d.as_secs_f64()) }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn signature_headers_are_secret() {
+        for name in ["X-Signature", "X-Hub-Signature-256", "x-hub-signature", "Stripe-Signature"] {
+            assert!(is_secret(name), "{name}");
+        }
+        for name in ["Content-Type", "User-Agent", "X-Request-Id"] {
+            assert!(!is_secret(name), "{name}");
+        }
+    }
+
+    #[test]
+    fn secret_params_by_name() {
+        for name in [
+            "token",
+            "access_token",
+            "accessToken",
+            "api_key",
+            "apikey",
+            "API-KEY",
+            "XApiKey",
+            "key",
+            "secret",
+            "client_secret",
+            "signature",
+            "hub.signature",
+            "sig",
+            "password",
+            "auth",
+            "authorization",
+            "X-Amz-Credential",
+            "sessionId",
+            "jwt",
+        ] {
+            assert!(is_secret_param(name), "{name}");
+        }
+        for name in ["x", "page", "monkey", "keyword", "design", "signal", "author", "code", "passage", "id"]
+        {
+            assert!(!is_secret_param(name), "{name}");
+        }
+    }
+
+    #[test]
+    fn urls_lose_their_password_and_secret_values() {
+        let cases = [
+            (
+                "http://user:pw@127.0.0.1:3000/hook?token=abc&x=1",
+                "http://user:<redacted>@127.0.0.1:3000/hook?token=<redacted>&x=1",
+            ),
+            ("https://user@host/hook", "https://user@host/hook"),
+            ("https://:pw@host", "https://:<redacted>@host"),
+            ("http://u:p%40ss@host/a@b?x=1", "http://u:<redacted>@host/a@b?x=1"),
+            ("/hook?sig=abc", "/hook?sig=<redacted>"),
+            ("/hook?Api%5FKey=abc&page=2#top", "/hook?Api%5FKey=<redacted>&page=2#top"),
+            ("/hook?token=&key&x=secret", "/hook?token=&key&x=secret"),
+            ("/hook", "/hook"),
+            ("not a url at all", "not a url at all"),
+        ];
+        for (raw, shown) in cases {
+            assert_eq!(shown_url(raw, false), shown, "{raw}");
+            assert_eq!(shown_url(raw, true), raw, "{raw}");
+        }
+    }
+
+    #[test]
+    fn redacted_params_are_named() {
+        let shown = shown_url("/hook?sig=abc&x=1&access_token=t", false);
+        assert_eq!(redacted_params(&shown), ["sig", "access_token"]);
+        assert!(redacted_params("/hook?x=1").is_empty());
+    }
+
+    #[test]
+    fn a_bad_url_is_echoed_without_its_password() {
+        let e = parse_url("ftp://user:hunter2@host/x?token=abc", "--url").unwrap_err().to_string();
+        assert!(!e.contains("hunter2") && !e.contains("abc"), "{e}");
+        assert!(e.contains("ftp://user:<redacted>@host/x?token=<redacted>"), "{e}");
+        let e = parse_url("http://user:hunter2@[::1/x", "--url").unwrap_err().to_string();
+        assert!(!e.contains("hunter2"), "{e}");
+    }
 }

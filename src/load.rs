@@ -143,7 +143,7 @@ pub async fn run(
     let requests = total.passed + total.contract_failures + total.transport_errors;
     Ok(Summary {
         event: template.name.clone(),
-        url: target.url.to_string(),
+        url: target.shown_url().to_string(),
         concurrency: opts.concurrency,
         requests,
         passed: total.passed,

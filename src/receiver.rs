@@ -86,7 +86,7 @@ pub struct Record {
     pub index: u64,
     pub time: String,
     pub method: String,
-    /// The path with its query string.
+    /// The path with its query string, secret query values redacted unless `--keep-secrets`.
     pub path: String,
     pub headers: Vec<(String, String)>,
     /// The body exactly as received, when it is UTF-8.
@@ -364,7 +364,7 @@ async fn handle(State(shared): State<Arc<Shared>>, req: Request) -> Response {
         index,
         time: crate::payload::format_timestamp(chrono::Utc::now()),
         method: parts.method.to_string(),
-        path,
+        path: http::shown_url(&path, config.keep_secrets),
         headers: http::shown_headers(&parts.headers, config.keep_secrets),
         body: body_text,
         body_base64,

@@ -81,6 +81,16 @@ pub async fn run(records: &[Record], source: &str, target: &Target) -> Result<Sc
                 headers.append(n, v);
             }
         }
+        let params = http::redacted_params(&record.path);
+        if !params.is_empty() {
+            let note = format!(
+                "the query's {} was redacted in the capture: replay sends to the url it is given, so put it there, or capture with --keep-secrets",
+                params.join(", ")
+            );
+            if !notes.contains(&note) {
+                notes.push(note);
+            }
+        }
         let doc: Option<Value> = serde_json::from_slice(&bytes).ok();
         let kind = record.kind.or_else(|| doc.as_ref().and_then(Kind::detect));
         let outgoing = Outgoing {

@@ -86,6 +86,8 @@ pub struct Outgoing {
 pub struct Target {
     pub url: url::Url,
     pub builtin: bool,
+    /// The url as reports show it: its secrets redacted unless `--show-secrets`.
+    shown_url: String,
     config_headers: HeaderMap,
     extra_headers: HeaderMap,
     /// What each platform sends, with the overrides applied: built once, cloned per request.
@@ -366,6 +368,7 @@ pub async fn target(delivery: &Delivery) -> Result<Target> {
         }
     };
     let mut target = Target {
+        shown_url: http::shown_url(url.as_str(), delivery.show_secrets),
         url,
         builtin,
         config_headers,
@@ -382,6 +385,12 @@ pub async fn target(delivery: &Delivery) -> Result<Target> {
 }
 
 impl Target {
+    /// The url as reports show it: its password and secret query values redacted unless
+    /// `--show-secrets`.
+    pub fn shown_url(&self) -> &str {
+        &self.shown_url
+    }
+
     /// The headers the platform sends, then the configured ones, then `-H`: later ones win.
     pub fn headers_for(&self, platform: Platform) -> HeaderMap {
         match platform {
@@ -477,7 +486,7 @@ impl Target {
         }
         let request = Sent {
             method: "POST",
-            url: self.url.to_string(),
+            url: self.shown_url.clone(),
             headers: http::shown_headers(headers, d.show_secrets),
             body: Value::Null,
             bytes: bytes.len(),

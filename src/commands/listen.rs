@@ -35,8 +35,12 @@ pub fn run(args: ListenArgs, g: Globals, o: &mut Out) -> Result<Exit> {
     runtime()?.block_on(async {
         let (tx, mut rx) = tokio::sync::mpsc::unbounded_channel();
         let server = Receiver::start(SocketAddr::new(args.bind, args.port), config, Some(tx)).await?;
-        let banner =
-            Listening { addr: server.addr, save: args.save.as_deref(), forward_to: forward_to.as_ref() };
+        let banner = Listening {
+            addr: server.addr,
+            save: args.save.as_deref(),
+            forward_to: forward_to.as_ref(),
+            keep_secrets: args.keep_secrets,
+        };
         output::listening(o, &banner)?;
         let mut seen = 0u64;
         let mut stop = std::pin::pin!(shutdown_signal());

@@ -19,6 +19,8 @@ pub struct Listening<'a> {
     pub addr: SocketAddr,
     pub save: Option<&'a Path>,
     pub forward_to: Option<&'a url::Url>,
+    /// `--keep-secrets`: show the forward url whole.
+    pub keep_secrets: bool,
 }
 
 pub fn listening(o: &mut Out, l: &Listening) -> io::Result<()> {
@@ -42,7 +44,7 @@ pub fn listening(o: &mut Out, l: &Listening) -> io::Result<()> {
         )?;
     }
     if let Some(url) = l.forward_to {
-        writeln!(o.err, "      forwarding to {url}")?;
+        writeln!(o.err, "      forwarding to {}", crate::http::shown_url(url.as_str(), l.keep_secrets))?;
     }
     Ok(())
 }

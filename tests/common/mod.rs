@@ -17,6 +17,8 @@ use axum::response::{IntoResponse, Response};
 pub struct Recorded {
     pub method: String,
     pub path: String,
+    /// The query string, as it arrived.
+    pub query: Option<String>,
     pub headers: Vec<(String, String)>,
     pub body: Vec<u8>,
 }
@@ -79,6 +81,7 @@ impl Server {
                                 log.push(Recorded {
                                     method: method.to_string(),
                                     path: uri.path().to_string(),
+                                    query: uri.query().map(str::to_string),
                                     headers: headers
                                         .iter()
                                         .map(|(k, v)| {
