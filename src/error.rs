@@ -101,11 +101,11 @@ pub enum Error {
 
 impl Error {
     pub fn usage(msg: impl fmt::Display) -> Self {
-        Error::Usage(msg.to_string())
+        Error::Usage(one_line(msg))
     }
 
     pub fn internal(msg: impl fmt::Display) -> Self {
-        Error::Internal(msg.to_string())
+        Error::Internal(one_line(msg))
     }
 
     pub fn exit(&self) -> Exit {
@@ -129,3 +129,25 @@ impl From<std::io::Error> for Error {
 }
 
 pub type Result<T> = std::result::Result<T, Error>;
+
+/// A message on one line: control characters (line breaks, terminal escapes) written as escapes,
+/// so that what the user gave, echoed in a message, can neither break it nor paint the terminal.
+fn one_line(msg: impl fmt::Display) -> String {
+    let msg = msg.to_string();
+    if !msg.chars().any(char::is_control) {
+        return msg;
+    }
+    msg.chars().map(|c| if c.is_control() { c.escape_default().to_string() } else { c.to_string() }).collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn an_error_is_one_line_whatever_it_echoes() {
+        let e = Error::usage("--set 'a\nb\r\u{1b}[31m': expected PATH=VALUE");
+        assert_eq!(e.to_string(), "--set 'a\\nb\\r\\u{1b}[31m': expected PATH=VALUE");
+        assert_eq!(Error::internal("plain words").to_string(), "plain words");
+    }
+}

@@ -104,6 +104,19 @@ fn redact_userinfo(text: &str) -> String {
     format!("{}{REDACTED}{}", &text[..start + colon + 1], &text[start + at..])
 }
 
+/// A URL that may not parse, as an error message echoes it: as [`shown_url`] shows it, and with
+/// whatever stands between the first `:` after the scheme and the last `@` redacted, since nothing
+/// tells where the password of such a URL ends.
+fn shown_raw_url(raw: &str) -> String {
+    let start = raw.find("://").map_or(0, |i| i + 3);
+    if let Some(at) = raw[start..].rfind('@').map(|i| start + i) {
+        if let Some(colon) = raw[start..at].find(':').map(|i| start + i) {
+            return format!("{}{REDACTED}{}", &raw[..=colon], shown_url(&raw[at..], false));
+        }
+    }
+    shown_url(raw, false)
+}
+
 /// A query string with the values of secret parameters redacted; names, order and the other
 /// values as they were.
 fn redact_query(query: &str) -> String {
@@ -196,7 +209,7 @@ pub fn client(timeout: Duration) -> Result<reqwest::Client> {
 /// Check a target URL: absolute, http or https.
 pub fn parse_url(raw: &str, origin: &str) -> Result<url::Url> {
     // The URL is echoed in the message, but never its secrets.
-    let shown = shown_url(raw, false);
+    let shown = shown_raw_url(raw);
     let url = url::Url::parse(raw).map_err(|e| {
         Error::usage(format!(
             "{origin} '{shown}': not a valid URL ({e}); expected e.g. http://localhost:3000/hook"
@@ -389,7 +402,11 @@ mod tests {
         let e = parse_url("ftp://user:hunter2@host/x?token=abc", "--url").unwrap_err().to_string();
         assert!(!e.contains("hunter2") && !e.contains("abc"), "{e}");
         assert!(e.contains("ftp://user:<redacted>@host/x?token=<redacted>"), "{e}");
-        let e = parse_url("http://user:hunter2@[::1/x", "--url").unwrap_err().to_string();
-        assert!(!e.contains("hunter2"), "{e}");
+        for raw in
+            ["http://user:hunter2@[::1/x", "http://user:hun?ter2@host:x/", "?://u:hunter2@?", "u:hunter2@h"]
+        {
+            let e = parse_url(raw, "--url").unwrap_err().to_string();
+            assert!(!e.contains("hunter2") && !e.contains("ter2"), "{e}");
+        }
     }
 }
