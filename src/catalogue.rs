@@ -362,6 +362,12 @@ mod tests {
         assert_eq!(suggest("agent-onlin", &events), " (did you mean 'agent-online'?)");
         assert_eq!(suggest("eva-servce", &events), " (did you mean 'eva-service'?)");
         assert_eq!(suggest("eva-service-respons", &KINDS), " (did you mean 'eva-service-response'?)");
+        // Farther, but still close enough (similarity about 0.87 and 0.84) ...
+        assert_eq!(suggest("hand", &events), " (did you mean 'handoff-tags'?)");
+        assert_eq!(suggest("eva", &events), " (did you mean 'eva-answer'?)");
+        // ... and not close enough (about 0.69): no suggestion rather than a wild one.
+        assert_eq!(suggest("h", &events), "");
+        assert_eq!(suggest("offline-agent", &events), "");
         assert_eq!(suggest("zzz", &events), "");
         assert_eq!(suggest("", &events), "");
         assert_eq!(suggest("handoff-create", &[]), "");

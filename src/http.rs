@@ -215,8 +215,17 @@ mod tests {
         ] {
             assert!(is_secret(name), "{name}");
         }
-        for name in ["Content-Type", "Accept", "User-Agent", "X-Tenant", "X-Trace", "Host", "X-Key", "X-Api"]
-        {
+        for name in [
+            "Content-Type",
+            "Accept",
+            "User-Agent",
+            "X-Tenant",
+            "X-Trace",
+            "Host",
+            "X-Key",
+            "X-Api",
+            "X-Assessment",
+        ] {
             assert!(!is_secret(name), "{name}");
         }
     }

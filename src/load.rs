@@ -220,6 +220,10 @@ mod tests {
         let mut samples = [10.0, 1.0, 9.0, 2.0, 8.0, 3.0, 7.0, 4.0, 6.0, 5.0];
         assert_eq!(ms(&latency(&mut samples)), [5.0, 9.0, 10.0, 10.0, 5.5]);
 
+        // Seven samples: ranks round up (p50 is the 4th of 3.5, p90 the 7th of 6.3).
+        let mut samples = [7.0, 6.0, 5.0, 4.0, 3.0, 2.0, 1.0];
+        assert_eq!(ms(&latency(&mut samples)), [4.0, 7.0, 7.0, 7.0, 4.0]);
+
         // Two samples: p50 is the lower one, everything above it the higher.
         assert_eq!(ms(&latency(&mut [4.0, 2.0])), [2.0, 4.0, 4.0, 4.0, 3.0]);
     }
