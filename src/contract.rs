@@ -185,3 +185,88 @@ pub fn snippet(v: &Value) -> String {
         format!("{cut}…")
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use serde_json::json;
+
+    use super::*;
+
+    #[test]
+    fn join_escapes_tilde_then_slash() {
+        assert_eq!(join("", "option"), "/option");
+        assert_eq!(join("/openContext", "id"), "/openContext/id");
+        assert_eq!(join("/a", "b/c"), "/a/b~1c");
+        assert_eq!(join("/a", "m~n"), "/a/m~0n");
+        assert_eq!(join("/a", "~1"), "/a/~01", "a literal ~1 stays distinguishable from '/'");
+        assert_eq!(join("/a", "~/"), "/a/~0~1");
+        assert_eq!(join("/a", ""), "/a/");
+        // What join writes, a pointer reads back.
+        let doc = json!({"a": {"b/c": 1, "m~n": 2, "~1": 3}});
+        for (key, value) in [("b/c", 1), ("m~n", 2), ("~1", 3)] {
+            assert_eq!(doc.pointer(&join("/a", key)), Some(&json!(value)), "{key}");
+        }
+    }
+
+    #[test]
+    fn snippet_is_compact_json_cut_at_80_characters() {
+        assert_eq!(snippet(&json!("MAYBE")), "\"MAYBE\"");
+        assert_eq!(snippet(&json!({"a": [1, 2]})), r#"{"a":[1,2]}"#);
+        assert_eq!(snippet(&json!(null)), "null");
+        // 78 characters and its two quotes: 80, kept whole.
+        let exact = json!("x".repeat(78));
+        assert_eq!(snippet(&exact), exact.to_string());
+        // One more: 79 characters and an ellipsis.
+        let long = snippet(&json!("x".repeat(79)));
+        assert_eq!(long.chars().count(), 80);
+        assert_eq!(long, format!("\"{}…", "x".repeat(78)));
+        // Counted in characters, not bytes.
+        let wide = snippet(&json!("é".repeat(100)));
+        assert_eq!(wide.chars().count(), 80);
+        assert!(wide.ends_with("é…"));
+    }
+
+    #[test]
+    fn findings_say_what_was_found() {
+        let f = Finding::new("/option", "bad").expected("one of A").found(Some(&json!("B")));
+        assert_eq!(
+            (f.pointer.as_str(), f.message.as_str(), f.expected.as_deref(), f.found.as_deref()),
+            ("/option", "bad", Some("one of A"), Some("\"B\""))
+        );
+        assert_eq!(Finding::new("", "x").found(None).found.as_deref(), Some("nothing (field absent)"));
+    }
+
+    #[test]
+    fn option_case_is_exact_by_default() {
+        assert_eq!(OptionCase::default(), OptionCase::Exact);
+        assert!(OptionCase::Exact.same("CLIENT", "CLIENT"));
+        assert!(!OptionCase::Exact.same("CLIENT", "client"));
+        assert!(!OptionCase::Exact.same("CLIENT", "CLIENT "));
+        assert!(OptionCase::Insensitive.same("CLIENT", "client"));
+        assert!(OptionCase::Insensitive.same("Não_Cliente", "NÃO_CLIENTE"));
+        assert!(!OptionCase::Insensitive.same("CLIENT", "NOT_CLIENT"));
+        assert!(!OptionCase::Insensitive.same("CLIENT", " client"));
+    }
+
+    #[test]
+    fn the_fields_that_matter_are_picked_in_order_and_absent_ones_skipped() {
+        let doc = json!({"hiddenContext": {"id": 1}, "option": "A", "other": 1});
+        let fields = fields(Kind::EvaServiceResponse, &doc);
+        let keys: Vec<&str> = fields.keys().map(String::as_str).collect();
+        assert_eq!(keys, ["option", "hiddenContext"]);
+        assert_eq!(fields["option"], "A");
+    }
+
+    #[test]
+    fn schema_errors_point_at_the_field_and_say_what_was_expected() {
+        let v = check(Kind::EvaServiceResponse, &json!({"option": 3, "extra": 1}), Context::default());
+        assert!(!v.valid);
+        let option = v.errors.iter().find(|e| e.pointer == "/option").expect("an error at /option");
+        assert_eq!(option.found.as_deref(), Some("3"));
+        assert_eq!(option.expected.as_deref(), Some("type \"string\""));
+        let v = check(Kind::EvaServiceResponse, &json!({"openContext": {}}), Context::default());
+        let missing = v.errors.iter().find(|e| e.pointer == "/option").expect("the missing option");
+        assert_eq!(missing.message, "required field 'option' is missing");
+        assert_eq!(missing.found.as_deref(), Some("nothing (field absent)"));
+    }
+}

@@ -186,3 +186,152 @@ pub fn describe(e: &reqwest::Error, url: &url::Url, timeout: Duration) -> String
 pub fn human(d: Duration) -> String {
     if d.as_millis() < 1000 { format!("{} ms", d.as_millis()) } else { format!("{:.1} s", d.as_secs_f64()) }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::error::Exit;
+
+    fn usage<T: std::fmt::Debug>(r: Result<T>) -> String {
+        let e = r.expect_err("expected a usage error");
+        assert_eq!(e.exit(), Exit::Usage);
+        e.to_string()
+    }
+
+    #[test]
+    fn secret_headers_are_known_by_any_part_of_their_name_in_any_case() {
+        for name in [
+            "Authorization",
+            "proxy-authorization",
+            "Cookie",
+            "Set-Cookie",
+            "X-Api-Key",
+            "x-apikey",
+            "X-Auth-Token",
+            "x-webhook-secret",
+            "X-Password",
+            "X-Session-Id",
+            "AUTHORIZATION",
+        ] {
+            assert!(is_secret(name), "{name}");
+        }
+        for name in [
+            "Content-Type",
+            "Accept",
+            "User-Agent",
+            "X-Tenant",
+            "X-Trace",
+            "Host",
+            "X-Key",
+            "X-Api",
+            "X-Assessment",
+        ] {
+            assert!(!is_secret(name), "{name}");
+        }
+    }
+
+    #[test]
+    fn shown_headers_redact_secrets_unless_asked() {
+        let mut h = HeaderMap::new();
+        h.insert("authorization", HeaderValue::from_static("Bearer tok"));
+        h.insert("x-tenant", HeaderValue::from_static("acme"));
+        assert_eq!(
+            shown_headers(&h, false),
+            [
+                ("authorization".to_string(), REDACTED.to_string()),
+                ("x-tenant".to_string(), "acme".to_string())
+            ]
+        );
+        assert_eq!(shown_headers(&h, true)[0], ("authorization".to_string(), "Bearer tok".to_string()));
+        assert_eq!(REDACTED, "<redacted>");
+    }
+
+    #[test]
+    fn hop_by_hop_headers_in_any_case() {
+        for name in [
+            "Host",
+            "CONTENT-LENGTH",
+            "connection",
+            "Transfer-Encoding",
+            "keep-alive",
+            "Upgrade",
+            "TE",
+            "trailer",
+        ] {
+            assert!(hop_by_hop(name), "{name}");
+        }
+        for name in
+            ["content-type", "authorization", "trailers", "x-host", "x-forwarded-host", "user-agent", ""]
+        {
+            assert!(!hop_by_hop(name), "{name}");
+        }
+    }
+
+    #[test]
+    fn parse_header_splits_at_the_first_colon_and_trims() {
+        let (n, v) = parse_header("Authorization: Bearer dev-token").unwrap();
+        assert_eq!((n.as_str(), v.to_str().unwrap()), ("authorization", "Bearer dev-token"));
+        let (n, v) = parse_header("  X-Trace :  t1  ").unwrap();
+        assert_eq!((n.as_str(), v.to_str().unwrap()), ("x-trace", "t1"));
+        let (n, v) = parse_header("X-Callback: http://localhost:3000/a").unwrap();
+        assert_eq!((n.as_str(), v.to_str().unwrap()), ("x-callback", "http://localhost:3000/a"));
+        let (_, v) = parse_header("X-Empty:").unwrap();
+        assert_eq!(v.to_str().unwrap(), "");
+    }
+
+    #[test]
+    fn parse_header_names_the_flag_and_what_is_wrong() {
+        assert_eq!(usage(parse_header("no-colon")), "-H 'no-colon': expected 'Name: value'");
+        assert_eq!(
+            usage(parse_header("bad name: v")),
+            "-H 'bad name: v': 'bad name' is not a valid header name"
+        );
+        assert_eq!(usage(parse_header(": v")), "-H ': v': '' is not a valid header name");
+        assert_eq!(
+            usage(parse_header("X-A: line\nbreak")),
+            "-H 'X-A: line\nbreak': the value of x-a is not a valid header value"
+        );
+        assert_eq!(
+            usage(header("x-b", "a\u{7f}b", "somewhere")),
+            "somewhere: the value of x-b is not a valid header value"
+        );
+    }
+
+    #[test]
+    fn parse_url_takes_absolute_http_and_https_only() {
+        for raw in ["http://localhost:3000/hook", "https://example.test/eva?x=1", "HTTP://127.0.0.1/"] {
+            assert!(parse_url(raw, "--url").is_ok(), "{raw}");
+        }
+        assert_eq!(parse_url("http://localhost:3000/hook", "--url").unwrap().port(), Some(3000));
+        assert_eq!(
+            usage(parse_url("ftp://example.test/hook", "--url")),
+            "--url 'ftp://example.test/hook': unsupported scheme 'ftp' (use http or https)"
+        );
+        // Without a scheme the host reads as one.
+        assert_eq!(
+            usage(parse_url("localhost:3000/hook", "defaults.url")),
+            "defaults.url 'localhost:3000/hook': unsupported scheme 'localhost' (use http or https)"
+        );
+        for raw in ["not a url", "/hook", ""] {
+            let msg = usage(parse_url(raw, "HOOKCTL_URL"));
+            assert!(msg.starts_with(&format!("HOOKCTL_URL '{raw}': not a valid URL (")), "{msg}");
+            assert!(msg.ends_with("); expected e.g. http://localhost:3000/hook"), "{msg}");
+        }
+    }
+
+    #[test]
+    fn human_durations() {
+        for (ms, said) in [
+            (0, "0 ms"),
+            (100, "100 ms"),
+            (999, "999 ms"),
+            (1_000, "1.0 s"),
+            (1_949, "1.9 s"),
+            (25_600, "25.6 s"),
+            (51_100, "51.1 s"),
+        ] {
+            assert_eq!(human(Duration::from_millis(ms)), said, "{ms}");
+        }
+        assert_eq!(human(Duration::from_micros(1_500)), "1 ms");
+    }
+}

@@ -102,3 +102,88 @@ pub async fn run(records: &[Record], source: &str, target: &Target) -> Result<Sc
         steps,
     })
 }
+
+#[cfg(test)]
+mod tests {
+    use serde_json::json;
+
+    use super::*;
+    use crate::error::Exit;
+
+    /// Five captured requests: 1 and 3 Botpress, 2 a service cell, 4 of no known kind, 5 an answer request.
+    fn records() -> Vec<Record> {
+        [
+            Some("botpress-event"),
+            Some("eva-service-request"),
+            Some("botpress-event"),
+            None,
+            Some("eva-answer-request"),
+        ]
+        .into_iter()
+        .enumerate()
+        .map(|(i, kind)| {
+            serde_json::from_value(json!({
+                "index": i + 1,
+                "time": "2022-08-19T13:27:32.174Z",
+                "method": "POST",
+                "path": "/hook",
+                "headers": [["content-type", "application/json"]],
+                "body": "{}",
+                "bytes": 2,
+                "kind": kind,
+                "answer": {"status": 200},
+            }))
+            .unwrap()
+        })
+        .collect()
+    }
+
+    fn kept(f: &[&str]) -> Result<Vec<u64>> {
+        let f: Vec<String> = f.iter().map(|s| s.to_string()).collect();
+        Ok(filter(records(), &f)?.iter().map(|r| r.index).collect())
+    }
+
+    fn refused(f: &[&str]) -> String {
+        let e = kept(f).expect_err("expected a usage error");
+        assert_eq!(e.exit(), Exit::Usage);
+        e.to_string()
+    }
+
+    #[test]
+    fn no_filter_keeps_everything() {
+        assert_eq!(kept(&[]).unwrap(), [1, 2, 3, 4, 5]);
+    }
+
+    #[test]
+    fn a_filter_keeps_kinds_and_indices_in_capture_order() {
+        assert_eq!(kept(&["botpress-event"]).unwrap(), [1, 3]);
+        assert_eq!(kept(&["eva-service-request"]).unwrap(), [2]);
+        assert_eq!(kept(&["unknown"]).unwrap(), [4]);
+        assert_eq!(kept(&["2"]).unwrap(), [2]);
+        assert_eq!(kept(&["5", "1"]).unwrap(), [1, 5], "capture order, not filter order");
+        assert_eq!(kept(&["eva-answer-request", "3", "unknown"]).unwrap(), [3, 4, 5]);
+        assert_eq!(kept(&["1", "botpress-event"]).unwrap(), [1, 3], "a record kept twice is there once");
+    }
+
+    #[test]
+    fn a_filter_that_matches_nothing_is_a_usage_error() {
+        assert_eq!(refused(&["9"]), "--filter 9: matches no captured request");
+        assert_eq!(refused(&["0"]), "--filter 0: matches no captured request");
+        assert_eq!(
+            refused(&["eva-service-response", "6"]),
+            "--filter eva-service-response,6: matches no captured request"
+        );
+    }
+
+    #[test]
+    fn an_unknown_kind_is_a_usage_error_that_suggests() {
+        let msg = refused(&["botpress-evnt"]);
+        assert!(
+            msg.starts_with("--filter: unknown kind 'botpress-evnt' (did you mean 'botpress-event'?)"),
+            "{msg}"
+        );
+        let msg = refused(&["2", "xyz"]);
+        assert!(msg.starts_with("--filter: unknown kind 'xyz'; known kinds: botpress-event,"), "{msg}");
+        assert!(refused(&["-1"]).starts_with("--filter: unknown kind '-1'"));
+    }
+}

@@ -364,3 +364,46 @@ fn judge(
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn secrets(pairs: &[(&str, &str)]) -> Vec<(String, String)> {
+        pairs.iter().map(|(n, v)| (n.to_string(), v.to_string())).collect()
+    }
+
+    #[test]
+    fn every_occurrence_of_a_secret_becomes_its_name() {
+        let s = secrets(&[("TOKEN", "tok-5150"), ("KEY", "k-93f2a1")]);
+        assert_eq!(
+            mask(&s, "Bearer tok-5150, key k-93f2a1, again tok-5150"),
+            "Bearer ${TOKEN}, key ${KEY}, again ${TOKEN}"
+        );
+        assert_eq!(mask(&s, "tok-5150tok-5150"), "${TOKEN}${TOKEN}");
+    }
+
+    #[test]
+    fn text_without_secrets_is_unchanged() {
+        let s = secrets(&[("TOKEN", "tok-5150")]);
+        assert_eq!(mask(&s, "nothing to hide: tok-515"), "nothing to hide: tok-515");
+        assert_eq!(mask(&[], "tok-5150"), "tok-5150");
+        assert_eq!(mask(&s, ""), "");
+    }
+
+    #[test]
+    fn masking_is_case_sensitive_and_exact() {
+        let s = secrets(&[("TOKEN", "Secret")]);
+        assert_eq!(mask(&s, "Secret secret SECRET"), "${TOKEN} secret SECRET");
+    }
+
+    #[test]
+    fn the_report_masks_with_its_own_secrets() {
+        let report = TestReport {
+            cases: Vec::new(),
+            summary: Summary::default(),
+            secrets: secrets(&[("URL", "http://user:pw@host.test/")]),
+        };
+        assert_eq!(report.mask("posting to http://user:pw@host.test/ failed"), "posting to ${URL} failed");
+    }
+}
