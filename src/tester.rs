@@ -91,9 +91,13 @@ impl TestReport {
     }
 }
 
+/// Replace every secret value by `${NAME}`, longest values first: a value that holds another
+/// (`abcdef` and `abc`) is masked whole, not left with a tail showing.
 pub(crate) fn mask(secrets: &[(String, String)], text: &str) -> String {
+    let mut ordered: Vec<&(String, String)> = secrets.iter().collect();
+    ordered.sort_by_key(|(_, value)| std::cmp::Reverse(value.len()));
     let mut out = text.to_string();
-    for (name, value) in secrets {
+    for (name, value) in ordered {
         out = out.replace(value.as_str(), &format!("${{{name}}}"));
     }
     out
@@ -405,5 +409,13 @@ mod tests {
             secrets: secrets(&[("URL", "http://user:pw@host.test/")]),
         };
         assert_eq!(report.mask("posting to http://user:pw@host.test/ failed"), "posting to ${URL} failed");
+    }
+
+    #[test]
+    fn a_secret_that_holds_another_is_masked_whole() {
+        for pairs in [[("A", "abc"), ("B", "abcdef")], [("B", "abcdef"), ("A", "abc")]] {
+            let masked = mask(&secrets(&pairs), "token abcdef and abc");
+            assert_eq!(masked, "token ${B} and ${A}", "{pairs:?}");
+        }
     }
 }

@@ -58,7 +58,7 @@ fn show_prints_the_compact_wire_form_when_piped() {
     assert!(out.lines().count() > 3);
     assert_eq!(
         err.trim_end(),
-        "pretty-printed for reading; eva posts it compact (hookctl show eva-service --compact)"
+        "note: pretty-printed for reading; eva posts it compact (hookctl show eva-service --compact)"
     );
     let doc: Value = serde_json::from_str(&out).unwrap();
     assert!(doc["option"].is_string());
