@@ -169,7 +169,7 @@ pub struct SendArgs {
     #[arg(long, value_name = "TYPE")]
     pub answer_type: Option<String>,
     /// Expect this HTTP status instead of any 2xx.
-    #[arg(long, value_name = "CODE")]
+    #[arg(long, value_name = "CODE", value_parser = clap::value_parser!(u16).range(100..=599))]
     pub expect_status: Option<u16>,
     /// eva service cell: expect the answer to choose this option.
     #[arg(long, value_name = "OPTION")]
