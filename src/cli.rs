@@ -8,6 +8,7 @@ use clap::{Args, Parser, Subcommand};
 use crate::catalogue::Kind;
 use crate::contract::OptionCase;
 use crate::defaults;
+use crate::input::Size;
 use crate::output::{ColorChoice, Format};
 use crate::send::Retry;
 
@@ -101,6 +102,17 @@ pub struct ValidateArgs {
     /// The options a service cell offered (comma-separated), for the option check.
     #[arg(long, value_name = "A,B", value_delimiter = ',', value_parser = parse_option_name, conflicts_with = "request")]
     pub expected_options: Option<Vec<String>>,
+    #[command(flatten)]
+    pub limit: LimitArgs,
+}
+
+/// How much of an input is read.
+#[derive(Debug, Args)]
+pub struct LimitArgs {
+    /// Refuse a document larger than this (a file, standard input, a record of a capture): bytes,
+    /// or with a unit (10MB, 64MiB).
+    #[arg(long, value_name = "SIZE", default_value_t = Size(defaults::MAX_INPUT))]
+    pub max_size: Size,
 }
 
 #[derive(Debug, Args)]
@@ -187,6 +199,8 @@ pub struct SendArgs {
     #[arg(short = 'c', long, value_name = "C", default_value_t = 8, value_parser = clap::value_parser!(u16).range(1..=1024))]
     pub concurrency: u16,
     #[command(flatten)]
+    pub limit: LimitArgs,
+    #[command(flatten)]
     pub delivery: DeliveryArgs,
 }
 
@@ -255,6 +269,8 @@ pub struct ReplayArgs {
     /// Only these requests: kinds and/or 1-based indices, comma-separated (`eva-service-request,3,5`).
     #[arg(long, value_name = "KIND|N", value_delimiter = ',')]
     pub filter: Vec<String>,
+    #[command(flatten)]
+    pub limit: LimitArgs,
     #[command(flatten)]
     pub delivery: DeliveryArgs,
 }

@@ -20,6 +20,10 @@ pub const TIMEOUT_SECS: f64 = 5.0;
 pub const MAX_RESPONSE: usize = 1024 * 1024;
 pub const MAX_BODY: usize = 1024 * 1024;
 
+/// The largest document read from a file or standard input (`--max-size`): `validate`'s inputs,
+/// `send --data`, a record of a `replay` capture, suites and configuration files.
+pub const MAX_INPUT: u64 = 64 * 1024 * 1024;
+
 /// How long `listen` waits for a client to send its body, and for a `--forward-to` server.
 pub const READ_TIMEOUT: Duration = Duration::from_secs(30);
 pub const FORWARD_TIMEOUT: Duration = Duration::from_secs(10);

@@ -523,7 +523,7 @@ impl Loader<'_> {
 /// Read and check a suite file.
 pub fn load(path: &Path) -> Result<Suite> {
     let label = crate::input::label(path);
-    let bytes = crate::input::read_bytes(path).map_err(Error::usage)?;
+    let bytes = crate::input::read_bytes(path, crate::defaults::MAX_INPUT).map_err(Error::usage)?;
     let text = std::str::from_utf8(&bytes)
         .map_err(|_| Error::usage(format!("{label}: binary data, not a TOML suite")))?;
     let dir = path.parent().map(Path::to_path_buf).unwrap_or_default();
