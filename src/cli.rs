@@ -313,8 +313,8 @@ pub struct InitArgs {
 
 fn parse_seconds(s: &str) -> Result<f64, String> {
     match s.parse::<f64>() {
-        Ok(v) if v > 0.0 && v.is_finite() && v <= 86_400.0 => Ok(v),
-        _ => Err(format!("'{s}' is not a number of seconds between 0 and 86400")),
+        Ok(v) if v > 0.0 && v <= defaults::MAX_SECS => Ok(v),
+        _ => Err(format!("'{s}' is not a number of seconds between 0 and {}", defaults::MAX_SECS)),
     }
 }
 

@@ -15,6 +15,9 @@ pub fn env_url() -> Option<String> {
 /// timeout is not documented).
 pub const TIMEOUT_SECS: f64 = 5.0;
 
+/// The longest wait any flag or suite may ask for, in seconds: a day.
+pub const MAX_SECS: f64 = 86_400.0;
+
 /// The most of an answer that is read (`--max-response`), and the largest body `listen` accepts
 /// (`--max-body`).
 pub const MAX_RESPONSE: usize = 1024 * 1024;
