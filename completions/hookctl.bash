@@ -475,13 +475,17 @@ _hookctl() {
             return 0
             ;;
         hookctl__subcmd__replay)
-            opts="-H -o -h --filter --url --botpress-config --header --timeout --retry --retry-scale --max-response --show-secrets --output --color --option-case --help"
+            opts="-H -o -h --filter --max-size --url --botpress-config --header --timeout --retry --retry-scale --max-response --show-secrets --output --color --option-case --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
                 --filter)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --max-size)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -637,7 +641,7 @@ _hookctl() {
             return 0
             ;;
         hookctl__subcmd__send)
-            opts="-c -H -o -h --data --kind --set --seed --text --expected-options --answer --answer-type --expect-status --expect-option --once --count --duration --concurrency --url --botpress-config --header --timeout --retry --retry-scale --max-response --show-secrets --output --color --option-case --help"
+            opts="-c -H -o -h --data --kind --set --seed --text --expected-options --answer --answer-type --expect-status --expect-option --once --count --duration --concurrency --max-size --url --botpress-config --header --timeout --retry --retry-scale --max-response --show-secrets --output --color --option-case --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -696,6 +700,10 @@ _hookctl() {
                     return 0
                     ;;
                 -c)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --max-size)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -835,7 +843,7 @@ _hookctl() {
             return 0
             ;;
         hookctl__subcmd__validate)
-            opts="-o -h --kind --request --expected-options --output --color --option-case --help"
+            opts="-o -h --kind --request --expected-options --max-size --output --color --option-case --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -850,6 +858,10 @@ _hookctl() {
                     return 0
                     ;;
                 --expected-options)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --max-size)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;

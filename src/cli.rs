@@ -8,6 +8,7 @@ use clap::{Args, Parser, Subcommand};
 use crate::catalogue::Kind;
 use crate::contract::OptionCase;
 use crate::defaults;
+use crate::input::Size;
 use crate::output::{ColorChoice, Format};
 use crate::send::Retry;
 
@@ -101,6 +102,17 @@ pub struct ValidateArgs {
     /// The options a service cell offered (comma-separated), for the option check.
     #[arg(long, value_name = "A,B", value_delimiter = ',', value_parser = parse_option_name, conflicts_with = "request")]
     pub expected_options: Option<Vec<String>>,
+    #[command(flatten)]
+    pub limit: LimitArgs,
+}
+
+/// How much of an input is read.
+#[derive(Debug, Args)]
+pub struct LimitArgs {
+    /// Refuse a document larger than this (a file, standard input, a record of a capture): bytes,
+    /// or with a unit (10MB, 64MiB).
+    #[arg(long, value_name = "SIZE", default_value_t = Size(defaults::MAX_INPUT))]
+    pub max_size: Size,
 }
 
 #[derive(Debug, Args)]
@@ -169,7 +181,7 @@ pub struct SendArgs {
     #[arg(long, value_name = "TYPE")]
     pub answer_type: Option<String>,
     /// Expect this HTTP status instead of any 2xx.
-    #[arg(long, value_name = "CODE")]
+    #[arg(long, value_name = "CODE", value_parser = clap::value_parser!(u16).range(100..=599))]
     pub expect_status: Option<u16>,
     /// eva service cell: expect the answer to choose this option.
     #[arg(long, value_name = "OPTION")]
@@ -186,6 +198,8 @@ pub struct SendArgs {
     /// Load mode: requests in flight at once.
     #[arg(short = 'c', long, value_name = "C", default_value_t = 8, value_parser = clap::value_parser!(u16).range(1..=1024))]
     pub concurrency: u16,
+    #[command(flatten)]
+    pub limit: LimitArgs,
     #[command(flatten)]
     pub delivery: DeliveryArgs,
 }
@@ -256,6 +270,8 @@ pub struct ReplayArgs {
     #[arg(long, value_name = "KIND|N", value_delimiter = ',')]
     pub filter: Vec<String>,
     #[command(flatten)]
+    pub limit: LimitArgs,
+    #[command(flatten)]
     pub delivery: DeliveryArgs,
 }
 
@@ -297,8 +313,8 @@ pub struct InitArgs {
 
 fn parse_seconds(s: &str) -> Result<f64, String> {
     match s.parse::<f64>() {
-        Ok(v) if v > 0.0 && v.is_finite() && v <= 86_400.0 => Ok(v),
-        _ => Err(format!("'{s}' is not a number of seconds between 0 and 86400")),
+        Ok(v) if v > 0.0 && v <= defaults::MAX_SECS => Ok(v),
+        _ => Err(format!("'{s}' is not a number of seconds between 0 and {}", defaults::MAX_SECS)),
     }
 }
 

@@ -52,20 +52,64 @@ pub fn hop_by_hop(name: &str) -> bool {
     HOP.iter().any(|h| h.eq_ignore_ascii_case(name))
 }
 
+/// Headers hookctl writes itself, from the URL and the body it sends: a user's value would
+/// contradict the request. With why, for the message.
+const OWNED: &[(&str, &str)] = &[
+    ("host", "from the URL"),
+    ("content-length", "from the body it sends"),
+    ("transfer-encoding", "from the body it sends"),
+];
+
 /// Parse `Name: value` (from `-H`), naming the flag in errors.
 pub fn parse_header(spec: &str) -> Result<(HeaderName, HeaderValue)> {
-    let (name, value) =
-        spec.split_once(':').ok_or_else(|| Error::usage(format!("-H '{spec}': expected 'Name: value'")))?;
-    header(name.trim(), value.trim(), &format!("-H '{spec}'"))
+    let Some((name, value)) = spec.split_once(':') else {
+        return Err(Error::usage(format!("-H '{}': expected 'Name: value'", escaped(spec))));
+    };
+    let shown =
+        if is_secret(name.trim()) { format!("{}: {REDACTED}", name.trim()) } else { spec.to_string() };
+    header(name.trim(), value.trim(), &format!("-H '{}'", escaped(&shown)))
 }
 
-/// A header from a name and a value, naming where it came from in errors.
+/// A header from a name and a value, naming where it came from in errors. Refused: what is not a
+/// header name, a value of more than one line (or with other control characters), and the
+/// headers hookctl writes itself. Messages show what was given escaped, on one line, and do not
+/// show a value that looks secret.
 pub fn header(name: &str, value: &str, origin: &str) -> Result<(HeaderName, HeaderValue)> {
-    let name = HeaderName::from_bytes(name.as_bytes())
-        .map_err(|_| Error::usage(format!("{origin}: '{name}' is not a valid header name")))?;
-    let value = HeaderValue::from_str(value)
-        .map_err(|_| Error::usage(format!("{origin}: the value of {name} is not a valid header value")))?;
-    Ok((name, value))
+    let header_name = HeaderName::from_bytes(name.as_bytes())
+        .map_err(|_| Error::usage(format!("{origin}: '{}' is not a valid header name", escaped(name))))?;
+    if let Some((_, why)) = OWNED.iter().find(|(n, _)| *n == header_name.as_str()) {
+        return Err(Error::usage(format!(
+            "{origin}: hookctl sets {name} itself, {why}; leave it out",
+            name = escaped(name)
+        )));
+    }
+    let value = HeaderValue::from_str(value).map_err(|_| {
+        let what = if value.contains(['\r', '\n']) { "a line break" } else { "a control character" };
+        let shown = if is_secret(header_name.as_str()) {
+            "the value looks secret and is not shown".to_string()
+        } else {
+            format!("\"{}\"", escaped(value))
+        };
+        Error::usage(format!(
+            "{origin}: the value of {header_name} holds {what} ({shown}); a header value is one line of text"
+        ))
+    })?;
+    Ok((header_name, value))
+}
+
+/// Text on one line: line breaks, tabs and other control characters written as escapes.
+pub fn escaped(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    for c in s.chars() {
+        match c {
+            '\r' => out.push_str("\\r"),
+            '\n' => out.push_str("\\n"),
+            '\t' => out.push_str("\\t"),
+            c if c.is_control() => out.push_str(&format!("\\u{{{:x}}}", c as u32)),
+            c => out.push(c),
+        }
+    }
+    out
 }
 
 /// A client for a whole run. Redirects are followed as axios does (at most 5).
@@ -289,11 +333,11 @@ mod tests {
         assert_eq!(usage(parse_header(": v")), "-H ': v': '' is not a valid header name");
         assert_eq!(
             usage(parse_header("X-A: line\nbreak")),
-            "-H 'X-A: line\nbreak': the value of x-a is not a valid header value"
+            "-H 'X-A: line\\nbreak': the value of x-a holds a line break (\"line\\nbreak\"); a header value is one line of text"
         );
         assert_eq!(
             usage(header("x-b", "a\u{7f}b", "somewhere")),
-            "somewhere: the value of x-b is not a valid header value"
+            "somewhere: the value of x-b holds a control character (\"a\\u{7f}b\"); a header value is one line of text"
         );
     }
 

@@ -186,6 +186,11 @@ pub fn parse_set(spec: &str) -> Result<(Vec<String>, Value)> {
     let (path, raw) =
         spec.split_once('=').ok_or_else(|| Error::usage(format!("--set '{spec}': expected PATH=VALUE")))?;
     let segments: Vec<String> = if let Some(rest) = path.strip_prefix('/') {
+        if let Some(bad) = bad_escape(path) {
+            return Err(Error::usage(format!(
+                "--set '{spec}': '{bad}' in '{path}' is not a JSON pointer escape (~0 is ~, ~1 is /)"
+            )));
+        }
         rest.split('/').map(|s| s.replace("~1", "/").replace("~0", "~")).collect()
     } else {
         path.split('.').map(str::to_string).collect()
@@ -195,6 +200,15 @@ pub fn parse_set(spec: &str) -> Result<(Vec<String>, Value)> {
     }
     let value = serde_json::from_str(raw).unwrap_or_else(|_| Value::String(raw.to_string()));
     Ok((segments, value))
+}
+
+/// The first `~` of a JSON pointer that is not `~0` or `~1` (RFC 6901), with what follows it.
+pub fn bad_escape(pointer: &str) -> Option<String> {
+    let at = pointer
+        .match_indices('~')
+        .map(|(i, _)| i)
+        .find(|&i| !matches!(pointer.as_bytes().get(i + 1), Some(b'0' | b'1')))?;
+    Some(pointer[at..].chars().take(2).collect())
 }
 
 /// Put a value at a path. The parent must exist; the last segment may add a key or append to an
@@ -670,5 +684,25 @@ mod tests {
     fn a_document_without_timestamps_is_not_shifted() {
         let f = Freshener::new(None, &[&json!({"a": 1})]);
         assert_eq!(f.shift, TimeDelta::zero());
+    }
+
+    #[test]
+    fn pointer_escapes_are_tilde_zero_and_tilde_one_only() {
+        assert_eq!(bad_escape("/a~0b/c~1d"), None);
+        assert_eq!(bad_escape("/plain"), None);
+        assert_eq!(bad_escape("/a~2"), Some("~2".into()));
+        assert_eq!(bad_escape("/a~"), Some("~".into()));
+        assert_eq!(bad_escape("/a~1/~x"), Some("~x".into()));
+        assert_eq!(bad_escape("/~é"), Some("~é".into()));
+    }
+
+    #[test]
+    fn a_set_path_unescapes_its_pointer() {
+        let (segments, value) = parse_set("/a~1b/c~0d=1").unwrap();
+        assert_eq!(segments, ["a/b", "c~d"]);
+        assert_eq!(value, Value::from(1));
+        // A dotted path has no escapes: a ~ is a ~.
+        assert_eq!(parse_set("a~2.b=x").unwrap().0, ["a~2", "b"]);
+        assert!(parse_set("/a~2=1").is_err());
     }
 }

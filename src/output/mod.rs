@@ -188,7 +188,11 @@ fn fields(out: &mut dyn Write, fields: &Map<String, Value>, indent: &str) -> io:
 /// A field's value on one line: strings bare, null dimmed, the rest compact JSON, long ones cut.
 fn field_value(value: &Value) -> String {
     match value {
-        Value::String(s) => snippet(&Value::String(s.clone())).trim_matches('"').to_string(),
+        // Only the head of a string is shown: copy no more of it.
+        Value::String(s) => {
+            let head = s.chars().take(crate::contract::SNIPPET_CHARS).collect();
+            snippet(&Value::String(head)).trim_matches('"').to_string()
+        }
         Value::Null => "null".dimmed().to_string(),
         Value::Array(a) if a.is_empty() => "[]".to_string(),
         other => snippet(other),

@@ -343,7 +343,7 @@ mod tests {
         );
         assert_eq!(
             config_err(r#"{"eventsWebHook": {"headers": {"x-a": "line\nbreak"}}}"#),
-            "hitlnext.json: eventsWebHook.headers.x-a: the value of x-a is not a valid header value"
+            "hitlnext.json: eventsWebHook.headers.x-a: the value of x-a holds a line break (\"line\\nbreak\"); a header value is one line of text"
         );
         assert!(config_err("{ eventsWebHook: ").starts_with("hitlnext.json: not valid JSON"));
         let e = read_config(std::path::Path::new("/nonexistent/hitlnext.json")).unwrap_err();

@@ -106,7 +106,7 @@ fn a_bad_status_names_its_line_and_key() {
     ] {
         assert_eq!(
             load_err(&status_case(bad)),
-            "suite.toml:4: case 'a': expect.status must be a code (200) or a class (\"2xx\")",
+            "suite.toml:4: case 'a': expect.status must be a code from 100 to 599 (200) or a class (\"2xx\")",
             "{bad}"
         );
     }
