@@ -1,0 +1,273 @@
+//! Building the body to send: fresh identifiers and timestamps, consistent inside one send (and
+//! across the steps of a scenario), and the user's `--set` overrides.
+
+use std::collections::HashMap;
+
+use chrono::{DateTime, SecondsFormat, TimeDelta, Utc};
+use serde_json::Value;
+
+use crate::catalogue::Kind;
+use crate::error::{Error, Result};
+
+/// Gives identifiers fresh values of the same shape and moves timestamps to the present.
+///
+/// One `Freshener` maps each old identifier to one new value, so a thread id that appears in five
+/// places (or in five events of a scenario) gets the same new value everywhere.
+pub struct Freshener {
+    rng: fastrand::Rng,
+    /// String identifiers, looked up by `&str` while walking a document (no allocation).
+    strings: HashMap<String, String>,
+    /// Numeric identifiers, replaced only where the catalogue says they are identifiers.
+    numbers: HashMap<Value, Value>,
+    shift: TimeDelta,
+}
+
+impl Freshener {
+    /// With a seed, identifiers are reproducible and timestamps are kept as in the fixtures, so two
+    /// runs with the same seed send the same bytes. Without one, identifiers are random and
+    /// timestamps are moved so that the latest of `docs` is now.
+    pub fn new(seed: Option<u64>, docs: &[&Value]) -> Self {
+        let (rng, shift) = match seed {
+            Some(seed) => (fastrand::Rng::with_seed(seed), TimeDelta::zero()),
+            None => {
+                let latest = docs.iter().filter_map(|d| latest_timestamp(d)).max();
+                let shift = latest.map_or(TimeDelta::zero(), |t| Utc::now() - t);
+                (fastrand::Rng::new(), shift)
+            }
+        };
+        Freshener { rng, strings: HashMap::new(), numbers: HashMap::new(), shift }
+    }
+
+    /// Refresh one document of the given kind in place.
+    pub fn refresh(&mut self, kind: Kind, doc: &mut Value) {
+        let mut int_sites = Vec::new();
+        for pattern in kind.identifiers() {
+            for pointer in expand_pointer(doc, pattern) {
+                let Some(old) = doc.pointer(&pointer).cloned() else { continue };
+                match &old {
+                    Value::String(s) if !self.strings.contains_key(s) => {
+                        let new = self.fresh_like(&old);
+                        if let Value::String(new) = new {
+                            self.strings.insert(s.clone(), new);
+                        }
+                    }
+                    Value::Number(_) => {
+                        if !self.numbers.contains_key(&old) {
+                            let new = self.fresh_like(&old);
+                            self.numbers.insert(old, new);
+                        }
+                        int_sites.push(pointer);
+                    }
+                    _ => {}
+                }
+            }
+        }
+        // Numbers are replaced only where they are identifiers; strings wherever they occur.
+        for pointer in int_sites {
+            if let Some(slot) = doc.pointer_mut(&pointer) {
+                if let Some(new) = self.numbers.get(slot) {
+                    *slot = new.clone();
+                }
+            }
+        }
+        self.walk(doc);
+    }
+
+    fn walk(&self, v: &mut Value) {
+        match v {
+            Value::String(s) => {
+                if let Some(new) = self.strings.get(s.as_str()) {
+                    s.clone_from(new);
+                } else if let Some(t) = parse_timestamp(s) {
+                    *s = format_timestamp(t + self.shift);
+                }
+            }
+            Value::Array(items) => items.iter_mut().for_each(|i| self.walk(i)),
+            Value::Object(map) => map.values_mut().for_each(|i| self.walk(i)),
+            _ => {}
+        }
+    }
+
+    /// A new value shaped like the old one: uuid, 32-char hex, digits, integer, or same-length text.
+    fn fresh_like(&mut self, old: &Value) -> Value {
+        if !(old.is_string() || old.is_number()) {
+            // Not an identifier's shape: nothing to make fresh.
+            return old.clone();
+        }
+        loop {
+            let new = match old {
+                Value::Number(_) => Value::from(self.rng.u64(1_000..1_000_000)),
+                Value::String(s) if is_uuid(s) => Value::String(self.uuid()),
+                Value::String(s) if s.len() == 32 && s.bytes().all(|b| b.is_ascii_hexdigit()) => {
+                    Value::String(self.hex(32))
+                }
+                Value::String(s) if !s.is_empty() && s.bytes().all(|b| b.is_ascii_digit()) => {
+                    let mut d = self.rng.digit(9).to_string();
+                    d.retain(|c| c != '0');
+                    let first = if d.is_empty() { '1' } else { d.chars().next().unwrap_or('1') };
+                    let rest: String = (1..s.len()).map(|_| self.rng.digit(10)).collect();
+                    Value::String(format!("{first}{rest}"))
+                }
+                Value::String(s) => {
+                    Value::String((0..s.len().max(8)).map(|_| self.rng.alphanumeric()).collect())
+                }
+                _ => unreachable!("only strings and numbers get here"),
+            };
+            let taken = match &new {
+                Value::String(n) => self.strings.values().any(|v| v == n),
+                other => self.numbers.values().any(|v| v == other),
+            };
+            if new != *old && !taken {
+                return new;
+            }
+        }
+    }
+
+    fn hex(&mut self, n: usize) -> String {
+        (0..n).map(|_| self.rng.digit(16)).collect()
+    }
+
+    /// A version-4 UUID from this freshener's generator (reproducible under a seed).
+    fn uuid(&mut self) -> String {
+        let h = self.hex(32);
+        let variant = ['8', '9', 'a', 'b'][self.rng.usize(0..4)];
+        format!("{}-{}-4{}-{variant}{}-{}", &h[0..8], &h[8..12], &h[13..16], &h[17..20], &h[20..32])
+    }
+}
+
+fn is_uuid(s: &str) -> bool {
+    let parts: Vec<&str> = s.split('-').collect();
+    parts.iter().map(|p| p.len()).eq([8, 4, 4, 4, 12])
+        && parts.iter().all(|p| p.bytes().all(|b| b.is_ascii_hexdigit()))
+}
+
+/// An ISO-8601 UTC timestamp with milliseconds, as both platforms write them.
+pub fn parse_timestamp(s: &str) -> Option<DateTime<Utc>> {
+    if s.len() != 24 || !s.ends_with('Z') {
+        return None;
+    }
+    DateTime::parse_from_rfc3339(s).ok().map(|t| t.with_timezone(&Utc))
+}
+
+pub fn format_timestamp(t: DateTime<Utc>) -> String {
+    t.to_rfc3339_opts(SecondsFormat::Millis, true)
+}
+
+fn latest_timestamp(v: &Value) -> Option<DateTime<Utc>> {
+    match v {
+        Value::String(s) => parse_timestamp(s),
+        Value::Array(items) => items.iter().filter_map(latest_timestamp).max(),
+        Value::Object(map) => map.values().filter_map(latest_timestamp).max(),
+        _ => None,
+    }
+}
+
+/// The concrete pointers a pattern with `*` (every array index) stands for in this document.
+fn expand_pointer(doc: &Value, pattern: &str) -> Vec<String> {
+    let mut out = vec![String::new()];
+    for seg in pattern.split('/').skip(1) {
+        let mut next = Vec::new();
+        for prefix in out {
+            if seg == "*" {
+                let len = doc.pointer(&prefix).and_then(Value::as_array).map_or(0, Vec::len);
+                next.extend((0..len).map(|i| format!("{prefix}/{i}")));
+            } else {
+                next.push(format!("{prefix}/{seg}"));
+            }
+        }
+        out = next;
+    }
+    out
+}
+
+/// Parse one `--set PATH=VALUE`: the path is a JSON pointer (`/payload/status`) or dotted
+/// (`payload.status`, `intents.0.name`); the value is JSON when it parses as JSON, text otherwise.
+pub fn parse_set(spec: &str) -> Result<(Vec<String>, Value)> {
+    let (path, raw) =
+        spec.split_once('=').ok_or_else(|| Error::usage(format!("--set '{spec}': expected PATH=VALUE")))?;
+    let segments: Vec<String> = if let Some(rest) = path.strip_prefix('/') {
+        if let Some(bad) = bad_escape(path) {
+            return Err(Error::usage(format!(
+                "--set '{spec}': '{bad}' in '{path}' is not a JSON pointer escape (~0 is ~, ~1 is /)"
+            )));
+        }
+        rest.split('/').map(|s| s.replace("~1", "/").replace("~0", "~")).collect()
+    } else {
+        path.split('.').map(str::to_string).collect()
+    };
+    if path.is_empty() || segments.iter().any(String::is_empty) {
+        return Err(Error::usage(format!("--set '{spec}': '{path}' is not a valid path")));
+    }
+    let value = serde_json::from_str(raw).unwrap_or_else(|_| Value::String(raw.to_string()));
+    Ok((segments, value))
+}
+
+/// The first `~` of a JSON pointer that is not `~0` or `~1` (RFC 6901), with what follows it.
+pub fn bad_escape(pointer: &str) -> Option<String> {
+    let at = pointer
+        .match_indices('~')
+        .map(|(i, _)| i)
+        .find(|&i| !matches!(pointer.as_bytes().get(i + 1), Some(b'0' | b'1')))?;
+    Some(pointer[at..].chars().take(2).collect())
+}
+
+/// Put a value at a path. The parent must exist; the last segment may add a key or append to an
+/// array (index = length, or `-`).
+pub fn set(doc: &mut Value, segments: &[String], value: Value) -> Result<()> {
+    let shown = segments.join(".");
+    let (last, parents) = segments.split_last().ok_or_else(|| Error::usage("--set: empty path"))?;
+    let mut cur = doc;
+    for (i, seg) in parents.iter().enumerate() {
+        let here = segments[..=i].join(".");
+        cur = match cur {
+            Value::Object(map) => map.get_mut(seg),
+            Value::Array(items) => seg.parse::<usize>().ok().and_then(|n| items.get_mut(n)),
+            _ => None,
+        }
+        .ok_or_else(|| Error::usage(format!("--set {shown}: '{here}' does not exist in the payload")))?;
+    }
+    match cur {
+        Value::Object(map) => {
+            map.insert(last.clone(), value);
+        }
+        Value::Array(items) => {
+            let len = items.len();
+            let n = if last == "-" { Some(len) } else { last.parse::<usize>().ok() };
+            match n {
+                Some(n) if n < len => items[n] = value,
+                Some(n) if n == len => items.push(value),
+                _ => {
+                    return Err(Error::usage(format!(
+                        "--set {shown}: '{last}' is not an index of an array of {len}"
+                    )));
+                }
+            }
+        }
+        other => {
+            let parent = if parents.is_empty() {
+                "the payload".to_string()
+            } else {
+                format!("'{}'", parents.join("."))
+            };
+            return Err(Error::usage(format!(
+                "--set {shown}: {parent} is {}, not an object or array",
+                kind_of(other)
+            )));
+        }
+    }
+    Ok(())
+}
+
+fn kind_of(v: &Value) -> &'static str {
+    match v {
+        Value::Null => "null",
+        Value::Bool(_) => "a boolean",
+        Value::Number(_) => "a number",
+        Value::String(_) => "a string",
+        Value::Array(_) => "an array",
+        Value::Object(_) => "an object",
+    }
+}
+
+#[cfg(test)]
+mod tests;
