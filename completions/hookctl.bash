@@ -397,7 +397,7 @@ _hookctl() {
             return 0
             ;;
         hookctl__subcmd__listen)
-            opts="-p -o -h --port --bind --status --fail-first --respond --respond-option --forward-to --save --keep-secrets --max-body --read-timeout --exit-after --output --color --option-case --help"
+            opts="-p -o -h --port --bind --status --fail-first --respond --respond-option --forward-to --save --keep-secrets --max-body --read-timeout --header-timeout --idle-timeout --max-connections --grace --exit-after --output --color --option-case --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -444,6 +444,22 @@ _hookctl() {
                     return 0
                     ;;
                 --read-timeout)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --header-timeout)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --idle-timeout)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --max-connections)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --grace)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;

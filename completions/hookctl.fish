@@ -150,10 +150,14 @@ complete -c hookctl -n "__fish_hookctl_using_subcommand listen" -l status -d 'An
 complete -c hookctl -n "__fish_hookctl_using_subcommand listen" -l fail-first -d 'Fail the first N deliveries of each distinct body with 503, then accept' -r
 complete -c hookctl -n "__fish_hookctl_using_subcommand listen" -l respond -d 'Answer with this JSON file instead of the reference answer' -r -F
 complete -c hookctl -n "__fish_hookctl_using_subcommand listen" -l respond-option -d 'As an eva webhook mock: the option service cells get (default: the first expected one)' -r
-complete -c hookctl -n "__fish_hookctl_using_subcommand listen" -l forward-to -d 'Relay every request (exact bytes and headers) to your server, and answer with its answer' -r
+complete -c hookctl -n "__fish_hookctl_using_subcommand listen" -l forward-to -d 'Relay every request (exact bytes and headers) to your server, and answer with its answer. Refused when it is this listener itself; a request that comes back is answered 508' -r
 complete -c hookctl -n "__fish_hookctl_using_subcommand listen" -l save -d 'Append every request to this file, one JSON line each, before answering it' -r -F
 complete -c hookctl -n "__fish_hookctl_using_subcommand listen" -l max-body -d 'Answer larger bodies with 413' -r
 complete -c hookctl -n "__fish_hookctl_using_subcommand listen" -l read-timeout -d 'Answer 408 to a client that takes longer than this to send its body' -r
+complete -c hookctl -n "__fish_hookctl_using_subcommand listen" -l header-timeout -d 'Close a connection whose request headers take longer than this (from their first byte, or from when the connection opened)' -r
+complete -c hookctl -n "__fish_hookctl_using_subcommand listen" -l idle-timeout -d 'Close a kept-alive connection that sends no new request for this long after an answer' -r
+complete -c hookctl -n "__fish_hookctl_using_subcommand listen" -l max-connections -d 'Keep at most this many connections open; more wait until one closes' -r
+complete -c hookctl -n "__fish_hookctl_using_subcommand listen" -l grace -d 'On Ctrl-C, give requests in flight this long to finish (a second Ctrl-C stops at once)' -r
 complete -c hookctl -n "__fish_hookctl_using_subcommand listen" -l exit-after -d 'Stop after this many requests (default: run until Ctrl-C)' -r
 complete -c hookctl -n "__fish_hookctl_using_subcommand listen" -s o -l output -d 'Output format: coloured text for people, or JSON on stdout for machines' -r -f -a "text\t'Coloured, tabled text for people'
 json\t'One JSON document on stdout, for machines'"

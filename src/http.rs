@@ -36,10 +36,15 @@ pub fn shown_headers(headers: &HeaderMap, show_secrets: bool) -> Vec<(String, St
         .collect()
 }
 
-/// Headers that describe one hop, not the message (RFC 9110 7.6.1, plus the framing hookctl
-/// owns): not relayed by `--forward-to`, not replayed. Any case.
+/// The header in which `listen --forward-to` names the hookctl listeners a relayed request came
+/// through, so that a request that comes back is not relayed again.
+pub const HOP_HEADER: &str = "x-hookctl-hop";
+
+/// Headers that describe one hop, not the message (RFC 9110 7.6.1, plus the framing and the hop
+/// header hookctl owns): not relayed by `--forward-to`, not replayed. Any case.
 pub fn hop_by_hop(name: &str) -> bool {
     const HOP: &[&str] = &[
+        HOP_HEADER,
         "host",
         "content-length",
         "connection",

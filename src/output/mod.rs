@@ -26,7 +26,9 @@ use crate::contract::{Finding, Verdict, snippet};
 
 pub use catalogue::{list, scenarios, show};
 pub use junit::junit;
-pub use listen::{Listening, listen_summary, listening, record};
+pub use listen::{
+    Listening, listen_event, listen_hurried, listen_stopping, listen_summary, listening, record,
+};
 pub use load::{load, progress};
 pub use scenario::scenario;
 pub use send::send;
