@@ -397,7 +397,7 @@ _hookctl() {
             return 0
             ;;
         hookctl__subcmd__listen)
-            opts="-p -o -h --port --bind --status --fail-first --respond --respond-option --forward-to --save --keep-secrets --max-body --read-timeout --exit-after --output --color --option-case --help"
+            opts="-p -o -h --port --bind --status --fail-first --respond --respond-option --forward-to --save --keep-secrets --max-body --read-timeout --header-timeout --idle-timeout --max-connections --grace --exit-after --output --color --option-case --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -447,6 +447,22 @@ _hookctl() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --header-timeout)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --idle-timeout)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --max-connections)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --grace)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --exit-after)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -475,13 +491,17 @@ _hookctl() {
             return 0
             ;;
         hookctl__subcmd__replay)
-            opts="-H -o -h --filter --url --botpress-config --header --timeout --retry --retry-scale --max-response --show-secrets --output --color --option-case --help"
+            opts="-H -o -h --filter --max-size --url --botpress-config --header --timeout --retry --retry-scale --max-response --show-secrets --output --color --option-case --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
                 --filter)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --max-size)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -637,7 +657,7 @@ _hookctl() {
             return 0
             ;;
         hookctl__subcmd__send)
-            opts="-c -H -o -h --data --kind --set --seed --text --expected-options --answer --answer-type --expect-status --expect-option --once --count --duration --concurrency --url --botpress-config --header --timeout --retry --retry-scale --max-response --show-secrets --output --color --option-case --help"
+            opts="-c -H -o -h --data --kind --set --seed --text --expected-options --answer --answer-type --expect-status --expect-option --once --count --duration --concurrency --max-size --url --botpress-config --header --timeout --retry --retry-scale --max-response --show-secrets --output --color --option-case --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -696,6 +716,10 @@ _hookctl() {
                     return 0
                     ;;
                 -c)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --max-size)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -835,7 +859,7 @@ _hookctl() {
             return 0
             ;;
         hookctl__subcmd__validate)
-            opts="-o -h --kind --request --expected-options --output --color --option-case --help"
+            opts="-o -h --kind --request --expected-options --max-size --output --color --option-case --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -850,6 +874,10 @@ _hookctl() {
                     return 0
                     ;;
                 --expected-options)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --max-size)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;

@@ -79,6 +79,7 @@ eva-service-request\t'The body eva posts for a service cell'
 eva-service-response\t'The webhook\'s answer to a service-cell request'"
 complete -c hookctl -n "__fish_hookctl_using_subcommand validate" -l request -d 'The eva request the responses answer: enables the option check and context comparisons' -r -F
 complete -c hookctl -n "__fish_hookctl_using_subcommand validate" -l expected-options -d 'The options a service cell offered (comma-separated), for the option check' -r
+complete -c hookctl -n "__fish_hookctl_using_subcommand validate" -l max-size -d 'Refuse a document larger than this (a file, standard input, a record of a capture): bytes, or with a unit (10MB, 64MiB)' -r
 complete -c hookctl -n "__fish_hookctl_using_subcommand validate" -s o -l output -d 'Output format: coloured text for people, or JSON on stdout for machines' -r -f -a "text\t'Coloured, tabled text for people'
 json\t'One JSON document on stdout, for machines'"
 complete -c hookctl -n "__fish_hookctl_using_subcommand validate" -l color -d 'When to colour text output (NO_COLOR is honoured under auto)' -r -f -a "auto\t''
@@ -104,6 +105,7 @@ complete -c hookctl -n "__fish_hookctl_using_subcommand send" -l expect-option -
 complete -c hookctl -n "__fish_hookctl_using_subcommand send" -l count -d 'Load mode: send this many events, each with fresh ids and delivered once, and summarise' -r
 complete -c hookctl -n "__fish_hookctl_using_subcommand send" -l duration -d 'Load mode: keep sending for this many seconds' -r
 complete -c hookctl -n "__fish_hookctl_using_subcommand send" -s c -l concurrency -d 'Load mode: requests in flight at once' -r
+complete -c hookctl -n "__fish_hookctl_using_subcommand send" -l max-size -d 'Refuse a document larger than this (a file, standard input, a record of a capture): bytes, or with a unit (10MB, 64MiB)' -r
 complete -c hookctl -n "__fish_hookctl_using_subcommand send" -l url -d 'The webhook URL. Without one (and without HOOKCTL_URL or --botpress-config), hookctl delivers to its own built-in receiver' -r
 complete -c hookctl -n "__fish_hookctl_using_subcommand send" -l botpress-config -d 'Aim with the Botpress `hitlnext.json` you give Botpress: its eventsWebHook url and headers' -r -F
 complete -c hookctl -n "__fish_hookctl_using_subcommand send" -s H -l header -d 'Add a header, `Name: value` (repeatable); it wins over the platform\'s and the config\'s' -r
@@ -148,10 +150,14 @@ complete -c hookctl -n "__fish_hookctl_using_subcommand listen" -l status -d 'An
 complete -c hookctl -n "__fish_hookctl_using_subcommand listen" -l fail-first -d 'Fail the first N deliveries of each distinct body with 503, then accept' -r
 complete -c hookctl -n "__fish_hookctl_using_subcommand listen" -l respond -d 'Answer with this JSON file instead of the reference answer' -r -F
 complete -c hookctl -n "__fish_hookctl_using_subcommand listen" -l respond-option -d 'As an eva webhook mock: the option service cells get (default: the first expected one)' -r
-complete -c hookctl -n "__fish_hookctl_using_subcommand listen" -l forward-to -d 'Relay every request (exact bytes and headers) to your server, and answer with its answer' -r
+complete -c hookctl -n "__fish_hookctl_using_subcommand listen" -l forward-to -d 'Relay every request (exact bytes and headers) to your server, and answer with its answer. Refused when it is this listener itself; a request that comes back is answered 508' -r
 complete -c hookctl -n "__fish_hookctl_using_subcommand listen" -l save -d 'Append every request to this file, one JSON line each, before answering it' -r -F
 complete -c hookctl -n "__fish_hookctl_using_subcommand listen" -l max-body -d 'Answer larger bodies with 413' -r
 complete -c hookctl -n "__fish_hookctl_using_subcommand listen" -l read-timeout -d 'Answer 408 to a client that takes longer than this to send its body' -r
+complete -c hookctl -n "__fish_hookctl_using_subcommand listen" -l header-timeout -d 'Close a connection whose request headers take longer than this (from their first byte, or from when the connection opened)' -r
+complete -c hookctl -n "__fish_hookctl_using_subcommand listen" -l idle-timeout -d 'Close a kept-alive connection that sends no new request for this long after an answer' -r
+complete -c hookctl -n "__fish_hookctl_using_subcommand listen" -l max-connections -d 'Keep at most this many connections open; more wait until one closes' -r
+complete -c hookctl -n "__fish_hookctl_using_subcommand listen" -l grace -d 'On Ctrl-C, give requests in flight this long to finish (a second Ctrl-C stops at once)' -r
 complete -c hookctl -n "__fish_hookctl_using_subcommand listen" -l exit-after -d 'Stop after this many requests (default: run until Ctrl-C)' -r
 complete -c hookctl -n "__fish_hookctl_using_subcommand listen" -s o -l output -d 'Output format: coloured text for people, or JSON on stdout for machines' -r -f -a "text\t'Coloured, tabled text for people'
 json\t'One JSON document on stdout, for machines'"
@@ -163,6 +169,7 @@ insensitive\t''"
 complete -c hookctl -n "__fish_hookctl_using_subcommand listen" -l keep-secrets -d 'Keep secrets in output and captures: header values (authorization, cookies, keys, tokens, signatures) and secret query values'
 complete -c hookctl -n "__fish_hookctl_using_subcommand listen" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c hookctl -n "__fish_hookctl_using_subcommand replay" -l filter -d 'Only these requests: kinds and/or 1-based indices, comma-separated (`eva-service-request,3,5`)' -r
+complete -c hookctl -n "__fish_hookctl_using_subcommand replay" -l max-size -d 'Refuse a document larger than this (a file, standard input, a record of a capture): bytes, or with a unit (10MB, 64MiB)' -r
 complete -c hookctl -n "__fish_hookctl_using_subcommand replay" -l url -d 'The webhook URL. Without one (and without HOOKCTL_URL or --botpress-config), hookctl delivers to its own built-in receiver' -r
 complete -c hookctl -n "__fish_hookctl_using_subcommand replay" -l botpress-config -d 'Aim with the Botpress `hitlnext.json` you give Botpress: its eventsWebHook url and headers' -r -F
 complete -c hookctl -n "__fish_hookctl_using_subcommand replay" -s H -l header -d 'Add a header, `Name: value` (repeatable); it wins over the platform\'s and the config\'s' -r

@@ -341,3 +341,84 @@ pub fn scenario(name: &str) -> Result<&'static Scenario> {
         ))
     })
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const KINDS: [&str; 5] = [
+        "botpress-event",
+        "eva-answer-request",
+        "eva-answer-response",
+        "eva-service-request",
+        "eva-service-response",
+    ];
+
+    #[test]
+    fn suggest_names_the_closest_candidate_when_it_is_close() {
+        let events: Vec<&str> = EVENTS.iter().map(|e| e.name).collect();
+        assert_eq!(suggest("handof-create", &events), " (did you mean 'handoff-create'?)");
+        assert_eq!(suggest("handoff-creat", &events), " (did you mean 'handoff-create'?)");
+        assert_eq!(suggest("agent-onlin", &events), " (did you mean 'agent-online'?)");
+        assert_eq!(suggest("eva-servce", &events), " (did you mean 'eva-service'?)");
+        assert_eq!(suggest("eva-service-respons", &KINDS), " (did you mean 'eva-service-response'?)");
+        // Farther, but still close enough (similarity about 0.87 and 0.84) ...
+        assert_eq!(suggest("hand", &events), " (did you mean 'handoff-tags'?)");
+        assert_eq!(suggest("eva", &events), " (did you mean 'eva-answer'?)");
+        // ... and not close enough (about 0.69): no suggestion rather than a wild one.
+        assert_eq!(suggest("h", &events), "");
+        assert_eq!(suggest("offline-agent", &events), "");
+        assert_eq!(suggest("zzz", &events), "");
+        assert_eq!(suggest("", &events), "");
+        assert_eq!(suggest("handoff-create", &[]), "");
+    }
+
+    #[test]
+    fn kinds_parse_by_their_names_only() {
+        for (kind, name) in Kind::ALL.iter().zip(KINDS) {
+            assert_eq!(kind.name(), name);
+            assert_eq!(kind.to_string(), name);
+            assert_eq!(Kind::parse(name).unwrap(), *kind);
+        }
+        let e = Kind::parse("eva-request").unwrap_err();
+        assert_eq!(e.exit(), crate::error::Exit::Usage);
+        assert!(e.to_string().starts_with("unknown kind 'eva-request'"), "{e}");
+        assert!(e.to_string().ends_with(&format!("; known kinds: {}", KINDS.join(", "))), "{e}");
+        assert!(Kind::parse("Botpress-Event").is_err(), "names are exact");
+    }
+
+    #[test]
+    fn kinds_know_their_answers_and_platforms() {
+        assert_eq!(Kind::EvaServiceRequest.response_kind(), Some(Kind::EvaServiceResponse));
+        assert_eq!(Kind::EvaAnswerRequest.response_kind(), Some(Kind::EvaAnswerResponse));
+        for k in [Kind::BotpressEvent, Kind::EvaServiceResponse, Kind::EvaAnswerResponse] {
+            assert_eq!(k.response_kind(), None, "{k}");
+        }
+        let responses: Vec<Kind> = Kind::ALL.into_iter().filter(|k| k.is_response()).collect();
+        assert_eq!(responses, [Kind::EvaAnswerResponse, Kind::EvaServiceResponse]);
+        assert_eq!(Kind::BotpressEvent.platform(), Platform::Botpress);
+        assert!(Kind::ALL[1..].iter().all(|k| k.platform() == Platform::Eva));
+        assert!(Kind::EvaServiceResponse.identifiers().is_empty());
+        assert!(Kind::BotpressEvent.identifiers().contains(&"/payload/comments/*/id"));
+    }
+
+    #[test]
+    fn events_and_scenarios_are_found_by_name() {
+        assert_eq!(event("handoff-tags").unwrap().deliveries, 2);
+        assert!(EVENTS.iter().filter(|e| e.name != "handoff-tags").all(|e| e.deliveries == 1));
+        let e = event("handof-tags").unwrap_err().to_string();
+        assert_eq!(
+            e,
+            "unknown event 'handof-tags' (did you mean 'handoff-tags'?); run 'hookctl list' to see them all"
+        );
+        assert_eq!(scenario("handoff-full").unwrap().steps.len(), 7);
+        let e = scenario("handoff-lifecycle-rejected").unwrap_err().to_string();
+        assert!(e.starts_with("unknown scenario 'handoff-lifecycle-rejected' (did you mean 'handoff-lifecycle-reject'?); scenarios: handoff-lifecycle,"), "{e}");
+        // Every step of every scenario is a built-in event.
+        for s in SCENARIOS {
+            for step in s.steps {
+                assert!(event(step).is_ok(), "{}: {step}", s.name);
+            }
+        }
+    }
+}

@@ -8,6 +8,7 @@ use clap::{Args, Parser, Subcommand};
 use crate::catalogue::Kind;
 use crate::contract::OptionCase;
 use crate::defaults;
+use crate::input::Size;
 use crate::output::{ColorChoice, Format};
 use crate::send::Retry;
 
@@ -101,6 +102,17 @@ pub struct ValidateArgs {
     /// The options a service cell offered (comma-separated), for the option check.
     #[arg(long, value_name = "A,B", value_delimiter = ',', value_parser = parse_option_name, conflicts_with = "request")]
     pub expected_options: Option<Vec<String>>,
+    #[command(flatten)]
+    pub limit: LimitArgs,
+}
+
+/// How much of an input is read.
+#[derive(Debug, Args)]
+pub struct LimitArgs {
+    /// Refuse a document larger than this (a file, standard input, a record of a capture): bytes,
+    /// or with a unit (10MB, 64MiB).
+    #[arg(long, value_name = "SIZE", default_value_t = Size(defaults::MAX_INPUT))]
+    pub max_size: Size,
 }
 
 #[derive(Debug, Args)]
@@ -170,7 +182,7 @@ pub struct SendArgs {
     #[arg(long, value_name = "TYPE")]
     pub answer_type: Option<String>,
     /// Expect this HTTP status instead of any 2xx.
-    #[arg(long, value_name = "CODE")]
+    #[arg(long, value_name = "CODE", value_parser = clap::value_parser!(u16).range(100..=599))]
     pub expect_status: Option<u16>,
     /// eva service cell: expect the answer to choose this option.
     #[arg(long, value_name = "OPTION")]
@@ -187,6 +199,8 @@ pub struct SendArgs {
     /// Load mode: requests in flight at once.
     #[arg(short = 'c', long, value_name = "C", default_value_t = 8, value_parser = clap::value_parser!(u16).range(1..=1024))]
     pub concurrency: u16,
+    #[command(flatten)]
+    pub limit: LimitArgs,
     #[command(flatten)]
     pub delivery: DeliveryArgs,
 }
@@ -229,6 +243,7 @@ pub struct ListenArgs {
     #[arg(long, value_name = "OPTION")]
     pub respond_option: Option<String>,
     /// Relay every request (exact bytes and headers) to your server, and answer with its answer.
+    /// Refused when it is this listener itself; a request that comes back is answered 508.
     #[arg(long, value_name = "URL", conflicts_with = "status")]
     pub forward_to: Option<String>,
     /// Append every request to this file, one JSON line each, before answering it.
@@ -242,10 +257,23 @@ pub struct ListenArgs {
     #[arg(long, value_name = "BYTES", default_value_t = defaults::MAX_BODY)]
     pub max_body: usize,
     /// Answer 408 to a client that takes longer than this to send its body.
-    #[arg(long, value_name = "SECONDS", default_value_t = 30.0, value_parser = parse_seconds)]
+    #[arg(long, value_name = "SECONDS", default_value_t = defaults::READ_TIMEOUT.as_secs_f64(), value_parser = parse_seconds)]
     pub read_timeout: f64,
+    /// Close a connection whose request headers take longer than this (from their first byte, or
+    /// from when the connection opened).
+    #[arg(long, value_name = "SECONDS", default_value_t = defaults::HEADER_TIMEOUT.as_secs_f64(), value_parser = parse_seconds)]
+    pub header_timeout: f64,
+    /// Close a kept-alive connection that sends no new request for this long after an answer.
+    #[arg(long, value_name = "SECONDS", default_value_t = defaults::IDLE_TIMEOUT.as_secs_f64(), value_parser = parse_seconds)]
+    pub idle_timeout: f64,
+    /// Keep at most this many connections open; more wait until one closes.
+    #[arg(long, value_name = "N", default_value_t = defaults::MAX_CONNECTIONS as u32, value_parser = clap::value_parser!(u32).range(1..=65_536))]
+    pub max_connections: u32,
+    /// On Ctrl-C, give requests in flight this long to finish (a second Ctrl-C stops at once).
+    #[arg(long, value_name = "SECONDS", default_value_t = defaults::GRACE.as_secs_f64(), value_parser = parse_seconds)]
+    pub grace: f64,
     /// Stop after this many requests (default: run until Ctrl-C).
-    #[arg(long, value_name = "N")]
+    #[arg(long, value_name = "N", value_parser = parse_count)]
     pub exit_after: Option<u64>,
 }
 
@@ -257,6 +285,8 @@ pub struct ReplayArgs {
     /// Only these requests: kinds and/or 1-based indices, comma-separated (`eva-service-request,3,5`).
     #[arg(long, value_name = "KIND|N", value_delimiter = ',')]
     pub filter: Vec<String>,
+    #[command(flatten)]
+    pub limit: LimitArgs,
     #[command(flatten)]
     pub delivery: DeliveryArgs,
 }
@@ -299,8 +329,16 @@ pub struct InitArgs {
 
 fn parse_seconds(s: &str) -> Result<f64, String> {
     match s.parse::<f64>() {
-        Ok(v) if v > 0.0 && v.is_finite() && v <= 86_400.0 => Ok(v),
-        _ => Err(format!("'{s}' is not a number of seconds between 0 and 86400")),
+        Ok(v) if v > 0.0 && v <= defaults::MAX_SECS => Ok(v),
+        _ => Err(format!("'{s}' is not a number of seconds between 0 and {}", defaults::MAX_SECS)),
+    }
+}
+
+/// A count of one or more.
+fn parse_count(s: &str) -> Result<u64, String> {
+    match s.parse::<u64>() {
+        Ok(n) if n >= 1 => Ok(n),
+        _ => Err(format!("'{s}' is not a count of 1 or more")),
     }
 }
 

@@ -105,6 +105,33 @@ fn compiled(kind: Kind) -> &'static Compiled {
 
 /// Judge a document of a known kind.
 pub fn check(kind: Kind, doc: &Value, ctx: Context<'_>) -> Verdict {
+    Verdict { fields: fields(kind, doc), ..judge(kind, doc, ctx) }
+}
+
+/// As [`check`], for a document that is not needed afterwards: its fields are moved into the
+/// verdict rather than copied (`validate` judges documents of any size up to `--max-size`).
+pub fn check_owned(kind: Kind, mut doc: Value, ctx: Context<'_>) -> Verdict {
+    let verdict = judge(kind, &doc, ctx);
+    let all = kind.fields();
+    // Two fields one inside the other cannot both be moved: such a field is copied.
+    let nested =
+        |a: &str, b: &str| a != b && (b.starts_with(&format!("{a}/")) || a.starts_with(&format!("{b}/")));
+    let fields = all
+        .iter()
+        .filter_map(|f| {
+            let value = if all.iter().any(|o| nested(f.pointer, o.pointer)) {
+                doc.pointer(f.pointer).cloned()
+            } else {
+                doc.pointer_mut(f.pointer).map(Value::take)
+            };
+            value.map(|v| (f.label.to_string(), v))
+        })
+        .collect();
+    Verdict { fields, ..verdict }
+}
+
+/// The verdict without the fields.
+fn judge(kind: Kind, doc: &Value, ctx: Context<'_>) -> Verdict {
     let mut errors = schema_errors(kind, doc);
     let mut warnings = Vec::new();
     let mut not_checked = Vec::new();
@@ -121,7 +148,7 @@ pub fn check(kind: Kind, doc: &Value, ctx: Context<'_>) -> Verdict {
         eva::leak_rule(doc, ctx.request, &mut warnings, &mut not_checked);
     }
     errors.dedup_by(|a, b| a.pointer == b.pointer && a.message == b.message);
-    Verdict { kind, valid: errors.is_empty(), errors, warnings, not_checked, fields: fields(kind, doc) }
+    Verdict { kind, valid: errors.is_empty(), errors, warnings, not_checked, fields: Map::new() }
 }
 
 /// The fields that matter for this kind, as present in the document.
@@ -174,14 +201,148 @@ pub fn join(pointer: &str, key: &str) -> String {
     format!("{pointer}/{}", key.replace('~', "~0").replace('/', "~1"))
 }
 
-/// A compact, bounded rendering of a value for messages.
+/// How many characters of a value [`snippet`] shows.
+pub const SNIPPET_CHARS: usize = 80;
+
+/// A compact, bounded rendering of a value for messages. Only what is shown is serialised, so a
+/// huge value costs no more than its first bytes.
 pub fn snippet(v: &Value) -> String {
-    const MAX: usize = 80;
-    let s = v.to_string();
+    const MAX: usize = SNIPPET_CHARS;
+    /// Keeps the first bytes written, then refuses the rest (a character is at most 4 bytes).
+    struct Head(Vec<u8>);
+    impl std::io::Write for Head {
+        fn write(&mut self, b: &[u8]) -> std::io::Result<usize> {
+            let room = (MAX + 1) * 4 - self.0.len();
+            if room == 0 {
+                return Err(std::io::ErrorKind::WriteZero.into());
+            }
+            let n = b.len().min(room);
+            self.0.extend_from_slice(&b[..n]);
+            Ok(n)
+        }
+        fn flush(&mut self) -> std::io::Result<()> {
+            Ok(())
+        }
+    }
+    let mut head = Head(Vec::new());
+    // Stopping early is the point: the error only says the head is full.
+    let _ = serde_json::to_writer(&mut head, v);
+    let s = String::from_utf8_lossy(&head.0);
     if s.chars().count() <= MAX {
-        s
+        s.into_owned()
     } else {
         let cut: String = s.chars().take(MAX - 1).collect();
         format!("{cut}…")
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use serde_json::json;
+
+    use super::*;
+
+    #[test]
+    fn join_escapes_tilde_then_slash() {
+        assert_eq!(join("", "option"), "/option");
+        assert_eq!(join("/openContext", "id"), "/openContext/id");
+        assert_eq!(join("/a", "b/c"), "/a/b~1c");
+        assert_eq!(join("/a", "m~n"), "/a/m~0n");
+        assert_eq!(join("/a", "~1"), "/a/~01", "a literal ~1 stays distinguishable from '/'");
+        assert_eq!(join("/a", "~/"), "/a/~0~1");
+        assert_eq!(join("/a", ""), "/a/");
+        // What join writes, a pointer reads back.
+        let doc = json!({"a": {"b/c": 1, "m~n": 2, "~1": 3}});
+        for (key, value) in [("b/c", 1), ("m~n", 2), ("~1", 3)] {
+            assert_eq!(doc.pointer(&join("/a", key)), Some(&json!(value)), "{key}");
+        }
+    }
+
+    #[test]
+    fn snippet_is_compact_json_cut_at_80_characters() {
+        assert_eq!(snippet(&json!("MAYBE")), "\"MAYBE\"");
+        assert_eq!(snippet(&json!({"a": [1, 2]})), r#"{"a":[1,2]}"#);
+        assert_eq!(snippet(&json!(null)), "null");
+        // 78 characters and its two quotes: 80, kept whole.
+        let exact = json!("x".repeat(78));
+        assert_eq!(snippet(&exact), exact.to_string());
+        // One more: 79 characters and an ellipsis.
+        let long = snippet(&json!("x".repeat(79)));
+        assert_eq!(long.chars().count(), 80);
+        assert_eq!(long, format!("\"{}…", "x".repeat(78)));
+        // Counted in characters, not bytes.
+        let wide = snippet(&json!("é".repeat(100)));
+        assert_eq!(wide.chars().count(), 80);
+        assert!(wide.ends_with("é…"));
+    }
+
+    #[test]
+    fn findings_say_what_was_found() {
+        let f = Finding::new("/option", "bad").expected("one of A").found(Some(&json!("B")));
+        assert_eq!(
+            (f.pointer.as_str(), f.message.as_str(), f.expected.as_deref(), f.found.as_deref()),
+            ("/option", "bad", Some("one of A"), Some("\"B\""))
+        );
+        assert_eq!(Finding::new("", "x").found(None).found.as_deref(), Some("nothing (field absent)"));
+    }
+
+    #[test]
+    fn option_case_is_exact_by_default() {
+        assert_eq!(OptionCase::default(), OptionCase::Exact);
+        assert!(OptionCase::Exact.same("CLIENT", "CLIENT"));
+        assert!(!OptionCase::Exact.same("CLIENT", "client"));
+        assert!(!OptionCase::Exact.same("CLIENT", "CLIENT "));
+        assert!(OptionCase::Insensitive.same("CLIENT", "client"));
+        assert!(OptionCase::Insensitive.same("Não_Cliente", "NÃO_CLIENTE"));
+        assert!(!OptionCase::Insensitive.same("CLIENT", "NOT_CLIENT"));
+        assert!(!OptionCase::Insensitive.same("CLIENT", " client"));
+    }
+
+    #[test]
+    fn the_fields_that_matter_are_picked_in_order_and_absent_ones_skipped() {
+        let doc = json!({"hiddenContext": {"id": 1}, "option": "A", "other": 1});
+        let fields = fields(Kind::EvaServiceResponse, &doc);
+        let keys: Vec<&str> = fields.keys().map(String::as_str).collect();
+        assert_eq!(keys, ["option", "hiddenContext"]);
+        assert_eq!(fields["option"], "A");
+    }
+
+    #[test]
+    fn schema_errors_point_at_the_field_and_say_what_was_expected() {
+        let v = check(Kind::EvaServiceResponse, &json!({"option": 3, "extra": 1}), Context::default());
+        assert!(!v.valid);
+        let option = v.errors.iter().find(|e| e.pointer == "/option").expect("an error at /option");
+        assert_eq!(option.found.as_deref(), Some("3"));
+        assert_eq!(option.expected.as_deref(), Some("type \"string\""));
+        let v = check(Kind::EvaServiceResponse, &json!({"openContext": {}}), Context::default());
+        let missing = v.errors.iter().find(|e| e.pointer == "/option").expect("the missing option");
+        assert_eq!(missing.message, "required field 'option' is missing");
+        assert_eq!(missing.found.as_deref(), Some("nothing (field absent)"));
+    }
+
+    #[test]
+    fn a_document_judged_owned_is_judged_as_borrowed() {
+        for e in crate::catalogue::EVENTS {
+            let doc = e.fixture();
+            let borrowed = check(e.request, &doc, Context::default());
+            let owned = check_owned(e.request, doc, Context::default());
+            assert_eq!(
+                serde_json::to_value(&owned).unwrap(),
+                serde_json::to_value(&borrowed).unwrap(),
+                "{}",
+                e.name
+            );
+            assert!(!owned.fields.is_empty(), "{}", e.name);
+        }
+    }
+
+    #[test]
+    fn a_snippet_is_the_head_of_the_compact_form() {
+        let small = serde_json::json!({"a": [1, 2], "b": "é"});
+        assert_eq!(snippet(&small), small.to_string());
+        let big = serde_json::json!({"text": "é".repeat(10_000)});
+        let full = big.to_string();
+        let expected: String = full.chars().take(SNIPPET_CHARS - 1).chain(['…']).collect();
+        assert_eq!(snippet(&big), expected);
     }
 }

@@ -134,10 +134,7 @@ pub type Result<T> = std::result::Result<T, Error>;
 /// so that what the user gave, echoed in a message, can neither break it nor paint the terminal.
 fn one_line(msg: impl fmt::Display) -> String {
     let msg = msg.to_string();
-    if !msg.chars().any(char::is_control) {
-        return msg;
-    }
-    msg.chars().map(|c| if c.is_control() { c.escape_default().to_string() } else { c.to_string() }).collect()
+    if msg.chars().any(char::is_control) { crate::http::escaped(&msg) } else { msg }
 }
 
 #[cfg(test)]

@@ -107,7 +107,7 @@ fn redact_userinfo(text: &str) -> String {
 /// A URL that may not parse, as an error message echoes it: as [`shown_url`] shows it, and with
 /// whatever stands between the first `:` after the scheme and the last `@` redacted, since nothing
 /// tells where the password of such a URL ends.
-fn shown_raw_url(raw: &str) -> String {
+pub fn shown_raw_url(raw: &str) -> String {
     let start = raw.find("://").map_or(0, |i| i + 3);
     if let Some(at) = raw[start..].rfind('@').map(|i| start + i) {
         if let Some(colon) = raw[start..at].find(':').map(|i| start + i) {
@@ -165,10 +165,15 @@ pub fn shown_headers(headers: &HeaderMap, show_secrets: bool) -> Vec<(String, St
         .collect()
 }
 
-/// Headers that describe one hop, not the message (RFC 9110 7.6.1, plus the framing hookctl
-/// owns): not relayed by `--forward-to`, not replayed. Any case.
+/// The header in which `listen --forward-to` names the hookctl listeners a relayed request came
+/// through, so that a request that comes back is not relayed again.
+pub const HOP_HEADER: &str = "x-hookctl-hop";
+
+/// Headers that describe one hop, not the message (RFC 9110 7.6.1, plus the framing and the hop
+/// header hookctl owns): not relayed by `--forward-to`, not replayed. Any case.
 pub fn hop_by_hop(name: &str) -> bool {
     const HOP: &[&str] = &[
+        HOP_HEADER,
         "host",
         "content-length",
         "connection",
@@ -181,20 +186,64 @@ pub fn hop_by_hop(name: &str) -> bool {
     HOP.iter().any(|h| h.eq_ignore_ascii_case(name))
 }
 
+/// Headers hookctl writes itself, from the URL and the body it sends: a user's value would
+/// contradict the request. With why, for the message.
+const OWNED: &[(&str, &str)] = &[
+    ("host", "from the URL"),
+    ("content-length", "from the body it sends"),
+    ("transfer-encoding", "from the body it sends"),
+];
+
 /// Parse `Name: value` (from `-H`), naming the flag in errors.
 pub fn parse_header(spec: &str) -> Result<(HeaderName, HeaderValue)> {
-    let (name, value) =
-        spec.split_once(':').ok_or_else(|| Error::usage(format!("-H '{spec}': expected 'Name: value'")))?;
-    header(name.trim(), value.trim(), &format!("-H '{spec}'"))
+    let Some((name, value)) = spec.split_once(':') else {
+        return Err(Error::usage(format!("-H '{}': expected 'Name: value'", escaped(spec))));
+    };
+    let shown =
+        if is_secret(name.trim()) { format!("{}: {REDACTED}", name.trim()) } else { spec.to_string() };
+    header(name.trim(), value.trim(), &format!("-H '{}'", escaped(&shown)))
 }
 
-/// A header from a name and a value, naming where it came from in errors.
+/// A header from a name and a value, naming where it came from in errors. Refused: what is not a
+/// header name, a value of more than one line (or with other control characters), and the
+/// headers hookctl writes itself. Messages show what was given escaped, on one line, and do not
+/// show a value that looks secret.
 pub fn header(name: &str, value: &str, origin: &str) -> Result<(HeaderName, HeaderValue)> {
-    let name = HeaderName::from_bytes(name.as_bytes())
-        .map_err(|_| Error::usage(format!("{origin}: '{name}' is not a valid header name")))?;
-    let value = HeaderValue::from_str(value)
-        .map_err(|_| Error::usage(format!("{origin}: the value of {name} is not a valid header value")))?;
-    Ok((name, value))
+    let header_name = HeaderName::from_bytes(name.as_bytes())
+        .map_err(|_| Error::usage(format!("{origin}: '{}' is not a valid header name", escaped(name))))?;
+    if let Some((_, why)) = OWNED.iter().find(|(n, _)| *n == header_name.as_str()) {
+        return Err(Error::usage(format!(
+            "{origin}: hookctl sets {name} itself, {why}; leave it out",
+            name = escaped(name)
+        )));
+    }
+    let value = HeaderValue::from_str(value).map_err(|_| {
+        let what = if value.contains(['\r', '\n']) { "a line break" } else { "a control character" };
+        let shown = if is_secret(header_name.as_str()) {
+            "the value looks secret and is not shown".to_string()
+        } else {
+            format!("\"{}\"", escaped(value))
+        };
+        Error::usage(format!(
+            "{origin}: the value of {header_name} holds {what} ({shown}); a header value is one line of text"
+        ))
+    })?;
+    Ok((header_name, value))
+}
+
+/// Text on one line: line breaks, tabs and other control characters written as escapes.
+pub fn escaped(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    for c in s.chars() {
+        match c {
+            '\r' => out.push_str("\\r"),
+            '\n' => out.push_str("\\n"),
+            '\t' => out.push_str("\\t"),
+            c if c.is_control() => out.push_str(&format!("\\u{{{:x}}}", c as u32)),
+            c => out.push(c),
+        }
+    }
+    out
 }
 
 /// A client for a whole run. Redirects are followed as axios does (at most 5).
@@ -326,6 +375,150 @@ pub fn human(d: Duration) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::error::Exit;
+
+    fn usage<T: std::fmt::Debug>(r: Result<T>) -> String {
+        let e = r.expect_err("expected a usage error");
+        assert_eq!(e.exit(), Exit::Usage);
+        e.to_string()
+    }
+
+    #[test]
+    fn secret_headers_are_known_by_any_part_of_their_name_in_any_case() {
+        for name in [
+            "Authorization",
+            "proxy-authorization",
+            "Cookie",
+            "Set-Cookie",
+            "X-Api-Key",
+            "x-apikey",
+            "X-Auth-Token",
+            "x-webhook-secret",
+            "X-Password",
+            "X-Session-Id",
+            "AUTHORIZATION",
+        ] {
+            assert!(is_secret(name), "{name}");
+        }
+        for name in [
+            "Content-Type",
+            "Accept",
+            "User-Agent",
+            "X-Tenant",
+            "X-Trace",
+            "Host",
+            "X-Key",
+            "X-Api",
+            "X-Assessment",
+        ] {
+            assert!(!is_secret(name), "{name}");
+        }
+    }
+
+    #[test]
+    fn shown_headers_redact_secrets_unless_asked() {
+        let mut h = HeaderMap::new();
+        h.insert("authorization", HeaderValue::from_static("Bearer tok"));
+        h.insert("x-tenant", HeaderValue::from_static("acme"));
+        assert_eq!(
+            shown_headers(&h, false),
+            [
+                ("authorization".to_string(), REDACTED.to_string()),
+                ("x-tenant".to_string(), "acme".to_string())
+            ]
+        );
+        assert_eq!(shown_headers(&h, true)[0], ("authorization".to_string(), "Bearer tok".to_string()));
+        assert_eq!(REDACTED, "<redacted>");
+    }
+
+    #[test]
+    fn hop_by_hop_headers_in_any_case() {
+        for name in [
+            "Host",
+            "CONTENT-LENGTH",
+            "connection",
+            "Transfer-Encoding",
+            "keep-alive",
+            "Upgrade",
+            "TE",
+            "trailer",
+        ] {
+            assert!(hop_by_hop(name), "{name}");
+        }
+        for name in
+            ["content-type", "authorization", "trailers", "x-host", "x-forwarded-host", "user-agent", ""]
+        {
+            assert!(!hop_by_hop(name), "{name}");
+        }
+    }
+
+    #[test]
+    fn parse_header_splits_at_the_first_colon_and_trims() {
+        let (n, v) = parse_header("Authorization: Bearer dev-token").unwrap();
+        assert_eq!((n.as_str(), v.to_str().unwrap()), ("authorization", "Bearer dev-token"));
+        let (n, v) = parse_header("  X-Trace :  t1  ").unwrap();
+        assert_eq!((n.as_str(), v.to_str().unwrap()), ("x-trace", "t1"));
+        let (n, v) = parse_header("X-Callback: http://localhost:3000/a").unwrap();
+        assert_eq!((n.as_str(), v.to_str().unwrap()), ("x-callback", "http://localhost:3000/a"));
+        let (_, v) = parse_header("X-Empty:").unwrap();
+        assert_eq!(v.to_str().unwrap(), "");
+    }
+
+    #[test]
+    fn parse_header_names_the_flag_and_what_is_wrong() {
+        assert_eq!(usage(parse_header("no-colon")), "-H 'no-colon': expected 'Name: value'");
+        assert_eq!(
+            usage(parse_header("bad name: v")),
+            "-H 'bad name: v': 'bad name' is not a valid header name"
+        );
+        assert_eq!(usage(parse_header(": v")), "-H ': v': '' is not a valid header name");
+        assert_eq!(
+            usage(parse_header("X-A: line\nbreak")),
+            "-H 'X-A: line\\nbreak': the value of x-a holds a line break (\"line\\nbreak\"); a header value is one line of text"
+        );
+        assert_eq!(
+            usage(header("x-b", "a\u{7f}b", "somewhere")),
+            "somewhere: the value of x-b holds a control character (\"a\\u{7f}b\"); a header value is one line of text"
+        );
+    }
+
+    #[test]
+    fn parse_url_takes_absolute_http_and_https_only() {
+        for raw in ["http://localhost:3000/hook", "https://example.test/eva?x=1", "HTTP://127.0.0.1/"] {
+            assert!(parse_url(raw, "--url").is_ok(), "{raw}");
+        }
+        assert_eq!(parse_url("http://localhost:3000/hook", "--url").unwrap().port(), Some(3000));
+        assert_eq!(
+            usage(parse_url("ftp://example.test/hook", "--url")),
+            "--url 'ftp://example.test/hook': unsupported scheme 'ftp' (use http or https)"
+        );
+        // Without a scheme the host reads as one.
+        assert_eq!(
+            usage(parse_url("localhost:3000/hook", "defaults.url")),
+            "defaults.url 'localhost:3000/hook': unsupported scheme 'localhost' (use http or https)"
+        );
+        for raw in ["not a url", "/hook", ""] {
+            let msg = usage(parse_url(raw, "HOOKCTL_URL"));
+            assert!(msg.starts_with(&format!("HOOKCTL_URL '{raw}': not a valid URL (")), "{msg}");
+            assert!(msg.ends_with("); expected e.g. http://localhost:3000/hook"), "{msg}");
+        }
+    }
+
+    #[test]
+    fn human_durations() {
+        for (ms, said) in [
+            (0, "0 ms"),
+            (100, "100 ms"),
+            (999, "999 ms"),
+            (1_000, "1.0 s"),
+            (1_949, "1.9 s"),
+            (25_600, "25.6 s"),
+            (51_100, "51.1 s"),
+        ] {
+            assert_eq!(human(Duration::from_millis(ms)), said, "{ms}");
+        }
+        assert_eq!(human(Duration::from_micros(1_500)), "1 ms");
+    }
 
     #[test]
     fn signature_headers_are_secret() {

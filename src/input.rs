@@ -1,28 +1,127 @@
 //! Reading the documents users give us: files, directories, standard input.
 //! Every failure is one line that names the source and says what is wrong with it.
+//!
+//! Inputs are capped (`--max-size`, [`defaults::MAX_INPUT`]): at most the cap and one byte more is
+//! read, so a huge file or an endless stream (`/dev/zero`) is refused without exhausting memory.
+//! What is accepted is read once, into one buffer sized for it, and parsed from those bytes.
 
+use std::collections::HashSet;
+use std::fs::{self, Metadata};
 use std::io::Read;
 use std::path::{Path, PathBuf};
 
 use serde_json::Value;
+
+use crate::defaults;
 
 /// Where a document comes from, for messages.
 pub fn label(path: &Path) -> String {
     if path == Path::new("-") { "<stdin>".to_string() } else { path.display().to_string() }
 }
 
-/// Read the raw bytes of a file, or of standard input for `-`.
-pub fn read_bytes(path: &Path) -> Result<Vec<u8>, String> {
-    let mut buf = Vec::new();
-    let res = if path == Path::new("-") {
-        std::io::stdin().lock().read_to_end(&mut buf).map(|_| ())
-    } else if path.is_dir() {
-        return Err(format!("{}: is a directory", label(path)));
-    } else {
-        std::fs::read(path).map(|b| buf = b)
+/// A number of bytes as flags take it: `1000`, `10MB` (powers of 1000) or `64MiB` (powers of
+/// 1024), units in any case. Shown back in the form it is best written in.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Size(pub u64);
+
+const UNITS: &[(&str, u64)] = &[
+    ("b", 1),
+    ("kb", 1000),
+    ("mb", 1000 * 1000),
+    ("gb", 1000 * 1000 * 1000),
+    ("kib", 1 << 10),
+    ("mib", 1 << 20),
+    ("gib", 1 << 30),
+];
+
+impl std::str::FromStr for Size {
+    type Err = String;
+
+    fn from_str(s: &str) -> Result<Size, String> {
+        let bad = || {
+            format!(
+                "'{s}' is not a size: give bytes (1000) or a number with KB, MB, GB, KiB, MiB or GiB (64MiB)"
+            )
+        };
+        let t = s.trim();
+        let digits = t.bytes().take_while(u8::is_ascii_digit).count();
+        if digits == 0 {
+            return Err(bad());
+        }
+        let n: u64 = t[..digits].parse().map_err(|_| bad())?;
+        let unit = t[digits..].trim().to_ascii_lowercase();
+        let scale = if unit.is_empty() {
+            1
+        } else {
+            UNITS.iter().find(|(u, _)| *u == unit).map(|(_, scale)| *scale).ok_or_else(bad)?
+        };
+        match n.checked_mul(scale) {
+            Some(0) => Err(format!("'{s}' is not a size: it must be at least 1 byte")),
+            Some(bytes) => Ok(Size(bytes)),
+            None => Err(bad()),
+        }
+    }
+}
+
+impl std::fmt::Display for Size {
+    /// The shortest exact form, which parses back: `64MiB`, `1KiB`, `1000`.
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        for (unit, scale) in [("GiB", 1 << 30), ("MiB", 1 << 20), ("KiB", 1 << 10)] {
+            if self.0 >= scale && self.0 % scale == 0 {
+                return write!(f, "{}{unit}", self.0 / scale);
+            }
+        }
+        write!(f, "{}", self.0)
+    }
+}
+
+impl Size {
+    /// For messages: `64 MiB`, `1000 bytes`, `1 byte`.
+    pub fn human(self) -> String {
+        match self.to_string() {
+            s if s.ends_with('B') => {
+                let at = s.find(|c: char| !c.is_ascii_digit()).unwrap_or(s.len());
+                format!("{} {}", &s[..at], &s[at..])
+            }
+            _ if self.0 == 1 => "1 byte".to_string(),
+            s => format!("{s} bytes"),
+        }
+    }
+}
+
+/// Read the raw bytes of a file, or of standard input for `-`, refusing more than `max` bytes.
+/// A regular file is read into a buffer of its size; a stream (a pipe, a device) until its end
+/// or until it passes the cap.
+pub fn read_bytes(path: &Path, max: u64) -> Result<Vec<u8>, String> {
+    let source = label(path);
+    let cannot = |e: std::io::Error| format!("{source}: cannot read: {}", io_reason(&e));
+    let over = |size: Option<u64>| {
+        let size = size.map_or_else(String::new, |n| format!("{n} bytes, "));
+        format!("{source}: too large: {size}more than --max-size ({})", Size(max).human())
     };
-    res.map_err(|e| format!("{}: cannot read: {}", label(path), io_reason(&e)))?;
-    Ok(buf)
+    let buf = if path == Path::new("-") {
+        read_capped(std::io::stdin().lock(), max, 0).map_err(cannot)?
+    } else {
+        let file = fs::File::open(path).map_err(cannot)?;
+        let meta = file.metadata().map_err(cannot)?;
+        if meta.is_dir() {
+            return Err(format!("{source}: is a directory"));
+        }
+        if meta.is_file() && meta.len() > max {
+            return Err(over(Some(meta.len())));
+        }
+        let hint = if meta.is_file() { meta.len() } else { 0 };
+        read_capped(file, max, hint).map_err(cannot)?
+    };
+    buf.ok_or_else(|| over(None))
+}
+
+/// At most `max` bytes from `r`: `None` when there are more. `hint` is the expected size.
+fn read_capped(r: impl Read, max: u64, hint: u64) -> std::io::Result<Option<Vec<u8>>> {
+    // One byte past the hint lets the end be seen without growing the buffer.
+    let mut buf = Vec::with_capacity(usize::try_from(hint.min(max).saturating_add(1)).unwrap_or(0));
+    r.take(max.saturating_add(1)).read_to_end(&mut buf)?;
+    Ok((buf.len() as u64 <= max).then_some(buf))
 }
 
 /// Parse bytes as one JSON document, with a message that says why not.
@@ -36,47 +135,183 @@ pub fn parse(source: &str, bytes: &[u8]) -> Result<Value, String> {
     serde_json::from_slice(bytes).map_err(|e| format!("{source}: not valid JSON: {e}"))
 }
 
-/// Read and parse a JSON document from a file or `-`.
+/// Read and parse a JSON document from a file or `-`, with the default cap.
 pub fn read_json(path: &Path) -> Result<Value, String> {
-    parse(&label(path), &read_bytes(path)?)
+    read_json_max(path, defaults::MAX_INPUT)
+}
+
+/// Read and parse a JSON document from a file or `-`, refusing more than `max` bytes. The bytes
+/// are gone once the document is parsed.
+pub fn read_json_max(path: &Path, max: u64) -> Result<Value, String> {
+    parse(&label(path), &read_bytes(path, max)?)
+}
+
+/// One input of `validate`, once directories are expanded.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Entry {
+    /// A file to read (or `-`).
+    File(PathBuf),
+    /// Something found in a directory that is not read: not a regular file, or a link to a
+    /// directory (not followed). A notice, not an error.
+    Skipped { source: String, reason: String },
+    /// A directory, or something in it, that could not be read.
+    Error { source: String, error: String },
 }
 
 /// Expand the inputs of `validate`: files stay as given, a directory becomes every `*.json` file
 /// below it (sorted, so reports are stable), `-` is standard input.
-/// A directory that cannot be read comes back as `Err((directory, message))`.
-pub fn expand(inputs: &[PathBuf]) -> Vec<Result<PathBuf, (String, String)>> {
+///
+/// Links to directories below a directory are not followed (so a link loop cannot trap the walk);
+/// links to files are. Each file is read once, however many names reach it. Below a directory,
+/// what is not a regular file (a FIFO, a socket, a device) is skipped with a notice rather than
+/// read, since reading it could block or never end; a file named explicitly is read whatever it
+/// is, under the size cap.
+pub fn expand(inputs: &[PathBuf]) -> Vec<Entry> {
     let mut out = Vec::new();
+    let mut seen = HashSet::new();
     for input in inputs {
         if input.is_dir() {
-            let mut found = Vec::new();
-            if let Err(e) = walk(input, &mut found) {
-                out.push(Err((label(input), e)));
-                continue;
+            let mut walk = Walk::default();
+            walk.dir(input);
+            if walk.found.is_empty() && walk.errors.is_empty() {
+                let skipped = match walk.skipped.len() {
+                    0 => String::new(),
+                    n => format!(" ({n} skipped, see above)"),
+                };
+                walk.errors.push(Entry::Error {
+                    source: label(input),
+                    error: format!(
+                        "{}: directory holds no .json files to validate{skipped}",
+                        input.display()
+                    ),
+                });
             }
-            if found.is_empty() {
-                out.push(Err((label(input), format!("{}: directory holds no .json files", input.display()))));
+            walk.found.sort_by(|a, b| a.0.cmp(&b.0));
+            out.extend(walk.skipped);
+            out.extend(walk.errors);
+            for (path, id) in walk.found {
+                if seen.insert(id) {
+                    out.push(Entry::File(path));
+                }
             }
-            found.sort();
-            out.extend(found.into_iter().map(Ok));
         } else {
-            out.push(Ok(input.clone()));
+            // A name given twice, or a file given and also found in a directory, is read once.
+            let id = fs::metadata(input).ok().filter(Metadata::is_file).map(|m| identity(input, &m));
+            if id.is_none_or(|id| seen.insert(id)) {
+                out.push(Entry::File(input.clone()));
+            }
         }
     }
     out
 }
 
-fn walk(dir: &Path, found: &mut Vec<PathBuf>) -> Result<(), String> {
-    let entries = std::fs::read_dir(dir)
-        .map_err(|e| format!("{}: cannot read directory: {}", dir.display(), io_reason(&e)))?;
-    for entry in entries.flatten() {
-        let path = entry.path();
-        if path.is_dir() {
-            walk(&path, found)?;
-        } else if path.extension().is_some_and(|e| e.eq_ignore_ascii_case("json")) {
-            found.push(path);
+/// What is found below one directory given to `validate`.
+#[derive(Default)]
+struct Walk {
+    found: Vec<(PathBuf, Identity)>,
+    skipped: Vec<Entry>,
+    errors: Vec<Entry>,
+}
+
+impl Walk {
+    fn dir(&mut self, dir: &Path) {
+        let entries = match fs::read_dir(dir) {
+            Ok(entries) => entries,
+            Err(e) => {
+                let error = format!("{}: cannot read directory: {}", dir.display(), io_reason(&e));
+                self.errors.push(Entry::Error { source: label(dir), error });
+                return;
+            }
+        };
+        let mut entries: Vec<_> = entries.flatten().collect();
+        entries.sort_by_key(fs::DirEntry::file_name);
+        for entry in entries {
+            let path = entry.path();
+            let json = path.extension().is_some_and(|e| e.eq_ignore_ascii_case("json"));
+            let skip = |reason: String| Entry::Skipped { source: label(&path), reason };
+            // The entry itself, not what a link points to.
+            let Ok(own) = entry.file_type() else { continue };
+            if own.is_dir() {
+                self.dir(&path);
+                continue;
+            }
+            if !json && !own.is_symlink() {
+                continue;
+            }
+            let meta = if own.is_symlink() {
+                match fs::metadata(&path) {
+                    Ok(meta) if meta.is_dir() => {
+                        self.skipped.push(skip(
+                            "a link to a directory, not followed (give it as an input to validate it)".into(),
+                        ));
+                        continue;
+                    }
+                    Ok(meta) => meta,
+                    Err(e) if json => {
+                        let error =
+                            format!("{}: cannot read: a link to nothing ({})", path.display(), io_reason(&e));
+                        self.errors.push(Entry::Error { source: label(&path), error });
+                        continue;
+                    }
+                    Err(_) => continue,
+                }
+            } else {
+                match entry.metadata() {
+                    Ok(meta) => meta,
+                    Err(e) => {
+                        let error = format!("{}: cannot read: {}", path.display(), io_reason(&e));
+                        self.errors.push(Entry::Error { source: label(&path), error });
+                        continue;
+                    }
+                }
+            };
+            if !json {
+                continue;
+            }
+            if meta.is_file() {
+                let id = identity(&path, &meta);
+                self.found.push((path, id));
+            } else {
+                self.skipped.push(skip(format!("{}, not a regular file: skipped", file_kind(&meta))));
+            }
         }
     }
-    Ok(())
+}
+
+/// What makes two names the same file: its device and inode, or where there are none, its
+/// canonical path.
+#[cfg(unix)]
+type Identity = (u64, u64);
+#[cfg(not(unix))]
+type Identity = PathBuf;
+
+#[cfg(unix)]
+fn identity(_path: &Path, meta: &Metadata) -> Identity {
+    use std::os::unix::fs::MetadataExt;
+    (meta.dev(), meta.ino())
+}
+
+#[cfg(not(unix))]
+fn identity(path: &Path, _meta: &Metadata) -> Identity {
+    fs::canonicalize(path).unwrap_or_else(|_| path.to_path_buf())
+}
+
+/// A file that is not regular, in words.
+fn file_kind(meta: &Metadata) -> &'static str {
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::FileTypeExt;
+        let t = meta.file_type();
+        if t.is_fifo() {
+            return "a FIFO";
+        } else if t.is_socket() {
+            return "a socket";
+        } else if t.is_block_device() || t.is_char_device() {
+            return "a device";
+        }
+    }
+    let _ = meta;
+    "a special file"
 }
 
 /// The reason of an I/O error without the "(os error N)" noise.
@@ -88,5 +323,60 @@ pub fn io_reason(e: &std::io::Error) -> String {
             let s = e.to_string();
             s.split(" (os error").next().unwrap_or(&s).to_string()
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn sizes_parse_with_and_without_units() {
+        for (s, n) in [
+            ("1000", 1000),
+            ("10MB", 10_000_000),
+            ("64MiB", 64 << 20),
+            ("64 mib", 64 << 20),
+            ("2kb", 2000),
+            ("1KiB", 1024),
+            ("3GiB", 3 << 30),
+            ("7B", 7),
+        ] {
+            assert_eq!(s.parse::<Size>(), Ok(Size(n)), "{s}");
+        }
+        for s in [
+            "",
+            "0",
+            "0MiB",
+            "MiB",
+            "1.5MiB",
+            "-1",
+            "10XB",
+            "99999999999999999999",
+            "18446744073709551615GiB",
+        ] {
+            assert!(s.parse::<Size>().is_err(), "{s}");
+        }
+    }
+
+    #[test]
+    fn sizes_show_in_a_form_that_parses_back() {
+        for n in [1, 1000, 1024, 64 << 20, (64 << 20) + 1, 5 << 30] {
+            let shown = Size(n).to_string();
+            assert_eq!(shown.parse::<Size>(), Ok(Size(n)), "{shown}");
+        }
+        assert_eq!(Size(64 << 20).to_string(), "64MiB");
+        assert_eq!(Size(64 << 20).human(), "64 MiB");
+        assert_eq!(Size(1000).human(), "1000 bytes");
+        assert_eq!(Size(1).human(), "1 byte");
+    }
+
+    #[test]
+    fn reading_stops_one_byte_past_the_cap() {
+        let data = [b'x'; 100];
+        assert_eq!(read_capped(&data[..], 100, 100).unwrap().map(|b| b.len()), Some(100));
+        assert_eq!(read_capped(&data[..], 99, 0).unwrap(), None);
+        // An endless stream ends at the cap.
+        assert_eq!(read_capped(std::io::repeat(0), 10, 0).unwrap(), None);
     }
 }

@@ -182,3 +182,49 @@ fn latency(samples: &mut [f64]) -> Latency {
         mean_ms: samples.iter().sum::<f64>() / samples.len() as f64,
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn ms(l: &Latency) -> [f64; 5] {
+        [l.p50_ms, l.p90_ms, l.p99_ms, l.max_ms, l.mean_ms]
+    }
+
+    #[test]
+    fn no_samples_is_all_zero() {
+        assert_eq!(ms(&latency(&mut [])), [0.0; 5]);
+    }
+
+    #[test]
+    fn one_sample_is_every_percentile() {
+        assert_eq!(ms(&latency(&mut [7.5])), [7.5; 5]);
+    }
+
+    #[test]
+    fn percentiles_are_nearest_rank_on_sorted_samples() {
+        // 1..=100 in a scrambled order: the rank of p is p itself.
+        let mut samples: Vec<f64> = (0..100).map(|i| ((i * 37) % 100 + 1) as f64).collect();
+        assert_eq!(ms(&latency(&mut samples)), [50.0, 90.0, 99.0, 100.0, 50.5]);
+        assert!(samples.windows(2).all(|w| w[0] <= w[1]), "sorted in place");
+
+        // Ten samples: p50 is the 5th, p90 the 9th, p99 rounds up to the 10th.
+        let mut samples = [10.0, 1.0, 9.0, 2.0, 8.0, 3.0, 7.0, 4.0, 6.0, 5.0];
+        assert_eq!(ms(&latency(&mut samples)), [5.0, 9.0, 10.0, 10.0, 5.5]);
+
+        // Seven samples: ranks round up (p50 is the 4th of 3.5, p90 the 7th of 6.3).
+        let mut samples = [7.0, 6.0, 5.0, 4.0, 3.0, 2.0, 1.0];
+        assert_eq!(ms(&latency(&mut samples)), [4.0, 7.0, 7.0, 7.0, 4.0]);
+
+        // Two samples: p50 is the lower one, everything above it the higher.
+        assert_eq!(ms(&latency(&mut [4.0, 2.0])), [2.0, 4.0, 4.0, 4.0, 3.0]);
+    }
+
+    #[test]
+    fn one_slow_request_shows_in_max_and_mean_not_in_the_median() {
+        let mut samples = vec![1.0; 99];
+        samples.push(1000.0);
+        let l = latency(&mut samples);
+        assert_eq!(ms(&l), [1.0, 1.0, 1.0, 1000.0, 10.99]);
+    }
+}

@@ -1,3 +1,5 @@
+//! The hookctl binary: parse the command line, run it, exit with the code its result says.
+
 use std::process::ExitCode;
 
 use clap::Parser;

@@ -4,7 +4,10 @@
 //! `--respond`), or with what the user's own server answers (`--forward-to`).
 //!
 //! `hookctl listen` runs it in the foreground; `hookctl send` with no target runs it quietly.
-//! It returns records over a channel and never prints.
+//! It returns records (and what went wrong around them) over a channel and never prints.
+
+mod hops;
+mod serve;
 
 use std::collections::HashMap;
 use std::fs::File;
@@ -15,11 +18,10 @@ use std::sync::Arc;
 use std::sync::Mutex;
 use std::time::Duration;
 
-use axum::Router;
 use axum::body::{Body, Bytes};
-use axum::extract::{Request, State};
+use axum::extract::Request;
 use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
-use axum::response::{IntoResponse, Response};
+use axum::response::Response;
 use base64::Engine;
 use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value, json};
@@ -51,6 +53,15 @@ pub struct Config {
     pub max_body: usize,
     /// A client that takes longer than this to send its body is answered 408.
     pub read_timeout: Duration,
+    /// A connection whose request head takes longer than this (from its first byte, or from when
+    /// the connection opened) is closed.
+    pub header_timeout: Duration,
+    /// A connection with no request under way for this long after its last answer is closed.
+    pub idle_timeout: Duration,
+    /// At most this many connections are open at once; more wait until one closes.
+    pub max_connections: usize,
+    /// Once told to stop, requests in flight get this long to finish.
+    pub grace: Duration,
     /// Append every request to this file as one JSON line, before answering it.
     pub save: Option<PathBuf>,
     /// Keep secret header values in records and captures.
@@ -71,6 +82,10 @@ impl Default for Config {
             forward_timeout: defaults::FORWARD_TIMEOUT,
             max_body: defaults::MAX_BODY,
             read_timeout: defaults::READ_TIMEOUT,
+            header_timeout: defaults::HEADER_TIMEOUT,
+            idle_timeout: defaults::IDLE_TIMEOUT,
+            max_connections: defaults::MAX_CONNECTIONS,
+            grace: defaults::GRACE,
             save: None,
             keep_secrets: false,
             option_case: contract::OptionCase::Exact,
@@ -155,14 +170,62 @@ pub struct Tally {
     pub repeats: u64,
     /// eva answers (the mock's own or forwarded) that break the contract.
     pub invalid_answers: u64,
+    /// Requests whose capture could not be written, and so were answered 507 (not acknowledged).
+    pub not_saved: u64,
+}
+
+/// What a running receiver reports, in order.
+#[derive(Debug, Clone)]
+pub enum Event {
+    /// A request as received, judged, answered and captured.
+    Request(Record),
+    /// A request whose capture could not be written: answered 507, so the sender will retry.
+    /// The record says what was answered.
+    NotSaved { record: Record, reason: String },
+    /// As many connections are open as allowed: new ones wait until one closes (said once).
+    Full { limit: usize },
 }
 
 struct Shared {
     config: Config,
-    save: Option<Mutex<File>>,
+    save: Option<Mutex<Capture>>,
     seen: Mutex<Seen>,
     forward: Option<reqwest::Client>,
-    records: Option<mpsc::UnboundedSender<Record>>,
+    /// This listener's name in the hop header of what it relays.
+    hop_id: String,
+    events: Option<mpsc::UnboundedSender<Event>>,
+}
+
+impl Shared {
+    fn event(&self, event: Event) {
+        if let Some(tx) = &self.events {
+            let _ = tx.send(event);
+        }
+    }
+}
+
+/// The `--save` file and how long it is: a line that cannot be written whole is cut off again, so
+/// that a capture never holds half a line.
+struct Capture {
+    path: PathBuf,
+    file: File,
+    len: u64,
+}
+
+impl Capture {
+    fn append(&mut self, line: &[u8]) -> std::io::Result<()> {
+        match self.file.write_all(line).and_then(|_| self.file.flush()) {
+            Ok(()) => {
+                self.len += line.len() as u64;
+                Ok(())
+            }
+            Err(e) => {
+                // Not a regular file (a pipe, /dev/full): nothing to cut.
+                let _ = self.file.set_len(self.len);
+                Err(e)
+            }
+        }
+    }
 }
 
 #[derive(Default)]
@@ -178,26 +241,29 @@ pub struct Receiver {
     pub addr: SocketAddr,
     shared: Arc<Shared>,
     stop: Option<tokio::sync::oneshot::Sender<()>>,
+    hurry: Option<tokio::sync::oneshot::Sender<()>>,
     task: tokio::task::JoinHandle<()>,
 }
 
 impl Receiver {
-    /// Bind and serve in the background. Records go to `records` when given.
+    /// Bind and serve in the background. Records and the rest go to `events` when given.
     pub async fn start(
         bind: SocketAddr,
         config: Config,
-        records: Option<mpsc::UnboundedSender<Record>>,
+        events: Option<mpsc::UnboundedSender<Event>>,
     ) -> Result<Receiver> {
         let save = match &config.save {
-            Some(path) => Some(Mutex::new(
-                std::fs::OpenOptions::new().create(true).append(true).open(path).map_err(|e| {
+            Some(path) => {
+                let file = std::fs::OpenOptions::new().create(true).append(true).open(path).map_err(|e| {
                     Error::usage(format!(
                         "--save {}: cannot open: {}",
                         path.display(),
                         crate::input::io_reason(&e)
                     ))
-                })?,
-            )),
+                })?;
+                let len = file.metadata().map(|m| m.len()).unwrap_or(0);
+                Some(Mutex::new(Capture { path: path.clone(), file, len }))
+            }
             None => None,
         };
         let forward = match config.forward_to {
@@ -211,17 +277,28 @@ impl Receiver {
         })?;
         let addr =
             listener.local_addr().map_err(|e| Error::usage(format!("cannot listen on {bind}: {e}")))?;
-        let shared = Arc::new(Shared { config, save, seen: Mutex::default(), forward, records });
-        let app = Router::new().fallback(handle).with_state(shared.clone());
+        if let Some(url) = &config.forward_to {
+            if hops::reaches_itself(url, addr).await {
+                return Err(Error::usage(format!(
+                    "--forward-to {} is this listener itself (it listens on {addr}): every request \
+                     would be relayed back to it; give your server's address",
+                    http::shown_url(url.as_str(), false)
+                )));
+            }
+        }
+        let limits = serve::Limits {
+            header_timeout: config.header_timeout,
+            idle_timeout: config.idle_timeout,
+            max_connections: config.max_connections,
+            grace: config.grace,
+        };
+        let hop_id = hops::new_id();
+        let shared = Arc::new(Shared { config, save, seen: Mutex::default(), forward, hop_id, events });
         let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
-        let task = tokio::spawn(async move {
-            let _ = axum::serve(listener, app)
-                .with_graceful_shutdown(async {
-                    let _ = stopped.await;
-                })
-                .await;
-        });
-        Ok(Receiver { addr, shared, stop: Some(stop), task })
+        let (hurry, hurried) = tokio::sync::oneshot::channel::<()>();
+        let stops = serve::Stops { stop: stopped, hurry: hurried };
+        let task = tokio::spawn(serve::serve(listener, shared.clone(), limits, stops));
+        Ok(Receiver { addr, shared, stop: Some(stop), hurry: Some(hurry), task })
     }
 
     /// Start quietly on a free loopback port with the default answers (for `send`).
@@ -233,13 +310,28 @@ impl Receiver {
         format!("http://{}/hook", self.addr)
     }
 
-    /// Stop accepting, let requests in flight finish, and return the totals.
-    pub async fn shutdown(mut self) -> Tally {
+    /// Stop accepting, let requests in flight finish within the grace, and return the totals.
+    pub async fn shutdown(self) -> Tally {
+        self.shutdown_unless(std::future::pending()).await.0
+    }
+
+    /// As [`Receiver::shutdown`], but when `hurry` completes first, the requests still in flight
+    /// are dropped at once, unanswered (so never acknowledged). Says whether that happened.
+    pub async fn shutdown_unless(mut self, hurry: impl std::future::Future<Output = ()>) -> (Tally, bool) {
         if let Some(stop) = self.stop.take() {
             let _ = stop.send(());
         }
-        let _ = (&mut self.task).await;
-        self.tally()
+        let hurried = tokio::select! {
+            _ = &mut self.task => false,
+            _ = hurry => {
+                if let Some(now) = self.hurry.take() {
+                    let _ = now.send(());
+                }
+                let _ = (&mut self.task).await;
+                true
+            }
+        };
+        (self.tally(), hurried)
     }
 
     pub fn tally(&self) -> Tally {
@@ -247,27 +339,13 @@ impl Receiver {
     }
 }
 
-async fn handle(State(shared): State<Arc<Shared>>, req: Request) -> Response {
+async fn handle(shared: Arc<Shared>, req: Request) -> Response {
     let (parts, body) = req.into_parts();
     let config = &shared.config;
     let path = parts.uri.path_and_query().map_or_else(|| parts.uri.path().to_string(), |p| p.to_string());
-    let read = tokio::time::timeout(config.read_timeout, axum::body::to_bytes(body, config.max_body)).await;
-    let (bytes, refusal) = match read {
-        Ok(Ok(bytes)) => (bytes, None),
-        Ok(Err(_)) => (
-            Bytes::new(),
-            Some((
-                StatusCode::PAYLOAD_TOO_LARGE,
-                format!("body over the {} byte limit (--max-body)", config.max_body),
-            )),
-        ),
-        Err(_) => (
-            Bytes::new(),
-            Some((
-                StatusCode::REQUEST_TIMEOUT,
-                format!("body not received within {}", http::human(config.read_timeout)),
-            )),
-        ),
+    let (bytes, refusal) = match receive(body, &parts.headers, config).await {
+        Ok(bytes) => (bytes, None),
+        Err(refusal) => (Bytes::new(), Some(refusal)),
     };
 
     let doc: Option<Value> = serde_json::from_slice(&bytes).ok();
@@ -318,10 +396,23 @@ async fn handle(State(shared): State<Arc<Shared>>, req: Request) -> Response {
         let why = format!("--fail-first {}: delivery {deliveries} of this body", config.fail_first);
         (StatusCode::SERVICE_UNAVAILABLE, json!({ "error": why }).to_string().into_bytes(), Some(why), false)
     } else if let (Some(url), Some(client)) = (&config.forward_to, &shared.forward) {
-        match forward(client, url, &parts.headers, &parts.method, &bytes, config).await {
-            Ok((status, body)) => (status, body, None, true),
-            Err(why) => {
-                (StatusCode::BAD_GATEWAY, json!({ "error": why }).to_string().into_bytes(), Some(why), true)
+        match hops::relay_chain(&parts.headers, &shared.hop_id) {
+            Err(why) => (
+                StatusCode::LOOP_DETECTED,
+                json!({ "error": why }).to_string().into_bytes(),
+                Some(why),
+                false,
+            ),
+            Ok(chain) => {
+                match forward(client, url, &parts.headers, &chain, &parts.method, &bytes, config).await {
+                    Ok((status, body)) => (status, body, None, true),
+                    Err(why) => (
+                        StatusCode::BAD_GATEWAY,
+                        json!({ "error": why }).to_string().into_bytes(),
+                        Some(why),
+                        true,
+                    ),
+                }
             }
         }
     } else if doc.is_none() {
@@ -360,7 +451,7 @@ async fn handle(State(shared): State<Arc<Shared>>, req: Request) -> Response {
         Ok(text) => (Some(text.to_string()), None),
         Err(_) => (None, Some(base64::engine::general_purpose::STANDARD.encode(&bytes))),
     };
-    let record = Record {
+    let mut record = Record {
         index,
         time: crate::payload::format_timestamp(chrono::Utc::now()),
         method: parts.method.to_string(),
@@ -384,29 +475,104 @@ async fn handle(State(shared): State<Arc<Shared>>, req: Request) -> Response {
     };
 
     // On disk before the sender hears back: what was acknowledged is never lost.
-    if let Some(file) = &shared.save {
-        // A line that cannot be made is not saved either: never an empty line acknowledged.
-        let line = serde_json::to_string(&record).map_err(|_| ());
-        let written = line.and_then(|line| {
-            file.lock().map_err(|_| ()).and_then(|mut f| {
-                f.write_all(line.as_bytes())
-                    .and_then(|_| f.write_all(b"\n"))
-                    .and_then(|_| f.flush())
-                    .map_err(|_| ())
-            })
-        });
-        if written.is_err() {
+    if let Some(capture) = &shared.save {
+        if let Err(reason) = save(capture, &record) {
             // Not saved, so not acknowledged: the sender will retry.
-            return (StatusCode::INSUFFICIENT_STORAGE, "capture could not be written").into_response();
+            shared.seen.lock().unwrap_or_else(|p| p.into_inner()).tally.not_saved += 1;
+            let why = format!("capture not saved: {reason}");
+            record.answer = AnswerRecord {
+                status: StatusCode::INSUFFICIENT_STORAGE.as_u16(),
+                forwarded: false,
+                reason: Some(why.clone()),
+                option: None,
+                content: None,
+                verdict: None,
+            };
+            shared.event(Event::NotSaved { record, reason });
+            return answer(
+                StatusCode::INSUFFICIENT_STORAGE,
+                json!({ "error": why }).to_string().into_bytes(),
+            );
         }
     }
-    if let Some(tx) = &shared.records {
-        let _ = tx.send(record);
-    }
-    let mut resp = Response::new(Body::from(answer_body));
+    shared.event(Event::Request(record));
+    answer(status, answer_body)
+}
+
+fn answer(status: StatusCode, body: Vec<u8>) -> Response {
+    let mut resp = Response::new(Body::from(body));
     *resp.status_mut() = status;
     resp.headers_mut().insert(header::CONTENT_TYPE, HeaderValue::from_static("application/json"));
     resp
+}
+
+/// Append a record to the capture as one line, or say why it could not be.
+fn save(capture: &Mutex<Capture>, record: &Record) -> std::result::Result<(), String> {
+    // A line that cannot be made is not saved either: never an empty line acknowledged.
+    let mut line = serde_json::to_vec(record).map_err(|e| format!("cannot encode the record: {e}"))?;
+    line.push(b'\n');
+    let mut capture = capture.lock().unwrap_or_else(|p| p.into_inner());
+    capture.append(&line).map_err(|e| format!("{}: {}", capture.path.display(), crate::input::io_reason(&e)))
+}
+
+/// Read a request's body within the limits, or say how it is refused: 413 for a body over
+/// `--max-body` (at once when its declared length is), 400 for one whose framing is broken or that
+/// ends early, 408 for one that does not arrive in time.
+async fn receive(
+    body: Body,
+    headers: &HeaderMap,
+    config: &Config,
+) -> std::result::Result<Bytes, (StatusCode, String)> {
+    let over = || {
+        (StatusCode::PAYLOAD_TOO_LARGE, format!("body over the {} byte limit (--max-body)", config.max_body))
+    };
+    let declared = headers
+        .get(header::CONTENT_LENGTH)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.trim().parse::<u64>().ok());
+    if let Some(n) = declared.filter(|n| *n > config.max_body as u64) {
+        let why = format!(
+            "body of {n} bytes (Content-Length) over the {} byte limit (--max-body)",
+            config.max_body
+        );
+        return Err((StatusCode::PAYLOAD_TOO_LARGE, why));
+    }
+    let read = async {
+        use http_body_util::BodyExt;
+        let mut body = body;
+        // Most bodies come in one piece: it is kept as it is, not copied.
+        let (mut pieces, mut total) = (Vec::<Bytes>::new(), 0usize);
+        while let Some(frame) = body.frame().await {
+            let frame =
+                frame.map_err(|e| (StatusCode::BAD_REQUEST, format!("malformed body: {}", cause(&e))))?;
+            if let Ok(data) = frame.into_data() {
+                total += data.len();
+                if total > config.max_body {
+                    return Err(over());
+                }
+                pieces.push(data);
+            }
+        }
+        Ok(match pieces.len() {
+            0 | 1 => pieces.pop().unwrap_or_default(),
+            _ => Bytes::from(pieces.concat()),
+        })
+    };
+    tokio::time::timeout(config.read_timeout, read).await.unwrap_or_else(|_| {
+        Err((
+            StatusCode::REQUEST_TIMEOUT,
+            format!("body not received within {}", http::human(config.read_timeout)),
+        ))
+    })
+}
+
+/// What went wrong at the bottom of an error's chain.
+fn cause(e: &(dyn std::error::Error + 'static)) -> String {
+    let mut last = e;
+    while let Some(source) = last.source() {
+        last = source;
+    }
+    last.to_string()
 }
 
 /// What makes two requests the same delivery: method, path and body bytes (hashed, so that a long
@@ -460,6 +626,7 @@ async fn forward(
     client: &reqwest::Client,
     url: &url::Url,
     headers: &HeaderMap,
+    hop_chain: &str,
     method: &axum::http::Method,
     body: &[u8],
     config: &Config,
@@ -467,6 +634,9 @@ async fn forward(
     let mut relay = reqwest::header::HeaderMap::new();
     for (name, value) in headers.iter().filter(|(n, _)| !http::hop_by_hop(n.as_str())) {
         relay.append(name.clone(), value.clone());
+    }
+    if let Ok(chain) = HeaderValue::from_str(hop_chain) {
+        relay.insert(http::HOP_HEADER, chain);
     }
     let method = reqwest::Method::from_bytes(method.as_str().as_bytes()).unwrap_or(reqwest::Method::POST);
     let resp = client

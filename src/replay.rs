@@ -1,29 +1,64 @@
 //! `hookctl replay`: re-send what `listen --save` captured, exact bytes, in order.
 
+use std::io::{BufRead, BufReader, Read};
 use std::path::Path;
 
+use bytes::Bytes;
 use reqwest::header::HeaderMap;
 use serde_json::Value;
 
 use crate::catalogue::Kind;
 use crate::error::{Error, Result};
 use crate::http::{self, REDACTED};
-use crate::input;
+use crate::input::{self, Size};
 use crate::receiver::Record;
 use crate::scenario::ScenarioReport;
 use crate::send::{Expect, Outgoing, Target};
 
-/// Read a capture file: one record a line; blank lines are skipped.
-pub fn read(path: &Path) -> Result<Vec<Record>> {
+/// Read a capture file: one record a line; blank lines are skipped. Each record is read up to
+/// `max` bytes (`--max-size`), so a stray huge line or an endless stream is refused, naming its
+/// line. A capture is user input: a record must have a body and a method that is an HTTP token.
+pub fn read(path: &Path, max: u64) -> Result<Vec<Record>> {
     let source = input::label(path);
-    let bytes = input::read_bytes(path).map_err(Error::usage)?;
-    let text = std::str::from_utf8(&bytes)
-        .map_err(|_| Error::usage(format!("{source}: binary data, not a capture file")))?;
+    let cannot = |e: std::io::Error| Error::usage(format!("{source}: cannot read: {}", input::io_reason(&e)));
+    let mut reader: Box<dyn BufRead> = if path == Path::new("-") {
+        Box::new(std::io::stdin().lock())
+    } else {
+        let file = std::fs::File::open(path).map_err(cannot)?;
+        if file.metadata().map_err(cannot)?.is_dir() {
+            return Err(Error::usage(format!("{source}: is a directory")));
+        }
+        Box::new(BufReader::new(file))
+    };
     let mut records = Vec::new();
-    for (n, line) in text.lines().enumerate().filter(|(_, l)| !l.trim().is_empty()) {
-        let record: Record = serde_json::from_str(line).map_err(|e| {
-            Error::usage(format!("{source}:{}: not a capture record written by 'listen --save' ({e})", n + 1))
-        })?;
+    let mut line = Vec::new();
+    for n in 1.. {
+        let at = |msg: String| Error::usage(format!("{source}:{n}: {msg}"));
+        line.clear();
+        // The cap, and room for the line's end ("\r\n").
+        if reader.by_ref().take(max.saturating_add(2)).read_until(b'\n', &mut line).map_err(cannot)? == 0 {
+            break;
+        }
+        let text = line.strip_suffix(b"\n").unwrap_or(&line);
+        let text = text.strip_suffix(b"\r").unwrap_or(text);
+        if text.len() as u64 > max {
+            return Err(at(format!("record too large: more than --max-size ({})", Size(max).human())));
+        }
+        if text.iter().all(u8::is_ascii_whitespace) {
+            continue;
+        }
+        let text = std::str::from_utf8(text).map_err(|_| at("binary data, not a capture record".into()))?;
+        let record: Record = serde_json::from_str(text)
+            .map_err(|e| at(format!("not a capture record written by 'listen --save' ({e})")))?;
+        if record.body.is_none() && record.body_base64.is_none() {
+            return Err(at("record has no body (neither body nor body_base64)".into()));
+        }
+        if reqwest::Method::from_bytes(record.method.as_bytes()).is_err() {
+            return Err(at(format!(
+                "method {:?} is not an HTTP method (a token such as POST)",
+                record.method
+            )));
+        }
         records.push(record);
     }
     if records.is_empty() {
@@ -55,30 +90,41 @@ pub fn filter(records: Vec<Record>, filter: &[String]) -> Result<Vec<Record>> {
 }
 
 /// Re-send each record, exact bytes and the captured headers (with `-H` and config headers over
-/// them), and judge each answer as `send` does.
-pub async fn run(records: &[Record], source: &str, target: &Target) -> Result<ScenarioReport> {
+/// them), and judge each answer as `send` does. Each body moves from its record to the wire
+/// without a copy.
+pub async fn run(records: Vec<Record>, source: &str, target: &Target) -> Result<ScenarioReport> {
     let mut notes = Vec::new();
-    let mut steps = Vec::with_capacity(records.len());
-    for record in records {
-        let bytes = record
-            .body_bytes()
-            .map_err(|e| Error::usage(format!("{source}: request #{}: {e}", record.index)))?;
+    let count = records.len();
+    let mut steps = Vec::with_capacity(count);
+    for mut record in records {
+        let bytes: Bytes = match record.body.take() {
+            Some(text) => text.into(),
+            None => record
+                .body_bytes()
+                .map_err(|e| Error::usage(format!("{source}: request #{}: {e}", record.index)))?
+                .into(),
+        };
         let mut headers = HeaderMap::new();
         for (name, value) in &record.headers {
             if http::hop_by_hop(name) {
                 continue;
             }
-            if value == REDACTED {
-                let note = format!(
+            let note = if value == REDACTED {
+                format!(
                     "{name} was redacted in the capture and is not replayed: pass it with -H, or capture with --keep-secrets"
-                );
-                if !notes.contains(&note) {
-                    notes.push(note);
+                )
+            } else {
+                match http::header(name, value, &format!("{source}: request #{}", record.index)) {
+                    Ok((n, v)) => {
+                        headers.append(n, v);
+                        continue;
+                    }
+                    // A hand-edited capture can hold what no header may: say what is dropped.
+                    Err(e) => format!("{e}; it is not replayed"),
                 }
-                continue;
-            }
-            if let Ok((n, v)) = http::header(name, value, &format!("{source}: request #{}", record.index)) {
-                headers.append(n, v);
+            };
+            if !notes.contains(&note) {
+                notes.push(note);
             }
         }
         let params = http::redacted_params(&record.path);
@@ -97,18 +143,103 @@ pub async fn run(records: &[Record], source: &str, target: &Target) -> Result<Sc
             name: format!("#{} {}", record.index, kind.map_or("unknown", Kind::name)),
             kind,
             doc,
-            bytes: bytes.into(),
+            bytes,
             headers: target.with_overrides(headers),
         };
         steps.push(target.exchange(outgoing, &Expect::default(), true).await);
     }
     Ok(ScenarioReport {
         scenario: "replay".to_string(),
-        summary: format!("{} from {source}", crate::output::plural(records.len(), "request")),
+        summary: format!("{} from {source}", crate::output::plural(count, "request")),
         notes,
         builtin_receiver: steps.first().is_some_and(|s| s.builtin_receiver),
         passed: steps.iter().all(|s| s.passed),
         order: (0..steps.len()).collect(),
         steps,
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use serde_json::json;
+
+    use super::*;
+    use crate::error::Exit;
+
+    /// Five captured requests: 1 and 3 Botpress, 2 a service cell, 4 of no known kind, 5 an answer request.
+    fn records() -> Vec<Record> {
+        [
+            Some("botpress-event"),
+            Some("eva-service-request"),
+            Some("botpress-event"),
+            None,
+            Some("eva-answer-request"),
+        ]
+        .into_iter()
+        .enumerate()
+        .map(|(i, kind)| {
+            serde_json::from_value(json!({
+                "index": i + 1,
+                "time": "2022-08-19T13:27:32.174Z",
+                "method": "POST",
+                "path": "/hook",
+                "headers": [["content-type", "application/json"]],
+                "body": "{}",
+                "bytes": 2,
+                "kind": kind,
+                "answer": {"status": 200},
+            }))
+            .unwrap()
+        })
+        .collect()
+    }
+
+    fn kept(f: &[&str]) -> Result<Vec<u64>> {
+        let f: Vec<String> = f.iter().map(|s| s.to_string()).collect();
+        Ok(filter(records(), &f)?.iter().map(|r| r.index).collect())
+    }
+
+    fn refused(f: &[&str]) -> String {
+        let e = kept(f).expect_err("expected a usage error");
+        assert_eq!(e.exit(), Exit::Usage);
+        e.to_string()
+    }
+
+    #[test]
+    fn no_filter_keeps_everything() {
+        assert_eq!(kept(&[]).unwrap(), [1, 2, 3, 4, 5]);
+    }
+
+    #[test]
+    fn a_filter_keeps_kinds_and_indices_in_capture_order() {
+        assert_eq!(kept(&["botpress-event"]).unwrap(), [1, 3]);
+        assert_eq!(kept(&["eva-service-request"]).unwrap(), [2]);
+        assert_eq!(kept(&["unknown"]).unwrap(), [4]);
+        assert_eq!(kept(&["2"]).unwrap(), [2]);
+        assert_eq!(kept(&["5", "1"]).unwrap(), [1, 5], "capture order, not filter order");
+        assert_eq!(kept(&["eva-answer-request", "3", "unknown"]).unwrap(), [3, 4, 5]);
+        assert_eq!(kept(&["1", "botpress-event"]).unwrap(), [1, 3], "a record kept twice is there once");
+    }
+
+    #[test]
+    fn a_filter_that_matches_nothing_is_a_usage_error() {
+        assert_eq!(refused(&["9"]), "--filter 9: matches no captured request");
+        assert_eq!(refused(&["0"]), "--filter 0: matches no captured request");
+        assert_eq!(
+            refused(&["eva-service-response", "6"]),
+            "--filter eva-service-response,6: matches no captured request"
+        );
+    }
+
+    #[test]
+    fn an_unknown_kind_is_a_usage_error_that_suggests() {
+        let msg = refused(&["botpress-evnt"]);
+        assert!(
+            msg.starts_with("--filter: unknown kind 'botpress-evnt' (did you mean 'botpress-event'?)"),
+            "{msg}"
+        );
+        let msg = refused(&["2", "xyz"]);
+        assert!(msg.starts_with("--filter: unknown kind 'xyz'; known kinds: botpress-event,"), "{msg}");
+        assert!(refused(&["-1"]).starts_with("--filter: unknown kind '-1'"));
+    }
 }

@@ -54,6 +54,8 @@ pub struct Body {
     pub answer: Option<String>,
     pub answer_type: Option<String>,
     pub expected_options: Option<Vec<String>>,
+    /// The most bytes read of a `--data` body (`--max-size`); the default cap when not given.
+    pub max_size: Option<u64>,
 }
 
 /// What the answer must show beyond the contract.
@@ -230,7 +232,8 @@ impl Template {
                 (event.name.to_string(), body.kind.unwrap_or(event.request), event.fixture(), Some(event))
             }
             (None, Some(path)) => {
-                let doc = input::read_json(path).map_err(|e| Error::usage(format!("--data {e}")))?;
+                let max = body.max_size.unwrap_or(defaults::MAX_INPUT);
+                let doc = input::read_json_max(path, max).map_err(|e| Error::usage(format!("--data {e}")))?;
                 let kind = body.kind.or_else(|| Kind::detect(&doc)).ok_or_else(|| {
                     Error::usage(format!("--data {}: JSON of no known kind; pass --kind", input::label(path)))
                 })?;
@@ -252,7 +255,18 @@ impl Template {
 
     /// A body ready to send: fresh ids from `freshener`, then the conveniences, then `--set`.
     pub fn instantiate(&self, freshener: &mut Freshener) -> Result<Prepared> {
-        let mut doc = self.doc.clone();
+        self.finish(self.doc.clone(), freshener)
+    }
+
+    /// The one body of a single send, made from the template itself rather than a copy of it (a
+    /// `--data` body can be large).
+    pub fn into_prepared(mut self) -> Result<Prepared> {
+        let doc = std::mem::take(&mut self.doc);
+        let mut freshener = Freshener::new(self.body.seed, &[&doc]);
+        self.finish(doc, &mut freshener)
+    }
+
+    fn finish(&self, mut doc: Value, freshener: &mut Freshener) -> Result<Prepared> {
         if self.fresh {
             freshener.refresh(self.kind, &mut doc);
         }
@@ -431,15 +445,20 @@ impl Target {
     /// both requests without waiting for either). Each delivery is judged on its own (with
     /// retries when asked). One report per delivery.
     pub async fn send_times(&self, prepared: &Prepared, expect: &Expect, times: u32) -> Vec<Report> {
-        let outgoing = self.outgoing(prepared.clone());
-        let deliveries = (0..times.max(1)).map(|_| self.exchange(outgoing.clone(), expect, true));
-        join_all(deliveries.collect()).await
+        self.deliver_times(self.outgoing(prepared.clone()), expect, times).await
+    }
+
+    /// The same bytes `times` times at once; the last delivery takes `outgoing` itself.
+    async fn deliver_times(&self, outgoing: Outgoing, expect: &Expect, times: u32) -> Vec<Report> {
+        let mut copies: Vec<Outgoing> = (1..times.max(1)).map(|_| outgoing.clone()).collect();
+        copies.push(outgoing);
+        join_all(copies.into_iter().map(|o| self.exchange(o, expect, true)).collect()).await
     }
 
     /// `send_times` as one report: the first delivery, the others as its repeats, passed only
     /// when every delivery passed. `why` says why the body went out more than once.
-    pub async fn send_repeated(&self, prepared: &Prepared, expect: &Expect, times: u32, why: &str) -> Report {
-        let mut reports = self.send_times(prepared, expect, times).await.into_iter();
+    pub async fn send_repeated(&self, prepared: Prepared, expect: &Expect, times: u32, why: &str) -> Report {
+        let mut reports = self.deliver_times(self.outgoing(prepared), expect, times).await.into_iter();
         let mut report = reports.next().expect("at least one delivery");
         report.repeats = reports
             .zip(2..)

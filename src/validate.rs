@@ -8,9 +8,9 @@ use serde_json::Value;
 use crate::catalogue::{Detection, Kind};
 use crate::contract::{self, Context, Verdict};
 use crate::error::{Counts, Error, Outcome, Result};
-use crate::input;
+use crate::input::{self, Entry};
 
-#[derive(Debug, Default)]
+#[derive(Debug)]
 pub struct Options {
     pub inputs: Vec<PathBuf>,
     pub kind: Option<Kind>,
@@ -18,6 +18,8 @@ pub struct Options {
     pub request: Option<PathBuf>,
     pub expected_options: Option<Vec<String>>,
     pub option_case: contract::OptionCase,
+    /// The most bytes read of any document (`--max-size`).
+    pub max_size: u64,
 }
 
 /// The result for one input.
@@ -48,16 +50,29 @@ pub struct Summary {
     pub invalid: usize,
     pub unreadable: usize,
     pub warnings: usize,
+    /// Entries of directories that were not read (not regular files, links to directories).
+    pub skipped: usize,
+}
+
+/// Something found in a directory and not read, and why.
+#[derive(Debug, Serialize)]
+pub struct Skipped {
+    pub source: String,
+    pub reason: String,
 }
 
 #[derive(Debug, Serialize)]
 pub struct Report {
     pub files: Vec<FileResult>,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub skipped: Vec<Skipped>,
     pub summary: Summary,
 }
 
 impl Outcome for Report {
     /// An input that could not be read is an input error; an invalid one a contract failure.
+    /// What a directory held and was skipped counts for nothing (a directory of which nothing was
+    /// read is itself an input error).
     fn counts(&self) -> Counts {
         Counts { transport: 0, input: self.summary.unreadable, contract: self.summary.invalid }
     }
@@ -67,7 +82,7 @@ pub fn run(opts: &Options) -> Result<Report> {
     if opts.inputs.is_empty() {
         return Err(Error::usage("validate: give at least one FILE, DIR or '-' for standard input"));
     }
-    let request = opts.request.as_deref().map(read_request).transpose()?;
+    let request = opts.request.as_deref().map(|r| read_request(r, opts.max_size)).transpose()?;
     // What the documents answer, when known: it decides the kind of every eva document.
     let answers = match (&request, &opts.expected_options) {
         (Some((_, kind)), _) => kind.response_kind(),
@@ -79,24 +94,27 @@ pub fn run(opts: &Options) -> Result<Report> {
         expected_options: opts.expected_options.as_deref(),
         option_case: opts.option_case,
     };
-    let files: Vec<FileResult> = input::expand(&opts.inputs)
-        .into_iter()
-        .map(|path| match path {
-            Ok(path) => {
+    let mut files = Vec::new();
+    let mut skipped = Vec::new();
+    for entry in input::expand(&opts.inputs) {
+        let unreadable = |source, error| FileResult {
+            source,
+            kind_note: None,
+            outcome: FileOutcome::Unreadable { error },
+        };
+        match entry {
+            Entry::File(path) => {
                 let source = input::label(&path);
-                match input::read_json(&path) {
-                    Ok(doc) => judge(source, &doc, opts.kind, answers, ctx),
-                    Err(error) => {
-                        FileResult { source, kind_note: None, outcome: FileOutcome::Unreadable { error } }
-                    }
-                }
+                files.push(match input::read_json_max(&path, opts.max_size) {
+                    Ok(doc) => judge(source, doc, opts.kind, answers, ctx),
+                    Err(error) => unreadable(source, error),
+                });
             }
-            Err((source, error)) => {
-                FileResult { source, kind_note: None, outcome: FileOutcome::Unreadable { error } }
-            }
-        })
-        .collect();
-    let mut summary = Summary { files: files.len(), ..Summary::default() };
+            Entry::Error { source, error } => files.push(unreadable(source, error)),
+            Entry::Skipped { source, reason } => skipped.push(Skipped { source, reason }),
+        }
+    }
+    let mut summary = Summary { files: files.len(), skipped: skipped.len(), ..Summary::default() };
     for f in &files {
         match &f.outcome {
             FileOutcome::Checked(v) if v.valid => summary.valid += 1,
@@ -107,13 +125,13 @@ pub fn run(opts: &Options) -> Result<Report> {
             summary.warnings += v.warnings.len();
         }
     }
-    Ok(Report { files, summary })
+    Ok(Report { files, skipped, summary })
 }
 
 /// Read `--request`: it must be a body eva sends (a service-cell or transactional-answer request).
-fn read_request(path: &std::path::Path) -> Result<(Value, Kind)> {
+fn read_request(path: &std::path::Path, max_size: u64) -> Result<(Value, Kind)> {
     let source = input::label(path);
-    let doc = input::read_json(path).map_err(|e| Error::usage(format!("--request {e}")))?;
+    let doc = input::read_json_max(path, max_size).map_err(|e| Error::usage(format!("--request {e}")))?;
     match Kind::detect_with(&doc, None) {
         Some(d)
             if d.closest.is_none() && matches!(d.kind, Kind::EvaServiceRequest | Kind::EvaAnswerRequest) =>
@@ -139,19 +157,19 @@ fn read_request(path: &std::path::Path) -> Result<(Value, Kind)> {
 /// says, else of no known kind.
 pub fn judge(
     source: String,
-    doc: &Value,
+    doc: Value,
     kind: Option<Kind>,
     answers: Option<Kind>,
     ctx: Context<'_>,
 ) -> FileResult {
     let detection = match kind {
         Some(kind) => Some(Detection { kind, closest: None }),
-        None => Kind::detect_with(doc, answers),
+        None => Kind::detect_with(&doc, answers),
     };
     match detection {
         Some(d) => FileResult {
             kind_note: d.guess_note(),
-            outcome: FileOutcome::Checked(contract::check(d.kind, doc, ctx)),
+            outcome: FileOutcome::Checked(contract::check_owned(d.kind, doc, ctx)),
             source,
         },
         None => FileResult {

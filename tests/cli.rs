@@ -11,6 +11,21 @@ fn write(dir: &tempfile::TempDir, name: &str, content: &[u8]) -> std::path::Path
     p
 }
 
+/// The columns of a document's first line: (source, kind, verdict). The verdict is the word
+/// itself ("valid", "invalid (1 error)"), so "valid" never matches "invalid"; notes after it are
+/// further columns.
+fn verdict_line(out: &str) -> (String, String, String) {
+    let first = out.lines().next().unwrap_or_else(|| panic!("no output"));
+    let cols: Vec<&str> = first.split("  ").filter(|c| !c.is_empty()).map(str::trim).collect();
+    assert!(cols.len() >= 3, "not a verdict line: {first}");
+    (cols[0].to_string(), cols[1].to_string(), cols[2].to_string())
+}
+
+/// The line of a field in a valid document's listing: `    label   value`.
+fn field_line<'a>(out: &'a str, label: &str) -> Option<&'a str> {
+    out.lines().find(|l| l.starts_with("    ") && l.split_whitespace().next() == Some(label))
+}
+
 fn example_response(event: &str) -> Value {
     hookctl::catalogue::event(event).unwrap().example_response().unwrap()
 }
@@ -41,7 +56,10 @@ fn show_prints_the_compact_wire_form_when_piped() {
     let (code, out, err) = run(hookctl().args(["show", "eva-service", "--response", "--pretty"]));
     assert_eq!(code, 0);
     assert!(out.lines().count() > 3);
-    assert!(err.contains("compact"));
+    assert_eq!(
+        err.trim_end(),
+        "note: pretty-printed for reading; eva posts it compact (hookctl show eva-service --compact)"
+    );
     let doc: Value = serde_json::from_str(&out).unwrap();
     assert!(doc["option"].is_string());
 }
@@ -79,12 +97,19 @@ fn schema_prints_each_kind() {
 
 #[test]
 fn validate_valid_files_exits_0_and_prints_the_fields() {
-    let (code, out, _) =
-        run(hookctl().arg("validate").arg(fixture_path("tests/data/seeds/botpress-assign.json")));
+    let path = fixture_path("tests/data/seeds/botpress-assign.json");
+    let (code, out, _) = run(hookctl().arg("validate").arg(&path));
     assert_eq!(code, 0, "{out}");
-    assert!(out.contains("valid"));
-    assert!(out.contains("agentThreadId") && out.contains("0ec07e29-5dcc-47e0-91ee-71479eeaa50a"), "{out}");
-    assert!(out.contains("assigned"));
+    assert_eq!(
+        verdict_line(&out),
+        (path.display().to_string(), "botpress-event".to_string(), "valid".to_string()),
+        "{out}"
+    );
+    let thread = field_line(&out, "agentThreadId").unwrap_or_else(|| panic!("{out}"));
+    assert_eq!(thread.split_whitespace().nth(1), Some("0ec07e29-5dcc-47e0-91ee-71479eeaa50a"), "{out}");
+    let status = field_line(&out, "status").unwrap_or_else(|| panic!("{out}"));
+    assert_eq!(status.split_whitespace().nth(1), Some("assigned"), "{out}");
+    assert!(out.ends_with("1 document checked: 1 valid, 0 invalid\n"), "{out}");
 }
 
 #[test]
@@ -106,12 +131,18 @@ fn validate_stdin() {
     let (code, out, _) =
         run(hookctl().args(["validate", "-", "--expected-options", "CLIENT,NOT_CLIENT"]).write_stdin(body));
     assert_eq!(code, 0, "{out}");
-    assert!(out.contains("<stdin>") && out.contains("eva-service-response"));
+    assert_eq!(
+        verdict_line(&out),
+        ("<stdin>".to_string(), "eva-service-response".to_string(), "valid".to_string()),
+        "{out}"
+    );
     let body = json!({"option": "LATER"}).to_string();
     let (code, out, _) =
         run(hookctl().args(["validate", "-", "--expected-options", "CLIENT,NOT_CLIENT"]).write_stdin(body));
     assert_eq!(code, 1);
-    assert!(out.contains("/option") && out.contains("LATER") && out.contains("CLIENT, NOT_CLIENT"), "{out}");
+    assert_eq!(verdict_line(&out).2, "invalid (1 error)", "{out}");
+    assert!(out.contains("✗ /option  option 'LATER' is not one of the expectedOptions"), "{out}");
+    assert!(out.contains(r#"expected one of CLIENT, NOT_CLIENT, found "LATER""#), "{out}");
 }
 
 #[test]
@@ -122,9 +153,17 @@ fn validate_invalid_reports_pointer_expected_and_found() {
     let bad = write(&dir, "bad.json", doc.to_string().as_bytes());
     let (code, out, _) = run(hookctl().arg("validate").arg(&bad));
     assert_eq!(code, 1);
-    assert!(out.contains("/payload/status"), "{out}");
-    assert!(out.contains("\"waiting\""), "{out}");
-    assert!(out.contains("invalid"));
+    assert_eq!(
+        verdict_line(&out),
+        (bad.display().to_string(), "botpress-event".to_string(), "invalid (1 error)".to_string()),
+        "{out}"
+    );
+    let error = out
+        .lines()
+        .find(|l| l.trim_start().starts_with("✗ /payload/status "))
+        .unwrap_or_else(|| panic!("{out}"));
+    assert!(error.contains("\"waiting\" is not one of"), "{out}");
+    assert!(out.contains(r#"found "waiting""#), "{out}");
     let (code, out, _) = run(hookctl().args(["validate", "-o", "json"]).arg(&bad));
     assert_eq!(code, 1);
     let report: Value = serde_json::from_str(&out).unwrap();
@@ -146,9 +185,11 @@ fn validate_with_the_request_checks_the_option() {
     let resp = write(&dir, "resp.json", response.to_string().as_bytes());
     let (code, out, _) = run(hookctl().arg("validate").arg(&resp).arg("--request").arg(&request));
     assert_eq!(code, 1, "{out}");
-    assert!(out.contains("SOMETHING_ELSE"));
-    let (code, _, _) = run(hookctl().arg("validate").arg(&resp));
+    assert_eq!(verdict_line(&out).2, "invalid (1 error)", "{out}");
+    assert!(out.contains("✗ /option  option 'SOMETHING_ELSE' is not one of the expectedOptions"), "{out}");
+    let (code, out, _) = run(hookctl().arg("validate").arg(&resp));
     assert_eq!(code, 0, "no request, no option check");
+    assert_eq!(verdict_line(&out).2, "valid", "{out}");
 }
 
 #[test]
@@ -191,7 +232,9 @@ fn validate_with_an_explicit_kind() {
     let f = write(&dir, "contexts.json", br#"{"openContext": {}}"#);
     let (code, out, _) = run(hookctl().args(["validate", "--kind", "eva-answer-response"]).arg(&f));
     assert_eq!(code, 1);
-    assert!(out.contains("/answer") && out.contains("missing"), "{out}");
+    assert_eq!(verdict_line(&out).1, "eva-answer-response", "the kind given: {out}");
+    assert_eq!(verdict_line(&out).2, "invalid (1 error)", "{out}");
+    assert!(out.contains("✗ /answer  required field 'answer' is missing"), "{out}");
 }
 
 #[test]
@@ -216,13 +259,15 @@ fn cli_definition_is_consistent() {
 #[test]
 fn option_case_flag_reaches_validate() {
     let body = json!({"option": "client"}).to_string();
-    let (code, _, _) =
+    let (code, out, _) =
         run(hookctl().args(["validate", "-", "--expected-options", "CLIENT"]).write_stdin(body.clone()));
     assert_eq!(code, 1);
-    let (code, _, _) = run(hookctl()
+    assert_eq!(verdict_line(&out).2, "invalid (1 error)", "{out}");
+    let (code, out, _) = run(hookctl()
         .args(["--option-case", "insensitive", "validate", "-", "--expected-options", "CLIENT"])
         .write_stdin(body));
     assert_eq!(code, 0);
+    assert_eq!(verdict_line(&out).2, "valid", "{out}");
 }
 
 #[test]

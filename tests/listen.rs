@@ -11,6 +11,13 @@ fn send(url: &str, args: &[&str]) -> (i32, Value) {
     (code, serde_json::from_str(&out).unwrap_or_else(|_| panic!("{out}\n{err}")))
 }
 
+/// `send` that must exit 0: the report.
+fn send_ok(url: &str, args: &[&str]) -> Value {
+    let (code, report) = send(url, args);
+    assert_eq!(code, 0, "{args:?}: {report:#}");
+    report
+}
+
 /// The request records, without the summary line.
 fn records(lines: &[Value]) -> Vec<&Value> {
     lines.iter().filter(|l| l.get("summary").is_none()).collect()
@@ -63,7 +70,9 @@ fn every_built_in_event_arrives_valid_with_its_fields() {
 #[test]
 fn an_invalid_body_is_reported_with_its_pointer() {
     let listener = Listener::start(&[]);
-    send(&listener.url, &["handoff-assign", "--set", "payload.status=waiting"]);
+    // Sending a broken body on purpose is allowed (exit 0), and the report says it is broken.
+    let report = send_ok(&listener.url, &["handoff-assign", "--set", "payload.status=waiting"]);
+    assert_eq!(report["request"]["checks"]["valid"], false, "{report:#}");
     let lines = listener.stop();
     let rec = records(&lines)[0];
     assert_eq!(rec["verdict"]["valid"], false);
@@ -76,7 +85,7 @@ fn save_round_trips_exact_bytes_even_when_not_utf8() {
     let dir = tempfile::tempdir().unwrap();
     let cap = dir.path().join("cap.jsonl");
     let listener = Listener::start(&["--save", cap.to_str().unwrap()]);
-    let (_, report) = send(&listener.url, &["handoff-create"]);
+    let report = send_ok(&listener.url, &["handoff-create"]);
     let binary: &[u8] = &[0xff, 0xfe, 0x00, b'{', 0x80];
     let status = post_raw(&listener.addr, "/raw?x=1", binary);
     assert_eq!(status, 400, "not JSON: answered 400 but captured");
@@ -96,7 +105,7 @@ fn secrets_are_redacted_in_output_and_captures_unless_kept() {
     let dir = tempfile::tempdir().unwrap();
     let cap = dir.path().join("cap.jsonl");
     let listener = Listener::start(&["--save", cap.to_str().unwrap()]);
-    send(
+    send_ok(
         &listener.url,
         &[
             "agent-online",
@@ -116,7 +125,7 @@ fn secrets_are_redacted_in_output_and_captures_unless_kept() {
         assert!(text.contains("<redacted>") && text.contains("acme"));
     }
     let listener = Listener::start(&["--keep-secrets"]);
-    send(&listener.url, &["agent-online", "-H", "Authorization: Bearer tok-123"]);
+    send_ok(&listener.url, &["agent-online", "-H", "Authorization: Bearer tok-123"]);
     let printed = serde_json::to_string(&listener.stop()).unwrap();
     assert!(printed.contains("tok-123"));
 }
@@ -182,7 +191,8 @@ fn forward_to_relays_to_a_second_server_and_judges_its_answer() {
     let (code, report) = send(&listener.url, &["handoff-create", "-H", "X-Trace: t1"]);
     assert_eq!(code, 0);
     assert_eq!(report["response"]["status"], 202, "the upstream's answer comes back");
-    send(&listener.url, &["eva-service"]);
+    let (code, service) = send(&listener.url, &["eva-service"]);
+    assert_eq!(code, 1, "the upstream's NOPE is no expected option: {service:#}");
     let lines = listener.stop();
     let got = upstream.requests();
     assert_eq!(got.len(), 2);
@@ -213,7 +223,7 @@ fn replay_reproduces_a_capture() {
     let cap = dir.path().join("cap.jsonl");
     let listener = Listener::start(&["--save", cap.to_str().unwrap()]);
     for e in ["agent-online", "handoff-create", "eva-service"] {
-        send(&listener.url, &[e]);
+        send_ok(&listener.url, &[e]);
     }
     listener.stop();
     let originals: Vec<hookctl::receiver::Record> =
@@ -249,7 +259,9 @@ fn replay_reproduces_a_capture() {
     assert_eq!(code, 0);
     assert_eq!(target.requests().len(), 2);
     let target = Server::ok();
-    run(hookctl().arg("replay").arg(&cap).args(["--filter", "2", "--url", &target.url()]));
+    let (code, out, err) =
+        run(hookctl().arg("replay").arg(&cap).args(["--filter", "2", "--url", &target.url()]));
+    assert_eq!(code, 0, "{out}\n{err}");
     assert_eq!(target.requests().len(), 1);
     assert_eq!(target.requests()[0].body, originals[1].body_bytes().unwrap());
 }
@@ -281,9 +293,9 @@ fn the_eva_mock_records_what_it_answered_and_that_it_is_valid() {
     let dir = tempfile::tempdir().unwrap();
     let cap = dir.path().join("cap.jsonl");
     let listener = Listener::start(&["--save", cap.to_str().unwrap()]);
-    send(&listener.url, &["eva-service"]);
-    let (_, answer_report) = send(&listener.url, &["eva-answer"]);
-    send(&listener.url, &["handoff-create"]);
+    send_ok(&listener.url, &["eva-service"]);
+    let answer_report = send_ok(&listener.url, &["eva-answer"]);
+    send_ok(&listener.url, &["handoff-create"]);
     let lines = listener.stop();
     let recs = records(&lines);
     let saved = captured(&cap);
@@ -339,9 +351,11 @@ fn a_respond_file_that_breaks_the_contract_is_flagged() {
     let answer = dir.path().join("answer.json");
     std::fs::write(&answer, r#"{"option": "LATER"}"#).unwrap();
     let listener = Listener::start(&["--respond", answer.to_str().unwrap()]);
-    send(&listener.url, &["eva-service"]);
-    send(&listener.url, &["eva-answer"]);
-    send(&listener.url, &["agent-online"]);
+    // send sees the same broken answers the listener flags; Botpress reads only the status.
+    for (event, expected) in [("eva-service", 1), ("eva-answer", 1), ("agent-online", 0)] {
+        let (code, report) = send(&listener.url, &[event]);
+        assert_eq!(code, expected, "{event}: {report:#}");
+    }
     let lines = listener.stop();
     let recs = records(&lines);
     let service = &recs[0]["answer"];
@@ -360,9 +374,11 @@ fn a_respond_file_that_breaks_the_contract_is_flagged() {
 #[test]
 fn the_eva_mock_text_shows_its_answer_and_never_calls_a_broken_one_valid() {
     let listener = Listener::start_text(&["--respond-option", "MAYBE"]);
-    send(&listener.url, &["eva-service"]);
-    let (_, answer_report) = send(&listener.url, &["eva-answer"]);
-    send(&listener.url, &["handoff-create"]);
+    let (code, report) = send(&listener.url, &["eva-service"]);
+    assert_eq!(code, 1, "MAYBE is no expected option: {report:#}");
+    // --respond-option is for service cells: the transactional answer is answered correctly.
+    let answer_report = send_ok(&listener.url, &["eva-answer"]);
+    send_ok(&listener.url, &["handoff-create"]);
     let out = listener.stop_text();
 
     let service = line(&out, "#1 ");
@@ -389,8 +405,8 @@ fn replay_text_explains_a_failed_answer() {
     let dir = tempfile::tempdir().unwrap();
     let cap = dir.path().join("cap.jsonl");
     let listener = Listener::start(&["--save", cap.to_str().unwrap()]);
-    send(&listener.url, &["handoff-create"]);
-    send(&listener.url, &["eva-service"]);
+    send_ok(&listener.url, &["handoff-create"]);
+    send_ok(&listener.url, &["eva-service"]);
     listener.stop();
     let target = Server::start(|_, req| {
         if req.get("expectedOptions").is_some() {
@@ -419,7 +435,7 @@ fn replay_shows_each_requests_ids_and_the_option() {
     let listener = Listener::start(&["--save", cap.to_str().unwrap()]);
     let mut sent = Vec::new();
     for e in ["agent-online", "handoff-create", "handoff-assign", "eva-service"] {
-        sent.push(send(&listener.url, &[e]).1["request"]["body"].clone());
+        sent.push(send_ok(&listener.url, &[e])["request"]["body"].clone());
     }
     listener.stop();
     let target = Listener::start(&["--respond-option", "NOT_CLIENT"]);
@@ -498,7 +514,7 @@ fn replay_reads_captures_written_before_answers_were_kept() {
     let dir = tempfile::tempdir().unwrap();
     let cap = dir.path().join("cap.jsonl");
     let listener = Listener::start(&["--save", cap.to_str().unwrap()]);
-    send(&listener.url, &["eva-service"]);
+    send_ok(&listener.url, &["eva-service"]);
     listener.stop();
     // The answer as older captures had it: its status only.
     let mut rec = captured(&cap).remove(0);

@@ -472,6 +472,7 @@ const INPUTS: &[(&str, &[ShownFile])] = &[
     ("answer.json", &[("answer.json", &["eva-service", "--response"])]),
     ("response.json", &[("response.json", &["eva-answer", "--response"])]),
     ("my-event.json", &[("my-event.json", &["handoff-create", "--pretty"])]),
+    ("export.json", &[("export.json", &["handoff-create", "--pretty"])]),
     (
         "captures/",
         &[
@@ -886,6 +887,18 @@ fn examples() -> Vec<Example> {
                 let (code, out, _) = run(hookctl().args(["validate", "odd.json"]).current_dir(&r.dir));
                 assert_eq!(code, 0, "{out}");
                 assert!(has(&out, "odd.json  eva-answer-request"), "{out}");
+            }),
+        ),
+        ex(
+            "hookctl validate export.json --max-size 256MiB      # a document over 64 MiB is refused unless you allow it",
+            Run(|r| {
+                r.exits(0);
+                r.says("export.json  botpress-event  valid");
+                // Under a cap smaller than the file, it is refused, naming the file and the cap.
+                let (code, _, err) =
+                    run(hookctl().args(["validate", "export.json", "--max-size", "1KB"]).current_dir(&r.dir));
+                assert_eq!(code, 2, "{err}");
+                assert!(has(&err, "export.json: too large") && has(&err, "--max-size (1000 bytes)"), "{err}");
             }),
         ),
         ex(

@@ -7,7 +7,7 @@ use super::{Globals, runtime};
 use crate::cli::ListenArgs;
 use crate::error::{Error, Exit, Result};
 use crate::output::{self, Listening, Out};
-use crate::receiver::{self, Receiver};
+use crate::receiver::{self, Event, Receiver};
 use crate::{http, input};
 
 pub fn run(args: ListenArgs, g: Globals, o: &mut Out) -> Result<Exit> {
@@ -27,14 +27,20 @@ pub fn run(args: ListenArgs, g: Globals, o: &mut Out) -> Result<Exit> {
         forward_to: forward_to.clone(),
         max_body: args.max_body,
         read_timeout: Duration::from_secs_f64(args.read_timeout),
+        header_timeout: Duration::from_secs_f64(args.header_timeout),
+        idle_timeout: Duration::from_secs_f64(args.idle_timeout),
+        max_connections: args.max_connections as usize,
+        grace: Duration::from_secs_f64(args.grace),
         save: args.save.clone(),
         keep_secrets: args.keep_secrets,
         option_case: g.option_case,
         ..receiver::Config::default()
     };
+    let grace = config.grace;
     runtime()?.block_on(async {
         let (tx, mut rx) = tokio::sync::mpsc::unbounded_channel();
         let server = Receiver::start(SocketAddr::new(args.bind, args.port), config, Some(tx)).await?;
+        let mut signals = Signals::new()?;
         let banner = Listening {
             addr: server.addr,
             save: args.save.as_deref(),
@@ -43,45 +49,76 @@ pub fn run(args: ListenArgs, g: Globals, o: &mut Out) -> Result<Exit> {
         };
         output::listening(o, &banner)?;
         let mut seen = 0u64;
-        let mut stop = std::pin::pin!(shutdown_signal());
         loop {
             tokio::select! {
-                record = rx.recv() => {
-                    let Some(record) = record else { break };
-                    output::record(o, &record)?;
-                    seen += 1;
+                event = rx.recv() => {
+                    let Some(event) = event else { break };
+                    output::listen_event(o, &event)?;
+                    if matches!(event, Event::Request(_) | Event::NotSaved { .. }) {
+                        seen += 1;
+                    }
                     if args.exit_after.is_some_and(|n| seen >= n) {
                         break;
                     }
                 }
-                _ = &mut stop => break,
+                _ = signals.next() => {
+                    output::listen_stopping(o, grace)?;
+                    break;
+                }
             }
         }
-        let tally = server.shutdown().await;
+        // Stopped accepting; a second Ctrl-C drops what is still in flight.
+        let (tally, hurried) = server.shutdown_unless(signals.next()).await;
         // Requests answered while shutting down are shown too.
-        while let Ok(record) = rx.try_recv() {
-            output::record(o, &record)?;
+        while let Ok(event) = rx.try_recv() {
+            output::listen_event(o, &event)?;
+        }
+        if hurried {
+            output::listen_hurried(o)?;
         }
         output::listen_summary(o, &tally)?;
         Ok(Exit::Ok)
     })
 }
 
-/// Ctrl-C, or SIGTERM where there is one.
-async fn shutdown_signal() {
+/// Ctrl-C, or SIGTERM where there is one, watched from the start so that none is missed.
+struct Signals {
     #[cfg(unix)]
-    {
-        let mut term = match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
-            Ok(s) => s,
-            Err(_) => return std::future::pending().await,
-        };
-        tokio::select! {
-            _ = tokio::signal::ctrl_c() => {}
-            _ = term.recv() => {}
+    interrupt: tokio::signal::unix::Signal,
+    #[cfg(unix)]
+    terminate: tokio::signal::unix::Signal,
+}
+
+impl Signals {
+    fn new() -> Result<Signals> {
+        #[cfg(unix)]
+        {
+            use tokio::signal::unix::{SignalKind, signal};
+            let watch =
+                |kind| signal(kind).map_err(|e| Error::internal(format!("cannot watch for Ctrl-C: {e}")));
+            Ok(Signals {
+                interrupt: watch(SignalKind::interrupt())?,
+                terminate: watch(SignalKind::terminate())?,
+            })
+        }
+        #[cfg(not(unix))]
+        {
+            Ok(Signals {})
         }
     }
-    #[cfg(not(unix))]
-    {
-        let _ = tokio::signal::ctrl_c().await;
+
+    /// The next Ctrl-C or SIGTERM.
+    async fn next(&mut self) {
+        #[cfg(unix)]
+        {
+            tokio::select! {
+                _ = self.interrupt.recv() => {}
+                _ = self.terminate.recv() => {}
+            }
+        }
+        #[cfg(not(unix))]
+        {
+            let _ = tokio::signal::ctrl_c().await;
+        }
     }
 }

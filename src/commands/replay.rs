@@ -7,12 +7,12 @@ use crate::output::{self, Out};
 use crate::{input, replay, send};
 
 pub fn run(args: ReplayArgs, g: Globals, o: &mut Out) -> Result<Exit> {
-    let records = replay::filter(replay::read(&args.file)?, &args.filter)?;
+    let records = replay::filter(replay::read(&args.file, args.limit.max_size.0)?, &args.filter)?;
     let source = input::label(&args.file);
     let delivery = delivery(args.delivery, g);
     let report = runtime()?.block_on(async {
         let target = send::target(&delivery).await?;
-        replay::run(&records, &source, &target).await
+        replay::run(records, &source, &target).await
     })?;
     output::scenario(o, &report)?;
     done(&report)

@@ -19,6 +19,7 @@ pub fn run(args: SendArgs, g: Globals, o: &mut Out) -> Result<Exit> {
         answer: args.answer,
         answer_type: args.answer_type,
         expected_options: args.expected_options,
+        max_size: Some(args.limit.max_size.0),
     };
     let expect = send::Expect { status: args.expect_status, option: args.expect_option };
     let template = send::Template::new(&body)?;
@@ -37,10 +38,10 @@ pub fn run(args: SendArgs, g: Globals, o: &mut Out) -> Result<Exit> {
                 (times, why) if times > 1 && !args.once => (times, format!("{why}; --once sends one")),
                 _ => (1, String::new()),
             };
-            let prepared = template.prepare()?;
+            let prepared = template.into_prepared()?;
             let report = rt.block_on(async {
                 let target = send::target(&delivery).await?;
-                Ok::<_, crate::Error>(target.send_repeated(&prepared, &expect, times, &why).await)
+                Ok::<_, crate::Error>(target.send_repeated(prepared, &expect, times, &why).await)
             })?;
             output::send(o, &report)?;
             done(&report)

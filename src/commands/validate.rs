@@ -13,6 +13,7 @@ pub fn run(args: ValidateArgs, g: Globals, o: &mut Out) -> Result<Exit> {
         request: args.request,
         expected_options: args.expected_options,
         option_case: g.option_case,
+        max_size: args.limit.max_size.0,
     })?;
     output::validate(o, &report)?;
     done(&report)

@@ -8,8 +8,9 @@ use colored::Colorize;
 
 use super::{Level, Out, field_value, finding, plural, status_text, verdict};
 use crate::contract::snippet;
+use crate::http::human;
 use crate::platform::eva;
-use crate::receiver::{Record, Tally};
+use crate::receiver::{Event, Record, Tally};
 
 /// Fields of the fields-that-matter too long for the one line under a request.
 const LONG_FIELDS: &[&str] = &["comments", "intents", "updatedAt"];
@@ -47,6 +48,39 @@ pub fn listening(o: &mut Out, l: &Listening) -> io::Result<()> {
         writeln!(o.err, "      forwarding to {}", crate::http::shown_url(url.as_str(), l.keep_secrets))?;
     }
     Ok(())
+}
+
+/// What the receiver reports: each request on stdout; what went wrong around them on stderr.
+pub fn listen_event(o: &mut Out, e: &Event) -> io::Result<()> {
+    match e {
+        Event::Request(r) => record(o, r),
+        Event::NotSaved { record: r, reason } => {
+            o.diag(Level::Error, format!("capture #{} not saved: {reason}; answered 507", r.index))?;
+            record(o, r)
+        }
+        Event::Full { limit } => o.diag(
+            Level::Warning,
+            format!(
+                "{limit} connections open, the most --max-connections allows: new ones wait until one closes"
+            ),
+        ),
+    }
+}
+
+/// Said when `listen` is told to stop, while requests in flight finish.
+pub fn listen_stopping(o: &mut Out, grace: std::time::Duration) -> io::Result<()> {
+    o.diag(
+        Level::Note,
+        format!(
+            "stopping: requests in flight get up to {} to finish (Ctrl-C again to stop now)",
+            human(grace)
+        ),
+    )
+}
+
+/// Said when a second Ctrl-C cut the grace short.
+pub fn listen_hurried(o: &mut Out) -> io::Result<()> {
+    o.diag(Level::Warning, "stopped at once: requests still in flight were dropped unanswered")
 }
 
 /// One received request: a line, and the fields that matter beneath it. NDJSON under `-o json`.
@@ -145,6 +179,9 @@ pub fn listen_summary(o: &mut Out, t: &Tally) -> io::Result<()> {
     line.push_str(&format!(", {} invalid, {}", t.invalid, plural(t.repeats as usize, "repeat")));
     if t.invalid_answers > 0 {
         line.push_str(&format!(", {} breaking the contract", plural(t.invalid_answers as usize, "answer")));
+    }
+    if t.not_saved > 0 {
+        line.push_str(&format!(", {} not saved (answered 507)", t.not_saved));
     }
     writeln!(out, "{}", line.bold())
 }

@@ -26,7 +26,9 @@ use crate::contract::{Finding, Verdict, snippet};
 
 pub use catalogue::{list, scenarios, show};
 pub use junit::junit;
-pub use listen::{Listening, listen_summary, listening, record};
+pub use listen::{
+    Listening, listen_event, listen_hurried, listen_stopping, listen_summary, listening, record,
+};
 pub use load::{load, progress};
 pub use scenario::scenario;
 pub use send::send;
@@ -188,7 +190,11 @@ fn fields(out: &mut dyn Write, fields: &Map<String, Value>, indent: &str) -> io:
 /// A field's value on one line: strings bare, null dimmed, the rest compact JSON, long ones cut.
 fn field_value(value: &Value) -> String {
     match value {
-        Value::String(s) => snippet(&Value::String(s.clone())).trim_matches('"').to_string(),
+        // Only the head of a string is shown: copy no more of it.
+        Value::String(s) => {
+            let head = s.chars().take(crate::contract::SNIPPET_CHARS).collect();
+            snippet(&Value::String(head)).trim_matches('"').to_string()
+        }
         Value::Null => "null".dimmed().to_string(),
         Value::Array(a) if a.is_empty() => "[]".to_string(),
         other => snippet(other),

@@ -8,7 +8,11 @@ use super::{Level, Out, fields, plural, verdict};
 use crate::validate::{FileOutcome, Report};
 
 pub fn validate(o: &mut Out, report: &Report) -> io::Result<()> {
-    // Inputs that could not be judged are diagnostics: stderr, one line each, in either format.
+    // Inputs that could not be judged, and entries of directories that were skipped, are
+    // diagnostics: stderr, one line each, in either format.
+    for s in &report.skipped {
+        o.diag(Level::Warning, format_args!("{}: {}", s.source, s.reason))?;
+    }
     for f in &report.files {
         if let FileOutcome::Unreadable { error } = &f.outcome {
             o.diag(Level::Error, error)?;
@@ -44,6 +48,9 @@ pub fn validate(o: &mut Out, report: &Report) -> io::Result<()> {
         format!("{} checked: {} valid, {} invalid", plural(s.files, "document"), s.valid, s.invalid);
     if s.unreadable > 0 {
         line.push_str(&format!(", {} unreadable", s.unreadable));
+    }
+    if s.skipped > 0 {
+        line.push_str(&format!(", {} skipped", s.skipped));
     }
     if s.warnings > 0 {
         line.push_str(&format!(", {}", plural(s.warnings, "warning")));

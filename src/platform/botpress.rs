@@ -229,3 +229,128 @@ pub fn read_config(path: &std::path::Path) -> Result<(Option<String>, HeaderMap)
     }
     Ok((url, headers))
 }
+
+#[cfg(test)]
+mod tests {
+    use serde_json::json;
+
+    use super::*;
+    use crate::error::Exit;
+
+    #[test]
+    fn the_waits_double_from_100_ms_to_25_6_s() {
+        let waits: Vec<u128> = (2..=ATTEMPTS).map(|a| retry_wait(a).as_millis()).collect();
+        assert_eq!(waits, [100, 200, 400, 800, 1_600, 3_200, 6_400, 12_800, 25_600]);
+        assert_eq!(ATTEMPTS, 10, "10 attempts in all");
+    }
+
+    #[test]
+    fn all_the_waits_add_up_to_about_51_s() {
+        assert_eq!(retry_total_wait(), Duration::from_millis(51_100));
+    }
+
+    #[test]
+    fn the_schedule_in_words() {
+        assert_eq!(
+            retry_schedule(),
+            "10 attempts in all: the first at once, then 9 retries after waits of 100 ms doubling to 25.6 s (about 51 s in all), no jitter"
+        );
+        assert_eq!(
+            failure_note(),
+            format!(
+                "Botpress counts anything but 2xx as a failure: {}; then it drops the event",
+                retry_schedule()
+            )
+        );
+    }
+
+    #[test]
+    fn the_headers_are_axios_s() {
+        let h = headers();
+        assert_eq!(h.len(), 3);
+        assert_eq!(h["content-type"], "application/json");
+        assert_eq!(h["accept"], "application/json, text/plain, */*");
+        assert_eq!(h["user-agent"], "axios/0.21.4");
+    }
+
+    // ------------------------------------------------------------ hitlnext.json
+
+    /// Read a `hitlnext.json` written with `text`.
+    fn config(text: &str) -> Result<(Option<String>, HeaderMap)> {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("hitlnext.json");
+        std::fs::write(&path, text).unwrap();
+        read_config(&path)
+    }
+
+    fn config_err(text: &str) -> String {
+        let e = config(text).expect_err(text);
+        assert_eq!(e.exit(), Exit::Usage);
+        let msg = e.to_string();
+        assert!(msg.starts_with("--botpress-config "), "names the flag: {msg}");
+        let at = msg.find("hitlnext.json").unwrap_or_else(|| panic!("names the file: {msg}"));
+        msg[at..].to_string()
+    }
+
+    #[test]
+    fn an_absent_null_or_empty_url_is_no_webhook() {
+        for hook in [json!({}), json!({"url": null}), json!({"url": ""}), json!({"headers": {"x-a": "1"}})] {
+            let (url, _) = config(&json!({ "eventsWebHook": hook }).to_string()).unwrap();
+            assert_eq!(url, None, "{hook}");
+        }
+        let (url, headers) =
+            config(&json!({"eventsWebHook": {"url": "https://example.test/hook"}}).to_string()).unwrap();
+        assert_eq!(url.as_deref(), Some("https://example.test/hook"));
+        assert!(headers.is_empty());
+    }
+
+    #[test]
+    fn headers_are_read_and_non_string_values_written_as_json() {
+        let text = json!({
+            "$schema": "../../assets/modules/hitlnext/config.schema.json",
+            "eventsWebHook": {
+                "url": "http://localhost:3000/hook",
+                "headers": {"Authorization": "Bearer s3cret", "x-tenant": "acme", "x-retries": 3, "x-on": true}
+            }
+        });
+        let (_, headers) = config(&text.to_string()).unwrap();
+        assert_eq!(headers.len(), 4);
+        assert_eq!(headers["authorization"], "Bearer s3cret");
+        assert_eq!(headers["x-tenant"], "acme");
+        assert_eq!(headers["x-retries"], "3");
+        assert_eq!(headers["x-on"], "true");
+        let (_, headers) = config(r#"{"eventsWebHook": {"headers": null}}"#).unwrap();
+        assert!(headers.is_empty());
+    }
+
+    #[test]
+    fn a_config_that_cannot_be_used_says_why() {
+        assert_eq!(
+            config_err(r#"{"other": {}}"#),
+            "hitlnext.json: no 'eventsWebHook' object (Botpress would not call any webhook)"
+        );
+        assert_eq!(
+            config_err(r#"{"eventsWebHook": {"url": 5}}"#),
+            "hitlnext.json: eventsWebHook.url must be a string"
+        );
+        assert_eq!(
+            config_err(r#"{"eventsWebHook": {"headers": ["x-a: 1"]}}"#),
+            "hitlnext.json: eventsWebHook.headers must be an object"
+        );
+        assert_eq!(
+            config_err(r#"{"eventsWebHook": {"headers": {"bad name": "v"}}}"#),
+            "hitlnext.json: eventsWebHook.headers.bad name: 'bad name' is not a valid header name"
+        );
+        assert_eq!(
+            config_err(r#"{"eventsWebHook": {"headers": {"x-a": "line\nbreak"}}}"#),
+            "hitlnext.json: eventsWebHook.headers.x-a: the value of x-a holds a line break (\"line\\nbreak\"); a header value is one line of text"
+        );
+        assert!(config_err("{ eventsWebHook: ").starts_with("hitlnext.json: not valid JSON"));
+        let e = read_config(std::path::Path::new("/nonexistent/hitlnext.json")).unwrap_err();
+        assert_eq!(e.exit(), Exit::Usage);
+        assert!(
+            e.to_string().starts_with("--botpress-config /nonexistent/hitlnext.json: cannot read"),
+            "{e}"
+        );
+    }
+}

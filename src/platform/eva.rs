@@ -328,3 +328,284 @@ fn telling(v: &Value) -> bool {
         Value::Bool(_) | Value::Null => false,
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn keys(v: &Value) -> Vec<&str> {
+        v.as_object().unwrap().keys().map(String::as_str).collect()
+    }
+
+    // ------------------------------------------------------------ reference answers
+
+    #[test]
+    fn a_service_cell_is_answered_with_its_first_option_and_the_contexts_echoed() {
+        let request = json!({
+            "info": {"sessionCode": "s"},
+            "expectedOptions": ["CLIENT", "NOT_CLIENT"],
+            "openContext": {"a": 1},
+            "visibleContext": {"b": 2},
+            "hiddenContext": {"id": 6722},
+        });
+        let answer = reference_answer(Some(Kind::EvaServiceRequest), &request, None);
+        assert_eq!(
+            answer,
+            json!({"option": "CLIENT", "openContext": {"a": 1}, "visibleContext": {"b": 2}, "hiddenContext": {"id": 6722}})
+        );
+        assert_eq!(keys(&answer), ["option", "openContext", "visibleContext", "hiddenContext"]);
+        let chosen = reference_answer(Some(Kind::EvaServiceRequest), &request, Some("NOT_CLIENT"));
+        assert_eq!(chosen["option"], "NOT_CLIENT");
+        // A chosen option is answered as chosen, even one the request did not offer.
+        let chosen = reference_answer(Some(Kind::EvaServiceRequest), &request, Some("MAYBE"));
+        assert_eq!(chosen["option"], "MAYBE");
+    }
+
+    #[test]
+    fn a_service_cell_without_options_takes_the_error_path() {
+        for request in [json!({"expectedOptions": []}), json!({}), json!({"expectedOptions": [1, 2]})] {
+            let answer = reference_answer(Some(Kind::EvaServiceRequest), &request, None);
+            assert_eq!(answer["option"], SERVICE_ERROR_OPTION, "{request}");
+            assert_eq!(answer["option"], "ERROR");
+        }
+    }
+
+    #[test]
+    fn missing_contexts_are_answered_empty() {
+        let answer =
+            reference_answer(Some(Kind::EvaServiceRequest), &json!({"expectedOptions": ["A"]}), None);
+        assert_eq!(
+            answer,
+            json!({"option": "A", "openContext": {}, "visibleContext": {}, "hiddenContext": {}})
+        );
+    }
+
+    #[test]
+    fn a_transactional_answer_is_given_back_as_received() {
+        let request = json!({
+            "answer": {"template": "TEXT", "content": {"type": "TEXT", "content": "Hi, [NAME]"}},
+            "openContext": {},
+            "hiddenContext": {"x": true},
+        });
+        let answer = reference_answer(Some(Kind::EvaAnswerRequest), &request, Some("ignored"));
+        assert_eq!(
+            answer,
+            json!({
+                "answer": {"template": "TEXT", "content": {"type": "TEXT", "content": "Hi, [NAME]"}},
+                "openContext": {},
+                "visibleContext": {},
+                "hiddenContext": {"x": true},
+            })
+        );
+        assert_eq!(keys(&answer), ["answer", "openContext", "visibleContext", "hiddenContext"]);
+        let bare = reference_answer(Some(Kind::EvaAnswerRequest), &json!({}), None);
+        assert_eq!(bare["answer"], Value::Null);
+    }
+
+    #[test]
+    fn botpress_and_unknown_bodies_are_answered_with_an_empty_object() {
+        let request = json!({"expectedOptions": ["A"], "openContext": {"a": 1}});
+        for kind in
+            [None, Some(Kind::BotpressEvent), Some(Kind::EvaServiceResponse), Some(Kind::EvaAnswerResponse)]
+        {
+            assert_eq!(reference_answer(kind, &request, Some("A")), json!({}), "{kind:?}");
+        }
+    }
+
+    // ------------------------------------------------------------ what the webhook changed
+
+    #[test]
+    fn changes_lists_added_changed_and_removed_keys_per_context() {
+        let request = json!({
+            "answer": {"content": {"content": "Hi, [NAME]"}},
+            "openContext": {"keep": 1, "edit": 2, "drop": 3},
+            "hiddenContext": {"secret": "s"},
+        });
+        let response = json!({
+            "answer": {"content": {"content": "Hi, John"}},
+            "openContext": {"keep": 1, "edit": 20, "new": 4},
+            "visibleContext": {"shown": true},
+            "hiddenContext": {},
+        });
+        let c = changes(&request, &response);
+        assert_eq!(c.answer_before, Some(json!("Hi, [NAME]")));
+        assert_eq!(c.answer_after, Some(json!("Hi, John")));
+        // Each context as "name +added ~changed -removed".
+        let got: Vec<String> = c
+            .contexts
+            .iter()
+            .map(|x| {
+                let mut line = x.context.to_string();
+                for (sign, keys) in [("+", &x.added), ("~", &x.changed), ("-", &x.removed)] {
+                    keys.iter().for_each(|k| line.push_str(&format!(" {sign}{k}")));
+                }
+                line
+            })
+            .collect();
+        assert_eq!(got, ["openContext +new ~edit -drop", "visibleContext +shown", "hiddenContext -secret"]);
+    }
+
+    #[test]
+    fn an_echo_changes_nothing_and_an_absent_context_is_not_a_removal() {
+        let request =
+            json!({"openContext": {"a": 1}, "visibleContext": {"b": [1]}, "hiddenContext": {"c": {}}});
+        let c = changes(&request, &request);
+        assert!(c.contexts.is_empty());
+        assert_eq!((c.answer_before, c.answer_after), (None, None));
+        // The answer drops every context: nothing to compare (the contract warns about it).
+        let c = changes(&request, &json!({"option": "A"}));
+        assert!(c.contexts.is_empty());
+        // A context that is not an object in the answer is not compared either.
+        let c = changes(&request, &json!({"openContext": null, "visibleContext": [1]}));
+        assert!(c.contexts.is_empty());
+    }
+
+    #[test]
+    fn a_changed_value_is_compared_as_json() {
+        let request = json!({"openContext": {"n": 1, "s": "1", "o": {"x": [1, 2]}}});
+        let response = json!({"openContext": {"n": 1.0, "s": 1, "o": {"x": [1, 2]}}});
+        let c = changes(&request, &response);
+        assert_eq!(c.contexts.len(), 1);
+        assert_eq!(c.contexts[0].changed, ["n", "s"], "1.0 is not 1 in JSON, nor is \"1\"");
+    }
+
+    // ------------------------------------------------------------ hidden data made readable
+
+    fn leaks(request: Option<&Value>, answer: &Value) -> (Vec<String>, Vec<String>) {
+        let (mut warnings, mut not_checked) = (Vec::new(), Vec::new());
+        leak_rule(answer, request, &mut warnings, &mut not_checked);
+        (warnings.into_iter().map(|w| w.pointer).collect(), not_checked)
+    }
+
+    #[test]
+    fn a_hidden_value_copied_into_a_readable_context_is_a_leak() {
+        let request = json!({
+            "openContext": {"already": "visible-1234"},
+            "hiddenContext": {"id": 6722, "card": "4111-1111", "flag": true, "pin": 42, "already": "visible-1234", "a/b": "slash-value"},
+        });
+        let answer = json!({
+            "openContext": {"id": 6722, "already": "visible-1234", "flag": true, "n": 42},
+            "visibleContext": {"customer": "4111-1111", "odd": "4111-1111x", "a/b": "slash-value"},
+            "hiddenContext": {},
+        });
+        let (warned, not_checked) = leaks(Some(&request), &answer);
+        // The same key (always), the same value under another name (when telling), the key escaped.
+        assert_eq!(
+            warned,
+            ["/openContext/id", "/openContext/flag", "/visibleContext/customer", "/visibleContext/a~1b"]
+        );
+        assert!(not_checked.is_empty());
+    }
+
+    #[test]
+    fn the_leak_message_names_the_hidden_key_and_the_context() {
+        let request = json!({"hiddenContext": {"id": 6722}});
+        let mut warnings = Vec::new();
+        leak_rule(
+            &json!({"visibleContext": {"customer": 6722}}),
+            Some(&request),
+            &mut warnings,
+            &mut Vec::new(),
+        );
+        assert_eq!(warnings.len(), 1);
+        assert_eq!(
+            warnings[0].message,
+            "hiddenContext.id copied into visibleContext: hidden data is the sensitive kind and visibleContext is readable by channels"
+        );
+    }
+
+    #[test]
+    fn copying_into_the_hidden_context_or_echoing_is_no_leak() {
+        let request = json!({
+            "openContext": {"name": "John Smith"},
+            "hiddenContext": {"id": 6722},
+        });
+        let answer = json!({
+            "openContext": {"name": "John Smith"},
+            "hiddenContext": {"id": 6722, "name": "John Smith"},
+        });
+        assert_eq!(leaks(Some(&request), &answer), (vec![], vec![]));
+        // No hidden context in the request: nothing can leak.
+        let (warned, not_checked) = leaks(Some(&json!({})), &json!({"openContext": {"id": 6722}}));
+        assert!(warned.is_empty() && not_checked.is_empty());
+    }
+
+    #[test]
+    fn without_the_request_the_leak_check_is_not_made_and_that_is_said() {
+        let answer = json!({"openContext": {"id": 6722}, "hiddenContext": {"id": 6722}});
+        assert_eq!(
+            leaks(None, &answer),
+            (vec![], vec!["hiddenContext leaks not checked: pass --request".to_string()])
+        );
+    }
+
+    #[test]
+    fn only_distinctive_values_tell_a_copy() {
+        for (v, is) in [
+            (json!("abcd"), true),
+            (json!("abc"), false),
+            (json!("äöüß"), true),
+            (json!("äöü"), false),
+            (json!(""), false),
+            (json!(1234), true),
+            (json!(123), false),
+            (json!(-1234), true),
+            (json!(-123), false),
+            (json!([]), false),
+            (json!([0]), true),
+            (json!({}), false),
+            (json!({"a": 0}), true),
+            (json!(true), false),
+            (json!(null), false),
+        ] {
+            assert_eq!(telling(&v), is, "{v}");
+        }
+    }
+
+    // ------------------------------------------------------------ the option
+
+    fn option_errors(answer: &Value, ctx: Context<'_>) -> (Vec<String>, Vec<String>) {
+        let (mut errors, mut not_checked) = (Vec::new(), Vec::new());
+        option_rule(answer, ctx, &mut errors, &mut not_checked);
+        (errors.into_iter().map(|e| e.message).collect(), not_checked)
+    }
+
+    #[test]
+    fn the_option_must_be_one_the_request_offered() {
+        let request = json!({"expectedOptions": ["CLIENT", "NOT_CLIENT"]});
+        let ctx = Context { request: Some(&request), ..Context::default() };
+        assert_eq!(option_errors(&json!({"option": "CLIENT"}), ctx), (vec![], vec![]));
+        assert_eq!(
+            option_errors(&json!({"option": "client"}), ctx).0,
+            ["option 'client' is not one of the expectedOptions"]
+        );
+        // --expected-options wins over the request's.
+        let given = ["client".to_string()];
+        let ctx = Context { expected_options: Some(&given), ..ctx };
+        assert_eq!(option_errors(&json!({"option": "client"}), ctx), (vec![], vec![]));
+        assert_eq!(option_errors(&json!({"option": "CLIENT"}), ctx).0.len(), 1);
+    }
+
+    #[test]
+    fn an_option_that_cannot_be_checked_says_why() {
+        let answer = json!({"option": "CLIENT"});
+        assert_eq!(
+            option_errors(&answer, Context::default()),
+            (
+                vec![],
+                vec![
+                    "option not checked against expectedOptions: pass --request or --expected-options"
+                        .to_string()
+                ]
+            )
+        );
+        let request = json!({"info": {}});
+        let ctx = Context { request: Some(&request), ..Context::default() };
+        assert_eq!(
+            option_errors(&answer, ctx),
+            (vec![], vec!["option not checked: the request has no expectedOptions".to_string()])
+        );
+        // No option at all is the schema's to report.
+        assert_eq!(option_errors(&json!({}), ctx), (vec![], vec![]));
+    }
+}

@@ -98,3 +98,116 @@ pub fn detect(doc: &Value, answers: Option<Kind>) -> Option<Detection> {
         _ => None,
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use serde_json::json;
+
+    use super::*;
+
+    /// The kind a document is judged as, and whether that is only the closest one.
+    fn judged(doc: Value, answers: Option<Kind>) -> Option<(Kind, bool)> {
+        detect(&doc, answers).map(|d| (d.kind, d.closest.is_some()))
+    }
+
+    #[test]
+    fn detection_by_shape() {
+        use Kind::*;
+        let (sure, guess) = (false, true);
+        let cases = [
+            // Botpress: the envelope, whole or in part.
+            (
+                json!({"botId": "b", "resource": "handoff", "type": "create", "id": 1, "payload": {}}),
+                Some((BotpressEvent, sure)),
+            ),
+            (json!({"resource": "agent", "payload": {"online": true}}), Some((BotpressEvent, sure))),
+            (json!({"resource": "handoff"}), Some((BotpressEvent, guess))),
+            (json!({"payload": {}}), Some((BotpressEvent, guess))),
+            (json!({"botId": "b", "type": "update", "id": 1}), Some((BotpressEvent, guess))),
+            // eva: the option is only ever in a service cell's answer, whatever else is echoed.
+            (json!({"option": "A"}), Some((EvaServiceResponse, sure))),
+            (
+                json!({"option": "A", "info": {}, "expectedOptions": ["A"], "answer": {}}),
+                Some((EvaServiceResponse, sure)),
+            ),
+            (json!({"expectedOptions": []}), Some((EvaServiceRequest, sure))),
+            (json!({"info": {}, "expectedOptions": ["A"], "answer": {}}), Some((EvaServiceRequest, sure))),
+            (json!({"info": {}, "answer": {}}), Some((EvaAnswerRequest, sure))),
+            (json!({"answer": {}}), Some((EvaAnswerResponse, sure))),
+            (json!({"answer": {}, "openContext": {}}), Some((EvaAnswerResponse, sure))),
+            // Broken eva documents: the closest kind.
+            (json!({"info": {}}), Some((EvaServiceRequest, guess))),
+            (json!({"info": {}, "text": "hi"}), Some((EvaServiceRequest, guess))),
+            (json!({"openContext": {}}), Some((EvaServiceResponse, guess))),
+            (json!({"hiddenContext": {}, "visibleContext": {}}), Some((EvaServiceResponse, guess))),
+            (json!({"intents": []}), Some((EvaServiceRequest, guess))),
+            (json!({"entities": []}), Some((EvaServiceRequest, guess))),
+            // Nothing like any kind.
+            (json!({"botId": "b", "type": "update"}), None),
+            (json!({"hello": "world"}), None),
+            (json!({"text": "hi"}), None),
+            (json!({}), None),
+            (json!([1, 2]), None),
+            (json!("text"), None),
+            (json!(null), None),
+            (json!(3), None),
+        ];
+        for (doc, expected) in cases {
+            assert_eq!(judged(doc.clone(), None), expected, "{doc}");
+        }
+    }
+
+    #[test]
+    fn what_the_documents_answer_decides_for_eva_documents_only() {
+        use Kind::*;
+        for answers in [EvaAnswerResponse, EvaServiceResponse] {
+            for doc in [
+                json!({"info": {}, "answer": {}}),
+                json!({"expectedOptions": ["A"]}),
+                json!({"hiddenContext": {}}),
+                json!({"hello": "world"}),
+                json!({}),
+            ] {
+                assert_eq!(judged(doc.clone(), Some(answers)), Some((answers, false)), "{answers} {doc}");
+            }
+            // A Botpress event stays one; an option still makes a service-cell answer.
+            assert_eq!(
+                judged(json!({"resource": "agent", "payload": {}}), Some(answers)),
+                Some((BotpressEvent, false))
+            );
+            assert_eq!(judged(json!({"resource": "agent"}), Some(answers)), Some((BotpressEvent, true)));
+            assert_eq!(judged(json!({"option": "A"}), Some(answers)), Some((EvaServiceResponse, false)));
+            // Something that is not an object is nothing, whatever it answers.
+            assert_eq!(judged(json!([]), Some(answers)), None);
+        }
+        // A request kind says nothing about answers: the shape decides.
+        assert_eq!(
+            judged(json!({"info": {}, "answer": {}}), Some(EvaServiceRequest)),
+            Some((EvaAnswerRequest, false))
+        );
+        assert_eq!(judged(json!({}), Some(BotpressEvent)), None);
+    }
+
+    #[test]
+    fn a_guess_is_explained_and_a_sure_kind_is_not() {
+        let guess = detect(&json!({"openContext": {}}), None).unwrap();
+        assert_eq!(
+            guess.guess_note().as_deref(),
+            Some(
+                "judged as eva-service-response, the closest kind: an eva webhook answer with the contexts but neither option (service cell) nor answer (transactional answer); pass --kind to choose another"
+            )
+        );
+        assert_eq!(detect(&json!({"option": "A"}), None).unwrap().guess_note(), None);
+    }
+
+    #[test]
+    fn each_platform_has_its_label_and_headers() {
+        assert_eq!(Platform::Botpress.label(), "Botpress HITL Next");
+        assert_eq!(Platform::Eva.label(), "eva");
+        assert_eq!(Platform::Botpress.headers()["user-agent"], "axios/0.21.4");
+        let eva = Platform::Eva.headers();
+        assert_eq!(eva["content-type"], "application/json");
+        assert_eq!(eva["user-agent"], concat!("hookctl/", env!("CARGO_PKG_VERSION")));
+        assert!(Platform::Eva.failure_note().contains("HTTP 460"));
+    }
+}

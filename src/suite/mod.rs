@@ -129,7 +129,7 @@ struct RawCase {
     #[serde(default)]
     headers: BTreeMap<String, Spanned<String>>,
     timeout: Option<Spanned<f64>>,
-    seed: Option<u64>,
+    seed: Option<Spanned<toml::Value>>,
     #[serde(default)]
     set: BTreeMap<String, Spanned<toml::Value>>,
     #[serde(default)]
@@ -306,11 +306,18 @@ impl Loader<'_> {
     /// token sends no Authorization header rather than an empty bearer.
     fn headers(&mut self, raw: &BTreeMap<String, Spanned<String>>, key: &str) -> Result<Vec<String>> {
         let mut out = Vec::new();
-        for (name, value) in raw {
-            let value = self.subst(value.get_ref(), value.span().start, &format!("{key}.{name}"))?;
+        for (name, raw_value) in raw {
+            let at = raw_value.span().start;
+            let value = self.subst(raw_value.get_ref(), at, &format!("{key}.{name}"))?;
             if value.references > 0 && value.empty == value.references {
                 continue;
             }
+            // Checked here, so that a bad header names its line; what came from the environment
+            // is masked.
+            crate::http::header(name, value.text.trim(), &format!("{key}.{name}")).map_err(|e| {
+                let masked = crate::tester::mask(&self.secrets, &e.to_string());
+                self.err(at, masked)
+            })?;
             out.push(format!("{name}: {}", value.text));
         }
         Ok(out)
@@ -354,7 +361,8 @@ impl Loader<'_> {
                 }
                 _ => unreachable!("exactly one source was checked above"),
             };
-            let body = Body { event, data, sets, seed: raw.seed, ..Body::default() };
+            let seed = raw.seed.as_ref().map(|s| self.seed(s, &format!("{ctx}: seed"))).transpose()?;
+            let body = Body { event, data, sets, seed, ..Body::default() };
             let template = Template::new(&body).map_err(|e| self.err(origin, format!("{ctx}: {e}")))?;
             What::Body(Box::new(template))
         };
@@ -371,14 +379,12 @@ impl Loader<'_> {
         }
         let mut headers = default_headers.to_vec();
         headers.extend(self.headers(&raw.headers, &format!("{ctx}: headers"))?);
-        let timeout = raw
-            .timeout
-            .as_ref()
-            .or(defaults.timeout.as_ref())
-            .map_or(crate::defaults::TIMEOUT_SECS, |t| *t.get_ref());
-        if !(timeout > 0.0 && timeout <= 86_400.0) {
-            return Err(self.err(at, format!("{ctx}: timeout must be a number of seconds above 0")));
-        }
+        // The defaults' timeout was checked once, where it is written.
+        let timeout = match (&raw.timeout, &defaults.timeout) {
+            (Some(t), _) => self.seconds(t, &format!("{ctx}: timeout"))?,
+            (None, Some(t)) => *t.get_ref(),
+            (None, None) => crate::defaults::TIMEOUT_SECS,
+        };
         let expect = self.expect(raw.expect, &what, &ctx)?;
         Ok(Case { name, line, what, url, headers, timeout, expect })
     }
@@ -397,6 +403,45 @@ impl Loader<'_> {
         Ok(Some(url))
     }
 
+    /// A number of seconds: above 0 and at most a day, as `--timeout` takes it. A mistake names
+    /// the line of the value itself.
+    fn seconds(&self, t: &Spanned<f64>, key: &str) -> Result<f64> {
+        let v = *t.get_ref();
+        if v > 0.0 && v <= crate::defaults::MAX_SECS {
+            return Ok(v);
+        }
+        Err(self.err(
+            t.span().start,
+            format!(
+                "{key}: {v} is not a number of seconds above 0 and at most {}",
+                crate::defaults::MAX_SECS
+            ),
+        ))
+    }
+
+    /// A seed: a whole number, 0 or above.
+    fn seed(&self, s: &Spanned<toml::Value>, key: &str) -> Result<u64> {
+        match s.get_ref() {
+            toml::Value::Integer(n) if *n >= 0 => Ok(n.unsigned_abs()),
+            other => {
+                Err(self.err(s.span().start, format!("{key}: {other} is not a whole number, 0 or above")))
+            }
+        }
+    }
+
+    /// A latency bound in milliseconds: above 0 and at most a day.
+    fn millis(&self, m: &Spanned<f64>, key: &str) -> Result<f64> {
+        let v = *m.get_ref();
+        let max = crate::defaults::MAX_SECS * 1000.0;
+        if v > 0.0 && v <= max {
+            return Ok(v);
+        }
+        Err(self.err(
+            m.span().start,
+            format!("{key}: {v} is not a number of milliseconds above 0 and at most {max}"),
+        ))
+    }
+
     fn json(&self, value: &Spanned<toml::Value>, key: &str) -> Result<Value> {
         serde_json::to_value(value.get_ref())
             .map_err(|e| self.err(value.span().start, format!("{key}: cannot be expressed as JSON ({e})")))
@@ -409,7 +454,9 @@ impl Loader<'_> {
                 let bad = || {
                     self.err(
                         s.span().start,
-                        format!("{ctx}: expect.status must be a code (200) or a class (\"2xx\")"),
+                        format!(
+                            "{ctx}: expect.status must be a code from 100 to 599 (200) or a class (\"2xx\")"
+                        ),
                     )
                 };
                 match s.get_ref() {
@@ -467,6 +514,12 @@ impl Loader<'_> {
                     format!("{key}: the key must be a JSON pointer such as \"/option\""),
                 ));
             }
+            if let Some(bad) = crate::payload::bad_escape(pointer) {
+                return Err(self.err(
+                    f.span().start,
+                    format!("{key}: '{bad}' is not a JSON pointer escape (~0 is ~, ~1 is /)"),
+                ));
+            }
             let spec = f.get_ref();
             let check = match (&spec.equals, spec.exists, &spec.matches) {
                 (Some(v), None, None) => FieldCheck::Equals(
@@ -491,7 +544,11 @@ impl Loader<'_> {
             option,
             answer,
             fields,
-            max_latency_ms: raw.max_latency_ms.map(|m| *m.get_ref()),
+            max_latency_ms: raw
+                .max_latency_ms
+                .as_ref()
+                .map(|m| self.millis(m, &format!("{ctx}: expect.max_latency_ms")))
+                .transpose()?,
             idempotent: raw.idempotent.unwrap_or(false),
         };
         match what {
@@ -523,7 +580,7 @@ impl Loader<'_> {
 /// Read and check a suite file.
 pub fn load(path: &Path) -> Result<Suite> {
     let label = crate::input::label(path);
-    let bytes = crate::input::read_bytes(path).map_err(Error::usage)?;
+    let bytes = crate::input::read_bytes(path, crate::defaults::MAX_INPUT).map_err(Error::usage)?;
     let text = std::str::from_utf8(&bytes)
         .map_err(|_| Error::usage(format!("{label}: binary data, not a TOML suite")))?;
     let dir = path.parent().map(Path::to_path_buf).unwrap_or_default();
@@ -534,6 +591,9 @@ pub fn load(path: &Path) -> Result<Suite> {
     })?;
     if raw.case.is_empty() {
         return Err(Error::usage(format!("{label}: no [[case]] in the suite")));
+    }
+    if let Some(t) = &raw.defaults.timeout {
+        loader.seconds(t, "defaults.timeout")?;
     }
     let default_headers = loader.headers(&raw.defaults.headers, "defaults.headers")?;
     let mut cases = Vec::new();
@@ -611,3 +671,6 @@ headers = { Authorization = "Bearer ${WEBHOOK_TOKEN:-}" }
     );
     s
 }
+
+#[cfg(test)]
+mod tests;

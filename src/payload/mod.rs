@@ -186,6 +186,11 @@ pub fn parse_set(spec: &str) -> Result<(Vec<String>, Value)> {
     let (path, raw) =
         spec.split_once('=').ok_or_else(|| Error::usage(format!("--set '{spec}': expected PATH=VALUE")))?;
     let segments: Vec<String> = if let Some(rest) = path.strip_prefix('/') {
+        if let Some(bad) = bad_escape(path) {
+            return Err(Error::usage(format!(
+                "--set '{spec}': '{bad}' in '{path}' is not a JSON pointer escape (~0 is ~, ~1 is /)"
+            )));
+        }
         rest.split('/').map(|s| s.replace("~1", "/").replace("~0", "~")).collect()
     } else {
         path.split('.').map(str::to_string).collect()
@@ -195,6 +200,15 @@ pub fn parse_set(spec: &str) -> Result<(Vec<String>, Value)> {
     }
     let value = serde_json::from_str(raw).unwrap_or_else(|_| Value::String(raw.to_string()));
     Ok((segments, value))
+}
+
+/// The first `~` of a JSON pointer that is not `~0` or `~1` (RFC 6901), with what follows it.
+pub fn bad_escape(pointer: &str) -> Option<String> {
+    let at = pointer
+        .match_indices('~')
+        .map(|(i, _)| i)
+        .find(|&i| !matches!(pointer.as_bytes().get(i + 1), Some(b'0' | b'1')))?;
+    Some(pointer[at..].chars().take(2).collect())
 }
 
 /// Put a value at a path. The parent must exist; the last segment may add a key or append to an
@@ -254,3 +268,6 @@ fn kind_of(v: &Value) -> &'static str {
         Value::Object(_) => "an object",
     }
 }
+
+#[cfg(test)]
+mod tests;

@@ -1,0 +1,227 @@
+//! Serving the receiver: the accept loop, one HTTP/1 connection a task, and the limits that keep a
+//! listener answering whatever its clients do: a cap on open connections, a deadline for each
+//! request's headers, a deadline for a connection with no request under way, and a bounded grace
+//! when it is told to stop.
+
+use std::convert::Infallible;
+use std::io;
+use std::pin::Pin;
+use std::sync::Arc;
+use std::task::{Context, Poll};
+use std::time::Duration;
+
+use axum::body::Body;
+use hyper::server::conn::http1;
+use hyper_util::rt::{TokioIo, TokioTimer};
+use hyper_util::server::graceful::{GracefulShutdown, Watcher};
+use tokio::io::{AsyncRead, AsyncWrite, ReadBuf};
+use tokio::net::{TcpListener, TcpStream};
+use tokio::sync::{OwnedSemaphorePermit, Semaphore, oneshot, watch};
+use tokio::task::JoinSet;
+use tokio::time::Instant;
+
+use super::{Event, Shared};
+
+/// The limits a listener serves under (from [`super::Config`]).
+#[derive(Debug, Clone, Copy)]
+pub(super) struct Limits {
+    pub header_timeout: Duration,
+    pub idle_timeout: Duration,
+    pub max_connections: usize,
+    pub grace: Duration,
+}
+
+/// How a running server is told to stop.
+pub(super) struct Stops {
+    /// Stop accepting, and give the requests in flight the grace.
+    pub stop: oneshot::Receiver<()>,
+    /// Drop whatever is still in flight, now.
+    pub hurry: oneshot::Receiver<()>,
+}
+
+/// Accept connections and serve each until told to stop; then stop accepting at once (the socket
+/// is closed), let requests in flight finish within the grace, and drop what is left. A request
+/// is captured before it is answered, so one dropped unanswered was never acknowledged.
+pub(super) async fn serve(listener: TcpListener, shared: Arc<Shared>, limits: Limits, stops: Stops) {
+    let Stops { mut stop, mut hurry } = stops;
+    let permits = Arc::new(Semaphore::new(limits.max_connections));
+    let graceful = GracefulShutdown::new();
+    let mut tasks = JoinSet::new();
+    let mut said_full = false;
+    loop {
+        let permit = match permits.clone().try_acquire_owned() {
+            Ok(permit) => permit,
+            Err(_) => {
+                if !said_full {
+                    said_full = true;
+                    shared.event(Event::Full { limit: limits.max_connections });
+                }
+                tokio::select! {
+                    biased;
+                    _ = &mut stop => break,
+                    permit = permits.clone().acquire_owned() => match permit {
+                        Ok(permit) => permit,
+                        Err(_) => break,
+                    },
+                }
+            }
+        };
+        let stream = tokio::select! {
+            biased;
+            _ = &mut stop => break,
+            accepted = listener.accept() => match accepted {
+                Ok((stream, _)) => stream,
+                Err(e) => {
+                    // Out of descriptors or memory: wait for connections to close rather than spin.
+                    if !per_connection(&e) {
+                        tokio::select! {
+                            _ = &mut stop => break,
+                            _ = tokio::time::sleep(Duration::from_millis(100)) => {}
+                        }
+                    }
+                    continue;
+                }
+            },
+        };
+        while tasks.try_join_next().is_some() {}
+        let _ = stream.set_nodelay(true);
+        tasks.spawn(connection(stream, shared.clone(), limits, graceful.watcher(), permit));
+    }
+    drop(listener);
+    tokio::select! {
+        _ = graceful.shutdown() => {}
+        _ = tokio::time::sleep(limits.grace) => {}
+        _ = &mut hurry => {}
+    }
+    tasks.abort_all();
+    while tasks.join_next().await.is_some() {}
+}
+
+/// An accept error that concerns one connection only (the client gave up before it was accepted).
+fn per_connection(e: &io::Error) -> bool {
+    matches!(
+        e.kind(),
+        io::ErrorKind::ConnectionAborted | io::ErrorKind::ConnectionReset | io::ErrorKind::ConnectionRefused
+    )
+}
+
+/// Where a connection stands, and since when: what decides the deadline it is held to.
+#[derive(Debug, Clone, Copy)]
+enum Phase {
+    /// A request's head is arriving (or a new connection is expected to send one).
+    Head(Instant),
+    /// A request is being read, judged, captured and answered: the body has its own deadline.
+    Busy,
+    /// Answered, and no byte of another request yet.
+    Waiting(Instant),
+}
+
+/// Serve one connection until it closes, breaks a deadline, or the server stops.
+async fn connection(
+    stream: TcpStream,
+    shared: Arc<Shared>,
+    limits: Limits,
+    watcher: Watcher,
+    _permit: OwnedSemaphorePermit,
+) {
+    let phase = Arc::new(watch::Sender::new(Phase::Head(Instant::now())));
+    let deadlines = phase.subscribe();
+    let io = TokioIo::new(Watched { stream, phase: phase.clone() });
+    let service = hyper::service::service_fn(move |req: hyper::Request<hyper::body::Incoming>| {
+        let (shared, phase) = (shared.clone(), phase.clone());
+        phase.send_replace(Phase::Busy);
+        async move {
+            let response = super::handle(shared, req.map(Body::new)).await;
+            phase.send_replace(Phase::Waiting(Instant::now()));
+            Ok::<_, Infallible>(response)
+        }
+    });
+    let mut builder = http1::Builder::new();
+    // The deadlines are kept below; hyper's own timer on headers, set to the longest a request's
+    // head can be waited for, only backs them up.
+    builder.timer(TokioTimer::new()).header_read_timeout(limits.idle_timeout + limits.header_timeout);
+    let conn = watcher.watch(builder.serve_connection(io, service));
+    tokio::select! {
+        _ = conn => {}
+        _ = overdue(deadlines, limits) => {}
+    }
+}
+
+/// Resolves when the connection has stood in one phase longer than that phase allows. A request
+/// being handled is never overdue here: its body has `--read-timeout`, a relay `forward_timeout`.
+async fn overdue(mut phase: watch::Receiver<Phase>, limits: Limits) {
+    loop {
+        let deadline = match *phase.borrow_and_update() {
+            Phase::Head(since) => Some(since + limits.header_timeout),
+            Phase::Waiting(since) => Some(since + limits.idle_timeout),
+            Phase::Busy => None,
+        };
+        let changed = match deadline {
+            Some(at) => tokio::select! {
+                _ = tokio::time::sleep_until(at) => match phase.has_changed() {
+                    Ok(true) => continue,
+                    _ => return,
+                },
+                changed = phase.changed() => changed,
+            },
+            None => phase.changed().await,
+        };
+        if changed.is_err() {
+            // The connection is over; it ends the select this runs in.
+            std::future::pending::<()>().await;
+        }
+    }
+}
+
+/// The connection's socket, noting when the first byte of a request arrives after an answer.
+struct Watched {
+    stream: TcpStream,
+    phase: Arc<watch::Sender<Phase>>,
+}
+
+impl AsyncRead for Watched {
+    fn poll_read(
+        mut self: Pin<&mut Self>,
+        cx: &mut Context<'_>,
+        buf: &mut ReadBuf<'_>,
+    ) -> Poll<io::Result<()>> {
+        let before = buf.filled().len();
+        let polled = Pin::new(&mut self.stream).poll_read(cx, buf);
+        if matches!(polled, Poll::Ready(Ok(()))) && buf.filled().len() > before {
+            self.phase.send_if_modified(|p| match p {
+                Phase::Waiting(_) => {
+                    *p = Phase::Head(Instant::now());
+                    true
+                }
+                _ => false,
+            });
+        }
+        polled
+    }
+}
+
+impl AsyncWrite for Watched {
+    fn poll_write(mut self: Pin<&mut Self>, cx: &mut Context<'_>, buf: &[u8]) -> Poll<io::Result<usize>> {
+        Pin::new(&mut self.stream).poll_write(cx, buf)
+    }
+
+    fn poll_write_vectored(
+        mut self: Pin<&mut Self>,
+        cx: &mut Context<'_>,
+        bufs: &[io::IoSlice<'_>],
+    ) -> Poll<io::Result<usize>> {
+        Pin::new(&mut self.stream).poll_write_vectored(cx, bufs)
+    }
+
+    fn is_write_vectored(&self) -> bool {
+        self.stream.is_write_vectored()
+    }
+
+    fn poll_flush(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<io::Result<()>> {
+        Pin::new(&mut self.stream).poll_flush(cx)
+    }
+
+    fn poll_shutdown(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<io::Result<()>> {
+        Pin::new(&mut self.stream).poll_shutdown(cx)
+    }
+}
