@@ -31,6 +31,9 @@ _hookctl() {
             hookctl,listen)
                 cmd="hookctl__subcmd__listen"
                 ;;
+            hookctl,man)
+                cmd="hookctl__subcmd__man"
+                ;;
             hookctl,replay)
                 cmd="hookctl__subcmd__replay"
                 ;;
@@ -67,6 +70,9 @@ _hookctl() {
             hookctl__subcmd__help,listen)
                 cmd="hookctl__subcmd__help__subcmd__listen"
                 ;;
+            hookctl__subcmd__help,man)
+                cmd="hookctl__subcmd__help__subcmd__man"
+                ;;
             hookctl__subcmd__help,replay)
                 cmd="hookctl__subcmd__help__subcmd__replay"
                 ;;
@@ -95,7 +101,7 @@ _hookctl() {
 
     case "${cmd}" in
         hookctl)
-            opts="-o -h -V --output --color --option-case --help --version list show schema validate send scenario listen replay test init completions help"
+            opts="-o -v -q -h -V --output --color --verbose --quiet --option-case --help --version list show schema validate send scenario listen replay test init completions man help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 1 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -125,28 +131,12 @@ _hookctl() {
             return 0
             ;;
         hookctl__subcmd__completions)
-            opts="-o -h --output --color --option-case --help bash elvish fish powershell zsh"
+            opts="-h --help bash elvish fish powershell zsh"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
-                --output)
-                    COMPREPLY=($(compgen -W "text json" -- "${cur}"))
-                    return 0
-                    ;;
-                -o)
-                    COMPREPLY=($(compgen -W "text json" -- "${cur}"))
-                    return 0
-                    ;;
-                --color)
-                    COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
-                    return 0
-                    ;;
-                --option-case)
-                    COMPREPLY=($(compgen -W "exact insensitive" -- "${cur}"))
-                    return 0
-                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -155,7 +145,7 @@ _hookctl() {
             return 0
             ;;
         hookctl__subcmd__help)
-            opts="list show schema validate send scenario listen replay test init completions help"
+            opts="list show schema validate send scenario listen replay test init completions man help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -225,6 +215,20 @@ _hookctl() {
             return 0
             ;;
         hookctl__subcmd__help__subcmd__listen)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        hookctl__subcmd__help__subcmd__man)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
@@ -337,26 +341,14 @@ _hookctl() {
             return 0
             ;;
         hookctl__subcmd__init)
-            opts="-o -h --force --output --color --option-case --help"
+            opts="-h --force --color --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
-                --output)
-                    COMPREPLY=($(compgen -W "text json" -- "${cur}"))
-                    return 0
-                    ;;
-                -o)
-                    COMPREPLY=($(compgen -W "text json" -- "${cur}"))
-                    return 0
-                    ;;
                 --color)
                     COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
-                    return 0
-                    ;;
-                --option-case)
-                    COMPREPLY=($(compgen -W "exact insensitive" -- "${cur}"))
                     return 0
                     ;;
                 *)
@@ -367,7 +359,7 @@ _hookctl() {
             return 0
             ;;
         hookctl__subcmd__list)
-            opts="-o -h --output --color --option-case --help"
+            opts="-o -h --output --color --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -385,10 +377,6 @@ _hookctl() {
                     COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
                     return 0
                     ;;
-                --option-case)
-                    COMPREPLY=($(compgen -W "exact insensitive" -- "${cur}"))
-                    return 0
-                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -397,7 +385,7 @@ _hookctl() {
             return 0
             ;;
         hookctl__subcmd__listen)
-            opts="-p -o -h --port --bind --status --fail-first --respond --respond-option --forward-to --save --keep-secrets --max-body --read-timeout --header-timeout --idle-timeout --max-connections --grace --exit-after --output --color --option-case --help"
+            opts="-p -o -v -q -h --port --bind --status --fail-first --respond --respond-option --forward-to --save --keep-secrets --max-body --read-timeout --header-timeout --idle-timeout --max-connections --grace --exit-after --option-case --output --color --verbose --quiet --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -424,7 +412,18 @@ _hookctl() {
                     return 0
                     ;;
                 --respond)
+                    local oldifs
+                    if [ -n "${IFS+x}" ]; then
+                        oldifs="$IFS"
+                    fi
+                    IFS=$'\n'
                     COMPREPLY=($(compgen -f "${cur}"))
+                    if [ -n "${oldifs+x}" ]; then
+                        IFS="$oldifs"
+                    fi
+                    if [[ "${BASH_VERSINFO[0]}" -ge 4 ]]; then
+                        compopt -o filenames
+                    fi
                     return 0
                     ;;
                 --respond-option)
@@ -436,7 +435,18 @@ _hookctl() {
                     return 0
                     ;;
                 --save)
+                    local oldifs
+                    if [ -n "${IFS+x}" ]; then
+                        oldifs="$IFS"
+                    fi
+                    IFS=$'\n'
                     COMPREPLY=($(compgen -f "${cur}"))
+                    if [ -n "${oldifs+x}" ]; then
+                        IFS="$oldifs"
+                    fi
+                    if [[ "${BASH_VERSINFO[0]}" -ge 4 ]]; then
+                        compopt -o filenames
+                    fi
                     return 0
                     ;;
                 --max-body)
@@ -467,6 +477,10 @@ _hookctl() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --option-case)
+                    COMPREPLY=($(compgen -W "exact insensitive" -- "${cur}"))
+                    return 0
+                    ;;
                 --output)
                     COMPREPLY=($(compgen -W "text json" -- "${cur}"))
                     return 0
@@ -479,10 +493,20 @@ _hookctl() {
                     COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
                     return 0
                     ;;
-                --option-case)
-                    COMPREPLY=($(compgen -W "exact insensitive" -- "${cur}"))
-                    return 0
+                *)
+                    COMPREPLY=()
                     ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        hookctl__subcmd__man)
+            opts="-h --help list show schema validate send scenario listen replay test init completions man"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
                 *)
                     COMPREPLY=()
                     ;;
@@ -491,7 +515,7 @@ _hookctl() {
             return 0
             ;;
         hookctl__subcmd__replay)
-            opts="-H -o -h --filter --max-size --url --botpress-config --header --timeout --retry --retry-scale --max-response --show-secrets --output --color --option-case --help"
+            opts="-H -o -v -q -h --filter --max-size --url --botpress-config --header --timeout --retry --retry-scale --max-response --show-secrets --option-case --output --color --verbose --quiet --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -510,7 +534,18 @@ _hookctl() {
                     return 0
                     ;;
                 --botpress-config)
+                    local oldifs
+                    if [ -n "${IFS+x}" ]; then
+                        oldifs="$IFS"
+                    fi
+                    IFS=$'\n'
                     COMPREPLY=($(compgen -f "${cur}"))
+                    if [ -n "${oldifs+x}" ]; then
+                        IFS="$oldifs"
+                    fi
+                    if [[ "${BASH_VERSINFO[0]}" -ge 4 ]]; then
+                        compopt -o filenames
+                    fi
                     return 0
                     ;;
                 --header)
@@ -537,6 +572,10 @@ _hookctl() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --option-case)
+                    COMPREPLY=($(compgen -W "exact insensitive" -- "${cur}"))
+                    return 0
+                    ;;
                 --output)
                     COMPREPLY=($(compgen -W "text json" -- "${cur}"))
                     return 0
@@ -549,10 +588,6 @@ _hookctl() {
                     COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
                     return 0
                     ;;
-                --option-case)
-                    COMPREPLY=($(compgen -W "exact insensitive" -- "${cur}"))
-                    return 0
-                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -561,7 +596,7 @@ _hookctl() {
             return 0
             ;;
         hookctl__subcmd__scenario)
-            opts="-H -o -h --duplicate --shuffle --seed --url --botpress-config --header --timeout --retry --retry-scale --max-response --show-secrets --output --color --option-case --help"
+            opts="-H -o -v -q -h --duplicate --shuffle --seed --url --botpress-config --header --timeout --retry --retry-scale --max-response --show-secrets --option-case --output --color --verbose --quiet --help handoff-lifecycle handoff-lifecycle-reject handoff-lifecycle-expire handoff-full"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -576,7 +611,18 @@ _hookctl() {
                     return 0
                     ;;
                 --botpress-config)
+                    local oldifs
+                    if [ -n "${IFS+x}" ]; then
+                        oldifs="$IFS"
+                    fi
+                    IFS=$'\n'
                     COMPREPLY=($(compgen -f "${cur}"))
+                    if [ -n "${oldifs+x}" ]; then
+                        IFS="$oldifs"
+                    fi
+                    if [[ "${BASH_VERSINFO[0]}" -ge 4 ]]; then
+                        compopt -o filenames
+                    fi
                     return 0
                     ;;
                 --header)
@@ -603,6 +649,10 @@ _hookctl() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --option-case)
+                    COMPREPLY=($(compgen -W "exact insensitive" -- "${cur}"))
+                    return 0
+                    ;;
                 --output)
                     COMPREPLY=($(compgen -W "text json" -- "${cur}"))
                     return 0
@@ -613,10 +663,6 @@ _hookctl() {
                     ;;
                 --color)
                     COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
-                    return 0
-                    ;;
-                --option-case)
-                    COMPREPLY=($(compgen -W "exact insensitive" -- "${cur}"))
                     return 0
                     ;;
                 *)
@@ -627,26 +673,14 @@ _hookctl() {
             return 0
             ;;
         hookctl__subcmd__schema)
-            opts="-o -h --output --color --option-case --help botpress-event eva-answer-request eva-answer-response eva-service-request eva-service-response"
+            opts="-h --color --help botpress-event eva-answer-request eva-answer-response eva-service-request eva-service-response"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
-                --output)
-                    COMPREPLY=($(compgen -W "text json" -- "${cur}"))
-                    return 0
-                    ;;
-                -o)
-                    COMPREPLY=($(compgen -W "text json" -- "${cur}"))
-                    return 0
-                    ;;
                 --color)
                     COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
-                    return 0
-                    ;;
-                --option-case)
-                    COMPREPLY=($(compgen -W "exact insensitive" -- "${cur}"))
                     return 0
                     ;;
                 *)
@@ -657,14 +691,25 @@ _hookctl() {
             return 0
             ;;
         hookctl__subcmd__send)
-            opts="-c -H -o -h --data --kind --set --seed --text --expected-options --answer --answer-type --expect-status --expect-option --once --count --duration --concurrency --max-size --url --botpress-config --header --timeout --retry --retry-scale --max-response --show-secrets --output --color --option-case --help"
+            opts="-c -H -o -v -q -h --data --kind --set --seed --text --expected-options --answer --answer-type --expect-status --expect-option --once --count --duration --concurrency --max-size --url --botpress-config --header --timeout --retry --retry-scale --max-response --show-secrets --option-case --output --color --verbose --quiet --help handoff-create handoff-assign handoff-resolve handoff-reject handoff-expire handoff-tags handoff-comment agent-online agent-offline eva-answer eva-service"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
                 --data)
+                    local oldifs
+                    if [ -n "${IFS+x}" ]; then
+                        oldifs="$IFS"
+                    fi
+                    IFS=$'\n'
                     COMPREPLY=($(compgen -f "${cur}"))
+                    if [ -n "${oldifs+x}" ]; then
+                        IFS="$oldifs"
+                    fi
+                    if [[ "${BASH_VERSINFO[0]}" -ge 4 ]]; then
+                        compopt -o filenames
+                    fi
                     return 0
                     ;;
                 --kind)
@@ -728,7 +773,18 @@ _hookctl() {
                     return 0
                     ;;
                 --botpress-config)
+                    local oldifs
+                    if [ -n "${IFS+x}" ]; then
+                        oldifs="$IFS"
+                    fi
+                    IFS=$'\n'
                     COMPREPLY=($(compgen -f "${cur}"))
+                    if [ -n "${oldifs+x}" ]; then
+                        IFS="$oldifs"
+                    fi
+                    if [[ "${BASH_VERSINFO[0]}" -ge 4 ]]; then
+                        compopt -o filenames
+                    fi
                     return 0
                     ;;
                 --header)
@@ -755,6 +811,10 @@ _hookctl() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --option-case)
+                    COMPREPLY=($(compgen -W "exact insensitive" -- "${cur}"))
+                    return 0
+                    ;;
                 --output)
                     COMPREPLY=($(compgen -W "text json" -- "${cur}"))
                     return 0
@@ -765,10 +825,6 @@ _hookctl() {
                     ;;
                 --color)
                     COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
-                    return 0
-                    ;;
-                --option-case)
-                    COMPREPLY=($(compgen -W "exact insensitive" -- "${cur}"))
                     return 0
                     ;;
                 *)
@@ -779,26 +835,14 @@ _hookctl() {
             return 0
             ;;
         hookctl__subcmd__show)
-            opts="-o -h --response --pretty --compact --output --color --option-case --help"
+            opts="-h --response --pretty --compact --color --help handoff-create handoff-assign handoff-resolve handoff-reject handoff-expire handoff-tags handoff-comment agent-online agent-offline eva-answer eva-service"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
-                --output)
-                    COMPREPLY=($(compgen -W "text json" -- "${cur}"))
-                    return 0
-                    ;;
-                -o)
-                    COMPREPLY=($(compgen -W "text json" -- "${cur}"))
-                    return 0
-                    ;;
                 --color)
                     COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
-                    return 0
-                    ;;
-                --option-case)
-                    COMPREPLY=($(compgen -W "exact insensitive" -- "${cur}"))
                     return 0
                     ;;
                 *)
@@ -809,7 +853,7 @@ _hookctl() {
             return 0
             ;;
         hookctl__subcmd__test)
-            opts="-j -o -h --url --jobs --filter --junit --init --force --output --color --option-case --help"
+            opts="-j -o -v -q -h --url --jobs --filter --junit --init --force --option-case --output --color --verbose --quiet --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -832,7 +876,22 @@ _hookctl() {
                     return 0
                     ;;
                 --junit)
+                    local oldifs
+                    if [ -n "${IFS+x}" ]; then
+                        oldifs="$IFS"
+                    fi
+                    IFS=$'\n'
                     COMPREPLY=($(compgen -f "${cur}"))
+                    if [ -n "${oldifs+x}" ]; then
+                        IFS="$oldifs"
+                    fi
+                    if [[ "${BASH_VERSINFO[0]}" -ge 4 ]]; then
+                        compopt -o filenames
+                    fi
+                    return 0
+                    ;;
+                --option-case)
+                    COMPREPLY=($(compgen -W "exact insensitive" -- "${cur}"))
                     return 0
                     ;;
                 --output)
@@ -845,10 +904,6 @@ _hookctl() {
                     ;;
                 --color)
                     COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
-                    return 0
-                    ;;
-                --option-case)
-                    COMPREPLY=($(compgen -W "exact insensitive" -- "${cur}"))
                     return 0
                     ;;
                 *)
@@ -859,7 +914,7 @@ _hookctl() {
             return 0
             ;;
         hookctl__subcmd__validate)
-            opts="-o -h --kind --request --expected-options --max-size --output --color --option-case --help"
+            opts="-o -v -q -h --kind --request --expected-options --max-size --option-case --output --color --verbose --quiet --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -870,7 +925,18 @@ _hookctl() {
                     return 0
                     ;;
                 --request)
+                    local oldifs
+                    if [ -n "${IFS+x}" ]; then
+                        oldifs="$IFS"
+                    fi
+                    IFS=$'\n'
                     COMPREPLY=($(compgen -f "${cur}"))
+                    if [ -n "${oldifs+x}" ]; then
+                        IFS="$oldifs"
+                    fi
+                    if [[ "${BASH_VERSINFO[0]}" -ge 4 ]]; then
+                        compopt -o filenames
+                    fi
                     return 0
                     ;;
                 --expected-options)
@@ -879,6 +945,10 @@ _hookctl() {
                     ;;
                 --max-size)
                     COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --option-case)
+                    COMPREPLY=($(compgen -W "exact insensitive" -- "${cur}"))
                     return 0
                     ;;
                 --output)
@@ -891,10 +961,6 @@ _hookctl() {
                     ;;
                 --color)
                     COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
-                    return 0
-                    ;;
-                --option-case)
-                    COMPREPLY=($(compgen -W "exact insensitive" -- "${cur}"))
                     return 0
                     ;;
                 *)

@@ -1,6 +1,6 @@
 # Print an optspec for argparse to handle cmd's options that are independent of any subcommand.
 function __fish_hookctl_global_optspecs
-    string join \n o/output= color= option-case= h/help V/version
+    string join \n o/output= color= v/verbose q/quiet option-case= h/help V/version
 end
 
 function __fish_hookctl_needs_command
@@ -29,8 +29,10 @@ json\t'One JSON document on stdout, for machines'"
 complete -c hookctl -n "__fish_hookctl_needs_command" -l color -d 'When to colour text output (NO_COLOR is honoured under auto)' -r -f -a "auto\t''
 always\t''
 never\t''"
-complete -c hookctl -n "__fish_hookctl_needs_command" -l option-case -d 'How an eva service cell\'s option is matched against expectedOptions. eva does not document it: exact by default' -r -f -a "exact\t''
+complete -c hookctl -n "__fish_hookctl_needs_command" -l option-case -d '`--option-case` before the command, as hookctl once took it; the command\'s own wins' -r -f -a "exact\t''
 insensitive\t''"
+complete -c hookctl -n "__fish_hookctl_needs_command" -s v -l verbose -d 'Say more: the request and the answer in full (headers, bodies) and timings'
+complete -c hookctl -n "__fish_hookctl_needs_command" -s q -l quiet -d 'Say less: only the verdicts and the summary (errors and warnings still go to stderr)'
 complete -c hookctl -n "__fish_hookctl_needs_command" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c hookctl -n "__fish_hookctl_needs_command" -s V -l version -d 'Print version'
 complete -c hookctl -n "__fish_hookctl_needs_command" -f -a "list" -d 'List the built-in events'
@@ -44,33 +46,24 @@ complete -c hookctl -n "__fish_hookctl_needs_command" -f -a "replay" -d 'Re-send
 complete -c hookctl -n "__fish_hookctl_needs_command" -f -a "test" -d 'Run contract suites (TOML) against a webhook, for CI'
 complete -c hookctl -n "__fish_hookctl_needs_command" -f -a "init" -d 'Write a commented starter suite covering every built-in event'
 complete -c hookctl -n "__fish_hookctl_needs_command" -f -a "completions" -d 'Print a shell completion script'
+complete -c hookctl -n "__fish_hookctl_needs_command" -f -a "man" -d 'Print the manual page (roff), of hookctl or of one command'
 complete -c hookctl -n "__fish_hookctl_needs_command" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c hookctl -n "__fish_hookctl_using_subcommand list" -s o -l output -d 'Output format: coloured text for people, or JSON on stdout for machines' -r -f -a "text\t'Coloured, tabled text for people'
 json\t'One JSON document on stdout, for machines'"
 complete -c hookctl -n "__fish_hookctl_using_subcommand list" -l color -d 'When to colour text output (NO_COLOR is honoured under auto)' -r -f -a "auto\t''
 always\t''
 never\t''"
-complete -c hookctl -n "__fish_hookctl_using_subcommand list" -l option-case -d 'How an eva service cell\'s option is matched against expectedOptions. eva does not document it: exact by default' -r -f -a "exact\t''
-insensitive\t''"
 complete -c hookctl -n "__fish_hookctl_using_subcommand list" -s h -l help -d 'Print help (see more with \'--help\')'
-complete -c hookctl -n "__fish_hookctl_using_subcommand show" -s o -l output -d 'Output format: coloured text for people, or JSON on stdout for machines' -r -f -a "text\t'Coloured, tabled text for people'
-json\t'One JSON document on stdout, for machines'"
 complete -c hookctl -n "__fish_hookctl_using_subcommand show" -l color -d 'When to colour text output (NO_COLOR is honoured under auto)' -r -f -a "auto\t''
 always\t''
 never\t''"
-complete -c hookctl -n "__fish_hookctl_using_subcommand show" -l option-case -d 'How an eva service cell\'s option is matched against expectedOptions. eva does not document it: exact by default' -r -f -a "exact\t''
-insensitive\t''"
 complete -c hookctl -n "__fish_hookctl_using_subcommand show" -l response -d 'Show the example of a valid answer from the webhook instead (eva events)'
 complete -c hookctl -n "__fish_hookctl_using_subcommand show" -l pretty -d 'Pretty-print even when piped (default: pretty on a terminal, the wire\'s compact form when piped)'
 complete -c hookctl -n "__fish_hookctl_using_subcommand show" -l compact -d 'Print the exact compact bytes sent on the wire, even on a terminal'
 complete -c hookctl -n "__fish_hookctl_using_subcommand show" -s h -l help -d 'Print help (see more with \'--help\')'
-complete -c hookctl -n "__fish_hookctl_using_subcommand schema" -s o -l output -d 'Output format: coloured text for people, or JSON on stdout for machines' -r -f -a "text\t'Coloured, tabled text for people'
-json\t'One JSON document on stdout, for machines'"
 complete -c hookctl -n "__fish_hookctl_using_subcommand schema" -l color -d 'When to colour text output (NO_COLOR is honoured under auto)' -r -f -a "auto\t''
 always\t''
 never\t''"
-complete -c hookctl -n "__fish_hookctl_using_subcommand schema" -l option-case -d 'How an eva service cell\'s option is matched against expectedOptions. eva does not document it: exact by default' -r -f -a "exact\t''
-insensitive\t''"
 complete -c hookctl -n "__fish_hookctl_using_subcommand schema" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c hookctl -n "__fish_hookctl_using_subcommand validate" -l kind -d 'The kind of every document, instead of detecting it from its shape' -r -f -a "botpress-event\t'A Botpress HITL Next events-webhook body (handoff or agent)'
 eva-answer-request\t'The body eva posts for a transactional answer'
@@ -80,13 +73,15 @@ eva-service-response\t'The webhook\'s answer to a service-cell request'"
 complete -c hookctl -n "__fish_hookctl_using_subcommand validate" -l request -d 'The eva request the responses answer: enables the option check and context comparisons' -r -F
 complete -c hookctl -n "__fish_hookctl_using_subcommand validate" -l expected-options -d 'The options a service cell offered (comma-separated), for the option check' -r
 complete -c hookctl -n "__fish_hookctl_using_subcommand validate" -l max-size -d 'Refuse a document larger than this (a file, standard input, a record of a capture): bytes, or with a unit (10MB, 64MiB)' -r
+complete -c hookctl -n "__fish_hookctl_using_subcommand validate" -l option-case -d 'How an eva service cell\'s option is matched against expectedOptions. eva does not document it: exact by default' -r -f -a "exact\t''
+insensitive\t''"
 complete -c hookctl -n "__fish_hookctl_using_subcommand validate" -s o -l output -d 'Output format: coloured text for people, or JSON on stdout for machines' -r -f -a "text\t'Coloured, tabled text for people'
 json\t'One JSON document on stdout, for machines'"
 complete -c hookctl -n "__fish_hookctl_using_subcommand validate" -l color -d 'When to colour text output (NO_COLOR is honoured under auto)' -r -f -a "auto\t''
 always\t''
 never\t''"
-complete -c hookctl -n "__fish_hookctl_using_subcommand validate" -l option-case -d 'How an eva service cell\'s option is matched against expectedOptions. eva does not document it: exact by default' -r -f -a "exact\t''
-insensitive\t''"
+complete -c hookctl -n "__fish_hookctl_using_subcommand validate" -s v -l verbose -d 'Say more: the request and the answer in full (headers, bodies) and timings'
+complete -c hookctl -n "__fish_hookctl_using_subcommand validate" -s q -l quiet -d 'Say less: only the verdicts and the summary (errors and warnings still go to stderr)'
 complete -c hookctl -n "__fish_hookctl_using_subcommand validate" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c hookctl -n "__fish_hookctl_using_subcommand send" -l data -d 'Send your own JSON body instead of a fixture (`-` for standard input)' -r -F
 complete -c hookctl -n "__fish_hookctl_using_subcommand send" -l kind -d 'The kind of the --data body, instead of detecting it' -r -f -a "botpress-event\t'A Botpress HITL Next events-webhook body (handoff or agent)'
@@ -106,7 +101,7 @@ complete -c hookctl -n "__fish_hookctl_using_subcommand send" -l count -d 'Load 
 complete -c hookctl -n "__fish_hookctl_using_subcommand send" -l duration -d 'Load mode: keep sending for this many seconds' -r
 complete -c hookctl -n "__fish_hookctl_using_subcommand send" -s c -l concurrency -d 'Load mode: requests in flight at once' -r
 complete -c hookctl -n "__fish_hookctl_using_subcommand send" -l max-size -d 'Refuse a document larger than this (a file, standard input, a record of a capture): bytes, or with a unit (10MB, 64MiB)' -r
-complete -c hookctl -n "__fish_hookctl_using_subcommand send" -l url -d 'The webhook URL. Without one (and without HOOKCTL_URL or --botpress-config), hookctl delivers to its own built-in receiver' -r
+complete -c hookctl -n "__fish_hookctl_using_subcommand send" -l url -d 'The webhook URL. Without one (and without HOOKCTL_URL or --botpress-config), hookctl delivers to its own built-in receiver' -r -f
 complete -c hookctl -n "__fish_hookctl_using_subcommand send" -l botpress-config -d 'Aim with the Botpress `hitlnext.json` you give Botpress: its eventsWebHook url and headers' -r -F
 complete -c hookctl -n "__fish_hookctl_using_subcommand send" -s H -l header -d 'Add a header, `Name: value` (repeatable); it wins over the platform\'s and the config\'s' -r
 complete -c hookctl -n "__fish_hookctl_using_subcommand send" -l timeout -d 'Give up on an answer after this many seconds (Botpress itself waits forever)' -r
@@ -114,18 +109,20 @@ complete -c hookctl -n "__fish_hookctl_using_subcommand send" -l retry -d 'Re-se
 botpress\t'Botpress\'s schedule: 10 attempts in all: the first at once, then 9 retries after waits of 100 ms doubling to 25.6 s (about 51 s in all), no jitter'"
 complete -c hookctl -n "__fish_hookctl_using_subcommand send" -l retry-scale -d 'Scale the retry waits (0.01 runs Botpress\'s 51 s of waits in 0.5 s)' -r
 complete -c hookctl -n "__fish_hookctl_using_subcommand send" -l max-response -d 'Read at most this many bytes of an answer; a longer one fails the contract' -r
+complete -c hookctl -n "__fish_hookctl_using_subcommand send" -l option-case -d 'How an eva service cell\'s option is matched against expectedOptions. eva does not document it: exact by default' -r -f -a "exact\t''
+insensitive\t''"
 complete -c hookctl -n "__fish_hookctl_using_subcommand send" -s o -l output -d 'Output format: coloured text for people, or JSON on stdout for machines' -r -f -a "text\t'Coloured, tabled text for people'
 json\t'One JSON document on stdout, for machines'"
 complete -c hookctl -n "__fish_hookctl_using_subcommand send" -l color -d 'When to colour text output (NO_COLOR is honoured under auto)' -r -f -a "auto\t''
 always\t''
 never\t''"
-complete -c hookctl -n "__fish_hookctl_using_subcommand send" -l option-case -d 'How an eva service cell\'s option is matched against expectedOptions. eva does not document it: exact by default' -r -f -a "exact\t''
-insensitive\t''"
 complete -c hookctl -n "__fish_hookctl_using_subcommand send" -l once -d 'Deliver once an event that Botpress delivers twice (handoff-tags)'
 complete -c hookctl -n "__fish_hookctl_using_subcommand send" -l show-secrets -d 'Print secrets as they are: header values (authorization, cookies, keys, tokens, signatures), the URL\'s password and secret query values'
+complete -c hookctl -n "__fish_hookctl_using_subcommand send" -s v -l verbose -d 'Say more: the request and the answer in full (headers, bodies) and timings'
+complete -c hookctl -n "__fish_hookctl_using_subcommand send" -s q -l quiet -d 'Say less: only the verdicts and the summary (errors and warnings still go to stderr)'
 complete -c hookctl -n "__fish_hookctl_using_subcommand send" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c hookctl -n "__fish_hookctl_using_subcommand scenario" -l seed -d 'Fixed identifiers and order' -r
-complete -c hookctl -n "__fish_hookctl_using_subcommand scenario" -l url -d 'The webhook URL. Without one (and without HOOKCTL_URL or --botpress-config), hookctl delivers to its own built-in receiver' -r
+complete -c hookctl -n "__fish_hookctl_using_subcommand scenario" -l url -d 'The webhook URL. Without one (and without HOOKCTL_URL or --botpress-config), hookctl delivers to its own built-in receiver' -r -f
 complete -c hookctl -n "__fish_hookctl_using_subcommand scenario" -l botpress-config -d 'Aim with the Botpress `hitlnext.json` you give Botpress: its eventsWebHook url and headers' -r -F
 complete -c hookctl -n "__fish_hookctl_using_subcommand scenario" -s H -l header -d 'Add a header, `Name: value` (repeatable); it wins over the platform\'s and the config\'s' -r
 complete -c hookctl -n "__fish_hookctl_using_subcommand scenario" -l timeout -d 'Give up on an answer after this many seconds (Botpress itself waits forever)' -r
@@ -133,16 +130,18 @@ complete -c hookctl -n "__fish_hookctl_using_subcommand scenario" -l retry -d 'R
 botpress\t'Botpress\'s schedule: 10 attempts in all: the first at once, then 9 retries after waits of 100 ms doubling to 25.6 s (about 51 s in all), no jitter'"
 complete -c hookctl -n "__fish_hookctl_using_subcommand scenario" -l retry-scale -d 'Scale the retry waits (0.01 runs Botpress\'s 51 s of waits in 0.5 s)' -r
 complete -c hookctl -n "__fish_hookctl_using_subcommand scenario" -l max-response -d 'Read at most this many bytes of an answer; a longer one fails the contract' -r
+complete -c hookctl -n "__fish_hookctl_using_subcommand scenario" -l option-case -d 'How an eva service cell\'s option is matched against expectedOptions. eva does not document it: exact by default' -r -f -a "exact\t''
+insensitive\t''"
 complete -c hookctl -n "__fish_hookctl_using_subcommand scenario" -s o -l output -d 'Output format: coloured text for people, or JSON on stdout for machines' -r -f -a "text\t'Coloured, tabled text for people'
 json\t'One JSON document on stdout, for machines'"
 complete -c hookctl -n "__fish_hookctl_using_subcommand scenario" -l color -d 'When to colour text output (NO_COLOR is honoured under auto)' -r -f -a "auto\t''
 always\t''
 never\t''"
-complete -c hookctl -n "__fish_hookctl_using_subcommand scenario" -l option-case -d 'How an eva service cell\'s option is matched against expectedOptions. eva does not document it: exact by default' -r -f -a "exact\t''
-insensitive\t''"
 complete -c hookctl -n "__fish_hookctl_using_subcommand scenario" -l duplicate -d 'Deliver every event twice in a row: receivers must be idempotent'
 complete -c hookctl -n "__fish_hookctl_using_subcommand scenario" -l shuffle -d 'Deliver the steps out of order (reproducible with --seed)'
 complete -c hookctl -n "__fish_hookctl_using_subcommand scenario" -l show-secrets -d 'Print secrets as they are: header values (authorization, cookies, keys, tokens, signatures), the URL\'s password and secret query values'
+complete -c hookctl -n "__fish_hookctl_using_subcommand scenario" -s v -l verbose -d 'Say more: the request and the answer in full (headers, bodies) and timings'
+complete -c hookctl -n "__fish_hookctl_using_subcommand scenario" -s q -l quiet -d 'Say less: only the verdicts and the summary (errors and warnings still go to stderr)'
 complete -c hookctl -n "__fish_hookctl_using_subcommand scenario" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c hookctl -n "__fish_hookctl_using_subcommand listen" -s p -l port -d 'The port to listen on (0 picks a free one)' -r
 complete -c hookctl -n "__fish_hookctl_using_subcommand listen" -l bind -d 'The address to bind. Loopback unless you say otherwise' -r
@@ -150,7 +149,7 @@ complete -c hookctl -n "__fish_hookctl_using_subcommand listen" -l status -d 'An
 complete -c hookctl -n "__fish_hookctl_using_subcommand listen" -l fail-first -d 'Fail the first N deliveries of each distinct body with 503, then accept' -r
 complete -c hookctl -n "__fish_hookctl_using_subcommand listen" -l respond -d 'Answer with this JSON file instead of the reference answer' -r -F
 complete -c hookctl -n "__fish_hookctl_using_subcommand listen" -l respond-option -d 'As an eva webhook mock: the option service cells get (default: the first expected one)' -r
-complete -c hookctl -n "__fish_hookctl_using_subcommand listen" -l forward-to -d 'Relay every request (exact bytes and headers) to your server, and answer with its answer. Refused when it is this listener itself; a request that comes back is answered 508' -r
+complete -c hookctl -n "__fish_hookctl_using_subcommand listen" -l forward-to -d 'Relay every request (exact bytes and headers) to your server, and answer with its answer. Refused when it is this listener itself; a request that comes back is answered 508' -r -f
 complete -c hookctl -n "__fish_hookctl_using_subcommand listen" -l save -d 'Append every request to this file, one JSON line each, before answering it' -r -F
 complete -c hookctl -n "__fish_hookctl_using_subcommand listen" -l max-body -d 'Answer larger bodies with 413' -r
 complete -c hookctl -n "__fish_hookctl_using_subcommand listen" -l read-timeout -d 'Answer 408 to a client that takes longer than this to send its body' -r
@@ -159,18 +158,20 @@ complete -c hookctl -n "__fish_hookctl_using_subcommand listen" -l idle-timeout 
 complete -c hookctl -n "__fish_hookctl_using_subcommand listen" -l max-connections -d 'Keep at most this many connections open; more wait until one closes' -r
 complete -c hookctl -n "__fish_hookctl_using_subcommand listen" -l grace -d 'On Ctrl-C, give requests in flight this long to finish (a second Ctrl-C stops at once)' -r
 complete -c hookctl -n "__fish_hookctl_using_subcommand listen" -l exit-after -d 'Stop after this many requests (default: run until Ctrl-C)' -r
+complete -c hookctl -n "__fish_hookctl_using_subcommand listen" -l option-case -d 'How an eva service cell\'s option is matched against expectedOptions. eva does not document it: exact by default' -r -f -a "exact\t''
+insensitive\t''"
 complete -c hookctl -n "__fish_hookctl_using_subcommand listen" -s o -l output -d 'Output format: coloured text for people, or JSON on stdout for machines' -r -f -a "text\t'Coloured, tabled text for people'
 json\t'One JSON document on stdout, for machines'"
 complete -c hookctl -n "__fish_hookctl_using_subcommand listen" -l color -d 'When to colour text output (NO_COLOR is honoured under auto)' -r -f -a "auto\t''
 always\t''
 never\t''"
-complete -c hookctl -n "__fish_hookctl_using_subcommand listen" -l option-case -d 'How an eva service cell\'s option is matched against expectedOptions. eva does not document it: exact by default' -r -f -a "exact\t''
-insensitive\t''"
 complete -c hookctl -n "__fish_hookctl_using_subcommand listen" -l keep-secrets -d 'Keep secrets in output and captures: header values (authorization, cookies, keys, tokens, signatures) and secret query values'
+complete -c hookctl -n "__fish_hookctl_using_subcommand listen" -s v -l verbose -d 'Say more: the request and the answer in full (headers, bodies) and timings'
+complete -c hookctl -n "__fish_hookctl_using_subcommand listen" -s q -l quiet -d 'Say less: only the verdicts and the summary (errors and warnings still go to stderr)'
 complete -c hookctl -n "__fish_hookctl_using_subcommand listen" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c hookctl -n "__fish_hookctl_using_subcommand replay" -l filter -d 'Only these requests: kinds and/or 1-based indices, comma-separated (`eva-service-request,3,5`)' -r
 complete -c hookctl -n "__fish_hookctl_using_subcommand replay" -l max-size -d 'Refuse a document larger than this (a file, standard input, a record of a capture): bytes, or with a unit (10MB, 64MiB)' -r
-complete -c hookctl -n "__fish_hookctl_using_subcommand replay" -l url -d 'The webhook URL. Without one (and without HOOKCTL_URL or --botpress-config), hookctl delivers to its own built-in receiver' -r
+complete -c hookctl -n "__fish_hookctl_using_subcommand replay" -l url -d 'The webhook URL. Without one (and without HOOKCTL_URL or --botpress-config), hookctl delivers to its own built-in receiver' -r -f
 complete -c hookctl -n "__fish_hookctl_using_subcommand replay" -l botpress-config -d 'Aim with the Botpress `hitlnext.json` you give Botpress: its eventsWebHook url and headers' -r -F
 complete -c hookctl -n "__fish_hookctl_using_subcommand replay" -s H -l header -d 'Add a header, `Name: value` (repeatable); it wins over the platform\'s and the config\'s' -r
 complete -c hookctl -n "__fish_hookctl_using_subcommand replay" -l timeout -d 'Give up on an answer after this many seconds (Botpress itself waits forever)' -r
@@ -178,55 +179,98 @@ complete -c hookctl -n "__fish_hookctl_using_subcommand replay" -l retry -d 'Re-
 botpress\t'Botpress\'s schedule: 10 attempts in all: the first at once, then 9 retries after waits of 100 ms doubling to 25.6 s (about 51 s in all), no jitter'"
 complete -c hookctl -n "__fish_hookctl_using_subcommand replay" -l retry-scale -d 'Scale the retry waits (0.01 runs Botpress\'s 51 s of waits in 0.5 s)' -r
 complete -c hookctl -n "__fish_hookctl_using_subcommand replay" -l max-response -d 'Read at most this many bytes of an answer; a longer one fails the contract' -r
+complete -c hookctl -n "__fish_hookctl_using_subcommand replay" -l option-case -d 'How an eva service cell\'s option is matched against expectedOptions. eva does not document it: exact by default' -r -f -a "exact\t''
+insensitive\t''"
 complete -c hookctl -n "__fish_hookctl_using_subcommand replay" -s o -l output -d 'Output format: coloured text for people, or JSON on stdout for machines' -r -f -a "text\t'Coloured, tabled text for people'
 json\t'One JSON document on stdout, for machines'"
 complete -c hookctl -n "__fish_hookctl_using_subcommand replay" -l color -d 'When to colour text output (NO_COLOR is honoured under auto)' -r -f -a "auto\t''
 always\t''
 never\t''"
-complete -c hookctl -n "__fish_hookctl_using_subcommand replay" -l option-case -d 'How an eva service cell\'s option is matched against expectedOptions. eva does not document it: exact by default' -r -f -a "exact\t''
-insensitive\t''"
 complete -c hookctl -n "__fish_hookctl_using_subcommand replay" -l show-secrets -d 'Print secrets as they are: header values (authorization, cookies, keys, tokens, signatures), the URL\'s password and secret query values'
+complete -c hookctl -n "__fish_hookctl_using_subcommand replay" -s v -l verbose -d 'Say more: the request and the answer in full (headers, bodies) and timings'
+complete -c hookctl -n "__fish_hookctl_using_subcommand replay" -s q -l quiet -d 'Say less: only the verdicts and the summary (errors and warnings still go to stderr)'
 complete -c hookctl -n "__fish_hookctl_using_subcommand replay" -s h -l help -d 'Print help (see more with \'--help\')'
-complete -c hookctl -n "__fish_hookctl_using_subcommand test" -l url -d 'Send every case here, whatever the suites and HOOKCTL_URL say. With no url from anywhere, the cases go to hookctl\'s built-in receiver' -r
+complete -c hookctl -n "__fish_hookctl_using_subcommand test" -l url -d 'Send every case here, whatever the suites and HOOKCTL_URL say. With no url from anywhere, the cases go to hookctl\'s built-in receiver' -r -f
 complete -c hookctl -n "__fish_hookctl_using_subcommand test" -s j -l jobs -d 'Cases run at once' -r
 complete -c hookctl -n "__fish_hookctl_using_subcommand test" -l filter -d 'Run only the cases whose name contains this' -r
 complete -c hookctl -n "__fish_hookctl_using_subcommand test" -l junit -d 'Also write a JUnit XML report here, for CI systems' -r -F
+complete -c hookctl -n "__fish_hookctl_using_subcommand test" -l option-case -d 'How an eva service cell\'s option is matched against expectedOptions. eva does not document it: exact by default' -r -f -a "exact\t''
+insensitive\t''"
 complete -c hookctl -n "__fish_hookctl_using_subcommand test" -s o -l output -d 'Output format: coloured text for people, or JSON on stdout for machines' -r -f -a "text\t'Coloured, tabled text for people'
 json\t'One JSON document on stdout, for machines'"
 complete -c hookctl -n "__fish_hookctl_using_subcommand test" -l color -d 'When to colour text output (NO_COLOR is honoured under auto)' -r -f -a "auto\t''
 always\t''
 never\t''"
-complete -c hookctl -n "__fish_hookctl_using_subcommand test" -l option-case -d 'How an eva service cell\'s option is matched against expectedOptions. eva does not document it: exact by default' -r -f -a "exact\t''
-insensitive\t''"
 complete -c hookctl -n "__fish_hookctl_using_subcommand test" -l init -d 'Write a starter suite (to the SUITE path, or hookctl.toml) instead of running'
 complete -c hookctl -n "__fish_hookctl_using_subcommand test" -l force -d 'With --init: overwrite an existing file'
+complete -c hookctl -n "__fish_hookctl_using_subcommand test" -s v -l verbose -d 'Say more: the request and the answer in full (headers, bodies) and timings'
+complete -c hookctl -n "__fish_hookctl_using_subcommand test" -s q -l quiet -d 'Say less: only the verdicts and the summary (errors and warnings still go to stderr)'
 complete -c hookctl -n "__fish_hookctl_using_subcommand test" -s h -l help -d 'Print help (see more with \'--help\')'
-complete -c hookctl -n "__fish_hookctl_using_subcommand init" -s o -l output -d 'Output format: coloured text for people, or JSON on stdout for machines' -r -f -a "text\t'Coloured, tabled text for people'
-json\t'One JSON document on stdout, for machines'"
 complete -c hookctl -n "__fish_hookctl_using_subcommand init" -l color -d 'When to colour text output (NO_COLOR is honoured under auto)' -r -f -a "auto\t''
 always\t''
 never\t''"
-complete -c hookctl -n "__fish_hookctl_using_subcommand init" -l option-case -d 'How an eva service cell\'s option is matched against expectedOptions. eva does not document it: exact by default' -r -f -a "exact\t''
-insensitive\t''"
 complete -c hookctl -n "__fish_hookctl_using_subcommand init" -l force -d 'Overwrite an existing file'
-complete -c hookctl -n "__fish_hookctl_using_subcommand init" -s h -l help -d 'Print help (see more with \'--help\')'
-complete -c hookctl -n "__fish_hookctl_using_subcommand completions" -s o -l output -d 'Output format: coloured text for people, or JSON on stdout for machines' -r -f -a "text\t'Coloured, tabled text for people'
-json\t'One JSON document on stdout, for machines'"
-complete -c hookctl -n "__fish_hookctl_using_subcommand completions" -l color -d 'When to colour text output (NO_COLOR is honoured under auto)' -r -f -a "auto\t''
-always\t''
-never\t''"
-complete -c hookctl -n "__fish_hookctl_using_subcommand completions" -l option-case -d 'How an eva service cell\'s option is matched against expectedOptions. eva does not document it: exact by default' -r -f -a "exact\t''
-insensitive\t''"
-complete -c hookctl -n "__fish_hookctl_using_subcommand completions" -s h -l help -d 'Print help (see more with \'--help\')'
-complete -c hookctl -n "__fish_hookctl_using_subcommand help; and not __fish_seen_subcommand_from list show schema validate send scenario listen replay test init completions help" -f -a "list" -d 'List the built-in events'
-complete -c hookctl -n "__fish_hookctl_using_subcommand help; and not __fish_seen_subcommand_from list show schema validate send scenario listen replay test init completions help" -f -a "show" -d 'Print an event\'s fixture as it would be sent'
-complete -c hookctl -n "__fish_hookctl_using_subcommand help; and not __fish_seen_subcommand_from list show schema validate send scenario listen replay test init completions help" -f -a "schema" -d 'Print the JSON Schema of a document kind'
-complete -c hookctl -n "__fish_hookctl_using_subcommand help; and not __fish_seen_subcommand_from list show schema validate send scenario listen replay test init completions help" -f -a "validate" -d 'Validate payload or response files against the platforms\' contracts'
-complete -c hookctl -n "__fish_hookctl_using_subcommand help; and not __fish_seen_subcommand_from list show schema validate send scenario listen replay test init completions help" -f -a "send" -d 'Deliver an event to a webhook as the platform does, and judge the answer'
-complete -c hookctl -n "__fish_hookctl_using_subcommand help; and not __fish_seen_subcommand_from list show schema validate send scenario listen replay test init completions help" -f -a "scenario" -d 'Deliver a story of events (a handoff\'s life cycle) sharing one handoff, user and agent'
-complete -c hookctl -n "__fish_hookctl_using_subcommand help; and not __fish_seen_subcommand_from list show schema validate send scenario listen replay test init completions help" -f -a "listen" -d 'Receive webhooks: show, validate and capture what a platform sends, and answer it'
-complete -c hookctl -n "__fish_hookctl_using_subcommand help; and not __fish_seen_subcommand_from list show schema validate send scenario listen replay test init completions help" -f -a "replay" -d 'Re-send requests captured by `listen --save`, exact bytes, in order'
-complete -c hookctl -n "__fish_hookctl_using_subcommand help; and not __fish_seen_subcommand_from list show schema validate send scenario listen replay test init completions help" -f -a "test" -d 'Run contract suites (TOML) against a webhook, for CI'
-complete -c hookctl -n "__fish_hookctl_using_subcommand help; and not __fish_seen_subcommand_from list show schema validate send scenario listen replay test init completions help" -f -a "init" -d 'Write a commented starter suite covering every built-in event'
-complete -c hookctl -n "__fish_hookctl_using_subcommand help; and not __fish_seen_subcommand_from list show schema validate send scenario listen replay test init completions help" -f -a "completions" -d 'Print a shell completion script'
-complete -c hookctl -n "__fish_hookctl_using_subcommand help; and not __fish_seen_subcommand_from list show schema validate send scenario listen replay test init completions help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c hookctl -n "__fish_hookctl_using_subcommand init" -s h -l help -d 'Print help'
+complete -c hookctl -n "__fish_hookctl_using_subcommand completions" -s h -l help -d 'Print help'
+complete -c hookctl -n "__fish_hookctl_using_subcommand man" -s h -l help -d 'Print help'
+complete -c hookctl -n "__fish_hookctl_using_subcommand help; and not __fish_seen_subcommand_from list show schema validate send scenario listen replay test init completions man help" -f -a "list" -d 'List the built-in events'
+complete -c hookctl -n "__fish_hookctl_using_subcommand help; and not __fish_seen_subcommand_from list show schema validate send scenario listen replay test init completions man help" -f -a "show" -d 'Print an event\'s fixture as it would be sent'
+complete -c hookctl -n "__fish_hookctl_using_subcommand help; and not __fish_seen_subcommand_from list show schema validate send scenario listen replay test init completions man help" -f -a "schema" -d 'Print the JSON Schema of a document kind'
+complete -c hookctl -n "__fish_hookctl_using_subcommand help; and not __fish_seen_subcommand_from list show schema validate send scenario listen replay test init completions man help" -f -a "validate" -d 'Validate payload or response files against the platforms\' contracts'
+complete -c hookctl -n "__fish_hookctl_using_subcommand help; and not __fish_seen_subcommand_from list show schema validate send scenario listen replay test init completions man help" -f -a "send" -d 'Deliver an event to a webhook as the platform does, and judge the answer'
+complete -c hookctl -n "__fish_hookctl_using_subcommand help; and not __fish_seen_subcommand_from list show schema validate send scenario listen replay test init completions man help" -f -a "scenario" -d 'Deliver a story of events (a handoff\'s life cycle) sharing one handoff, user and agent'
+complete -c hookctl -n "__fish_hookctl_using_subcommand help; and not __fish_seen_subcommand_from list show schema validate send scenario listen replay test init completions man help" -f -a "listen" -d 'Receive webhooks: show, validate and capture what a platform sends, and answer it'
+complete -c hookctl -n "__fish_hookctl_using_subcommand help; and not __fish_seen_subcommand_from list show schema validate send scenario listen replay test init completions man help" -f -a "replay" -d 'Re-send requests captured by `listen --save`, exact bytes, in order'
+complete -c hookctl -n "__fish_hookctl_using_subcommand help; and not __fish_seen_subcommand_from list show schema validate send scenario listen replay test init completions man help" -f -a "test" -d 'Run contract suites (TOML) against a webhook, for CI'
+complete -c hookctl -n "__fish_hookctl_using_subcommand help; and not __fish_seen_subcommand_from list show schema validate send scenario listen replay test init completions man help" -f -a "init" -d 'Write a commented starter suite covering every built-in event'
+complete -c hookctl -n "__fish_hookctl_using_subcommand help; and not __fish_seen_subcommand_from list show schema validate send scenario listen replay test init completions man help" -f -a "completions" -d 'Print a shell completion script'
+complete -c hookctl -n "__fish_hookctl_using_subcommand help; and not __fish_seen_subcommand_from list show schema validate send scenario listen replay test init completions man help" -f -a "man" -d 'Print the manual page (roff), of hookctl or of one command'
+complete -c hookctl -n "__fish_hookctl_using_subcommand help; and not __fish_seen_subcommand_from list show schema validate send scenario listen replay test init completions man help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c hookctl -n "__fish_hookctl_using_subcommand show" -f -a "handoff-create\t'the bot hands a user over to a human: a pending handoff'
+handoff-assign\t'an agent takes the handoff (assigned, agent thread opened)'
+handoff-resolve\t'the agent closes the handoff as resolved'
+handoff-reject\t'an agent rejects a pending handoff'
+handoff-expire\t'nobody took the handoff within the timeout: expired'
+handoff-tags\t'the agent edits the handoff\'s tags (Botpress sends this twice)'
+handoff-comment\t'the agent adds a note to the handoff'
+agent-online\t'an agent switches to online'
+agent-offline\t'an agent switches to offline'
+eva-answer\t'eva asks the webhook to rewrite a transactional answer'
+eva-service\t'eva asks the webhook which option a service cell takes'"
+complete -c hookctl -n "__fish_hookctl_using_subcommand schema" -f -a "botpress-event\t'A Botpress HITL Next events-webhook body (handoff or agent)'
+eva-answer-request\t'The body eva posts for a transactional answer'
+eva-answer-response\t'The webhook\'s answer to a transactional-answer request'
+eva-service-request\t'The body eva posts for a service cell'
+eva-service-response\t'The webhook\'s answer to a service-cell request'"
+complete -c hookctl -n "__fish_hookctl_using_subcommand send" -f -a "handoff-create\t'the bot hands a user over to a human: a pending handoff'
+handoff-assign\t'an agent takes the handoff (assigned, agent thread opened)'
+handoff-resolve\t'the agent closes the handoff as resolved'
+handoff-reject\t'an agent rejects a pending handoff'
+handoff-expire\t'nobody took the handoff within the timeout: expired'
+handoff-tags\t'the agent edits the handoff\'s tags (Botpress sends this twice)'
+handoff-comment\t'the agent adds a note to the handoff'
+agent-online\t'an agent switches to online'
+agent-offline\t'an agent switches to offline'
+eva-answer\t'eva asks the webhook to rewrite a transactional answer'
+eva-service\t'eva asks the webhook which option a service cell takes'"
+complete -c hookctl -n "__fish_hookctl_using_subcommand scenario" -f -a "handoff-lifecycle\t'agent online, handoff created, assigned, resolved'
+handoff-lifecycle-reject\t'agent online, handoff created, rejected'
+handoff-lifecycle-expire\t'handoff created, nobody takes it, expired'
+handoff-full\t'online, create, assign, tags, note, resolve, offline'"
+complete -c hookctl -n "__fish_hookctl_using_subcommand completions" -f -a "bash\t''
+elvish\t''
+fish\t''
+powershell\t''
+zsh\t''"
+complete -c hookctl -n "__fish_hookctl_using_subcommand man" -f -a "list\t''
+show\t''
+schema\t''
+validate\t''
+send\t''
+scenario\t''
+listen\t''
+replay\t''
+test\t''
+init\t''
+completions\t''
+man\t''"

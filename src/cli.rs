@@ -1,9 +1,14 @@
-//! The command-line definition: the one place flags live. Help, completions and the README's
-//! command list all derive from it.
+//! The command-line definition: the one place flags live. Help, completions, the man page and
+//! the README's command list all derive from it.
+
+mod help;
 
 use std::path::PathBuf;
 
-use clap::{Args, Parser, Subcommand};
+use clap::{Args, Parser, Subcommand, ValueHint};
+
+use help::{CatalogueNames, examples_help};
+pub use help::{EXAMPLES, capitalised, command, documented, examples, try_parse_from};
 
 use crate::catalogue::Kind;
 use crate::contract::OptionCase;
@@ -20,7 +25,8 @@ use crate::send::Retry;
     long_about = "Simulate, inspect and contract-test the webhooks of Botpress v12 HITL Next \
                   (events webhook) and eva (transactional answer, service cell), with no platform \
                   account and no cloud.",
-    after_help = "Exit codes: 0 success, 1 contract failure, 2 usage or input error, 3 transport error, 4 hookctl itself could not work."
+    after_help = "Exit codes: 0 success, 1 contract failure, 2 usage or input error, 3 transport error, 4 hookctl itself could not work.",
+    arg_required_else_help = true
 )]
 pub struct Cli {
     /// Output format: coloured text for people, or JSON on stdout for machines.
@@ -31,10 +37,17 @@ pub struct Cli {
     #[arg(long, global = true, value_enum, default_value_t = ColorChoice::Auto)]
     pub color: ColorChoice,
 
-    /// How an eva service cell's option is matched against expectedOptions. eva does not
-    /// document it: exact by default.
-    #[arg(long, global = true, value_enum, default_value_t = OptionCase::Exact)]
-    pub option_case: OptionCase,
+    /// Say more: the request and the answer in full (headers, bodies) and timings.
+    #[arg(short, long, global = true, conflicts_with = "quiet")]
+    pub verbose: bool,
+
+    /// Say less: only the verdicts and the summary (errors and warnings still go to stderr).
+    #[arg(short, long, global = true)]
+    pub quiet: bool,
+
+    /// `--option-case` before the command, as hookctl once took it; the command's own wins.
+    #[arg(long = "option-case", value_enum, value_name = "CASE", hide = true)]
+    pub option_case: Option<OptionCase>,
 
     #[command(subcommand)]
     pub command: Command,
@@ -43,32 +56,80 @@ pub struct Cli {
 #[derive(Debug, Subcommand)]
 pub enum Command {
     /// List the built-in events.
+    #[command(after_help = examples_help("list"))]
     List,
     /// Print an event's fixture as it would be sent.
+    #[command(after_help = examples_help("show"))]
     Show(ShowArgs),
     /// Print the JSON Schema of a document kind.
+    #[command(after_help = examples_help("schema"))]
     Schema(SchemaArgs),
     /// Validate payload or response files against the platforms' contracts.
+    #[command(after_help = examples_help("validate"))]
     Validate(ValidateArgs),
     /// Deliver an event to a webhook as the platform does, and judge the answer.
+    #[command(after_help = examples_help("send"))]
     Send(SendArgs),
     /// Deliver a story of events (a handoff's life cycle) sharing one handoff, user and agent.
+    #[command(after_help = examples_help("scenario"))]
     Scenario(ScenarioArgs),
     /// Receive webhooks: show, validate and capture what a platform sends, and answer it.
+    #[command(after_help = examples_help("listen"))]
     Listen(ListenArgs),
     /// Re-send requests captured by `listen --save`, exact bytes, in order.
+    #[command(after_help = examples_help("replay"))]
     Replay(ReplayArgs),
     /// Run contract suites (TOML) against a webhook, for CI.
+    #[command(after_help = examples_help("test"))]
     Test(TestArgs),
     /// Write a commented starter suite covering every built-in event.
+    #[command(after_help = examples_help("init"))]
     Init(InitArgs),
     /// Print a shell completion script.
+    #[command(after_help = examples_help("completions"))]
     Completions(CompletionsArgs),
+    /// Print the manual page (roff), of hookctl or of one command.
+    #[command(after_help = examples_help("man"))]
+    Man(ManArgs),
+}
+
+impl Cli {
+    /// How an eva option is matched: the command's `--option-case`, else the one given before the
+    /// command, else exact.
+    pub fn option_case(&self) -> OptionCase {
+        let own = match &self.command {
+            Command::Validate(a) => a.option_case.option_case,
+            Command::Send(a) => a.delivery.option_case.option_case,
+            Command::Scenario(a) => a.delivery.option_case.option_case,
+            Command::Replay(a) => a.delivery.option_case.option_case,
+            Command::Listen(a) => a.option_case.option_case,
+            Command::Test(a) => a.option_case.option_case,
+            _ => None,
+        };
+        own.or(self.option_case).unwrap_or_default()
+    }
+}
+
+/// How an eva service cell's option is matched; taken by the commands that judge eva answers.
+#[derive(Debug, Clone, Copy, Args)]
+pub struct OptionCaseArg {
+    /// How an eva service cell's option is matched against expectedOptions. eva does not
+    /// document it: exact by default.
+    #[arg(long = "option-case", value_enum, value_name = "CASE")]
+    pub option_case: Option<OptionCase>,
+}
+
+#[derive(Debug, Args)]
+pub struct ManArgs {
+    /// A command, for its own page (hookctl-COMMAND); without one, hookctl's page.
+    #[arg(value_name = "COMMAND", value_parser = clap::builder::PossibleValuesParser::new(help::command_names()))]
+    pub command: Option<String>,
 }
 
 #[derive(Debug, Args)]
 pub struct ShowArgs {
     /// The event (see `hookctl list`).
+    #[arg(value_parser = CatalogueNames::events())]
     pub event: String,
     /// Show the example of a valid answer from the webhook instead (eva events).
     #[arg(long)]
@@ -91,19 +152,21 @@ pub struct SchemaArgs {
 #[derive(Debug, Args)]
 pub struct ValidateArgs {
     /// Files, directories (every *.json below them) or `-` for standard input.
-    #[arg(required = true, value_name = "FILE|DIR|-")]
+    #[arg(required = true, value_name = "FILE|DIR|-", value_hint = ValueHint::AnyPath)]
     pub inputs: Vec<PathBuf>,
     /// The kind of every document, instead of detecting it from its shape.
     #[arg(long, value_enum)]
     pub kind: Option<Kind>,
     /// The eva request the responses answer: enables the option check and context comparisons.
-    #[arg(long, value_name = "FILE")]
+    #[arg(long, value_name = "FILE", value_hint = ValueHint::FilePath)]
     pub request: Option<PathBuf>,
     /// The options a service cell offered (comma-separated), for the option check.
     #[arg(long, value_name = "A,B", value_delimiter = ',', value_parser = parse_option_name, conflicts_with = "request")]
     pub expected_options: Option<Vec<String>>,
     #[command(flatten)]
     pub limit: LimitArgs,
+    #[command(flatten)]
+    pub option_case: OptionCaseArg,
 }
 
 /// How much of an input is read.
@@ -126,10 +189,10 @@ pub struct CompletionsArgs {
 pub struct DeliveryArgs {
     /// The webhook URL. Without one (and without HOOKCTL_URL or --botpress-config), hookctl
     /// delivers to its own built-in receiver.
-    #[arg(long, value_name = "URL")]
+    #[arg(long, value_name = "URL", value_hint = ValueHint::Url)]
     pub url: Option<String>,
     /// Aim with the Botpress `hitlnext.json` you give Botpress: its eventsWebHook url and headers.
-    #[arg(long, value_name = "PATH")]
+    #[arg(long, value_name = "PATH", value_hint = ValueHint::FilePath)]
     pub botpress_config: Option<PathBuf>,
     /// Add a header, `Name: value` (repeatable); it wins over the platform's and the config's.
     #[arg(short = 'H', long = "header", value_name = "NAME: VALUE")]
@@ -150,15 +213,17 @@ pub struct DeliveryArgs {
     /// signatures), the URL's password and secret query values.
     #[arg(long)]
     pub show_secrets: bool,
+    #[command(flatten)]
+    pub option_case: OptionCaseArg,
 }
 
 #[derive(Debug, Args)]
 pub struct SendArgs {
     /// The built-in event to send (see `hookctl list`).
-    #[arg(value_name = "EVENT", required_unless_present = "data")]
+    #[arg(value_name = "EVENT", required_unless_present = "data", value_parser = CatalogueNames::events())]
     pub event: Option<String>,
     /// Send your own JSON body instead of a fixture (`-` for standard input).
-    #[arg(long, value_name = "FILE|-", conflicts_with = "event")]
+    #[arg(long, value_name = "FILE|-", conflicts_with = "event", value_hint = ValueHint::FilePath)]
     pub data: Option<PathBuf>,
     /// The kind of the --data body, instead of detecting it.
     #[arg(long, value_enum)]
@@ -208,6 +273,7 @@ pub struct SendArgs {
 #[derive(Debug, Args)]
 pub struct ScenarioArgs {
     /// The scenario (omit to list them).
+    #[arg(value_parser = CatalogueNames::scenarios())]
     pub name: Option<String>,
     /// Deliver every event twice in a row: receivers must be idempotent.
     #[arg(long)]
@@ -237,17 +303,17 @@ pub struct ListenArgs {
     #[arg(long, value_name = "N", default_value_t = 0)]
     pub fail_first: u32,
     /// Answer with this JSON file instead of the reference answer.
-    #[arg(long, value_name = "FILE", conflicts_with_all = ["status", "forward_to"])]
+    #[arg(long, value_name = "FILE", conflicts_with_all = ["status", "forward_to"], value_hint = ValueHint::FilePath)]
     pub respond: Option<PathBuf>,
     /// As an eva webhook mock: the option service cells get (default: the first expected one).
     #[arg(long, value_name = "OPTION")]
     pub respond_option: Option<String>,
     /// Relay every request (exact bytes and headers) to your server, and answer with its answer.
     /// Refused when it is this listener itself; a request that comes back is answered 508.
-    #[arg(long, value_name = "URL", conflicts_with = "status")]
+    #[arg(long, value_name = "URL", conflicts_with = "status", value_hint = ValueHint::Url)]
     pub forward_to: Option<String>,
     /// Append every request to this file, one JSON line each, before answering it.
-    #[arg(long, value_name = "FILE")]
+    #[arg(long, value_name = "FILE", value_hint = ValueHint::FilePath)]
     pub save: Option<PathBuf>,
     /// Keep secrets in output and captures: header values (authorization, cookies, keys, tokens,
     /// signatures) and secret query values.
@@ -275,12 +341,14 @@ pub struct ListenArgs {
     /// Stop after this many requests (default: run until Ctrl-C).
     #[arg(long, value_name = "N", value_parser = parse_count)]
     pub exit_after: Option<u64>,
+    #[command(flatten)]
+    pub option_case: OptionCaseArg,
 }
 
 #[derive(Debug, Args)]
 pub struct ReplayArgs {
     /// A capture file written by `listen --save` (`-` for standard input).
-    #[arg(value_name = "FILE")]
+    #[arg(value_name = "FILE", value_hint = ValueHint::FilePath)]
     pub file: PathBuf,
     /// Only these requests: kinds and/or 1-based indices, comma-separated (`eva-service-request,3,5`).
     #[arg(long, value_name = "KIND|N", value_delimiter = ',')]
@@ -294,11 +362,11 @@ pub struct ReplayArgs {
 #[derive(Debug, Args)]
 pub struct TestArgs {
     /// Suite files (TOML). Without one, ./hookctl.toml.
-    #[arg(value_name = "SUITE")]
+    #[arg(value_name = "SUITE", value_hint = ValueHint::FilePath)]
     pub suites: Vec<PathBuf>,
     /// Send every case here, whatever the suites and HOOKCTL_URL say. With no url from anywhere,
     /// the cases go to hookctl's built-in receiver.
-    #[arg(long, value_name = "URL")]
+    #[arg(long, value_name = "URL", value_hint = ValueHint::Url)]
     pub url: Option<String>,
     /// Cases run at once.
     #[arg(short, long, value_name = "N", default_value_t = 4, value_parser = clap::value_parser!(u16).range(1..=256))]
@@ -307,7 +375,7 @@ pub struct TestArgs {
     #[arg(long, value_name = "TEXT")]
     pub filter: Option<String>,
     /// Also write a JUnit XML report here, for CI systems.
-    #[arg(long, value_name = "FILE")]
+    #[arg(long, value_name = "FILE", value_hint = ValueHint::FilePath)]
     pub junit: Option<PathBuf>,
     /// Write a starter suite (to the SUITE path, or hookctl.toml) instead of running.
     #[arg(long)]
@@ -315,12 +383,14 @@ pub struct TestArgs {
     /// With --init: overwrite an existing file.
     #[arg(long, requires = "init")]
     pub force: bool,
+    #[command(flatten)]
+    pub option_case: OptionCaseArg,
 }
 
 #[derive(Debug, Args)]
 pub struct InitArgs {
     /// Where to write the suite.
-    #[arg(default_value = defaults::SUITE_PATH)]
+    #[arg(default_value = defaults::SUITE_PATH, value_hint = ValueHint::FilePath)]
     pub path: PathBuf,
     /// Overwrite an existing file.
     #[arg(long)]

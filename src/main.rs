@@ -2,30 +2,17 @@
 
 use std::process::ExitCode;
 
-use clap::Parser;
 use colored::Colorize;
-use hookctl::{Error, Exit, cli::Cli};
+use hookctl::{Error, Exit};
 
 fn main() -> ExitCode {
-    let cli = match Cli::try_parse() {
+    let cli = match hookctl::cli::try_parse_from(std::env::args_os()) {
         Ok(cli) => cli,
-        Err(e) if !e.use_stderr() => {
-            // --help and --version.
-            let _ = e.print();
-            return ExitCode::SUCCESS;
-        }
         Err(e) => {
-            // One line: clap's first line, without its tips and usage block.
-            let rendered = e.render().to_string();
-            let mut lines = rendered.lines().map(str::trim).filter(|l| !l.is_empty());
-            let mut first = lines.next().unwrap_or_default().to_string();
-            if first.ends_with(':') {
-                // "the following required arguments were not provided:" names them on the next line.
-                first = format!("{first} {}", lines.next().unwrap_or_default());
-            }
-            let first = first.strip_prefix("error: ").unwrap_or(&first);
-            eprintln!("{} {first} (see 'hookctl --help')", "error:".red().bold());
-            return ExitCode::from(Exit::Usage.code());
+            // clap says it all, tips and usage included: --help and --version on stdout (exit 0),
+            // usage mistakes and the help shown for no command at all on stderr (exit 2).
+            let _ = e.print();
+            return if e.use_stderr() { ExitCode::from(Exit::Usage.code()) } else { ExitCode::SUCCESS };
         }
     };
     match hookctl::commands::run(cli) {

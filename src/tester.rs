@@ -24,6 +24,8 @@ pub struct Options {
     /// Run only the cases whose name contains this.
     pub filter: Option<String>,
     pub option_case: crate::contract::OptionCase,
+    /// Keep what every case sent and was answered, not only the failed ones' (`-v`).
+    pub keep_exchanges: bool,
 }
 
 /// One expectation that did not hold.
@@ -188,9 +190,10 @@ pub async fn run(opts: &Options) -> Result<TestReport> {
     let mut handles = Vec::with_capacity(jobs.len());
     for (label, case, target) in jobs {
         let permits = permits.clone();
+        let keep = opts.keep_exchanges;
         handles.push(tokio::spawn(async move {
             let _permit = permits.acquire_owned().await;
-            run_case(&label, &case, &target).await
+            run_case(&label, &case, &target, keep).await
         }));
     }
     let mut cases = Vec::with_capacity(handles.len());
@@ -208,7 +211,7 @@ pub async fn run(opts: &Options) -> Result<TestReport> {
     Ok(TestReport { cases, summary, secrets })
 }
 
-async fn run_case(label: &str, case: &Case, target: &Target) -> CaseResult {
+async fn run_case(label: &str, case: &Case, target: &Target, keep_exchanges: bool) -> CaseResult {
     let started = Instant::now();
     let mut result = CaseResult {
         suite: label.to_string(),
@@ -269,7 +272,7 @@ async fn run_case(label: &str, case: &Case, target: &Target) -> CaseResult {
     }
     result.passed = result.error.is_none() && result.failures.is_empty();
     result.duration_ms = started.elapsed().as_secs_f64() * 1e3;
-    if result.passed {
+    if result.passed && !keep_exchanges {
         result.request = None;
         result.response = None;
     }

@@ -239,7 +239,13 @@ fn validate_with_an_explicit_kind() {
 
 #[test]
 fn committed_completions_are_up_to_date() {
-    for (shell, file) in [("bash", "hookctl.bash"), ("zsh", "_hookctl"), ("fish", "hookctl.fish")] {
+    for (shell, file) in [
+        ("bash", "hookctl.bash"),
+        ("zsh", "_hookctl"),
+        ("fish", "hookctl.fish"),
+        ("powershell", "hookctl.ps1"),
+        ("elvish", "hookctl.elv"),
+    ] {
         let (code, out, _) = run(hookctl().args(["completions", shell]));
         assert_eq!(code, 0);
         let committed = std::fs::read_to_string(fixture_path(&format!("completions/{file}"))).unwrap();
@@ -254,6 +260,9 @@ fn committed_completions_are_up_to_date() {
 fn cli_definition_is_consistent() {
     use clap::CommandFactory;
     hookctl::cli::Cli::command().debug_assert();
+    // As parsed (the global flags a command does not take hidden there), and as documented.
+    hookctl::cli::command().debug_assert();
+    hookctl::cli::documented().debug_assert();
 }
 
 #[test]

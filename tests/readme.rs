@@ -773,6 +773,38 @@ fn examples() -> Vec<Example> {
                 assert_eq!(got[0].json()["expectedOptions"], json!(["CLIENT", "NOT_CLIENT"]));
             }),
         ),
+        // ## Commands
+        ex(
+            "hookctl send --help                  # every flag, then examples",
+            Run(|r| {
+                r.exits(0);
+                r.says("Usage: hookctl send [OPTIONS] [EVENT]");
+                r.says("--expect-option <OPTION>");
+                r.says("\nExamples:\n  # Deliver an event to your server\n  hookctl send handoff-create --url http://localhost:3000/hook\n");
+            }),
+        ),
+        ex(
+            "hookctl send eva-service -v          # the request and the answer in full: headers, bodies, timings",
+            Run(|r| {
+                r.exits(0);
+                // The request's body in full, pretty, beside the fields that matter.
+                r.says("  body in full\n    {\n      \"expectedOptions\": [\n        \"CLIENT\",");
+                r.says("\"browserVersion\": \"105.0.5195.102\"");
+                // Each attempt with its time; the answer's headers and body in full.
+                assert!(r.out.lines().any(|l| l.starts_with("  attempt  1  200 OK  ") && l.ends_with(" ms")));
+                r.says("content-length  117");
+                r.says("      \"option\": \"CLIENT\",");
+                r.says("PASSED");
+            }),
+        ),
+        ex(
+            "hookctl validate captures/ -q        # only the invalid documents, and the summary",
+            Run(|r| {
+                r.exits(0);
+                // All five are valid: nothing but the summary.
+                assert_eq!(r.out, "5 documents checked: 5 valid, 0 invalid\n", "{}", r.context());
+            }),
+        ),
         // ### hookctl list
         ex(
             "hookctl list",
@@ -1290,6 +1322,58 @@ fn examples() -> Vec<Example> {
                 assert!(out.status.success() && text(&out.stdout).contains("hookctl"), "{out:?}");
             }),
         ),
+        ex(
+            "mkdir -p ~/.zfunc && hookctl completions zsh > ~/.zfunc/_hookctl    # with fpath+=(~/.zfunc) before compinit",
+            Run(|r| {
+                r.exits(0);
+                let written = std::fs::read_to_string(r.home.join(".zfunc/_hookctl")).unwrap();
+                assert_eq!(written, std::fs::read_to_string(fixture_path("completions/_hookctl")).unwrap());
+                assert!(written.starts_with("#compdef hookctl"), "zsh loads it from fpath by this line");
+            }),
+        ),
+        ex(
+            "mkdir -p ~/.config/fish/completions && hookctl completions fish > ~/.config/fish/completions/hookctl.fish",
+            Run(|r| {
+                r.exits(0);
+                let written =
+                    std::fs::read_to_string(r.home.join(".config/fish/completions/hookctl.fish")).unwrap();
+                assert_eq!(
+                    written,
+                    std::fs::read_to_string(fixture_path("completions/hookctl.fish")).unwrap()
+                );
+            }),
+        ),
+        ex(
+            "hookctl man | man -l -                                          # read it",
+            Run(|r| {
+                if !has_man() {
+                    println!("note: no `man` here: `hookctl man | man -l -` not run");
+                    return;
+                }
+                r.exits(0);
+                r.says("SYNOPSIS");
+                r.says("hookctl-send(1)");
+                r.says("EXIT STATUS");
+            }),
+        ),
+        ex(
+            "mkdir -p ~/.local/share/man/man1 && hookctl man > ~/.local/share/man/man1/hookctl.1",
+            Run(|r| {
+                r.exits(0);
+                let page = std::fs::read_to_string(r.home.join(".local/share/man/man1/hookctl.1")).unwrap();
+                assert!(page.starts_with(".TH hookctl 1 "), "{page}");
+            }),
+        ),
+        ex(
+            "hookctl man send > ~/.local/share/man/man1/hookctl-send.1       # one page per command",
+            Run(|r| {
+                r.exits(0);
+                let page =
+                    std::fs::read_to_string(r.home.join(".local/share/man/man1/hookctl-send.1")).unwrap();
+                assert!(page.starts_with(".TH hookctl-send 1 "), "{page}");
+                assert!(page.contains("\n.SH \"EXAMPLES\"\n"), "{page}");
+            }),
+        ),
         // ## Use in CI
         ex(
             "hookctl send eva-service --url \"$WEBHOOK_URL\" --expect-option CLIENT -o json > result.json",
@@ -1326,6 +1410,14 @@ fn examples() -> Vec<Example> {
             Skip("this suite again, under a runner that may not be installed"),
         ),
     ]
+}
+
+/// Whether `man` is installed, to read a page with.
+fn has_man() -> bool {
+    std::process::Command::new("bash")
+        .args(["-c", "command -v man"])
+        .output()
+        .is_ok_and(|o| o.status.success())
 }
 
 /// The EVENT column of a step table.
@@ -1373,6 +1465,7 @@ fn every_readme_example_is_run_or_skipped_with_a_reason() {
 
 /// The headings whose examples each `the_*_run_as_written` test below runs.
 const QUICK_START: &[&str] = &["## Quick start"];
+const COMMANDS: &[&str] = &["## Commands"];
 const LIST_SHOW_SCHEMA: &[&str] = &["### `hookctl list`", "### `hookctl show", "### `hookctl schema"];
 const VALIDATE: &[&str] = &["### `hookctl validate"];
 const SEND: &[&str] = &["### `hookctl send"];
@@ -1381,11 +1474,16 @@ const LISTEN_REPLAY: &[&str] = &["### `hookctl listen", "### `hookctl replay"];
 const COMPLETIONS: &[&str] = &["### `hookctl completions"];
 const CI: &[&str] = &["## Use in CI"];
 const GROUPS: &[&[&str]] =
-    &[QUICK_START, LIST_SHOW_SCHEMA, VALIDATE, SEND, SCENARIO, LISTEN_REPLAY, COMPLETIONS, CI];
+    &[QUICK_START, COMMANDS, LIST_SHOW_SCHEMA, VALIDATE, SEND, SCENARIO, LISTEN_REPLAY, COMPLETIONS, CI];
 
 #[test]
 fn the_quick_start_runs_as_written() {
     run_examples(QUICK_START);
+}
+
+#[test]
+fn the_commands_examples_run_as_written() {
+    run_examples(COMMANDS);
 }
 
 #[test]

@@ -5,6 +5,7 @@ mod completions;
 mod init;
 mod list;
 mod listen;
+mod man;
 mod replay;
 mod scenario;
 mod schema;
@@ -18,7 +19,7 @@ use std::io::{self, IsTerminal};
 use crate::cli::{Cli, Command, DeliveryArgs};
 use crate::contract::OptionCase;
 use crate::error::{Error, Exit, Outcome, Result};
-use crate::output::{Out, Style};
+use crate::output::{Out, Style, Verbosity};
 
 /// What every command may need beside its own arguments.
 #[derive(Debug, Clone, Copy)]
@@ -37,12 +38,18 @@ pub fn run(cli: Cli) -> Result<Exit> {
         std::env::var_os("NO_COLOR").is_some_and(|v| !v.is_empty()),
         env_set("CLICOLOR_FORCE"),
     );
+    let verbosity = match (cli.quiet, cli.verbose) {
+        (true, _) => Verbosity::Quiet,
+        (_, true) => Verbosity::Verbose,
+        _ => Verbosity::Normal,
+    };
+    let style = style.with_verbosity(verbosity);
     style.apply();
     // Stdout is held for the run (only renderers write there); stderr is not, since a progress
     // bar draws on it from other threads.
     let (mut stdout, mut stderr) = (io::stdout().lock(), io::stderr());
     let mut o = Out { out: &mut stdout, err: &mut stderr, style };
-    let g = Globals { option_case: cli.option_case };
+    let g = Globals { option_case: cli.option_case() };
     let exit = match cli.command {
         Command::List => list::run(&mut o)?,
         Command::Show(args) => show::run(args, &mut o)?,
@@ -56,6 +63,7 @@ pub fn run(cli: Cli) -> Result<Exit> {
         Command::Test(args) => test::run(args, g, &mut o)?,
         Command::Init(args) => init::run(args, &mut o)?,
         Command::Completions(args) => completions::run(args, &mut o)?,
+        Command::Man(args) => man::run(args, &mut o)?,
     };
     o.out.flush()?;
     Ok(exit)

@@ -17,6 +17,8 @@ pub fn run(args: TestArgs, g: Globals, o: &mut Out) -> Result<Exit> {
         jobs: args.jobs.into(),
         filter: args.filter,
         option_case: g.option_case,
+        // Shown under -v; the JSON report keeps them for failed cases only, whatever -v says.
+        keep_exchanges: o.style.verbose() && !o.style.json(),
     };
     let report = runtime()?.block_on(tester::run(&opts))?;
     // Rendered aside first, to mask what came from the environment in everything shown.

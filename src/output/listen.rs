@@ -130,6 +130,10 @@ pub fn record(o: &mut Out, r: &Record) -> io::Result<()> {
         arrow.dimmed(),
         status_text(a.status)
     )?;
+    if o.style.quiet() {
+        // One line a request.
+        return out.flush();
+    }
     if let Some(v) = &r.verdict {
         let shown: Vec<String> = v
             .fields
@@ -162,7 +166,35 @@ pub fn record(o: &mut Out, r: &Record) -> io::Result<()> {
         }
         verdict(out, v)?;
     }
+    if o.style.verbose() {
+        in_full(out, r)?;
+    }
     out.flush()
+}
+
+/// `-v`: the request's headers and body as they came (a body that is not UTF-8 as base64).
+fn in_full(out: &mut dyn io::Write, r: &Record) -> io::Result<()> {
+    writeln!(out, "    {}", "headers".dimmed().italic())?;
+    let width = r.headers.iter().map(|(n, _)| n.len()).max().unwrap_or(0);
+    for (name, value) in &r.headers {
+        writeln!(out, "      {:width$}  {}", name.dimmed(), value)?;
+    }
+    let (label, body) = match (&r.body, &r.body_base64) {
+        (Some(text), _) => {
+            // JSON pretty-printed for reading; anything else as it came.
+            let pretty = serde_json::from_str::<serde_json::Value>(text)
+                .ok()
+                .and_then(|v| serde_json::to_string_pretty(&v).ok());
+            ("body", pretty.unwrap_or_else(|| text.clone()))
+        }
+        (None, Some(b64)) => ("body (base64)", b64.clone()),
+        (None, None) => return writeln!(out, "    {}  {}", "body".dimmed().italic(), "(none)".dimmed()),
+    };
+    writeln!(out, "    {}", label.dimmed().italic())?;
+    for line in body.lines() {
+        writeln!(out, "      {line}")?;
+    }
+    Ok(())
 }
 
 pub fn listen_summary(o: &mut Out, t: &Tally) -> io::Result<()> {

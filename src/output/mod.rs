@@ -52,6 +52,17 @@ pub enum ColorChoice {
     Never,
 }
 
+/// How much text output says (`-q`, `-v`); JSON output is the same whatever it is.
+#[derive(Debug, Default, Clone, Copy, PartialEq, Eq)]
+pub enum Verbosity {
+    /// Only the verdicts and the summary.
+    Quiet,
+    #[default]
+    Normal,
+    /// The requests and the answers in full, and timings.
+    Verbose,
+}
+
 /// How output looks, decided once per run.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Style {
@@ -60,6 +71,7 @@ pub struct Style {
     pub color: bool,
     /// Stdout is a terminal: tables get borders, documents are pretty-printed.
     pub terminal: bool,
+    pub verbosity: Verbosity,
 }
 
 impl Style {
@@ -77,7 +89,19 @@ impl Style {
             ColorChoice::Never => false,
             ColorChoice::Auto => !no_color && (force_color || terminal),
         };
-        Style { format, color, terminal }
+        Style { format, color, terminal, verbosity: Verbosity::Normal }
+    }
+
+    pub fn with_verbosity(self, verbosity: Verbosity) -> Style {
+        Style { verbosity, ..self }
+    }
+
+    pub fn quiet(self) -> bool {
+        self.verbosity == Verbosity::Quiet
+    }
+
+    pub fn verbose(self) -> bool {
+        self.verbosity == Verbosity::Verbose
     }
 
     /// Make the colour choice take effect for this process (the colouring crate keeps it globally).

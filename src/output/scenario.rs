@@ -6,7 +6,8 @@ use std::io;
 use colored::Colorize;
 use serde_json::Value;
 
-use super::{Level, Out, builtin_note, field_value, plural, status_text, verdict};
+use super::send::{answered_in_full, request_in_full};
+use super::{Level, Out, builtin_note, field_value, finding, plural, status_text, verdict};
 use crate::catalogue::Kind;
 use crate::platform::{botpress, eva};
 use crate::scenario::ScenarioReport;
@@ -112,6 +113,18 @@ pub fn scenario(o: &mut Out, r: &ScenarioReport) -> io::Result<()> {
     for note in &r.notes {
         o.diag(Level::Note, note)?;
     }
+    if o.style.quiet() {
+        failed_steps(o.out, r, true)?;
+        return summary_line(o.out, r);
+    }
+    if o.style.verbose() {
+        // Each delivery in full first; the table and the ids then sum them up.
+        for (n, s) in r.steps.iter().enumerate() {
+            writeln!(o.out, "{}", format!("step {} {}", n + 1, s.event).cyan().bold())?;
+            request_in_full(o.out, &s.request)?;
+            answered_in_full(o.out, &s.answered)?;
+        }
+    }
     writeln!(o.out, "{} {}", r.scenario.cyan().bold(), format!("({})", r.summary).dimmed())?;
     let ids: Vec<StepIds> = r.steps.iter().map(StepIds::of).collect();
     let cells = |f: &dyn Fn(usize, &Report, &StepIds) -> String| -> Vec<String> {
@@ -195,7 +208,13 @@ pub fn scenario(o: &mut Out, r: &ScenarioReport) -> io::Result<()> {
         )?;
     }
 
-    // Why each failed step failed: its failed checks, and the answer's errors as `send` shows them.
+    failed_steps(out, r, false)?;
+    summary_line(out, r)
+}
+
+/// Why each failed step failed: its failed checks, and the answer's errors as `send` shows them
+/// (without its warnings under `-q`).
+fn failed_steps(out: &mut dyn io::Write, r: &ScenarioReport, quiet: bool) -> io::Result<()> {
     for (n, s) in r.steps.iter().enumerate().filter(|(_, s)| !s.passed) {
         let step = format!("step {} {}", n + 1, s.event);
         for c in s.answered.checks.iter().filter(|c| !c.passed) {
@@ -216,9 +235,20 @@ pub fn scenario(o: &mut Out, r: &ScenarioReport) -> io::Result<()> {
                 v.kind,
                 plural(v.errors.len(), "error")
             )?;
-            verdict(out, v)?;
+            if quiet {
+                for e in &v.errors {
+                    finding(out, e, true)?;
+                }
+            } else {
+                verdict(out, v)?;
+            }
         }
     }
+    Ok(())
+}
+
+/// `3/4 steps passed`.
+fn summary_line(out: &mut dyn io::Write, r: &ScenarioReport) -> io::Result<()> {
     let ok = r.steps.iter().filter(|s| s.passed).count();
     let line = format!("{ok}/{} steps passed", r.steps.len());
     writeln!(out, "{}", if r.passed { line.green().bold() } else { line.red().bold() })

@@ -5,10 +5,10 @@ use std::io::{self, Write};
 use colored::Colorize;
 use serde_json::Value;
 
-use super::{Level, Out, builtin_note, fields, plural, status_text, verdict};
+use super::{Level, Out, builtin_note, fields, finding, plural, status_text, verdict};
 use crate::contract::snippet;
 use crate::platform::eva::Changes;
-use crate::send::{Answered, Report};
+use crate::send::{Answered, Received, Report, Sent};
 
 pub fn send(o: &mut Out, r: &Report) -> io::Result<()> {
     if let Some(e) = &r.answered.transport_error {
@@ -25,7 +25,11 @@ pub fn send(o: &mut Out, r: &Report) -> io::Result<()> {
     if o.style.json() {
         return o.json(r);
     }
+    let verbose = o.style.verbose();
     let out = &mut *o.out;
+    if o.style.quiet() {
+        return quiet(out, r);
+    }
     let req = &r.request;
     writeln!(
         out,
@@ -54,26 +58,141 @@ pub fn send(o: &mut Out, r: &Report) -> io::Result<()> {
             verdict(out, checks)?;
         }
     }
+    if verbose {
+        document(out, "body in full", &req.body)?;
+    }
     let deliveries = 1 + r.repeats.len();
     if let Some(note) = &r.note {
         let times = if deliveries == 2 { "twice".to_string() } else { format!("{deliveries} times") };
         writeln!(out, "  {} {}", format!("delivered {times} at once:").bold(), note)?;
     }
     let of = |n: u32| (deliveries > 1).then(|| format!("delivery {n} of {deliveries}"));
-    delivered(out, &r.answered, of(1), r.changes.as_ref())?;
+    delivered(out, &r.answered, of(1), r.changes.as_ref(), verbose)?;
     for again in &r.repeats {
-        delivered(out, &again.answered, of(again.delivery), None)?;
+        delivered(out, &again.answered, of(again.delivery), None, verbose)?;
     }
+    writeln!(out, "{}", verdict_line(r))
+}
+
+/// PASSED, FAILED, or NOT DELIVERED when a delivery never got an answer.
+fn verdict_line(r: &Report) -> colored::ColoredString {
     let not_delivered = r.answered.transport_error.is_some()
         || r.repeats.iter().any(|again| again.answered.transport_error.is_some());
-    let verdict_line = if not_delivered {
+    if not_delivered {
         "NOT DELIVERED".red().bold()
     } else if r.passed {
         "PASSED".green().bold()
     } else {
         "FAILED".red().bold()
+    }
+}
+
+/// `-q`: what failed (expectations, and the answer's contract errors), then the verdict.
+fn quiet(out: &mut dyn Write, r: &Report) -> io::Result<()> {
+    let deliveries = 1 + r.repeats.len();
+    let all = std::iter::once((1, &r.answered)).chain(r.repeats.iter().map(|a| (a.delivery, &a.answered)));
+    for (n, d) in all {
+        let of = if deliveries > 1 { format!(" (delivery {n} of {deliveries})") } else { String::new() };
+        for c in d.checks.iter().filter(|c| !c.passed) {
+            writeln!(
+                out,
+                "  {} {}: expected {}, found {}{of}",
+                "✗".red().bold(),
+                c.check,
+                c.expected,
+                c.found
+            )?;
+        }
+        if let Some(v) = d.verdict.as_ref().filter(|v| !v.valid) {
+            let errors = plural(v.errors.len(), "error");
+            writeln!(out, "  {} contract: {} {errors}{of}", "✗".red().bold(), v.kind)?;
+            for e in &v.errors {
+                finding(out, e, true)?;
+            }
+        }
+    }
+    writeln!(out, "{}", verdict_line(r))
+}
+
+/// `-v`: a request as it went, headers and body in full.
+pub(super) fn request_in_full(out: &mut dyn Write, req: &Sent) -> io::Result<()> {
+    writeln!(
+        out,
+        "{} {} {}  {}",
+        "→".bold(),
+        req.method.bold(),
+        req.url,
+        format!("{} bytes", req.bytes).dimmed()
+    )?;
+    headers(out, &req.headers)?;
+    document(out, "body", &req.body)
+}
+
+/// `-v`: each attempt with its timing, then the answer, headers and body in full.
+pub(super) fn answered_in_full(out: &mut dyn Write, d: &Answered) -> io::Result<()> {
+    attempts(out, d)?;
+    if let Some(resp) = &d.response {
+        writeln!(out, "{} {}  {}", "←".bold(), status_text(resp.status), answer_size(resp).dimmed())?;
+        answer_in_full(out, resp, "body")?;
+    }
+    Ok(())
+}
+
+fn answer_in_full(out: &mut dyn Write, resp: &Received, label: &str) -> io::Result<()> {
+    headers(out, &resp.headers)?;
+    document(out, label, &resp.body)
+}
+
+fn headers(out: &mut dyn Write, headers: &[(String, String)]) -> io::Result<()> {
+    writeln!(out, "  {}", "headers".dimmed().italic())?;
+    let width = headers.iter().map(|(n, _)| n.len()).max().unwrap_or(0);
+    for (name, value) in headers {
+        writeln!(out, "    {:width$}  {}", name.dimmed(), value)?;
+    }
+    Ok(())
+}
+
+/// A body in full, indented: JSON pretty-printed, text as it came, nothing when there is none.
+fn document(out: &mut dyn Write, label: &str, body: &Value) -> io::Result<()> {
+    let text = match body {
+        Value::Null => return writeln!(out, "  {}  {}", label.dimmed().italic(), "(none)".dimmed()),
+        Value::String(s) => s.clone(),
+        other => serde_json::to_string_pretty(other).map_err(io::Error::other)?,
     };
-    writeln!(out, "{verdict_line}")
+    writeln!(out, "  {}", label.dimmed().italic())?;
+    for line in text.lines() {
+        writeln!(out, "    {line}")?;
+    }
+    Ok(())
+}
+
+/// Every attempt of a delivery: its status or error, how long it waited first and how long it took.
+fn attempts(out: &mut dyn Write, d: &Answered) -> io::Result<()> {
+    for a in &d.attempts {
+        let what = match (a.status, &a.error) {
+            (Some(s), _) => status_text(s),
+            (None, Some(e)) => e.red().to_string(),
+            (None, None) => String::new(),
+        };
+        let waited = if a.waited_ms > 0 { format!("after {} ms  ", a.waited_ms) } else { String::new() };
+        writeln!(
+            out,
+            "  attempt {:>2}  {}{what}  {}",
+            a.attempt,
+            waited.dimmed(),
+            format!("{:.1} ms", a.latency_ms).dimmed()
+        )?;
+    }
+    Ok(())
+}
+
+fn answer_size(resp: &Received) -> String {
+    format!(
+        "{:.1} ms, {} bytes{}",
+        resp.latency_ms,
+        resp.bytes,
+        if resp.truncated { ", cut at the cap" } else { "" }
+    )
 }
 
 /// One delivery of a sent body: its attempts, the answer, the verdict and the checks; `of` says
@@ -83,18 +202,11 @@ fn delivered(
     d: &Answered,
     of: Option<String>,
     changes: Option<&Changes>,
+    verbose: bool,
 ) -> io::Result<()> {
     let shown_of = of.as_ref().map(|o| format!("  ({o})").dimmed().to_string()).unwrap_or_default();
-    if d.attempts.len() > 1 || d.transport_error.is_some() {
-        for a in &d.attempts {
-            let what = match (a.status, &a.error) {
-                (Some(s), _) => status_text(s),
-                (None, Some(e)) => e.red().to_string(),
-                (None, None) => String::new(),
-            };
-            let waited = if a.waited_ms > 0 { format!("after {} ms  ", a.waited_ms) } else { String::new() };
-            writeln!(out, "  attempt {:>2}  {}{what}", a.attempt, waited.dimmed())?;
-        }
+    if verbose || d.attempts.len() > 1 || d.transport_error.is_some() {
+        attempts(out, d)?;
         if d.response.is_none() && of.is_some() {
             writeln!(out, "{} {}{shown_of}", "←".bold(), "not delivered".red().bold())?;
         }
@@ -105,21 +217,18 @@ fn delivered(
             "{} {}  {}{shown_of}",
             "←".bold(),
             status_text(resp.status),
-            format!(
-                "{:.1} ms, {} bytes{}",
-                resp.latency_ms,
-                resp.bytes,
-                if resp.truncated { ", cut at the cap" } else { "" }
-            )
-            .dimmed()
+            answer_size(resp).dimmed()
         )?;
+        if verbose {
+            answer_in_full(out, resp, "body in full")?;
+        }
         match &d.verdict {
             Some(v) => {
                 writeln!(out, "  {}", "body".dimmed().italic())?;
                 fields(out, &v.fields, "    ")?;
                 verdict(out, v)?;
             }
-            None if !resp.body.is_null() => writeln!(out, "    {}", snippet(&resp.body))?,
+            None if !resp.body.is_null() && !verbose => writeln!(out, "    {}", snippet(&resp.body))?,
             None => {}
         }
     }

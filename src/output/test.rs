@@ -24,8 +24,9 @@ pub fn test(o: &mut Out, r: &TestReport) -> io::Result<()> {
     if o.style.json() {
         return o.json(r);
     }
+    let (quiet, verbose) = (o.style.quiet(), o.style.verbose());
     let out = &mut *o.out;
-    for c in &r.cases {
+    for c in r.cases.iter().filter(|c| !quiet || !c.passed) {
         let mark = if c.passed { "✓".green().bold() } else { "✗".red().bold() };
         writeln!(
             out,
@@ -45,7 +46,19 @@ pub fn test(o: &mut Out, r: &TestReport) -> io::Result<()> {
                 f.found
             )?;
         }
-        if !c.passed {
+        if verbose {
+            // What was sent and answered, in full, for every case.
+            if let Some(req) = &c.request {
+                writeln!(out, "    {}", "sent:".dimmed())?;
+                indented(out, req)?;
+            }
+            if let Some(status) = c.status {
+                writeln!(out, "    {} {}", "answer:".dimmed(), status_text(status))?;
+                if let Some(body) = c.response.as_ref().filter(|b| !b.is_null()) {
+                    indented(out, body)?;
+                }
+            }
+        } else if !c.passed && !quiet {
             if let Some(req) = &c.request {
                 writeln!(out, "    {} {}", "sent:".dimmed(), snippet(req))?;
             }
@@ -79,4 +92,16 @@ pub fn test(o: &mut Out, r: &TestReport) -> io::Result<()> {
     } else {
         writeln!(out, "{verdict}")
     }
+}
+
+/// A document in full under a case: JSON pretty-printed, text as it came.
+fn indented(out: &mut dyn io::Write, doc: &serde_json::Value) -> io::Result<()> {
+    let text = match doc {
+        serde_json::Value::String(s) => s.clone(),
+        other => serde_json::to_string_pretty(other).map_err(io::Error::other)?,
+    };
+    for line in text.lines() {
+        writeln!(out, "        {line}")?;
+    }
+    Ok(())
 }

@@ -4,7 +4,7 @@ use std::io;
 
 use colored::Colorize;
 
-use super::{Level, Out, fields, plural, verdict};
+use super::{Level, Out, fields, finding, plural, verdict};
 use crate::validate::{FileOutcome, Report};
 
 pub fn validate(o: &mut Out, report: &Report) -> io::Result<()> {
@@ -21,9 +21,13 @@ pub fn validate(o: &mut Out, report: &Report) -> io::Result<()> {
     if o.style.json() {
         return o.json(report);
     }
+    let (quiet, verbose) = (o.style.quiet(), o.style.verbose());
     let out = &mut *o.out;
     for f in &report.files {
         let FileOutcome::Checked(v) = &f.outcome else { continue };
+        if quiet && v.valid {
+            continue;
+        }
         let status = if v.valid {
             "valid".green().bold()
         } else {
@@ -35,11 +39,19 @@ pub fn validate(o: &mut Out, report: &Report) -> io::Result<()> {
             format!("  ({})", v.not_checked.join("; ")).yellow().to_string()
         };
         writeln!(out, "{}  {}  {status}{unchecked}", f.source.bold(), v.kind.to_string().cyan())?;
+        if quiet {
+            // The errors only: no notes, warnings or fields.
+            for e in &v.errors {
+                finding(out, e, true)?;
+            }
+            continue;
+        }
         if let Some(note) = &f.kind_note {
             writeln!(out, "    {} {}", "?".yellow().bold(), note.dimmed())?;
         }
         verdict(out, v)?;
-        if v.valid {
+        // The fields that matter: of a valid document, and under -v of an invalid one too.
+        if v.valid || verbose {
             fields(out, &v.fields, "    ")?;
         }
     }

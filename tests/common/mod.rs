@@ -156,6 +156,21 @@ pub fn run(cmd: &mut Command) -> (i32, String, String) {
     )
 }
 
+/// The one line that says what is wrong in a usage error on stderr. hookctl's own errors are that
+/// line alone; a mistake clap finds in the flags also gets clap's tips and pointer to the help
+/// after it, and nothing else.
+pub fn error_line(err: &str) -> &str {
+    let mut lines = err.lines();
+    let first = lines.next().unwrap_or_else(|| panic!("no error on stderr"));
+    assert!(first.starts_with("error: "), "{err}");
+    let rest: Vec<&str> = lines.collect();
+    if !rest.is_empty() {
+        assert!(rest.iter().all(|l| !l.starts_with("error")), "one error: {err}");
+        assert_eq!(rest.last(), Some(&"For more information, try '--help'."), "clap's tips: {err}");
+    }
+    first
+}
+
 pub fn fixture_path(rel: &str) -> std::path::PathBuf {
     std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join(rel)
 }

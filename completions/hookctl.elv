@@ -1,0 +1,320 @@
+
+use builtin;
+use str;
+
+set edit:completion:arg-completer[hookctl] = {|@words|
+    fn spaces {|n|
+        builtin:repeat $n ' ' | str:join ''
+    }
+    fn cand {|text desc|
+        edit:complex-candidate $text &display=$text' '(spaces (- 14 (wcswidth $text)))$desc
+    }
+    var command = 'hookctl'
+    for word $words[1..-1] {
+        if (str:has-prefix $word '-') {
+            break
+        }
+        set command = $command';'$word
+    }
+    var completions = [
+        &'hookctl'= {
+            cand -o 'Output format: coloured text for people, or JSON on stdout for machines'
+            cand --output 'Output format: coloured text for people, or JSON on stdout for machines'
+            cand --color 'When to colour text output (NO_COLOR is honoured under auto)'
+            cand --option-case '`--option-case` before the command, as hookctl once took it; the command''s own wins'
+            cand -v 'Say more: the request and the answer in full (headers, bodies) and timings'
+            cand --verbose 'Say more: the request and the answer in full (headers, bodies) and timings'
+            cand -q 'Say less: only the verdicts and the summary (errors and warnings still go to stderr)'
+            cand --quiet 'Say less: only the verdicts and the summary (errors and warnings still go to stderr)'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+            cand -V 'Print version'
+            cand --version 'Print version'
+            cand list 'List the built-in events'
+            cand show 'Print an event''s fixture as it would be sent'
+            cand schema 'Print the JSON Schema of a document kind'
+            cand validate 'Validate payload or response files against the platforms'' contracts'
+            cand send 'Deliver an event to a webhook as the platform does, and judge the answer'
+            cand scenario 'Deliver a story of events (a handoff''s life cycle) sharing one handoff, user and agent'
+            cand listen 'Receive webhooks: show, validate and capture what a platform sends, and answer it'
+            cand replay 'Re-send requests captured by `listen --save`, exact bytes, in order'
+            cand test 'Run contract suites (TOML) against a webhook, for CI'
+            cand init 'Write a commented starter suite covering every built-in event'
+            cand completions 'Print a shell completion script'
+            cand man 'Print the manual page (roff), of hookctl or of one command'
+            cand help 'Print this message or the help of the given subcommand(s)'
+        }
+        &'hookctl;list'= {
+            cand -o 'Output format: coloured text for people, or JSON on stdout for machines'
+            cand --output 'Output format: coloured text for people, or JSON on stdout for machines'
+            cand --color 'When to colour text output (NO_COLOR is honoured under auto)'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+        }
+        &'hookctl;show'= {
+            cand --color 'When to colour text output (NO_COLOR is honoured under auto)'
+            cand --response 'Show the example of a valid answer from the webhook instead (eva events)'
+            cand --pretty 'Pretty-print even when piped (default: pretty on a terminal, the wire''s compact form when piped)'
+            cand --compact 'Print the exact compact bytes sent on the wire, even on a terminal'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+            cand handoff-create 'the bot hands a user over to a human: a pending handoff'
+            cand handoff-assign 'an agent takes the handoff (assigned, agent thread opened)'
+            cand handoff-resolve 'the agent closes the handoff as resolved'
+            cand handoff-reject 'an agent rejects a pending handoff'
+            cand handoff-expire 'nobody took the handoff within the timeout: expired'
+            cand handoff-tags 'the agent edits the handoff''s tags (Botpress sends this twice)'
+            cand handoff-comment 'the agent adds a note to the handoff'
+            cand agent-online 'an agent switches to online'
+            cand agent-offline 'an agent switches to offline'
+            cand eva-answer 'eva asks the webhook to rewrite a transactional answer'
+            cand eva-service 'eva asks the webhook which option a service cell takes'
+        }
+        &'hookctl;schema'= {
+            cand --color 'When to colour text output (NO_COLOR is honoured under auto)'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+            cand botpress-event 'A Botpress HITL Next events-webhook body (handoff or agent)'
+            cand eva-answer-request 'The body eva posts for a transactional answer'
+            cand eva-answer-response 'The webhook''s answer to a transactional-answer request'
+            cand eva-service-request 'The body eva posts for a service cell'
+            cand eva-service-response 'The webhook''s answer to a service-cell request'
+        }
+        &'hookctl;validate'= {
+            cand --kind 'The kind of every document, instead of detecting it from its shape'
+            cand --request 'The eva request the responses answer: enables the option check and context comparisons'
+            cand --expected-options 'The options a service cell offered (comma-separated), for the option check'
+            cand --max-size 'Refuse a document larger than this (a file, standard input, a record of a capture): bytes, or with a unit (10MB, 64MiB)'
+            cand --option-case 'How an eva service cell''s option is matched against expectedOptions. eva does not document it: exact by default'
+            cand -o 'Output format: coloured text for people, or JSON on stdout for machines'
+            cand --output 'Output format: coloured text for people, or JSON on stdout for machines'
+            cand --color 'When to colour text output (NO_COLOR is honoured under auto)'
+            cand -v 'Say more: the request and the answer in full (headers, bodies) and timings'
+            cand --verbose 'Say more: the request and the answer in full (headers, bodies) and timings'
+            cand -q 'Say less: only the verdicts and the summary (errors and warnings still go to stderr)'
+            cand --quiet 'Say less: only the verdicts and the summary (errors and warnings still go to stderr)'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+        }
+        &'hookctl;send'= {
+            cand --data 'Send your own JSON body instead of a fixture (`-` for standard input)'
+            cand --kind 'The kind of the --data body, instead of detecting it'
+            cand --set 'Override a field: a dotted path or JSON pointer; the value is JSON if it parses, else text'
+            cand --seed 'Fixed identifiers (and the fixtures'' timestamps) for reproducible bodies'
+            cand --text 'eva: the user''s text'
+            cand --expected-options 'eva service cell: the options it offers (comma-separated)'
+            cand --answer 'eva transactional answer: the answer''s content before the webhook rewrites it'
+            cand --answer-type 'eva transactional answer: the answer''s type (TEXT, CAROUSEL, ...)'
+            cand --expect-status 'Expect this HTTP status instead of any 2xx'
+            cand --expect-option 'eva service cell: expect the answer to choose this option'
+            cand --count 'Load mode: send this many events, each with fresh ids and delivered once, and summarise'
+            cand --duration 'Load mode: keep sending for this many seconds'
+            cand -c 'Load mode: requests in flight at once'
+            cand --concurrency 'Load mode: requests in flight at once'
+            cand --max-size 'Refuse a document larger than this (a file, standard input, a record of a capture): bytes, or with a unit (10MB, 64MiB)'
+            cand --url 'The webhook URL. Without one (and without HOOKCTL_URL or --botpress-config), hookctl delivers to its own built-in receiver'
+            cand --botpress-config 'Aim with the Botpress `hitlnext.json` you give Botpress: its eventsWebHook url and headers'
+            cand -H 'Add a header, `Name: value` (repeatable); it wins over the platform''s and the config''s'
+            cand --header 'Add a header, `Name: value` (repeatable); it wins over the platform''s and the config''s'
+            cand --timeout 'Give up on an answer after this many seconds (Botpress itself waits forever)'
+            cand --retry 'Re-send on failure: `botpress` follows Botpress''s schedule (10 attempts, 100 ms doubling)'
+            cand --retry-scale 'Scale the retry waits (0.01 runs Botpress''s 51 s of waits in 0.5 s)'
+            cand --max-response 'Read at most this many bytes of an answer; a longer one fails the contract'
+            cand --option-case 'How an eva service cell''s option is matched against expectedOptions. eva does not document it: exact by default'
+            cand -o 'Output format: coloured text for people, or JSON on stdout for machines'
+            cand --output 'Output format: coloured text for people, or JSON on stdout for machines'
+            cand --color 'When to colour text output (NO_COLOR is honoured under auto)'
+            cand --once 'Deliver once an event that Botpress delivers twice (handoff-tags)'
+            cand --show-secrets 'Print secrets as they are: header values (authorization, cookies, keys, tokens, signatures), the URL''s password and secret query values'
+            cand -v 'Say more: the request and the answer in full (headers, bodies) and timings'
+            cand --verbose 'Say more: the request and the answer in full (headers, bodies) and timings'
+            cand -q 'Say less: only the verdicts and the summary (errors and warnings still go to stderr)'
+            cand --quiet 'Say less: only the verdicts and the summary (errors and warnings still go to stderr)'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+            cand handoff-create 'the bot hands a user over to a human: a pending handoff'
+            cand handoff-assign 'an agent takes the handoff (assigned, agent thread opened)'
+            cand handoff-resolve 'the agent closes the handoff as resolved'
+            cand handoff-reject 'an agent rejects a pending handoff'
+            cand handoff-expire 'nobody took the handoff within the timeout: expired'
+            cand handoff-tags 'the agent edits the handoff''s tags (Botpress sends this twice)'
+            cand handoff-comment 'the agent adds a note to the handoff'
+            cand agent-online 'an agent switches to online'
+            cand agent-offline 'an agent switches to offline'
+            cand eva-answer 'eva asks the webhook to rewrite a transactional answer'
+            cand eva-service 'eva asks the webhook which option a service cell takes'
+        }
+        &'hookctl;scenario'= {
+            cand --seed 'Fixed identifiers and order'
+            cand --url 'The webhook URL. Without one (and without HOOKCTL_URL or --botpress-config), hookctl delivers to its own built-in receiver'
+            cand --botpress-config 'Aim with the Botpress `hitlnext.json` you give Botpress: its eventsWebHook url and headers'
+            cand -H 'Add a header, `Name: value` (repeatable); it wins over the platform''s and the config''s'
+            cand --header 'Add a header, `Name: value` (repeatable); it wins over the platform''s and the config''s'
+            cand --timeout 'Give up on an answer after this many seconds (Botpress itself waits forever)'
+            cand --retry 'Re-send on failure: `botpress` follows Botpress''s schedule (10 attempts, 100 ms doubling)'
+            cand --retry-scale 'Scale the retry waits (0.01 runs Botpress''s 51 s of waits in 0.5 s)'
+            cand --max-response 'Read at most this many bytes of an answer; a longer one fails the contract'
+            cand --option-case 'How an eva service cell''s option is matched against expectedOptions. eva does not document it: exact by default'
+            cand -o 'Output format: coloured text for people, or JSON on stdout for machines'
+            cand --output 'Output format: coloured text for people, or JSON on stdout for machines'
+            cand --color 'When to colour text output (NO_COLOR is honoured under auto)'
+            cand --duplicate 'Deliver every event twice in a row: receivers must be idempotent'
+            cand --shuffle 'Deliver the steps out of order (reproducible with --seed)'
+            cand --show-secrets 'Print secrets as they are: header values (authorization, cookies, keys, tokens, signatures), the URL''s password and secret query values'
+            cand -v 'Say more: the request and the answer in full (headers, bodies) and timings'
+            cand --verbose 'Say more: the request and the answer in full (headers, bodies) and timings'
+            cand -q 'Say less: only the verdicts and the summary (errors and warnings still go to stderr)'
+            cand --quiet 'Say less: only the verdicts and the summary (errors and warnings still go to stderr)'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+            cand handoff-lifecycle 'agent online, handoff created, assigned, resolved'
+            cand handoff-lifecycle-reject 'agent online, handoff created, rejected'
+            cand handoff-lifecycle-expire 'handoff created, nobody takes it, expired'
+            cand handoff-full 'online, create, assign, tags, note, resolve, offline'
+        }
+        &'hookctl;listen'= {
+            cand -p 'The port to listen on (0 picks a free one)'
+            cand --port 'The port to listen on (0 picks a free one)'
+            cand --bind 'The address to bind. Loopback unless you say otherwise'
+            cand --status 'Answer every request with this status (to watch Botpress retry)'
+            cand --fail-first 'Fail the first N deliveries of each distinct body with 503, then accept'
+            cand --respond 'Answer with this JSON file instead of the reference answer'
+            cand --respond-option 'As an eva webhook mock: the option service cells get (default: the first expected one)'
+            cand --forward-to 'Relay every request (exact bytes and headers) to your server, and answer with its answer. Refused when it is this listener itself; a request that comes back is answered 508'
+            cand --save 'Append every request to this file, one JSON line each, before answering it'
+            cand --max-body 'Answer larger bodies with 413'
+            cand --read-timeout 'Answer 408 to a client that takes longer than this to send its body'
+            cand --header-timeout 'Close a connection whose request headers take longer than this (from their first byte, or from when the connection opened)'
+            cand --idle-timeout 'Close a kept-alive connection that sends no new request for this long after an answer'
+            cand --max-connections 'Keep at most this many connections open; more wait until one closes'
+            cand --grace 'On Ctrl-C, give requests in flight this long to finish (a second Ctrl-C stops at once)'
+            cand --exit-after 'Stop after this many requests (default: run until Ctrl-C)'
+            cand --option-case 'How an eva service cell''s option is matched against expectedOptions. eva does not document it: exact by default'
+            cand -o 'Output format: coloured text for people, or JSON on stdout for machines'
+            cand --output 'Output format: coloured text for people, or JSON on stdout for machines'
+            cand --color 'When to colour text output (NO_COLOR is honoured under auto)'
+            cand --keep-secrets 'Keep secrets in output and captures: header values (authorization, cookies, keys, tokens, signatures) and secret query values'
+            cand -v 'Say more: the request and the answer in full (headers, bodies) and timings'
+            cand --verbose 'Say more: the request and the answer in full (headers, bodies) and timings'
+            cand -q 'Say less: only the verdicts and the summary (errors and warnings still go to stderr)'
+            cand --quiet 'Say less: only the verdicts and the summary (errors and warnings still go to stderr)'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+        }
+        &'hookctl;replay'= {
+            cand --filter 'Only these requests: kinds and/or 1-based indices, comma-separated (`eva-service-request,3,5`)'
+            cand --max-size 'Refuse a document larger than this (a file, standard input, a record of a capture): bytes, or with a unit (10MB, 64MiB)'
+            cand --url 'The webhook URL. Without one (and without HOOKCTL_URL or --botpress-config), hookctl delivers to its own built-in receiver'
+            cand --botpress-config 'Aim with the Botpress `hitlnext.json` you give Botpress: its eventsWebHook url and headers'
+            cand -H 'Add a header, `Name: value` (repeatable); it wins over the platform''s and the config''s'
+            cand --header 'Add a header, `Name: value` (repeatable); it wins over the platform''s and the config''s'
+            cand --timeout 'Give up on an answer after this many seconds (Botpress itself waits forever)'
+            cand --retry 'Re-send on failure: `botpress` follows Botpress''s schedule (10 attempts, 100 ms doubling)'
+            cand --retry-scale 'Scale the retry waits (0.01 runs Botpress''s 51 s of waits in 0.5 s)'
+            cand --max-response 'Read at most this many bytes of an answer; a longer one fails the contract'
+            cand --option-case 'How an eva service cell''s option is matched against expectedOptions. eva does not document it: exact by default'
+            cand -o 'Output format: coloured text for people, or JSON on stdout for machines'
+            cand --output 'Output format: coloured text for people, or JSON on stdout for machines'
+            cand --color 'When to colour text output (NO_COLOR is honoured under auto)'
+            cand --show-secrets 'Print secrets as they are: header values (authorization, cookies, keys, tokens, signatures), the URL''s password and secret query values'
+            cand -v 'Say more: the request and the answer in full (headers, bodies) and timings'
+            cand --verbose 'Say more: the request and the answer in full (headers, bodies) and timings'
+            cand -q 'Say less: only the verdicts and the summary (errors and warnings still go to stderr)'
+            cand --quiet 'Say less: only the verdicts and the summary (errors and warnings still go to stderr)'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+        }
+        &'hookctl;test'= {
+            cand --url 'Send every case here, whatever the suites and HOOKCTL_URL say. With no url from anywhere, the cases go to hookctl''s built-in receiver'
+            cand -j 'Cases run at once'
+            cand --jobs 'Cases run at once'
+            cand --filter 'Run only the cases whose name contains this'
+            cand --junit 'Also write a JUnit XML report here, for CI systems'
+            cand --option-case 'How an eva service cell''s option is matched against expectedOptions. eva does not document it: exact by default'
+            cand -o 'Output format: coloured text for people, or JSON on stdout for machines'
+            cand --output 'Output format: coloured text for people, or JSON on stdout for machines'
+            cand --color 'When to colour text output (NO_COLOR is honoured under auto)'
+            cand --init 'Write a starter suite (to the SUITE path, or hookctl.toml) instead of running'
+            cand --force 'With --init: overwrite an existing file'
+            cand -v 'Say more: the request and the answer in full (headers, bodies) and timings'
+            cand --verbose 'Say more: the request and the answer in full (headers, bodies) and timings'
+            cand -q 'Say less: only the verdicts and the summary (errors and warnings still go to stderr)'
+            cand --quiet 'Say less: only the verdicts and the summary (errors and warnings still go to stderr)'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+        }
+        &'hookctl;init'= {
+            cand --color 'When to colour text output (NO_COLOR is honoured under auto)'
+            cand --force 'Overwrite an existing file'
+            cand -h 'Print help'
+            cand --help 'Print help'
+        }
+        &'hookctl;completions'= {
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand bash ''
+            cand elvish ''
+            cand fish ''
+            cand powershell ''
+            cand zsh ''
+        }
+        &'hookctl;man'= {
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand list ''
+            cand show ''
+            cand schema ''
+            cand validate ''
+            cand send ''
+            cand scenario ''
+            cand listen ''
+            cand replay ''
+            cand test ''
+            cand init ''
+            cand completions ''
+            cand man ''
+        }
+        &'hookctl;help'= {
+            cand list 'List the built-in events'
+            cand show 'Print an event''s fixture as it would be sent'
+            cand schema 'Print the JSON Schema of a document kind'
+            cand validate 'Validate payload or response files against the platforms'' contracts'
+            cand send 'Deliver an event to a webhook as the platform does, and judge the answer'
+            cand scenario 'Deliver a story of events (a handoff''s life cycle) sharing one handoff, user and agent'
+            cand listen 'Receive webhooks: show, validate and capture what a platform sends, and answer it'
+            cand replay 'Re-send requests captured by `listen --save`, exact bytes, in order'
+            cand test 'Run contract suites (TOML) against a webhook, for CI'
+            cand init 'Write a commented starter suite covering every built-in event'
+            cand completions 'Print a shell completion script'
+            cand man 'Print the manual page (roff), of hookctl or of one command'
+            cand help 'Print this message or the help of the given subcommand(s)'
+        }
+        &'hookctl;help;list'= {
+        }
+        &'hookctl;help;show'= {
+        }
+        &'hookctl;help;schema'= {
+        }
+        &'hookctl;help;validate'= {
+        }
+        &'hookctl;help;send'= {
+        }
+        &'hookctl;help;scenario'= {
+        }
+        &'hookctl;help;listen'= {
+        }
+        &'hookctl;help;replay'= {
+        }
+        &'hookctl;help;test'= {
+        }
+        &'hookctl;help;init'= {
+        }
+        &'hookctl;help;completions'= {
+        }
+        &'hookctl;help;man'= {
+        }
+        &'hookctl;help;help'= {
+        }
+    ]
+    $completions[$command]
+}

@@ -1,0 +1,352 @@
+
+using namespace System.Management.Automation
+using namespace System.Management.Automation.Language
+
+Register-ArgumentCompleter -Native -CommandName 'hookctl' -ScriptBlock {
+    param($wordToComplete, $commandAst, $cursorPosition)
+
+    $commandElements = $commandAst.CommandElements
+    $command = @(
+        'hookctl'
+        for ($i = 1; $i -lt $commandElements.Count; $i++) {
+            $element = $commandElements[$i]
+            if ($element -isnot [StringConstantExpressionAst] -or
+                $element.StringConstantType -ne [StringConstantType]::BareWord -or
+                $element.Value.StartsWith('-') -or
+                $element.Value -eq $wordToComplete) {
+                break
+        }
+        $element.Value
+    }) -join ';'
+
+    $completions = @(switch ($command) {
+        'hookctl' {
+            [CompletionResult]::new('-o', '-o', [CompletionResultType]::ParameterName, 'Output format: coloured text for people, or JSON on stdout for machines')
+            [CompletionResult]::new('--output', '--output', [CompletionResultType]::ParameterName, 'Output format: coloured text for people, or JSON on stdout for machines')
+            [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to colour text output (NO_COLOR is honoured under auto)')
+            [CompletionResult]::new('--option-case', '--option-case', [CompletionResultType]::ParameterName, '`--option-case` before the command, as hookctl once took it; the command''s own wins')
+            [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'Say more: the request and the answer in full (headers, bodies) and timings')
+            [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'Say more: the request and the answer in full (headers, bodies) and timings')
+            [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Say less: only the verdicts and the summary (errors and warnings still go to stderr)')
+            [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Say less: only the verdicts and the summary (errors and warnings still go to stderr)')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('list', 'list', [CompletionResultType]::ParameterValue, 'List the built-in events')
+            [CompletionResult]::new('show', 'show', [CompletionResultType]::ParameterValue, 'Print an event''s fixture as it would be sent')
+            [CompletionResult]::new('schema', 'schema', [CompletionResultType]::ParameterValue, 'Print the JSON Schema of a document kind')
+            [CompletionResult]::new('validate', 'validate', [CompletionResultType]::ParameterValue, 'Validate payload or response files against the platforms'' contracts')
+            [CompletionResult]::new('send', 'send', [CompletionResultType]::ParameterValue, 'Deliver an event to a webhook as the platform does, and judge the answer')
+            [CompletionResult]::new('scenario', 'scenario', [CompletionResultType]::ParameterValue, 'Deliver a story of events (a handoff''s life cycle) sharing one handoff, user and agent')
+            [CompletionResult]::new('listen', 'listen', [CompletionResultType]::ParameterValue, 'Receive webhooks: show, validate and capture what a platform sends, and answer it')
+            [CompletionResult]::new('replay', 'replay', [CompletionResultType]::ParameterValue, 'Re-send requests captured by `listen --save`, exact bytes, in order')
+            [CompletionResult]::new('test', 'test', [CompletionResultType]::ParameterValue, 'Run contract suites (TOML) against a webhook, for CI')
+            [CompletionResult]::new('init', 'init', [CompletionResultType]::ParameterValue, 'Write a commented starter suite covering every built-in event')
+            [CompletionResult]::new('completions', 'completions', [CompletionResultType]::ParameterValue, 'Print a shell completion script')
+            [CompletionResult]::new('man', 'man', [CompletionResultType]::ParameterValue, 'Print the manual page (roff), of hookctl or of one command')
+            [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
+            break
+        }
+        'hookctl;list' {
+            [CompletionResult]::new('-o', '-o', [CompletionResultType]::ParameterName, 'Output format: coloured text for people, or JSON on stdout for machines')
+            [CompletionResult]::new('--output', '--output', [CompletionResultType]::ParameterName, 'Output format: coloured text for people, or JSON on stdout for machines')
+            [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to colour text output (NO_COLOR is honoured under auto)')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            break
+        }
+        'hookctl;show' {
+            [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to colour text output (NO_COLOR is honoured under auto)')
+            [CompletionResult]::new('--response', '--response', [CompletionResultType]::ParameterName, 'Show the example of a valid answer from the webhook instead (eva events)')
+            [CompletionResult]::new('--pretty', '--pretty', [CompletionResultType]::ParameterName, 'Pretty-print even when piped (default: pretty on a terminal, the wire''s compact form when piped)')
+            [CompletionResult]::new('--compact', '--compact', [CompletionResultType]::ParameterName, 'Print the exact compact bytes sent on the wire, even on a terminal')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('handoff-create', 'handoff-create', [CompletionResultType]::ParameterValue, 'the bot hands a user over to a human: a pending handoff')
+            [CompletionResult]::new('handoff-assign', 'handoff-assign', [CompletionResultType]::ParameterValue, 'an agent takes the handoff (assigned, agent thread opened)')
+            [CompletionResult]::new('handoff-resolve', 'handoff-resolve', [CompletionResultType]::ParameterValue, 'the agent closes the handoff as resolved')
+            [CompletionResult]::new('handoff-reject', 'handoff-reject', [CompletionResultType]::ParameterValue, 'an agent rejects a pending handoff')
+            [CompletionResult]::new('handoff-expire', 'handoff-expire', [CompletionResultType]::ParameterValue, 'nobody took the handoff within the timeout: expired')
+            [CompletionResult]::new('handoff-tags', 'handoff-tags', [CompletionResultType]::ParameterValue, 'the agent edits the handoff''s tags (Botpress sends this twice)')
+            [CompletionResult]::new('handoff-comment', 'handoff-comment', [CompletionResultType]::ParameterValue, 'the agent adds a note to the handoff')
+            [CompletionResult]::new('agent-online', 'agent-online', [CompletionResultType]::ParameterValue, 'an agent switches to online')
+            [CompletionResult]::new('agent-offline', 'agent-offline', [CompletionResultType]::ParameterValue, 'an agent switches to offline')
+            [CompletionResult]::new('eva-answer', 'eva-answer', [CompletionResultType]::ParameterValue, 'eva asks the webhook to rewrite a transactional answer')
+            [CompletionResult]::new('eva-service', 'eva-service', [CompletionResultType]::ParameterValue, 'eva asks the webhook which option a service cell takes')
+            break
+        }
+        'hookctl;schema' {
+            [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to colour text output (NO_COLOR is honoured under auto)')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('botpress-event', 'botpress-event', [CompletionResultType]::ParameterValue, 'A Botpress HITL Next events-webhook body (handoff or agent)')
+            [CompletionResult]::new('eva-answer-request', 'eva-answer-request', [CompletionResultType]::ParameterValue, 'The body eva posts for a transactional answer')
+            [CompletionResult]::new('eva-answer-response', 'eva-answer-response', [CompletionResultType]::ParameterValue, 'The webhook''s answer to a transactional-answer request')
+            [CompletionResult]::new('eva-service-request', 'eva-service-request', [CompletionResultType]::ParameterValue, 'The body eva posts for a service cell')
+            [CompletionResult]::new('eva-service-response', 'eva-service-response', [CompletionResultType]::ParameterValue, 'The webhook''s answer to a service-cell request')
+            break
+        }
+        'hookctl;validate' {
+            [CompletionResult]::new('--kind', '--kind', [CompletionResultType]::ParameterName, 'The kind of every document, instead of detecting it from its shape')
+            [CompletionResult]::new('--request', '--request', [CompletionResultType]::ParameterName, 'The eva request the responses answer: enables the option check and context comparisons')
+            [CompletionResult]::new('--expected-options', '--expected-options', [CompletionResultType]::ParameterName, 'The options a service cell offered (comma-separated), for the option check')
+            [CompletionResult]::new('--max-size', '--max-size', [CompletionResultType]::ParameterName, 'Refuse a document larger than this (a file, standard input, a record of a capture): bytes, or with a unit (10MB, 64MiB)')
+            [CompletionResult]::new('--option-case', '--option-case', [CompletionResultType]::ParameterName, 'How an eva service cell''s option is matched against expectedOptions. eva does not document it: exact by default')
+            [CompletionResult]::new('-o', '-o', [CompletionResultType]::ParameterName, 'Output format: coloured text for people, or JSON on stdout for machines')
+            [CompletionResult]::new('--output', '--output', [CompletionResultType]::ParameterName, 'Output format: coloured text for people, or JSON on stdout for machines')
+            [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to colour text output (NO_COLOR is honoured under auto)')
+            [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'Say more: the request and the answer in full (headers, bodies) and timings')
+            [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'Say more: the request and the answer in full (headers, bodies) and timings')
+            [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Say less: only the verdicts and the summary (errors and warnings still go to stderr)')
+            [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Say less: only the verdicts and the summary (errors and warnings still go to stderr)')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            break
+        }
+        'hookctl;send' {
+            [CompletionResult]::new('--data', '--data', [CompletionResultType]::ParameterName, 'Send your own JSON body instead of a fixture (`-` for standard input)')
+            [CompletionResult]::new('--kind', '--kind', [CompletionResultType]::ParameterName, 'The kind of the --data body, instead of detecting it')
+            [CompletionResult]::new('--set', '--set', [CompletionResultType]::ParameterName, 'Override a field: a dotted path or JSON pointer; the value is JSON if it parses, else text')
+            [CompletionResult]::new('--seed', '--seed', [CompletionResultType]::ParameterName, 'Fixed identifiers (and the fixtures'' timestamps) for reproducible bodies')
+            [CompletionResult]::new('--text', '--text', [CompletionResultType]::ParameterName, 'eva: the user''s text')
+            [CompletionResult]::new('--expected-options', '--expected-options', [CompletionResultType]::ParameterName, 'eva service cell: the options it offers (comma-separated)')
+            [CompletionResult]::new('--answer', '--answer', [CompletionResultType]::ParameterName, 'eva transactional answer: the answer''s content before the webhook rewrites it')
+            [CompletionResult]::new('--answer-type', '--answer-type', [CompletionResultType]::ParameterName, 'eva transactional answer: the answer''s type (TEXT, CAROUSEL, ...)')
+            [CompletionResult]::new('--expect-status', '--expect-status', [CompletionResultType]::ParameterName, 'Expect this HTTP status instead of any 2xx')
+            [CompletionResult]::new('--expect-option', '--expect-option', [CompletionResultType]::ParameterName, 'eva service cell: expect the answer to choose this option')
+            [CompletionResult]::new('--count', '--count', [CompletionResultType]::ParameterName, 'Load mode: send this many events, each with fresh ids and delivered once, and summarise')
+            [CompletionResult]::new('--duration', '--duration', [CompletionResultType]::ParameterName, 'Load mode: keep sending for this many seconds')
+            [CompletionResult]::new('-c', '-c', [CompletionResultType]::ParameterName, 'Load mode: requests in flight at once')
+            [CompletionResult]::new('--concurrency', '--concurrency', [CompletionResultType]::ParameterName, 'Load mode: requests in flight at once')
+            [CompletionResult]::new('--max-size', '--max-size', [CompletionResultType]::ParameterName, 'Refuse a document larger than this (a file, standard input, a record of a capture): bytes, or with a unit (10MB, 64MiB)')
+            [CompletionResult]::new('--url', '--url', [CompletionResultType]::ParameterName, 'The webhook URL. Without one (and without HOOKCTL_URL or --botpress-config), hookctl delivers to its own built-in receiver')
+            [CompletionResult]::new('--botpress-config', '--botpress-config', [CompletionResultType]::ParameterName, 'Aim with the Botpress `hitlnext.json` you give Botpress: its eventsWebHook url and headers')
+            [CompletionResult]::new('-H', '-H ', [CompletionResultType]::ParameterName, 'Add a header, `Name: value` (repeatable); it wins over the platform''s and the config''s')
+            [CompletionResult]::new('--header', '--header', [CompletionResultType]::ParameterName, 'Add a header, `Name: value` (repeatable); it wins over the platform''s and the config''s')
+            [CompletionResult]::new('--timeout', '--timeout', [CompletionResultType]::ParameterName, 'Give up on an answer after this many seconds (Botpress itself waits forever)')
+            [CompletionResult]::new('--retry', '--retry', [CompletionResultType]::ParameterName, 'Re-send on failure: `botpress` follows Botpress''s schedule (10 attempts, 100 ms doubling)')
+            [CompletionResult]::new('--retry-scale', '--retry-scale', [CompletionResultType]::ParameterName, 'Scale the retry waits (0.01 runs Botpress''s 51 s of waits in 0.5 s)')
+            [CompletionResult]::new('--max-response', '--max-response', [CompletionResultType]::ParameterName, 'Read at most this many bytes of an answer; a longer one fails the contract')
+            [CompletionResult]::new('--option-case', '--option-case', [CompletionResultType]::ParameterName, 'How an eva service cell''s option is matched against expectedOptions. eva does not document it: exact by default')
+            [CompletionResult]::new('-o', '-o', [CompletionResultType]::ParameterName, 'Output format: coloured text for people, or JSON on stdout for machines')
+            [CompletionResult]::new('--output', '--output', [CompletionResultType]::ParameterName, 'Output format: coloured text for people, or JSON on stdout for machines')
+            [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to colour text output (NO_COLOR is honoured under auto)')
+            [CompletionResult]::new('--once', '--once', [CompletionResultType]::ParameterName, 'Deliver once an event that Botpress delivers twice (handoff-tags)')
+            [CompletionResult]::new('--show-secrets', '--show-secrets', [CompletionResultType]::ParameterName, 'Print secrets as they are: header values (authorization, cookies, keys, tokens, signatures), the URL''s password and secret query values')
+            [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'Say more: the request and the answer in full (headers, bodies) and timings')
+            [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'Say more: the request and the answer in full (headers, bodies) and timings')
+            [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Say less: only the verdicts and the summary (errors and warnings still go to stderr)')
+            [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Say less: only the verdicts and the summary (errors and warnings still go to stderr)')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('handoff-create', 'handoff-create', [CompletionResultType]::ParameterValue, 'the bot hands a user over to a human: a pending handoff')
+            [CompletionResult]::new('handoff-assign', 'handoff-assign', [CompletionResultType]::ParameterValue, 'an agent takes the handoff (assigned, agent thread opened)')
+            [CompletionResult]::new('handoff-resolve', 'handoff-resolve', [CompletionResultType]::ParameterValue, 'the agent closes the handoff as resolved')
+            [CompletionResult]::new('handoff-reject', 'handoff-reject', [CompletionResultType]::ParameterValue, 'an agent rejects a pending handoff')
+            [CompletionResult]::new('handoff-expire', 'handoff-expire', [CompletionResultType]::ParameterValue, 'nobody took the handoff within the timeout: expired')
+            [CompletionResult]::new('handoff-tags', 'handoff-tags', [CompletionResultType]::ParameterValue, 'the agent edits the handoff''s tags (Botpress sends this twice)')
+            [CompletionResult]::new('handoff-comment', 'handoff-comment', [CompletionResultType]::ParameterValue, 'the agent adds a note to the handoff')
+            [CompletionResult]::new('agent-online', 'agent-online', [CompletionResultType]::ParameterValue, 'an agent switches to online')
+            [CompletionResult]::new('agent-offline', 'agent-offline', [CompletionResultType]::ParameterValue, 'an agent switches to offline')
+            [CompletionResult]::new('eva-answer', 'eva-answer', [CompletionResultType]::ParameterValue, 'eva asks the webhook to rewrite a transactional answer')
+            [CompletionResult]::new('eva-service', 'eva-service', [CompletionResultType]::ParameterValue, 'eva asks the webhook which option a service cell takes')
+            break
+        }
+        'hookctl;scenario' {
+            [CompletionResult]::new('--seed', '--seed', [CompletionResultType]::ParameterName, 'Fixed identifiers and order')
+            [CompletionResult]::new('--url', '--url', [CompletionResultType]::ParameterName, 'The webhook URL. Without one (and without HOOKCTL_URL or --botpress-config), hookctl delivers to its own built-in receiver')
+            [CompletionResult]::new('--botpress-config', '--botpress-config', [CompletionResultType]::ParameterName, 'Aim with the Botpress `hitlnext.json` you give Botpress: its eventsWebHook url and headers')
+            [CompletionResult]::new('-H', '-H ', [CompletionResultType]::ParameterName, 'Add a header, `Name: value` (repeatable); it wins over the platform''s and the config''s')
+            [CompletionResult]::new('--header', '--header', [CompletionResultType]::ParameterName, 'Add a header, `Name: value` (repeatable); it wins over the platform''s and the config''s')
+            [CompletionResult]::new('--timeout', '--timeout', [CompletionResultType]::ParameterName, 'Give up on an answer after this many seconds (Botpress itself waits forever)')
+            [CompletionResult]::new('--retry', '--retry', [CompletionResultType]::ParameterName, 'Re-send on failure: `botpress` follows Botpress''s schedule (10 attempts, 100 ms doubling)')
+            [CompletionResult]::new('--retry-scale', '--retry-scale', [CompletionResultType]::ParameterName, 'Scale the retry waits (0.01 runs Botpress''s 51 s of waits in 0.5 s)')
+            [CompletionResult]::new('--max-response', '--max-response', [CompletionResultType]::ParameterName, 'Read at most this many bytes of an answer; a longer one fails the contract')
+            [CompletionResult]::new('--option-case', '--option-case', [CompletionResultType]::ParameterName, 'How an eva service cell''s option is matched against expectedOptions. eva does not document it: exact by default')
+            [CompletionResult]::new('-o', '-o', [CompletionResultType]::ParameterName, 'Output format: coloured text for people, or JSON on stdout for machines')
+            [CompletionResult]::new('--output', '--output', [CompletionResultType]::ParameterName, 'Output format: coloured text for people, or JSON on stdout for machines')
+            [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to colour text output (NO_COLOR is honoured under auto)')
+            [CompletionResult]::new('--duplicate', '--duplicate', [CompletionResultType]::ParameterName, 'Deliver every event twice in a row: receivers must be idempotent')
+            [CompletionResult]::new('--shuffle', '--shuffle', [CompletionResultType]::ParameterName, 'Deliver the steps out of order (reproducible with --seed)')
+            [CompletionResult]::new('--show-secrets', '--show-secrets', [CompletionResultType]::ParameterName, 'Print secrets as they are: header values (authorization, cookies, keys, tokens, signatures), the URL''s password and secret query values')
+            [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'Say more: the request and the answer in full (headers, bodies) and timings')
+            [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'Say more: the request and the answer in full (headers, bodies) and timings')
+            [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Say less: only the verdicts and the summary (errors and warnings still go to stderr)')
+            [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Say less: only the verdicts and the summary (errors and warnings still go to stderr)')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('handoff-lifecycle', 'handoff-lifecycle', [CompletionResultType]::ParameterValue, 'agent online, handoff created, assigned, resolved')
+            [CompletionResult]::new('handoff-lifecycle-reject', 'handoff-lifecycle-reject', [CompletionResultType]::ParameterValue, 'agent online, handoff created, rejected')
+            [CompletionResult]::new('handoff-lifecycle-expire', 'handoff-lifecycle-expire', [CompletionResultType]::ParameterValue, 'handoff created, nobody takes it, expired')
+            [CompletionResult]::new('handoff-full', 'handoff-full', [CompletionResultType]::ParameterValue, 'online, create, assign, tags, note, resolve, offline')
+            break
+        }
+        'hookctl;listen' {
+            [CompletionResult]::new('-p', '-p', [CompletionResultType]::ParameterName, 'The port to listen on (0 picks a free one)')
+            [CompletionResult]::new('--port', '--port', [CompletionResultType]::ParameterName, 'The port to listen on (0 picks a free one)')
+            [CompletionResult]::new('--bind', '--bind', [CompletionResultType]::ParameterName, 'The address to bind. Loopback unless you say otherwise')
+            [CompletionResult]::new('--status', '--status', [CompletionResultType]::ParameterName, 'Answer every request with this status (to watch Botpress retry)')
+            [CompletionResult]::new('--fail-first', '--fail-first', [CompletionResultType]::ParameterName, 'Fail the first N deliveries of each distinct body with 503, then accept')
+            [CompletionResult]::new('--respond', '--respond', [CompletionResultType]::ParameterName, 'Answer with this JSON file instead of the reference answer')
+            [CompletionResult]::new('--respond-option', '--respond-option', [CompletionResultType]::ParameterName, 'As an eva webhook mock: the option service cells get (default: the first expected one)')
+            [CompletionResult]::new('--forward-to', '--forward-to', [CompletionResultType]::ParameterName, 'Relay every request (exact bytes and headers) to your server, and answer with its answer. Refused when it is this listener itself; a request that comes back is answered 508')
+            [CompletionResult]::new('--save', '--save', [CompletionResultType]::ParameterName, 'Append every request to this file, one JSON line each, before answering it')
+            [CompletionResult]::new('--max-body', '--max-body', [CompletionResultType]::ParameterName, 'Answer larger bodies with 413')
+            [CompletionResult]::new('--read-timeout', '--read-timeout', [CompletionResultType]::ParameterName, 'Answer 408 to a client that takes longer than this to send its body')
+            [CompletionResult]::new('--header-timeout', '--header-timeout', [CompletionResultType]::ParameterName, 'Close a connection whose request headers take longer than this (from their first byte, or from when the connection opened)')
+            [CompletionResult]::new('--idle-timeout', '--idle-timeout', [CompletionResultType]::ParameterName, 'Close a kept-alive connection that sends no new request for this long after an answer')
+            [CompletionResult]::new('--max-connections', '--max-connections', [CompletionResultType]::ParameterName, 'Keep at most this many connections open; more wait until one closes')
+            [CompletionResult]::new('--grace', '--grace', [CompletionResultType]::ParameterName, 'On Ctrl-C, give requests in flight this long to finish (a second Ctrl-C stops at once)')
+            [CompletionResult]::new('--exit-after', '--exit-after', [CompletionResultType]::ParameterName, 'Stop after this many requests (default: run until Ctrl-C)')
+            [CompletionResult]::new('--option-case', '--option-case', [CompletionResultType]::ParameterName, 'How an eva service cell''s option is matched against expectedOptions. eva does not document it: exact by default')
+            [CompletionResult]::new('-o', '-o', [CompletionResultType]::ParameterName, 'Output format: coloured text for people, or JSON on stdout for machines')
+            [CompletionResult]::new('--output', '--output', [CompletionResultType]::ParameterName, 'Output format: coloured text for people, or JSON on stdout for machines')
+            [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to colour text output (NO_COLOR is honoured under auto)')
+            [CompletionResult]::new('--keep-secrets', '--keep-secrets', [CompletionResultType]::ParameterName, 'Keep secrets in output and captures: header values (authorization, cookies, keys, tokens, signatures) and secret query values')
+            [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'Say more: the request and the answer in full (headers, bodies) and timings')
+            [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'Say more: the request and the answer in full (headers, bodies) and timings')
+            [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Say less: only the verdicts and the summary (errors and warnings still go to stderr)')
+            [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Say less: only the verdicts and the summary (errors and warnings still go to stderr)')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            break
+        }
+        'hookctl;replay' {
+            [CompletionResult]::new('--filter', '--filter', [CompletionResultType]::ParameterName, 'Only these requests: kinds and/or 1-based indices, comma-separated (`eva-service-request,3,5`)')
+            [CompletionResult]::new('--max-size', '--max-size', [CompletionResultType]::ParameterName, 'Refuse a document larger than this (a file, standard input, a record of a capture): bytes, or with a unit (10MB, 64MiB)')
+            [CompletionResult]::new('--url', '--url', [CompletionResultType]::ParameterName, 'The webhook URL. Without one (and without HOOKCTL_URL or --botpress-config), hookctl delivers to its own built-in receiver')
+            [CompletionResult]::new('--botpress-config', '--botpress-config', [CompletionResultType]::ParameterName, 'Aim with the Botpress `hitlnext.json` you give Botpress: its eventsWebHook url and headers')
+            [CompletionResult]::new('-H', '-H ', [CompletionResultType]::ParameterName, 'Add a header, `Name: value` (repeatable); it wins over the platform''s and the config''s')
+            [CompletionResult]::new('--header', '--header', [CompletionResultType]::ParameterName, 'Add a header, `Name: value` (repeatable); it wins over the platform''s and the config''s')
+            [CompletionResult]::new('--timeout', '--timeout', [CompletionResultType]::ParameterName, 'Give up on an answer after this many seconds (Botpress itself waits forever)')
+            [CompletionResult]::new('--retry', '--retry', [CompletionResultType]::ParameterName, 'Re-send on failure: `botpress` follows Botpress''s schedule (10 attempts, 100 ms doubling)')
+            [CompletionResult]::new('--retry-scale', '--retry-scale', [CompletionResultType]::ParameterName, 'Scale the retry waits (0.01 runs Botpress''s 51 s of waits in 0.5 s)')
+            [CompletionResult]::new('--max-response', '--max-response', [CompletionResultType]::ParameterName, 'Read at most this many bytes of an answer; a longer one fails the contract')
+            [CompletionResult]::new('--option-case', '--option-case', [CompletionResultType]::ParameterName, 'How an eva service cell''s option is matched against expectedOptions. eva does not document it: exact by default')
+            [CompletionResult]::new('-o', '-o', [CompletionResultType]::ParameterName, 'Output format: coloured text for people, or JSON on stdout for machines')
+            [CompletionResult]::new('--output', '--output', [CompletionResultType]::ParameterName, 'Output format: coloured text for people, or JSON on stdout for machines')
+            [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to colour text output (NO_COLOR is honoured under auto)')
+            [CompletionResult]::new('--show-secrets', '--show-secrets', [CompletionResultType]::ParameterName, 'Print secrets as they are: header values (authorization, cookies, keys, tokens, signatures), the URL''s password and secret query values')
+            [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'Say more: the request and the answer in full (headers, bodies) and timings')
+            [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'Say more: the request and the answer in full (headers, bodies) and timings')
+            [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Say less: only the verdicts and the summary (errors and warnings still go to stderr)')
+            [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Say less: only the verdicts and the summary (errors and warnings still go to stderr)')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            break
+        }
+        'hookctl;test' {
+            [CompletionResult]::new('--url', '--url', [CompletionResultType]::ParameterName, 'Send every case here, whatever the suites and HOOKCTL_URL say. With no url from anywhere, the cases go to hookctl''s built-in receiver')
+            [CompletionResult]::new('-j', '-j', [CompletionResultType]::ParameterName, 'Cases run at once')
+            [CompletionResult]::new('--jobs', '--jobs', [CompletionResultType]::ParameterName, 'Cases run at once')
+            [CompletionResult]::new('--filter', '--filter', [CompletionResultType]::ParameterName, 'Run only the cases whose name contains this')
+            [CompletionResult]::new('--junit', '--junit', [CompletionResultType]::ParameterName, 'Also write a JUnit XML report here, for CI systems')
+            [CompletionResult]::new('--option-case', '--option-case', [CompletionResultType]::ParameterName, 'How an eva service cell''s option is matched against expectedOptions. eva does not document it: exact by default')
+            [CompletionResult]::new('-o', '-o', [CompletionResultType]::ParameterName, 'Output format: coloured text for people, or JSON on stdout for machines')
+            [CompletionResult]::new('--output', '--output', [CompletionResultType]::ParameterName, 'Output format: coloured text for people, or JSON on stdout for machines')
+            [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to colour text output (NO_COLOR is honoured under auto)')
+            [CompletionResult]::new('--init', '--init', [CompletionResultType]::ParameterName, 'Write a starter suite (to the SUITE path, or hookctl.toml) instead of running')
+            [CompletionResult]::new('--force', '--force', [CompletionResultType]::ParameterName, 'With --init: overwrite an existing file')
+            [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'Say more: the request and the answer in full (headers, bodies) and timings')
+            [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'Say more: the request and the answer in full (headers, bodies) and timings')
+            [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Say less: only the verdicts and the summary (errors and warnings still go to stderr)')
+            [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Say less: only the verdicts and the summary (errors and warnings still go to stderr)')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            break
+        }
+        'hookctl;init' {
+            [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to colour text output (NO_COLOR is honoured under auto)')
+            [CompletionResult]::new('--force', '--force', [CompletionResultType]::ParameterName, 'Overwrite an existing file')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            break
+        }
+        'hookctl;completions' {
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('bash', 'bash', [CompletionResultType]::ParameterValue, '')
+            [CompletionResult]::new('elvish', 'elvish', [CompletionResultType]::ParameterValue, '')
+            [CompletionResult]::new('fish', 'fish', [CompletionResultType]::ParameterValue, '')
+            [CompletionResult]::new('powershell', 'powershell', [CompletionResultType]::ParameterValue, '')
+            [CompletionResult]::new('zsh', 'zsh', [CompletionResultType]::ParameterValue, '')
+            break
+        }
+        'hookctl;man' {
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('list', 'list', [CompletionResultType]::ParameterValue, '')
+            [CompletionResult]::new('show', 'show', [CompletionResultType]::ParameterValue, '')
+            [CompletionResult]::new('schema', 'schema', [CompletionResultType]::ParameterValue, '')
+            [CompletionResult]::new('validate', 'validate', [CompletionResultType]::ParameterValue, '')
+            [CompletionResult]::new('send', 'send', [CompletionResultType]::ParameterValue, '')
+            [CompletionResult]::new('scenario', 'scenario', [CompletionResultType]::ParameterValue, '')
+            [CompletionResult]::new('listen', 'listen', [CompletionResultType]::ParameterValue, '')
+            [CompletionResult]::new('replay', 'replay', [CompletionResultType]::ParameterValue, '')
+            [CompletionResult]::new('test', 'test', [CompletionResultType]::ParameterValue, '')
+            [CompletionResult]::new('init', 'init', [CompletionResultType]::ParameterValue, '')
+            [CompletionResult]::new('completions', 'completions', [CompletionResultType]::ParameterValue, '')
+            [CompletionResult]::new('man', 'man', [CompletionResultType]::ParameterValue, '')
+            break
+        }
+        'hookctl;help' {
+            [CompletionResult]::new('list', 'list', [CompletionResultType]::ParameterValue, 'List the built-in events')
+            [CompletionResult]::new('show', 'show', [CompletionResultType]::ParameterValue, 'Print an event''s fixture as it would be sent')
+            [CompletionResult]::new('schema', 'schema', [CompletionResultType]::ParameterValue, 'Print the JSON Schema of a document kind')
+            [CompletionResult]::new('validate', 'validate', [CompletionResultType]::ParameterValue, 'Validate payload or response files against the platforms'' contracts')
+            [CompletionResult]::new('send', 'send', [CompletionResultType]::ParameterValue, 'Deliver an event to a webhook as the platform does, and judge the answer')
+            [CompletionResult]::new('scenario', 'scenario', [CompletionResultType]::ParameterValue, 'Deliver a story of events (a handoff''s life cycle) sharing one handoff, user and agent')
+            [CompletionResult]::new('listen', 'listen', [CompletionResultType]::ParameterValue, 'Receive webhooks: show, validate and capture what a platform sends, and answer it')
+            [CompletionResult]::new('replay', 'replay', [CompletionResultType]::ParameterValue, 'Re-send requests captured by `listen --save`, exact bytes, in order')
+            [CompletionResult]::new('test', 'test', [CompletionResultType]::ParameterValue, 'Run contract suites (TOML) against a webhook, for CI')
+            [CompletionResult]::new('init', 'init', [CompletionResultType]::ParameterValue, 'Write a commented starter suite covering every built-in event')
+            [CompletionResult]::new('completions', 'completions', [CompletionResultType]::ParameterValue, 'Print a shell completion script')
+            [CompletionResult]::new('man', 'man', [CompletionResultType]::ParameterValue, 'Print the manual page (roff), of hookctl or of one command')
+            [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
+            break
+        }
+        'hookctl;help;list' {
+            break
+        }
+        'hookctl;help;show' {
+            break
+        }
+        'hookctl;help;schema' {
+            break
+        }
+        'hookctl;help;validate' {
+            break
+        }
+        'hookctl;help;send' {
+            break
+        }
+        'hookctl;help;scenario' {
+            break
+        }
+        'hookctl;help;listen' {
+            break
+        }
+        'hookctl;help;replay' {
+            break
+        }
+        'hookctl;help;test' {
+            break
+        }
+        'hookctl;help;init' {
+            break
+        }
+        'hookctl;help;completions' {
+            break
+        }
+        'hookctl;help;man' {
+            break
+        }
+        'hookctl;help;help' {
+            break
+        }
+    })
+
+    $completions.Where{ $_.CompletionText -like "$wordToComplete*" } |
+        Sort-Object -Property ListItemText
+}
