@@ -53,6 +53,12 @@ never\t''"
 complete -c hookctl -n "__fish_hookctl_using_subcommand list" -l option-case -d 'How an eva service cell\'s option is matched against expectedOptions. eva does not document it: exact by default' -r -f -a "exact\t''
 insensitive\t''"
 complete -c hookctl -n "__fish_hookctl_using_subcommand list" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c hookctl -n "__fish_hookctl_using_subcommand show" -l set -d 'Override a field: a dotted path or JSON pointer; the value is JSON if it parses, else text' -r
+complete -c hookctl -n "__fish_hookctl_using_subcommand show" -l seed -d 'Fixed identifiers (and the fixtures\' timestamps) for reproducible bodies' -r
+complete -c hookctl -n "__fish_hookctl_using_subcommand show" -l text -d 'eva: the user\'s text' -r
+complete -c hookctl -n "__fish_hookctl_using_subcommand show" -l expected-options -d 'eva service cell: the options it offers (comma-separated)' -r
+complete -c hookctl -n "__fish_hookctl_using_subcommand show" -l answer -d 'eva transactional answer: the answer\'s content before the webhook rewrites it' -r
+complete -c hookctl -n "__fish_hookctl_using_subcommand show" -l answer-type -d 'eva transactional answer: the answer\'s type (TEXT, CAROUSEL, ...)' -r
 complete -c hookctl -n "__fish_hookctl_using_subcommand show" -s o -l output -d 'Output format: coloured text for people, or JSON on stdout for machines' -r -f -a "text\t'Coloured, tabled text for people'
 json\t'One JSON document on stdout, for machines'"
 complete -c hookctl -n "__fish_hookctl_using_subcommand show" -l color -d 'When to colour text output (NO_COLOR is honoured under auto)' -r -f -a "auto\t''
@@ -105,6 +111,7 @@ complete -c hookctl -n "__fish_hookctl_using_subcommand send" -l expect-option -
 complete -c hookctl -n "__fish_hookctl_using_subcommand send" -l count -d 'Load mode: send this many events, each with fresh ids and delivered once, and summarise' -r
 complete -c hookctl -n "__fish_hookctl_using_subcommand send" -l duration -d 'Load mode: keep sending for this many seconds' -r
 complete -c hookctl -n "__fish_hookctl_using_subcommand send" -s c -l concurrency -d 'Load mode: requests in flight at once' -r
+complete -c hookctl -n "__fish_hookctl_using_subcommand send" -l print -d 'Print the request as a command instead of sending it (`curl`: one shell-quoted curl command line; secret header values redacted unless --show-secrets)' -r -f -a "curl\t'One curl command line, shell-quoted'"
 complete -c hookctl -n "__fish_hookctl_using_subcommand send" -l max-size -d 'Refuse a document larger than this (a file, standard input, a record of a capture): bytes, or with a unit (10MB, 64MiB)' -r
 complete -c hookctl -n "__fish_hookctl_using_subcommand send" -l url -d 'The webhook URL. Without one (and without HOOKCTL_URL or --botpress-config), hookctl delivers to its own built-in receiver' -r
 complete -c hookctl -n "__fish_hookctl_using_subcommand send" -l botpress-config -d 'Aim with the Botpress `hitlnext.json` you give Botpress: its eventsWebHook url and headers' -r -F
@@ -122,6 +129,7 @@ never\t''"
 complete -c hookctl -n "__fish_hookctl_using_subcommand send" -l option-case -d 'How an eva service cell\'s option is matched against expectedOptions. eva does not document it: exact by default' -r -f -a "exact\t''
 insensitive\t''"
 complete -c hookctl -n "__fish_hookctl_using_subcommand send" -l once -d 'Deliver once an event that Botpress delivers twice (handoff-tags)'
+complete -c hookctl -n "__fish_hookctl_using_subcommand send" -l dry-run -d 'Print the request as it would go (method, url, headers, body) and send nothing'
 complete -c hookctl -n "__fish_hookctl_using_subcommand send" -l show-secrets -d 'Print header values that look like secrets (authorization, cookies, keys, tokens)'
 complete -c hookctl -n "__fish_hookctl_using_subcommand send" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c hookctl -n "__fish_hookctl_using_subcommand scenario" -l seed -d 'Fixed identifiers and order' -r

@@ -71,7 +71,7 @@ pub struct ShowArgs {
     /// The event (see `hookctl list`).
     pub event: String,
     /// Show the example of a valid answer from the webhook instead (eva events).
-    #[arg(long)]
+    #[arg(long, conflicts_with_all = ["sets", "seed", "text", "expected_options", "answer", "answer_type"])]
     pub response: bool,
     /// Pretty-print even when piped (default: pretty on a terminal, the wire's compact form when piped).
     #[arg(long, conflicts_with = "compact")]
@@ -79,6 +79,45 @@ pub struct ShowArgs {
     /// Print the exact compact bytes sent on the wire, even on a terminal.
     #[arg(long)]
     pub compact: bool,
+    /// Build the body as `send` would, with the same flags: what `show` prints is what goes.
+    #[command(flatten)]
+    pub body: BodyArgs,
+}
+
+/// How a body is built from an event's fixture; shared by `show` and `send`, so that a preview is
+/// exactly what is sent.
+#[derive(Debug, Args)]
+pub struct BodyArgs {
+    /// Override a field: a dotted path or JSON pointer; the value is JSON if it parses, else text.
+    #[arg(long = "set", value_name = "PATH=VALUE")]
+    pub sets: Vec<String>,
+    /// Fixed identifiers (and the fixtures' timestamps) for reproducible bodies.
+    #[arg(long, value_name = "N")]
+    pub seed: Option<u64>,
+    /// eva: the user's text.
+    #[arg(long)]
+    pub text: Option<String>,
+    /// eva service cell: the options it offers (comma-separated).
+    #[arg(long, value_name = "A,B", value_delimiter = ',', value_parser = parse_option_name)]
+    pub expected_options: Option<Vec<String>>,
+    /// eva transactional answer: the answer's content before the webhook rewrites it.
+    #[arg(long)]
+    pub answer: Option<String>,
+    /// eva transactional answer: the answer's type (TEXT, CAROUSEL, ...).
+    #[arg(long, value_name = "TYPE")]
+    pub answer_type: Option<String>,
+}
+
+impl BodyArgs {
+    /// Whether any flag changes the fixture.
+    pub fn any(&self) -> bool {
+        !self.sets.is_empty()
+            || self.seed.is_some()
+            || self.text.is_some()
+            || self.expected_options.is_some()
+            || self.answer.is_some()
+            || self.answer_type.is_some()
+    }
 }
 
 #[derive(Debug, Args)]
@@ -162,24 +201,8 @@ pub struct SendArgs {
     /// The kind of the --data body, instead of detecting it.
     #[arg(long, value_enum)]
     pub kind: Option<Kind>,
-    /// Override a field: a dotted path or JSON pointer; the value is JSON if it parses, else text.
-    #[arg(long = "set", value_name = "PATH=VALUE")]
-    pub sets: Vec<String>,
-    /// Fixed identifiers (and the fixtures' timestamps) for reproducible bodies.
-    #[arg(long, value_name = "N")]
-    pub seed: Option<u64>,
-    /// eva: the user's text.
-    #[arg(long)]
-    pub text: Option<String>,
-    /// eva service cell: the options it offers (comma-separated).
-    #[arg(long, value_name = "A,B", value_delimiter = ',', value_parser = parse_option_name)]
-    pub expected_options: Option<Vec<String>>,
-    /// eva transactional answer: the answer's content before the webhook rewrites it.
-    #[arg(long)]
-    pub answer: Option<String>,
-    /// eva transactional answer: the answer's type (TEXT, CAROUSEL, ...).
-    #[arg(long, value_name = "TYPE")]
-    pub answer_type: Option<String>,
+    #[command(flatten)]
+    pub body: BodyArgs,
     /// Expect this HTTP status instead of any 2xx.
     #[arg(long, value_name = "CODE", value_parser = clap::value_parser!(u16).range(100..=599))]
     pub expect_status: Option<u16>,
@@ -198,6 +221,13 @@ pub struct SendArgs {
     /// Load mode: requests in flight at once.
     #[arg(short = 'c', long, value_name = "C", default_value_t = 8, value_parser = clap::value_parser!(u16).range(1..=1024))]
     pub concurrency: u16,
+    /// Print the request as it would go (method, url, headers, body) and send nothing.
+    #[arg(long, conflicts_with_all = ["count", "duration"])]
+    pub dry_run: bool,
+    /// Print the request as a command instead of sending it (`curl`: one shell-quoted curl
+    /// command line; secret header values redacted unless --show-secrets).
+    #[arg(long, value_enum, value_name = "FORM", conflicts_with_all = ["count", "duration"])]
+    pub print: Option<crate::preview::Print>,
     #[command(flatten)]
     pub limit: LimitArgs,
     #[command(flatten)]

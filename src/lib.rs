@@ -27,6 +27,7 @@ pub mod load;
 pub mod output;
 pub mod payload;
 pub mod platform;
+pub mod preview;
 pub mod receiver;
 pub mod replay;
 pub mod scenario;

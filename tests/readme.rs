@@ -820,6 +820,29 @@ fn examples() -> Vec<Example> {
                 assert!(has(&out, "shown-answer.json  eva-service-response  valid"), "{out}");
             }),
         ),
+        ex(
+            "hookctl show eva-service --seed 7 --expected-options YES,NO   # what send with the same flags sends",
+            Run(|r| {
+                r.exits(0);
+                assert_eq!(
+                    serde_json::from_str::<Value>(&r.out).unwrap()["expectedOptions"],
+                    json!(["YES", "NO"])
+                );
+                let server = Server::start(reference_webhook);
+                let (code, _, err) = run(hookctl().args([
+                    "send",
+                    "eva-service",
+                    "--seed",
+                    "7",
+                    "--expected-options",
+                    "YES,NO",
+                    "--url",
+                    &server.url(),
+                ]));
+                assert_eq!(code, 0, "{err}");
+                assert_eq!(server.requests()[0].body, r.out.trim_end().as_bytes(), "byte for byte");
+            }),
+        ),
         // ### hookctl schema
         ex(
             "hookctl schema eva-service-response > eva-service-response.schema.json",
@@ -1002,6 +1025,31 @@ fn examples() -> Vec<Example> {
                 assert_eq!(count(&r.out, "← 200 OK"), 1, "{}", r.context());
                 assert!(!r.out.contains("delivered twice"), "{}", r.context());
                 r.says("PASSED");
+            }),
+        ),
+        ex(
+            "hookctl send handoff-tags --dry-run --url http://localhost:3000/hook     # both of Botpress's deliveries, unsent",
+            Run(|r| {
+                r.exits(0);
+                r.served(0);
+                r.warns("dry run: nothing sent");
+                r.warns("would get it twice");
+                assert!(r.out.starts_with("POST http://127.0.0.1:"), "{}", r.context());
+                r.says("user-agent: axios/0.21.4\n");
+                let body: Value = serde_json::from_str(r.out.split("\n\n").nth(1).unwrap()).unwrap();
+                assert_eq!(body["payload"]["tags"], json!(["billing", "vip"]));
+            }),
+        ),
+        ex(
+            "hookctl send eva-service --text \"it's me\" --print curl --url http://localhost:8080/eva | bash",
+            Run(|r| {
+                r.exits(0);
+                let got = r.served(1);
+                assert_eq!(got[0].path, "/eva");
+                assert_eq!(got[0].json()["text"], "it's me");
+                assert_eq!(got[0].header("user-agent").map(|u| u.starts_with("hookctl/")), Some(true));
+                // curl printed the webhook's answer.
+                r.says("\"option\":\"CLIENT\"");
             }),
         ),
         ex(
