@@ -397,7 +397,7 @@ _hookctl() {
             return 0
             ;;
         hookctl__subcmd__listen)
-            opts="-p -o -h --port --bind --status --fail-first --respond --respond-option --forward-to --save --keep-secrets --max-body --read-timeout --header-timeout --idle-timeout --max-connections --grace --exit-after --output --color --option-case --help"
+            opts="-p -o -h --port --bind --status --fail-first --respond --respond-option --forward-to --save --keep-secrets --require-header --max-body --read-timeout --header-timeout --idle-timeout --max-connections --grace --exit-after --output --color --option-case --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -436,6 +436,10 @@ _hookctl() {
                     return 0
                     ;;
                 --save)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --require-header)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;

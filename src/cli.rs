@@ -281,6 +281,10 @@ pub struct ListenArgs {
     /// Keep secret header values (authorization, cookies, keys, tokens) in output and captures.
     #[arg(long)]
     pub keep_secrets: bool,
+    /// Answer 401 to a request without this header (repeatable): `NAME=VALUE` wants that exact
+    /// value, `NAME` alone any value. As the platform's configured headers would be checked.
+    #[arg(long = "require-header", value_name = "NAME=VALUE")]
+    pub require_headers: Vec<String>,
     /// Answer larger bodies with 413.
     #[arg(long, value_name = "BYTES", default_value_t = defaults::MAX_BODY)]
     pub max_body: usize,

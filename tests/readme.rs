@@ -1266,6 +1266,29 @@ fn examples() -> Vec<Example> {
                 },
             ),
         ),
+        ex(
+            "hookctl listen --require-header 'Authorization=Bearer dev-token'   # 401 to requests without it",
+            Listen(
+                &[
+                    "hookctl send handoff-create --url http://{addr}/hook",
+                    "hookctl send handoff-create -H 'Authorization: Bearer dev-token' --url http://{addr}/hook",
+                ],
+                |r| {
+                    r.exits(0);
+                    assert_eq!((r.fed[0].0, r.fed[1].0), (1, 0), "{}", r.context());
+                    let seen = r.listened();
+                    assert_eq!(seen.len(), 2, "{}", r.context());
+                    assert!(
+                        has(seen[0], "→ 401 Unauthorized ✗ missing required header authorization"),
+                        "{}",
+                        r.context()
+                    );
+                    assert!(has(seen[1], "→ 200 OK"), "{}", r.context());
+                    r.warns("requiring authorization: <redacted>");
+                    assert!(!r.err.contains("dev-token") && !r.out.contains("dev-token"), "{}", r.context());
+                },
+            ),
+        ),
         // ### hookctl replay (the capture is the one the `--save` line above made)
         ex(
             "hookctl replay captures.jsonl --url http://localhost:3000/hook",
