@@ -210,6 +210,8 @@ insensitive\t''"
 complete -c hookctl -n "__fish_hookctl_using_subcommand test" -l init -d 'Write a starter suite (to the SUITE path, or hookctl.toml) instead of running'
 complete -c hookctl -n "__fish_hookctl_using_subcommand test" -l force -d 'With --init: overwrite an existing file'
 complete -c hookctl -n "__fish_hookctl_using_subcommand test" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c hookctl -n "__fish_hookctl_using_subcommand init" -l from -d 'Make the suite from a capture of `listen --save`: a case per distinct request, its body in a payload directory beside the suite' -r -F
+complete -c hookctl -n "__fish_hookctl_using_subcommand init" -l max-size -d 'Refuse a document larger than this (a file, standard input, a record of a capture): bytes, or with a unit (10MB, 64MiB)' -r
 complete -c hookctl -n "__fish_hookctl_using_subcommand init" -s o -l output -d 'Output format: coloured text for people, or JSON on stdout for machines' -r -f -a "text\t'Coloured, tabled text for people'
 json\t'One JSON document on stdout, for machines'"
 complete -c hookctl -n "__fish_hookctl_using_subcommand init" -l color -d 'When to colour text output (NO_COLOR is honoured under auto)' -r -f -a "auto\t''
@@ -217,7 +219,7 @@ always\t''
 never\t''"
 complete -c hookctl -n "__fish_hookctl_using_subcommand init" -l option-case -d 'How an eva service cell\'s option is matched against expectedOptions. eva does not document it: exact by default' -r -f -a "exact\t''
 insensitive\t''"
-complete -c hookctl -n "__fish_hookctl_using_subcommand init" -l force -d 'Overwrite an existing file'
+complete -c hookctl -n "__fish_hookctl_using_subcommand init" -l force -d 'Overwrite an existing file (and, with --from, the payload files)'
 complete -c hookctl -n "__fish_hookctl_using_subcommand init" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c hookctl -n "__fish_hookctl_using_subcommand completions" -s o -l output -d 'Output format: coloured text for people, or JSON on stdout for machines' -r -f -a "text\t'Coloured, tabled text for people'
 json\t'One JSON document on stdout, for machines'"

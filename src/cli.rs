@@ -354,9 +354,15 @@ pub struct InitArgs {
     /// Where to write the suite.
     #[arg(default_value = defaults::SUITE_PATH)]
     pub path: PathBuf,
-    /// Overwrite an existing file.
+    /// Overwrite an existing file (and, with --from, the payload files).
     #[arg(long)]
     pub force: bool,
+    /// Make the suite from a capture of `listen --save`: a case per distinct request, its body in
+    /// a payload directory beside the suite.
+    #[arg(long, value_name = "CAPTURE")]
+    pub from: Option<PathBuf>,
+    #[command(flatten)]
+    pub limit: LimitArgs,
 }
 
 fn parse_seconds(s: &str) -> Result<f64, String> {

@@ -15,6 +15,7 @@
 //! - [`error`]: the exit codes, the one rule from outcomes to them, and the errors that stop a
 //!   command; [`defaults`]: defaults shared by several commands.
 
+pub mod capture;
 pub mod catalogue;
 pub mod cli;
 pub mod commands;

@@ -1321,6 +1321,45 @@ fn examples() -> Vec<Example> {
                 assert_eq!(String::from_utf8_lossy(&got[1].body), captured[8]["body"].as_str().unwrap());
             }),
         ),
+        // #### Captures as data (the capture of the `--save` line above)
+        ex(
+            "hookctl validate captures.jsonl                       # every captured request judged, as FILE:LINE",
+            Run(|r| {
+                r.exits(0);
+                r.says("captures.jsonl:1  botpress-event  valid");
+                r.says("captures.jsonl:9  eva-service-request  valid");
+                r.says("9 documents checked: 9 valid, 0 invalid");
+            }),
+        ),
+        ex(
+            "hookctl init --from captures.jsonl regression.toml    # real traffic becomes a suite",
+            Run(|r| {
+                r.exits(0);
+                // Seven distinct Botpress bodies (the tag edit came twice) and the eva request.
+                r.warns(
+                    "wrote regression.toml: 8 cases from captures.jsonl (9 requests, 1 repeat collapsed)",
+                );
+                let suite = r.file("regression.toml");
+                assert_eq!(suite.matches("[[case]]").count(), 8, "{suite}");
+                assert!(suite.contains("option = [\"CLIENT\"]"), "{suite}");
+                r.file("regression-payloads/008-eva-service-request.json");
+            }),
+        ),
+        ex(
+            "hookctl test regression.toml --url http://localhost:3000/hook",
+            Run(|r| {
+                r.exits(0);
+                r.says("PASSED");
+                let captured: Vec<Value> =
+                    r.file("captures.jsonl").lines().map(|l| serde_json::from_str(l).unwrap()).collect();
+                let got = r.served(8);
+                // The captured bodies, sent as they came.
+                for g in got {
+                    let body = String::from_utf8_lossy(&g.body);
+                    assert!(captured.iter().any(|c| c["body"] == *body), "{body}");
+                }
+            }),
+        ),
         // ### hookctl test
         ex(
             "hookctl init                                   # writes hookctl.toml: a case for every event",
@@ -1448,7 +1487,7 @@ const LIST_SHOW_SCHEMA: &[&str] = &["### `hookctl list`", "### `hookctl show", "
 const VALIDATE: &[&str] = &["### `hookctl validate"];
 const SEND: &[&str] = &["### `hookctl send"];
 const SCENARIO: &[&str] = &["### `hookctl scenario"];
-const LISTEN_REPLAY: &[&str] = &["### `hookctl listen", "### `hookctl replay"];
+const LISTEN_REPLAY: &[&str] = &["### `hookctl listen", "### `hookctl replay", "#### Captures as data"];
 const COMPLETIONS: &[&str] = &["### `hookctl completions"];
 const CI: &[&str] = &["## Use in CI"];
 const GROUPS: &[&[&str]] =
