@@ -639,7 +639,7 @@ _hookctl() {
             return 0
             ;;
         hookctl__subcmd__schema)
-            opts="-o -h --output --color --option-case --help botpress-event eva-answer-request eva-answer-response eva-service-request eva-service-response"
+            opts="-o -h --openapi --output --color --option-case --help botpress-event eva-answer-request eva-answer-response eva-service-request eva-service-response"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0

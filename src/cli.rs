@@ -123,8 +123,12 @@ impl BodyArgs {
 #[derive(Debug, Args)]
 pub struct SchemaArgs {
     /// The document kind.
-    #[arg(value_enum)]
-    pub kind: Kind,
+    #[arg(value_enum, required_unless_present = "openapi")]
+    pub kind: Option<Kind>,
+    /// Print an OpenAPI 3.1 document instead: every built-in event as a webhook, with its schema,
+    /// its example and what the platform reads of the answer.
+    #[arg(long, conflicts_with = "kind")]
+    pub openapi: bool,
 }
 
 #[derive(Debug, Args)]

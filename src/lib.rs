@@ -25,6 +25,7 @@ pub mod error;
 pub mod http;
 pub mod input;
 pub mod load;
+pub mod openapi;
 pub mod output;
 pub mod payload;
 pub mod platform;

@@ -857,6 +857,21 @@ fn examples() -> Vec<Example> {
                 assert!(!validator.is_valid(&json!({"option": 3})));
             }),
         ),
+        ex(
+            "hookctl schema --openapi > webhooks.openapi.json   # the whole contract, for Postman, Prism, Schemathesis",
+            Run(|r| {
+                r.exits(0);
+                let doc = r.json("webhooks.openapi.json");
+                assert_eq!(doc["openapi"], "3.1.0");
+                let hooks: Vec<&String> = doc["webhooks"].as_object().unwrap().keys().collect();
+                assert_eq!(hooks.len(), table_names("### `hookctl list`").len(), "every event of the list");
+                assert_eq!(
+                    doc["webhooks"]["eva-service"]["post"]["responses"]["200"]["content"]["application/json"]
+                        ["schema"]["$ref"],
+                    "#/components/schemas/eva-service-response"
+                );
+            }),
+        ),
         // ### hookctl validate
         ex(
             "hookctl validate response.json",
