@@ -341,12 +341,20 @@ _hookctl() {
             return 0
             ;;
         hookctl__subcmd__init)
-            opts="-h --force --color --help"
+            opts="-h --force --from --max-size --color --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
+                --from)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --max-size)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --color)
                     COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
                     return 0
@@ -385,7 +393,7 @@ _hookctl() {
             return 0
             ;;
         hookctl__subcmd__listen)
-            opts="-p -o -v -q -h --port --bind --status --fail-first --respond --respond-option --forward-to --save --keep-secrets --max-body --read-timeout --header-timeout --idle-timeout --max-connections --grace --exit-after --option-case --output --color --verbose --quiet --help"
+            opts="-p -o -v -q -h --port --bind --status --fail-first --respond --respond-option --forward-to --save --keep-secrets --require-header --max-body --read-timeout --header-timeout --idle-timeout --max-connections --grace --exit-after --option-case --output --color --verbose --quiet --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -447,6 +455,10 @@ _hookctl() {
                     if [[ "${BASH_VERSINFO[0]}" -ge 4 ]]; then
                         compopt -o filenames
                     fi
+                    return 0
+                    ;;
+                --require-header)
+                    COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
                 --max-body)
@@ -673,7 +685,7 @@ _hookctl() {
             return 0
             ;;
         hookctl__subcmd__schema)
-            opts="-h --color --help botpress-event eva-answer-request eva-answer-response eva-service-request eva-service-response"
+            opts="-h --openapi --color --help botpress-event eva-answer-request eva-answer-response eva-service-request eva-service-response"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -691,7 +703,7 @@ _hookctl() {
             return 0
             ;;
         hookctl__subcmd__send)
-            opts="-c -H -o -v -q -h --data --kind --set --seed --text --expected-options --answer --answer-type --expect-status --expect-option --once --count --duration --concurrency --max-size --url --botpress-config --header --timeout --retry --retry-scale --max-response --show-secrets --option-case --output --color --verbose --quiet --help handoff-create handoff-assign handoff-resolve handoff-reject handoff-expire handoff-tags handoff-comment agent-online agent-offline eva-answer eva-service"
+            opts="-c -H -o -v -q -h --data --kind --set --seed --text --expected-options --answer --answer-type --expect-status --expect-option --once --count --duration --concurrency --dry-run --print --max-size --url --botpress-config --header --timeout --retry --retry-scale --max-response --show-secrets --option-case --output --color --verbose --quiet --help handoff-create handoff-assign handoff-resolve handoff-reject handoff-expire handoff-tags handoff-comment agent-online agent-offline eva-answer eva-service"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -762,6 +774,10 @@ _hookctl() {
                     ;;
                 -c)
                     COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --print)
+                    COMPREPLY=($(compgen -W "curl" -- "${cur}"))
                     return 0
                     ;;
                 --max-size)
@@ -835,12 +851,36 @@ _hookctl() {
             return 0
             ;;
         hookctl__subcmd__show)
-            opts="-h --response --pretty --compact --color --help handoff-create handoff-assign handoff-resolve handoff-reject handoff-expire handoff-tags handoff-comment agent-online agent-offline eva-answer eva-service"
+            opts="-h --response --pretty --compact --set --seed --text --expected-options --answer --answer-type --color --help handoff-create handoff-assign handoff-resolve handoff-reject handoff-expire handoff-tags handoff-comment agent-online agent-offline eva-answer eva-service"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
+                --set)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --seed)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --text)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --expected-options)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --answer)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --answer-type)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --color)
                     COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
                     return 0

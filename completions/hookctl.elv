@@ -52,6 +52,12 @@ set edit:completion:arg-completer[hookctl] = {|@words|
             cand --help 'Print help (see more with ''--help'')'
         }
         &'hookctl;show'= {
+            cand --set 'Override a field: a dotted path or JSON pointer; the value is JSON if it parses, else text'
+            cand --seed 'Fixed identifiers (and the fixtures'' timestamps) for reproducible bodies'
+            cand --text 'eva: the user''s text'
+            cand --expected-options 'eva service cell: the options it offers (comma-separated)'
+            cand --answer 'eva transactional answer: the answer''s content before the webhook rewrites it'
+            cand --answer-type 'eva transactional answer: the answer''s type (TEXT, CAROUSEL, ...)'
             cand --color 'When to colour text output (NO_COLOR is honoured under auto)'
             cand --response 'Show the example of a valid answer from the webhook instead (eva events)'
             cand --pretty 'Pretty-print even when piped (default: pretty on a terminal, the wire''s compact form when piped)'
@@ -72,6 +78,7 @@ set edit:completion:arg-completer[hookctl] = {|@words|
         }
         &'hookctl;schema'= {
             cand --color 'When to colour text output (NO_COLOR is honoured under auto)'
+            cand --openapi 'Print an OpenAPI 3.1 document instead: every built-in event as a webhook, with its schema, its example and what the platform reads of the answer'
             cand -h 'Print help (see more with ''--help'')'
             cand --help 'Print help (see more with ''--help'')'
             cand botpress-event 'A Botpress HITL Next events-webhook body (handoff or agent)'
@@ -111,6 +118,7 @@ set edit:completion:arg-completer[hookctl] = {|@words|
             cand --duration 'Load mode: keep sending for this many seconds'
             cand -c 'Load mode: requests in flight at once'
             cand --concurrency 'Load mode: requests in flight at once'
+            cand --print 'Print the request as a command instead of sending it (`curl`: one shell-quoted curl command line; secret header values redacted unless --show-secrets)'
             cand --max-size 'Refuse a document larger than this (a file, standard input, a record of a capture): bytes, or with a unit (10MB, 64MiB)'
             cand --url 'The webhook URL. Without one (and without HOOKCTL_URL or --botpress-config), hookctl delivers to its own built-in receiver'
             cand --botpress-config 'Aim with the Botpress `hitlnext.json` you give Botpress: its eventsWebHook url and headers'
@@ -125,6 +133,7 @@ set edit:completion:arg-completer[hookctl] = {|@words|
             cand --output 'Output format: coloured text for people, or JSON on stdout for machines'
             cand --color 'When to colour text output (NO_COLOR is honoured under auto)'
             cand --once 'Deliver once an event that Botpress delivers twice (handoff-tags)'
+            cand --dry-run 'Print the request as it would go (method, url, headers, body) and send nothing'
             cand --show-secrets 'Print secrets as they are: header values (authorization, cookies, keys, tokens, signatures), the URL''s password and secret query values'
             cand -v 'Say more: the request and the answer in full (headers, bodies) and timings'
             cand --verbose 'Say more: the request and the answer in full (headers, bodies) and timings'
@@ -182,6 +191,7 @@ set edit:completion:arg-completer[hookctl] = {|@words|
             cand --respond-option 'As an eva webhook mock: the option service cells get (default: the first expected one)'
             cand --forward-to 'Relay every request (exact bytes and headers) to your server, and answer with its answer. Refused when it is this listener itself; a request that comes back is answered 508'
             cand --save 'Append every request to this file, one JSON line each, before answering it'
+            cand --require-header 'Answer 401 to a request without this header (repeatable): `NAME=VALUE` wants that exact value, `NAME` alone any value. As the platform''s configured headers would be checked'
             cand --max-body 'Answer larger bodies with 413'
             cand --read-timeout 'Answer 408 to a client that takes longer than this to send its body'
             cand --header-timeout 'Close a connection whose request headers take longer than this (from their first byte, or from when the connection opened)'
@@ -244,8 +254,10 @@ set edit:completion:arg-completer[hookctl] = {|@words|
             cand --help 'Print help (see more with ''--help'')'
         }
         &'hookctl;init'= {
+            cand --from 'Make the suite from a capture of `listen --save`: a case per distinct request, its body in a payload directory beside the suite'
+            cand --max-size 'Refuse a document larger than this (a file, standard input, a record of a capture): bytes, or with a unit (10MB, 64MiB)'
             cand --color 'When to colour text output (NO_COLOR is honoured under auto)'
-            cand --force 'Overwrite an existing file'
+            cand --force 'Overwrite an existing file (and, with --from, the payload files)'
             cand -h 'Print help'
             cand --help 'Print help'
         }

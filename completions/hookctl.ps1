@@ -57,6 +57,12 @@ Register-ArgumentCompleter -Native -CommandName 'hookctl' -ScriptBlock {
             break
         }
         'hookctl;show' {
+            [CompletionResult]::new('--set', '--set', [CompletionResultType]::ParameterName, 'Override a field: a dotted path or JSON pointer; the value is JSON if it parses, else text')
+            [CompletionResult]::new('--seed', '--seed', [CompletionResultType]::ParameterName, 'Fixed identifiers (and the fixtures'' timestamps) for reproducible bodies')
+            [CompletionResult]::new('--text', '--text', [CompletionResultType]::ParameterName, 'eva: the user''s text')
+            [CompletionResult]::new('--expected-options', '--expected-options', [CompletionResultType]::ParameterName, 'eva service cell: the options it offers (comma-separated)')
+            [CompletionResult]::new('--answer', '--answer', [CompletionResultType]::ParameterName, 'eva transactional answer: the answer''s content before the webhook rewrites it')
+            [CompletionResult]::new('--answer-type', '--answer-type', [CompletionResultType]::ParameterName, 'eva transactional answer: the answer''s type (TEXT, CAROUSEL, ...)')
             [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to colour text output (NO_COLOR is honoured under auto)')
             [CompletionResult]::new('--response', '--response', [CompletionResultType]::ParameterName, 'Show the example of a valid answer from the webhook instead (eva events)')
             [CompletionResult]::new('--pretty', '--pretty', [CompletionResultType]::ParameterName, 'Pretty-print even when piped (default: pretty on a terminal, the wire''s compact form when piped)')
@@ -78,6 +84,7 @@ Register-ArgumentCompleter -Native -CommandName 'hookctl' -ScriptBlock {
         }
         'hookctl;schema' {
             [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to colour text output (NO_COLOR is honoured under auto)')
+            [CompletionResult]::new('--openapi', '--openapi', [CompletionResultType]::ParameterName, 'Print an OpenAPI 3.1 document instead: every built-in event as a webhook, with its schema, its example and what the platform reads of the answer')
             [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
             [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
             [CompletionResult]::new('botpress-event', 'botpress-event', [CompletionResultType]::ParameterValue, 'A Botpress HITL Next events-webhook body (handoff or agent)')
@@ -119,6 +126,7 @@ Register-ArgumentCompleter -Native -CommandName 'hookctl' -ScriptBlock {
             [CompletionResult]::new('--duration', '--duration', [CompletionResultType]::ParameterName, 'Load mode: keep sending for this many seconds')
             [CompletionResult]::new('-c', '-c', [CompletionResultType]::ParameterName, 'Load mode: requests in flight at once')
             [CompletionResult]::new('--concurrency', '--concurrency', [CompletionResultType]::ParameterName, 'Load mode: requests in flight at once')
+            [CompletionResult]::new('--print', '--print', [CompletionResultType]::ParameterName, 'Print the request as a command instead of sending it (`curl`: one shell-quoted curl command line; secret header values redacted unless --show-secrets)')
             [CompletionResult]::new('--max-size', '--max-size', [CompletionResultType]::ParameterName, 'Refuse a document larger than this (a file, standard input, a record of a capture): bytes, or with a unit (10MB, 64MiB)')
             [CompletionResult]::new('--url', '--url', [CompletionResultType]::ParameterName, 'The webhook URL. Without one (and without HOOKCTL_URL or --botpress-config), hookctl delivers to its own built-in receiver')
             [CompletionResult]::new('--botpress-config', '--botpress-config', [CompletionResultType]::ParameterName, 'Aim with the Botpress `hitlnext.json` you give Botpress: its eventsWebHook url and headers')
@@ -133,6 +141,7 @@ Register-ArgumentCompleter -Native -CommandName 'hookctl' -ScriptBlock {
             [CompletionResult]::new('--output', '--output', [CompletionResultType]::ParameterName, 'Output format: coloured text for people, or JSON on stdout for machines')
             [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to colour text output (NO_COLOR is honoured under auto)')
             [CompletionResult]::new('--once', '--once', [CompletionResultType]::ParameterName, 'Deliver once an event that Botpress delivers twice (handoff-tags)')
+            [CompletionResult]::new('--dry-run', '--dry-run', [CompletionResultType]::ParameterName, 'Print the request as it would go (method, url, headers, body) and send nothing')
             [CompletionResult]::new('--show-secrets', '--show-secrets', [CompletionResultType]::ParameterName, 'Print secrets as they are: header values (authorization, cookies, keys, tokens, signatures), the URL''s password and secret query values')
             [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'Say more: the request and the answer in full (headers, bodies) and timings')
             [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'Say more: the request and the answer in full (headers, bodies) and timings')
@@ -192,6 +201,7 @@ Register-ArgumentCompleter -Native -CommandName 'hookctl' -ScriptBlock {
             [CompletionResult]::new('--respond-option', '--respond-option', [CompletionResultType]::ParameterName, 'As an eva webhook mock: the option service cells get (default: the first expected one)')
             [CompletionResult]::new('--forward-to', '--forward-to', [CompletionResultType]::ParameterName, 'Relay every request (exact bytes and headers) to your server, and answer with its answer. Refused when it is this listener itself; a request that comes back is answered 508')
             [CompletionResult]::new('--save', '--save', [CompletionResultType]::ParameterName, 'Append every request to this file, one JSON line each, before answering it')
+            [CompletionResult]::new('--require-header', '--require-header', [CompletionResultType]::ParameterName, 'Answer 401 to a request without this header (repeatable): `NAME=VALUE` wants that exact value, `NAME` alone any value. As the platform''s configured headers would be checked')
             [CompletionResult]::new('--max-body', '--max-body', [CompletionResultType]::ParameterName, 'Answer larger bodies with 413')
             [CompletionResult]::new('--read-timeout', '--read-timeout', [CompletionResultType]::ParameterName, 'Answer 408 to a client that takes longer than this to send its body')
             [CompletionResult]::new('--header-timeout', '--header-timeout', [CompletionResultType]::ParameterName, 'Close a connection whose request headers take longer than this (from their first byte, or from when the connection opened)')
@@ -257,8 +267,10 @@ Register-ArgumentCompleter -Native -CommandName 'hookctl' -ScriptBlock {
             break
         }
         'hookctl;init' {
+            [CompletionResult]::new('--from', '--from', [CompletionResultType]::ParameterName, 'Make the suite from a capture of `listen --save`: a case per distinct request, its body in a payload directory beside the suite')
+            [CompletionResult]::new('--max-size', '--max-size', [CompletionResultType]::ParameterName, 'Refuse a document larger than this (a file, standard input, a record of a capture): bytes, or with a unit (10MB, 64MiB)')
             [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to colour text output (NO_COLOR is honoured under auto)')
-            [CompletionResult]::new('--force', '--force', [CompletionResultType]::ParameterName, 'Overwrite an existing file')
+            [CompletionResult]::new('--force', '--force', [CompletionResultType]::ParameterName, 'Overwrite an existing file (and, with --from, the payload files)')
             [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
             [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
             break

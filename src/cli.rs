@@ -132,7 +132,7 @@ pub struct ShowArgs {
     #[arg(value_parser = CatalogueNames::events())]
     pub event: String,
     /// Show the example of a valid answer from the webhook instead (eva events).
-    #[arg(long)]
+    #[arg(long, conflicts_with_all = ["sets", "seed", "text", "expected_options", "answer", "answer_type"])]
     pub response: bool,
     /// Pretty-print even when piped (default: pretty on a terminal, the wire's compact form when piped).
     #[arg(long, conflicts_with = "compact")]
@@ -140,13 +140,56 @@ pub struct ShowArgs {
     /// Print the exact compact bytes sent on the wire, even on a terminal.
     #[arg(long)]
     pub compact: bool,
+    /// Build the body as `send` would, with the same flags: what `show` prints is what goes.
+    #[command(flatten)]
+    pub body: BodyArgs,
+}
+
+/// How a body is built from an event's fixture; shared by `show` and `send`, so that a preview is
+/// exactly what is sent.
+#[derive(Debug, Args)]
+pub struct BodyArgs {
+    /// Override a field: a dotted path or JSON pointer; the value is JSON if it parses, else text.
+    #[arg(long = "set", value_name = "PATH=VALUE")]
+    pub sets: Vec<String>,
+    /// Fixed identifiers (and the fixtures' timestamps) for reproducible bodies.
+    #[arg(long, value_name = "N")]
+    pub seed: Option<u64>,
+    /// eva: the user's text.
+    #[arg(long)]
+    pub text: Option<String>,
+    /// eva service cell: the options it offers (comma-separated).
+    #[arg(long, value_name = "A,B", value_delimiter = ',', value_parser = parse_option_name)]
+    pub expected_options: Option<Vec<String>>,
+    /// eva transactional answer: the answer's content before the webhook rewrites it.
+    #[arg(long)]
+    pub answer: Option<String>,
+    /// eva transactional answer: the answer's type (TEXT, CAROUSEL, ...).
+    #[arg(long, value_name = "TYPE")]
+    pub answer_type: Option<String>,
+}
+
+impl BodyArgs {
+    /// Whether any flag changes the fixture.
+    pub fn any(&self) -> bool {
+        !self.sets.is_empty()
+            || self.seed.is_some()
+            || self.text.is_some()
+            || self.expected_options.is_some()
+            || self.answer.is_some()
+            || self.answer_type.is_some()
+    }
 }
 
 #[derive(Debug, Args)]
 pub struct SchemaArgs {
     /// The document kind.
-    #[arg(value_enum)]
-    pub kind: Kind,
+    #[arg(value_enum, required_unless_present = "openapi")]
+    pub kind: Option<Kind>,
+    /// Print an OpenAPI 3.1 document instead: every built-in event as a webhook, with its schema,
+    /// its example and what the platform reads of the answer.
+    #[arg(long, conflicts_with = "kind")]
+    pub openapi: bool,
 }
 
 #[derive(Debug, Args)]
@@ -228,24 +271,8 @@ pub struct SendArgs {
     /// The kind of the --data body, instead of detecting it.
     #[arg(long, value_enum)]
     pub kind: Option<Kind>,
-    /// Override a field: a dotted path or JSON pointer; the value is JSON if it parses, else text.
-    #[arg(long = "set", value_name = "PATH=VALUE")]
-    pub sets: Vec<String>,
-    /// Fixed identifiers (and the fixtures' timestamps) for reproducible bodies.
-    #[arg(long, value_name = "N")]
-    pub seed: Option<u64>,
-    /// eva: the user's text.
-    #[arg(long)]
-    pub text: Option<String>,
-    /// eva service cell: the options it offers (comma-separated).
-    #[arg(long, value_name = "A,B", value_delimiter = ',', value_parser = parse_option_name)]
-    pub expected_options: Option<Vec<String>>,
-    /// eva transactional answer: the answer's content before the webhook rewrites it.
-    #[arg(long)]
-    pub answer: Option<String>,
-    /// eva transactional answer: the answer's type (TEXT, CAROUSEL, ...).
-    #[arg(long, value_name = "TYPE")]
-    pub answer_type: Option<String>,
+    #[command(flatten)]
+    pub body: BodyArgs,
     /// Expect this HTTP status instead of any 2xx.
     #[arg(long, value_name = "CODE", value_parser = clap::value_parser!(u16).range(100..=599))]
     pub expect_status: Option<u16>,
@@ -264,6 +291,13 @@ pub struct SendArgs {
     /// Load mode: requests in flight at once.
     #[arg(short = 'c', long, value_name = "C", default_value_t = 8, value_parser = clap::value_parser!(u16).range(1..=1024))]
     pub concurrency: u16,
+    /// Print the request as it would go (method, url, headers, body) and send nothing.
+    #[arg(long, conflicts_with_all = ["count", "duration"])]
+    pub dry_run: bool,
+    /// Print the request as a command instead of sending it (`curl`: one shell-quoted curl
+    /// command line; secret header values redacted unless --show-secrets).
+    #[arg(long, value_enum, value_name = "FORM", conflicts_with_all = ["count", "duration"])]
+    pub print: Option<crate::preview::Print>,
     #[command(flatten)]
     pub limit: LimitArgs,
     #[command(flatten)]
@@ -319,6 +353,10 @@ pub struct ListenArgs {
     /// signatures) and secret query values.
     #[arg(long)]
     pub keep_secrets: bool,
+    /// Answer 401 to a request without this header (repeatable): `NAME=VALUE` wants that exact
+    /// value, `NAME` alone any value. As the platform's configured headers would be checked.
+    #[arg(long = "require-header", value_name = "NAME=VALUE")]
+    pub require_headers: Vec<String>,
     /// Answer larger bodies with 413.
     #[arg(long, value_name = "BYTES", default_value_t = defaults::MAX_BODY)]
     pub max_body: usize,
@@ -392,9 +430,15 @@ pub struct InitArgs {
     /// Where to write the suite.
     #[arg(default_value = defaults::SUITE_PATH, value_hint = ValueHint::FilePath)]
     pub path: PathBuf,
-    /// Overwrite an existing file.
+    /// Overwrite an existing file (and, with --from, the payload files).
     #[arg(long)]
     pub force: bool,
+    /// Make the suite from a capture of `listen --save`: a case per distinct request, its body in
+    /// a payload directory beside the suite.
+    #[arg(long, value_name = "CAPTURE")]
+    pub from: Option<PathBuf>,
+    #[command(flatten)]
+    pub limit: LimitArgs,
 }
 
 fn parse_seconds(s: &str) -> Result<f64, String> {

@@ -158,8 +158,8 @@ pub enum Entry {
     Error { source: String, error: String },
 }
 
-/// Expand the inputs of `validate`: files stay as given, a directory becomes every `*.json` file
-/// below it (sorted, so reports are stable), `-` is standard input.
+/// Expand the inputs of `validate`: files stay as given, a directory becomes every `*.json` and
+/// `*.jsonl` file below it (sorted, so reports are stable), `-` is standard input.
 ///
 /// Links to directories below a directory are not followed (so a link loop cannot trap the walk);
 /// links to files are. Each file is read once, however many names reach it. Below a directory,
@@ -181,7 +181,7 @@ pub fn expand(inputs: &[PathBuf]) -> Vec<Entry> {
                 walk.errors.push(Entry::Error {
                     source: label(input),
                     error: format!(
-                        "{}: directory holds no .json files to validate{skipped}",
+                        "{}: directory holds no .json files (nor .jsonl captures) to validate{skipped}",
                         input.display()
                     ),
                 });
@@ -227,7 +227,10 @@ impl Walk {
         entries.sort_by_key(fs::DirEntry::file_name);
         for entry in entries {
             let path = entry.path();
-            let json = path.extension().is_some_and(|e| e.eq_ignore_ascii_case("json"));
+            // Documents, and captures of `listen --save`.
+            let json = path
+                .extension()
+                .is_some_and(|e| e.eq_ignore_ascii_case("json") || e.eq_ignore_ascii_case("jsonl"));
             let skip = |reason: String| Entry::Skipped { source: label(&path), reason };
             // The entry itself, not what a link points to.
             let Ok(own) = entry.file_type() else { continue };

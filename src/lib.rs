@@ -7,14 +7,16 @@
 //!   with its fixtures and schemas embedded from `fixtures/`.
 //! - [`platform`]: what Botpress and eva send and expect, each fact spelled once.
 //! - [`contract`]: judging a document against its kind's schema and the platform's rules.
-//! - The core, which returns values and never prints: [`send`] (deliver and judge), [`load`],
-//!   [`scenario`], [`receiver`] (stand in for the user's server), [`replay`], [`suite`] and
-//!   [`tester`] (contract suites), [`validate`], with [`payload`], [`http`] and [`input`] beside.
+//! - The core, which returns values and never prints: [`send`] (deliver and judge), [`preview`]
+//!   (what `send` would deliver), [`load`], [`scenario`], [`receiver`] (stand in for the user's
+//!   server), [`capture`] and [`replay`] (what it kept), [`suite`] and [`tester`] (contract
+//!   suites), [`validate`], [`openapi`], with [`payload`], [`http`] and [`input`] beside.
 //! - [`cli`]: the command-line definition; [`commands`]: one module per subcommand, from arguments
 //!   to the core to a renderer; [`output`]: the renderers (text, JSON, JUnit) over result values.
 //! - [`error`]: the exit codes, the one rule from outcomes to them, and the errors that stop a
 //!   command; [`defaults`]: defaults shared by several commands.
 
+pub mod capture;
 pub mod catalogue;
 pub mod cli;
 pub mod commands;
@@ -24,9 +26,11 @@ pub mod error;
 pub mod http;
 pub mod input;
 pub mod load;
+pub mod openapi;
 pub mod output;
 pub mod payload;
 pub mod platform;
+pub mod preview;
 pub mod receiver;
 pub mod replay;
 pub mod scenario;

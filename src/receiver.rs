@@ -6,6 +6,7 @@
 //! `hookctl listen` runs it in the foreground; `hookctl send` with no target runs it quietly.
 //! It returns records (and what went wrong around them) over a channel and never prints.
 
+mod auth;
 mod hops;
 mod serve;
 
@@ -33,6 +34,8 @@ use crate::contract::{self, Context, Verdict};
 use crate::error::{Error, Result};
 use crate::platform::eva;
 use crate::{defaults, http};
+
+pub use auth::Required;
 
 /// How the receiver answers and what it keeps.
 #[derive(Debug, Clone)]
@@ -69,6 +72,8 @@ pub struct Config {
     /// How a service cell answer's option (the mock's own or a forwarded one) is compared with
     /// the expected ones.
     pub option_case: contract::OptionCase,
+    /// Headers every request must carry (`--require-header`): one that lacks any is answered 401.
+    pub require_headers: Vec<Required>,
 }
 
 impl Default for Config {
@@ -89,6 +94,7 @@ impl Default for Config {
             save: None,
             keep_secrets: false,
             option_case: contract::OptionCase::Exact,
+            require_headers: Vec::new(),
         }
     }
 }
@@ -122,6 +128,9 @@ pub struct Record {
     /// The index of the first request with the same body (Botpress retries and double-sends).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub repeat_of: Option<u64>,
+    /// Why the request was refused for its headers (`--require-header`): answered 401.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub unauthorized: Option<String>,
     pub answer: AnswerRecord,
 }
 
@@ -172,6 +181,8 @@ pub struct Tally {
     pub invalid_answers: u64,
     /// Requests whose capture could not be written, and so were answered 507 (not acknowledged).
     pub not_saved: u64,
+    /// Requests that lacked a `--require-header` header (or had another value): answered 401.
+    pub unauthorized: u64,
 }
 
 /// What a running receiver reports, in order.
@@ -348,6 +359,7 @@ async fn handle(shared: Arc<Shared>, req: Request) -> Response {
         Err(refusal) => (Bytes::new(), Some(refusal)),
     };
 
+    let unauthorized = auth::check(&config.require_headers, &parts.headers, config.keep_secrets);
     let doc: Option<Value> = serde_json::from_slice(&bytes).ok();
     let kind = doc.as_ref().and_then(Kind::detect);
     let verdict = doc.as_ref().zip(kind).map(|(d, k)| contract::check(k, d, Context::default()));
@@ -384,13 +396,20 @@ async fn handle(shared: Arc<Shared>, req: Request) -> Response {
         if repeat_of.is_some() {
             t.repeats += 1;
         }
+        if unauthorized.is_some() {
+            t.unauthorized += 1;
+        }
         (index, repeat_of, deliveries)
     };
 
     // Decide the answer (forwarding when asked). The reference answer is kept as a value too, so
     // that judging it below does not parse it again.
     let mut built: Option<Value> = None;
-    let (status, answer_body, reason, forwarded) = if let Some((status, why)) = refusal {
+    let (status, answer_body, reason, forwarded) = if let Some(why) = &unauthorized {
+        // As a server that checks the platform's configured headers answers.
+        let why = format!("{why} (--require-header)");
+        (StatusCode::UNAUTHORIZED, json!({ "error": why }).to_string().into_bytes(), Some(why), false)
+    } else if let Some((status, why)) = refusal {
         (status, json!({ "error": why }).to_string().into_bytes(), Some(why), false)
     } else if deliveries <= config.fail_first {
         let why = format!("--fail-first {}: delivery {deliveries} of this body", config.fail_first);
@@ -464,6 +483,7 @@ async fn handle(shared: Arc<Shared>, req: Request) -> Response {
         verdict,
         note,
         repeat_of,
+        unauthorized,
         answer: AnswerRecord {
             status: status.as_u16(),
             forwarded,

@@ -1,6 +1,5 @@
 //! `hookctl replay`: re-send what `listen --save` captured, exact bytes, in order.
 
-use std::io::{BufRead, BufReader, Read};
 use std::path::Path;
 
 use bytes::Bytes;
@@ -10,56 +9,21 @@ use serde_json::Value;
 use crate::catalogue::Kind;
 use crate::error::{Error, Result};
 use crate::http::{self, REDACTED};
-use crate::input::{self, Size};
 use crate::receiver::Record;
 use crate::scenario::ScenarioReport;
 use crate::send::{Expect, Outgoing, Target};
+use crate::{capture, input};
 
 /// Read a capture file: one record a line; blank lines are skipped. Each record is read up to
 /// `max` bytes (`--max-size`), so a stray huge line or an endless stream is refused, naming its
 /// line. A capture is user input: a record must have a body and a method that is an HTTP token.
+/// The first line that is not a record stops everything (nothing is sent).
 pub fn read(path: &Path, max: u64) -> Result<Vec<Record>> {
     let source = input::label(path);
-    let cannot = |e: std::io::Error| Error::usage(format!("{source}: cannot read: {}", input::io_reason(&e)));
-    let mut reader: Box<dyn BufRead> = if path == Path::new("-") {
-        Box::new(std::io::stdin().lock())
-    } else {
-        let file = std::fs::File::open(path).map_err(cannot)?;
-        if file.metadata().map_err(cannot)?.is_dir() {
-            return Err(Error::usage(format!("{source}: is a directory")));
-        }
-        Box::new(BufReader::new(file))
-    };
+    let reader = capture::open(path).map_err(Error::usage)?;
     let mut records = Vec::new();
-    let mut line = Vec::new();
-    for n in 1.. {
-        let at = |msg: String| Error::usage(format!("{source}:{n}: {msg}"));
-        line.clear();
-        // The cap, and room for the line's end ("\r\n").
-        if reader.by_ref().take(max.saturating_add(2)).read_until(b'\n', &mut line).map_err(cannot)? == 0 {
-            break;
-        }
-        let text = line.strip_suffix(b"\n").unwrap_or(&line);
-        let text = text.strip_suffix(b"\r").unwrap_or(text);
-        if text.len() as u64 > max {
-            return Err(at(format!("record too large: more than --max-size ({})", Size(max).human())));
-        }
-        if text.iter().all(u8::is_ascii_whitespace) {
-            continue;
-        }
-        let text = std::str::from_utf8(text).map_err(|_| at("binary data, not a capture record".into()))?;
-        let record: Record = serde_json::from_str(text)
-            .map_err(|e| at(format!("not a capture record written by 'listen --save' ({e})")))?;
-        if record.body.is_none() && record.body_base64.is_none() {
-            return Err(at("record has no body (neither body nor body_base64)".into()));
-        }
-        if reqwest::Method::from_bytes(record.method.as_bytes()).is_err() {
-            return Err(at(format!(
-                "method {:?} is not an HTTP method (a token such as POST)",
-                record.method
-            )));
-        }
-        records.push(record);
+    for (n, record) in capture::records(reader, max) {
+        records.push(record.map_err(|msg| Error::usage(format!("{source}:{n}: {msg}")))?);
     }
     if records.is_empty() {
         return Err(Error::usage(format!("{source}: no captured requests")));

@@ -337,9 +337,31 @@ fn apply_conveniences(body: &Body, kind: Kind, doc: &mut Value) -> Result<()> {
     Ok(())
 }
 
-/// Resolve where to deliver: `--url`, else `--botpress-config`'s url, else `HOOKCTL_URL`, else the
-/// built-in receiver (started here).
-pub async fn target(delivery: &Delivery) -> Result<Target> {
+/// Where a delivery goes and with which headers, decided before anything is started: `send
+/// --dry-run` shows it, [`target`] starts from it.
+#[derive(Debug, Clone)]
+pub struct Aim {
+    /// `None`: hookctl's built-in receiver.
+    pub url: Option<url::Url>,
+    config_headers: HeaderMap,
+    extra_headers: HeaderMap,
+}
+
+impl Aim {
+    /// The headers a platform's request carries: the platform's own, then the configured ones,
+    /// then `-H`; later ones win.
+    pub fn headers_for(&self, platform: Platform) -> HeaderMap {
+        let mut headers = platform.headers();
+        for (name, value) in self.config_headers.iter().chain(self.extra_headers.iter()) {
+            headers.insert(name.clone(), value.clone());
+        }
+        headers
+    }
+}
+
+/// Decide where to deliver: `--url`, else `--botpress-config`'s url, else `HOOKCTL_URL`, else the
+/// built-in receiver (`None`); and the configured and `-H` headers.
+pub fn aim(delivery: &Delivery) -> Result<Aim> {
     let mut config_headers = HeaderMap::new();
     let mut config_url = None;
     if let Some(path) = &delivery.botpress_config {
@@ -372,6 +394,12 @@ pub async fn target(delivery: &Delivery) -> Result<Target> {
         let (name, value) = http::parse_header(spec)?;
         extra_headers.insert(name, value);
     }
+    Ok(Aim { url: chosen, config_headers, extra_headers })
+}
+
+/// Resolve where to deliver (see [`aim`]), starting the built-in receiver when there is no url.
+pub async fn target(delivery: &Delivery) -> Result<Target> {
+    let Aim { url: chosen, config_headers, extra_headers } = aim(delivery)?;
     let client = http::client(delivery.timeout)?;
     let (url, builtin, receiver) = match chosen {
         Some(url) => (url, false, None),
@@ -433,7 +461,7 @@ impl Target {
 
     fn outgoing(&self, prepared: Prepared) -> Outgoing {
         Outgoing {
-            bytes: serde_json::to_vec(&prepared.doc).expect("a JSON value serialises").into(),
+            bytes: wire(&prepared.doc),
             headers: self.headers_for(prepared.kind.platform()),
             name: prepared.name,
             kind: Some(prepared.kind),
@@ -615,6 +643,11 @@ fn judge(report: &mut Report, out: &Outgoing, answer: Answer, expect: &Expect, d
     });
     report.passed = report.answered.checks.iter().all(|c| c.passed)
         && report.answered.verdict.as_ref().is_none_or(|v| v.valid);
+}
+
+/// A body as the platforms put it on the wire: compact JSON, keys in their order.
+pub fn wire(doc: &Value) -> Bytes {
+    serde_json::to_vec(doc).expect("a JSON value serialises").into()
 }
 
 /// Run futures at once on this task and collect their outputs in order.

@@ -5,6 +5,7 @@ use std::path::PathBuf;
 use serde::Serialize;
 use serde_json::Value;
 
+use crate::capture;
 use crate::catalogue::{Detection, Kind};
 use crate::contract::{self, Context, Verdict};
 use crate::error::{Counts, Error, Outcome, Result};
@@ -103,10 +104,30 @@ pub fn run(opts: &Options) -> Result<Report> {
             outcome: FileOutcome::Unreadable { error },
         };
         match entry {
+            // A capture of `listen --save`: each line is a document of its own.
+            Entry::File(path) if capture::named_as_capture(&path) => match capture::open(&path) {
+                Ok(reader) => captured(&input::label(&path), reader, opts, &mut files),
+                Err(error) => files.push(unreadable(input::label(&path), error)),
+            },
             Entry::File(path) => {
                 let source = input::label(&path);
-                files.push(match input::read_json_max(&path, opts.max_size) {
-                    Ok(doc) => judge(source, doc, opts.kind, answers, ctx),
+                let bytes = match input::read_bytes(&path, opts.max_size) {
+                    Ok(bytes) => bytes,
+                    Err(error) => {
+                        files.push(unreadable(source, error));
+                        continue;
+                    }
+                };
+                // Standard input may be a capture too (`cat captures.jsonl | hookctl validate -`).
+                if path == std::path::Path::new("-") && capture::looks_like_capture(&bytes) {
+                    captured(&source, Box::new(std::io::Cursor::new(bytes)), opts, &mut files);
+                    continue;
+                }
+                files.push(match input::parse(&source, &bytes) {
+                    Ok(doc) => {
+                        drop(bytes);
+                        judge(source, doc, opts.kind, answers, ctx)
+                    }
                     Err(error) => unreadable(source, error),
                 });
             }
@@ -126,6 +147,49 @@ pub fn run(opts: &Options) -> Result<Report> {
         }
     }
     Ok(Report { files, skipped, summary })
+}
+
+/// Judge every request of a capture, each labelled `FILE:LINE`. What a listener received is a
+/// request, so `--request` and `--expected-options` (which say what answers are answering) do not
+/// apply to it; `--kind` does. A line that is not a capture record, or whose body is not JSON, is
+/// an input error for that line; the others are still judged.
+fn captured(source: &str, reader: Box<dyn std::io::BufRead>, opts: &Options, files: &mut Vec<FileResult>) {
+    let ctx = Context { option_case: opts.option_case, ..Context::default() };
+    let before = files.len();
+    for (n, record) in capture::records(reader, opts.max_size) {
+        let source = format!("{source}:{n}");
+        let unreadable = |error| FileResult {
+            source: source.clone(),
+            kind_note: None,
+            outcome: FileOutcome::Unreadable { error },
+        };
+        let record = match record {
+            Ok(record) => record,
+            Err(e) => {
+                files.push(unreadable(format!("{source}: {e}")));
+                continue;
+            }
+        };
+        let doc = match record.body_bytes().map_err(|e| format!("{source}: {e}")) {
+            Ok(bytes) => input::parse(&source, &bytes),
+            Err(e) => Err(e),
+        };
+        files.push(match doc {
+            Ok(doc) => {
+                // The shape decides, as for any document; the listener's own word when it has none.
+                let kind = opts.kind.or_else(|| Kind::detect_with(&doc, None).map_or(record.kind, |_| None));
+                judge(source, doc, kind, None, ctx)
+            }
+            Err(error) => unreadable(error),
+        });
+    }
+    if files.len() == before {
+        files.push(FileResult {
+            source: source.to_string(),
+            kind_note: None,
+            outcome: FileOutcome::Unreadable { error: format!("{source}: no captured requests") },
+        });
+    }
 }
 
 /// Read `--request`: it must be a body eva sends (a service-cell or transactional-answer request).

@@ -681,7 +681,13 @@ fn generated_bad_invocations_exit_as_documented_with_one_error() {
             let lines: Vec<&str> = err.lines().collect();
             let clap_tips = code == 2 && lines.last() == Some(&"For more information, try '--help'.");
             prop_assert!(lines.len() == 1 || clap_tips, "{:?}: {:?}", args, err);
-            prop_assert_eq!(lines.iter().filter(|l| l.starts_with("error")).count(), 1, "{:?}: {:?}", args, err);
+            prop_assert_eq!(
+                lines.iter().filter(|l| l.starts_with("error")).count(),
+                1,
+                "{:?}: {:?}",
+                args,
+                err
+            );
             Ok(())
         })
         .unwrap();

@@ -852,6 +852,29 @@ fn examples() -> Vec<Example> {
                 assert!(has(&out, "shown-answer.json  eva-service-response  valid"), "{out}");
             }),
         ),
+        ex(
+            "hookctl show eva-service --seed 7 --expected-options YES,NO   # what send with the same flags sends",
+            Run(|r| {
+                r.exits(0);
+                assert_eq!(
+                    serde_json::from_str::<Value>(&r.out).unwrap()["expectedOptions"],
+                    json!(["YES", "NO"])
+                );
+                let server = Server::start(reference_webhook);
+                let (code, _, err) = run(hookctl().args([
+                    "send",
+                    "eva-service",
+                    "--seed",
+                    "7",
+                    "--expected-options",
+                    "YES,NO",
+                    "--url",
+                    &server.url(),
+                ]));
+                assert_eq!(code, 0, "{err}");
+                assert_eq!(server.requests()[0].body, r.out.trim_end().as_bytes(), "byte for byte");
+            }),
+        ),
         // ### hookctl schema
         ex(
             "hookctl schema eva-service-response > eva-service-response.schema.json",
@@ -864,6 +887,21 @@ fn examples() -> Vec<Example> {
                 let answer: Value = serde_json::from_str(&show(&["eva-service", "--response"])).unwrap();
                 assert!(validator.is_valid(&answer));
                 assert!(!validator.is_valid(&json!({"option": 3})));
+            }),
+        ),
+        ex(
+            "hookctl schema --openapi > webhooks.openapi.json   # the whole contract, for Postman, Prism, Schemathesis",
+            Run(|r| {
+                r.exits(0);
+                let doc = r.json("webhooks.openapi.json");
+                assert_eq!(doc["openapi"], "3.1.0");
+                let hooks: Vec<&String> = doc["webhooks"].as_object().unwrap().keys().collect();
+                assert_eq!(hooks.len(), table_names("### `hookctl list`").len(), "every event of the list");
+                assert_eq!(
+                    doc["webhooks"]["eva-service"]["post"]["responses"]["200"]["content"]["application/json"]
+                        ["schema"]["$ref"],
+                    "#/components/schemas/eva-service-response"
+                );
             }),
         ),
         // ### hookctl validate
@@ -1034,6 +1072,31 @@ fn examples() -> Vec<Example> {
                 assert_eq!(count(&r.out, "← 200 OK"), 1, "{}", r.context());
                 assert!(!r.out.contains("delivered twice"), "{}", r.context());
                 r.says("PASSED");
+            }),
+        ),
+        ex(
+            "hookctl send handoff-tags --dry-run --url http://localhost:3000/hook     # both of Botpress's deliveries, unsent",
+            Run(|r| {
+                r.exits(0);
+                r.served(0);
+                r.warns("dry run: nothing sent");
+                r.warns("would get it twice");
+                assert!(r.out.starts_with("POST http://127.0.0.1:"), "{}", r.context());
+                r.says("user-agent: axios/0.21.4\n");
+                let body: Value = serde_json::from_str(r.out.split("\n\n").nth(1).unwrap()).unwrap();
+                assert_eq!(body["payload"]["tags"], json!(["billing", "vip"]));
+            }),
+        ),
+        ex(
+            "hookctl send eva-service --text \"it's me\" --print curl --url http://localhost:8080/eva | bash",
+            Run(|r| {
+                r.exits(0);
+                let got = r.served(1);
+                assert_eq!(got[0].path, "/eva");
+                assert_eq!(got[0].json()["text"], "it's me");
+                assert_eq!(got[0].header("user-agent").map(|u| u.starts_with("hookctl/")), Some(true));
+                // curl printed the webhook's answer.
+                r.says("\"option\":\"CLIENT\"");
             }),
         ),
         ex(
@@ -1250,6 +1313,29 @@ fn examples() -> Vec<Example> {
                 },
             ),
         ),
+        ex(
+            "hookctl listen --require-header 'Authorization=Bearer dev-token'   # 401 to requests without it",
+            Listen(
+                &[
+                    "hookctl send handoff-create --url http://{addr}/hook",
+                    "hookctl send handoff-create -H 'Authorization: Bearer dev-token' --url http://{addr}/hook",
+                ],
+                |r| {
+                    r.exits(0);
+                    assert_eq!((r.fed[0].0, r.fed[1].0), (1, 0), "{}", r.context());
+                    let seen = r.listened();
+                    assert_eq!(seen.len(), 2, "{}", r.context());
+                    assert!(
+                        has(seen[0], "→ 401 Unauthorized ✗ missing required header authorization"),
+                        "{}",
+                        r.context()
+                    );
+                    assert!(has(seen[1], "→ 200 OK"), "{}", r.context());
+                    r.warns("requiring authorization: <redacted>");
+                    assert!(!r.err.contains("dev-token") && !r.out.contains("dev-token"), "{}", r.context());
+                },
+            ),
+        ),
         // ### hookctl replay (the capture is the one the `--save` line above made)
         ex(
             "hookctl replay captures.jsonl --url http://localhost:3000/hook",
@@ -1280,6 +1366,45 @@ fn examples() -> Vec<Example> {
                 assert!(got.iter().all(|g| g.path == "/eva"));
                 assert_eq!(String::from_utf8_lossy(&got[0].body), captured[6]["body"].as_str().unwrap());
                 assert_eq!(String::from_utf8_lossy(&got[1].body), captured[8]["body"].as_str().unwrap());
+            }),
+        ),
+        // #### Captures as data (the capture of the `--save` line above)
+        ex(
+            "hookctl validate captures.jsonl                       # every captured request judged, as FILE:LINE",
+            Run(|r| {
+                r.exits(0);
+                r.says("captures.jsonl:1  botpress-event  valid");
+                r.says("captures.jsonl:9  eva-service-request  valid");
+                r.says("9 documents checked: 9 valid, 0 invalid");
+            }),
+        ),
+        ex(
+            "hookctl init --from captures.jsonl regression.toml    # real traffic becomes a suite",
+            Run(|r| {
+                r.exits(0);
+                // Seven distinct Botpress bodies (the tag edit came twice) and the eva request.
+                r.warns(
+                    "wrote regression.toml: 8 cases from captures.jsonl (9 requests, 1 repeat collapsed)",
+                );
+                let suite = r.file("regression.toml");
+                assert_eq!(suite.matches("[[case]]").count(), 8, "{suite}");
+                assert!(suite.contains("option = [\"CLIENT\"]"), "{suite}");
+                r.file("regression-payloads/008-eva-service-request.json");
+            }),
+        ),
+        ex(
+            "hookctl test regression.toml --url http://localhost:3000/hook",
+            Run(|r| {
+                r.exits(0);
+                r.says("PASSED");
+                let captured: Vec<Value> =
+                    r.file("captures.jsonl").lines().map(|l| serde_json::from_str(l).unwrap()).collect();
+                let got = r.served(8);
+                // The captured bodies, sent as they came.
+                for g in got {
+                    let body = String::from_utf8_lossy(&g.body);
+                    assert!(captured.iter().any(|c| c["body"] == *body), "{body}");
+                }
             }),
         ),
         // ### hookctl test
@@ -1470,7 +1595,7 @@ const LIST_SHOW_SCHEMA: &[&str] = &["### `hookctl list`", "### `hookctl show", "
 const VALIDATE: &[&str] = &["### `hookctl validate"];
 const SEND: &[&str] = &["### `hookctl send"];
 const SCENARIO: &[&str] = &["### `hookctl scenario"];
-const LISTEN_REPLAY: &[&str] = &["### `hookctl listen", "### `hookctl replay"];
+const LISTEN_REPLAY: &[&str] = &["### `hookctl listen", "### `hookctl replay", "#### Captures as data"];
 const COMPLETIONS: &[&str] = &["### `hookctl completions"];
 const CI: &[&str] = &["## Use in CI"];
 const GROUPS: &[&[&str]] =

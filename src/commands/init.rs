@@ -5,11 +5,62 @@ use std::path::Path;
 use crate::cli::{InitArgs, TestArgs};
 use crate::defaults;
 use crate::error::{Error, Exit, Result};
-use crate::output::Out;
-use crate::{input, suite};
+use crate::output::{Level, Out, plural};
+use crate::{input, replay, suite};
 
 pub fn run(args: InitArgs, o: &mut Out) -> Result<Exit> {
-    write(&args.path, args.force, o)
+    match &args.from {
+        Some(capture) => from_capture(capture, &args.path, args.force, args.limit.max_size.0, o),
+        None => write(&args.path, args.force, o),
+    }
+}
+
+/// `hookctl init --from CAPTURE [PATH]`: the suite, and its payloads in `STEM-payloads/` beside
+/// it. Nothing is written over without --force; nothing at all when the capture has no case.
+fn from_capture(capture: &Path, path: &Path, force: bool, max: u64, o: &mut Out) -> Result<Exit> {
+    let records = replay::read(capture, max)?;
+    let stem = path.file_stem().map_or_else(|| "suite".into(), |s| s.to_string_lossy().into_owned());
+    let dir_name = format!("{stem}-payloads");
+    let dir = path.parent().unwrap_or(Path::new("")).join(&dir_name);
+    let made = suite::from_capture(&records, &input::label(capture), &path.display().to_string(), &dir_name);
+    for why in &made.skipped {
+        o.diag(Level::Note, format!("{}: {why}: no case", input::label(capture)))?;
+    }
+    if made.payloads.is_empty() {
+        return Err(Error::usage(format!(
+            "{}: no request a platform sends (Botpress event or eva request) to make a case of",
+            input::label(capture)
+        )));
+    }
+    for taken in [path, dir.as_path()] {
+        if taken.exists() && !force {
+            return Err(Error::usage(format!("{}: already exists (--force overwrites it)", taken.display())));
+        }
+    }
+    let cannot = |p: &Path, e: std::io::Error| {
+        Error::usage(format!("{}: cannot write: {}", p.display(), input::io_reason(&e)))
+    };
+    std::fs::create_dir_all(&dir).map_err(|e| cannot(&dir, e))?;
+    for (name, bytes) in &made.payloads {
+        let file = dir.join(name);
+        std::fs::write(&file, bytes).map_err(|e| cannot(&file, e))?;
+    }
+    std::fs::write(path, &made.suite).map_err(|e| cannot(path, e))?;
+    let repeats = match made.repeats {
+        0 => String::new(),
+        n => format!(", {} collapsed", plural(n, "repeat")),
+    };
+    writeln!(
+        o.err,
+        "wrote {}: {} from {} ({}{repeats}), bodies in {}. Run it: hookctl test {}",
+        path.display(),
+        plural(made.payloads.len(), "case"),
+        input::label(capture),
+        plural(made.requests, "request"),
+        dir.display(),
+        path.display()
+    )?;
+    Ok(Exit::Ok)
 }
 
 /// `hookctl test --init [SUITE]`: the same, to the first SUITE path.

@@ -19,6 +19,9 @@ pub fn run(args: ListenArgs, g: Globals, o: &mut Out) -> Result<Exit> {
         None => None,
     };
     let forward_to = args.forward_to.as_deref().map(|u| http::parse_url(u, "--forward-to")).transpose()?;
+    let require_headers =
+        args.require_headers.iter().map(|s| receiver::Required::parse(s)).collect::<Result<Vec<_>>>()?;
+    let required: Vec<String> = require_headers.iter().map(|r| r.shown(args.keep_secrets)).collect();
     let config = receiver::Config {
         status: args.status,
         fail_first: args.fail_first,
@@ -34,6 +37,7 @@ pub fn run(args: ListenArgs, g: Globals, o: &mut Out) -> Result<Exit> {
         save: args.save.clone(),
         keep_secrets: args.keep_secrets,
         option_case: g.option_case,
+        require_headers,
         ..receiver::Config::default()
     };
     let grace = config.grace;
@@ -46,6 +50,7 @@ pub fn run(args: ListenArgs, g: Globals, o: &mut Out) -> Result<Exit> {
             save: args.save.as_deref(),
             forward_to: forward_to.as_ref(),
             keep_secrets: args.keep_secrets,
+            required: &required,
         };
         output::listening(o, &banner)?;
         let mut seen = 0u64;

@@ -3,28 +3,22 @@
 use std::sync::Arc;
 
 use super::{Globals, delivery, done, runtime};
-use crate::cli::SendArgs;
+use crate::cli::{BodyArgs, SendArgs};
 use crate::error::{Exit, Result};
 use crate::output::{self, Out};
-use crate::{load, send};
+use crate::{load, preview, send};
 
 pub fn run(args: SendArgs, g: Globals, o: &mut Out) -> Result<Exit> {
-    let body = send::Body {
-        event: args.event,
-        data: args.data,
-        kind: args.kind,
-        sets: args.sets,
-        seed: args.seed,
-        text: args.text,
-        answer: args.answer,
-        answer_type: args.answer_type,
-        expected_options: args.expected_options,
-        max_size: Some(args.limit.max_size.0),
-    };
+    let body = body(args.event, args.data, args.kind, args.body, Some(args.limit.max_size.0));
     let expect = send::Expect { status: args.expect_status, option: args.expect_option };
     let template = send::Template::new(&body)?;
     template.check_expect(&expect)?;
     let delivery = delivery(args.delivery, g);
+    if args.dry_run || args.print.is_some() {
+        let preview = preview::preview(template, &delivery, args.once, args.print)?;
+        output::preview(o, &preview)?;
+        return Ok(Exit::Ok);
+    }
     let load = (args.count.is_some() || args.duration.is_some()).then(|| load::Options {
         count: args.count,
         duration: args.duration.map(std::time::Duration::from_secs_f64),
@@ -55,5 +49,27 @@ pub fn run(args: SendArgs, g: Globals, o: &mut Out) -> Result<Exit> {
             output::load(o, &summary)?;
             done(&summary)
         }
+    }
+}
+
+/// What to send, from the flags `send` and `show` share.
+pub(super) fn body(
+    event: Option<String>,
+    data: Option<std::path::PathBuf>,
+    kind: Option<crate::catalogue::Kind>,
+    args: BodyArgs,
+    max_size: Option<u64>,
+) -> send::Body {
+    send::Body {
+        event,
+        data,
+        kind,
+        sets: args.sets,
+        seed: args.seed,
+        text: args.text,
+        answer: args.answer,
+        answer_type: args.answer_type,
+        expected_options: args.expected_options,
+        max_size,
     }
 }

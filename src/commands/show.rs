@@ -1,9 +1,11 @@
-//! `hookctl show EVENT`: an event's fixture, or a valid answer to it, as it goes on the wire.
+//! `hookctl show EVENT`: an event's body as `send` would send it (the same flags, the same
+//! template), or a valid answer to it.
 
 use crate::catalogue;
 use crate::cli::ShowArgs;
 use crate::error::{Error, Exit, Result};
 use crate::output::{self, Out};
+use crate::send::Template;
 
 pub fn run(args: ShowArgs, o: &mut Out) -> Result<Exit> {
     let event = catalogue::event(&args.event)?;
@@ -14,6 +16,10 @@ pub fn run(args: ShowArgs, o: &mut Out) -> Result<Exit> {
                 event.name
             ))
         })?
+    } else if args.body.any() {
+        // Through the very template `send` uses: what is shown is what goes.
+        let body = super::send::body(Some(args.event.clone()), None, None, args.body, None);
+        Template::new(&body)?.into_prepared()?.doc
     } else {
         event.fixture()
     };

@@ -22,6 +22,8 @@ pub struct Listening<'a> {
     pub forward_to: Option<&'a url::Url>,
     /// `--keep-secrets`: show the forward url whole.
     pub keep_secrets: bool,
+    /// The headers every request must carry (`--require-header`), as they may be shown.
+    pub required: &'a [String],
 }
 
 pub fn listening(o: &mut Out, l: &Listening) -> io::Result<()> {
@@ -46,6 +48,9 @@ pub fn listening(o: &mut Out, l: &Listening) -> io::Result<()> {
     }
     if let Some(url) = l.forward_to {
         writeln!(o.err, "      forwarding to {}", crate::http::shown_url(url.as_str(), l.keep_secrets))?;
+    }
+    if !l.required.is_empty() {
+        writeln!(o.err, "      requiring {} (401 without)", l.required.join(", "))?;
     }
     Ok(())
 }
@@ -100,6 +105,8 @@ pub fn record(o: &mut Out, r: &Record) -> io::Result<()> {
         (None, None) => String::new(),
     };
     let repeat = r.repeat_of.map(|i| format!("  repeat of #{i}").yellow().to_string()).unwrap_or_default();
+    let unauthorized =
+        r.unauthorized.as_ref().map(|why| format!("  ✗ {why}").red().bold().to_string()).unwrap_or_default();
     let a = &r.answer;
     let arrow = if a.forwarded { "forwarded → ".to_string() } else { "→ ".to_string() };
     // What was answered, then whether that answer keeps the contract.
@@ -121,7 +128,7 @@ pub fn record(o: &mut Out, r: &Record) -> io::Result<()> {
     }
     writeln!(
         out,
-        "{} {}  {} {}  {}  {state}{repeat}  {}{}{said}",
+        "{} {}  {} {}  {}  {state}{repeat}  {}{}{said}{unauthorized}",
         format!("#{}", r.index).bold(),
         time.dimmed(),
         r.method,
@@ -154,7 +161,7 @@ pub fn record(o: &mut Out, r: &Record) -> io::Result<()> {
             writeln!(out, "    … and {} more", v.errors.len() - 3)?;
         }
     }
-    if let Some(reason) = &r.answer.reason {
+    if let Some(reason) = r.answer.reason.as_ref().filter(|_| r.unauthorized.is_none()) {
         writeln!(out, "    {} {reason}", "answer:".dimmed())?;
     }
     if let Some(v) = &a.verdict {
@@ -211,6 +218,9 @@ pub fn listen_summary(o: &mut Out, t: &Tally) -> io::Result<()> {
     line.push_str(&format!(", {} invalid, {}", t.invalid, plural(t.repeats as usize, "repeat")));
     if t.invalid_answers > 0 {
         line.push_str(&format!(", {} breaking the contract", plural(t.invalid_answers as usize, "answer")));
+    }
+    if t.unauthorized > 0 {
+        line.push_str(&format!(", {} without a required header (answered 401)", t.unauthorized));
     }
     if t.not_saved > 0 {
         line.push_str(&format!(", {} not saved (answered 507)", t.not_saved));

@@ -9,6 +9,7 @@ mod catalogue;
 mod junit;
 mod listen;
 mod load;
+mod preview;
 mod scenario;
 mod send;
 mod test;
@@ -30,6 +31,7 @@ pub use listen::{
     Listening, listen_event, listen_hurried, listen_stopping, listen_summary, listening, record,
 };
 pub use load::{load, progress};
+pub use preview::preview;
 pub use scenario::scenario;
 pub use send::send;
 pub use test::test;

@@ -672,5 +672,8 @@ headers = { Authorization = "Bearer ${WEBHOOK_TOKEN:-}" }
     s
 }
 
+mod capture;
 #[cfg(test)]
 mod tests;
+
+pub use capture::{FromCapture, from_capture};
