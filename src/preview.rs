@@ -84,7 +84,7 @@ pub fn preview(template: Template, delivery: &Delivery, once: bool, print: Optio
         kind: prepared.kind,
         platform,
         method: "POST",
-        url: aim.url.as_ref().map(url::Url::to_string),
+        url: aim.url.as_ref().map(|u| http::shown_url(u.as_str(), delivery.show_secrets)),
         builtin_receiver: aim.url.is_none(),
         headers: shown,
         bytes: wire.len(),
@@ -99,7 +99,7 @@ pub fn preview(template: Template, delivery: &Delivery, once: bool, print: Optio
     };
     if print == Some(Print::Curl) {
         let url = match &aim {
-            Aim { url: Some(url), .. } => url.to_string(),
+            Aim { url: Some(url), .. } => http::shown_url(url.as_str(), delivery.show_secrets),
             _ => {
                 let url = listen_url();
                 preview.curl_url_note = Some(format!(

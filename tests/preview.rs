@@ -211,3 +211,17 @@ fn print_curl_without_a_url_targets_the_listener_s_default_address() {
     let p: Value = serde_json::from_str(&out).unwrap();
     assert!(p["curl"].as_str().unwrap().starts_with("curl -X POST"), "{p}");
 }
+
+#[test]
+fn previews_redact_the_secrets_of_the_url_unless_asked() {
+    let url = "http://ana:hunter2@127.0.0.1:9/hook?token=abc123&x=1";
+    for print in [&["--dry-run"][..], &["--print", "curl"][..], &["--dry-run", "-o", "json"][..]] {
+        let (code, out, err) = run(hookctl().args(["send", "agent-online", "--url", url]).args(print));
+        assert_eq!(code, 0, "{print:?}: {err}");
+        assert!(!out.contains("hunter2") && !out.contains("abc123"), "{print:?}: {out}");
+        assert!(out.contains("x=1") && out.contains("ana:"), "{print:?}: only the secrets go: {out}");
+        let (_, out, _) =
+            run(hookctl().args(["send", "agent-online", "--url", url, "--show-secrets"]).args(print));
+        assert!(out.contains("hunter2") && out.contains("abc123"), "{print:?}: {out}");
+    }
+}
