@@ -1,0 +1,68 @@
+//! The benchmark helper behind `benches/run`, one binary for its four jobs:
+//!
+//! - `bench sink [PORT]`: the bare hyper sink (see `sink.rs`);
+//! - `bench workload DIR N`: the validate workload, N labelled service-cell answers in DIR;
+//! - `bench big FILE BYTES`: one valid service-cell answer of about BYTES bytes;
+//! - `bench capture-check CAPTURE OHA_JSON`: every 2xx oha saw is a line of the capture.
+//!
+//! Build: `cargo build --release --example bench`.
+
+mod capture_check;
+mod sink;
+mod workload;
+
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+fn usage() -> ExitCode {
+    eprintln!("usage: bench sink [PORT] | workload DIR N | big FILE BYTES | capture-check CAPTURE OHA_JSON");
+    ExitCode::from(2)
+}
+
+fn number(arg: Option<&String>, what: &str) -> Result<usize, String> {
+    let arg = arg.ok_or_else(|| format!("bench: {what} is missing"))?;
+    arg.parse().map_err(|_| format!("bench: {what} must be a number, got {arg:?}"))
+}
+
+fn main() -> ExitCode {
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    let result = match args.first().map(String::as_str) {
+        Some("sink") => {
+            let port = args.get(1).map_or(Ok(0), |_| number(args.get(1), "PORT"));
+            port.and_then(|p| u16::try_from(p).map_err(|_| "bench: PORT is over 65535".into()))
+                .and_then(|p| sink::serve(p).map_err(|e| format!("bench sink: {e}")))
+        }
+        Some("workload") if args.len() == 3 => number(args.get(2), "N").and_then(|n| {
+            let dir = PathBuf::from(&args[1]);
+            std::fs::create_dir_all(&dir).map_err(|e| format!("bench: {}: {e}", dir.display()))?;
+            let invalid = workload::write(&dir, n).map_err(|e| format!("bench: {}: {e}", dir.display()))?;
+            println!("{n} documents, {invalid} invalid, in {}", dir.display());
+            Ok(())
+        }),
+        Some("big") if args.len() == 3 => number(args.get(2), "BYTES").and_then(|n| {
+            std::fs::write(&args[1], workload::big_document(n)).map_err(|e| format!("bench: {}: {e}", args[1]))
+        }),
+        Some("capture-check") if args.len() == 3 => {
+            let read = |p: &str| std::fs::read_to_string(p).map_err(|e| format!("bench: {p}: {e}"));
+            read(&args[1]).and_then(|cap| {
+                let c = capture_check::count(&cap, &read(&args[2])?)?;
+                println!(
+                    "capture check: {} lines, {} answered 2xx, {} 2xx seen by oha: {}",
+                    c.lines,
+                    c.captured_2xx,
+                    c.acknowledged,
+                    if c.ok() { "OK" } else { "MISMATCH" }
+                );
+                if c.ok() { Ok(()) } else { Err("bench: capture check failed".into()) }
+            })
+        }
+        _ => return usage(),
+    };
+    match result {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("{e}");
+            ExitCode::FAILURE
+        }
+    }
+}
