@@ -62,24 +62,42 @@ pub struct Skipped {
     pub reason: String,
 }
 
-#[derive(Debug, Serialize)]
-pub struct Report {
-    pub files: Vec<FileResult>,
-    #[serde(skip_serializing_if = "Vec::is_empty")]
-    pub skipped: Vec<Skipped>,
-    pub summary: Summary,
+/// Where the results go, as they are made, in the order of the inputs: `validate` holds no more
+/// than a few documents at a time, whatever the number of inputs.
+pub trait Sink {
+    /// An entry of a directory that was not read.
+    fn skipped(&mut self, skipped: Skipped) -> Result<()>;
+    /// The result for one input (or one line of a capture).
+    fn file(&mut self, file: FileResult) -> Result<()>;
 }
 
-impl Outcome for Report {
+impl Outcome for Summary {
     /// An input that could not be read is an input error; an invalid one a contract failure.
     /// What a directory held and was skipped counts for nothing (a directory of which nothing was
     /// read is itself an input error).
     fn counts(&self) -> Counts {
-        Counts { transport: 0, input: self.summary.unreadable, contract: self.summary.invalid }
+        Counts { transport: 0, input: self.unreadable, contract: self.invalid }
     }
 }
 
-pub fn run(opts: &Options) -> Result<Report> {
+/// What one entry of the inputs gives.
+enum Item {
+    Files(Vec<FileResult>),
+    Skipped(Skipped),
+}
+
+/// How many batches wait in each queue between the threads: with [`BATCH`], the bound on what
+/// is held at once.
+const AHEAD: usize = 4;
+
+/// How many entries a worker takes at a time: enough that handing them over costs little beside
+/// judging them.
+const BATCH: usize = 32;
+
+/// Judge every input, handing each result to `sink` in the order of the inputs, and return the
+/// summary. Inputs are read and judged on as many threads as the machine has cores, a bounded
+/// number of them ahead of the sink.
+pub fn run(opts: &Options, sink: &mut dyn Sink) -> Result<Summary> {
     if opts.inputs.is_empty() {
         return Err(Error::usage("validate: give at least one FILE, DIR or '-' for standard input"));
     }
@@ -95,58 +113,127 @@ pub fn run(opts: &Options) -> Result<Report> {
         expected_options: opts.expected_options.as_deref(),
         option_case: opts.option_case,
     };
-    let mut files = Vec::new();
-    let mut skipped = Vec::new();
-    for entry in input::expand(&opts.inputs) {
-        let unreadable = |source, error| FileResult {
-            source,
-            kind_note: None,
-            outcome: FileOutcome::Unreadable { error },
-        };
-        match entry {
-            // A capture of `listen --save`: each line is a document of its own.
-            Entry::File(path) if capture::named_as_capture(&path) => match capture::open(&path) {
-                Ok(reader) => captured(&input::label(&path), reader, opts, &mut files),
-                Err(error) => files.push(unreadable(input::label(&path), error)),
-            },
-            Entry::File(path) => {
-                let source = input::label(&path);
-                let bytes = match input::read_bytes(&path, opts.max_size) {
-                    Ok(bytes) => bytes,
-                    Err(error) => {
-                        files.push(unreadable(source, error));
-                        continue;
-                    }
-                };
-                // Standard input may be a capture too (`cat captures.jsonl | hookctl validate -`).
-                if path == std::path::Path::new("-") && capture::looks_like_capture(&bytes) {
-                    captured(&source, Box::new(std::io::Cursor::new(bytes)), opts, &mut files);
-                    continue;
-                }
-                files.push(match input::parse(&source, &bytes) {
-                    Ok(doc) => {
-                        drop(bytes);
-                        judge(source, doc, opts.kind, answers, ctx)
-                    }
-                    Err(error) => unreadable(source, error),
-                });
+    let entries = input::expand(&opts.inputs);
+    let mut summary = Summary::default();
+    let mut give = |item: Item| -> Result<()> {
+        match item {
+            Item::Skipped(s) => {
+                summary.skipped += 1;
+                sink.skipped(s)
             }
-            Entry::Error { source, error } => files.push(unreadable(source, error)),
-            Entry::Skipped { source, reason } => skipped.push(Skipped { source, reason }),
+            Item::Files(files) => {
+                for f in files {
+                    summary.files += 1;
+                    match &f.outcome {
+                        FileOutcome::Checked(v) if v.valid => summary.valid += 1,
+                        FileOutcome::Checked(_) => summary.invalid += 1,
+                        FileOutcome::Unreadable { .. } => summary.unreadable += 1,
+                    }
+                    if let FileOutcome::Checked(v) = &f.outcome {
+                        summary.warnings += v.warnings.len();
+                    }
+                    sink.file(f)?;
+                }
+                Ok(())
+            }
         }
+    };
+    let workers = std::thread::available_parallelism().map_or(1, usize::from).min(entries.len());
+    if workers <= 1 {
+        // One input (or one core): no thread to start.
+        for entry in entries {
+            give(one(entry, opts, answers, ctx))?;
+        }
+        return Ok(summary);
     }
-    let mut summary = Summary { files: files.len(), skipped: skipped.len(), ..Summary::default() };
-    for f in &files {
-        match &f.outcome {
-            FileOutcome::Checked(v) if v.valid => summary.valid += 1,
-            FileOutcome::Checked(_) => summary.invalid += 1,
-            FileOutcome::Unreadable { .. } => summary.unreadable += 1,
+    // A feeder hands the entries out in order through a short queue; the workers' results come
+    // back through another, and are put back in order here. Both queues are bounded, so what is
+    // held at once is bounded too, however slow the sink.
+    let (jobs_tx, jobs_rx) = std::sync::mpsc::sync_channel::<(usize, Vec<Entry>)>(AHEAD);
+    // Shared by the workers, and gone with the last of them, which stops the feeder.
+    let jobs_rx = std::sync::Arc::new(std::sync::Mutex::new(jobs_rx));
+    let (tx, rx) = std::sync::mpsc::sync_channel::<(usize, Vec<Item>)>(AHEAD);
+    std::thread::scope(|scope| {
+        scope.spawn(move || {
+            let mut entries = entries.into_iter();
+            for i in 0.. {
+                let batch: Vec<Entry> = entries.by_ref().take(BATCH).collect();
+                if batch.is_empty() || jobs_tx.send((i, batch)).is_err() {
+                    return;
+                }
+            }
+        });
+        for _ in 0..workers {
+            let tx = tx.clone();
+            let jobs_rx = std::sync::Arc::clone(&jobs_rx);
+            scope.spawn(move || {
+                loop {
+                    let job = match jobs_rx.lock() {
+                        Ok(rx) => rx.recv(),
+                        Err(_) => return,
+                    };
+                    let Ok((i, batch)) = job else { return };
+                    let items = batch.into_iter().map(|entry| one(entry, opts, answers, ctx)).collect();
+                    if tx.send((i, items)).is_err() {
+                        return;
+                    }
+                }
+            });
         }
-        if let FileOutcome::Checked(v) = &f.outcome {
-            summary.warnings += v.warnings.len();
+        drop((tx, jobs_rx));
+        let mut waiting = std::collections::BTreeMap::new();
+        let mut want = 0;
+        // Owned here, so that on an error it is dropped at once and the workers stop.
+        for (i, item) in rx {
+            waiting.insert(i, item);
+            while let Some(items) = waiting.remove(&want) {
+                for item in items {
+                    // On an error the queues are dropped on return, which stops the feeder and
+                    // the workers.
+                    give(item)?;
+                }
+                want += 1;
+            }
         }
+        Ok::<(), Error>(())
+    })?;
+    Ok(summary)
+}
+
+/// Read and judge one entry of the inputs.
+fn one(entry: Entry, opts: &Options, answers: Option<Kind>, ctx: Context<'_>) -> Item {
+    let unreadable =
+        |source, error| FileResult { source, kind_note: None, outcome: FileOutcome::Unreadable { error } };
+    let mut files = Vec::new();
+    match entry {
+        // A capture of `listen --save`: each line is a document of its own.
+        Entry::File(path) if capture::named_as_capture(&path) => match capture::open(&path) {
+            Ok(reader) => captured(&input::label(&path), reader, opts, &mut files),
+            Err(error) => files.push(unreadable(input::label(&path), error)),
+        },
+        Entry::File(path) => {
+            let source = input::label(&path);
+            let bytes = match input::read_bytes(&path, opts.max_size) {
+                Ok(bytes) => bytes,
+                Err(error) => return Item::Files(vec![unreadable(source, error)]),
+            };
+            // Standard input may be a capture too (`cat captures.jsonl | hookctl validate -`).
+            if path == std::path::Path::new("-") && capture::looks_like_capture(&bytes) {
+                captured(&source, Box::new(std::io::Cursor::new(bytes)), opts, &mut files);
+                return Item::Files(files);
+            }
+            files.push(match input::parse(&source, &bytes) {
+                Ok(doc) => {
+                    drop(bytes);
+                    judge(source, doc, opts.kind, answers, ctx)
+                }
+                Err(error) => unreadable(source, error),
+            });
+        }
+        Entry::Error { source, error } => files.push(unreadable(source, error)),
+        Entry::Skipped { source, reason } => return Item::Skipped(Skipped { source, reason }),
     }
-    Ok(Report { files, skipped, summary })
+    Item::Files(files)
 }
 
 /// Judge every request of a capture, each labelled `FILE:LINE`. What a listener received is a

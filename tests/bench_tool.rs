@@ -22,6 +22,11 @@ fn the_workload_labels_each_document_as_hookctl_judges_it() {
     let report: serde_json::Value = serde_json::from_str(&out).unwrap();
     let files = report["files"].as_array().unwrap();
     assert_eq!(files.len(), n);
+    // Judged on several threads, reported in the order of the inputs (a directory: by name).
+    let sources: Vec<&str> = files.iter().map(|f| f["source"].as_str().unwrap()).collect();
+    let mut sorted = sources.clone();
+    sorted.sort();
+    assert_eq!(sources, sorted);
     for f in files {
         let source = f["source"].as_str().unwrap();
         let name = std::path::Path::new(source).file_name().unwrap().to_str().unwrap();
@@ -43,6 +48,33 @@ fn the_big_document_is_valid_and_of_the_size_asked() {
     std::fs::write(&path, bytes).unwrap();
     let (code, _, err) = run(hookctl().args(["validate", "-q"]).arg(&path));
     assert_eq!(code, 0, "{err}");
+}
+
+#[test]
+fn a_reader_that_stops_early_stops_validate() {
+    // Many documents, and a reader that takes the first bytes and goes: hookctl stops (exit 0,
+    // as for any closed pipe) rather than waiting on its own workers.
+    let dir = tempfile::tempdir().unwrap();
+    workload::write(dir.path(), 3000).unwrap();
+    let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_hookctl"))
+        .args(["validate", "-o", "json"])
+        .arg(dir.path())
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .unwrap();
+    let mut head = [0u8; 64];
+    std::io::Read::read_exact(child.stdout.as_mut().unwrap(), &mut head).unwrap();
+    drop(child.stdout.take());
+    let started = std::time::Instant::now();
+    loop {
+        if let Some(status) = child.try_wait().unwrap() {
+            assert!(status.success(), "{status:?}");
+            break;
+        }
+        assert!(started.elapsed() < std::time::Duration::from_secs(60), "validate hung on a closed pipe");
+        std::thread::sleep(std::time::Duration::from_millis(20));
+    }
 }
 
 fn oha(codes: &str) -> String {

@@ -40,7 +40,8 @@ fn main() -> ExitCode {
             Ok(())
         }),
         Some("big") if args.len() == 3 => number(args.get(2), "BYTES").and_then(|n| {
-            std::fs::write(&args[1], workload::big_document(n)).map_err(|e| format!("bench: {}: {e}", args[1]))
+            std::fs::write(&args[1], workload::big_document(n))
+                .map_err(|e| format!("bench: {}: {e}", args[1]))
         }),
         Some("capture-check") if args.len() == 3 => {
             let read = |p: &str| std::fs::read_to_string(p).map_err(|e| format!("bench: {p}: {e}"));

@@ -31,9 +31,8 @@ pub fn serve(port: u16) -> std::io::Result<()> {
             let (stream, _) = listener.accept().await?;
             let _ = stream.set_nodelay(true);
             tokio::spawn(async move {
-                let _ = http1::Builder::new()
-                    .serve_connection(TokioIo::new(stream), service_fn(answer))
-                    .await;
+                let _ =
+                    http1::Builder::new().serve_connection(TokioIo::new(stream), service_fn(answer)).await;
             });
         }
     })

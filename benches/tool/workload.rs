@@ -76,9 +76,7 @@ pub fn write(dir: &Path, n: usize) -> std::io::Result<usize> {
 /// One big service-cell answer of about `bytes` bytes: a valid answer whose hidden context holds
 /// a long history, as an export might.
 pub fn big_document(bytes: usize) -> Vec<u8> {
-    let entry = |i: usize| {
-        json!({"at": "2024-01-01T00:00:00Z", "intent": format!("intent_{}", i % 97), "text": "o cliente perguntou sobre o saldo da conta", "n": i})
-    };
+    let entry = |i: usize| json!({"at": "2024-01-01T00:00:00Z", "intent": format!("intent_{}", i % 97), "text": "o cliente perguntou sobre o saldo da conta", "n": i});
     let one = serde_json::to_vec(&entry(0)).expect("JSON").len() + 1;
     let history: Vec<Value> = (0..bytes / one).map(entry).collect();
     let doc = json!({

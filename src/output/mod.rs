@@ -35,7 +35,7 @@ pub use preview::preview;
 pub use scenario::scenario;
 pub use send::send;
 pub use test::test;
-pub use validate::validate;
+pub use validate::Validate;
 
 /// The form of what goes to stdout.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
