@@ -24,9 +24,13 @@ pub fn run(args: SendArgs, g: Globals, o: &mut Out) -> Result<Exit> {
         duration: args.duration.map(std::time::Duration::from_secs_f64),
         concurrency: args.concurrency.into(),
     });
-    let rt = runtime()?;
     match load {
         None => {
+            // One delivery needs no worker threads: starting them costs more than it saves.
+            let rt = tokio::runtime::Builder::new_current_thread()
+                .enable_all()
+                .build()
+                .map_err(|e| crate::Error::internal(format!("cannot start the async runtime: {e}")))?;
             // As the platform delivers it: Botpress sends a tag edit twice (--once sends one).
             let (times, why) = match template.deliveries() {
                 (times, why) if times > 1 && !args.once => (times, format!("{why}; --once sends one")),
@@ -41,6 +45,7 @@ pub fn run(args: SendArgs, g: Globals, o: &mut Out) -> Result<Exit> {
             done(&report)
         }
         Some(opts) => {
+            let rt = runtime()?;
             let summary = rt.block_on(async {
                 let target = send::target(&delivery).await?;
                 let bar = output::progress(opts.count);
