@@ -1525,6 +1525,13 @@ fn examples() -> Vec<Example> {
                 r.says("2 documents checked: 2 valid, 0 invalid");
             }),
         ),
+        // ## Benchmarks
+        ex(
+            "benches/run",
+            Skip(
+                "installs peers and takes minutes of both cores; its helpers are tested in tests/bench_tool.rs",
+            ),
+        ),
         // ## Development
         ex(
             "cargo test             # the whole suite: real binary, real HTTP servers on 127.0.0.1",
