@@ -296,6 +296,28 @@ impl Template {
         self.prepare_nth(0)
     }
 
+    /// The body of a run with its identifiers marked by `mark(slot)` (see
+    /// `Freshener::mark_slots`), and the old identifiers in slot order (none when the body is sent
+    /// as given). Putting `fresh_values(n)` into the slots makes the body `prepare_nth(n)` makes.
+    pub fn marked(&self, mark: impl Fn(usize) -> String) -> Result<(Prepared, Vec<Value>)> {
+        let mut doc = self.doc.clone();
+        let mut order = Vec::new();
+        if self.fresh {
+            order = Freshener::new(self.body.seed, &[&self.doc]).mark_slots(self.kind, &mut doc, mark);
+        }
+        apply_conveniences(&self.body, self.kind, &mut doc)?;
+        for (path, value) in &self.sets {
+            payload::set(&mut doc, path, value.clone())?;
+        }
+        Ok((Prepared { name: self.name.clone(), kind: self.kind, doc }, order))
+    }
+
+    /// The values of the slots of `marked` for the n-th body of a run, seeded as `prepare_nth`.
+    pub fn fresh_values(&self, n: u64) -> Vec<Value> {
+        let seed = self.body.seed.map(|s| s.wrapping_add(n));
+        Freshener::new(seed, &[&self.doc]).fresh_values(self.kind, &self.doc)
+    }
+
     /// The n-th body of a run: fresh ids each time; under `--seed S` the ids of body n come from
     /// seed S + n, so a seeded run is reproducible and its bodies still differ.
     pub fn prepare_nth(&self, n: u64) -> Result<Prepared> {
@@ -427,6 +449,11 @@ pub async fn target(delivery: &Delivery) -> Result<Target> {
 }
 
 impl Target {
+    /// How every request of the run is delivered.
+    pub fn delivery(&self) -> &Delivery {
+        &self.delivery
+    }
+
     /// The url as reports show it: its password and secret query values redacted unless
     /// `--show-secrets`.
     pub fn shown_url(&self) -> &str {
@@ -466,6 +493,17 @@ impl Target {
             name: prepared.name,
             kind: Some(prepared.kind),
             doc: Some(prepared.doc),
+        }
+    }
+
+    /// Bytes of the template's kind, as they are, ready for `exchange`.
+    pub fn outgoing_bytes(&self, template: &Template, bytes: Bytes) -> Outgoing {
+        Outgoing {
+            name: template.name.clone(),
+            kind: Some(template.kind),
+            doc: None,
+            bytes,
+            headers: self.headers_for(template.kind.platform()),
         }
     }
 

@@ -40,6 +40,46 @@ impl Freshener {
 
     /// Refresh one document of the given kind in place.
     pub fn refresh(&mut self, kind: Kind, doc: &mut Value) {
+        let (_, int_sites) = self.mint(kind, doc);
+        self.replace(doc, int_sites);
+    }
+
+    /// Mark each identifier of `doc` with a placeholder string naming its slot, shifting the
+    /// timestamps as `refresh` does, and return the old identifiers in slot order: a body made by
+    /// putting `fresh_values(kind, doc)` (from a freshener seeded alike) into the slots is the body
+    /// `refresh` would have made.
+    pub fn mark_slots(&mut self, kind: Kind, doc: &mut Value, mark: impl Fn(usize) -> String) -> Vec<Value> {
+        let (order, int_sites) = self.mint(kind, doc);
+        for (i, old) in order.iter().enumerate() {
+            match old {
+                Value::String(s) => {
+                    self.strings.insert(s.clone(), mark(i));
+                }
+                other => {
+                    self.numbers.insert(other.clone(), Value::String(mark(i)));
+                }
+            }
+        }
+        self.replace(doc, int_sites);
+        order
+    }
+
+    /// The new values `refresh` would give the identifiers of `doc`, in the order of `mark_slots`.
+    pub fn fresh_values(&mut self, kind: Kind, doc: &Value) -> Vec<Value> {
+        let (order, _) = self.mint(kind, doc);
+        order
+            .iter()
+            .map(|old| match old {
+                Value::String(s) => Value::String(self.strings[s.as_str()].clone()),
+                other => self.numbers[other].clone(),
+            })
+            .collect()
+    }
+
+    /// Make a new value for each identifier not seen before; the new ones in the order made, and
+    /// the places of the numeric ones.
+    fn mint(&mut self, kind: Kind, doc: &Value) -> (Vec<Value>, Vec<String>) {
+        let mut order = Vec::new();
         let mut int_sites = Vec::new();
         for pattern in kind.identifiers() {
             for pointer in expand_pointer(doc, pattern) {
@@ -49,12 +89,14 @@ impl Freshener {
                         let new = self.fresh_like(&old);
                         if let Value::String(new) = new {
                             self.strings.insert(s.clone(), new);
+                            order.push(old);
                         }
                     }
                     Value::Number(_) => {
                         if !self.numbers.contains_key(&old) {
                             let new = self.fresh_like(&old);
-                            self.numbers.insert(old, new);
+                            self.numbers.insert(old.clone(), new);
+                            order.push(old);
                         }
                         int_sites.push(pointer);
                     }
@@ -62,6 +104,10 @@ impl Freshener {
                 }
             }
         }
+        (order, int_sites)
+    }
+
+    fn replace(&self, doc: &mut Value, int_sites: Vec<String>) {
         // Numbers are replaced only where they are identifiers; strings wherever they occur.
         for pointer in int_sites {
             if let Some(slot) = doc.pointer_mut(&pointer) {

@@ -1,0 +1,189 @@
+//! One worker's HTTP/1 connection to an `http://` target: send, await the answer, send again on
+//! the same connection; connect again when it was closed or failed.
+
+use std::time::{Duration, Instant};
+
+use bytes::Bytes;
+use http_body_util::{BodyExt, Full};
+use hyper::client::conn::http1::SendRequest;
+use hyper::header::{ACCEPT, HOST, HeaderMap, HeaderValue};
+use hyper_util::rt::TokioIo;
+
+use crate::catalogue::Platform;
+use crate::http;
+use crate::send::Target;
+
+/// What came back, as much as a status-only judgement needs.
+pub struct Answer {
+    pub status: u16,
+    /// The body was longer than `--max-response`.
+    pub truncated: bool,
+    pub latency_ms: f64,
+}
+
+pub struct Conn {
+    host: String,
+    port: u16,
+    path: String,
+    headers: HeaderMap,
+    timeout: Duration,
+    cap: usize,
+    shown: String,
+    sender: Option<SendRequest<Full<Bytes>>>,
+}
+
+impl Conn {
+    /// A connection for `target` (an `http://` url), opened at the first request.
+    pub fn new(target: &Target, platform: Platform) -> Option<Conn> {
+        let url = &target.url;
+        let host = url.host_str()?.to_string();
+        let port = url.port_or_known_default()?;
+        let mut headers = target.headers_for(platform);
+        let authority = match url.port() {
+            Some(p) => format!("{host}:{p}"),
+            None => host.clone(),
+        };
+        if !headers.contains_key(HOST) {
+            headers.insert(HOST, HeaderValue::from_str(&authority).ok()?);
+        }
+        if !headers.contains_key(ACCEPT) {
+            headers.insert(ACCEPT, HeaderValue::from_static("*/*"));
+        }
+        let path = match url.query() {
+            Some(q) => format!("{}?{q}", url.path()),
+            None => url.path().to_string(),
+        };
+        let d = target.delivery();
+        Some(Conn {
+            host: host.trim_start_matches('[').trim_end_matches(']').to_string(),
+            port,
+            path,
+            headers,
+            timeout: d.timeout,
+            cap: d.max_response,
+            shown: http::shown_url(url.as_str(), false),
+            sender: None,
+        })
+    }
+
+    /// Post one body and read the answer, within `--timeout`; a transport error in one line.
+    pub async fn post(&mut self, body: Bytes) -> Result<Answer, String> {
+        let started = Instant::now();
+        match tokio::time::timeout(self.timeout, self.exchange(body)).await {
+            Ok(Ok((status, truncated))) => {
+                Ok(Answer { status, truncated, latency_ms: started.elapsed().as_secs_f64() * 1e3 })
+            }
+            Ok(Err(e)) => {
+                self.sender = None;
+                Err(e)
+            }
+            Err(_) => {
+                self.sender = None;
+                Err(format!(
+                    "timeout: {} did not answer within {} (--timeout)",
+                    self.shown,
+                    http::human(self.timeout)
+                ))
+            }
+        }
+    }
+
+    async fn exchange(&mut self, body: Bytes) -> Result<(u16, bool), String> {
+        let mut request = hyper::Request::post(self.path.as_str())
+            .body(Full::new(body))
+            .map_err(|e| format!("cannot build the request: {e}"))?;
+        *request.headers_mut() = self.headers.clone();
+        let at = format!("{}:{}", self.host, self.port);
+        // A kept connection the server has closed meanwhile gives the request back unsent: send
+        // it again on a new one.
+        let mut fresh = false;
+        let response = loop {
+            if self.sender.as_ref().is_none_or(|s| s.is_closed()) {
+                self.sender = Some(self.connect().await?);
+                fresh = true;
+            }
+            let sender = self.sender.as_mut().expect("connected above");
+            let ready = sender.ready().await;
+            if ready.is_err() && !fresh {
+                self.sender = None;
+                continue;
+            }
+            ready.map_err(|e| name(&at, &e))?;
+            match sender.try_send_request(request).await {
+                Ok(r) => break r,
+                Err(mut e) => match e.take_message() {
+                    Some(back) if !fresh => {
+                        request = back;
+                        self.sender = None;
+                    }
+                    _ => return Err(name(&at, e.error())),
+                },
+            }
+        };
+        let status = response.status().as_u16();
+        let mut body = response.into_body();
+        let (mut read, mut truncated) = (0, false);
+        while let Some(frame) = body.frame().await {
+            let frame = frame.map_err(|e| self.name(&e))?;
+            if let Some(data) = frame.data_ref() {
+                read += data.len();
+                if read > self.cap {
+                    truncated = true;
+                    // The rest of the answer is left unread: this connection is done.
+                    self.sender = None;
+                    break;
+                }
+            }
+        }
+        Ok((status, truncated))
+    }
+
+    async fn connect(&self) -> Result<SendRequest<Full<Bytes>>, String> {
+        let stream = tokio::net::TcpStream::connect((self.host.as_str(), self.port))
+            .await
+            .map_err(|e| self.name(&e))?;
+        let _ = stream.set_nodelay(true);
+        let (sender, conn) =
+            hyper::client::conn::http1::handshake(TokioIo::new(stream)).await.map_err(|e| self.name(&e))?;
+        tokio::spawn(conn);
+        Ok(sender)
+    }
+
+    fn name(&self, e: &(dyn std::error::Error + 'static)) -> String {
+        name(&format!("{}:{}", self.host, self.port), e)
+    }
+}
+
+/// Name a transport failure as single sends do.
+fn name(at: &str, e: &(dyn std::error::Error + 'static)) -> String {
+    {
+        let mut source: Option<&(dyn std::error::Error + 'static)> = Some(e);
+        while let Some(s) = source {
+            if let Some(io) = s.downcast_ref::<std::io::Error>() {
+                match io.kind() {
+                    std::io::ErrorKind::ConnectionRefused => {
+                        return format!("connection refused: nothing is listening on {at}");
+                    }
+                    std::io::ErrorKind::ConnectionReset => {
+                        return format!("connection reset by {at} before it answered");
+                    }
+                    std::io::ErrorKind::TimedOut => return format!("timeout: connecting to {at} timed out"),
+                    _ => {}
+                }
+            }
+            source = s.source();
+        }
+        if let Some(h) = e.downcast_ref::<hyper::Error>() {
+            if h.is_incomplete_message() || h.is_closed() || h.is_canceled() {
+                return format!("connection closed by {at} before it answered");
+            }
+        }
+        let mut chain = Vec::new();
+        let mut source: Option<&(dyn std::error::Error + 'static)> = Some(e);
+        while let Some(s) = source {
+            chain.push(s.to_string());
+            source = s.source();
+        }
+        format!("transport error talking to {at}: {}", chain.join(": "))
+    }
+}
