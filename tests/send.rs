@@ -507,6 +507,129 @@ fn seeded_load_runs_are_reproducible_and_still_fresh_per_request() {
 }
 
 #[test]
+fn load_bodies_are_the_bodies_single_sends_make_with_the_same_seed() {
+    let load = Server::ok();
+    let (code, _, err) =
+        run(hookctl().args(["send", "handoff-create", "--seed", "5", "--count", "3", "--url", &load.url()]));
+    assert_eq!(code, 0, "{err}");
+    let single = Server::ok();
+    for seed in ["5", "6", "7"] {
+        let (code, _, err) =
+            run(hookctl().args(["send", "handoff-create", "--seed", seed, "--url", &single.url()]));
+        assert_eq!(code, 0, "{err}");
+    }
+    let sorted = |s: &Server| {
+        let mut b: Vec<Vec<u8>> = s.requests().into_iter().map(|r| r.body).collect();
+        b.sort();
+        b
+    };
+    assert_eq!(sorted(&load), sorted(&single), "body n of a run seeded S is the body of a send seeded S + n");
+}
+
+#[test]
+fn load_ids_differ_per_request_and_agree_inside_each_body() {
+    let server = Server::ok();
+    let (code, out, err) = run(hookctl().args([
+        "send",
+        "handoff-create",
+        "--count",
+        "60",
+        "-c",
+        "4",
+        "-o",
+        "json",
+        "--url",
+        &server.url(),
+    ]));
+    assert_eq!(code, 0, "{out}{err}");
+    let bodies: Vec<Value> = server.requests().iter().map(|r| r.json()).collect();
+    assert_eq!(bodies.len(), 60);
+    let mut users = std::collections::HashSet::new();
+    let mut threads = std::collections::HashSet::new();
+    for b in &bodies {
+        let p = &b["payload"];
+        let user = p["userId"].as_str().unwrap();
+        assert_ne!(user, "c3a5e7f1-2b4d-4c68-9e0a-7d1f3b5c9a24", "not the fixture's id");
+        assert_eq!(p["user"]["id"], p["userId"], "{b}");
+        assert_eq!(p["userConversation"]["event"]["target"], p["userId"], "{b}");
+        assert_eq!(p["userConversation"]["threadId"], p["userThreadId"], "{b}");
+        assert_eq!(p["userConversation"]["event"]["threadId"], p["userThreadId"], "{b}");
+        assert!(b["id"].is_u64() && b["id"] != 42, "the numeric id is fresh: {b}");
+        assert_eq!(b["id"], p["id"], "{b}");
+        users.insert(user.to_string());
+        threads.insert(p["userThreadId"].as_str().unwrap().to_string());
+    }
+    assert_eq!((users.len(), threads.len()), (60, 60), "each request its own ids");
+}
+
+#[test]
+fn load_judges_a_botpress_answer_by_its_status_alone() {
+    // Botpress reads nothing of the answer: a body that is not JSON is fine, a 500 is not.
+    let server =
+        Server::start(|n, _| if n % 3 == 0 { Reply::raw(500, "oops") } else { Reply::raw(200, "not json") });
+    let (code, out, err) = run(hookctl().args([
+        "send",
+        "agent-online",
+        "--count",
+        "30",
+        "-c",
+        "3",
+        "-o",
+        "json",
+        "--url",
+        &server.url(),
+    ]));
+    assert_eq!(code, 1, "{out}{err}");
+    let summary: Value = serde_json::from_str(&out).unwrap();
+    assert_eq!(summary["requests"], 30);
+    assert_eq!((summary["passed"].as_u64(), summary["contract_failures"].as_u64()), (Some(20), Some(10)));
+    assert_eq!(summary["statuses"], json!({"200": 20, "500": 10}));
+    assert_eq!(summary["first_failure"], "status: expected 2xx, found 500");
+
+    // --expect-status is the status wanted, and --max-response still caps what is read.
+    let (code, out, _) = run(hookctl()
+        .args(["send", "agent-online", "--count", "4", "--expect-status", "500", "-o", "json", "--url"])
+        .arg(server.url()));
+    assert_eq!(code, 1);
+    let summary: Value = serde_json::from_str(&out).unwrap();
+    assert!(
+        summary["first_failure"].as_str().unwrap().starts_with("status: expected 500, found 200"),
+        "{summary}"
+    );
+    let big = Server::start(|_, _| Reply::raw(200, &"x".repeat(5000)));
+    let (code, out, _) = run(hookctl()
+        .args(["send", "agent-online", "--count", "3", "--max-response", "1000", "-o", "json", "--url"])
+        .arg(big.url()));
+    assert_eq!(code, 1);
+    let summary: Value = serde_json::from_str(&out).unwrap();
+    assert_eq!(summary["contract_failures"], 3, "{summary}");
+    assert!(summary["first_failure"].as_str().unwrap().contains("--max-response"), "{summary}");
+}
+
+#[test]
+fn load_transport_errors_are_counted_and_named() {
+    let port = closed_port();
+    let url = format!("http://127.0.0.1:{port}/hook");
+    let (code, out, err) = run(hookctl().args([
+        "send",
+        "handoff-create",
+        "--count",
+        "5",
+        "-c",
+        "2",
+        "-o",
+        "json",
+        "--url",
+        &url,
+    ]));
+    assert_eq!(code, 3, "{out}{err}");
+    let summary: Value = serde_json::from_str(&out).unwrap();
+    assert_eq!(summary["transport_errors"], 5);
+    let want = format!("connection refused: nothing is listening on 127.0.0.1:{port}");
+    assert_eq!(summary["errors"], json!({ want: 5 }), "{summary}");
+}
+
+#[test]
 fn a_botpress_config_without_a_url_is_a_usage_error() {
     let server = Server::ok();
     let dir = tempfile::tempdir().unwrap();
