@@ -606,6 +606,58 @@ fn load_judges_a_botpress_answer_by_its_status_alone() {
     assert!(summary["first_failure"].as_str().unwrap().contains("--max-response"), "{summary}");
 }
 
+/// A server that answers each request `200 {}` and closes the connection after it, as a server
+/// with keep-alive off does; says how many connections it took.
+fn closing_server() -> (String, std::sync::Arc<std::sync::atomic::AtomicUsize>) {
+    use std::io::{BufRead, BufReader, Read, Write};
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let url = format!("http://{}/hook", listener.local_addr().unwrap());
+    let taken = std::sync::Arc::new(std::sync::atomic::AtomicUsize::new(0));
+    let count = taken.clone();
+    std::thread::spawn(move || {
+        for stream in listener.incoming() {
+            let Ok(mut stream) = stream else { return };
+            count.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
+            let mut reader = BufReader::new(stream.try_clone().unwrap());
+            let mut length = 0;
+            loop {
+                let mut line = String::new();
+                if reader.read_line(&mut line).unwrap_or(0) == 0 || line == "\r\n" {
+                    break;
+                }
+                if let Some(v) = line.to_ascii_lowercase().strip_prefix("content-length:") {
+                    length = v.trim().parse().unwrap();
+                }
+            }
+            let mut body = vec![0; length];
+            let _ = reader.read_exact(&mut body);
+            let _ = stream.write_all(b"HTTP/1.1 200 OK\r\ncontent-length: 2\r\nconnection: close\r\n\r\n{}");
+        }
+    });
+    (url, taken)
+}
+
+#[test]
+fn load_connects_again_when_the_server_closes_the_connection() {
+    let (url, connections) = closing_server();
+    let (code, out, err) = run(hookctl().args([
+        "send",
+        "handoff-create",
+        "--count",
+        "20",
+        "-c",
+        "2",
+        "-o",
+        "json",
+        "--url",
+        &url,
+    ]));
+    assert_eq!(code, 0, "{out}{err}");
+    let summary: Value = serde_json::from_str(&out).unwrap();
+    assert_eq!(summary["passed"], 20, "{summary}");
+    assert_eq!(connections.load(std::sync::atomic::Ordering::SeqCst), 20, "one connection per request");
+}
+
 #[test]
 fn load_transport_errors_are_counted_and_named() {
     let port = closed_port();
