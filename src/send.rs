@@ -314,8 +314,10 @@ impl Template {
 
     /// The values of the slots of `marked` for the n-th body of a run, seeded as `prepare_nth`.
     pub fn fresh_values(&self, n: u64) -> Vec<Value> {
-        let seed = self.body.seed.map(|s| s.wrapping_add(n));
-        Freshener::new(seed, &[&self.doc]).fresh_values(self.kind, &self.doc)
+        // Unseeded, a random seed: the same fresh values, without looking for the latest
+        // timestamp (the slots hold no timestamps).
+        let seed = self.body.seed.map_or_else(|| fastrand::u64(..), |s| s.wrapping_add(n));
+        Freshener::new(Some(seed), &[]).fresh_values(self.kind, &self.doc)
     }
 
     /// The n-th body of a run: fresh ids each time; under `--seed S` the ids of body n come from
