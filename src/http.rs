@@ -319,6 +319,19 @@ pub async fn post(
     Ok(Answer { status, headers, body, truncated, latency_ms: started.elapsed().as_secs_f64() * 1e3 })
 }
 
+/// A transport failure the operating system names (refused, reset, timed out), in one line; `None`
+/// for the others. Shared by every client hookctl runs.
+pub fn io_failure(io: &std::io::Error, at: &str) -> Option<String> {
+    match io.kind() {
+        std::io::ErrorKind::ConnectionRefused => {
+            Some(format!("connection refused: nothing is listening on {at}"))
+        }
+        std::io::ErrorKind::ConnectionReset => Some(format!("connection reset by {at} before it answered")),
+        std::io::ErrorKind::TimedOut => Some(format!("timeout: connecting to {at} timed out")),
+        _ => None,
+    }
+}
+
 /// Say which transport failure this is, in one line. The URL's secrets are never in it, shown or
 /// not elsewhere: an error message is copied into logs and reports.
 pub fn describe(e: &reqwest::Error, url: &url::Url, timeout: Duration) -> String {
@@ -334,19 +347,8 @@ pub fn describe(e: &reqwest::Error, url: &url::Url, timeout: Duration) -> String
     let mut chain = String::new();
     let mut source = e.source();
     while let Some(s) = source {
-        if let Some(io) = s.downcast_ref::<std::io::Error>() {
-            match io.kind() {
-                std::io::ErrorKind::ConnectionRefused => {
-                    return format!("connection refused: nothing is listening on {at}");
-                }
-                std::io::ErrorKind::ConnectionReset => {
-                    return format!("connection reset by {at} before it answered");
-                }
-                std::io::ErrorKind::TimedOut => {
-                    return format!("timeout: connecting to {at} timed out");
-                }
-                _ => {}
-            }
+        if let Some(said) = s.downcast_ref::<std::io::Error>().and_then(|io| io_failure(io, &at)) {
+            return said;
         }
         chain.push_str(&s.to_string().to_lowercase());
         chain.push(' ');

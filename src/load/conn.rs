@@ -159,17 +159,10 @@ fn name(at: &str, e: &(dyn std::error::Error + 'static)) -> String {
     {
         let mut source: Option<&(dyn std::error::Error + 'static)> = Some(e);
         while let Some(s) = source {
-            if let Some(io) = s.downcast_ref::<std::io::Error>() {
-                match io.kind() {
-                    std::io::ErrorKind::ConnectionRefused => {
-                        return format!("connection refused: nothing is listening on {at}");
-                    }
-                    std::io::ErrorKind::ConnectionReset => {
-                        return format!("connection reset by {at} before it answered");
-                    }
-                    std::io::ErrorKind::TimedOut => return format!("timeout: connecting to {at} timed out"),
-                    _ => {}
-                }
+            if let Some(said) =
+                s.downcast_ref::<std::io::Error>().and_then(|io| crate::http::io_failure(io, at))
+            {
+                return said;
             }
             source = s.source();
         }
