@@ -537,12 +537,10 @@ fn shell(script: &str, dir: &Path, home: &Path) -> std::process::Command {
         .env("PATH", path)
         .env("HOME", home)
         .env("SHELL", "bash")
-        .env("NO_COLOR", "1")
-        .env("RUST_BACKTRACE", "0")
-        .env_remove("HOOKCTL_URL")
-        .env_remove("WEBHOOK_URL")
-        .env_remove("WEBHOOK_TOKEN")
-        .env_remove("CLICOLOR_FORCE");
+        .envs(common::STABLE_ENV);
+    for name in common::CLEARED_ENV {
+        cmd.env_remove(name);
+    }
     cmd
 }
 

@@ -53,12 +53,7 @@ fn main_page() -> std::io::Result<Vec<u8>> {
     let cmd = cli::documented().disable_help_subcommand(true);
     let exit_codes = cmd.get_after_help().map(|h| h.to_string()).unwrap_or_default();
     let man = Man::new(cmd);
-    let mut page = Vec::new();
-    man.render_title(&mut page)?;
-    man.render_name_section(&mut page)?;
-    man.render_synopsis_section(&mut page)?;
-    man.render_description_section(&mut page)?;
-    man.render_options_section(&mut page)?;
+    let mut page = head(&man)?;
     man.render_subcommands_section(&mut page)?;
     section(&mut page, "EXIT STATUS")?;
     writeln!(page, "{}", roff_text(&exit_codes))?;
@@ -66,16 +61,22 @@ fn main_page() -> std::io::Result<Vec<u8>> {
     Ok(page)
 }
 
-/// hookctl-COMMAND(1): the command's synopsis, description, flags and examples.
-fn command_page(name: &str, sub: clap::Command) -> std::io::Result<Vec<u8>> {
-    let man = Man::new(sub.display_name(format!("hookctl-{name}")))
-        .source(format!("hookctl {}", env!("CARGO_PKG_VERSION")));
+/// What every page opens with: title, name, synopsis, description and options.
+fn head(man: &Man) -> std::io::Result<Vec<u8>> {
     let mut page = Vec::new();
     man.render_title(&mut page)?;
     man.render_name_section(&mut page)?;
     man.render_synopsis_section(&mut page)?;
     man.render_description_section(&mut page)?;
     man.render_options_section(&mut page)?;
+    Ok(page)
+}
+
+/// hookctl-COMMAND(1): the command's synopsis, description, flags and examples.
+fn command_page(name: &str, sub: clap::Command) -> std::io::Result<Vec<u8>> {
+    let man = Man::new(sub.display_name(format!("hookctl-{name}")))
+        .source(format!("hookctl {}", env!("CARGO_PKG_VERSION")));
+    let mut page = head(&man)?;
     section(&mut page, "EXAMPLES")?;
     for (line, what) in cli::examples(name) {
         writeln!(page, ".PP\n{}:", roff_text(&cli::capitalised(what)))?;

@@ -9,7 +9,7 @@ use serde_json::Value;
 use super::send::{answered_in_full, request_in_full};
 use super::{Level, Out, builtin_note, field_value, finding, plural, status_text, verdict};
 use crate::catalogue::Kind;
-use crate::platform::{botpress, eva};
+use crate::platform::{botpress, eva, label_of};
 use crate::scenario::ScenarioReport;
 use crate::send::Report;
 
@@ -61,11 +61,11 @@ impl StepIds {
     fn listed(&self) -> [(&'static str, &Option<String>); Self::LISTED] {
         [
             ("handoff", &self.handoff),
-            ("userThreadId", &self.user_thread),
-            ("userId", &self.user),
-            ("agentThreadId", &self.agent_thread),
-            ("agentId", &self.agent),
-            ("sessionCode", &self.session),
+            (label_of(botpress::FIELDS, botpress::ptr::USER_THREAD), &self.user_thread),
+            (label_of(botpress::FIELDS, botpress::ptr::USER_ID), &self.user),
+            (label_of(botpress::FIELDS, botpress::ptr::AGENT_THREAD), &self.agent_thread),
+            (label_of(botpress::FIELDS, botpress::ptr::AGENT_ID), &self.agent),
+            (label_of(eva::REQUEST_FIELDS, eva::ptr::SESSION_CODE), &self.session),
         ]
     }
 }

@@ -52,6 +52,11 @@ pub struct Field {
     pub pointer: &'static str,
 }
 
+/// The label a platform gives the field at `pointer` (the pointer itself when it has none).
+pub fn label_of(fields: &'static [Field], pointer: &'static str) -> &'static str {
+    fields.iter().find(|f| f.pointer == pointer).map_or(pointer, |f| f.label)
+}
+
 pub(crate) const fn field(label: &'static str, pointer: &'static str) -> Field {
     Field { label, pointer }
 }

@@ -134,15 +134,18 @@ pub fn closed_port() -> u16 {
     l.local_addr().unwrap().port()
 }
 
+/// Variables set for every run of the binary, so that its output is stable.
+pub const STABLE_ENV: [(&str, &str); 2] = [("NO_COLOR", "1"), ("RUST_BACKTRACE", "0")];
+/// Variables removed for every run, so that the machine's environment changes nothing.
+pub const CLEARED_ENV: [&str; 4] = ["HOOKCTL_URL", "WEBHOOK_URL", "WEBHOOK_TOKEN", "CLICOLOR_FORCE"];
+
 /// The real binary, with an environment that makes its output stable.
 pub fn hookctl() -> Command {
     let mut cmd = Command::cargo_bin("hookctl").unwrap();
-    cmd.env("NO_COLOR", "1")
-        .env("RUST_BACKTRACE", "0")
-        .env_remove("HOOKCTL_URL")
-        .env_remove("WEBHOOK_URL")
-        .env_remove("WEBHOOK_TOKEN")
-        .env_remove("CLICOLOR_FORCE");
+    cmd.envs(STABLE_ENV);
+    for name in CLEARED_ENV {
+        cmd.env_remove(name);
+    }
     cmd
 }
 
