@@ -130,6 +130,11 @@ pub fn check_owned(kind: Kind, mut doc: Value, ctx: Context<'_>) -> Verdict {
     Verdict { fields, ..verdict }
 }
 
+/// As [`check`], without the fields that matter, for a verdict that will not show them.
+pub fn check_bare(kind: Kind, doc: &Value, ctx: Context<'_>) -> Verdict {
+    judge(kind, doc, ctx)
+}
+
 /// The verdict without the fields.
 fn judge(kind: Kind, doc: &Value, ctx: Context<'_>) -> Verdict {
     let mut errors = schema_errors(kind, doc);

@@ -169,9 +169,14 @@ pub enum Entry {
 pub fn expand(inputs: &[PathBuf]) -> Vec<Entry> {
     let mut out = Vec::new();
     let mut seen = HashSet::new();
-    for input in inputs {
-        if input.is_dir() {
-            let mut walk = Walk::default();
+    let dirs: Vec<bool> = inputs.iter().map(|input| input.is_dir()).collect();
+    // With directories alone, a file's identity can come from the directory listing (its inode
+    // there, the directory's device) instead of one `stat` per file: every identity compared is
+    // then of the same making. A file named beside them is compared by its `stat`, so then all are.
+    let listed_ids = dirs.iter().all(|d| *d);
+    for (input, is_dir) in inputs.iter().zip(dirs) {
+        if is_dir {
+            let mut walk = Walk { listed_ids, ..Walk::default() };
             walk.dir(input);
             if walk.found.is_empty() && walk.errors.is_empty() {
                 let skipped = match walk.skipped.len() {
@@ -208,6 +213,8 @@ pub fn expand(inputs: &[PathBuf]) -> Vec<Entry> {
 /// What is found below one directory given to `validate`.
 #[derive(Default)]
 struct Walk {
+    /// Take the identity of a regular file from the listing, without a `stat` of its own.
+    listed_ids: bool,
     found: Vec<(PathBuf, Identity)>,
     skipped: Vec<Entry>,
     errors: Vec<Entry>,
@@ -223,6 +230,7 @@ impl Walk {
                 return;
             }
         };
+        let device = if self.listed_ids { listed_device(dir) } else { None };
         let mut entries: Vec<_> = entries.flatten().collect();
         entries.sort_by_key(fs::DirEntry::file_name);
         for entry in entries {
@@ -239,6 +247,10 @@ impl Walk {
                 continue;
             }
             if !json && !own.is_symlink() {
+                continue;
+            }
+            if let Some(id) = device.filter(|_| own.is_file()).map(|dev| listed_identity(dev, &entry)) {
+                self.found.push((path, id));
                 continue;
             }
             let meta = if own.is_symlink() {
@@ -292,6 +304,31 @@ type Identity = PathBuf;
 fn identity(_path: &Path, meta: &Metadata) -> Identity {
     use std::os::unix::fs::MetadataExt;
     (meta.dev(), meta.ino())
+}
+
+/// The device of a directory's entries, for [`listed_identity`].
+#[cfg(unix)]
+fn listed_device(dir: &Path) -> Option<u64> {
+    use std::os::unix::fs::MetadataExt;
+    fs::metadata(dir).ok().map(|m| m.dev())
+}
+
+#[cfg(not(unix))]
+fn listed_device(_dir: &Path) -> Option<u64> {
+    None
+}
+
+/// A regular file's identity from its directory's listing: the directory's device (a file is on
+/// its directory's device; only directories are mount points) and the inode the listing gives.
+#[cfg(unix)]
+fn listed_identity(device: u64, entry: &fs::DirEntry) -> Identity {
+    use std::os::unix::fs::DirEntryExt;
+    (device, entry.ino())
+}
+
+#[cfg(not(unix))]
+fn listed_identity(_device: u64, entry: &fs::DirEntry) -> Identity {
+    entry.path()
 }
 
 #[cfg(not(unix))]

@@ -69,6 +69,11 @@ pub trait Sink {
     fn skipped(&mut self, skipped: Skipped) -> Result<()>;
     /// The result for one input (or one line of a capture).
     fn file(&mut self, file: FileResult) -> Result<()>;
+    /// Whether the verdicts should carry the fields that matter. A sink that never shows them
+    /// says no, and they are not gathered.
+    fn wants_fields(&self) -> bool {
+        true
+    }
 }
 
 impl Outcome for Summary {
@@ -114,6 +119,7 @@ pub fn run(opts: &Options, sink: &mut dyn Sink) -> Result<Summary> {
         option_case: opts.option_case,
     };
     let entries = input::expand(&opts.inputs);
+    let fields = sink.wants_fields();
     let mut summary = Summary::default();
     let mut give = |item: Item| -> Result<()> {
         match item {
@@ -142,7 +148,7 @@ pub fn run(opts: &Options, sink: &mut dyn Sink) -> Result<Summary> {
     if workers <= 1 {
         // One input (or one core): no thread to start.
         for entry in entries {
-            give(one(entry, opts, answers, ctx))?;
+            give(one(entry, opts, answers, ctx, fields))?;
         }
         return Ok(summary);
     }
@@ -173,7 +179,8 @@ pub fn run(opts: &Options, sink: &mut dyn Sink) -> Result<Summary> {
                         Err(_) => return,
                     };
                     let Ok((i, batch)) = job else { return };
-                    let items = batch.into_iter().map(|entry| one(entry, opts, answers, ctx)).collect();
+                    let items =
+                        batch.into_iter().map(|entry| one(entry, opts, answers, ctx, fields)).collect();
                     if tx.send((i, items)).is_err() {
                         return;
                     }
@@ -201,14 +208,14 @@ pub fn run(opts: &Options, sink: &mut dyn Sink) -> Result<Summary> {
 }
 
 /// Read and judge one entry of the inputs.
-fn one(entry: Entry, opts: &Options, answers: Option<Kind>, ctx: Context<'_>) -> Item {
+fn one(entry: Entry, opts: &Options, answers: Option<Kind>, ctx: Context<'_>, fields: bool) -> Item {
     let unreadable =
         |source, error| FileResult { source, kind_note: None, outcome: FileOutcome::Unreadable { error } };
     let mut files = Vec::new();
     match entry {
         // A capture of `listen --save`: each line is a document of its own.
         Entry::File(path) if capture::named_as_capture(&path) => match capture::open(&path) {
-            Ok(reader) => captured(&input::label(&path), reader, opts, &mut files),
+            Ok(reader) => captured(&input::label(&path), reader, opts, fields, &mut files),
             Err(error) => files.push(unreadable(input::label(&path), error)),
         },
         Entry::File(path) => {
@@ -219,13 +226,13 @@ fn one(entry: Entry, opts: &Options, answers: Option<Kind>, ctx: Context<'_>) ->
             };
             // Standard input may be a capture too (`cat captures.jsonl | hookctl validate -`).
             if path == std::path::Path::new("-") && capture::looks_like_capture(&bytes) {
-                captured(&source, Box::new(std::io::Cursor::new(bytes)), opts, &mut files);
+                captured(&source, Box::new(std::io::Cursor::new(bytes)), opts, fields, &mut files);
                 return Item::Files(files);
             }
             files.push(match input::parse(&source, &bytes) {
                 Ok(doc) => {
                     drop(bytes);
-                    judge(source, doc, opts.kind, answers, ctx)
+                    judge(source, doc, opts.kind, answers, ctx, fields)
                 }
                 Err(error) => unreadable(source, error),
             });
@@ -240,7 +247,13 @@ fn one(entry: Entry, opts: &Options, answers: Option<Kind>, ctx: Context<'_>) ->
 /// request, so `--request` and `--expected-options` (which say what answers are answering) do not
 /// apply to it; `--kind` does. A line that is not a capture record, or whose body is not JSON, is
 /// an input error for that line; the others are still judged.
-fn captured(source: &str, reader: Box<dyn std::io::BufRead>, opts: &Options, files: &mut Vec<FileResult>) {
+fn captured(
+    source: &str,
+    reader: Box<dyn std::io::BufRead>,
+    opts: &Options,
+    fields: bool,
+    files: &mut Vec<FileResult>,
+) {
     let ctx = Context { option_case: opts.option_case, ..Context::default() };
     let before = files.len();
     for (n, record) in capture::records(reader, opts.max_size) {
@@ -265,7 +278,7 @@ fn captured(source: &str, reader: Box<dyn std::io::BufRead>, opts: &Options, fil
             Ok(doc) => {
                 // The shape decides, as for any document; the listener's own word when it has none.
                 let kind = opts.kind.or_else(|| Kind::detect_with(&doc, None).map_or(record.kind, |_| None));
-                judge(source, doc, kind, None, ctx)
+                judge(source, doc, kind, None, ctx, fields)
             }
             Err(error) => unreadable(error),
         });
@@ -305,13 +318,14 @@ fn read_request(path: &std::path::Path, max_size: u64) -> Result<(Value, Kind)> 
 }
 
 /// Judge one parsed document: of the kind given, else of the kind its shape (and what it answers)
-/// says, else of no known kind.
+/// says, else of no known kind. The verdict carries the fields that matter when `fields` is set.
 pub fn judge(
     source: String,
     doc: Value,
     kind: Option<Kind>,
     answers: Option<Kind>,
     ctx: Context<'_>,
+    fields: bool,
 ) -> FileResult {
     let detection = match kind {
         Some(kind) => Some(Detection { kind, closest: None }),
@@ -320,7 +334,11 @@ pub fn judge(
     match detection {
         Some(d) => FileResult {
             kind_note: d.guess_note(),
-            outcome: FileOutcome::Checked(contract::check_owned(d.kind, doc, ctx)),
+            outcome: FileOutcome::Checked(if fields {
+                contract::check_owned(d.kind, doc, ctx)
+            } else {
+                contract::check_bare(d.kind, &doc, ctx)
+            }),
             source,
         },
         None => FileResult {

@@ -74,6 +74,11 @@ fn indented<T: Serialize + ?Sized>(out: &mut dyn Write, value: &T, indent: &str)
 }
 
 impl Sink for Validate<'_, '_> {
+    /// The text under -q shows no fields; JSON and the other levels do.
+    fn wants_fields(&self) -> bool {
+        self.o.style.json() || !self.o.style.quiet()
+    }
+
     // Inputs that could not be judged, and entries of directories that were skipped, are
     // diagnostics: stderr, one line each, in either format.
     fn skipped(&mut self, s: Skipped) -> Result<()> {
