@@ -110,10 +110,42 @@ pub fn read_bytes(path: &Path, max: u64) -> Result<Vec<u8>, String> {
         if meta.is_file() && meta.len() > max {
             return Err(over(Some(meta.len())));
         }
-        let hint = if meta.is_file() { meta.len() } else { 0 };
-        read_capped(file, max, hint).map_err(cannot)?
+        if meta.is_file() {
+            read_sized(file, max, meta.len()).map_err(cannot)?
+        } else {
+            read_capped(file, max, 0).map_err(cannot)?
+        }
     };
     buf.ok_or_else(|| over(None))
+}
+
+/// A regular file that `stat` says holds `size` bytes (at most `max`), read whole; `None` when it
+/// grew past `max` since. A read that gives fewer bytes than were asked for has met the end of a
+/// regular file, so when the bytes read are the size, no further read is made to see the end.
+fn read_sized(mut file: fs::File, max: u64, size: u64) -> std::io::Result<Option<Vec<u8>>> {
+    let Ok(want) = usize::try_from(size) else { return read_capped(file, max, 0) };
+    // Room for one byte more than the size: a file that grew fills it.
+    let mut buf = vec![0u8; want.saturating_add(1)];
+    let mut filled = 0;
+    while filled < buf.len() {
+        match file.read(&mut buf[filled..]) {
+            Ok(0) => break,
+            Ok(n) => {
+                filled += n;
+                if filled == want {
+                    break;
+                }
+            }
+            Err(e) if e.kind() == std::io::ErrorKind::Interrupted => {}
+            Err(e) => return Err(e),
+        }
+    }
+    buf.truncate(filled);
+    if filled > want {
+        // It grew: the rest as from any stream, under the cap.
+        file.take((max + 1).saturating_sub(filled as u64)).read_to_end(&mut buf)?;
+    }
+    Ok((buf.len() as u64 <= max).then_some(buf))
 }
 
 /// At most `max` bytes from `r`: `None` when there are more. `hint` is the expected size.
@@ -191,7 +223,8 @@ pub fn expand(inputs: &[PathBuf]) -> Vec<Entry> {
                     ),
                 });
             }
-            walk.found.sort_by(|a, b| a.0.cmp(&b.0));
+            // Each directory's entries are taken in the order of their names and a directory's
+            // files before the next entry, so what is found is already in the order of its paths.
             out.extend(walk.skipped);
             out.extend(walk.errors);
             for (path, id) in walk.found {
@@ -231,9 +264,10 @@ impl Walk {
             }
         };
         let device = if self.listed_ids { listed_device(dir) } else { None };
-        let mut entries: Vec<_> = entries.flatten().collect();
-        entries.sort_by_key(fs::DirEntry::file_name);
-        for entry in entries {
+        // Each name read once, not once per comparison.
+        let mut entries: Vec<_> = entries.flatten().map(|e| (e.file_name(), e)).collect();
+        entries.sort_unstable_by(|a, b| a.0.cmp(&b.0));
+        for (_, entry) in entries {
             let path = entry.path();
             // Documents, and captures of `listen --save`.
             let json = path
@@ -418,5 +452,21 @@ mod tests {
         assert_eq!(read_capped(&data[..], 99, 0).unwrap(), None);
         // An endless stream ends at the cap.
         assert_eq!(read_capped(std::io::repeat(0), 10, 0).unwrap(), None);
+    }
+
+    #[test]
+    fn a_file_is_read_whole_whatever_its_stat_said() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("doc.json");
+        let data: Vec<u8> = (0..5000u32).map(|i| (i % 251) as u8).collect();
+        std::fs::write(&path, &data).unwrap();
+        let open = || fs::File::open(&path).unwrap();
+        // As stat said, smaller (the file grew since), larger (it shrank), empty.
+        for size in [5000, 4000, 0, 6000] {
+            assert_eq!(read_sized(open(), 10_000, size).unwrap().as_deref(), Some(&data[..]), "size {size}");
+        }
+        // Grown past the cap since the stat: refused, as a stream over the cap is.
+        assert_eq!(read_sized(open(), 4999, 100).unwrap(), None);
+        assert_eq!(read_sized(open(), 5000, 100).unwrap().map(|b| b.len()), Some(5000));
     }
 }

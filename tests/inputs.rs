@@ -104,6 +104,29 @@ fn link_loops_in_a_directory_are_not_followed_and_each_file_is_read_once() {
 }
 
 #[test]
+fn a_tree_is_reported_in_the_order_of_its_paths() {
+    // Names that sort differently as whole strings and as paths: "a/z.json" comes before
+    // "a.json" as a path (component "a" < "a.json"), after it as a string ('/' > '.').
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path();
+    let names = ["b.json", "a/z.json", "ab.json", "a.json", "a/b/c.json", "b/a.json", "a-b.json", "a/a.json"];
+    let doc = show(&["handoff-create"]);
+    for name in names {
+        let path = root.join(name);
+        std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+        std::fs::write(&path, &doc).unwrap();
+    }
+    let (code, report, err) = validate_json(&[root.as_os_str()]);
+    assert_eq!(code, 0, "{report:#}\n{err}");
+    let mut want: Vec<PathBuf> = names.iter().map(|n| root.join(n)).collect();
+    want.sort();
+    let want: Vec<String> = want.iter().map(|p| p.display().to_string()).collect();
+    let got: Vec<&str> =
+        report["files"].as_array().unwrap().iter().map(|f| f["source"].as_str().unwrap()).collect();
+    assert_eq!(got, want);
+}
+
+#[test]
 fn a_fifo_in_a_directory_is_skipped_with_a_notice() {
     let dir = tempfile::tempdir().unwrap();
     write(dir.path(), "a.json", &show(&["handoff-create"]));
