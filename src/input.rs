@@ -156,15 +156,19 @@ fn read_capped(r: impl Read, max: u64, hint: u64) -> std::io::Result<Option<Vec<
     Ok((buf.len() as u64 <= max).then_some(buf))
 }
 
-/// Parse bytes as one JSON document, with a message that says why not.
+/// Parse bytes as one JSON document, with a message that says why not. What the parser accepts is
+/// text without NUL, so the bytes are looked at again only when it refuses them, to say whether
+/// they were empty or binary rather than broken JSON.
 pub fn parse(source: &str, bytes: &[u8]) -> Result<Value, String> {
-    if bytes.iter().all(u8::is_ascii_whitespace) {
-        return Err(format!("{source}: empty, expected a JSON document"));
-    }
-    if bytes.contains(&0) || std::str::from_utf8(bytes).is_err() {
-        return Err(format!("{source}: binary data, not JSON text"));
-    }
-    serde_json::from_slice(bytes).map_err(|e| format!("{source}: not valid JSON: {e}"))
+    serde_json::from_slice(bytes).map_err(|e| {
+        if bytes.iter().all(u8::is_ascii_whitespace) {
+            format!("{source}: empty, expected a JSON document")
+        } else if bytes.contains(&0) || std::str::from_utf8(bytes).is_err() {
+            format!("{source}: binary data, not JSON text")
+        } else {
+            format!("{source}: not valid JSON: {e}")
+        }
+    })
 }
 
 /// Read and parse a JSON document from a file or `-`, with the default cap.
