@@ -166,7 +166,11 @@ impl<'de> Deserialize<'de> for Top<'de> {
                 while let Some(key) = map.next_key::<String>()? {
                     let value = map.next_value()?;
                     match at.get(&key) {
-                        Some(&i) => out[i].1 = value,
+                        // The value given up is still parsed by a tree: it must parse.
+                        Some(&i) if check(std::mem::replace(&mut out[i].1, value).get()).is_none() => {
+                            return Err(de::Error::custom("a value given up does not parse"));
+                        }
+                        Some(_) => {}
                         None => {
                             at.insert(key.clone(), out.len());
                             out.push((key, value));
@@ -308,6 +312,9 @@ mod tests {
         assert_eq!(shown, [("a", "3"), ("b", "2")]);
         let tree: Value = serde_json::from_str(doc).unwrap();
         assert_eq!(tree.as_object().unwrap().keys().collect::<Vec<_>>(), ["a", "b"]);
+        // A value given up is not kept, but a tree parses it, and refuses the document if it cannot.
+        assert!(serde_json::from_str::<Value>(r#"{"a": 1e400, "a": 1}"#).is_err());
+        assert_eq!(parts(r#"{"a": 1e400, "a": 1}"#), None);
         assert_eq!(parts("[1]"), None);
         assert_eq!(parts(r#"{"a": 1} x"#), None);
     }
