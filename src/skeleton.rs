@@ -184,18 +184,36 @@ impl<'de> Deserialize<'de> for Top<'de> {
     }
 }
 
-/// Whether `text` parses as a value (`None` if not) with no key given twice in any object
-/// (`Some(false)`): such a value's text would show both where the tree keeps the last.
+/// Whether `text`, a value of the top-level object, parses as it would in the whole document
+/// (`None` if not) with no key given twice in any object (`Some(false)`): such a value's text
+/// would show both where the tree keeps the last.
 fn check(text: &str) -> Option<bool> {
     let mut de = serde_json::Deserializer::from_str(text);
-    let clean = Check.deserialize(&mut de).ok()?;
+    // Inside the top-level object: one level of nesting down already.
+    let clean = Check { level: 1 }.deserialize(&mut de).ok()?;
     de.end().ok()?;
     Some(clean)
 }
 
 /// Parses a value as a tree would, keeping nothing; says whether no object held a key twice.
 #[derive(Clone, Copy)]
-struct Check;
+struct Check {
+    /// How many arrays and objects of the whole document hold the value.
+    level: usize,
+}
+
+/// The most arrays and objects one inside the other that parsing into a tree accepts.
+const DEEPEST: usize = 127;
+
+impl Check {
+    /// The checker of a value inside this one, refused where a tree's parser stops.
+    fn inner<E: de::Error>(self) -> Result<Check, E> {
+        match self.level + 1 {
+            level if level <= DEEPEST => Ok(Check { level }),
+            _ => Err(E::custom("nested too deep")),
+        }
+    }
+}
 
 impl<'de> DeserializeSeed<'de> for Check {
     type Value = bool;
@@ -231,18 +249,20 @@ impl<'de> Visitor<'de> for Check {
         Ok(true)
     }
     fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<bool, A::Error> {
+        let inner = self.inner()?;
         let mut clean = true;
-        while let Some(ok) = seq.next_element_seed(Check)? {
+        while let Some(ok) = seq.next_element_seed(inner)? {
             clean &= ok;
         }
         Ok(clean)
     }
     fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<bool, A::Error> {
+        let inner = self.inner()?;
         let mut clean = true;
         let mut keys = HashSet::new();
         while let Some(key) = map.next_key_seed(Key)? {
             clean &= keys.insert(key);
-            clean &= map.next_value_seed(Check)?;
+            clean &= map.next_value_seed(inner)?;
         }
         Ok(clean)
     }
@@ -286,9 +306,14 @@ mod tests {
             assert!(serde_json::from_str::<Value>(bad).is_err(), "{bad}");
             assert_eq!(check(bad), None, "{bad}");
         }
-        let deep = format!("{}{}", "[".repeat(200), "]".repeat(200));
-        assert!(serde_json::from_str::<Value>(&deep).is_err());
-        assert_eq!(check(&deep), None, "nesting past the parser's limit");
+        // As deep as the parser goes, counting the top-level object around the part.
+        let nested = |n: usize| format!("{}{}", "[".repeat(n), "]".repeat(n));
+        for n in [1, 100, 125, 126, 127, 128, 200] {
+            let whole = format!(r#"{{"a": {}}}"#, nested(n));
+            let parses = serde_json::from_str::<Value>(&whole).is_ok();
+            assert_eq!(check(&nested(n)).is_some(), parses, "{n} deep");
+            assert_eq!(parses, n <= 126, "{n} deep");
+        }
     }
 
     #[test]
