@@ -117,8 +117,15 @@ fn judge_parts(
         }
     }
     let mut tree = Value::Object(tree);
-    let judged_as = kind.or_else(|| Kind::detect_with(&tree, answers).map(|d| d.kind));
-    let unread = judged_as.map(|k| contract::unread_inside(k, ctx)).unwrap_or_default();
+    let Some(judged_as) = kind.or_else(|| Kind::detect_with(&tree, answers).map(|d| d.kind)) else {
+        // Of no known kind, which the keys say; but a document that does not parse is said to be
+        // that first.
+        for (_, text) in &big {
+            check(text.as_str())?;
+        }
+        return Some(validate::judge(source.to_string(), tree, None, answers, ctx));
+    };
+    let unread = contract::unread_inside(judged_as, ctx);
     let mut texts = Vec::new();
     for (key, text) in big {
         let kept = unread.iter().any(|&(name, ty)| name == key && ty == json_type(&tree[&key]));
@@ -129,10 +136,10 @@ fn judge_parts(
         }
     }
     let mut result = validate::judge(source.to_string(), tree, kind, answers, ctx);
-    if let (Some(k), validate::FileOutcome::Checked(_)) = (judged_as, &result.outcome) {
+    if let validate::FileOutcome::Checked(_) = &result.outcome {
         for (key, text) in texts {
             let at = contract::join("", &key);
-            if let Some(field) = k.fields().iter().find(|f| f.pointer == at) {
+            if let Some(field) = judged_as.fields().iter().find(|f| f.pointer == at) {
                 result.texts.push((field.label.to_string(), text));
             }
         }

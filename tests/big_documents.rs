@@ -141,6 +141,10 @@ fn a_big_document_that_does_not_parse_says_where_as_parsing_it_whole_does() {
     // one of the same key, and a small mistake at the end.
     for bad in [
         text.replacen(r#""n":4000"#, r#""n":4e400"#, 1),
+        // In a document of no known kind too.
+        text.replacen(r#""n":4000"#, r#""n":4e400"#, 1)
+            .replacen(r#""option":"CLIENT","#, "", 1)
+            .replace("Context", "Ctx"),
         text.replacen('{', r#"{"hiddenContext":[4e400],"#, 1),
         format!("{}x", &text),
     ] {
