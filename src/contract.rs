@@ -114,8 +114,7 @@ pub fn check_owned(kind: Kind, mut doc: Value, ctx: Context<'_>) -> Verdict {
     let verdict = judge(kind, &doc, ctx);
     let all = kind.fields();
     // Two fields one inside the other cannot both be moved: such a field is copied.
-    let nested =
-        |a: &str, b: &str| a != b && (b.starts_with(&format!("{a}/")) || a.starts_with(&format!("{b}/")));
+    let nested = |a: &str, b: &str| inside(a, b) || inside(b, a);
     let fields = all
         .iter()
         .filter_map(|f| {
@@ -133,6 +132,41 @@ pub fn check_owned(kind: Kind, mut doc: Value, ctx: Context<'_>) -> Verdict {
 /// As [`check`], without the fields that matter, for a verdict that will not show them.
 pub fn check_bare(kind: Kind, doc: &Value, ctx: Context<'_>) -> Verdict {
     judge(kind, doc, ctx)
+}
+
+/// Whether pointer `b` is below pointer `a` (`/a/b` is below `/a`, `/ab` is not).
+fn inside(a: &str, b: &str) -> bool {
+    b.len() > a.len() && b.starts_with(a) && b.as_bytes()[a.len()] == b'/'
+}
+
+/// The top-level fields of a document of `kind` that nothing reads inside: the schema asks of
+/// each only its JSON type (given here with it), no rule looks into it, and no field printed is
+/// below it. A document judged without their contents is judged as with them, provided each is
+/// of that type.
+pub fn unread_inside(kind: Kind, ctx: Context<'_>) -> Vec<(&'static str, &'static str)> {
+    /// Keywords of the schema's root that constrain nothing below a named property.
+    const ROOT: [&str; 8] =
+        ["$schema", "$id", "title", "description", "type", "required", "properties", "$defs"];
+    /// Keywords of a property's schema that leave its contents free.
+    const TYPE_ONLY: [&str; 4] = ["title", "description", "$comment", "type"];
+    let Some(root) = compiled(kind).schema.as_object() else { return Vec::new() };
+    if !root.keys().all(|k| ROOT.contains(&k.as_str())) {
+        return Vec::new();
+    }
+    eva::contexts_unread(kind, ctx.request.is_some())
+        .iter()
+        .filter_map(|&name| {
+            let property = root.get("properties")?.get(name)?.as_object()?;
+            if !property.keys().all(|k| TYPE_ONLY.contains(&k.as_str())) {
+                return None;
+            }
+            let at = join("", name);
+            if kind.fields().iter().any(|f| inside(&at, f.pointer)) {
+                return None;
+            }
+            Some((name, property.get("type")?.as_str()?))
+        })
+        .collect()
 }
 
 /// The verdict without the fields.
@@ -211,7 +245,7 @@ pub const SNIPPET_CHARS: usize = 80;
 
 /// A compact, bounded rendering of a value for messages. Only what is shown is serialised, so a
 /// huge value costs no more than its first bytes.
-pub fn snippet(v: &Value) -> String {
+pub fn snippet<T: Serialize + ?Sized>(v: &T) -> String {
     const MAX: usize = SNIPPET_CHARS;
     /// Keeps the first bytes written, then refuses the rest (a character is at most 4 bytes).
     struct Head(Vec<u8>);
@@ -261,6 +295,34 @@ mod tests {
         for (key, value) in [("b/c", 1), ("m~n", 2), ("~1", 3)] {
             assert_eq!(doc.pointer(&join("/a", key)), Some(&json!(value)), "{key}");
         }
+    }
+
+    #[test]
+    fn a_pointer_is_inside_another_only_below_a_slash() {
+        assert!(inside("/a", "/a/b"));
+        assert!(inside("/a", "/a/"));
+        assert!(!inside("/a", "/a"));
+        assert!(!inside("/a", "/ab"));
+        assert!(!inside("/a/b", "/a"));
+        assert!(inside("", "/a"));
+    }
+
+    #[test]
+    fn only_contexts_the_schema_and_rules_never_look_into_are_unread_inside() {
+        let names = |kind, ctx| unread_inside(kind, ctx).into_iter().map(|(n, _)| n).collect::<Vec<_>>();
+        assert_eq!(
+            names(Kind::EvaServiceResponse, Context::default()),
+            ["openContext", "visibleContext", "hiddenContext"]
+        );
+        assert!(
+            unread_inside(Kind::EvaServiceResponse, Context::default()).iter().all(|(_, t)| *t == "object")
+        );
+        // With the request, the readable contexts are compared with it (the leak check).
+        let request = json!({});
+        let ctx = Context { request: Some(&request), ..Context::default() };
+        assert_eq!(names(Kind::EvaServiceResponse, ctx), ["hiddenContext"]);
+        // Botpress rules read the payload; its schema constrains the root further.
+        assert!(names(Kind::BotpressEvent, Context::default()).is_empty());
     }
 
     #[test]

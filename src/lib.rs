@@ -35,6 +35,7 @@ pub mod receiver;
 pub mod replay;
 pub mod scenario;
 pub mod send;
+pub mod skeleton;
 pub mod suite;
 pub mod tester;
 pub mod validate;

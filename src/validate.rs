@@ -10,6 +10,7 @@ use crate::catalogue::{Detection, Kind};
 use crate::contract::{self, Context, Verdict};
 use crate::error::{Counts, Error, Outcome, Result};
 use crate::input::{self, Entry};
+use crate::skeleton;
 
 #[derive(Debug)]
 pub struct Options {
@@ -32,6 +33,70 @@ pub struct FileResult {
     pub kind_note: Option<String>,
     #[serde(flatten)]
     pub outcome: FileOutcome,
+    /// Fields of a big document kept as their text (by label), in place of the empty values the
+    /// verdict's fields hold for them ([`crate::skeleton`]).
+    #[serde(skip)]
+    pub texts: Vec<(String, skeleton::Text)>,
+}
+
+impl FileResult {
+    fn new(source: String, kind_note: Option<String>, outcome: FileOutcome) -> Self {
+        FileResult { source, kind_note, outcome, texts: Vec::new() }
+    }
+
+    /// The value of a field as shown: its text when it was kept as text.
+    pub fn text(&self, label: &str) -> Option<&skeleton::Text> {
+        self.texts.iter().find(|(l, _)| l == label).map(|(_, t)| t)
+    }
+
+    /// The result as `-o json` writes it: with the fields kept as text written out in full, as
+    /// their parsed values would be.
+    pub fn shown(&self) -> Shown<'_> {
+        Shown(self)
+    }
+}
+
+/// A [`FileResult`] with its fields kept as text written in place.
+pub struct Shown<'a>(&'a FileResult);
+
+impl Serialize for Shown<'_> {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> std::result::Result<S::Ok, S::Error> {
+        use serde::ser::{Error as _, SerializeMap};
+        let f = self.0;
+        if f.texts.is_empty() {
+            return f.serialize(s);
+        }
+        // Written as the derived form is, entry by entry: the fields kept as text hold only
+        // empty values in the verdict, so this copy is small.
+        let Value::Object(head) = serde_json::to_value(f).map_err(S::Error::custom)? else {
+            return Err(S::Error::custom("a file result is an object"));
+        };
+        let mut map = s.serialize_map(Some(head.len()))?;
+        for (key, value) in &head {
+            match value {
+                Value::Object(fields) if key == "fields" => map.serialize_entry(key, &Fields(fields, f))?,
+                _ => map.serialize_entry(key, value)?,
+            }
+        }
+        map.end()
+    }
+}
+
+/// A verdict's fields with those kept as text in place.
+struct Fields<'a>(&'a serde_json::Map<String, Value>, &'a FileResult);
+
+impl Serialize for Fields<'_> {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> std::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap;
+        let mut map = s.serialize_map(Some(self.0.len()))?;
+        for (label, value) in self.0 {
+            match self.1.text(label) {
+                Some(text) => map.serialize_entry(label, text)?,
+                None => map.serialize_entry(label, value)?,
+            }
+        }
+        map.end()
+    }
 }
 
 #[derive(Debug, Serialize)]
@@ -209,8 +274,7 @@ pub fn run(opts: &Options, sink: &mut dyn Sink) -> Result<Summary> {
 
 /// Read and judge one entry of the inputs.
 fn one(entry: Entry, opts: &Options, answers: Option<Kind>, ctx: Context<'_>, fields: bool) -> Item {
-    let unreadable =
-        |source, error| FileResult { source, kind_note: None, outcome: FileOutcome::Unreadable { error } };
+    let unreadable = |source, error| FileResult::new(source, None, FileOutcome::Unreadable { error });
     let mut files = Vec::new();
     match entry {
         // A capture of `listen --save`: each line is a document of its own.
@@ -229,6 +293,15 @@ fn one(entry: Entry, opts: &Options, answers: Option<Kind>, ctx: Context<'_>, fi
                 captured(&source, Box::new(std::io::Cursor::new(bytes)), opts, fields, &mut files);
                 return Item::Files(files);
             }
+            // A big document is judged without building the parts of its tree nothing reads.
+            let bytes = if bytes.len() >= skeleton::BIG {
+                match skeleton::judge(&source, bytes, opts.kind, answers, ctx) {
+                    Ok(result) => return Item::Files(vec![result]),
+                    Err(bytes) => bytes,
+                }
+            } else {
+                bytes
+            };
             files.push(match input::parse(&source, &bytes) {
                 Ok(doc) => {
                     drop(bytes);
@@ -258,11 +331,7 @@ fn captured(
     let before = files.len();
     for (n, record) in capture::records(reader, opts.max_size) {
         let source = format!("{source}:{n}");
-        let unreadable = |error| FileResult {
-            source: source.clone(),
-            kind_note: None,
-            outcome: FileOutcome::Unreadable { error },
-        };
+        let unreadable = |error| FileResult::new(source.clone(), None, FileOutcome::Unreadable { error });
         let record = match record {
             Ok(record) => record,
             Err(e) => {
@@ -284,11 +353,8 @@ fn captured(
         });
     }
     if files.len() == before {
-        files.push(FileResult {
-            source: source.to_string(),
-            kind_note: None,
-            outcome: FileOutcome::Unreadable { error: format!("{source}: no captured requests") },
-        });
+        let error = format!("{source}: no captured requests");
+        files.push(FileResult::new(source.to_string(), None, FileOutcome::Unreadable { error }));
     }
 }
 
@@ -332,23 +398,20 @@ pub fn judge(
         None => Kind::detect_with(&doc, answers),
     };
     match detection {
-        Some(d) => FileResult {
-            kind_note: d.guess_note(),
-            outcome: FileOutcome::Checked(if fields {
+        Some(d) => FileResult::new(
+            source,
+            d.guess_note(),
+            FileOutcome::Checked(if fields {
                 contract::check_owned(d.kind, doc, ctx)
             } else {
                 contract::check_bare(d.kind, &doc, ctx)
             }),
-            source,
-        },
-        None => FileResult {
-            outcome: FileOutcome::Unreadable {
-                error: format!(
-                    "{source}: JSON of no known kind (not a Botpress event, nor an eva request or answer); pass --kind"
-                ),
-            },
-            kind_note: None,
-            source,
-        },
+        ),
+        None => {
+            let error = format!(
+                "{source}: JSON of no known kind (not a Botpress event, nor an eva request or answer); pass --kind"
+            );
+            FileResult::new(source, None, FileOutcome::Unreadable { error })
+        }
     }
 }

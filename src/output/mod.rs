@@ -206,9 +206,19 @@ fn verdict(out: &mut dyn Write, v: &Verdict) -> io::Result<()> {
 
 /// Aligned `label  value` lines for the fields that matter.
 fn fields(out: &mut dyn Write, fields: &Map<String, Value>, indent: &str) -> io::Result<()> {
+    fields_shown(out, fields, indent, |_, value| field_value(value))
+}
+
+/// As [`fields`], each value shown by `show` (given its label).
+fn fields_shown(
+    out: &mut dyn Write,
+    fields: &Map<String, Value>,
+    indent: &str,
+    show: impl Fn(&str, &Value) -> String,
+) -> io::Result<()> {
     let width = fields.keys().map(|k| k.len()).max().unwrap_or(0);
     for (label, value) in fields {
-        writeln!(out, "{indent}{:width$}  {}", label.dimmed(), field_value(value))?;
+        writeln!(out, "{indent}{:width$}  {}", label.dimmed(), show(label, value))?;
     }
     Ok(())
 }

@@ -6,7 +6,7 @@ use serde::Serialize;
 
 use colored::Colorize;
 
-use super::{Level, Out, Style, fields, finding, plural, verdict};
+use super::{Level, Out, Style, field_value, fields_shown, finding, plural, verdict};
 use crate::error::Result;
 use crate::validate::{FileOutcome, FileResult, Sink, Skipped, Summary};
 
@@ -62,15 +62,29 @@ impl<'o, 'a> Validate<'o, 'a> {
 /// A value as pretty JSON, every line after the first indented by `indent` (JSON text holds no
 /// raw line break inside a string, so each one is between tokens).
 fn indented<T: Serialize + ?Sized>(out: &mut dyn Write, value: &T, indent: &str) -> io::Result<()> {
-    let text = serde_json::to_vec_pretty(value)?;
-    for (i, line) in text.split(|b| *b == b'\n').enumerate() {
-        if i > 0 {
-            out.write_all(b"\n")?;
-            out.write_all(indent.as_bytes())?;
+    /// Indents every line after the first as it passes (JSON strings hold no raw line breaks), so
+    /// that a big document is written out without being held whole.
+    struct Indent<'a>(&'a mut dyn Write, &'a [u8]);
+    impl Write for Indent<'_> {
+        fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
+            let mut lines = buf.split(|b| *b == b'\n');
+            if let Some(first) = lines.next() {
+                self.0.write_all(first)?;
+            }
+            for line in lines {
+                self.0.write_all(b"\n")?;
+                self.0.write_all(self.1)?;
+                self.0.write_all(line)?;
+            }
+            Ok(buf.len())
         }
-        out.write_all(line)?;
+        fn flush(&mut self) -> io::Result<()> {
+            Ok(())
+        }
     }
-    Ok(())
+    let mut text = io::BufWriter::with_capacity(8 * 1024, Indent(out, indent.as_bytes()));
+    serde_json::to_writer_pretty(&mut text, value)?;
+    text.flush()
 }
 
 impl Sink for Validate<'_, '_> {
@@ -95,7 +109,7 @@ impl Sink for Validate<'_, '_> {
         if self.o.style.json() {
             let out = &mut *self.o.out;
             out.write_all(if self.files == 1 { b"{\n  \"files\": [\n    " } else { b",\n    " })?;
-            indented(out, &f, "    ")?;
+            indented(out, &f.shown(), "    ")?;
             return Ok(());
         }
         Ok(document(self.o.out, self.o.style, &f)?)
@@ -134,7 +148,10 @@ fn document(out: &mut dyn Write, style: Style, f: &FileResult) -> io::Result<()>
     verdict(out, v)?;
     // The fields that matter: of a valid document, and under -v of an invalid one too.
     if v.valid || verbose {
-        fields(out, &v.fields, "    ")?;
+        // A field kept as text is shown from it.
+        fields_shown(out, &v.fields, "    ", |label, value| {
+            f.text(label).map_or_else(|| field_value(value), crate::contract::snippet)
+        })?;
     }
     Ok(())
 }

@@ -42,6 +42,17 @@ pub const READABLE: [&str; 2] = ["openContext", "visibleContext"];
 /// The context only eva and its webhooks see: where sensitive data lives.
 pub const HIDDEN: &str = "hiddenContext";
 
+/// The contexts of a document of `kind` that no rule reads inside (the schema asks only that each
+/// is an object): all three, except the readable ones a response is compared with its request in
+/// (the leak check) when there is a request.
+pub fn contexts_unread(kind: Kind, with_request: bool) -> &'static [&'static str] {
+    match kind {
+        Kind::EvaServiceResponse | Kind::EvaAnswerResponse if with_request => &[HIDDEN],
+        Kind::BotpressEvent => &[],
+        _ => &CONTEXTS,
+    }
+}
+
 /// Answer types eva's channels render. Others are accepted with a warning.
 pub const ANSWER_TYPES: &[&str] =
     &["TEXT", "TEXT_OPTIONS", "IMAGE", "VIDEO", "AUDIO", "FILE", "LIST", "CAROUSEL", "CUSTOM_JSON"];

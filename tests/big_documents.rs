@@ -1,0 +1,185 @@
+//! Big documents: `validate` judges them without building the parts of the tree nothing reads
+//! inside, and must say exactly what it says of them parsed whole. The real binary, every time;
+//! what is expected is worked out from the whole tree here.
+
+mod common;
+
+use std::path::{Path, PathBuf};
+
+use common::{hookctl, run};
+use hookctl::contract::snippet;
+use serde_json::{Value, json};
+
+/// A context of a conversation's history, a little over `bytes` long as text.
+fn history(bytes: usize) -> Value {
+    let entry =
+        |i: usize| json!({"at": "2024-01-01T00:00:00Z", "intent": format!("intent_{}", i % 97), "n": i});
+    let one = serde_json::to_vec(&entry(0)).unwrap().len() + 1;
+    json!({"history": (0..bytes / one + 1).map(entry).collect::<Vec<_>>()})
+}
+
+/// A service-cell answer bigger than the size from which documents are judged in parts.
+fn big_answer() -> Value {
+    json!({
+        "option": "CLIENT",
+        "openContext": {"channel": "web"},
+        "visibleContext": {},
+        "hiddenContext": history(hookctl::skeleton::BIG + 1000)
+    })
+}
+
+fn write(dir: &Path, doc: &[u8]) -> PathBuf {
+    assert!(doc.len() > hookctl::skeleton::BIG, "big enough to be judged in parts");
+    let path = dir.join("big.json");
+    std::fs::write(&path, doc).unwrap();
+    path
+}
+
+fn validate(args: &[&std::ffi::OsStr]) -> (i32, String, String) {
+    run(hookctl().arg("validate").args(args))
+}
+
+#[test]
+fn a_big_valid_answer_is_judged_and_shown_as_its_tree_would_be() {
+    let dir = tempfile::tempdir().unwrap();
+    let doc = big_answer();
+    let path = write(dir.path(), &serde_json::to_vec(&doc).unwrap());
+    let (code, out, err) = validate(&[path.as_os_str()]);
+    assert_eq!(code, 0, "{out}{err}");
+    assert!(out.lines().next().unwrap().ends_with("eva-service-response  valid  (option not checked against expectedOptions: pass --request or --expected-options; hiddenContext leaks not checked: pass --request)"), "{out}");
+    // The fields, each as the whole tree shows it.
+    let fields: Vec<String> = out.lines().skip(1).take(4).map(str::to_string).collect();
+    assert_eq!(
+        fields,
+        [
+            "    option          CLIENT".to_string(),
+            format!("    openContext     {}", snippet(&doc["openContext"])),
+            "    visibleContext  {}".to_string(),
+            format!("    hiddenContext   {}", snippet(&doc["hiddenContext"])),
+        ],
+        "{out}"
+    );
+    assert!(fields[3].ends_with('…') && fields[3].contains(r#"{"history":[{"at":"#), "{out}");
+
+    // In JSON, the big context is written out whole, as the tree is written.
+    let (code, out, err) = validate(&["-o".as_ref(), "json".as_ref(), path.as_os_str()]);
+    assert_eq!(code, 0, "{err}");
+    let report: Value = serde_json::from_str(&out).unwrap();
+    let file = &report["files"][0];
+    assert_eq!(file["valid"], true);
+    assert_eq!(file["fields"], doc, "every field, the big one whole");
+    let keys: Vec<&str> = file["fields"].as_object().unwrap().keys().map(String::as_str).collect();
+    assert_eq!(keys, ["option", "openContext", "visibleContext", "hiddenContext"]);
+    let pretty = serde_json::to_string_pretty(&doc["hiddenContext"]).unwrap().replace('\n', "\n        ");
+    assert!(
+        out.contains(&format!("\"hiddenContext\": {pretty}\n      }}\n    }}\n  ]")),
+        "indented as the rest"
+    );
+
+    // From standard input too.
+    let (code, stdin_out, err) =
+        run(hookctl().args(["validate", "-o", "json", "-"]).write_stdin(serde_json::to_vec(&doc).unwrap()));
+    assert_eq!(code, 0, "{err}");
+    assert_eq!(stdin_out.replace("<stdin>", &path.display().to_string()), out);
+}
+
+#[test]
+fn a_big_invalid_answer_points_at_its_errors() {
+    let dir = tempfile::tempdir().unwrap();
+    // An option that is not a string, beside a big context.
+    let mut doc = big_answer();
+    doc["option"] = json!(3);
+    let path = write(dir.path(), &serde_json::to_vec(&doc).unwrap());
+    let (code, out, _) = validate(&["-o".as_ref(), "json".as_ref(), path.as_os_str()]);
+    assert_eq!(code, 1, "{out}");
+    let report: Value = serde_json::from_str(&out).unwrap();
+    assert_eq!(
+        report["files"][0]["errors"],
+        json!([{"pointer": "/option", "message": "3 is not of type \"string\"", "expected": "type \"string\"", "found": "3"}])
+    );
+    assert_eq!(report["files"][0]["fields"]["hiddenContext"], doc["hiddenContext"]);
+
+    // A big context of the wrong type: the error shows what was found.
+    let mut doc = big_answer();
+    doc["hiddenContext"] = doc["hiddenContext"]["history"].take();
+    let path = write(dir.path(), &serde_json::to_vec(&doc).unwrap());
+    let (code, out, _) = validate(&["-o".as_ref(), "json".as_ref(), path.as_os_str()]);
+    assert_eq!(code, 1, "{out}");
+    let report: Value = serde_json::from_str(&out).unwrap();
+    let errors = report["files"][0]["errors"].as_array().unwrap();
+    assert_eq!(errors.len(), 1, "{errors:#?}");
+    assert_eq!(errors[0]["pointer"], "/hiddenContext");
+    assert_eq!(errors[0]["expected"], "type \"object\"");
+    assert_eq!(errors[0]["found"], snippet(&doc["hiddenContext"]));
+    assert!(errors[0]["message"].as_str().unwrap().ends_with("is not of type \"object\""));
+    let (code, out, _) = validate(&["-q".as_ref(), path.as_os_str()]);
+    assert_eq!(code, 1);
+    assert!(out.contains("invalid (1 error)") && out.contains("/hiddenContext"), "{out}");
+}
+
+#[test]
+fn a_key_given_twice_in_a_big_context_is_shown_once_with_its_last_value() {
+    let dir = tempfile::tempdir().unwrap();
+    let text = serde_json::to_string(&big_answer()).unwrap();
+    // `{"hiddenContext":{"twice":1,"twice":2,"history":...`, as a parsed tree keeps it.
+    let text = text.replacen(r#""hiddenContext":{"#, r#""hiddenContext":{"twice":1,"twice":2,"#, 1);
+    let tree: Value = serde_json::from_str(&text).unwrap();
+    assert_eq!(tree["hiddenContext"]["twice"], 2);
+    let path = write(dir.path(), text.as_bytes());
+    let (code, out, _) = validate(&["-o".as_ref(), "json".as_ref(), path.as_os_str()]);
+    assert_eq!(code, 0, "{out}");
+    assert_eq!(out.matches("\"twice\"").count(), 1, "shown once");
+    let report: Value = serde_json::from_str(&out).unwrap();
+    assert_eq!(report["files"][0]["fields"]["hiddenContext"], tree["hiddenContext"]);
+}
+
+#[test]
+fn a_big_document_that_does_not_parse_says_where_as_parsing_it_whole_does() {
+    let dir = tempfile::tempdir().unwrap();
+    let text = serde_json::to_string(&big_answer()).unwrap();
+    // A number no tree can hold, deep inside the big context or in a value given up for a later
+    // one of the same key, and a small mistake at the end.
+    for bad in [
+        text.replacen(r#""n":4000"#, r#""n":4e400"#, 1),
+        // In a document of no known kind too.
+        text.replacen(r#""n":4000"#, r#""n":4e400"#, 1)
+            .replacen(r#""option":"CLIENT","#, "", 1)
+            .replace("Context", "Ctx"),
+        text.replacen('{', r#"{"hiddenContext":[4e400],"#, 1),
+        format!("{}x", &text),
+    ] {
+        let path = write(dir.path(), bad.as_bytes());
+        let reason = serde_json::from_str::<Value>(&bad).unwrap_err().to_string();
+        let (code, out, err) = validate(&[path.as_os_str()]);
+        assert_eq!(code, 2, "{out}{err}");
+        assert!(err.contains(&format!("{}: not valid JSON: {reason}", path.display())), "{err}");
+    }
+}
+
+#[test]
+fn a_readable_context_of_a_big_answer_is_still_compared_with_the_request() {
+    let dir = tempfile::tempdir().unwrap();
+    let request = hookctl::catalogue::event("eva-service").unwrap().fixture();
+    let request_path = dir.path().join("request.json");
+    std::fs::write(&request_path, serde_json::to_vec(&request).unwrap()).unwrap();
+    let (key, value) = request["hiddenContext"].as_object().unwrap().iter().next().unwrap();
+    // The hidden value copied into a big readable context.
+    let mut doc = big_answer();
+    doc["option"] = request["expectedOptions"][0].clone();
+    doc["openContext"] = history(100_000);
+    doc["openContext"][key] = value.clone();
+    let path = write(dir.path(), &serde_json::to_vec(&doc).unwrap());
+    let (code, out, err) = validate(&[
+        "-o".as_ref(),
+        "json".as_ref(),
+        "--request".as_ref(),
+        request_path.as_os_str(),
+        path.as_os_str(),
+    ]);
+    assert_eq!(code, 0, "{err}");
+    let report: Value = serde_json::from_str(&out).unwrap();
+    let warnings = report["files"][0]["warnings"].as_array().unwrap();
+    let leak = format!("/openContext/{key}");
+    assert!(warnings.iter().any(|w| w["pointer"] == leak.as_str()), "{warnings:#?}");
+    assert_eq!(report["files"][0]["fields"]["openContext"], doc["openContext"]);
+}
