@@ -12,7 +12,7 @@ use crate::catalogue::{self, Kind, Platform};
 use crate::contract::{self, Context, Verdict};
 use crate::error::{Counts, Error, Outcome, Result};
 use crate::http::{self, Answer};
-use crate::payload::{self, Freshener};
+use crate::payload::{self, Freshener, Slots};
 use crate::platform::botpress;
 use crate::platform::eva::{self, Changes, Convenience};
 use crate::receiver::Receiver;
@@ -312,12 +312,18 @@ impl Template {
         Ok((Prepared { name: self.name.clone(), kind: self.kind, doc }, order))
     }
 
-    /// The values of the slots of `marked` for the n-th body of a run, seeded as `prepare_nth`.
-    pub fn fresh_values(&self, n: u64) -> Vec<Value> {
-        // Unseeded, a random seed: the same fresh values, without looking for the latest
-        // timestamp (the slots hold no timestamps).
-        let seed = self.body.seed.map_or_else(|| fastrand::u64(..), |s| s.wrapping_add(n));
-        Freshener::new(Some(seed), &[]).fresh_values(self.kind, &self.doc)
+    /// The slots of `marked`, whose values for the n-th body are drawn from `slot_seed(n)`.
+    pub fn slots(&self) -> Slots {
+        match self.fresh {
+            true => Slots::new(self.kind, &self.doc),
+            false => Slots::new(self.kind, &Value::Null),
+        }
+    }
+
+    /// The seed of the n-th body's slot values, as `prepare_nth` seeds it; unseeded, a random one
+    /// (the same fresh values, without looking for the latest timestamp: the slots hold none).
+    pub fn slot_seed(&self, n: u64) -> u64 {
+        self.body.seed.map_or_else(|| fastrand::u64(..), |s| s.wrapping_add(n))
     }
 
     /// The n-th body of a run: fresh ids each time; under `--seed S` the ids of body n come from

@@ -17,6 +17,7 @@ use indicatif::ProgressBar;
 use serde::Serialize;
 
 use crate::error::{Counts, Outcome, Result};
+use crate::payload::SlotValues;
 use crate::send::{Delivery, Expect, Retry, Target, Template};
 
 use bodies::Bodies;
@@ -99,14 +100,16 @@ pub async fn run(
         true => Bodies::new(&template)?.map(Arc::new),
         false => None,
     };
+    let slots = Arc::new(template.slots());
     let mut workers = Vec::new();
     for _ in 0..opts.concurrency.max(1) {
         let (target, template, expect, issued, bar) =
             (target.clone(), template.clone(), expect.clone(), issued.clone(), bar.clone());
-        let bodies = bodies.clone();
+        let (bodies, slots) = (bodies.clone(), slots.clone());
         workers.push(tokio::spawn(async move {
             let mut tally = Tally::default();
             let mut conn = bodies.as_ref().and_then(|_| Conn::new(&target, template.kind.platform()));
+            let mut values = SlotValues::default();
             loop {
                 if deadline.is_some_and(|d| Instant::now() >= d) {
                     break;
@@ -117,7 +120,8 @@ pub async fn run(
                 }
                 match (&mut conn, &bodies) {
                     (Some(c), Some(b)) => {
-                        let bytes = b.make(&template.fresh_values(n));
+                        slots.fill(template.slot_seed(n), &mut values);
+                        let bytes = b.make(&values);
                         match c.post(bytes.clone()).await {
                             // A redirect is followed as single sends follow it.
                             Ok(a) if (300..400).contains(&a.status) => {
