@@ -24,7 +24,9 @@ pub struct Answer {
 pub struct Conn {
     host: String,
     port: u16,
-    path: String,
+    /// `host:port`, as transport errors name it.
+    at: String,
+    path: hyper::Uri,
     headers: HeaderMap,
     timeout: Duration,
     cap: usize,
@@ -54,10 +56,12 @@ impl Conn {
             None => url.path().to_string(),
         };
         let d = target.delivery();
+        let host = host.trim_start_matches('[').trim_end_matches(']').to_string();
         Some(Conn {
-            host: host.trim_start_matches('[').trim_end_matches(']').to_string(),
+            at: format!("{host}:{port}"),
+            host,
             port,
-            path,
+            path: path.parse().ok()?,
             headers,
             timeout: d.timeout,
             cap: d.max_response,
@@ -89,11 +93,11 @@ impl Conn {
     }
 
     async fn exchange(&mut self, body: Bytes) -> Result<(u16, bool), String> {
-        let mut request = hyper::Request::post(self.path.as_str())
-            .body(Full::new(body))
-            .map_err(|e| format!("cannot build the request: {e}"))?;
+        let mut request = hyper::Request::new(Full::new(body));
+        *request.method_mut() = hyper::Method::POST;
+        *request.uri_mut() = self.path.clone();
         *request.headers_mut() = self.headers.clone();
-        let at = format!("{}:{}", self.host, self.port);
+        let at = self.at.as_str();
         // A kept connection the server has closed meanwhile gives the request back unsent: send
         // it again on a new one.
         let mut fresh = false;
@@ -108,7 +112,7 @@ impl Conn {
                 self.sender = None;
                 continue;
             }
-            ready.map_err(|e| name(&at, &e))?;
+            ready.map_err(|e| name(at, &e))?;
             match sender.try_send_request(request).await {
                 Ok(r) => break r,
                 Err(mut e) => match e.take_message() {
@@ -116,7 +120,7 @@ impl Conn {
                         request = back;
                         self.sender = None;
                     }
-                    _ => return Err(name(&at, e.error())),
+                    _ => return Err(name(at, e.error())),
                 },
             }
         };
@@ -150,7 +154,7 @@ impl Conn {
     }
 
     fn name(&self, e: &(dyn std::error::Error + 'static)) -> String {
-        name(&format!("{}:{}", self.host, self.port), e)
+        name(&self.at, e)
     }
 }
 

@@ -460,6 +460,11 @@ fn slots_draw_what_a_freshener_seeded_alike_gives() {
             slots.fill(seed, &mut values);
             assert_eq!(slots.len(), want.len());
             let got: Vec<Value> = (0..slots.len()).map(|i| slot_value(&values, i)).collect();
+            // A body puts string values between quotes as they are: nothing may need escaping.
+            for i in 0..slots.len() {
+                let (text, _) = values.get(i).unwrap();
+                assert!(text.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-'), "{text}");
+            }
             assert_eq!(got, want, "{kind} seed {seed}");
         }
     }
