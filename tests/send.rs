@@ -606,6 +606,36 @@ fn load_judges_a_botpress_answer_by_its_status_alone() {
     assert!(summary["first_failure"].as_str().unwrap().contains("--max-response"), "{summary}");
 }
 
+#[test]
+fn load_times_out_each_request_on_its_own_clock() {
+    // One connection: the first two answers come after 0.6 s, within the 1 s timeout, the third
+    // never in time. The second must not be cut off by the first one's clock, nor the third
+    // escape its own.
+    let s = Server::start(|n, _| {
+        let delay = if n < 2 { Duration::from_millis(600) } else { Duration::from_secs(4) };
+        Reply { status: 200, body: b"{}".to_vec(), delay }
+    });
+    let (code, out, err) = run(hookctl().args([
+        "send",
+        "handoff-create",
+        "--count",
+        "3",
+        "-c",
+        "1",
+        "--timeout",
+        "1",
+        "-o",
+        "json",
+        "--url",
+        &s.url(),
+    ]));
+    assert_eq!(code, 3, "{out}{err}");
+    let summary: Value = serde_json::from_str(&out).unwrap();
+    assert_eq!((summary["passed"].as_u64(), summary["transport_errors"].as_u64()), (Some(2), Some(1)), "{summary}");
+    let errors = summary["errors"].as_object().unwrap();
+    assert!(errors.keys().all(|e| e.starts_with("timeout") && e.contains("--timeout")), "{summary}");
+}
+
 /// A server that answers each request `200 {}` and closes the connection after it, as a server
 /// with keep-alive off does; says how many connections it took.
 fn closing_server() -> (String, std::sync::Arc<std::sync::atomic::AtomicUsize>) {

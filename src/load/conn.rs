@@ -32,6 +32,7 @@ pub struct Conn {
     cap: usize,
     shown: String,
     sender: Option<SendRequest<Full<Bytes>>>,
+    timer: Option<std::pin::Pin<Box<tokio::time::Sleep>>>,
 }
 
 impl Conn {
@@ -67,13 +68,32 @@ impl Conn {
             cap: d.max_response,
             shown: http::shown_url(url.as_str(), false),
             sender: None,
+            timer: None,
         })
     }
 
     /// Post one body and read the answer, within `--timeout`; a transport error in one line.
     pub async fn post(&mut self, body: Bytes) -> Result<Answer, String> {
         let started = Instant::now();
-        match tokio::time::timeout(self.timeout, self.exchange(body)).await {
+        let deadline = tokio::time::Instant::from_std(started + self.timeout);
+        // One timer per connection, moved only when it fires early (it was set for an earlier
+        // request, so it never fires late): no timer is made and cancelled per request.
+        let mut timer = self.timer.take().unwrap_or_else(|| Box::pin(tokio::time::sleep_until(deadline)));
+        let answer = {
+            let mut exchange = std::pin::pin!(self.exchange(body));
+            loop {
+                tokio::select! {
+                    biased;
+                    answer = &mut exchange => break Ok(answer),
+                    () = timer.as_mut() => match tokio::time::Instant::now() >= deadline {
+                        true => break Err(()),
+                        false => timer.as_mut().reset(deadline),
+                    },
+                }
+            }
+        };
+        self.timer = Some(timer);
+        match answer {
             Ok(Ok((status, truncated))) => {
                 Ok(Answer { status, truncated, latency_ms: started.elapsed().as_secs_f64() * 1e3 })
             }

@@ -23,6 +23,9 @@ use crate::send::{Delivery, Expect, Retry, Target, Template};
 use bodies::Bodies;
 use conn::Conn;
 
+/// How many requests a worker sends between moves of the progress bar.
+const BAR_STEP: u64 = 16;
+
 #[derive(Debug, Clone, Copy)]
 pub struct Options {
     /// Stop after this many requests.
@@ -110,6 +113,7 @@ pub async fn run(
             let mut tally = Tally::default();
             let mut conn = bodies.as_ref().and_then(|_| Conn::new(&target, template.kind.platform()));
             let mut values = SlotValues::default();
+            let mut unshown = 0;
             loop {
                 if deadline.is_some_and(|d| Instant::now() >= d) {
                     break;
@@ -136,8 +140,14 @@ pub async fn run(
                         tally.add(&target.send_owned(prepared, &expect, n == 0).await);
                     }
                 }
-                bar.inc(1);
+                // The bar is moved a few requests at a time: it is shared by every worker.
+                unshown += 1;
+                if unshown == BAR_STEP {
+                    bar.inc(unshown);
+                    unshown = 0;
+                }
             }
+            bar.inc(unshown);
             Ok::<Tally, crate::Error>(tally)
         }));
     }
