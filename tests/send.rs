@@ -631,7 +631,11 @@ fn load_times_out_each_request_on_its_own_clock() {
     ]));
     assert_eq!(code, 3, "{out}{err}");
     let summary: Value = serde_json::from_str(&out).unwrap();
-    assert_eq!((summary["passed"].as_u64(), summary["transport_errors"].as_u64()), (Some(2), Some(1)), "{summary}");
+    assert_eq!(
+        (summary["passed"].as_u64(), summary["transport_errors"].as_u64()),
+        (Some(2), Some(1)),
+        "{summary}"
+    );
     let errors = summary["errors"].as_object().unwrap();
     assert!(errors.keys().all(|e| e.starts_with("timeout") && e.contains("--timeout")), "{summary}");
 }

@@ -178,7 +178,9 @@ impl Shape {
             Value::Number(_) => Shape::Number,
             Value::String(s) if is_uuid(s) => Shape::Uuid,
             Value::String(s) if s.len() == 32 && s.bytes().all(|b| b.is_ascii_hexdigit()) => Shape::Hex32,
-            Value::String(s) if !s.is_empty() && s.bytes().all(|b| b.is_ascii_digit()) => Shape::Digits(s.len()),
+            Value::String(s) if !s.is_empty() && s.bytes().all(|b| b.is_ascii_digit()) => {
+                Shape::Digits(s.len())
+            }
             Value::String(s) => Shape::Text(s.len().max(8)),
             _ => return None,
         })
@@ -197,7 +199,15 @@ impl Shape {
                 h.iter_mut().for_each(|c| *c = rng.digit(16) as u8);
                 let h = std::str::from_utf8(&h).expect("hex digits");
                 let variant = ['8', '9', 'a', 'b'][rng.usize(0..4)];
-                let _ = write!(out, "{}-{}-4{}-{variant}{}-{}", &h[0..8], &h[8..12], &h[13..16], &h[17..20], &h[20..32]);
+                let _ = write!(
+                    out,
+                    "{}-{}-4{}-{variant}{}-{}",
+                    &h[0..8],
+                    &h[8..12],
+                    &h[13..16],
+                    &h[17..20],
+                    &h[20..32]
+                );
             }
             Shape::Hex32 => (0..32).for_each(|_| out.push(rng.digit(16))),
             Shape::Digits(len) => {
@@ -270,7 +280,8 @@ impl Slots {
                     _ => false,
                 };
                 let taken = (0..i).any(|j| {
-                    out.quoted[j] == quoted && &out.text[if j == 0 { 0 } else { out.ends[j - 1] }..out.ends[j]] == new
+                    out.quoted[j] == quoted
+                        && &out.text[if j == 0 { 0 } else { out.ends[j - 1] }..out.ends[j]] == new
                 });
                 if !same && !taken {
                     break;
