@@ -692,6 +692,74 @@ fn load_connects_again_when_the_server_closes_the_connection() {
     assert_eq!(connections.load(std::sync::atomic::Ordering::SeqCst), 20, "one connection per request");
 }
 
+/// A server that answers `/old` with `status` and `Location: /new`, and `/new` with `200 {}`, each
+/// on a connection of its own; says which requests it saw, method and path.
+fn redirecting_server(status: u16) -> (String, std::sync::Arc<std::sync::Mutex<Vec<String>>>) {
+    use std::io::{BufRead, BufReader, Read, Write};
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let url = format!("http://{}/old", listener.local_addr().unwrap());
+    let seen = std::sync::Arc::new(std::sync::Mutex::new(Vec::new()));
+    let log = seen.clone();
+    std::thread::spawn(move || {
+        for stream in listener.incoming() {
+            let Ok(mut stream) = stream else { return };
+            let mut reader = BufReader::new(stream.try_clone().unwrap());
+            let (mut first, mut length) = (String::new(), 0);
+            let _ = reader.read_line(&mut first);
+            loop {
+                let mut line = String::new();
+                if reader.read_line(&mut line).unwrap_or(0) == 0 || line == "\r\n" {
+                    break;
+                }
+                if let Some(v) = line.to_ascii_lowercase().strip_prefix("content-length:") {
+                    length = v.trim().parse().unwrap();
+                }
+            }
+            let mut body = vec![0; length];
+            let _ = reader.read_exact(&mut body);
+            let request: Vec<&str> = first.split_whitespace().take(2).collect();
+            log.lock().unwrap().push(request.join(" "));
+            let answer = match request.get(1) {
+                Some(&"/old") => format!(
+                    "HTTP/1.1 {status} Moved\r\nlocation: /new\r\ncontent-length: 0\r\nconnection: close\r\n\r\n"
+                ),
+                _ => "HTTP/1.1 200 OK\r\ncontent-length: 2\r\nconnection: close\r\n\r\n{}".to_string(),
+            };
+            let _ = stream.write_all(answer.as_bytes());
+        }
+    });
+    (url, seen)
+}
+
+#[test]
+fn load_follows_a_redirect_without_asking_the_redirecting_url_twice() {
+    // As Botpress's client does: once to the URL, then where it points, with the method the
+    // status asks for.
+    for (status, method) in [(307, "POST"), (308, "POST"), (302, "GET"), (303, "GET")] {
+        let (url, seen) = redirecting_server(status);
+        let (code, out, err) = run(hookctl().args([
+            "send",
+            "handoff-create",
+            "--count",
+            "3",
+            "-c",
+            "1",
+            "-o",
+            "json",
+            "--url",
+            &url,
+        ]));
+        assert_eq!(code, 0, "{status}: {out}{err}");
+        let summary: Value = serde_json::from_str(&out).unwrap();
+        assert_eq!(summary["passed"], 3, "{status}: {summary}");
+        assert_eq!(summary["statuses"], json!({"200": 3}), "{status}: {summary}");
+        let seen = seen.lock().unwrap().clone();
+        let old = seen.iter().filter(|r| *r == "POST /old").count();
+        let new = seen.iter().filter(|r| **r == format!("{method} /new")).count();
+        assert_eq!((old, new, seen.len()), (3, 3, 6), "{status}: {seen:?}");
+    }
+}
+
 #[test]
 fn load_transport_errors_are_counted_and_named() {
     let port = closed_port();

@@ -6,7 +6,7 @@ use std::time::{Duration, Instant};
 use bytes::Bytes;
 use http_body_util::{BodyExt, Full};
 use hyper::client::conn::http1::SendRequest;
-use hyper::header::{ACCEPT, HOST, HeaderMap, HeaderValue};
+use hyper::header::{ACCEPT, HOST, HeaderMap, HeaderValue, LOCATION};
 use hyper_util::rt::TokioIo;
 
 use crate::catalogue::Platform;
@@ -19,6 +19,8 @@ pub struct Answer {
     /// The body was longer than `--max-response`.
     pub truncated: bool,
     pub latency_ms: f64,
+    /// Where a redirect (3xx) points.
+    pub location: Option<HeaderValue>,
 }
 
 pub struct Conn {
@@ -94,8 +96,8 @@ impl Conn {
         };
         self.timer = Some(timer);
         match answer {
-            Ok(Ok((status, truncated))) => {
-                Ok(Answer { status, truncated, latency_ms: started.elapsed().as_secs_f64() * 1e3 })
+            Ok(Ok((status, truncated, location))) => {
+                Ok(Answer { status, truncated, latency_ms: started.elapsed().as_secs_f64() * 1e3, location })
             }
             Ok(Err(e)) => {
                 self.sender = None;
@@ -112,7 +114,7 @@ impl Conn {
         }
     }
 
-    async fn exchange(&mut self, body: Bytes) -> Result<(u16, bool), String> {
+    async fn exchange(&mut self, body: Bytes) -> Result<(u16, bool, Option<HeaderValue>), String> {
         let mut request = hyper::Request::new(Full::new(body));
         *request.method_mut() = hyper::Method::POST;
         *request.uri_mut() = self.path.clone();
@@ -145,6 +147,10 @@ impl Conn {
             }
         };
         let status = response.status().as_u16();
+        let location = match response.status().is_redirection() {
+            true => response.headers().get(LOCATION).cloned(),
+            false => None,
+        };
         let mut body = response.into_body();
         let (mut read, mut truncated) = (0, false);
         while let Some(frame) = body.frame().await {
@@ -159,7 +165,7 @@ impl Conn {
                 }
             }
         }
-        Ok((status, truncated))
+        Ok((status, truncated, location))
     }
 
     async fn connect(&self) -> Result<SendRequest<Full<Bytes>>, String> {

@@ -1,9 +1,9 @@
 //! Load mode of `send`: many events, each with fresh ids, summarised. Each worker owns one
 //! HTTP/1 connection to an `http://` target and sends, awaits the answer, sends again; bodies are
 //! made from one serialised template ([`bodies`]); an answer with no body contract (Botpress) is
-//! judged by its status alone. Retries, `https://`, answers with a contract (eva) and redirects go
-//! through the client single sends use. Progress goes to the bar the caller gives (drawn on
-//! stderr, or hidden).
+//! judged by its status alone, and a redirect followed from the worker (`Target::follow`).
+//! Retries, `https://` and answers with a contract (eva) go through the client single sends use.
+//! Progress goes to the bar the caller gives (drawn on stderr, or hidden).
 
 mod bodies;
 mod conn;
@@ -126,14 +126,24 @@ pub async fn run(
                     (Some(c), Some(b)) => {
                         slots.fill(template.slot_seed(n), &mut values);
                         let bytes = b.make(&values);
-                        match c.post(bytes.clone()).await {
-                            // A redirect is followed as single sends follow it.
-                            Ok(a) if (300..400).contains(&a.status) => {
-                                let out = target.outgoing_bytes(&template, bytes);
-                                tally.add(&target.exchange(out, &expect, false).await);
+                        let mut answer = c.post(bytes.clone()).await;
+                        // A redirect is followed from here, as the client of single sends follows
+                        // it: the redirecting URL is not asked twice.
+                        if let Ok(a) = &answer {
+                            if let Some(location) = &a.location {
+                                let headers = target.headers_for(template.kind.platform());
+                                if let Some(next) = target.follow(a.status, location, headers, bytes).await {
+                                    let first = a.latency_ms;
+                                    answer = next.map(|n| conn::Answer {
+                                        status: n.status,
+                                        truncated: n.truncated,
+                                        latency_ms: first + n.latency_ms,
+                                        location: None,
+                                    });
+                                }
                             }
-                            answer => tally.add_status(answer, &expect, target.delivery()),
                         }
+                        tally.add_status(answer, &expect, target.delivery());
                     }
                     _ => {
                         let prepared = template.prepare_nth(n)?;
