@@ -295,14 +295,25 @@ pub async fn post(
     cap: usize,
     timeout: Duration,
 ) -> std::result::Result<Answer, String> {
+    send(client, reqwest::Method::POST, url, headers.clone(), Some(body.clone()), cap, timeout).await
+}
+
+/// Send one request with `method` (and `body` when given), and read the answer up to `cap` bytes.
+pub async fn send(
+    client: &reqwest::Client,
+    method: reqwest::Method,
+    url: &url::Url,
+    headers: HeaderMap,
+    body: Option<bytes::Bytes>,
+    cap: usize,
+    timeout: Duration,
+) -> std::result::Result<Answer, String> {
     let started = Instant::now();
-    let mut resp = client
-        .post(url.clone())
-        .headers(headers.clone())
-        .body(body.clone())
-        .send()
-        .await
-        .map_err(|e| describe(&e, url, timeout))?;
+    let mut request = client.request(method, url.clone()).headers(headers);
+    if let Some(body) = body {
+        request = request.body(body);
+    }
+    let mut resp = request.send().await.map_err(|e| describe(&e, url, timeout))?;
     let status = resp.status().as_u16();
     let headers = resp.headers().clone();
     let mut body = Vec::new();

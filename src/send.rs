@@ -4,7 +4,7 @@ use std::path::PathBuf;
 use std::time::Duration;
 
 use bytes::Bytes;
-use reqwest::header::HeaderMap;
+use reqwest::header::{HeaderMap, HeaderValue};
 use serde::Serialize;
 use serde_json::{Value, json};
 
@@ -12,7 +12,7 @@ use crate::catalogue::{self, Kind, Platform};
 use crate::contract::{self, Context, Verdict};
 use crate::error::{Counts, Error, Outcome, Result};
 use crate::http::{self, Answer};
-use crate::payload::{self, Freshener};
+use crate::payload::{self, Freshener, Slots};
 use crate::platform::botpress;
 use crate::platform::eva::{self, Changes, Convenience};
 use crate::receiver::Receiver;
@@ -312,12 +312,18 @@ impl Template {
         Ok((Prepared { name: self.name.clone(), kind: self.kind, doc }, order))
     }
 
-    /// The values of the slots of `marked` for the n-th body of a run, seeded as `prepare_nth`.
-    pub fn fresh_values(&self, n: u64) -> Vec<Value> {
-        // Unseeded, a random seed: the same fresh values, without looking for the latest
-        // timestamp (the slots hold no timestamps).
-        let seed = self.body.seed.map_or_else(|| fastrand::u64(..), |s| s.wrapping_add(n));
-        Freshener::new(Some(seed), &[]).fresh_values(self.kind, &self.doc)
+    /// The slots of `marked`, whose values for the n-th body are drawn from `slot_seed(n)`.
+    pub fn slots(&self) -> Slots {
+        match self.fresh {
+            true => Slots::new(self.kind, &self.doc),
+            false => Slots::new(self.kind, &Value::Null),
+        }
+    }
+
+    /// The seed of the n-th body's slot values, as `prepare_nth` seeds it; unseeded, a random one
+    /// (the same fresh values, without looking for the latest timestamp: the slots hold none).
+    pub fn slot_seed(&self, n: u64) -> u64 {
+        self.body.seed.map_or_else(|| fastrand::u64(..), |s| s.wrapping_add(n))
     }
 
     /// The n-th body of a run: fresh ids each time; under `--seed S` the ids of body n come from
@@ -498,17 +504,6 @@ impl Target {
         }
     }
 
-    /// Bytes of the template's kind, as they are, ready for `exchange`.
-    pub fn outgoing_bytes(&self, template: &Template, bytes: Bytes) -> Outgoing {
-        Outgoing {
-            name: template.name.clone(),
-            kind: Some(template.kind),
-            doc: None,
-            bytes,
-            headers: self.headers_for(template.kind.platform()),
-        }
-    }
-
     /// Deliver the same bytes `times` times at once, as Botpress does with a tag edit (it fires
     /// both requests without waiting for either). Each delivery is judged on its own (with
     /// retries when asked). One report per delivery.
@@ -537,6 +532,55 @@ impl Target {
             report.note = Some(why.to_string());
         }
         report
+    }
+
+    /// Follow a redirect that a POST of `body` to this target was answered with, as the client of
+    /// single sends (`http::client`) follows one: a 301 or 302 to a POST, and a 303, become a GET
+    /// without the body and its headers; a 307 or 308 repeats the POST; the sensitive headers are
+    /// dropped when the origin changes, and the Referer names this target. The next request goes
+    /// through that client, which follows any further redirect. `None` when the client would not
+    /// follow this answer (another 3xx, or a Location that is no URL): it is the answer.
+    pub async fn follow(
+        &self,
+        status: u16,
+        location: &HeaderValue,
+        mut headers: HeaderMap,
+        body: Bytes,
+    ) -> Option<std::result::Result<Answer, String>> {
+        use reqwest::header::{
+            AUTHORIZATION, CONTENT_ENCODING, CONTENT_LENGTH, CONTENT_TYPE, COOKIE, PROXY_AUTHORIZATION,
+            REFERER, TRANSFER_ENCODING, WWW_AUTHENTICATE,
+        };
+        let next = self.url.join(location.to_str().ok()?).ok()?;
+        let (method, body) = match status {
+            301..=303 => {
+                for h in [CONTENT_TYPE, CONTENT_LENGTH, CONTENT_ENCODING, TRANSFER_ENCODING] {
+                    headers.remove(h);
+                }
+                (reqwest::Method::GET, None)
+            }
+            307 | 308 => (reqwest::Method::POST, Some(body)),
+            _ => return None,
+        };
+        if (next.scheme(), next.host_str(), next.port_or_known_default())
+            != (self.url.scheme(), self.url.host_str(), self.url.port_or_known_default())
+        {
+            for h in [AUTHORIZATION, COOKIE, PROXY_AUTHORIZATION, WWW_AUTHENTICATE] {
+                headers.remove(h);
+            }
+            headers.remove("cookie2");
+        }
+        if !(next.scheme() == "http" && self.url.scheme() == "https") {
+            let mut referer = self.url.clone();
+            let _ = referer.set_username("");
+            let _ = referer.set_password(None);
+            referer.set_fragment(None);
+            if let Ok(v) = HeaderValue::from_str(referer.as_str()) {
+                headers.insert(REFERER, v);
+            }
+        }
+        let d = &self.delivery;
+        Some(http::send(&self.client, method, &next, headers, body, d.max_response, d.timeout).await)
     }
 
     /// Deliver bytes as they are (with retries when asked) and judge the answer.

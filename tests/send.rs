@@ -606,6 +606,40 @@ fn load_judges_a_botpress_answer_by_its_status_alone() {
     assert!(summary["first_failure"].as_str().unwrap().contains("--max-response"), "{summary}");
 }
 
+#[test]
+fn load_times_out_each_request_on_its_own_clock() {
+    // One connection: the first two answers come after 0.6 s, within the 1 s timeout, the third
+    // never in time. The second must not be cut off by the first one's clock, nor the third
+    // escape its own.
+    let s = Server::start(|n, _| {
+        let delay = if n < 2 { Duration::from_millis(600) } else { Duration::from_secs(4) };
+        Reply { status: 200, body: b"{}".to_vec(), delay }
+    });
+    let (code, out, err) = run(hookctl().args([
+        "send",
+        "handoff-create",
+        "--count",
+        "3",
+        "-c",
+        "1",
+        "--timeout",
+        "1",
+        "-o",
+        "json",
+        "--url",
+        &s.url(),
+    ]));
+    assert_eq!(code, 3, "{out}{err}");
+    let summary: Value = serde_json::from_str(&out).unwrap();
+    assert_eq!(
+        (summary["passed"].as_u64(), summary["transport_errors"].as_u64()),
+        (Some(2), Some(1)),
+        "{summary}"
+    );
+    let errors = summary["errors"].as_object().unwrap();
+    assert!(errors.keys().all(|e| e.starts_with("timeout") && e.contains("--timeout")), "{summary}");
+}
+
 /// A server that answers each request `200 {}` and closes the connection after it, as a server
 /// with keep-alive off does; says how many connections it took.
 fn closing_server() -> (String, std::sync::Arc<std::sync::atomic::AtomicUsize>) {
@@ -656,6 +690,74 @@ fn load_connects_again_when_the_server_closes_the_connection() {
     let summary: Value = serde_json::from_str(&out).unwrap();
     assert_eq!(summary["passed"], 20, "{summary}");
     assert_eq!(connections.load(std::sync::atomic::Ordering::SeqCst), 20, "one connection per request");
+}
+
+/// A server that answers `/old` with `status` and `Location: /new`, and `/new` with `200 {}`, each
+/// on a connection of its own; says which requests it saw, method and path.
+fn redirecting_server(status: u16) -> (String, std::sync::Arc<std::sync::Mutex<Vec<String>>>) {
+    use std::io::{BufRead, BufReader, Read, Write};
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let url = format!("http://{}/old", listener.local_addr().unwrap());
+    let seen = std::sync::Arc::new(std::sync::Mutex::new(Vec::new()));
+    let log = seen.clone();
+    std::thread::spawn(move || {
+        for stream in listener.incoming() {
+            let Ok(mut stream) = stream else { return };
+            let mut reader = BufReader::new(stream.try_clone().unwrap());
+            let (mut first, mut length) = (String::new(), 0);
+            let _ = reader.read_line(&mut first);
+            loop {
+                let mut line = String::new();
+                if reader.read_line(&mut line).unwrap_or(0) == 0 || line == "\r\n" {
+                    break;
+                }
+                if let Some(v) = line.to_ascii_lowercase().strip_prefix("content-length:") {
+                    length = v.trim().parse().unwrap();
+                }
+            }
+            let mut body = vec![0; length];
+            let _ = reader.read_exact(&mut body);
+            let request: Vec<&str> = first.split_whitespace().take(2).collect();
+            log.lock().unwrap().push(request.join(" "));
+            let answer = match request.get(1) {
+                Some(&"/old") => format!(
+                    "HTTP/1.1 {status} Moved\r\nlocation: /new\r\ncontent-length: 0\r\nconnection: close\r\n\r\n"
+                ),
+                _ => "HTTP/1.1 200 OK\r\ncontent-length: 2\r\nconnection: close\r\n\r\n{}".to_string(),
+            };
+            let _ = stream.write_all(answer.as_bytes());
+        }
+    });
+    (url, seen)
+}
+
+#[test]
+fn load_follows_a_redirect_without_asking_the_redirecting_url_twice() {
+    // As Botpress's client does: once to the URL, then where it points, with the method the
+    // status asks for.
+    for (status, method) in [(307, "POST"), (308, "POST"), (302, "GET"), (303, "GET")] {
+        let (url, seen) = redirecting_server(status);
+        let (code, out, err) = run(hookctl().args([
+            "send",
+            "handoff-create",
+            "--count",
+            "3",
+            "-c",
+            "1",
+            "-o",
+            "json",
+            "--url",
+            &url,
+        ]));
+        assert_eq!(code, 0, "{status}: {out}{err}");
+        let summary: Value = serde_json::from_str(&out).unwrap();
+        assert_eq!(summary["passed"], 3, "{status}: {summary}");
+        assert_eq!(summary["statuses"], json!({"200": 3}), "{status}: {summary}");
+        let seen = seen.lock().unwrap().clone();
+        let old = seen.iter().filter(|r| *r == "POST /old").count();
+        let new = seen.iter().filter(|r| **r == format!("{method} /new")).count();
+        assert_eq!((old, new, seen.len()), (3, 3, 6), "{status}: {seen:?}");
+    }
 }
 
 #[test]

@@ -6,7 +6,7 @@ use std::time::{Duration, Instant};
 use bytes::Bytes;
 use http_body_util::{BodyExt, Full};
 use hyper::client::conn::http1::SendRequest;
-use hyper::header::{ACCEPT, HOST, HeaderMap, HeaderValue};
+use hyper::header::{ACCEPT, HOST, HeaderMap, HeaderValue, LOCATION};
 use hyper_util::rt::TokioIo;
 
 use crate::catalogue::Platform;
@@ -19,17 +19,22 @@ pub struct Answer {
     /// The body was longer than `--max-response`.
     pub truncated: bool,
     pub latency_ms: f64,
+    /// Where a redirect (3xx) points.
+    pub location: Option<HeaderValue>,
 }
 
 pub struct Conn {
     host: String,
     port: u16,
-    path: String,
+    /// `host:port`, as transport errors name it.
+    at: String,
+    path: hyper::Uri,
     headers: HeaderMap,
     timeout: Duration,
     cap: usize,
     shown: String,
     sender: Option<SendRequest<Full<Bytes>>>,
+    timer: Option<std::pin::Pin<Box<tokio::time::Sleep>>>,
 }
 
 impl Conn {
@@ -54,24 +59,45 @@ impl Conn {
             None => url.path().to_string(),
         };
         let d = target.delivery();
+        let host = host.trim_start_matches('[').trim_end_matches(']').to_string();
         Some(Conn {
-            host: host.trim_start_matches('[').trim_end_matches(']').to_string(),
+            at: format!("{host}:{port}"),
+            host,
             port,
-            path,
+            path: path.parse().ok()?,
             headers,
             timeout: d.timeout,
             cap: d.max_response,
             shown: http::shown_url(url.as_str(), false),
             sender: None,
+            timer: None,
         })
     }
 
     /// Post one body and read the answer, within `--timeout`; a transport error in one line.
     pub async fn post(&mut self, body: Bytes) -> Result<Answer, String> {
         let started = Instant::now();
-        match tokio::time::timeout(self.timeout, self.exchange(body)).await {
-            Ok(Ok((status, truncated))) => {
-                Ok(Answer { status, truncated, latency_ms: started.elapsed().as_secs_f64() * 1e3 })
+        let deadline = tokio::time::Instant::from_std(started + self.timeout);
+        // One timer per connection, moved only when it fires early (it was set for an earlier
+        // request, so it never fires late): no timer is made and cancelled per request.
+        let mut timer = self.timer.take().unwrap_or_else(|| Box::pin(tokio::time::sleep_until(deadline)));
+        let answer = {
+            let mut exchange = std::pin::pin!(self.exchange(body));
+            loop {
+                tokio::select! {
+                    biased;
+                    answer = &mut exchange => break Ok(answer),
+                    () = timer.as_mut() => match tokio::time::Instant::now() >= deadline {
+                        true => break Err(()),
+                        false => timer.as_mut().reset(deadline),
+                    },
+                }
+            }
+        };
+        self.timer = Some(timer);
+        match answer {
+            Ok(Ok((status, truncated, location))) => {
+                Ok(Answer { status, truncated, latency_ms: started.elapsed().as_secs_f64() * 1e3, location })
             }
             Ok(Err(e)) => {
                 self.sender = None;
@@ -88,12 +114,12 @@ impl Conn {
         }
     }
 
-    async fn exchange(&mut self, body: Bytes) -> Result<(u16, bool), String> {
-        let mut request = hyper::Request::post(self.path.as_str())
-            .body(Full::new(body))
-            .map_err(|e| format!("cannot build the request: {e}"))?;
+    async fn exchange(&mut self, body: Bytes) -> Result<(u16, bool, Option<HeaderValue>), String> {
+        let mut request = hyper::Request::new(Full::new(body));
+        *request.method_mut() = hyper::Method::POST;
+        *request.uri_mut() = self.path.clone();
         *request.headers_mut() = self.headers.clone();
-        let at = format!("{}:{}", self.host, self.port);
+        let at = self.at.as_str();
         // A kept connection the server has closed meanwhile gives the request back unsent: send
         // it again on a new one.
         let mut fresh = false;
@@ -108,7 +134,7 @@ impl Conn {
                 self.sender = None;
                 continue;
             }
-            ready.map_err(|e| name(&at, &e))?;
+            ready.map_err(|e| name(at, &e))?;
             match sender.try_send_request(request).await {
                 Ok(r) => break r,
                 Err(mut e) => match e.take_message() {
@@ -116,11 +142,15 @@ impl Conn {
                         request = back;
                         self.sender = None;
                     }
-                    _ => return Err(name(&at, e.error())),
+                    _ => return Err(name(at, e.error())),
                 },
             }
         };
         let status = response.status().as_u16();
+        let location = match response.status().is_redirection() {
+            true => response.headers().get(LOCATION).cloned(),
+            false => None,
+        };
         let mut body = response.into_body();
         let (mut read, mut truncated) = (0, false);
         while let Some(frame) = body.frame().await {
@@ -135,7 +165,7 @@ impl Conn {
                 }
             }
         }
-        Ok((status, truncated))
+        Ok((status, truncated, location))
     }
 
     async fn connect(&self) -> Result<SendRequest<Full<Bytes>>, String> {
@@ -150,7 +180,7 @@ impl Conn {
     }
 
     fn name(&self, e: &(dyn std::error::Error + 'static)) -> String {
-        name(&format!("{}:{}", self.host, self.port), e)
+        name(&self.at, e)
     }
 }
 

@@ -1,9 +1,9 @@
 //! Load mode of `send`: many events, each with fresh ids, summarised. Each worker owns one
 //! HTTP/1 connection to an `http://` target and sends, awaits the answer, sends again; bodies are
 //! made from one serialised template ([`bodies`]); an answer with no body contract (Botpress) is
-//! judged by its status alone. Retries, `https://`, answers with a contract (eva) and redirects go
-//! through the client single sends use. Progress goes to the bar the caller gives (drawn on
-//! stderr, or hidden).
+//! judged by its status alone, and a redirect followed from the worker (`Target::follow`).
+//! Retries, `https://` and answers with a contract (eva) go through the client single sends use.
+//! Progress goes to the bar the caller gives (drawn on stderr, or hidden).
 
 mod bodies;
 mod conn;
@@ -17,10 +17,14 @@ use indicatif::ProgressBar;
 use serde::Serialize;
 
 use crate::error::{Counts, Outcome, Result};
+use crate::payload::SlotValues;
 use crate::send::{Delivery, Expect, Retry, Target, Template};
 
 use bodies::Bodies;
 use conn::Conn;
+
+/// How many requests a worker sends between moves of the progress bar.
+const BAR_STEP: u64 = 16;
 
 #[derive(Debug, Clone, Copy)]
 pub struct Options {
@@ -99,14 +103,17 @@ pub async fn run(
         true => Bodies::new(&template)?.map(Arc::new),
         false => None,
     };
+    let slots = Arc::new(template.slots());
     let mut workers = Vec::new();
     for _ in 0..opts.concurrency.max(1) {
         let (target, template, expect, issued, bar) =
             (target.clone(), template.clone(), expect.clone(), issued.clone(), bar.clone());
-        let bodies = bodies.clone();
+        let (bodies, slots) = (bodies.clone(), slots.clone());
         workers.push(tokio::spawn(async move {
             let mut tally = Tally::default();
             let mut conn = bodies.as_ref().and_then(|_| Conn::new(&target, template.kind.platform()));
+            let mut values = SlotValues::default();
+            let mut unshown = 0;
             loop {
                 if deadline.is_some_and(|d| Instant::now() >= d) {
                     break;
@@ -117,23 +124,40 @@ pub async fn run(
                 }
                 match (&mut conn, &bodies) {
                     (Some(c), Some(b)) => {
-                        let bytes = b.make(&template.fresh_values(n));
-                        match c.post(bytes.clone()).await {
-                            // A redirect is followed as single sends follow it.
-                            Ok(a) if (300..400).contains(&a.status) => {
-                                let out = target.outgoing_bytes(&template, bytes);
-                                tally.add(&target.exchange(out, &expect, false).await);
+                        slots.fill(template.slot_seed(n), &mut values);
+                        let bytes = b.make(&values);
+                        let mut answer = c.post(bytes.clone()).await;
+                        // A redirect is followed from here, as the client of single sends follows
+                        // it: the redirecting URL is not asked twice.
+                        if let Ok(a) = &answer {
+                            if let Some(location) = &a.location {
+                                let headers = target.headers_for(template.kind.platform());
+                                if let Some(next) = target.follow(a.status, location, headers, bytes).await {
+                                    let first = a.latency_ms;
+                                    answer = next.map(|n| conn::Answer {
+                                        status: n.status,
+                                        truncated: n.truncated,
+                                        latency_ms: first + n.latency_ms,
+                                        location: None,
+                                    });
+                                }
                             }
-                            answer => tally.add_status(answer, &expect, target.delivery()),
                         }
+                        tally.add_status(answer, &expect, target.delivery());
                     }
                     _ => {
                         let prepared = template.prepare_nth(n)?;
                         tally.add(&target.send_owned(prepared, &expect, n == 0).await);
                     }
                 }
-                bar.inc(1);
+                // The bar is moved a few requests at a time: it is shared by every worker.
+                unshown += 1;
+                if unshown == BAR_STEP {
+                    bar.inc(unshown);
+                    unshown = 0;
+                }
             }
+            bar.inc(unshown);
             Ok::<Tally, crate::Error>(tally)
         }));
     }

@@ -136,28 +136,17 @@ impl Freshener {
 
     /// A new value shaped like the old one: uuid, 32-char hex, digits, integer, or same-length text.
     fn fresh_like(&mut self, old: &Value) -> Value {
-        if !(old.is_string() || old.is_number()) {
+        let Some(shape) = Shape::of(old) else {
             // Not an identifier's shape: nothing to make fresh.
             return old.clone();
-        }
+        };
+        let mut text = String::new();
         loop {
-            let new = match old {
-                Value::Number(_) => Value::from(self.rng.u64(1_000..1_000_000)),
-                Value::String(s) if is_uuid(s) => Value::String(self.uuid()),
-                Value::String(s) if s.len() == 32 && s.bytes().all(|b| b.is_ascii_hexdigit()) => {
-                    Value::String(self.hex(32))
-                }
-                Value::String(s) if !s.is_empty() && s.bytes().all(|b| b.is_ascii_digit()) => {
-                    let mut d = self.rng.digit(9).to_string();
-                    d.retain(|c| c != '0');
-                    let first = if d.is_empty() { '1' } else { d.chars().next().unwrap_or('1') };
-                    let rest: String = (1..s.len()).map(|_| self.rng.digit(10)).collect();
-                    Value::String(format!("{first}{rest}"))
-                }
-                Value::String(s) => {
-                    Value::String((0..s.len().max(8)).map(|_| self.rng.alphanumeric()).collect())
-                }
-                _ => unreachable!("only strings and numbers get here"),
+            text.clear();
+            shape.draw(&mut self.rng, &mut text);
+            let new = match shape {
+                Shape::Number => Value::from(text.parse::<u64>().expect("digits")),
+                _ => Value::String(text.clone()),
             };
             let taken = match &new {
                 Value::String(n) => self.strings.values().any(|v| v == n),
@@ -168,16 +157,139 @@ impl Freshener {
             }
         }
     }
+}
 
-    fn hex(&mut self, n: usize) -> String {
-        (0..n).map(|_| self.rng.digit(16)).collect()
+/// The shape of an identifier, which its fresh values keep.
+#[derive(Debug, Clone, Copy, PartialEq)]
+enum Shape {
+    /// An integer, made from 1,000 to 999,999.
+    Number,
+    Uuid,
+    Hex32,
+    /// A string of this many digits, the first not zero.
+    Digits(usize),
+    /// Any other string: this many letters and digits (at least 8).
+    Text(usize),
+}
+
+impl Shape {
+    fn of(old: &Value) -> Option<Shape> {
+        Some(match old {
+            Value::Number(_) => Shape::Number,
+            Value::String(s) if is_uuid(s) => Shape::Uuid,
+            Value::String(s) if s.len() == 32 && s.bytes().all(|b| b.is_ascii_hexdigit()) => Shape::Hex32,
+            Value::String(s) if !s.is_empty() && s.bytes().all(|b| b.is_ascii_digit()) => {
+                Shape::Digits(s.len())
+            }
+            Value::String(s) => Shape::Text(s.len().max(8)),
+            _ => return None,
+        })
     }
 
-    /// A version-4 UUID from this freshener's generator (reproducible under a seed).
-    fn uuid(&mut self) -> String {
-        let h = self.hex(32);
-        let variant = ['8', '9', 'a', 'b'][self.rng.usize(0..4)];
-        format!("{}-{}-4{}-{variant}{}-{}", &h[0..8], &h[8..12], &h[13..16], &h[17..20], &h[20..32])
+    /// Append one value of this shape (a number as its digits) drawn from `rng`; the one place the
+    /// draws are made, so a run's slots get what `Freshener::refresh` gives under the same seed.
+    fn draw(self, rng: &mut fastrand::Rng, out: &mut String) {
+        use std::fmt::Write;
+        match self {
+            Shape::Number => {
+                let _ = write!(out, "{}", rng.u64(1_000..1_000_000));
+            }
+            Shape::Uuid => {
+                let mut h = [0u8; 32];
+                h.iter_mut().for_each(|c| *c = rng.digit(16) as u8);
+                let h = std::str::from_utf8(&h).expect("hex digits");
+                let variant = ['8', '9', 'a', 'b'][rng.usize(0..4)];
+                let _ = write!(
+                    out,
+                    "{}-{}-4{}-{variant}{}-{}",
+                    &h[0..8],
+                    &h[8..12],
+                    &h[13..16],
+                    &h[17..20],
+                    &h[20..32]
+                );
+            }
+            Shape::Hex32 => (0..32).for_each(|_| out.push(rng.digit(16))),
+            Shape::Digits(len) => {
+                let first = rng.digit(9);
+                out.push(if first == '0' { '1' } else { first });
+                (1..len).for_each(|_| out.push(rng.digit(10)));
+            }
+            Shape::Text(len) => (0..len).for_each(|_| out.push(rng.alphanumeric())),
+        }
+    }
+}
+
+/// The identifiers of one document as slots, in the order of `Freshener::mark_slots`: each
+/// request's values are drawn from its own seed without walking the document again.
+#[derive(Debug)]
+pub struct Slots {
+    /// Each slot's shape and old value (a fresh value is never the old one).
+    shapes: Vec<(Shape, Value)>,
+}
+
+/// The values of one request's slots, written one after another: slot i is
+/// `text[ends[i - 1]..ends[i]]`, a JSON number or the inside of a JSON string.
+#[derive(Debug, Default)]
+pub struct SlotValues {
+    pub text: String,
+    pub ends: Vec<usize>,
+    pub quoted: Vec<bool>,
+}
+
+impl SlotValues {
+    /// Slot i: its text, and whether it is a string (else a number).
+    pub fn get(&self, i: usize) -> Option<(&str, bool)> {
+        let end = *self.ends.get(i)?;
+        let start = if i == 0 { 0 } else { self.ends[i - 1] };
+        Some((&self.text[start..end], self.quoted[i]))
+    }
+}
+
+impl Slots {
+    pub fn new(kind: Kind, doc: &Value) -> Slots {
+        let (order, _) = Freshener::new(Some(0), &[]).mint(kind, doc);
+        Slots { shapes: order.into_iter().filter_map(|old| Some((Shape::of(&old)?, old))).collect() }
+    }
+
+    pub fn len(&self) -> usize {
+        self.shapes.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.shapes.is_empty()
+    }
+
+    /// The values a freshener seeded `seed` gives the slots (`Freshener::fresh_values`), into
+    /// `out` (cleared first).
+    pub fn fill(&self, seed: u64, out: &mut SlotValues) {
+        let mut rng = fastrand::Rng::with_seed(seed);
+        out.text.clear();
+        out.ends.clear();
+        out.quoted.clear();
+        for (i, (shape, old)) in self.shapes.iter().enumerate() {
+            let start = out.text.len();
+            let quoted = *shape != Shape::Number;
+            loop {
+                out.text.truncate(start);
+                shape.draw(&mut rng, &mut out.text);
+                let new = &out.text[start..];
+                let same = match old {
+                    Value::String(s) => quoted && s == new,
+                    Value::Number(n) => !quoted && n.as_u64().is_some_and(|n| new.parse() == Ok(n)),
+                    _ => false,
+                };
+                let taken = (0..i).any(|j| {
+                    out.quoted[j] == quoted
+                        && &out.text[if j == 0 { 0 } else { out.ends[j - 1] }..out.ends[j]] == new
+                });
+                if !same && !taken {
+                    break;
+                }
+            }
+            out.ends.push(out.text.len());
+            out.quoted.push(quoted);
+        }
     }
 }
 

@@ -430,3 +430,42 @@ fn a_set_path_unescapes_its_pointer() {
     assert_eq!(parse_set("a~2.b=x").unwrap().0, ["a~2", "b"]);
     assert!(parse_set("/a~2=1").is_err());
 }
+
+/// Slot i of `values` as the JSON value it stands for.
+fn slot_value(values: &SlotValues, i: usize) -> Value {
+    let (text, quoted) = values.get(i).expect("a value per slot");
+    match quoted {
+        true => json!(text),
+        false => serde_json::from_str(text).unwrap(),
+    }
+}
+
+#[test]
+fn slots_draw_what_a_freshener_seeded_alike_gives() {
+    // Every built-in event, a handoff with numeric ids, and single-digit ids that often draw a
+    // value already given (the redraws must follow the freshener's).
+    let mut docs: Vec<(Kind, Value)> =
+        crate::catalogue::EVENTS.iter().map(|e| (e.request, e.fixture())).collect();
+    docs.push((Kind::BotpressEvent, handoff()));
+    let mut digits = handoff();
+    digits["payload"]["userId"] = json!("1");
+    digits["payload"]["agentId"] = json!("2");
+    digits["payload"]["userThreadId"] = json!("3");
+    docs.push((Kind::BotpressEvent, digits));
+    let mut values = SlotValues::default();
+    for (kind, doc) in &docs {
+        let slots = Slots::new(*kind, doc);
+        for seed in 0..300 {
+            let want = Freshener::new(Some(seed), &[]).fresh_values(*kind, doc);
+            slots.fill(seed, &mut values);
+            assert_eq!(slots.len(), want.len());
+            let got: Vec<Value> = (0..slots.len()).map(|i| slot_value(&values, i)).collect();
+            // A body puts string values between quotes as they are: nothing may need escaping.
+            for i in 0..slots.len() {
+                let (text, _) = values.get(i).unwrap();
+                assert!(text.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-'), "{text}");
+            }
+            assert_eq!(got, want, "{kind} seed {seed}");
+        }
+    }
+}
