@@ -1,5 +1,6 @@
 //! `hookctl listen`: stand where the user's server would, and show what arrives until Ctrl-C.
 
+use std::io::BufWriter;
 use std::net::SocketAddr;
 use std::time::Duration;
 
@@ -9,6 +10,9 @@ use crate::error::{Error, Exit, Result};
 use crate::output::{self, Listening, Out};
 use crate::receiver::{self, Event, Receiver};
 use crate::{http, input};
+
+/// The most events written between two flushes.
+const BURST: usize = 256;
 
 pub fn run(args: ListenArgs, g: Globals, o: &mut Out) -> Result<Exit> {
     let respond = match &args.respond {
@@ -41,6 +45,9 @@ pub fn run(args: ListenArgs, g: Globals, o: &mut Out) -> Result<Exit> {
         ..receiver::Config::default()
     };
     let grace = config.grace;
+    // What arrives together is written together, and flushed as soon as nothing more waits.
+    let mut buffered = BufWriter::with_capacity(64 * 1024, &mut *o.out);
+    let o = &mut Out { out: &mut buffered, err: &mut *o.err, style: o.style };
     runtime()?.block_on(async {
         let (tx, mut rx) = tokio::sync::mpsc::unbounded_channel();
         let server = Receiver::start(SocketAddr::new(args.bind, args.port), config, Some(tx)).await?;
@@ -53,18 +60,30 @@ pub fn run(args: ListenArgs, g: Globals, o: &mut Out) -> Result<Exit> {
             required: &required,
         };
         output::listening(o, &banner)?;
+        o.out.flush()?;
         let mut seen = 0u64;
-        loop {
+        'events: loop {
             tokio::select! {
                 event = rx.recv() => {
                     let Some(event) = event else { break };
-                    output::listen_event(o, &event)?;
-                    if matches!(event, Event::Request(_) | Event::NotSaved { .. }) {
-                        seen += 1;
+                    // This one, and those already waiting behind it, up to a bound that keeps the
+                    // screen moving under a steady stream.
+                    let (mut next, mut written) = (Some(event), 0);
+                    while let Some(event) = next.take() {
+                        output::listen_event(o, &event)?;
+                        if matches!(event, Event::Request(_) | Event::NotSaved { .. }) {
+                            seen += 1;
+                        }
+                        if args.exit_after.is_some_and(|n| seen >= n) {
+                            o.out.flush()?;
+                            break 'events;
+                        }
+                        written += 1;
+                        if written < BURST {
+                            next = rx.try_recv().ok();
+                        }
                     }
-                    if args.exit_after.is_some_and(|n| seen >= n) {
-                        break;
-                    }
+                    o.out.flush()?;
                 }
                 _ = signals.next() => {
                     output::listen_stopping(o, grace)?;
@@ -78,10 +97,12 @@ pub fn run(args: ListenArgs, g: Globals, o: &mut Out) -> Result<Exit> {
         while let Ok(event) = rx.try_recv() {
             output::listen_event(o, &event)?;
         }
+        o.out.flush()?;
         if hurried {
             output::listen_hurried(o)?;
         }
         output::listen_summary(o, &tally)?;
+        o.out.flush()?;
         Ok(Exit::Ok)
     })
 }

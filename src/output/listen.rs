@@ -89,12 +89,12 @@ pub fn listen_hurried(o: &mut Out) -> io::Result<()> {
 }
 
 /// One received request: a line, and the fields that matter beneath it. NDJSON under `-o json`.
+/// Not flushed: the caller writes several at once when several are waiting.
 pub fn record(o: &mut Out, r: &Record) -> io::Result<()> {
     let out = &mut *o.out;
     if o.style.json() {
         serde_json::to_writer(&mut *out, r)?;
-        writeln!(out)?;
-        return out.flush();
+        return writeln!(out);
     }
     let time = r.time.get(11..23).unwrap_or(&r.time);
     let kind = r.kind.map_or("unknown".to_string(), |k| k.name().to_string());
@@ -139,7 +139,7 @@ pub fn record(o: &mut Out, r: &Record) -> io::Result<()> {
     )?;
     if o.style.quiet() {
         // One line a request.
-        return out.flush();
+        return Ok(());
     }
     if let Some(v) = &r.verdict {
         let shown: Vec<String> = v
@@ -176,7 +176,7 @@ pub fn record(o: &mut Out, r: &Record) -> io::Result<()> {
     if o.style.verbose() {
         in_full(out, r)?;
     }
-    out.flush()
+    Ok(())
 }
 
 /// `-v`: the request's headers and body as they came (a body that is not UTF-8 as base64).
