@@ -246,13 +246,91 @@ pub fn escaped(s: &str) -> String {
     out
 }
 
-/// A client for a whole run. Redirects are followed as axios does (at most 5).
+/// A client for a whole run. Redirects are followed as axios does (at most 5), to `http://` and
+/// `https://` alike. Its TLS setup is the client's own default (the system's roots, TLS 1.2 and
+/// 1.3, ALPN h2 then http/1.1), except that the system's roots are read at the first TLS
+/// handshake rather than here: a run that never meets `https://` never reads them.
 pub fn client(timeout: Duration) -> Result<reqwest::Client> {
     reqwest::Client::builder()
         .timeout(timeout)
         .redirect(reqwest::redirect::Policy::limited(5))
+        .tls_backend_preconfigured(tls_config()?)
         .build()
         .map_err(|e| Error::internal(format!("cannot build the HTTP client: {e}")))
+}
+
+/// The TLS configuration the client would build by default, with the certificate verifier
+/// deferred ([`SystemRoots`]).
+fn tls_config() -> Result<rustls::ClientConfig> {
+    let provider = rustls::crypto::CryptoProvider::get_default()
+        .cloned()
+        .unwrap_or_else(|| std::sync::Arc::new(rustls::crypto::aws_lc_rs::default_provider()));
+    let mut config = rustls::ClientConfig::builder_with_provider(provider.clone())
+        .with_protocol_versions(rustls::ALL_VERSIONS)
+        .map_err(|e| Error::internal(format!("cannot build the HTTP client: {e}")))?
+        .dangerous()
+        .with_custom_certificate_verifier(std::sync::Arc::new(SystemRoots::new(provider)))
+        .with_no_client_auth();
+    config.alpn_protocols = vec![b"h2".to_vec(), b"http/1.1".to_vec()];
+    Ok(config)
+}
+
+/// The platform's certificate verifier (the system's root store), made when a TLS handshake
+/// first asks for it. Every check is the platform verifier's own; a system with no roots fails
+/// the handshake that needs them, not the run.
+#[derive(Debug)]
+struct SystemRoots {
+    provider: std::sync::Arc<rustls::crypto::CryptoProvider>,
+    verifier: std::sync::OnceLock<std::result::Result<rustls_platform_verifier::Verifier, rustls::Error>>,
+}
+
+impl SystemRoots {
+    fn new(provider: std::sync::Arc<rustls::crypto::CryptoProvider>) -> Self {
+        SystemRoots { provider, verifier: std::sync::OnceLock::new() }
+    }
+
+    fn get(&self) -> std::result::Result<&rustls_platform_verifier::Verifier, rustls::Error> {
+        self.verifier
+            .get_or_init(|| rustls_platform_verifier::Verifier::new(self.provider.clone()))
+            .as_ref()
+            .map_err(Clone::clone)
+    }
+}
+
+impl rustls::client::danger::ServerCertVerifier for SystemRoots {
+    fn verify_server_cert(
+        &self,
+        end_entity: &rustls::pki_types::CertificateDer<'_>,
+        intermediates: &[rustls::pki_types::CertificateDer<'_>],
+        server_name: &rustls::pki_types::ServerName<'_>,
+        ocsp_response: &[u8],
+        now: rustls::pki_types::UnixTime,
+    ) -> std::result::Result<rustls::client::danger::ServerCertVerified, rustls::Error> {
+        self.get()?.verify_server_cert(end_entity, intermediates, server_name, ocsp_response, now)
+    }
+
+    fn verify_tls12_signature(
+        &self,
+        message: &[u8],
+        cert: &rustls::pki_types::CertificateDer<'_>,
+        dss: &rustls::DigitallySignedStruct,
+    ) -> std::result::Result<rustls::client::danger::HandshakeSignatureValid, rustls::Error> {
+        self.get()?.verify_tls12_signature(message, cert, dss)
+    }
+
+    fn verify_tls13_signature(
+        &self,
+        message: &[u8],
+        cert: &rustls::pki_types::CertificateDer<'_>,
+        dss: &rustls::DigitallySignedStruct,
+    ) -> std::result::Result<rustls::client::danger::HandshakeSignatureValid, rustls::Error> {
+        self.get()?.verify_tls13_signature(message, cert, dss)
+    }
+
+    fn supported_verify_schemes(&self) -> Vec<rustls::SignatureScheme> {
+        // What the platform verifier answers, from the same provider, without its roots.
+        self.provider.signature_verification_algorithms.supported_schemes()
+    }
 }
 
 /// Check a target URL: absolute, http or https.

@@ -1111,3 +1111,193 @@ fn every_scenario_is_a_consistent_story() {
     assert_eq!(doc["payload"]["tags"], json!(["billing", "vip"]));
     assert_eq!(doc["payload"]["comments"].as_array().unwrap().len(), 1);
 }
+
+// Redirects and TLS. The client's TLS roots are read at the first handshake, not when the client
+// is built: these tests hold the redirects and the https deliveries to what they were.
+
+/// A server that answers every request `status` with `location`, counting the requests.
+fn redirector(status: u16, location: String) -> (String, std::sync::Arc<std::sync::atomic::AtomicUsize>) {
+    use std::sync::atomic::{AtomicUsize, Ordering};
+    let hits = std::sync::Arc::new(AtomicUsize::new(0));
+    let counted = hits.clone();
+    let (tx, rx) = std::sync::mpsc::channel();
+    std::thread::spawn(move || {
+        let rt = tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap();
+        rt.block_on(async move {
+            let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+            tx.send(listener.local_addr().unwrap()).unwrap();
+            let app = axum::Router::new().fallback(move || {
+                counted.fetch_add(1, Ordering::SeqCst);
+                let location = location.clone();
+                async move {
+                    let mut resp = axum::response::Response::new(axum::body::Body::empty());
+                    *resp.status_mut() = axum::http::StatusCode::from_u16(status).unwrap();
+                    resp.headers_mut().insert("location", location.parse().unwrap());
+                    resp
+                }
+            });
+            axum::serve(listener, app).await.unwrap();
+        });
+    });
+    (format!("http://{}/old", rx.recv().unwrap()), hits)
+}
+
+#[test]
+fn redirects_keep_the_method_rules_of_the_client() {
+    for status in [301, 302, 303, 307, 308] {
+        let target = Server::ok();
+        let (from, hits) = redirector(status, target.url());
+        let (code, report, err) = send_json(&["handoff-create", "--url", &from]);
+        assert_eq!(code, 0, "{status}: {report:#} {err}");
+        assert_eq!(hits.load(std::sync::atomic::Ordering::SeqCst), 1, "{status}");
+        let reqs = target.requests();
+        assert_eq!(reqs.len(), 1, "{status}");
+        let r = &reqs[0];
+        assert_eq!(r.header("user-agent"), Some("axios/0.21.4"), "{status}");
+        if status == 307 || status == 308 {
+            // The same request again, body and all.
+            assert_eq!(r.method, "POST", "{status}");
+            assert_eq!(r.header("content-type"), Some("application/json"), "{status}");
+            assert_eq!(r.json(), report["request"]["body"], "{status}");
+        } else {
+            // A POST becomes a GET without its body or the headers that described it.
+            assert_eq!(r.method, "GET", "{status}");
+            assert!(r.body.is_empty(), "{status}");
+            assert_eq!(r.header("content-type"), None, "{status}");
+        }
+    }
+}
+
+#[test]
+fn a_redirect_to_another_origin_drops_the_credentials() {
+    let target = Server::ok();
+    let (from, _) = redirector(307, target.url());
+    let (code, _, err) = send_json(&[
+        "handoff-create",
+        "--url",
+        &from,
+        "-H",
+        "Authorization: Bearer s3cret",
+        "-H",
+        "X-Tenant: acme",
+    ]);
+    assert_eq!(code, 0, "{err}");
+    let r = &target.requests()[0];
+    assert_eq!(r.header("authorization"), None);
+    assert_eq!(r.header("x-tenant"), Some("acme"));
+}
+
+#[test]
+fn redirects_stop_after_five() {
+    let (from, hits) = redirector(307, "/again".to_string());
+    let (code, report, err) = send_json(&["handoff-create", "--url", &from]);
+    assert_eq!(code, 3, "{report:#} {err}");
+    assert_eq!(hits.load(std::sync::atomic::Ordering::SeqCst), 6, "the first request and five more");
+    let said = report["transport_error"].as_str().unwrap();
+    assert!(said.starts_with("too many redirects from http://127.0.0.1:"), "{said}");
+}
+
+/// The test certificates: a CA, and a server certificate it signed for `localhost` and 127.0.0.1
+/// (valid for a hundred years).
+fn tls_file(name: &str) -> std::path::PathBuf {
+    std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/data/tls").join(name)
+}
+
+/// The method and body of each request a server saw.
+type Seen = std::sync::Arc<std::sync::Mutex<Vec<(String, Vec<u8>)>>>;
+
+/// An HTTPS server with the test certificate that answers every request 200 `{}`, recording each
+/// request's method and body.
+fn tls_server() -> (u16, Seen) {
+    use http_body_util::BodyExt;
+    use rustls::pki_types::pem::PemObject;
+    use rustls::pki_types::{CertificateDer, PrivateKeyDer};
+    let certs = vec![CertificateDer::from_pem_file(tls_file("localhost.pem")).unwrap()];
+    let key = PrivateKeyDer::from_pem_file(tls_file("localhost.key")).unwrap();
+    let provider = std::sync::Arc::new(rustls::crypto::aws_lc_rs::default_provider());
+    let config = rustls::ServerConfig::builder_with_provider(provider)
+        .with_safe_default_protocol_versions()
+        .unwrap()
+        .with_no_client_auth()
+        .with_single_cert(certs, key)
+        .unwrap();
+    let acceptor = tokio_rustls::TlsAcceptor::from(std::sync::Arc::new(config));
+    let log: Seen = Seen::default();
+    let shared = log.clone();
+    let (tx, rx) = std::sync::mpsc::channel();
+    std::thread::spawn(move || {
+        let rt = tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap();
+        rt.block_on(async move {
+            let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+            tx.send(listener.local_addr().unwrap().port()).unwrap();
+            loop {
+                let (tcp, _) = listener.accept().await.unwrap();
+                let (acceptor, log) = (acceptor.clone(), shared.clone());
+                tokio::spawn(async move {
+                    let Ok(tls) = acceptor.accept(tcp).await else { return };
+                    let service =
+                        hyper::service::service_fn(move |req: hyper::Request<hyper::body::Incoming>| {
+                            let log = log.clone();
+                            async move {
+                                let method = req.method().to_string();
+                                let body = req.into_body().collect().await?.to_bytes().to_vec();
+                                log.lock().unwrap().push((method, body));
+                                Ok::<_, hyper::Error>(hyper::Response::new(http_body_util::Full::new(
+                                    bytes::Bytes::from_static(b"{}"),
+                                )))
+                            }
+                        });
+                    let io = hyper_util::rt::TokioIo::new(tls);
+                    let _ = hyper::server::conn::http1::Builder::new().serve_connection(io, service).await;
+                });
+            }
+        });
+    });
+    (rx.recv().unwrap(), log)
+}
+
+#[test]
+fn a_redirect_to_https_is_followed_and_checked_against_the_system_roots() {
+    let (port, log) = tls_server();
+    let (from, _) = redirector(307, format!("https://localhost:{port}/hook"));
+    // The system's roots, as the platform reads them, are the test certificates alone.
+    let (code, out, err) = run(hookctl()
+        .args(["send", "handoff-create", "--url", &from, "-o", "json"])
+        .env("SSL_CERT_FILE", tls_file("ca.pem"))
+        .env("SSL_CERT_DIR", tls_file("")));
+    assert_eq!(code, 0, "{out} {err}");
+    let report: Value = serde_json::from_str(&out).unwrap();
+    let seen = log.lock().unwrap().clone();
+    assert_eq!(seen.len(), 1);
+    assert_eq!(seen[0].0, "POST");
+    assert_eq!(serde_json::from_slice::<Value>(&seen[0].1).unwrap(), report["request"]["body"]);
+}
+
+#[test]
+fn an_https_server_the_system_does_not_trust_is_a_tls_failure() {
+    let (port, log) = tls_server();
+    for url in [
+        format!("https://localhost:{port}/hook"),
+        redirector(307, format!("https://localhost:{port}/hook")).0,
+    ] {
+        let (code, report, err) = send_json(&["handoff-create", "--url", &url]);
+        assert_eq!(code, 3, "{url}: {report:#} {err}");
+        let said = report["transport_error"].as_str().unwrap();
+        // Named after the URL given (a redirect's target is not named).
+        assert!(said.starts_with("TLS: handshake with "), "{said}");
+        assert!(said.ends_with("invalid peer certificate: unknownissuer)"), "{said}");
+    }
+    assert!(log.lock().unwrap().is_empty(), "nothing was delivered");
+}
+
+#[test]
+fn a_send_over_http_does_not_need_the_system_roots() {
+    // A system whose root store holds nothing usable: https could not be checked, http still works.
+    let server = Server::ok();
+    let (code, out, err) = run(hookctl()
+        .args(["send", "handoff-create", "--url", &server.url()])
+        .env("SSL_CERT_FILE", tls_file("localhost.key"))
+        .env("SSL_CERT_DIR", tls_file("none")));
+    assert_eq!(code, 0, "{out} {err}");
+    assert_eq!(server.requests().len(), 1);
+}
