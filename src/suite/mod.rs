@@ -653,17 +653,19 @@ headers = { Authorization = "Bearer ${WEBHOOK_TOKEN:-}" }
                     .unwrap_or_default();
                 s.push_str(&format!(
                     "# [case.set]                      # overrides: dotted paths or JSON pointers\n\
-                     # \"hiddenContext.id\" = 6722\n\
+                     # \"{}.id\" = 6722\n\
                      [case.expect]\nvalid = true\noption = [{}]\n",
+                    crate::platform::eva::HIDDEN,
                     options.join(", ")
                 ));
             }
-            (Platform::Eva, _) => s.push_str(
+            (Platform::Eva, _) => s.push_str(&format!(
                 "[case.expect]\nvalid = true\n\
                  # answer_contains = \"John\"\n\
                  # max_latency_ms = 500\n\
-                 # field.\"/hiddenContext/clientInfo\" = { exists = true }\n",
-            ),
+                 # field.\"{}/clientInfo\" = {{ exists = true }}\n",
+                crate::platform::eva::ptr::HIDDEN_CONTEXT
+            )),
         }
     }
     s.push_str(
