@@ -2,6 +2,7 @@
 //! schema cannot express, which live with their platform (`platform::botpress::rules`,
 //! `platform::eva`). Findings are located by JSON pointer. Returns values; never prints.
 
+use crate::json::Pointer;
 use std::sync::OnceLock;
 
 use jsonschema::{Validator, error::ValidationErrorKind};
@@ -110,23 +111,26 @@ pub fn check(kind: Kind, doc: &Value, ctx: Context<'_>) -> Verdict {
 
 /// As [`check`], for a document that is not needed afterwards: its fields are moved into the
 /// verdict rather than copied (`validate` judges documents of any size up to `--max-size`).
-pub fn check_owned(kind: Kind, mut doc: Value, ctx: Context<'_>) -> Verdict {
+pub fn check_owned(kind: Kind, doc: Value, ctx: Context<'_>) -> Verdict {
     let verdict = judge(kind, &doc, ctx);
+    Verdict { fields: fields_owned(kind, doc), ..verdict }
+}
+
+/// The fields that matter for this kind, moved out of a document that is not needed afterwards.
+pub fn fields_owned(kind: Kind, mut doc: Value) -> Map<String, Value> {
     let all = kind.fields();
     // Two fields one inside the other cannot both be moved: such a field is copied.
     let nested = |a: &str, b: &str| inside(a, b) || inside(b, a);
-    let fields = all
-        .iter()
+    all.iter()
         .filter_map(|f| {
             let value = if all.iter().any(|o| nested(f.pointer, o.pointer)) {
-                doc.pointer(f.pointer).cloned()
+                doc.at(f.pointer).cloned()
             } else {
-                doc.pointer_mut(f.pointer).map(Value::take)
+                doc.at_mut(f.pointer).map(Value::take)
             };
             value.map(|v| (f.label.to_string(), v))
         })
-        .collect();
-    Verdict { fields, ..verdict }
+        .collect()
 }
 
 /// As [`check`], without the fields that matter, for a verdict that will not show them.
@@ -192,20 +196,21 @@ fn judge(kind: Kind, doc: &Value, ctx: Context<'_>) -> Verdict {
 
 /// The fields that matter for this kind, as present in the document.
 pub fn fields(kind: Kind, doc: &Value) -> Map<String, Value> {
-    kind.fields()
-        .iter()
-        .filter_map(|f| doc.pointer(f.pointer).map(|v| (f.label.to_string(), v.clone())))
-        .collect()
+    kind.fields().iter().filter_map(|f| doc.at(f.pointer).map(|v| (f.label.to_string(), v.clone()))).collect()
 }
 
 fn schema_errors(kind: Kind, doc: &Value) -> Vec<Finding> {
     let compiled = compiled(kind);
     let mut out = Vec::new();
+    // Most documents keep the contract: the yes-or-no pass is cheaper than gathering no errors.
+    if compiled.validator.is_valid(doc) {
+        return out;
+    }
     for err in compiled.validator.iter_errors(doc) {
         let at = err.instance_path().as_str().to_string();
         let keyword_at = err.schema_path().as_str();
         let keyword = keyword_at.rsplit('/').next().unwrap_or_default();
-        let constraint = compiled.schema.pointer(keyword_at).map(snippet);
+        let constraint = compiled.schema.at(keyword_at).map(snippet);
         match err.kind() {
             ValidationErrorKind::Required { property } => {
                 let name = property.as_str().unwrap_or_default();
@@ -221,7 +226,7 @@ fn schema_errors(kind: Kind, doc: &Value) -> Vec<Finding> {
                     out.push(
                         Finding::new(&pointer, format!("field '{name}' is not allowed here"))
                             .expected("no other fields")
-                            .found(doc.pointer(&pointer)),
+                            .found(doc.at(&pointer)),
                     );
                 }
             }
@@ -293,7 +298,7 @@ mod tests {
         // What join writes, a pointer reads back.
         let doc = json!({"a": {"b/c": 1, "m~n": 2, "~1": 3}});
         for (key, value) in [("b/c", 1), ("m~n", 2), ("~1", 3)] {
-            assert_eq!(doc.pointer(&join("/a", key)), Some(&json!(value)), "{key}");
+            assert_eq!(doc.at(&join("/a", key)), Some(&json!(value)), "{key}");
         }
     }
 

@@ -28,7 +28,11 @@ pub const REDACTED: &str = "<redacted>";
 
 /// Whether a header's value is a secret, by the header's name.
 pub fn is_secret(name: &str) -> bool {
-    let lower = name.to_ascii_lowercase();
+    // Header names arrive lowercase from the HTTP layer: those are not copied to be compared.
+    let lower = match name.bytes().any(|b| b.is_ascii_uppercase()) {
+        true => std::borrow::Cow::Owned(name.to_ascii_lowercase()),
+        false => std::borrow::Cow::Borrowed(name),
+    };
     SECRET_PARTS.iter().any(|p| lower.contains(p))
 }
 

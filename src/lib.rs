@@ -25,6 +25,7 @@ pub mod defaults;
 pub mod error;
 pub mod http;
 pub mod input;
+pub mod json;
 pub mod load;
 pub mod openapi;
 pub mod output;

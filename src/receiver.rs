@@ -10,6 +10,7 @@ mod auth;
 mod hops;
 mod serve;
 
+use crate::json::Pointer;
 use std::collections::HashMap;
 use std::fs::File;
 use std::io::Write;
@@ -199,7 +200,7 @@ pub enum Event {
 
 struct Shared {
     config: Config,
-    save: Option<Mutex<Capture>>,
+    save: Option<Capture>,
     seen: Mutex<Seen>,
     forward: Option<reqwest::Client>,
     /// This listener's name in the hop header of what it relays.
@@ -215,28 +216,106 @@ impl Shared {
     }
 }
 
-/// The `--save` file and how long it is: a line that cannot be written whole is cut off again, so
-/// that a capture never holds half a line.
+/// The `--save` file, written in groups. A request's line joins the group being gathered; one of
+/// the requests of that group writes it whole in one call while the next group gathers, and every
+/// request of a group is answered only once the write that holds its line has returned. Under a
+/// stream of requests that is one write for several of them; alone, a request writes its own.
 struct Capture {
     path: PathBuf,
-    file: File,
-    len: u64,
+    /// The file and how long it is: a group that cannot be written whole is cut off again, so
+    /// that a capture never holds half a line. Only the group's writer takes it.
+    file: Mutex<(File, u64)>,
+    gather: Mutex<Group>,
+    written: tokio::sync::Notify,
+}
+
+/// The lines gathered for the next write, and where their outcome will be told.
+#[derive(Default)]
+struct Group {
+    lines: Vec<u8>,
+    outcome: Arc<std::sync::OnceLock<std::result::Result<(), String>>>,
+    /// A group is being written.
+    writing: bool,
 }
 
 impl Capture {
-    fn append(&mut self, line: &[u8]) -> std::io::Result<()> {
-        match self.file.write_all(line).and_then(|_| self.file.flush()) {
+    fn new(path: PathBuf, file: File) -> Capture {
+        let len = file.metadata().map(|m| m.len()).unwrap_or(0);
+        Capture {
+            path,
+            file: Mutex::new((file, len)),
+            gather: Mutex::default(),
+            written: tokio::sync::Notify::new(),
+        }
+    }
+
+    /// Append a line (ending in a newline), returning once it is written or could not be.
+    async fn append(&self, line: &[u8]) -> std::result::Result<(), String> {
+        let outcome = {
+            let mut group = lock(&self.gather);
+            group.lines.extend_from_slice(line);
+            group.outcome.clone()
+        };
+        loop {
+            let written = self.written.notified();
+            tokio::pin!(written);
+            written.as_mut().enable();
+            if let Some(result) = outcome.get() {
+                return result.clone();
+            }
+            // No group is being written, so the one this line is in has not been taken: this
+            // request writes it, once the requests already under way have had their turn to join.
+            let writer = {
+                let mut group = lock(&self.gather);
+                !std::mem::replace(&mut group.writing, true)
+            };
+            if !writer {
+                written.await;
+                continue;
+            }
+            // Should this request be dropped while it waits (its client gone, the server
+            // stopping now), another one takes the writing over.
+            let role = Writer(self);
+            tokio::task::yield_now().await;
+            let (lines, told) = {
+                let mut group = lock(&self.gather);
+                (std::mem::take(&mut group.lines), std::mem::take(&mut group.outcome))
+            };
+            let _ = told.set(self.write(&lines));
+            drop(role);
+        }
+    }
+
+    fn write(&self, lines: &[u8]) -> std::result::Result<(), String> {
+        let mut file = lock(&self.file);
+        let (f, len) = &mut *file;
+        match f.write_all(lines).and_then(|_| f.flush()) {
             Ok(()) => {
-                self.len += line.len() as u64;
+                *len += lines.len() as u64;
                 Ok(())
             }
             Err(e) => {
                 // Not a regular file (a pipe, /dev/full): nothing to cut.
-                let _ = self.file.set_len(self.len);
-                Err(e)
+                let _ = f.set_len(*len);
+                Err(format!("{}: {}", self.path.display(), crate::input::io_reason(&e)))
             }
         }
     }
+}
+
+/// The writing of a capture's group, handed back when it is done or dropped.
+struct Writer<'a>(&'a Capture);
+
+impl Drop for Writer<'_> {
+    fn drop(&mut self) {
+        lock(&self.0.gather).writing = false;
+        self.0.written.notify_waiters();
+    }
+}
+
+/// A lock, also when a thread panicked while holding it (what it guards stays consistent).
+fn lock<T>(m: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
+    m.lock().unwrap_or_else(|p| p.into_inner())
 }
 
 #[derive(Default)]
@@ -272,8 +351,7 @@ impl Receiver {
                         crate::input::io_reason(&e)
                     ))
                 })?;
-                let len = file.metadata().map(|m| m.len()).unwrap_or(0);
-                Some(Mutex::new(Capture { path: path.clone(), file, len }))
+                Some(Capture::new(path.clone(), file))
             }
             None => None,
         };
@@ -362,7 +440,8 @@ async fn handle(shared: Arc<Shared>, req: Request) -> Response {
     let unauthorized = auth::check(&config.require_headers, &parts.headers, config.keep_secrets);
     let doc: Option<Value> = serde_json::from_slice(&bytes).ok();
     let kind = doc.as_ref().and_then(Kind::detect);
-    let verdict = doc.as_ref().zip(kind).map(|(d, k)| contract::check(k, d, Context::default()));
+    // The fields that matter are added once the document is no longer needed, moved out of it.
+    let mut verdict = doc.as_ref().zip(kind).map(|(d, k)| contract::check_bare(k, d, Context::default()));
     let mut note = refusal.as_ref().map(|(_, why)| why.clone());
     if note.is_none() {
         note = match (&doc, kind) {
@@ -389,7 +468,13 @@ async fn handle(shared: Arc<Shared>, req: Request) -> Response {
         };
         let t = &mut seen.tally;
         t.requests += 1;
-        *t.by_kind.entry(kind.map_or("unknown", Kind::name).to_string()).or_default() += 1;
+        let name = kind.map_or("unknown", Kind::name);
+        match t.by_kind.get_mut(name) {
+            Some(n) => *n += 1,
+            None => {
+                t.by_kind.insert(name.to_string(), 1);
+            }
+        }
         if verdict.as_ref().is_some_and(|v| !v.valid) || (kind.is_none() && refusal.is_none()) {
             t.invalid += 1;
         }
@@ -465,6 +550,9 @@ async fn handle(shared: Arc<Shared>, req: Request) -> Response {
     if answered.verdict.as_ref().is_some_and(|v| !v.valid) {
         shared.seen.lock().unwrap_or_else(|p| p.into_inner()).tally.invalid_answers += 1;
     }
+    if let (Some(v), Some(doc)) = (verdict.as_mut(), doc) {
+        v.fields = contract::fields_owned(v.kind, doc);
+    }
 
     let (body_text, body_base64) = match std::str::from_utf8(&bytes) {
         Ok(text) => (Some(text.to_string()), None),
@@ -496,7 +584,7 @@ async fn handle(shared: Arc<Shared>, req: Request) -> Response {
 
     // On disk before the sender hears back: what was acknowledged is never lost.
     if let Some(capture) = &shared.save {
-        if let Err(reason) = save(capture, &record) {
+        if let Err(reason) = save(capture, &record).await {
             // Not saved, so not acknowledged: the sender will retry.
             shared.seen.lock().unwrap_or_else(|p| p.into_inner()).tally.not_saved += 1;
             let why = format!("capture not saved: {reason}");
@@ -527,12 +615,11 @@ fn answer(status: StatusCode, body: Vec<u8>) -> Response {
 }
 
 /// Append a record to the capture as one line, or say why it could not be.
-fn save(capture: &Mutex<Capture>, record: &Record) -> std::result::Result<(), String> {
+async fn save(capture: &Capture, record: &Record) -> std::result::Result<(), String> {
     // A line that cannot be made is not saved either: never an empty line acknowledged.
     let mut line = serde_json::to_vec(record).map_err(|e| format!("cannot encode the record: {e}"))?;
     line.push(b'\n');
-    let mut capture = capture.lock().unwrap_or_else(|p| p.into_inner());
-    capture.append(&line).map_err(|e| format!("{}: {}", capture.path.display(), crate::input::io_reason(&e)))
+    capture.append(&line).await
 }
 
 /// Read a request's body within the limits, or say how it is refused: 413 for a body over
@@ -598,8 +685,9 @@ fn cause(e: &(dyn std::error::Error + 'static)) -> String {
 /// What makes two requests the same delivery: method, path and body bytes (hashed, so that a long
 /// session does not keep every body in memory).
 fn delivery_key(method: &str, path: &str, bytes: &[u8]) -> (usize, u64) {
-    use std::hash::{BuildHasher, BuildHasherDefault, DefaultHasher};
-    (bytes.len(), BuildHasherDefault::<DefaultHasher>::default().hash_one((method, path, bytes)))
+    use std::hash::BuildHasher;
+    // A fixed seed: the same delivery has the same key for the whole session.
+    (bytes.len(), foldhash::quality::FixedState::with_seed(0).hash_one((method, path, bytes)))
 }
 
 /// What an eva answer said and how it stands.
@@ -624,8 +712,8 @@ fn judge_answer(
     };
     let ctx = Context { request: Some(request), expected_options: None, option_case };
     Answered {
-        option: answer.pointer(eva::ptr::OPTION).cloned(),
-        content: answer.pointer(eva::ptr::ANSWER_CONTENT).cloned(),
+        option: answer.at(eva::ptr::OPTION).cloned(),
+        content: answer.at(eva::ptr::ANSWER_CONTENT).cloned(),
         verdict: Some(contract::check(kind, &answer, ctx)),
     }
 }

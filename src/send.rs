@@ -1,5 +1,6 @@
 //! `hookctl send`: deliver an event as the platform does, then judge the answer.
 
+use crate::json::Pointer;
 use std::path::PathBuf;
 use std::time::Duration;
 
@@ -708,7 +709,7 @@ fn judge(report: &mut Report, out: &Outgoing, answer: Answer, expect: &Expect, d
         }
     }
     if let Some(want) = &expect.option {
-        let found = parsed.as_ref().and_then(|b| b.pointer(eva::ptr::OPTION));
+        let found = parsed.as_ref().and_then(|b| b.at(eva::ptr::OPTION));
         report.answered.checks.push(Check {
             check: "option".into(),
             passed: found.and_then(Value::as_str) == Some(want.as_str()),

@@ -1,5 +1,6 @@
 //! `hookctl test`: run contract suites against a webhook and report per case.
 
+use crate::json::Pointer;
 use std::collections::HashMap;
 use std::path::PathBuf;
 use std::sync::Arc;
@@ -324,7 +325,7 @@ fn judge(
     }
     let body = &resp.body;
     if let Some(options) = &expect.option {
-        let found = body.pointer(eva::ptr::OPTION);
+        let found = body.at(eva::ptr::OPTION);
         if !found.and_then(Value::as_str).is_some_and(|o| options.iter().any(|x| x == o)) {
             let expected = if options.len() == 1 {
                 options[0].clone()
@@ -334,7 +335,7 @@ fn judge(
             fail(tag("option"), expected, found.map_or_else(|| "no option".into(), crate::contract::snippet));
         }
     }
-    let content = body.pointer(eva::ptr::ANSWER_CONTENT).map(|v| match v {
+    let content = body.at(eva::ptr::ANSWER_CONTENT).map(|v| match v {
         Value::String(s) => s.clone(),
         other => other.to_string(),
     });
@@ -358,7 +359,7 @@ fn judge(
         }
     }
     for (pointer, check) in &expect.fields {
-        let found = body.pointer(pointer);
+        let found = body.at(pointer);
         let shown = found.map_or_else(|| "nothing (absent)".to_string(), crate::contract::snippet);
         let (expected, ok) = match check {
             FieldCheck::Equals(v) => (crate::contract::snippet(v), found == Some(v)),

@@ -543,3 +543,23 @@ fn a_repeat_is_the_same_body_to_the_same_path() {
     assert_eq!(repeats, [None, None, Some(1), None, None], "{recs:#?}");
     assert_eq!(lines.last().unwrap()["summary"]["repeats"], 1);
 }
+
+#[test]
+fn requests_arriving_together_are_each_captured_whole_once() {
+    // Many connections at once: their lines are written in groups, and every request answered is
+    // on disk as one whole record, none twice, none lost.
+    let dir = tempfile::tempdir().unwrap();
+    let cap = dir.path().join("cap.jsonl");
+    let listener = Listener::start(&["--save", cap.to_str().unwrap(), "-q"]);
+    let report = send_ok(&listener.url, &["handoff-create", "--count", "400", "-c", "16"]);
+    assert_eq!(report["passed"], 400, "{report:#}");
+    let lines = listener.stop();
+    let saved = captured(&cap);
+    assert_eq!(saved.len(), 400);
+    let mut indexes: Vec<u64> = saved.iter().map(|r| r["index"].as_u64().unwrap()).collect();
+    indexes.sort_unstable();
+    assert_eq!(indexes, (1..=400).collect::<Vec<_>>());
+    assert!(saved.iter().all(|r| r["answer"]["status"] == 200 && r["verdict"]["valid"] == true));
+    assert_eq!(records(&lines).len(), 400);
+    assert_eq!(lines.last().unwrap()["summary"]["not_saved"], 0);
+}

@@ -14,6 +14,9 @@ use crate::{http, input};
 /// The most events written between two flushes.
 const BURST: usize = 256;
 
+/// After showing requests, how long the next ones are left to gather before they are shown.
+const PAUSE: Duration = Duration::from_millis(10);
+
 pub fn run(args: ListenArgs, g: Globals, o: &mut Out) -> Result<Exit> {
     let respond = match &args.respond {
         Some(path) => {
@@ -66,9 +69,9 @@ pub fn run(args: ListenArgs, g: Globals, o: &mut Out) -> Result<Exit> {
             tokio::select! {
                 event = rx.recv() => {
                     let Some(event) = event else { break };
-                    // This one, and those already waiting behind it, up to a bound that keeps the
-                    // screen moving under a steady stream.
-                    let (mut next, mut written) = (Some(event), 0);
+                    // This one, and all those already waiting behind it, flushed every so many
+                    // so that the screen keeps moving under a steady stream.
+                    let (mut next, mut written) = (Some(event), 0usize);
                     while let Some(event) = next.take() {
                         output::listen_event(o, &event)?;
                         if matches!(event, Event::Request(_) | Event::NotSaved { .. }) {
@@ -79,11 +82,22 @@ pub fn run(args: ListenArgs, g: Globals, o: &mut Out) -> Result<Exit> {
                             break 'events;
                         }
                         written += 1;
-                        if written < BURST {
-                            next = rx.try_recv().ok();
+                        if written % BURST == 0 {
+                            o.out.flush()?;
                         }
+                        next = rx.try_recv().ok();
                     }
                     o.out.flush()?;
+                    // A request is shown as soon as it is answered; those that follow it within
+                    // a pause are gathered and shown together, so that a stream of requests does
+                    // not wake this thread for each one.
+                    tokio::select! {
+                        _ = tokio::time::sleep(PAUSE) => {}
+                        _ = signals.next() => {
+                            output::listen_stopping(o, grace)?;
+                            break;
+                        }
+                    }
                 }
                 _ = signals.next() => {
                     output::listen_stopping(o, grace)?;

@@ -1,6 +1,7 @@
 //! `scenario` and `replay`: a row per delivery with the ids that matter, the ids in full, and
 //! why each failed step failed.
 
+use crate::json::Pointer;
 use std::io;
 
 use colored::Colorize;
@@ -29,7 +30,7 @@ struct StepIds {
 impl StepIds {
     fn of(s: &Report) -> StepIds {
         let body = &s.request.body;
-        let at = |p: &str| body.pointer(p).filter(|v| !v.is_null()).map(plain);
+        let at = |p: &str| body.at(p).filter(|v| !v.is_null()).map(plain);
         let resource = botpress::resource(body);
         let eva = s.kind.and_then(Kind::response_kind).is_some();
         StepIds {
@@ -49,7 +50,7 @@ impl StepIds {
                 .response
                 .as_ref()
                 .filter(|_| eva)
-                .and_then(|r| r.body.pointer(eva::ptr::OPTION))
+                .and_then(|r| r.body.at(eva::ptr::OPTION))
                 .filter(|v| !v.is_null())
                 .map(plain),
         }
@@ -139,7 +140,7 @@ pub fn scenario(o: &mut Out, r: &ScenarioReport) -> io::Result<()> {
             "STATUS",
             cells(&|_, s, _| {
                 let body = &s.request.body;
-                match (body.pointer(botpress::ptr::STATUS), body.pointer(botpress::ptr::ONLINE)) {
+                match (body.at(botpress::ptr::STATUS), body.at(botpress::ptr::ONLINE)) {
                     (Some(status), _) => field_value(status),
                     (None, Some(online)) if botpress::resource(body) == Some(botpress::RESOURCE_AGENT) => {
                         format!("online={online}")

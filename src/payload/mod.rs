@@ -1,6 +1,7 @@
 //! Building the body to send: fresh identifiers and timestamps, consistent inside one send (and
 //! across the steps of a scenario), and the user's `--set` overrides.
 
+use crate::json::Pointer;
 use std::collections::HashMap;
 
 use chrono::{DateTime, SecondsFormat, TimeDelta, Utc};
@@ -83,7 +84,7 @@ impl Freshener {
         let mut int_sites = Vec::new();
         for pattern in kind.identifiers() {
             for pointer in expand_pointer(doc, pattern) {
-                let Some(old) = doc.pointer(&pointer).cloned() else { continue };
+                let Some(old) = doc.at(&pointer).cloned() else { continue };
                 match &old {
                     Value::String(s) if !self.strings.contains_key(s) => {
                         let new = self.fresh_like(&old);
@@ -110,7 +111,7 @@ impl Freshener {
     fn replace(&self, doc: &mut Value, int_sites: Vec<String>) {
         // Numbers are replaced only where they are identifiers; strings wherever they occur.
         for pointer in int_sites {
-            if let Some(slot) = doc.pointer_mut(&pointer) {
+            if let Some(slot) = doc.at_mut(&pointer) {
                 if let Some(new) = self.numbers.get(slot) {
                     *slot = new.clone();
                 }
@@ -327,7 +328,7 @@ fn expand_pointer(doc: &Value, pattern: &str) -> Vec<String> {
         let mut next = Vec::new();
         for prefix in out {
             if seg == "*" {
-                let len = doc.pointer(&prefix).and_then(Value::as_array).map_or(0, Vec::len);
+                let len = doc.at(&prefix).and_then(Value::as_array).map_or(0, Vec::len);
                 next.extend((0..len).map(|i| format!("{prefix}/{i}")));
             } else {
                 next.push(format!("{prefix}/{seg}"));

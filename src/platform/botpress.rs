@@ -1,6 +1,7 @@
 //! Botpress v12 HITL Next (`hitlnext`) and its events webhook: what it sends, how, and what it
 //! reads of the answer. Every Botpress fact the tool relies on is spelled here and only here.
 
+use crate::json::Pointer;
 use std::time::Duration;
 
 use reqwest::header::{ACCEPT, CONTENT_TYPE, HeaderMap, HeaderValue, USER_AGENT};
@@ -90,7 +91,7 @@ pub mod ptr {
 
 /// An event's `resource`: `handoff` or `agent`.
 pub fn resource(doc: &Value) -> Option<&str> {
-    doc.pointer(ptr::RESOURCE).and_then(Value::as_str)
+    doc.at(ptr::RESOURCE).and_then(Value::as_str)
 }
 
 /// The fields printed for an event, in order. Absent fields are skipped.
@@ -135,8 +136,8 @@ pub fn rules(doc: &Value, errors: &mut Vec<Finding>) {
             errors.push(f);
         }
     };
-    let payload_id = doc.pointer(ptr::PAYLOAD_ID);
-    if let (Some(id), Some(pid)) = (doc.pointer(ptr::ID), payload_id) {
+    let payload_id = doc.at(ptr::PAYLOAD_ID);
+    if let (Some(id), Some(pid)) = (doc.at(ptr::ID), payload_id) {
         if id != pid {
             push(
                 Finding::new(ptr::ID, "a handoff envelope's id must equal payload.id")
@@ -145,12 +146,12 @@ pub fn rules(doc: &Value, errors: &mut Vec<Finding>) {
             );
         }
     }
-    let status = doc.pointer(ptr::STATUS).and_then(Value::as_str);
+    let status = doc.at(ptr::STATUS).and_then(Value::as_str);
     if doc.get("type").and_then(Value::as_str) == Some("create") && status != Some("pending") {
         push(
             Finding::new(ptr::STATUS, "a created handoff is always pending")
                 .expected("\"pending\"")
-                .found(doc.pointer(ptr::STATUS)),
+                .found(doc.at(ptr::STATUS)),
         );
     }
     let required: &[&str] = match status {
@@ -160,7 +161,7 @@ pub fn rules(doc: &Value, errors: &mut Vec<Finding>) {
     };
     for name in required {
         let pointer = format!("/payload/{name}");
-        let value = doc.pointer(&pointer);
+        let value = doc.at(&pointer);
         if value.is_none_or(Value::is_null) {
             push(
                 Finding::new(
@@ -172,7 +173,7 @@ pub fn rules(doc: &Value, errors: &mut Vec<Finding>) {
             );
         }
     }
-    if let (Some(comments), Some(pid)) = (doc.pointer(ptr::COMMENTS).and_then(Value::as_array), payload_id) {
+    if let (Some(comments), Some(pid)) = (doc.at(ptr::COMMENTS).and_then(Value::as_array), payload_id) {
         for (i, c) in comments.iter().enumerate() {
             if let Some(hid) = c.get("handoffId").filter(|h| *h != pid) {
                 push(

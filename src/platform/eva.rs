@@ -2,6 +2,7 @@
 //! What eva posts, what it reads of the answer, and what it does with it. Every eva fact the tool
 //! relies on is spelled here and only here.
 
+use crate::json::Pointer;
 use reqwest::header::{CONTENT_TYPE, HeaderMap, HeaderValue, USER_AGENT};
 use serde::Serialize;
 use serde_json::{Map, Value, json};
@@ -136,7 +137,7 @@ pub fn reference_answer(kind: Option<Kind>, request: &Value, option: Option<&str
     let mut answer = Map::new();
     match kind {
         Some(Kind::EvaServiceRequest) => {
-            let first = request.pointer(ptr::EXPECTED_OPTIONS).and_then(|o| o.get(0)).and_then(Value::as_str);
+            let first = request.at(ptr::EXPECTED_OPTIONS).and_then(|o| o.get(0)).and_then(Value::as_str);
             let chosen = option.or(first).unwrap_or(SERVICE_ERROR_OPTION);
             answer.insert("option".into(), Value::from(chosen));
         }
@@ -173,8 +174,8 @@ pub struct ContextChange {
 pub fn changes(request: &Value, response: &Value) -> Changes {
     let pointer = ptr::ANSWER_CONTENT;
     let mut c = Changes {
-        answer_before: request.pointer(pointer).cloned(),
-        answer_after: response.pointer(pointer).cloned(),
+        answer_before: request.at(pointer).cloned(),
+        answer_after: response.at(pointer).cloned(),
         contexts: Vec::new(),
     };
     for name in CONTEXTS {
@@ -202,7 +203,7 @@ pub fn changes(request: &Value, response: &Value) -> Changes {
 
 /// A service cell with no options can only take its error path.
 pub fn service_request_rules(doc: &Value, warnings: &mut Vec<Finding>) {
-    if doc.pointer(ptr::EXPECTED_OPTIONS).and_then(Value::as_array).is_some_and(|a| a.is_empty()) {
+    if doc.at(ptr::EXPECTED_OPTIONS).and_then(Value::as_array).is_some_and(|a| a.is_empty()) {
         warnings.push(Finding::new(
             ptr::EXPECTED_OPTIONS,
             "no options: a service cell with no options can only take its error path",
@@ -214,7 +215,7 @@ pub fn service_request_rules(doc: &Value, warnings: &mut Vec<Finding>) {
 pub fn answer_rules(doc: &Value, errors: &mut Vec<Finding>, warnings: &mut Vec<Finding>) {
     let Some(answer) = doc.get("answer") else { return };
     let template = answer.get("template").and_then(Value::as_str);
-    let content_type = answer.pointer("/content/type").and_then(Value::as_str);
+    let content_type = answer.at("/content/type").and_then(Value::as_str);
     for (pointer, ty) in [(ptr::ANSWER_TEMPLATE, template), (ptr::ANSWER_CONTENT_TYPE, content_type)] {
         if let Some(ty) = ty.filter(|t| !ANSWER_TYPES.contains(t)) {
             warnings.push(
@@ -231,7 +232,7 @@ pub fn answer_rules(doc: &Value, errors: &mut Vec<Finding>, warnings: &mut Vec<F
             ));
         }
     }
-    let Some(content) = answer.pointer("/content/content") else { return };
+    let Some(content) = answer.at("/content/content") else { return };
     // The answer's type selects the content's shape (content.type first, as eva reads it), and the
     // schema checks only the selected shape. The mistake is said once, in the type's words.
     let ty = content_type.or(template);
@@ -257,10 +258,10 @@ pub fn answer_rules(doc: &Value, errors: &mut Vec<Finding>, warnings: &mut Vec<F
 /// A service cell's option must be one the request offered: anything else sends the flow down its
 /// error path.
 pub fn option_rule(doc: &Value, ctx: Context<'_>, errors: &mut Vec<Finding>, not_checked: &mut Vec<String>) {
-    let Some(option) = doc.pointer(ptr::OPTION).and_then(Value::as_str) else { return };
+    let Some(option) = doc.at(ptr::OPTION).and_then(Value::as_str) else { return };
     let from_request: Option<Vec<String>> = ctx
         .request
-        .and_then(|r| r.pointer(ptr::EXPECTED_OPTIONS))
+        .and_then(|r| r.at(ptr::EXPECTED_OPTIONS))
         .and_then(|v| serde_json::from_value(v.clone()).ok());
     let Some(options) = ctx.expected_options.map(<[String]>::to_vec).or(from_request) else {
         not_checked.push(match ctx.request {
@@ -273,7 +274,7 @@ pub fn option_rule(doc: &Value, ctx: Context<'_>, errors: &mut Vec<Finding>, not
         errors.push(
             Finding::new(ptr::OPTION, format!("option '{option}' is not one of the expectedOptions"))
                 .expected(format!("one of {}", options.join(", ")))
-                .found(doc.pointer(ptr::OPTION)),
+                .found(doc.at(ptr::OPTION)),
         );
     }
 }

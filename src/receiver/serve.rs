@@ -6,17 +6,17 @@
 use std::convert::Infallible;
 use std::io;
 use std::pin::Pin;
-use std::sync::Arc;
+use std::sync::{Arc, Mutex};
 use std::task::{Context, Poll};
 use std::time::Duration;
 
 use axum::body::Body;
 use hyper::server::conn::http1;
-use hyper_util::rt::{TokioIo, TokioTimer};
+use hyper_util::rt::TokioIo;
 use hyper_util::server::graceful::{GracefulShutdown, Watcher};
 use tokio::io::{AsyncRead, AsyncWrite, ReadBuf};
 use tokio::net::{TcpListener, TcpStream};
-use tokio::sync::{OwnedSemaphorePermit, Semaphore, oneshot, watch};
+use tokio::sync::{OwnedSemaphorePermit, Semaphore, oneshot};
 use tokio::task::JoinSet;
 use tokio::time::Instant;
 
@@ -116,6 +116,22 @@ enum Phase {
     Waiting(Instant),
 }
 
+/// A connection's phase, written by its socket and its service as they go and read by its
+/// deadline when that wakes. Nobody is woken when it changes: a request costs two stores, not two
+/// wake-ups of the connection's task.
+#[derive(Clone)]
+struct SharedPhase(Arc<Mutex<Phase>>);
+
+impl SharedPhase {
+    fn set(&self, phase: Phase) {
+        *self.0.lock().unwrap_or_else(|p| p.into_inner()) = phase;
+    }
+
+    fn get(&self) -> Phase {
+        *self.0.lock().unwrap_or_else(|p| p.into_inner())
+    }
+}
+
 /// Serve one connection until it closes, breaks a deadline, or the server stops.
 async fn connection(
     stream: TcpStream,
@@ -124,23 +140,21 @@ async fn connection(
     watcher: Watcher,
     _permit: OwnedSemaphorePermit,
 ) {
-    let phase = Arc::new(watch::Sender::new(Phase::Head(Instant::now())));
-    let deadlines = phase.subscribe();
+    let phase = SharedPhase(Arc::new(Mutex::new(Phase::Head(Instant::now()))));
     let io = TokioIo::new(Watched { stream, phase: phase.clone() });
+    let deadlines = phase.clone();
     let service = hyper::service::service_fn(move |req: hyper::Request<hyper::body::Incoming>| {
         let (shared, phase) = (shared.clone(), phase.clone());
-        phase.send_replace(Phase::Busy);
+        phase.set(Phase::Busy);
         async move {
             let response = super::handle(shared, req.map(Body::new)).await;
-            phase.send_replace(Phase::Waiting(Instant::now()));
+            phase.set(Phase::Waiting(Instant::now()));
             Ok::<_, Infallible>(response)
         }
     });
-    let mut builder = http1::Builder::new();
-    // The deadlines are kept below; hyper's own timer on headers, set to the longest a request's
-    // head can be waited for, only backs them up.
-    builder.timer(TokioTimer::new()).header_read_timeout(limits.idle_timeout + limits.header_timeout);
-    let conn = watcher.watch(builder.serve_connection(io, service));
+    // No timer of hyper's own: the deadlines are kept below, and a timer per request head is a
+    // cost every request would pay.
+    let conn = watcher.watch(http1::Builder::new().serve_connection(io, service));
     tokio::select! {
         _ = conn => {}
         _ = overdue(deadlines, limits) => {}
@@ -149,34 +163,32 @@ async fn connection(
 
 /// Resolves when the connection has stood in one phase longer than that phase allows. A request
 /// being handled is never overdue here: its body has `--read-timeout`, a relay `forward_timeout`.
-async fn overdue(mut phase: watch::Receiver<Phase>, limits: Limits) {
+///
+/// The phase is looked at when a deadline could have come: never later than the phase's own
+/// deadline, nor later than the shortest limit from the last look (a phase entered after a look
+/// cannot end sooner than that), so a deadline is kept to the moment without being told of
+/// every change.
+async fn overdue(phase: SharedPhase, limits: Limits) {
+    let shortest = limits.header_timeout.min(limits.idle_timeout);
     loop {
-        let deadline = match *phase.borrow_and_update() {
+        let now = Instant::now();
+        let deadline = match phase.get() {
             Phase::Head(since) => Some(since + limits.header_timeout),
             Phase::Waiting(since) => Some(since + limits.idle_timeout),
             Phase::Busy => None,
         };
-        let changed = match deadline {
-            Some(at) => tokio::select! {
-                _ = tokio::time::sleep_until(at) => match phase.has_changed() {
-                    Ok(true) => continue,
-                    _ => return,
-                },
-                changed = phase.changed() => changed,
-            },
-            None => phase.changed().await,
-        };
-        if changed.is_err() {
-            // The connection is over; it ends the select this runs in.
-            std::future::pending::<()>().await;
+        if deadline.is_some_and(|at| at <= now) {
+            return;
         }
+        let next = now + shortest;
+        tokio::time::sleep_until(deadline.map_or(next, |at| at.min(next))).await;
     }
 }
 
 /// The connection's socket, noting when the first byte of a request arrives after an answer.
 struct Watched {
     stream: TcpStream,
-    phase: Arc<watch::Sender<Phase>>,
+    phase: SharedPhase,
 }
 
 impl AsyncRead for Watched {
@@ -188,13 +200,10 @@ impl AsyncRead for Watched {
         let before = buf.filled().len();
         let polled = Pin::new(&mut self.stream).poll_read(cx, buf);
         if matches!(polled, Poll::Ready(Ok(()))) && buf.filled().len() > before {
-            self.phase.send_if_modified(|p| match p {
-                Phase::Waiting(_) => {
-                    *p = Phase::Head(Instant::now());
-                    true
-                }
-                _ => false,
-            });
+            let mut phase = self.phase.0.lock().unwrap_or_else(|p| p.into_inner());
+            if let Phase::Waiting(_) = *phase {
+                *phase = Phase::Head(Instant::now());
+            }
         }
         polled
     }

@@ -3,6 +3,7 @@
 //! beside the suite, with the expectations of its kind: Botpress 2xx; an eva service cell the
 //! option its captured answer chose (else the options it offered); an eva answer a valid one.
 
+use crate::json::Pointer;
 use serde_json::Value;
 
 use crate::catalogue::{Kind, Platform};
@@ -82,12 +83,12 @@ pub fn from_capture(records: &[Record], capture: &str, suite: &str, payload_dir:
 
 /// One case: its name, where its body is, what was captured, and its expectations.
 fn case(record: &Record, kind: Kind, doc: &Value, payload: &str) -> String {
-    let text = |p: &str| doc.pointer(p).and_then(Value::as_str).map(str::to_string);
+    let text = |p: &str| doc.at(p).and_then(Value::as_str).map(str::to_string);
     let what = match kind.platform() {
         Platform::Botpress => {
             let parts = [botpress::ptr::RESOURCE, botpress::ptr::TYPE, botpress::ptr::STATUS];
             let mut words: Vec<String> = parts.iter().filter_map(|p| text(p)).collect();
-            match doc.pointer(botpress::ptr::ONLINE).and_then(Value::as_bool) {
+            match doc.at(botpress::ptr::ONLINE).and_then(Value::as_bool) {
                 Some(true) => words.push("online".into()),
                 Some(false) => words.push("offline".into()),
                 None => {}
@@ -113,7 +114,7 @@ fn case(record: &Record, kind: Kind, doc: &Value, payload: &str) -> String {
         Kind::EvaServiceRequest => {
             let answered = record.answer.option.as_ref().and_then(Value::as_str);
             let offered: Vec<String> = doc
-                .pointer(eva::ptr::EXPECTED_OPTIONS)
+                .at(eva::ptr::EXPECTED_OPTIONS)
                 .and_then(Value::as_array)
                 .map(|a| a.iter().filter_map(Value::as_str).map(quoted).collect())
                 .unwrap_or_default();

@@ -4,6 +4,7 @@
 //! needs no indentation discipline, and quoted keys hold JSON pointers (`"/option"`) as they are.
 //! Every mistake is reported with the file, the line and the key, and exits 2.
 
+use crate::json::Pointer;
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
@@ -647,7 +648,7 @@ headers = { Authorization = "Bearer ${WEBHOOK_TOKEN:-}" }
             (Platform::Eva, Kind::EvaServiceRequest) => {
                 let options: Vec<String> = e
                     .fixture()
-                    .pointer(crate::platform::eva::ptr::EXPECTED_OPTIONS)
+                    .at(crate::platform::eva::ptr::EXPECTED_OPTIONS)
                     .and_then(Value::as_array)
                     .map(|a| a.iter().map(|o| o.to_string()).collect())
                     .unwrap_or_default();

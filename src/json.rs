@@ -1,0 +1,132 @@
+//! JSON pointers (RFC 6901) resolved without allocating: a token is unescaped into a new string
+//! only when it holds an escape (`~0`, `~1`), which no pointer of the catalogue does. The checks
+//! and the fields that matter resolve a dozen pointers a document, so this is on every hot path.
+
+use std::borrow::Cow;
+
+use serde_json::Value;
+
+/// Resolving a JSON pointer in a value, as [`Value::pointer`] does.
+pub trait Pointer {
+    /// The value at `pointer`; `""` is the whole value.
+    fn at(&self, pointer: &str) -> Option<&Value>;
+    /// As [`Pointer::at`], mutable.
+    fn at_mut(&mut self, pointer: &str) -> Option<&mut Value>;
+}
+
+impl Pointer for Value {
+    fn at(&self, pointer: &str) -> Option<&Value> {
+        let mut target = self;
+        for token in tokens(pointer)? {
+            target = match target {
+                Value::Object(map) => map.get(token.as_ref())?,
+                Value::Array(list) => list.get(index(&token)?)?,
+                _ => return None,
+            };
+        }
+        Some(target)
+    }
+
+    fn at_mut(&mut self, pointer: &str) -> Option<&mut Value> {
+        let mut target = self;
+        for token in tokens(pointer)? {
+            target = match target {
+                Value::Object(map) => map.get_mut(token.as_ref())?,
+                Value::Array(list) => list.get_mut(index(&token)?)?,
+                _ => return None,
+            };
+        }
+        Some(target)
+    }
+}
+
+/// The unescaped reference tokens of a pointer; `None` when it is neither empty nor starts
+/// with `/`.
+fn tokens(pointer: &str) -> Option<impl Iterator<Item = Cow<'_, str>>> {
+    let rest = match pointer {
+        "" => None,
+        p => Some(p.strip_prefix('/')?),
+    };
+    Some(rest.into_iter().flat_map(|r| r.split('/')).map(|t| {
+        if t.contains('~') { Cow::Owned(t.replace("~1", "/").replace("~0", "~")) } else { Cow::Borrowed(t) }
+    }))
+}
+
+/// An array index as a pointer spells it: digits, no sign, no leading zero.
+fn index(token: &str) -> Option<usize> {
+    if token.is_empty()
+        || !token.bytes().all(|b| b.is_ascii_digit())
+        || (token.len() > 1 && token.starts_with('0'))
+    {
+        return None;
+    }
+    token.parse().ok()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use proptest::prelude::*;
+    use serde_json::json;
+
+    fn doc() -> Value {
+        json!({
+            "a": {"b": [10, {"c": true}], "": "empty key"},
+            "x/y": 1,
+            "m~n": 2,
+            "~1": 3,
+            "0": "zero key",
+            "list": ["first", "second"],
+        })
+    }
+
+    #[test]
+    fn resolves_as_serde_json_does() {
+        let doc = doc();
+        let pointers = [
+            "",
+            "/",
+            "/a",
+            "/a/b",
+            "/a/b/0",
+            "/a/b/1/c",
+            "/a/b/2",
+            "/a/b/-",
+            "/a/b/01",
+            "/a/b/+1",
+            "/a/",
+            "/x~1y",
+            "/m~0n",
+            "/~01",
+            "/~1",
+            "/0",
+            "/list/1",
+            "/list/1/x",
+            "a",
+            "/missing",
+            "/a/b/1/c/d",
+            "/list/18446744073709551616",
+        ];
+        for p in pointers {
+            assert_eq!(doc.at(p), doc.pointer(p), "{p:?}");
+        }
+    }
+
+    #[test]
+    fn a_value_found_can_be_changed() {
+        let mut doc = doc();
+        *doc.at_mut("/a/b/1/c").expect("present") = json!(false);
+        assert_eq!(doc.pointer("/a/b/1/c"), Some(&json!(false)));
+        assert!(doc.at_mut("/a/b/9").is_none());
+        assert!(doc.at_mut("no slash").is_none());
+    }
+
+    proptest! {
+        #[test]
+        fn any_pointer_resolves_as_serde_json_does(tokens in proptest::collection::vec("[a-c0-2~/+-]{0,3}", 0..4)) {
+            let doc = doc();
+            let p: String = tokens.iter().map(|t| format!("/{t}")).collect();
+            prop_assert_eq!(doc.at(&p), doc.pointer(&p));
+        }
+    }
+}
