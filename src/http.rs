@@ -250,14 +250,23 @@ pub fn escaped(s: &str) -> String {
     out
 }
 
-/// A client for a whole run. Redirects are followed as axios does (at most 5), to `http://` and
-/// `https://` alike. Its TLS setup is the client's own default (the system's roots, TLS 1.2 and
-/// 1.3, ALPN h2 then http/1.1), except that the system's roots are read at the first TLS
-/// handshake rather than here: a run that never meets `https://` never reads them.
+/// How many redirects a delivery follows, as axios does.
+pub const REDIRECTS: usize = 5;
+
+/// A client for a whole run. Redirects are followed as axios does (at most [`REDIRECTS`]), to
+/// `http://` and `https://` alike. Its TLS setup is the client's own default (the system's roots,
+/// TLS 1.2 and 1.3, ALPN h2 then http/1.1), except that the system's roots are read at the first
+/// TLS handshake rather than here: a run that never meets `https://` never reads them.
 pub fn client(timeout: Duration) -> Result<reqwest::Client> {
+    client_following(timeout, REDIRECTS)
+}
+
+/// As [`client`], following at most `redirects` redirects (for a delivery whose first redirect
+/// was followed by hand).
+pub fn client_following(timeout: Duration, redirects: usize) -> Result<reqwest::Client> {
     reqwest::Client::builder()
         .timeout(timeout)
-        .redirect(reqwest::redirect::Policy::limited(5))
+        .redirect(reqwest::redirect::Policy::limited(redirects))
         .tls_backend_preconfigured(tls_config()?)
         .build()
         .map_err(|e| Error::internal(format!("cannot build the HTTP client: {e}")))

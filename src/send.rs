@@ -97,6 +97,10 @@ pub struct Target {
     botpress_headers: HeaderMap,
     eva_headers: HeaderMap,
     client: reqwest::Client,
+    /// The client that goes on from a redirect followed by hand ([`Target::follow`]): it follows
+    /// one redirect fewer, so that a delivery is redirected as many times in all. Made at the
+    /// first such redirect.
+    follower: std::sync::OnceLock<reqwest::Client>,
     delivery: Delivery,
     _receiver: Option<Receiver>,
 }
@@ -449,6 +453,7 @@ pub async fn target(delivery: &Delivery) -> Result<Target> {
         botpress_headers: HeaderMap::new(),
         eva_headers: HeaderMap::new(),
         client,
+        follower: std::sync::OnceLock::new(),
         delivery: delivery.clone(),
         _receiver: receiver,
     };
@@ -539,7 +544,8 @@ impl Target {
     /// single sends (`http::client`) follows one: a 301 or 302 to a POST, and a 303, become a GET
     /// without the body and its headers; a 307 or 308 repeats the POST; the sensitive headers are
     /// dropped when the origin changes, and the Referer names this target. The next request goes
-    /// through that client, which follows any further redirect. `None` when the client would not
+    /// through a client like it, which follows the further redirects that client would have
+    /// followed, and no more. `None` when the client would not
     /// follow this answer (another 3xx, or a Location that is no URL): it is the answer.
     pub async fn follow(
         &self,
@@ -581,7 +587,14 @@ impl Target {
             }
         }
         let d = &self.delivery;
-        Some(http::send(&self.client, method, &next, headers, body, d.max_response, d.timeout).await)
+        let client = match self.follower.get() {
+            Some(client) => client,
+            None => match http::client_following(d.timeout, http::REDIRECTS.saturating_sub(1)) {
+                Ok(client) => self.follower.get_or_init(|| client),
+                Err(_) => &self.client,
+            },
+        };
+        Some(http::send(client, method, &next, headers, body, d.max_response, d.timeout).await)
     }
 
     /// Deliver bytes as they are (with retries when asked) and judge the answer.

@@ -1193,6 +1193,17 @@ fn redirects_stop_after_five() {
     assert!(said.starts_with("too many redirects from http://127.0.0.1:"), "{said}");
 }
 
+#[test]
+fn a_load_run_stops_a_redirect_loop_where_a_single_send_does() {
+    // The worker follows the first redirect itself; the client it hands over to must follow one
+    // fewer, so that the redirecting server is asked as often as by a single send.
+    let (from, hits) = redirector(307, "/again".to_string());
+    let (code, report, err) = send_json(&["handoff-create", "--url", &from, "--count", "1"]);
+    assert_eq!(code, 3, "{report:#} {err}");
+    assert_eq!(report["transport_errors"], 1, "{report:#}");
+    assert_eq!(hits.load(std::sync::atomic::Ordering::SeqCst), 6, "the first request and five more");
+}
+
 /// The test certificates: a CA, and a server certificate it signed for `localhost` and 127.0.0.1
 /// (valid for a hundred years).
 fn tls_file(name: &str) -> std::path::PathBuf {
