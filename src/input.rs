@@ -160,7 +160,12 @@ fn read_capped(r: impl Read, max: u64, hint: u64) -> std::io::Result<Option<Vec<
 /// text without NUL, so the bytes are looked at again only when it refuses them, to say whether
 /// they were empty or binary rather than broken JSON.
 pub fn parse(source: &str, bytes: &[u8]) -> Result<Value, String> {
-    serde_json::from_slice(bytes).map_err(|e| {
+    // Text checked as UTF-8 in one pass spares the parser checking each string again.
+    let parsed = match std::str::from_utf8(bytes) {
+        Ok(text) => serde_json::from_str(text),
+        Err(_) => serde_json::from_slice(bytes),
+    };
+    parsed.map_err(|e| {
         if bytes.iter().all(u8::is_ascii_whitespace) {
             format!("{source}: empty, expected a JSON document")
         } else if bytes.contains(&0) || std::str::from_utf8(bytes).is_err() {

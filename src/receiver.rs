@@ -438,7 +438,9 @@ async fn handle(shared: Arc<Shared>, req: Request) -> Response {
     };
 
     let unauthorized = auth::check(&config.require_headers, &parts.headers, config.keep_secrets);
-    let doc: Option<Value> = serde_json::from_slice(&bytes).ok();
+    // UTF-8 is checked once, for the record and for the parser (which then skips it).
+    let text = std::str::from_utf8(&bytes).ok();
+    let doc: Option<Value> = text.and_then(|t| serde_json::from_str(t).ok());
     let kind = doc.as_ref().and_then(Kind::detect);
     // The fields that matter are added once the document is no longer needed, moved out of it.
     let mut verdict = doc.as_ref().zip(kind).map(|(d, k)| contract::check_bare(k, d, Context::default()));
@@ -554,9 +556,9 @@ async fn handle(shared: Arc<Shared>, req: Request) -> Response {
         v.fields = contract::fields_owned(v.kind, doc);
     }
 
-    let (body_text, body_base64) = match std::str::from_utf8(&bytes) {
-        Ok(text) => (Some(text.to_string()), None),
-        Err(_) => (None, Some(base64::engine::general_purpose::STANDARD.encode(&bytes))),
+    let (body_text, body_base64) = match text {
+        Some(text) => (Some(text.to_string()), None),
+        None => (None, Some(base64::engine::general_purpose::STANDARD.encode(&bytes))),
     };
     let mut record = Record {
         index,
@@ -617,7 +619,9 @@ fn answer(status: StatusCode, body: Vec<u8>) -> Response {
 /// Append a record to the capture as one line, or say why it could not be.
 async fn save(capture: &Capture, record: &Record) -> std::result::Result<(), String> {
     // A line that cannot be made is not saved either: never an empty line acknowledged.
-    let mut line = serde_json::to_vec(record).map_err(|e| format!("cannot encode the record: {e}"))?;
+    // Room for the body, escaped, and the rest of the record: the line is not grown piece by piece.
+    let mut line = Vec::with_capacity(record.bytes + record.bytes / 4 + 2048);
+    serde_json::to_writer(&mut line, record).map_err(|e| format!("cannot encode the record: {e}"))?;
     line.push(b'\n');
     capture.append(&line).await
 }
