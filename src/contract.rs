@@ -2,7 +2,6 @@
 //! schema cannot express, which live with their platform (`platform::botpress::rules`,
 //! `platform::eva`). Findings are located by JSON pointer. Returns values; never prints.
 
-use crate::json::Pointer;
 use std::sync::OnceLock;
 
 use jsonschema::{Validator, error::ValidationErrorKind};
@@ -10,6 +9,7 @@ use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
 
 use crate::catalogue::Kind;
+use crate::json::Pointer;
 use crate::platform::{botpress, eva};
 
 /// One problem found in a document, located by JSON pointer.

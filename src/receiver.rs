@@ -10,7 +10,6 @@ mod auth;
 mod hops;
 mod serve;
 
-use crate::json::Pointer;
 use std::collections::HashMap;
 use std::fs::File;
 use std::io::Write;
@@ -33,6 +32,7 @@ use tokio::sync::mpsc;
 use crate::catalogue::Kind;
 use crate::contract::{self, Context, Verdict};
 use crate::error::{Error, Result};
+use crate::json::Pointer;
 use crate::platform::eva;
 use crate::{defaults, http};
 

@@ -1,6 +1,5 @@
 //! `hookctl send`: deliver an event as the platform does, then judge the answer.
 
-use crate::json::Pointer;
 use std::path::PathBuf;
 use std::time::Duration;
 
@@ -13,6 +12,7 @@ use crate::catalogue::{self, Kind, Platform};
 use crate::contract::{self, Context, Verdict};
 use crate::error::{Counts, Error, Outcome, Result};
 use crate::http::{self, Answer};
+use crate::json::Pointer;
 use crate::payload::{self, Freshener, Slots};
 use crate::platform::botpress;
 use crate::platform::eva::{self, Changes, Convenience};

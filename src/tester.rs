@@ -1,6 +1,5 @@
 //! `hookctl test`: run contract suites against a webhook and report per case.
 
-use crate::json::Pointer;
 use std::collections::HashMap;
 use std::path::PathBuf;
 use std::sync::Arc;
@@ -10,6 +9,7 @@ use serde::Serialize;
 use serde_json::Value;
 
 use crate::error::{Counts, Error, Outcome, Result};
+use crate::json::Pointer;
 use crate::platform::eva;
 use crate::receiver::Receiver;
 use crate::scenario;

@@ -1,7 +1,6 @@
 //! `scenario` and `replay`: a row per delivery with the ids that matter, the ids in full, and
 //! why each failed step failed.
 
-use crate::json::Pointer;
 use std::io;
 
 use colored::Colorize;
@@ -10,6 +9,7 @@ use serde_json::Value;
 use super::send::{answered_in_full, request_in_full};
 use super::{Level, Out, builtin_note, field_value, finding, plural, status_text, verdict};
 use crate::catalogue::Kind;
+use crate::json::Pointer;
 use crate::platform::{botpress, eva, label_of};
 use crate::scenario::ScenarioReport;
 use crate::send::Report;

@@ -1,7 +1,6 @@
 //! Building the body to send: fresh identifiers and timestamps, consistent inside one send (and
 //! across the steps of a scenario), and the user's `--set` overrides.
 
-use crate::json::Pointer;
 use std::collections::HashMap;
 
 use chrono::{DateTime, SecondsFormat, TimeDelta, Utc};
@@ -9,6 +8,7 @@ use serde_json::Value;
 
 use crate::catalogue::Kind;
 use crate::error::{Error, Result};
+use crate::json::Pointer;
 
 /// Gives identifiers fresh values of the same shape and moves timestamps to the present.
 ///

@@ -1,7 +1,6 @@
 //! Botpress v12 HITL Next (`hitlnext`) and its events webhook: what it sends, how, and what it
 //! reads of the answer. Every Botpress fact the tool relies on is spelled here and only here.
 
-use crate::json::Pointer;
 use std::time::Duration;
 
 use reqwest::header::{ACCEPT, CONTENT_TYPE, HeaderMap, HeaderValue, USER_AGENT};
@@ -10,6 +9,7 @@ use serde_json::Value;
 use super::{Field, field};
 use crate::contract::{Finding, snippet};
 use crate::error::{Error, Result};
+use crate::json::Pointer;
 use crate::{http, input};
 
 // ------------------------------------------------------------------ the wire

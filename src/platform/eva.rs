@@ -2,7 +2,6 @@
 //! What eva posts, what it reads of the answer, and what it does with it. Every eva fact the tool
 //! relies on is spelled here and only here.
 
-use crate::json::Pointer;
 use reqwest::header::{CONTENT_TYPE, HeaderMap, HeaderValue, USER_AGENT};
 use serde::Serialize;
 use serde_json::{Map, Value, json};
@@ -10,6 +9,7 @@ use serde_json::{Map, Value, json};
 use super::{Field, field};
 use crate::catalogue::Kind;
 use crate::contract::{Context, Finding, join};
+use crate::json::Pointer;
 
 // ------------------------------------------------------------------ the wire
 

@@ -3,10 +3,10 @@
 //! beside the suite, with the expectations of its kind: Botpress 2xx; an eva service cell the
 //! option its captured answer chose (else the options it offered); an eva answer a valid one.
 
-use crate::json::Pointer;
 use serde_json::Value;
 
 use crate::catalogue::{Kind, Platform};
+use crate::json::Pointer;
 use crate::platform::{botpress, eva};
 use crate::receiver::Record;
 

@@ -4,7 +4,6 @@
 //! needs no indentation discipline, and quoted keys hold JSON pointers (`"/option"`) as they are.
 //! Every mistake is reported with the file, the line and the key, and exits 2.
 
-use crate::json::Pointer;
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
@@ -15,6 +14,7 @@ use toml::Spanned;
 
 use crate::catalogue::{self, EVENTS, Kind, Platform, Scenario};
 use crate::error::{Error, Result};
+use crate::json::Pointer;
 use crate::send::{Body, Template};
 
 /// A suite, checked and ready to run.
