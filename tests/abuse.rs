@@ -445,6 +445,26 @@ fn capture_failures_are_said_and_counted() {
 }
 
 #[test]
+fn a_failed_group_write_answers_507_to_every_request_in_it() {
+    // Requests arriving together share one write of the capture: when it fails, none of them is
+    // acknowledged.
+    if !std::path::Path::new("/dev/full").exists() {
+        eprintln!("no /dev/full here: skipped");
+        return;
+    }
+    let listen = Listen::start(&["--port", "0", "--save", "/dev/full", "-q"]);
+    let (code, report) = send(&listen.url(), &["agent-online", "--count", "200", "-c", "16"]);
+    assert_eq!(code, 1, "{report:#}");
+    assert_eq!(report["statuses"]["507"], 200, "{report:#}");
+    let (code, lines, _) = listen.stop();
+    assert_eq!(code, 0);
+    let recs = records(&lines);
+    assert_eq!(recs.len(), 200);
+    assert!(recs.iter().all(|r| r["answer"]["status"] == 507));
+    assert_eq!(summary(&lines)["not_saved"], 200);
+}
+
+#[test]
 fn broken_framing_is_400_and_only_a_body_over_the_limit_is_413() {
     let listen = Listen::start(&["--port", "0", "--max-body", "1000"]);
     // A chunk size that is not one.
