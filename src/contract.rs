@@ -315,17 +315,14 @@ mod tests {
     #[test]
     fn only_contexts_the_schema_and_rules_never_look_into_are_unread_inside() {
         let names = |kind, ctx| unread_inside(kind, ctx).into_iter().map(|(n, _)| n).collect::<Vec<_>>();
-        assert_eq!(
-            names(Kind::EvaServiceResponse, Context::default()),
-            ["openContext", "visibleContext", "hiddenContext"]
-        );
+        assert_eq!(names(Kind::EvaServiceResponse, Context::default()), eva::CONTEXTS);
         assert!(
             unread_inside(Kind::EvaServiceResponse, Context::default()).iter().all(|(_, t)| *t == "object")
         );
         // With the request, the readable contexts are compared with it (the leak check).
         let request = json!({});
         let ctx = Context { request: Some(&request), ..Context::default() };
-        assert_eq!(names(Kind::EvaServiceResponse, ctx), ["hiddenContext"]);
+        assert_eq!(names(Kind::EvaServiceResponse, ctx), [eva::HIDDEN]);
         // Botpress rules read the payload; its schema constrains the root further.
         assert!(names(Kind::BotpressEvent, Context::default()).is_empty());
     }
@@ -375,7 +372,7 @@ mod tests {
         let doc = json!({"hiddenContext": {"id": 1}, "option": "A", "other": 1});
         let fields = fields(Kind::EvaServiceResponse, &doc);
         let keys: Vec<&str> = fields.keys().map(String::as_str).collect();
-        assert_eq!(keys, ["option", "hiddenContext"]);
+        assert_eq!(keys, ["option", eva::HIDDEN]);
         assert_eq!(fields["option"], "A");
     }
 

@@ -448,20 +448,9 @@ fn scenario_failures_and_unknown_names() {
 #[test]
 fn load_mode_sends_exactly_n_requests_with_fresh_ids() {
     let server = Server::ok();
-    let (code, out, _) = run(hookctl().args([
-        "send",
-        "handoff-create",
-        "--count",
-        "200",
-        "-c",
-        "8",
-        "-o",
-        "json",
-        "--url",
-        &server.url(),
-    ]));
-    assert_eq!(code, 0, "{out}");
-    let summary: Value = serde_json::from_str(&out).unwrap();
+    let (code, summary, _) =
+        send_json(&["handoff-create", "--count", "200", "-c", "8", "--url", &server.url()]);
+    assert_eq!(code, 0, "{summary}");
     assert_eq!(summary["requests"], 200);
     assert_eq!(summary["passed"], 200);
     assert_eq!(summary["statuses"]["200"], 200);
@@ -529,19 +518,9 @@ fn load_bodies_are_the_bodies_single_sends_make_with_the_same_seed() {
 #[test]
 fn load_ids_differ_per_request_and_agree_inside_each_body() {
     let server = Server::ok();
-    let (code, out, err) = run(hookctl().args([
-        "send",
-        "handoff-create",
-        "--count",
-        "60",
-        "-c",
-        "4",
-        "-o",
-        "json",
-        "--url",
-        &server.url(),
-    ]));
-    assert_eq!(code, 0, "{out}{err}");
+    let (code, summary, err) =
+        send_json(&["handoff-create", "--count", "60", "-c", "4", "--url", &server.url()]);
+    assert_eq!(code, 0, "{summary}{err}");
     let bodies: Vec<Value> = server.requests().iter().map(|r| r.json()).collect();
     assert_eq!(bodies.len(), 60);
     let mut users = std::collections::HashSet::new();
@@ -567,20 +546,9 @@ fn load_judges_a_botpress_answer_by_its_status_alone() {
     // Botpress reads nothing of the answer: a body that is not JSON is fine, a 500 is not.
     let server =
         Server::start(|n, _| if n % 3 == 0 { Reply::raw(500, "oops") } else { Reply::raw(200, "not json") });
-    let (code, out, err) = run(hookctl().args([
-        "send",
-        "agent-online",
-        "--count",
-        "30",
-        "-c",
-        "3",
-        "-o",
-        "json",
-        "--url",
-        &server.url(),
-    ]));
-    assert_eq!(code, 1, "{out}{err}");
-    let summary: Value = serde_json::from_str(&out).unwrap();
+    let (code, summary, err) =
+        send_json(&["agent-online", "--count", "30", "-c", "3", "--url", &server.url()]);
+    assert_eq!(code, 1, "{summary}{err}");
     assert_eq!(summary["requests"], 30);
     assert_eq!((summary["passed"].as_u64(), summary["contract_failures"].as_u64()), (Some(20), Some(10)));
     assert_eq!(summary["statuses"], json!({"200": 20, "500": 10}));
@@ -615,22 +583,9 @@ fn load_times_out_each_request_on_its_own_clock() {
         let delay = if n < 2 { Duration::from_millis(600) } else { Duration::from_secs(4) };
         Reply { status: 200, body: b"{}".to_vec(), delay }
     });
-    let (code, out, err) = run(hookctl().args([
-        "send",
-        "handoff-create",
-        "--count",
-        "3",
-        "-c",
-        "1",
-        "--timeout",
-        "1",
-        "-o",
-        "json",
-        "--url",
-        &s.url(),
-    ]));
-    assert_eq!(code, 3, "{out}{err}");
-    let summary: Value = serde_json::from_str(&out).unwrap();
+    let (code, summary, err) =
+        send_json(&["handoff-create", "--count", "3", "-c", "1", "--timeout", "1", "--url", &s.url()]);
+    assert_eq!(code, 3, "{summary}{err}");
     assert_eq!(
         (summary["passed"].as_u64(), summary["transport_errors"].as_u64()),
         (Some(2), Some(1)),
@@ -683,20 +638,8 @@ fn closing_server() -> (String, std::sync::Arc<std::sync::atomic::AtomicUsize>) 
 #[test]
 fn load_connects_again_when_the_server_closes_the_connection() {
     let (url, connections) = closing_server();
-    let (code, out, err) = run(hookctl().args([
-        "send",
-        "handoff-create",
-        "--count",
-        "20",
-        "-c",
-        "2",
-        "-o",
-        "json",
-        "--url",
-        &url,
-    ]));
-    assert_eq!(code, 0, "{out}{err}");
-    let summary: Value = serde_json::from_str(&out).unwrap();
+    let (code, summary, err) = send_json(&["handoff-create", "--count", "20", "-c", "2", "--url", &url]);
+    assert_eq!(code, 0, "{summary}{err}");
     assert_eq!(summary["passed"], 20, "{summary}");
     assert_eq!(connections.load(std::sync::atomic::Ordering::SeqCst), 20, "one connection per request");
 }
@@ -733,20 +676,8 @@ fn load_follows_a_redirect_without_asking_the_redirecting_url_twice() {
     // status asks for.
     for (status, method) in [(307, "POST"), (308, "POST"), (302, "GET"), (303, "GET")] {
         let (url, seen) = redirecting_server(status);
-        let (code, out, err) = run(hookctl().args([
-            "send",
-            "handoff-create",
-            "--count",
-            "3",
-            "-c",
-            "1",
-            "-o",
-            "json",
-            "--url",
-            &url,
-        ]));
-        assert_eq!(code, 0, "{status}: {out}{err}");
-        let summary: Value = serde_json::from_str(&out).unwrap();
+        let (code, summary, err) = send_json(&["handoff-create", "--count", "3", "-c", "1", "--url", &url]);
+        assert_eq!(code, 0, "{status}: {summary}{err}");
         assert_eq!(summary["passed"], 3, "{status}: {summary}");
         assert_eq!(summary["statuses"], json!({"200": 3}), "{status}: {summary}");
         let seen = seen.lock().unwrap().clone();
@@ -760,20 +691,8 @@ fn load_follows_a_redirect_without_asking_the_redirecting_url_twice() {
 fn load_transport_errors_are_counted_and_named() {
     let port = closed_port();
     let url = format!("http://127.0.0.1:{port}/hook");
-    let (code, out, err) = run(hookctl().args([
-        "send",
-        "handoff-create",
-        "--count",
-        "5",
-        "-c",
-        "2",
-        "-o",
-        "json",
-        "--url",
-        &url,
-    ]));
-    assert_eq!(code, 3, "{out}{err}");
-    let summary: Value = serde_json::from_str(&out).unwrap();
+    let (code, summary, err) = send_json(&["handoff-create", "--count", "5", "-c", "2", "--url", &url]);
+    assert_eq!(code, 3, "{summary}{err}");
     assert_eq!(summary["transport_errors"], 5);
     let want = format!("connection refused: nothing is listening on 127.0.0.1:{port}");
     assert_eq!(summary["errors"], json!({ want: 5 }), "{summary}");

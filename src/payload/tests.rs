@@ -4,6 +4,7 @@ use serde_json::json;
 
 use super::*;
 use crate::error::Exit;
+use crate::platform::eva;
 
 fn segs(path: &[&str]) -> Vec<String> {
     path.iter().map(|s| s.to_string()).collect()
@@ -365,8 +366,8 @@ fn eva_requests_get_a_fresh_session_code_only() {
     Freshener::new(Some(5), &[&doc]).refresh(Kind::EvaServiceRequest, &mut doc);
     let code = doc["info"]["sessionCode"].as_str().unwrap();
     assert!(v4_uuid(code) && code != "beaf7d7d-2642-4827-bc51-ecf74ba64dd8", "{code}");
-    assert_eq!(doc["hiddenContext"]["session"], doc["info"]["sessionCode"]);
-    assert_eq!(doc["hiddenContext"]["id"], 6722, "no number is an eva identifier");
+    assert_eq!(doc[eva::HIDDEN]["session"], doc["info"]["sessionCode"]);
+    assert_eq!(doc[eva::HIDDEN]["id"], 6722, "no number is an eva identifier");
     assert_eq!(doc["info"]["userRef"], "u-1");
 }
 

@@ -6,6 +6,7 @@ use serde_json::json;
 
 use super::*;
 use crate::error::Exit;
+use crate::platform::eva;
 
 const TOKEN: (&str, &str) = ("HOOKCTL_UNIT_TOKEN", "tok-5150");
 const EMPTY: &str = "HOOKCTL_UNIT_EMPTY";
@@ -259,7 +260,7 @@ fn set_values_are_substituted_before_they_are_sent() {
     let What::Body(template) = &suite.cases[0].what else { panic!("a body case") };
     let doc = template.prepare().unwrap().doc;
     assert_eq!(doc["text"], "key tok-5150");
-    assert_eq!(doc["hiddenContext"]["list"], json!(["x", 2]));
+    assert_eq!(doc[eva::HIDDEN]["list"], json!(["x", 2]));
     assert_eq!(suite.secrets, [(TOKEN.0.to_string(), TOKEN.1.to_string())]);
 }
 
