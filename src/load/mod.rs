@@ -104,12 +104,13 @@ pub async fn run(
         false => None,
     };
     let slots = Arc::new(template.slots());
+    let on_cores = bodies.is_some();
     let mut workers = Vec::new();
     for _ in 0..opts.concurrency.max(1) {
         let (target, template, expect, issued, bar) =
             (target.clone(), template.clone(), expect.clone(), issued.clone(), bar.clone());
         let (bodies, slots) = (bodies.clone(), slots.clone());
-        workers.push(tokio::spawn(async move {
+        workers.push(async move {
             let mut tally = Tally::default();
             let mut conn = bodies.as_ref().and_then(|_| Conn::new(&target, template.kind.platform()));
             let mut values = SlotValues::default();
@@ -159,11 +160,22 @@ pub async fn run(
             }
             bar.inc(unshown);
             Ok::<Tally, crate::Error>(tally)
-        }));
+        });
     }
+    let tallies = match on_cores {
+        true => per_core(workers).await,
+        false => {
+            let handles: Vec<_> = workers.into_iter().map(tokio::spawn).collect();
+            let mut tallies = Vec::with_capacity(handles.len());
+            for h in handles {
+                tallies.push(h.await.unwrap_or_else(|e| Err(stopped(e))));
+            }
+            tallies
+        }
+    };
     let mut total = Tally::default();
-    for w in workers {
-        let t = w.await.map_err(|e| crate::Error::internal(format!("a load worker stopped: {e}")))??;
+    for t in tallies {
+        let t = t?;
         total.passed += t.passed;
         total.contract_failures += t.contract_failures;
         total.transport_errors += t.transport_errors;
@@ -194,6 +206,74 @@ pub async fn run(
         requests_per_second: if elapsed > 0.0 { requests as f64 / elapsed } else { 0.0 },
         latency: latency(&mut total.latencies),
     })
+}
+
+/// Run the workers on a thread per core, each thread with a runtime of its own that drives its
+/// workers and their connections (as oha's fast mode does): a worker and its connection are woken
+/// on the same thread, and no task moves between threads. The results come back in the order of
+/// the workers.
+async fn per_core<F>(workers: Vec<F>) -> Vec<Result<Tally>>
+where
+    F: std::future::Future<Output = Result<Tally>> + Send + 'static,
+{
+    let threads = std::thread::available_parallelism().map_or(1, usize::from).min(workers.len()).max(1);
+    let mut shares: Vec<Vec<(usize, F)>> = (0..threads).map(|_| Vec::new()).collect();
+    let count = workers.len();
+    for (i, w) in workers.into_iter().enumerate() {
+        shares[i % threads].push((i, w));
+    }
+    let mut answers = Vec::with_capacity(threads);
+    for share in shares {
+        let (tx, rx) = tokio::sync::oneshot::channel();
+        let ids: Vec<usize> = share.iter().map(|(i, _)| *i).collect();
+        let spawned = std::thread::Builder::new().name("hookctl-load".into()).spawn(move || {
+            let rt = match tokio::runtime::Builder::new_current_thread().enable_all().build() {
+                Ok(rt) => rt,
+                Err(e) => return drop(tx.send(Err(e.to_string()))),
+            };
+            let results = rt.block_on(async move {
+                let handles: Vec<_> = share.into_iter().map(|(i, w)| (i, tokio::spawn(w))).collect();
+                let mut results = Vec::with_capacity(handles.len());
+                for (i, h) in handles {
+                    results.push((i, h.await.unwrap_or_else(|e| Err(stopped(e)))));
+                }
+                results
+            });
+            // The runtime goes back with the results and is shut down once every thread is done:
+            // a connection the shared client (redirects) opened on one runtime may be taken from
+            // its pool by a worker of another.
+            let _ = tx.send(Ok((results, rt)));
+        });
+        answers.push((ids, spawned.map(|_| rx)));
+    }
+    let mut results: Vec<Option<Result<Tally>>> = (0..count).map(|_| None).collect();
+    let mut runtimes = Vec::with_capacity(threads);
+    for (ids, answer) in answers {
+        let got = match answer {
+            Ok(rx) => rx.await.unwrap_or_else(|_| Err("it stopped".to_string())),
+            Err(e) => Err(e.to_string()),
+        };
+        match got {
+            Ok((done, rt)) => {
+                done.into_iter().for_each(|(i, r)| results[i] = Some(r));
+                runtimes.push(rt);
+            }
+            Err(e) => {
+                for i in ids {
+                    results[i] = Some(Err(crate::Error::internal(format!("cannot run a load thread: {e}"))));
+                }
+            }
+        }
+    }
+    runtimes.into_iter().for_each(tokio::runtime::Runtime::shutdown_background);
+    results
+        .into_iter()
+        .map(|r| r.unwrap_or_else(|| Err(crate::Error::internal("a load worker gave no result"))))
+        .collect()
+}
+
+fn stopped(e: tokio::task::JoinError) -> crate::Error {
+    crate::Error::internal(format!("a load worker stopped: {e}"))
 }
 
 /// Whether the run can go through per-worker connections with bodies from the template: a plain
