@@ -162,7 +162,7 @@ fn read_capped(r: impl Read, max: u64, hint: u64) -> std::io::Result<Option<Vec<
 pub fn parse(source: &str, bytes: &[u8]) -> Result<Value, String> {
     // Text checked as UTF-8 in one pass spares the parser checking each string again.
     let parsed = match std::str::from_utf8(bytes) {
-        Ok(text) => serde_json::from_str(text),
+        Ok(text) => crate::json::from_str(text),
         Err(_) => serde_json::from_slice(bytes),
     };
     parsed.map_err(|e| {
@@ -209,7 +209,7 @@ pub enum Entry {
 /// is, under the size cap.
 pub fn expand(inputs: &[PathBuf]) -> Vec<Entry> {
     let mut out = Vec::new();
-    let mut seen = HashSet::new();
+    let mut seen = HashSet::with_hasher(foldhash::fast::FixedState::default());
     let dirs: Vec<bool> = inputs.iter().map(|input| input.is_dir()).collect();
     // With directories alone, a file's identity can come from the directory listing (its inode
     // there, the directory's device) instead of one `stat` per file: every identity compared is
@@ -236,6 +236,8 @@ pub fn expand(inputs: &[PathBuf]) -> Vec<Entry> {
             // files before the next entry, so what is found is already in the order of its paths.
             out.extend(walk.skipped);
             out.extend(walk.errors);
+            out.reserve(walk.found.len());
+            seen.reserve(walk.found.len());
             for (path, id) in walk.found {
                 if seen.insert(id) {
                     out.push(Entry::File(path));
@@ -273,11 +275,11 @@ impl Walk {
             }
         };
         let device = if self.listed_ids { listed_device(dir) } else { None };
-        // Each name read once, not once per comparison.
-        let mut entries: Vec<_> = entries.flatten().map(|e| (e.file_name(), e)).collect();
-        entries.sort_unstable_by(|a, b| a.0.cmp(&b.0));
-        for (_, entry) in entries {
-            let path = entry.path();
+        // Each path made once, and sorted as text: below one directory the paths differ only in
+        // their last part, so their order as bytes is the order of the names.
+        let mut entries: Vec<_> = entries.flatten().map(|e| (e.path(), e)).collect();
+        entries.sort_unstable_by(|a, b| a.0.as_os_str().cmp(b.0.as_os_str()));
+        for (path, entry) in entries {
             // Documents, and captures of `listen --save`.
             let json = path
                 .extension()

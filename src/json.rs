@@ -1,10 +1,15 @@
 //! JSON pointers (RFC 6901) resolved without allocating: a token is unescaped into a new string
 //! only when it holds an escape (`~0`, `~1`), which no pointer of the catalogue does. The checks
 //! and the fields that matter resolve a dozen pointers a document, so this is on every hot path.
+//! Documents are parsed here too ([`from_str`]), each object and array made at its final size.
 
 use std::borrow::Cow;
 
 use serde_json::Value;
+
+mod parse;
+
+pub use parse::from_str;
 
 /// Resolving a JSON pointer in a value, as [`Value::pointer`] does.
 pub trait Pointer {
