@@ -121,16 +121,20 @@ pub fn fields_owned(kind: Kind, mut doc: Value) -> Map<String, Value> {
     let all = kind.fields();
     // Two fields one inside the other cannot both be moved: such a field is copied.
     let nested = |a: &str, b: &str| inside(a, b) || inside(b, a);
-    all.iter()
-        .filter_map(|f| {
-            let value = if all.iter().any(|o| nested(f.pointer, o.pointer)) {
-                doc.at(f.pointer).cloned()
-            } else {
-                doc.at_mut(f.pointer).map(Value::take)
-            };
-            value.map(|v| (f.label.to_string(), v))
-        })
-        .collect()
+    // Made at its final size: collected from a filter, the map would grow (and rehash) as it
+    // fills.
+    let mut fields = Map::with_capacity(all.len());
+    for f in all {
+        let value = if all.iter().any(|o| nested(f.pointer, o.pointer)) {
+            doc.at(f.pointer).cloned()
+        } else {
+            doc.at_mut(f.pointer).map(Value::take)
+        };
+        if let Some(v) = value {
+            fields.insert(f.label.to_string(), v);
+        }
+    }
+    fields
 }
 
 /// As [`check`], without the fields that matter, for a verdict that will not show them.
