@@ -134,8 +134,11 @@ pub trait Sink {
     fn skipped(&mut self, skipped: Skipped) -> Result<()>;
     /// The result for one input (or one line of a capture).
     fn file(&mut self, file: FileResult) -> Result<()>;
+    /// Told once the inputs are known, before any result: whether more than one document may
+    /// come (several files, or a capture of many requests).
+    fn expect(&mut self, _many: bool) {}
     /// Whether the verdicts should carry the fields that matter. A sink that never shows them
-    /// says no, and they are not gathered.
+    /// says no, and they are not gathered. Asked after [`Sink::expect`].
     fn wants_fields(&self) -> bool {
         true
     }
@@ -184,6 +187,12 @@ pub fn run(opts: &Options, sink: &mut dyn Sink) -> Result<Summary> {
         option_case: opts.option_case,
     };
     let entries = input::expand(&opts.inputs);
+    let mut files = entries.iter().filter_map(|e| match e {
+        Entry::File(path) => Some(path),
+        _ => None,
+    });
+    let many = files.clone().nth(1).is_some() || files.any(|p| capture::named_as_capture(p));
+    sink.expect(many);
     let fields = sink.wants_fields();
     let mut summary = Summary::default();
     let mut give = |item: Item| -> Result<()> {

@@ -432,6 +432,22 @@ fn capture(dir: &Path, name: &str, records: &[Value]) -> PathBuf {
 }
 
 #[test]
+fn the_requests_of_one_capture_are_many_documents_each_valid_one_a_line() {
+    let dir = tempfile::tempdir().unwrap();
+    let body = show(&["handoff-create"]);
+    let cap = capture(dir.path(), "one.jsonl", &[record(1, &body), record(2, &body)]);
+    let (code, out, err) = run(hookctl().arg("validate").arg(&cap));
+    assert_eq!(code, 0, "{out}{err}");
+    let lines: Vec<&str> = out.lines().collect();
+    assert_eq!(lines.len(), 3, "a line each, then the summary: {out}");
+    assert!(lines[0].ends_with("one.jsonl:1  botpress-event  valid"), "{out}");
+    assert!(lines[1].ends_with("one.jsonl:2  botpress-event  valid"), "{out}");
+    // -v shows each in full, with the fields that matter.
+    let (_, out, _) = run(hookctl().arg("validate").arg(&cap).arg("-v"));
+    assert!(out.lines().any(|l| l.trim_start().starts_with("userThreadId ")), "{out}");
+}
+
+#[test]
 fn a_record_with_no_body_or_a_bad_method_names_its_line() {
     let server = Server::ok();
     let dir = tempfile::tempdir().unwrap();

@@ -166,6 +166,76 @@ fn validate_says_the_option_was_not_checked_without_the_request() {
 }
 
 #[test]
+fn of_many_documents_a_valid_one_is_one_line_and_what_was_not_checked_is_said_once() {
+    let dir = tempfile::tempdir().unwrap();
+    let example = hookctl::catalogue::event("eva-service").unwrap().example_response().unwrap();
+    let a = write(&dir, "a.json", &example);
+    let b = write(&dir, "b.json", &example);
+    let mut broken = example.clone();
+    broken["option"] = json!(7);
+    let c = write(&dir, "c.json", &broken);
+    let note = "option not checked against expectedOptions: pass --request or --expected-options";
+    // The label of a field that matters, as its line under a document begins.
+    let field_line = |out: &str| out.lines().any(|l| l.trim_start().starts_with("openContext "));
+
+    let (code, out, _) = run(hookctl().args(["validate", &a, &b, &c]));
+    assert_eq!(code, 1, "{out}");
+    let lines: Vec<&str> = out.lines().collect();
+    assert!(lines[0].ends_with("a.json  eva-service-response  valid"), "one line, no note: {out}");
+    assert!(lines[1].ends_with("b.json  eva-service-response  valid"), "{out}");
+    assert!(lines[2].contains("c.json") && lines[2].contains("invalid (1 error)"), "{out}");
+    assert!(lines[3].contains("✗ /option"), "an invalid document in full: {out}");
+    assert!(!field_line(&out), "no fields without -v: {out}");
+    let said: Vec<&&str> = lines.iter().filter(|l| l.contains(note)).collect();
+    assert_eq!(said, [&format!("{note} (in 2 valid documents)")], "said once, with the count: {out}");
+    assert!(lines.last().unwrap().starts_with("3 documents checked: 2 valid, 1 invalid"), "{out}");
+
+    // -v: each in full, its notes on its line and its fields beneath it.
+    let (code, out, _) = run(hookctl().args(["validate", &a, &b, "-v"]));
+    assert_eq!(code, 0, "{out}");
+    let first = out.lines().next().unwrap();
+    assert!(first.contains("a.json") && first.contains(note), "{out}");
+    assert!(field_line(&out), "{out}");
+    assert!(!out.contains("(in 2 valid documents)"), "{out}");
+
+    // A document alone is shown in full.
+    let (code, out, _) = run(hookctl().args(["validate", &a]));
+    assert_eq!(code, 0, "{out}");
+    assert!(out.lines().next().unwrap().contains(note) && field_line(&out), "{out}");
+
+    // -q: no valid document, and so nothing said of them.
+    let (_, out, _) = run(hookctl().args(["validate", &a, &b, &c, "-q"]));
+    assert!(!out.contains("a.json") && !out.contains(note), "{out}");
+
+    // JSON stays whole: every document with its notes and fields.
+    let (_, report, _) = validate_json(&[&a, &b]);
+    for file in report["files"].as_array().unwrap() {
+        assert!(file["not_checked"].as_array().unwrap().iter().any(|n| n == note), "{file:#}");
+        assert!(file["fields"]["openContext"].is_object(), "{file:#}");
+    }
+}
+
+#[test]
+fn a_valid_document_on_one_line_keeps_its_warnings() {
+    let dir = tempfile::tempdir().unwrap();
+    let req = fixture("eva-service");
+    let request = write(&dir, "req.json", &req);
+    let example = hookctl::catalogue::event("eva-service").unwrap().example_response().unwrap();
+    let mut leak = example.clone();
+    leak["openContext"]["id"] = leak["hiddenContext"]["id"].clone();
+    let leaky = write(&dir, "leaky.json", &leak);
+    let (code, report, _) = validate_json(&[&leaky, "--request", &request]);
+    assert_eq!(code, 0, "{report:#}");
+    assert_eq!(report["files"][0]["warnings"][0]["pointer"], "/openContext/id", "{report:#}");
+    let plain = write(&dir, "plain.json", &example);
+    let (_, out, _) = run(hookctl().args(["validate", &leaky, &plain, "--request", &request]));
+    let lines: Vec<&str> = out.lines().collect();
+    assert!(lines[0].ends_with("leaky.json  eva-service-response  valid"), "{out}");
+    assert!(lines[1].contains("/openContext/id"), "the warning under its line: {out}");
+    assert!(lines[2].ends_with("plain.json  eva-service-response  valid"), "no more than it: {out}");
+}
+
+#[test]
 fn a_request_that_is_not_an_eva_request_is_a_usage_error() {
     let dir = tempfile::tempdir().unwrap();
     let answer = write(

@@ -13,16 +13,25 @@ use crate::validate::{FileOutcome, FileResult, Sink, Skipped, Summary};
 /// Renders `validate`'s results as they come: each document as soon as it is judged, then the
 /// summary. Under `-o json` the one JSON object written is the same as if it were made whole:
 /// `files`, `skipped` (when any) and `summary`.
+///
+/// In text, of many documents (several files, or a capture), a valid one is one line: what was not
+/// checked in them is said once at the end, with how many it concerns, and `-v` shows each in
+/// full. An invalid one is always shown in full, and a document alone too.
 pub struct Validate<'o, 'a> {
     o: &'o mut Out<'a>,
     files: usize,
     /// Kept for the JSON object's `skipped`, which comes after the files.
     skipped: Vec<Skipped>,
+    /// Valid documents are one line each.
+    brief: bool,
+    /// What was not checked in the valid documents shown as one line, and in how many of them,
+    /// in the order first met.
+    unchecked: Vec<(String, usize)>,
 }
 
 impl<'o, 'a> Validate<'o, 'a> {
     pub fn new(o: &'o mut Out<'a>) -> Self {
-        Validate { o, files: 0, skipped: Vec::new() }
+        Validate { o, files: 0, skipped: Vec::new(), brief: false, unchecked: Vec::new() }
     }
 
     /// The summary, and under `-o json` the end of the object.
@@ -42,6 +51,9 @@ impl<'o, 'a> Validate<'o, 'a> {
             indented(out, s, "  ")?;
             writeln!(out, "\n}}")?;
             return out.flush();
+        }
+        for (note, n) in &self.unchecked {
+            writeln!(out, "{}", format!("{note} (in {})", plural(*n, "valid document")).yellow())?;
         }
         let mut line =
             format!("{} checked: {} valid, {} invalid", plural(s.files, "document"), s.valid, s.invalid);
@@ -88,9 +100,14 @@ fn indented<T: Serialize + ?Sized>(out: &mut dyn Write, value: &T, indent: &str)
 }
 
 impl Sink for Validate<'_, '_> {
-    /// The text under -q shows no fields; JSON and the other levels do.
+    fn expect(&mut self, many: bool) {
+        self.brief = many && !self.o.style.verbose();
+    }
+
+    /// The text under -q shows no fields, nor that of many documents without -v; JSON and the
+    /// other levels do.
     fn wants_fields(&self) -> bool {
-        self.o.style.json() || !self.o.style.quiet()
+        self.o.style.json() || !(self.o.style.quiet() || self.brief)
     }
 
     // Inputs that could not be judged, and entries of directories that were skipped, are
@@ -112,13 +129,25 @@ impl Sink for Validate<'_, '_> {
             indented(out, &f.shown(), "    ")?;
             return Ok(());
         }
-        Ok(document(self.o.out, self.o.style, &f)?)
+        let brief = match &f.outcome {
+            FileOutcome::Checked(v) => self.brief && v.valid,
+            FileOutcome::Unreadable { .. } => false,
+        };
+        if let (true, FileOutcome::Checked(v), false) = (brief, &f.outcome, self.o.style.quiet()) {
+            for note in &v.not_checked {
+                match self.unchecked.iter_mut().find(|(n, _)| n == note) {
+                    Some((_, count)) => *count += 1,
+                    None => self.unchecked.push((note.clone(), 1)),
+                }
+            }
+        }
+        Ok(document(self.o.out, self.o.style, &f, brief)?)
     }
 }
 
 /// One document in text: its line, then (unless -q) the note, the errors and warnings, and the
-/// fields that matter.
-fn document(out: &mut dyn Write, style: Style, f: &FileResult) -> io::Result<()> {
+/// fields that matter. A `brief` one is its line and its warnings.
+fn document(out: &mut dyn Write, style: Style, f: &FileResult, brief: bool) -> io::Result<()> {
     let (quiet, verbose) = (style.quiet(), style.verbose());
     let FileOutcome::Checked(v) = &f.outcome else { return Ok(()) };
     if quiet && v.valid {
@@ -129,7 +158,7 @@ fn document(out: &mut dyn Write, style: Style, f: &FileResult) -> io::Result<()>
     } else {
         format!("invalid ({})", plural(v.errors.len(), "error")).red().bold()
     };
-    let unchecked = if v.not_checked.is_empty() {
+    let unchecked = if v.not_checked.is_empty() || brief {
         String::new()
     } else {
         format!("  ({})", v.not_checked.join("; ")).yellow().to_string()
@@ -146,6 +175,9 @@ fn document(out: &mut dyn Write, style: Style, f: &FileResult) -> io::Result<()>
         writeln!(out, "    {} {}", "?".yellow().bold(), note.dimmed())?;
     }
     verdict(out, v)?;
+    if brief {
+        return Ok(());
+    }
     // The fields that matter: of a valid document, and under -v of an invalid one too.
     if v.valid || verbose {
         // A field kept as text is shown from it.
