@@ -14,9 +14,10 @@ use crate::validate::{FileOutcome, FileResult, Sink, Skipped, Summary};
 /// summary. Under `-o json` the one JSON object written is the same as if it were made whole:
 /// `files`, `skipped` (when any) and `summary`.
 ///
-/// In text, of many documents (several files, or a capture), a valid one is one line: what was not
-/// checked in them is said once at the end, with how many it concerns, and `-v` shows each in
-/// full. An invalid one is always shown in full, and a document alone too.
+/// In text, of many documents (several files, or a capture file), a valid one is one line: what
+/// was not checked in them is said once at the end, with how many it concerns, and `-v` shows each
+/// in full. An invalid one is always shown in full, and a document alone too. (Standard input is
+/// one document until it is read, so a capture piped in is shown in full.)
 pub struct Validate<'o, 'a> {
     o: &'o mut Out<'a>,
     files: usize,
