@@ -9,7 +9,7 @@ use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
 
 use crate::catalogue::Kind;
-use crate::json::Pointer;
+use crate::json::{Container, Pointer, Skips};
 use crate::platform::{botpress, eva};
 
 /// One problem found in a document, located by JSON pointer.
@@ -147,34 +147,196 @@ fn inside(a: &str, b: &str) -> bool {
     b.len() > a.len() && b.starts_with(a) && b.as_bytes()[a.len()] == b'/'
 }
 
-/// The top-level fields of a document of `kind` that nothing reads inside: the schema asks of
-/// each only its JSON type (given here with it), no rule looks into it, and no field printed is
-/// below it. A document judged without their contents is judged as with them, provided each is
-/// of that type.
+/// The parts of a document of `kind` that nothing reads inside, as pointers, each with the JSON
+/// type its schema asks: the schema asks of it only that type and nothing on the way reads inside
+/// it or may report a value that holds it (see [`asks_only_type`]), no rule looks into it, and no
+/// field printed is below it. A document judged with an empty value of that type in the place of
+/// such a part is judged as with the part, in the same words.
 pub fn unread_inside(kind: Kind, ctx: Context<'_>) -> Vec<(&'static str, &'static str)> {
-    /// Keywords of the schema's root that constrain nothing below a named property.
-    const ROOT: [&str; 8] =
-        ["$schema", "$id", "title", "description", "type", "required", "properties", "$defs"];
-    /// Keywords of a property's schema that leave its contents free.
-    const TYPE_ONLY: [&str; 4] = ["title", "description", "$comment", "type"];
-    let Some(root) = compiled(kind).schema.as_object() else { return Vec::new() };
-    if !root.keys().all(|k| ROOT.contains(&k.as_str())) {
-        return Vec::new();
-    }
-    eva::contexts_unread(kind, ctx.request.is_some())
+    unread(kind, ctx, Words::Same)
+}
+
+/// Whether a part left out must leave every finding in the same words, or only the verdict the same.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Words {
+    Same,
+    /// Findings may show the part's stand-in; a document with findings is judged again whole.
+    Rejudged,
+}
+
+fn unread(kind: Kind, ctx: Context<'_>, words: Words) -> Vec<(&'static str, &'static str)> {
+    let root = &compiled(kind).schema;
+    crate::platform::unread(kind, ctx.request.is_some())
         .iter()
-        .filter_map(|&name| {
-            let property = root.get("properties")?.get(name)?.as_object()?;
-            if !property.keys().all(|k| TYPE_ONLY.contains(&k.as_str())) {
-                return None;
-            }
-            let at = join("", name);
-            if kind.fields().iter().any(|f| inside(&at, f.pointer)) {
-                return None;
-            }
-            Some((name, property.get("type")?.as_str()?))
-        })
+        .filter(|&&at| !kind.fields().iter().any(|f| inside(at, f.pointer)))
+        .filter_map(|&at| Some((at, asks_only_type(root, at, words)?)))
         .collect()
+}
+
+/// The parts a document judged by its shape (no kind given) is parsed without, by [`parse_judged`]:
+/// those that nothing reads inside, of a kind that a top-level key on their way decides whatever
+/// else the document holds, of a kind whose documents are not read again to make or judge an
+/// answer, and with no field printed at them.
+fn unread_by_shape() -> &'static Skips {
+    static SKIPS: OnceLock<Skips> = OnceLock::new();
+    SKIPS.get_or_init(|| {
+        let mut parts = Vec::new();
+        for kind in Kind::ALL.into_iter().filter(|k| k.response_kind().is_none()) {
+            for (at, ty) in unread(kind, Context::default(), Words::Rejudged) {
+                let top = at.split('/').nth(1).unwrap_or_default();
+                let container = match ty {
+                    "object" => Container::Object,
+                    "array" => Container::Array,
+                    _ => continue,
+                };
+                if crate::platform::decided_by(top) == Some(kind)
+                    && !kind.fields().iter().any(|f| f.pointer == at)
+                {
+                    parts.push((at, container));
+                }
+            }
+        }
+        Skips::new(parts).expect("the catalogue's unread parts are object-key pointers, and few")
+    })
+}
+
+/// A document judged by its shape, as the receiver judges what arrives: its text parsed (`None`
+/// when it is not JSON), its kind detected, and its verdict without the fields. The parts that
+/// nothing reads inside are checked but not built; a document with any finding is parsed again
+/// whole and judged again, so that what is said shows it as it is. The document comes back with
+/// empty values in the place of the parts left out: it is not to be read inside them.
+pub fn parse_judged(text: &str) -> Option<(Value, Option<Kind>, Option<Verdict>)> {
+    let judged = |doc: Value| {
+        let kind = Kind::detect(&doc);
+        let verdict = kind.map(|k| judge(k, &doc, Context::default()));
+        (doc, kind, verdict)
+    };
+    let (doc, left_out) = crate::json::from_str_skipping(text, unread_by_shape()).ok()?;
+    let (doc, kind, verdict) = judged(doc);
+    let said = verdict.as_ref().is_some_and(|v| !v.errors.is_empty() || !v.warnings.is_empty());
+    if left_out && said {
+        return crate::json::from_str(text).ok().map(judged);
+    }
+    Some((doc, kind, verdict))
+}
+
+/// The JSON type (`object` or `array`) the schema asks of the value at `pointer`, when that is all
+/// it asks of it and nothing on the way there looks inside it: then whether a value there of that
+/// type keeps the schema does not depend on what it holds. `None` when that cannot be shown: a
+/// keyword this does not know, a reference out of the document, a branch (`anyOf`, `oneOf`,
+/// `not`), a keyword that reads a whole value (`enum`, `const`). With [`Words::Same`], what is
+/// reported must not depend on it either, so nothing on the way may report a value that holds the
+/// part: no `additionalProperties: false` that refuses a key on the way (its finding shows the
+/// value), and key-counting keywords only inside an `if`, which reports nothing.
+fn asks_only_type(root: &'static Value, pointer: &str, words: Words) -> Option<&'static str> {
+    /// What a schema on the way may say: nothing in it reads inside a property's value but what
+    /// is followed, and nothing it reports shows a value holding the part.
+    const ON_THE_WAY: [&str; 15] = [
+        "$schema",
+        "$id",
+        "$defs",
+        "$comment",
+        "$ref",
+        "title",
+        "description",
+        "type",
+        "required",
+        "properties",
+        "additionalProperties",
+        "allOf",
+        "if",
+        "then",
+        "else",
+    ];
+    /// Keywords that read the keys of an object only; a finding of theirs shows the object.
+    const KEYS_ONLY: [&str; 4] = ["minProperties", "maxProperties", "dependentRequired", "propertyNames"];
+    /// What the part's own schemas may say (those they refer to and are made of are its own too).
+    const TYPE_ONLY: [&str; 9] =
+        ["title", "description", "$comment", "type", "$ref", "allOf", "if", "then", "else"];
+    let mut here = applying(root, vec![(root, false)])?;
+    for key in crate::json::tokens(pointer)? {
+        let mut next = Vec::new();
+        for &(schema, in_if) in &here {
+            let Some(schema) = schema.as_object() else {
+                // `true` asks nothing; `false` refuses the value.
+                if schema.as_bool()? {
+                    continue;
+                }
+                return None;
+            };
+            let known = |k: &String| {
+                let k = k.as_str();
+                ON_THE_WAY.contains(&k) || KEYS_ONLY.contains(&k) && (in_if || words == Words::Rejudged)
+            };
+            if !schema.keys().all(known) {
+                return None;
+            }
+            let property = schema.get("properties").and_then(|p| p.get(key.as_ref()));
+            match (property, schema.get("additionalProperties")) {
+                (Some(sub), _) => next.push((sub, in_if)),
+                (None, None | Some(Value::Bool(true))) => {}
+                // The key is refused whatever its value holds; the finding shows the value.
+                (None, Some(Value::Bool(false))) if words == Words::Rejudged || in_if => {}
+                (None, Some(Value::Bool(false))) => return None,
+                (None, Some(sub)) => next.push((sub, in_if)),
+            }
+        }
+        here = applying(root, next)?;
+    }
+    let mut asked = None;
+    for (schema, _) in here {
+        let Some(schema) = schema.as_object() else {
+            if schema.as_bool()? {
+                continue;
+            }
+            return None;
+        };
+        if !schema.keys().all(|k| TYPE_ONLY.contains(&k.as_str())) {
+            return None;
+        }
+        if let Some(ty) = schema.get("type") {
+            let ty = ty.as_str()?;
+            if asked.is_some_and(|a| a != ty) {
+                return None;
+            }
+            asked = Some(ty);
+        }
+    }
+    asked.filter(|t| ["object", "array"].contains(t))
+}
+
+/// The schemas that apply where these apply: each, the one it refers to (`$ref`, within the
+/// document), and those it is made of (`allOf`, `if`, `then`, `else`). Each is paired with whether
+/// it is reached through an `if`, whose outcome is not reported.
+fn applying(
+    root: &'static Value,
+    mut todo: Vec<(&'static Value, bool)>,
+) -> Option<Vec<(&'static Value, bool)>> {
+    /// More than this many is a reference cycle, or a schema not worth the trouble.
+    const MOST: usize = 256;
+    let mut out = Vec::new();
+    while let Some((schema, guard)) = todo.pop() {
+        if out.len() == MOST {
+            return None;
+        }
+        out.push((schema, guard));
+        let Some(obj) = schema.as_object() else { continue };
+        if let Some(r) = obj.get("$ref") {
+            todo.push((root.at(r.as_str()?.strip_prefix('#')?)?, guard));
+        }
+        if let Some(all) = obj.get("allOf") {
+            todo.extend(all.as_array()?.iter().map(|s| (s, guard)));
+        }
+        if let Some(s) = obj.get("if") {
+            todo.push((s, true));
+        }
+        for branch in ["then", "else"] {
+            if let Some(s) = obj.get(branch) {
+                todo.push((s, guard));
+            }
+        }
+    }
+    Some(out)
 }
 
 /// The verdict without the fields.
@@ -318,17 +480,133 @@ mod tests {
 
     #[test]
     fn only_contexts_the_schema_and_rules_never_look_into_are_unread_inside() {
-        let names = |kind, ctx| unread_inside(kind, ctx).into_iter().map(|(n, _)| n).collect::<Vec<_>>();
-        assert_eq!(names(Kind::EvaServiceResponse, Context::default()), eva::CONTEXTS);
+        let parts = |kind, ctx| unread_inside(kind, ctx).into_iter().map(|(n, _)| n).collect::<Vec<_>>();
+        let contexts = [eva::ptr::OPEN_CONTEXT, eva::ptr::VISIBLE_CONTEXT, eva::ptr::HIDDEN_CONTEXT];
+        assert_eq!(parts(Kind::EvaServiceResponse, Context::default()), contexts);
         assert!(
             unread_inside(Kind::EvaServiceResponse, Context::default()).iter().all(|(_, t)| *t == "object")
         );
         // With the request, the readable contexts are compared with it (the leak check).
         let request = json!({});
         let ctx = Context { request: Some(&request), ..Context::default() };
-        assert_eq!(names(Kind::EvaServiceResponse, ctx), [eva::HIDDEN]);
-        // Botpress rules read the payload; its schema constrains the root further.
-        assert!(names(Kind::BotpressEvent, Context::default()).is_empty());
+        assert_eq!(parts(Kind::EvaServiceResponse, ctx), [eva::ptr::HIDDEN_CONTEXT]);
+        // An agent event refuses the stored conversation, showing it: not in the same words.
+        assert!(parts(Kind::BotpressEvent, Context::default()).is_empty());
+        assert_eq!(
+            unread(Kind::BotpressEvent, Context::default(), Words::Rejudged),
+            [(botpress::ptr::CONVERSATION_EVENT, "object"), (botpress::ptr::USER_ATTRIBUTES, "object")]
+        );
+    }
+
+    /// What the schema asks at `pointer`, for a schema made here.
+    fn asked(schema: Value, pointer: &str, words: Words) -> Option<&'static str> {
+        asks_only_type(Box::leak(Box::new(schema)), pointer, words)
+    }
+
+    #[test]
+    fn a_part_asks_only_its_type_when_nothing_on_the_way_looks_inside_it() {
+        use Words::{Rejudged, Same};
+        let part =
+            |inner: Value| json!({"type": "object", "properties": {"a": {"properties": {"b": inner}}}});
+        assert_eq!(asked(part(json!({"type": "object", "description": "d"})), "/a/b", Same), Some("object"));
+        assert_eq!(asked(part(json!({"type": "array"})), "/a/b", Same), Some("array"));
+        // What it holds is asked about, or it may be of several types, or of no container type.
+        for inner in [
+            json!({"type": "object", "required": ["x"]}),
+            json!({"type": "object", "properties": {"x": {}}}),
+            json!({"type": "array", "items": {"type": "string"}}),
+            json!({"type": ["object", "null"]}),
+            json!({"type": "string"}),
+            json!({}),
+            json!({"type": "object", "enum": [{}]}),
+            json!(false),
+        ] {
+            assert_eq!(asked(part(inner.clone()), "/a/b", Rejudged), None, "{inner}");
+        }
+        // Followed through references and the parts of a schema.
+        let by_ref = json!({"properties": {"a": {"$ref": "#/$defs/x"}}, "$defs": {"x": {"type": "object"}}});
+        assert_eq!(asked(by_ref, "/a", Same), Some("object"));
+        let elsewhere = json!({"properties": {"a": {"$ref": "other.json"}}});
+        assert_eq!(asked(elsewhere, "/a", Rejudged), None);
+        let cycle = json!({"$ref": "#", "properties": {"a": {"type": "object"}}});
+        assert_eq!(asked(cycle, "/a", Rejudged), None);
+        for looks_inside in [
+            json!({"properties": {"a": {"type": "object"}}, "allOf": [{"properties": {"a": {"required": ["x"]}}}]}),
+            json!({"properties": {"a": {"type": "object"}}, "if": {"properties": {"a": {"properties": {"x": {"const": 1}}}}}}),
+            json!({"properties": {"a": {"type": "object"}}, "then": {"properties": {"a": {"type": "array"}}}}),
+            json!({"properties": {"a": {"type": "object"}}, "anyOf": [{}]}),
+            json!({"properties": {"a": {"type": "object"}}, "const": {"a": {}}}),
+            json!({"properties": {"b": {}}, "additionalProperties": {"type": "object", "minProperties": 1}}),
+            json!({"properties": {"a": {"type": "object"}}, "patternProperties": {"^a": {"required": ["x"]}}}),
+        ] {
+            assert_eq!(asked(looks_inside.clone(), "/a", Rejudged), None, "{looks_inside}");
+        }
+        let rest = json!({"properties": {"b": {}}, "additionalProperties": {"type": "object"}});
+        assert_eq!(asked(rest, "/a", Same), Some("object"));
+        // A key refused on the way, or the keys of a value holding the part counted, is reported
+        // with that value: the verdict stands without the part, the words would not.
+        let refused =
+            json!({"allOf": [{"properties": {"a": {"type": "object"}}}, {"additionalProperties": false}]});
+        assert_eq!(asked(refused.clone(), "/a", Rejudged), Some("object"));
+        assert_eq!(asked(refused, "/a", Same), None);
+        let counted = json!({"minProperties": 2, "properties": {"a": {"type": "object"}}});
+        assert_eq!(asked(counted.clone(), "/a", Rejudged), Some("object"));
+        assert_eq!(asked(counted, "/a", Same), None);
+        let in_an_if = json!({"if": {"minProperties": 2}, "then": {"properties": {"a": {"type": "object"}}}});
+        assert_eq!(asked(in_an_if, "/a", Same), Some("object"));
+    }
+
+    /// A document parsed whole and judged by its shape.
+    fn judged_whole(text: &str) -> (Option<Kind>, Value) {
+        let doc: Value = serde_json::from_str(text).unwrap();
+        let kind = Kind::detect(&doc);
+        (kind, serde_json::to_value(kind.map(|k| judge(k, &doc, Context::default()))).unwrap())
+    }
+
+    #[test]
+    fn a_document_judged_by_its_shape_without_its_unread_parts_is_judged_as_whole() {
+        use botpress::ptr::{CONVERSATION_EVENT, USER_ATTRIBUTES};
+        let create = crate::catalogue::EVENTS.iter().find(|e| e.name == "handoff-create").unwrap().fixture();
+        let changed = |at: &str, value: Value| {
+            let mut doc = create.clone();
+            *doc.at_mut(at).unwrap() = value;
+            doc
+        };
+        let mut docs: Vec<Value> = crate::catalogue::EVENTS.iter().map(|e| e.fixture()).collect();
+        docs.extend([
+            // Whatever an unread part holds, valid.
+            changed(CONVERSATION_EVENT, json!({"state": {"deep": [[[{"x": null}]]]}, "type": 7})),
+            changed(USER_ATTRIBUTES, json!({"any": ["thing"]})),
+            // Of another type: the finding shows it.
+            changed(CONVERSATION_EVENT, json!(["not", "an", "object"])),
+            changed(USER_ATTRIBUTES, json!("x")),
+            // Another finding elsewhere: a finding of the value holding a part shows the part.
+            changed("/resource", json!("agent")),
+            changed("/payload/status", json!("waiting")),
+            changed("/payload/userConversation/direction", json!(1)),
+        ]);
+        let mut agent = create.clone();
+        agent["resource"] = json!("agent");
+        agent["payload"]["userConversation"]["event"] = json!({"deep": {"text": "shown in the finding"}});
+        docs.push(agent);
+        for doc in docs {
+            let text = doc.to_string();
+            let (parsed, kind, verdict) = parse_judged(&text).unwrap();
+            assert_eq!((kind, serde_json::to_value(&verdict).unwrap()), judged_whole(&text), "{text}");
+            if verdict.as_ref().is_some_and(|v| !v.errors.is_empty()) {
+                assert_eq!(parsed, doc, "judged again whole, and given back whole");
+            }
+        }
+        // A valid event comes back with its unread parts left out, and the rest whole.
+        let (parsed, ..) = parse_judged(&create.to_string()).unwrap();
+        let mut emptied = create.clone();
+        for at in [CONVERSATION_EVENT, USER_ATTRIBUTES] {
+            *emptied.at_mut(at).unwrap() = json!({});
+        }
+        assert_eq!(parsed, emptied);
+        assert_ne!(create.at(CONVERSATION_EVENT), Some(&json!({})), "the fixture has something to leave out");
+        // Not JSON: nothing.
+        assert!(parse_judged("{").is_none());
     }
 
     #[test]

@@ -9,7 +9,7 @@ use serde_json::Value;
 
 mod parse;
 
-pub use parse::from_str;
+pub use parse::{Container, Skips, from_str, from_str_skipping};
 
 /// Resolving a JSON pointer in a value, as [`Value::pointer`] does.
 pub trait Pointer {
@@ -47,7 +47,7 @@ impl Pointer for Value {
 
 /// The unescaped reference tokens of a pointer; `None` when it is neither empty nor starts
 /// with `/`.
-fn tokens(pointer: &str) -> Option<impl Iterator<Item = Cow<'_, str>>> {
+pub(crate) fn tokens(pointer: &str) -> Option<impl Iterator<Item = Cow<'_, str>>> {
     let rest = match pointer {
         "" => None,
         p => Some(p.strip_prefix('/')?),

@@ -440,10 +440,12 @@ async fn handle(shared: Arc<Shared>, req: Request) -> Response {
     let unauthorized = auth::check(&config.require_headers, &parts.headers, config.keep_secrets);
     // UTF-8 is checked once, for the record and for the parser (which then skips it).
     let text = std::str::from_utf8(&bytes).ok();
-    let doc: Option<Value> = text.and_then(|t| crate::json::from_str(t).ok());
-    let kind = doc.as_ref().and_then(Kind::detect);
+    // The parts nothing reads inside are not built (an event's stored conversation, most of it).
     // The fields that matter are added once the document is no longer needed, moved out of it.
-    let mut verdict = doc.as_ref().zip(kind).map(|(d, k)| contract::check_bare(k, d, Context::default()));
+    let (doc, kind, mut verdict) = match text.and_then(contract::parse_judged) {
+        Some((doc, kind, verdict)) => (Some(doc), kind, verdict),
+        None => (None, None, None),
+    };
     let mut note = refusal.as_ref().map(|(_, why)| why.clone());
     if note.is_none() {
         note = match (&doc, kind) {

@@ -128,7 +128,8 @@ fn judge_parts(
     let unread = contract::unread_inside(judged_as, ctx);
     let mut texts = Vec::new();
     for (key, text) in big {
-        let kept = unread.iter().any(|&(name, ty)| name == key && ty == json_type(&tree[&key]));
+        let at = contract::join("", &key);
+        let kept = unread.iter().any(|&(part, ty)| part == at && ty == json_type(&tree[&key]));
         if kept && check(text.as_str())? {
             texts.push((key, text));
         } else {

@@ -563,3 +563,57 @@ fn requests_arriving_together_are_each_captured_whole_once() {
     assert_eq!(records(&lines).len(), 400);
     assert_eq!(lines.last().unwrap()["summary"]["not_saved"], 0);
 }
+
+#[test]
+fn listen_judges_an_event_as_validate_judges_it_whatever_its_stored_conversation_holds() {
+    let create = hookctl::catalogue::EVENTS.iter().find(|e| e.name == "handoff-create").unwrap().fixture();
+    let with = |edit: &dyn Fn(&mut Value)| {
+        let mut doc = create.clone();
+        edit(&mut doc);
+        doc
+    };
+    let bodies = [
+        create.clone(),
+        // Nothing reads inside the stored event: whatever it holds, the event is valid.
+        with(&|d| d["payload"]["userConversation"]["event"] = json!({"state": {"deep": [[{"x": null}]]}})),
+        // Not an object: invalid, and said with what it is.
+        with(&|d| d["payload"]["userConversation"]["event"] = json!(["not", "an", "object"])),
+        // An agent event refuses the stored conversation, and shows it as it came: its stored
+        // event first, so that the finding's snippet holds it.
+        with(&|d| {
+            d["resource"] = json!("agent");
+            let mut conversation = serde_json::Map::new();
+            conversation.insert("event".into(), json!({"text": "shown as it came"}));
+            let old = d["payload"]["userConversation"].as_object().unwrap().clone();
+            conversation.extend(old.into_iter().filter(|(k, _)| k != "event"));
+            d["payload"]["userConversation"] = Value::Object(conversation);
+        }),
+    ];
+    let listener = Listener::start(&[]);
+    for body in &bodies {
+        assert_eq!(post_raw(&listener.addr, "/hook", body.to_string().as_bytes()), 200);
+    }
+    let lines = listener.stop();
+    let recs = records(&lines);
+    assert_eq!(recs.len(), bodies.len());
+    let dir = tempfile::tempdir().unwrap();
+    for (i, (rec, body)) in recs.iter().zip(&bodies).enumerate() {
+        let file = dir.path().join(format!("{i}.json"));
+        std::fs::write(&file, body.to_string()).unwrap();
+        let (_, out, err) = run(hookctl().args(["validate", file.to_str().unwrap(), "-o", "json"]));
+        let report: Value = serde_json::from_str(&out).unwrap_or_else(|_| panic!("{out}\n{err}"));
+        let file = &report["files"][0];
+        for key in ["kind", "valid", "errors", "warnings", "fields"] {
+            let heard = if key == "kind" { &rec["kind"] } else { &rec["verdict"][key] };
+            assert_eq!(heard, &file[key], "body {i}, {key}");
+        }
+    }
+    assert_eq!(
+        recs.iter().map(|r| r["verdict"]["valid"] == true).collect::<Vec<_>>(),
+        [true, true, false, false]
+    );
+    let agent = &recs[3]["verdict"]["errors"];
+    let shown =
+        agent.as_array().unwrap().iter().find(|e| e["pointer"] == "/payload/userConversation").unwrap();
+    assert!(shown["found"].as_str().unwrap().contains("shown as it came"), "{shown}");
+}

@@ -87,7 +87,18 @@ pub mod ptr {
     pub const TAGS: &str = "/payload/tags";
     pub const COMMENTS: &str = "/payload/comments";
     pub const UPDATED_AT: &str = "/payload/updatedAt";
+    /// The stored event of the user's message that asked for the handoff: the bot's whole state
+    /// and the message as the channel gave it.
+    pub const CONVERSATION_EVENT: &str = "/payload/userConversation/event";
+    pub const USER_ATTRIBUTES: &str = "/payload/user/attributes";
 }
+
+/// The top-level keys of the event envelope that only a Botpress event has.
+pub const ENVELOPE: [&str; 2] = ["resource", "payload"];
+
+/// The parts of an event that no rule here reads inside (whether the schema does too, and whether
+/// a field is printed from inside, is for the schema and the fields to say).
+pub const UNREAD: &[&str] = &[ptr::CONVERSATION_EVENT, ptr::USER_ATTRIBUTES];
 
 /// An event's `resource`: `handoff` or `agent`.
 pub fn resource(doc: &Value) -> Option<&str> {

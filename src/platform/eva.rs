@@ -43,14 +43,15 @@ pub const READABLE: [&str; 2] = ["openContext", "visibleContext"];
 /// The context only eva and its webhooks see: where sensitive data lives.
 pub const HIDDEN: &str = "hiddenContext";
 
-/// The contexts of a document of `kind` that no rule reads inside (the schema asks only that each
-/// is an object): all three, except the readable ones a response is compared with its request in
-/// (the leak check) when there is a request.
+/// The contexts of a document of `kind` that no rule reads inside, as pointers: all three, except
+/// the readable ones a response is compared with its request in (the leak check) when there is a
+/// request.
 pub fn contexts_unread(kind: Kind, with_request: bool) -> &'static [&'static str] {
+    const ALL: [&str; 3] = [ptr::OPEN_CONTEXT, ptr::VISIBLE_CONTEXT, ptr::HIDDEN_CONTEXT];
     match kind {
-        Kind::EvaServiceResponse | Kind::EvaAnswerResponse if with_request => &[HIDDEN],
+        Kind::EvaServiceResponse | Kind::EvaAnswerResponse if with_request => &[ptr::HIDDEN_CONTEXT],
         Kind::BotpressEvent => &[],
-        _ => &CONTEXTS,
+        _ => &ALL,
     }
 }
 

@@ -61,6 +61,21 @@ pub(crate) const fn field(label: &'static str, pointer: &'static str) -> Field {
     Field { label, pointer }
 }
 
+/// The kind every document with this top-level key is judged as when judged by its shape, whatever
+/// else it holds (see [`detect`]).
+pub fn decided_by(key: &str) -> Option<Kind> {
+    botpress::ENVELOPE.contains(&key).then_some(Kind::BotpressEvent)
+}
+
+/// The parts of a document of `kind` that no contract rule reads inside, as pointers; with a
+/// request, a response's contexts are compared with it, so fewer are left.
+pub fn unread(kind: Kind, with_request: bool) -> &'static [&'static str] {
+    match kind {
+        Kind::BotpressEvent => botpress::UNREAD,
+        _ => eva::contexts_unread(kind, with_request),
+    }
+}
+
 /// The kind of a document, from its shape and from what the documents are known to answer (see
 /// `Kind::detect_with`). The keys that tell the platforms' documents apart are spelled here.
 pub fn detect(doc: &Value, answers: Option<Kind>) -> Option<Detection> {
@@ -68,10 +83,10 @@ pub fn detect(doc: &Value, answers: Option<Kind>) -> Option<Detection> {
     let has = |k: &str| obj.contains_key(k);
     let sure = |kind| Some(Detection { kind, closest: None });
     let closest = |kind, why: &'static str| Some(Detection { kind, closest: Some(why) });
-    if has("resource") && has("payload") {
+    if botpress::ENVELOPE.iter().all(|k| has(k)) {
         return sure(Kind::BotpressEvent);
     }
-    if has("resource") || has("payload") {
+    if botpress::ENVELOPE.iter().any(|k| has(k)) {
         return closest(Kind::BotpressEvent, "it has part of a Botpress event's envelope");
     }
     if has("option") {
