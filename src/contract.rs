@@ -95,8 +95,7 @@ struct Compiled {
 
 fn compiled(kind: Kind) -> &'static Compiled {
     static CACHE: [OnceLock<Compiled>; Kind::ALL.len()] = [const { OnceLock::new() }; 5];
-    let slot = Kind::ALL.iter().position(|k| *k == kind).expect("kind is in Kind::ALL");
-    CACHE[slot].get_or_init(|| {
+    CACHE[slot(kind)].get_or_init(|| {
         let schema = schema(kind);
         let validator = jsonschema::draft202012::new(&schema)
             .unwrap_or_else(|e| panic!("embedded schema {kind} does not compile: {e}"));
@@ -173,51 +172,97 @@ fn unread(kind: Kind, ctx: Context<'_>, words: Words) -> Vec<(&'static str, &'st
         .collect()
 }
 
-/// The parts a document judged by its shape (no kind given) is parsed without, by [`parse_judged`]:
-/// those that nothing reads inside, of a kind that a top-level key on their way decides whatever
-/// else the document holds, of a kind whose documents are not read again to make or judge an
-/// answer, and with no field printed at them.
-fn unread_by_shape() -> &'static Skips {
-    static SKIPS: OnceLock<Skips> = OnceLock::new();
-    SKIPS.get_or_init(|| {
-        let mut parts = Vec::new();
-        for kind in Kind::ALL.into_iter().filter(|k| k.response_kind().is_none()) {
-            for (at, ty) in unread(kind, Context::default(), Words::Rejudged) {
-                let top = at.split('/').nth(1).unwrap_or_default();
+/// What a document can be parsed without, for the kinds it may be judged as: the parts that nothing
+/// reads inside in one of those kinds at least (less those a field is shown from, when the fields
+/// are shown), and for each kind the parts it leaves unread. A document parsed without a part that
+/// the kind it is judged as reads, or judged with any finding, is parsed again whole and judged
+/// again ([`Unread::holds`]): what is said then shows it as it came.
+#[derive(Debug, Clone, Default)]
+pub struct Unread {
+    skips: Skips,
+    /// For each kind of `Kind::ALL`, the parts (bits, in the order of `skips`) it leaves unread.
+    by_kind: [u32; Kind::ALL.len()],
+}
+
+impl Unread {
+    pub fn new(kinds: &[Kind], ctx: Context<'_>, fields: bool) -> Unread {
+        let mut parts: Vec<(&'static str, Container)> = Vec::new();
+        let mut by_kind = [0; Kind::ALL.len()];
+        for &kind in kinds {
+            for (at, ty) in unread(kind, ctx, Words::Rejudged) {
                 let container = match ty {
                     "object" => Container::Object,
                     "array" => Container::Array,
                     _ => continue,
                 };
-                if crate::platform::decided_by(top) == Some(kind)
-                    && !kind.fields().iter().any(|f| f.pointer == at)
-                {
-                    parts.push((at, container));
+                if fields && kind.fields().iter().any(|f| f.pointer == at) {
+                    continue;
                 }
+                let i = match parts.iter().position(|(p, c)| *p == at && *c == container) {
+                    Some(i) => i,
+                    None if parts.len() < Skips::MOST => {
+                        parts.push((at, container));
+                        parts.len() - 1
+                    }
+                    None => continue,
+                };
+                by_kind[slot(kind)] |= 1 << i;
             }
         }
-        Skips::new(parts).expect("the catalogue's unread parts are object-key pointers, and few")
+        let skips = Skips::new(parts).expect("the catalogue's unread parts are object-key pointers");
+        Unread { skips, by_kind }
+    }
+
+    pub fn skips(&self) -> &Skips {
+        &self.skips
+    }
+
+    /// Whether a document parsed without the parts `left_out` (bits, as the parser says) and
+    /// judged as `kind`, with or without findings, was judged as it would be whole.
+    pub fn holds(&self, left_out: u32, kind: Option<Kind>, said: bool) -> bool {
+        left_out == 0 || (!said && kind.is_some_and(|k| left_out & !self.by_kind[slot(k)] == 0))
+    }
+}
+
+/// The place of a kind in `Kind::ALL`.
+fn slot(kind: Kind) -> usize {
+    Kind::ALL.iter().position(|k| *k == kind).expect("kind is in Kind::ALL")
+}
+
+/// What a receiver parses what arrives without: the parts nothing reads inside of the requests it
+/// does not read again to make or judge an answer (a Botpress event's stored conversation event).
+pub fn receiving() -> &'static Unread {
+    static UNREAD: OnceLock<Unread> = OnceLock::new();
+    UNREAD.get_or_init(|| {
+        let kinds: Vec<Kind> =
+            Kind::ALL.into_iter().filter(|k| !k.is_response() && k.response_kind().is_none()).collect();
+        Unread::new(&kinds, Context::default(), true)
     })
 }
 
 /// A document judged by its shape, as the receiver judges what arrives: its text parsed (`None`
-/// when it is not JSON), its kind detected, and its verdict without the fields. The parts that
-/// nothing reads inside are checked but not built; a document with any finding is parsed again
-/// whole and judged again, so that what is said shows it as it is. The document comes back with
-/// empty values in the place of the parts left out: it is not to be read inside them.
-pub fn parse_judged(text: &str) -> Option<(Value, Option<Kind>, Option<Verdict>)> {
+/// when it is not JSON) without the parts of `unread`, its kind detected, and its verdict without
+/// the fields. The document comes back with empty values in the place of the parts left out
+/// (unless it was parsed again whole): it is not to be read inside them.
+pub fn parse_judged(text: &str, unread: &Unread) -> Option<(Value, Option<Kind>, Option<Verdict>)> {
     let judged = |doc: Value| {
         let kind = Kind::detect(&doc);
         let verdict = kind.map(|k| judge(k, &doc, Context::default()));
         (doc, kind, verdict)
     };
-    let (doc, left_out) = crate::json::from_str_skipping(text, unread_by_shape()).ok()?;
+    let (doc, left_out) = crate::json::from_str_skipping(text, unread.skips()).ok()?;
     let (doc, kind, verdict) = judged(doc);
-    let said = verdict.as_ref().is_some_and(|v| !v.errors.is_empty() || !v.warnings.is_empty());
-    if left_out && said {
+    if !unread.holds(left_out, kind, verdict.as_ref().is_some_and(Verdict::says_something)) {
         return crate::json::from_str(text).ok().map(judged);
     }
     Some((doc, kind, verdict))
+}
+
+impl Verdict {
+    /// It has an error or a warning: something that may show a part of the document.
+    pub fn says_something(&self) -> bool {
+        !self.errors.is_empty() || !self.warnings.is_empty()
+    }
 }
 
 /// The JSON type (`object` or `array`) the schema asks of the value at `pointer`, when that is all
@@ -591,14 +636,14 @@ mod tests {
         docs.push(agent);
         for doc in docs {
             let text = doc.to_string();
-            let (parsed, kind, verdict) = parse_judged(&text).unwrap();
+            let (parsed, kind, verdict) = parse_judged(&text, receiving()).unwrap();
             assert_eq!((kind, serde_json::to_value(&verdict).unwrap()), judged_whole(&text), "{text}");
             if verdict.as_ref().is_some_and(|v| !v.errors.is_empty()) {
                 assert_eq!(parsed, doc, "judged again whole, and given back whole");
             }
         }
         // A valid event comes back with its unread parts left out, and the rest whole.
-        let (parsed, ..) = parse_judged(&create.to_string()).unwrap();
+        let (parsed, ..) = parse_judged(&create.to_string(), receiving()).unwrap();
         let mut emptied = create.clone();
         for at in [CONVERSATION_EVENT, USER_ATTRIBUTES] {
             *emptied.at_mut(at).unwrap() = json!({});
@@ -606,7 +651,41 @@ mod tests {
         assert_eq!(parsed, emptied);
         assert_ne!(create.at(CONVERSATION_EVENT), Some(&json!({})), "the fixture has something to leave out");
         // Not JSON: nothing.
-        assert!(parse_judged("{").is_none());
+        assert!(parse_judged("{", receiving()).is_none());
+    }
+
+    #[test]
+    fn a_document_parsed_without_a_part_its_kind_reads_is_judged_again() {
+        use botpress::ptr::CONVERSATION_EVENT;
+        // Judged by its shape, any kind: the contexts are left out, and the stored event.
+        let all = Unread::new(&Kind::ALL, Context::default(), false);
+        let service = json!({"option": "A", "openContext": {"x": {"deep": 1}}, "hiddenContext": {}});
+        let (doc, left_out) = crate::json::from_str_skipping(&service.to_string(), all.skips()).unwrap();
+        assert_eq!(doc, json!({"option": "A", "openContext": {}, "hiddenContext": {}}));
+        assert!(all.holds(left_out, Some(Kind::EvaServiceResponse), false));
+        assert!(!all.holds(left_out, Some(Kind::EvaServiceResponse), true), "a finding: again");
+        // A Botpress event reads inside the contexts (it refuses them, shown): again.
+        assert!(!all.holds(left_out, Some(Kind::BotpressEvent), false));
+        assert!(!all.holds(left_out, None, false), "of no kind: again");
+        assert!(all.holds(0, None, true), "nothing left out");
+        // The fields shown are not left out: the contexts are fields of eva's documents.
+        let shown = Unread::new(&Kind::ALL, Context::default(), true);
+        let (doc, _) = crate::json::from_str_skipping(&service.to_string(), shown.skips()).unwrap();
+        assert_eq!(doc, service);
+        let event = crate::catalogue::EVENTS[0].fixture();
+        let (doc, left_out) = crate::json::from_str_skipping(&event.to_string(), shown.skips()).unwrap();
+        assert_eq!(doc.at(CONVERSATION_EVENT), Some(&json!({})));
+        assert!(shown.holds(left_out, Some(Kind::BotpressEvent), false));
+        // With the request, a response's readable contexts are compared with it: read.
+        let request = json!({});
+        let ctx = Context { request: Some(&request), ..Context::default() };
+        let answers = Unread::new(&[Kind::EvaServiceResponse], ctx, false);
+        let (doc, left_out) = crate::json::from_str_skipping(&service.to_string(), answers.skips()).unwrap();
+        assert_eq!(doc["openContext"], service["openContext"]);
+        assert!(answers.holds(left_out, Some(Kind::EvaServiceResponse), false));
+        // The receiver leaves out only what a Botpress event does not read.
+        let (doc, _) = crate::json::from_str_skipping(&service.to_string(), receiving().skips()).unwrap();
+        assert_eq!(doc, service);
     }
 
     #[test]

@@ -233,10 +233,16 @@ struct Capture {
 #[derive(Default)]
 struct Group {
     lines: Vec<u8>,
+    /// The room of the group written last, emptied, for the group after the next: a group does not
+    /// grow from nothing (each growth into memory never touched yet costs a page fault).
+    spare: Vec<u8>,
     outcome: Arc<std::sync::OnceLock<std::result::Result<(), String>>>,
     /// A group is being written.
     writing: bool,
 }
+
+/// The most room a written group leaves behind for the next ones.
+const GROUP_KEPT: usize = 1 << 20;
 
 impl Capture {
     fn new(path: PathBuf, file: File) -> Capture {
@@ -277,11 +283,16 @@ impl Capture {
             // stopping now), another one takes the writing over.
             let role = Writer(self);
             tokio::task::yield_now().await;
-            let (lines, told) = {
+            let (mut lines, told) = {
                 let mut group = lock(&self.gather);
-                (std::mem::take(&mut group.lines), std::mem::take(&mut group.outcome))
+                let spare = std::mem::take(&mut group.spare);
+                (std::mem::replace(&mut group.lines, spare), std::mem::take(&mut group.outcome))
             };
             let _ = told.set(self.write(&lines));
+            if lines.capacity() <= GROUP_KEPT {
+                lines.clear();
+                lock(&self.gather).spare = lines;
+            }
             drop(role);
         }
     }
@@ -442,7 +453,7 @@ async fn handle(shared: Arc<Shared>, req: Request) -> Response {
     let text = std::str::from_utf8(&bytes).ok();
     // The parts nothing reads inside are not built (an event's stored conversation, most of it).
     // The fields that matter are added once the document is no longer needed, moved out of it.
-    let (doc, kind, mut verdict) = match text.and_then(contract::parse_judged) {
+    let (doc, kind, mut verdict) = match text.and_then(|t| contract::parse_judged(t, contract::receiving())) {
         Some((doc, kind, verdict)) => (Some(doc), kind, verdict),
         None => (None, None, None),
     };

@@ -194,6 +194,13 @@ pub fn run(opts: &Options, sink: &mut dyn Sink) -> Result<Summary> {
     let many = files.clone().nth(1).is_some() || files.any(|p| capture::named_as_capture(p));
     sink.expect(many);
     let fields = sink.wants_fields();
+    // The kinds a document may be judged as: the parts nothing reads inside in those are not built.
+    let kinds: Vec<Kind> = match (opts.kind, answers) {
+        (Some(kind), _) => vec![kind],
+        (None, Some(answers)) => vec![Kind::BotpressEvent, Kind::EvaServiceResponse, answers],
+        (None, None) => Kind::ALL.to_vec(),
+    };
+    let unread = &contract::Unread::new(&kinds, ctx, fields);
     let mut summary = Summary::default();
     let mut give = |item: Item| -> Result<()> {
         match item {
@@ -222,7 +229,7 @@ pub fn run(opts: &Options, sink: &mut dyn Sink) -> Result<Summary> {
     if workers <= 1 {
         // One input (or one core): no thread to start.
         for entry in entries {
-            give(one(entry, opts, answers, ctx, fields))?;
+            give(one(entry, opts, answers, ctx, fields, unread))?;
         }
         return Ok(summary);
     }
@@ -253,8 +260,10 @@ pub fn run(opts: &Options, sink: &mut dyn Sink) -> Result<Summary> {
                         Err(_) => return,
                     };
                     let Ok((i, batch)) = job else { return };
-                    let items =
-                        batch.into_iter().map(|entry| one(entry, opts, answers, ctx, fields)).collect();
+                    let items = batch
+                        .into_iter()
+                        .map(|entry| one(entry, opts, answers, ctx, fields, unread))
+                        .collect();
                     if tx.send((i, items)).is_err() {
                         return;
                     }
@@ -282,7 +291,14 @@ pub fn run(opts: &Options, sink: &mut dyn Sink) -> Result<Summary> {
 }
 
 /// Read and judge one entry of the inputs.
-fn one(entry: Entry, opts: &Options, answers: Option<Kind>, ctx: Context<'_>, fields: bool) -> Item {
+fn one(
+    entry: Entry,
+    opts: &Options,
+    answers: Option<Kind>,
+    ctx: Context<'_>,
+    fields: bool,
+    unread: &contract::Unread,
+) -> Item {
     let unreadable = |source, error| FileResult::new(source, None, FileOutcome::Unreadable { error });
     let mut files = Vec::new();
     match entry {
@@ -311,10 +327,20 @@ fn one(entry: Entry, opts: &Options, answers: Option<Kind>, ctx: Context<'_>, fi
             } else {
                 bytes
             };
-            files.push(match input::parse(&source, &bytes) {
-                Ok(doc) => {
-                    drop(bytes);
-                    judge(source, doc, opts.kind, answers, ctx, fields)
+            let judged = |doc| judge(source.clone(), doc, opts.kind, answers, ctx, fields);
+            files.push(match input::parse_skipping(&source, &bytes, unread.skips()) {
+                Ok((doc, left_out)) => {
+                    let result = judged(doc);
+                    let (kind, said) = match &result.outcome {
+                        FileOutcome::Checked(v) => (Some(v.kind), v.says_something()),
+                        FileOutcome::Unreadable { .. } => (None, true),
+                    };
+                    if unread.holds(left_out, kind, said) {
+                        result
+                    } else {
+                        // Judged again whole, so that what is said shows the document as it is.
+                        input::parse(&source, &bytes).map_or_else(|e| unreadable(source.clone(), e), judged)
+                    }
                 }
                 Err(error) => unreadable(source, error),
             });

@@ -61,12 +61,6 @@ pub(crate) const fn field(label: &'static str, pointer: &'static str) -> Field {
     Field { label, pointer }
 }
 
-/// The kind every document with this top-level key is judged as when judged by its shape, whatever
-/// else it holds (see [`detect`]).
-pub fn decided_by(key: &str) -> Option<Kind> {
-    botpress::ENVELOPE.contains(&key).then_some(Kind::BotpressEvent)
-}
-
 /// The parts of a document of `kind` that no contract rule reads inside, as pointers; with a
 /// request, a response's contexts are compared with it, so fewer are left.
 pub fn unread(kind: Kind, with_request: bool) -> &'static [&'static str] {
