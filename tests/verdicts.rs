@@ -421,3 +421,51 @@ fn a_carousel_is_judged_by_the_carousel_branch_only() {
     at.sort();
     assert_eq!(at, ["/answer/content/content/0/title", "/answer/content/content/1"], "{report:#}");
 }
+
+#[test]
+fn of_many_documents_each_is_judged_as_alone_whatever_its_contexts_hold() {
+    // Judged in brief (no fields shown), the contexts are not built: the verdicts must be those of
+    // each document judged alone, in full, where they are.
+    let dir = tempfile::tempdir().unwrap();
+    let example = hookctl::catalogue::event("eva-service").unwrap().example_response().unwrap();
+    let with = |key: &str, value: Value| {
+        let mut doc = example.clone();
+        doc[key] = value;
+        doc
+    };
+    let docs = [
+        ("a.json", with("openContext", json!({"anything": [{"deep": {"x": null}}], "n": 1e300}))),
+        ("b.json", with("openContext", json!(["not", "an", "object"]))),
+        ("c.json", with("hiddenContext", json!("a string"))),
+        ("d.json", with("option", json!(7))),
+        ("e.json", example.clone()),
+    ];
+    let files: Vec<String> = docs.iter().map(|(name, doc)| write(&dir, name, doc)).collect();
+    let (code, brief, _) = run(hookctl().args(["validate"]).args(&files));
+    assert_eq!(code, 1, "{brief}");
+    for (file, (name, _)) in files.iter().zip(&docs) {
+        let (_, alone, _) = run(hookctl().args(["validate", file]));
+        let verdict = |out: &str| {
+            let head = out.lines().find(|l| l.contains(*name)).unwrap_or_default().to_string();
+            // The line, less what is said once for all, and the findings beneath it.
+            let head = head.split("  note:").next().unwrap().trim_end().to_string();
+            let findings: Vec<String> = out
+                .lines()
+                .skip_while(|l| !l.contains(*name))
+                .skip(1)
+                .take_while(|l| l.starts_with("    ") && (l.contains('✗') || l.contains("expected")))
+                .map(String::from)
+                .collect();
+            (head, findings)
+        };
+        let (brief_head, brief_findings) = verdict(&brief);
+        let (alone_head, alone_findings) = verdict(&alone);
+        assert!(brief_head.contains(*name), "{brief}");
+        assert_eq!(brief_findings, alone_findings, "{name}:\n{brief}\n---\n{alone}");
+        let valid = |h: &str| h.contains("  valid");
+        assert_eq!(valid(&brief_head), valid(&alone_head), "{name}: {brief_head} / {alone_head}");
+    }
+    let valid: Vec<bool> = files.iter().map(|f| run(hookctl().args(["validate", f])).0 == 0).collect();
+    assert_eq!(valid, [true, false, false, false, true]);
+    assert!(brief.contains("/openContext") && brief.contains("/hiddenContext"), "{brief}");
+}
