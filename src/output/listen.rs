@@ -12,6 +12,25 @@ use crate::http::human;
 use crate::platform::eva;
 use crate::receiver::{Event, Record, Tally};
 
+/// Text in a colour when colour is on; as it is, with nothing made of it, when it is off.
+enum Painted<'a> {
+    Plain(&'a str),
+    Colored(colored::ColoredString),
+}
+
+fn paint<'a>(on: bool, text: &'a str, style: impl Fn(&str) -> colored::ColoredString) -> Painted<'a> {
+    if on { Painted::Colored(style(text)) } else { Painted::Plain(text) }
+}
+
+impl std::fmt::Display for Painted<'_> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Painted::Plain(text) => f.write_str(text),
+            Painted::Colored(text) => text.fmt(f),
+        }
+    }
+}
+
 /// Fields of the fields-that-matter too long for the one line under a request.
 const LONG_FIELDS: &[&str] = &["comments", "intents", "updatedAt"];
 
@@ -96,63 +115,77 @@ pub fn record(o: &mut Out, r: &Record) -> io::Result<()> {
         serde_json::to_writer(&mut *out, r)?;
         return writeln!(out);
     }
+    // Written piece by piece: a request costs no string of its own when colour is off (the usual
+    // case when a stream of requests is piped or saved).
+    let on = colored::control::SHOULD_COLORIZE.should_colorize();
     let time = r.time.get(11..23).unwrap_or(&r.time);
-    let kind = r.kind.map_or("unknown".to_string(), |k| k.name().to_string());
-    let state = match (&r.verdict, &r.note) {
-        (Some(v), _) if v.valid => "valid".green().bold().to_string(),
-        (Some(v), _) => format!("invalid ({})", v.errors.len()).red().bold().to_string(),
-        (None, Some(note)) => note.yellow().to_string(),
-        (None, None) => String::new(),
-    };
-    let repeat = r.repeat_of.map(|i| format!("  repeat of #{i}").yellow().to_string()).unwrap_or_default();
-    let unauthorized =
-        r.unauthorized.as_ref().map(|why| format!("  ✗ {why}").red().bold().to_string()).unwrap_or_default();
-    let a = &r.answer;
-    let arrow = if a.forwarded { "forwarded → ".to_string() } else { "→ ".to_string() };
-    // What was answered, then whether that answer keeps the contract.
-    let mut said = String::new();
-    if let Some(option) = &a.option {
-        said.push_str(&format!("  option {}", field_value(option).bold()));
+    let kind = r.kind.map_or("unknown", |k| k.name());
+    if on {
+        write!(out, "{} ", format!("#{}", r.index).bold())?;
+    } else {
+        write!(out, "#{} ", r.index)?;
     }
-    if let Some(content) = &a.content {
-        said.push_str(&format!("  answer {}", snippet(content).bold()));
-    }
-    match &a.verdict {
-        Some(v) if v.valid => said.push_str(&format!("  {}", "✓".green().bold())),
-        Some(v) => said.push_str(&format!(
-            "  {} {}",
-            "✗".red().bold(),
-            format!("answer breaks the {} contract", v.kind).red().bold()
-        )),
-        None => {}
-    }
-    writeln!(
+    write!(
         out,
-        "{} {}  {} {}  {}  {state}{repeat}  {}{}{said}{unauthorized}",
-        format!("#{}", r.index).bold(),
-        time.dimmed(),
+        "{}  {} {}  {}  ",
+        paint(on, time, |t| t.dimmed()),
         r.method,
         r.path,
-        kind.cyan(),
-        arrow.dimmed(),
-        status_text(a.status)
+        paint(on, kind, |k| k.cyan())
     )?;
+    match (&r.verdict, &r.note) {
+        (Some(v), _) if v.valid => write!(out, "{}", paint(on, "valid", |t| t.green().bold()))?,
+        (Some(v), _) => {
+            write!(out, "{}", paint(on, &format!("invalid ({})", v.errors.len()), |t| t.red().bold()))?
+        }
+        (None, Some(note)) => write!(out, "{}", paint(on, note, |t| t.yellow()))?,
+        (None, None) => {}
+    }
+    if let Some(i) = r.repeat_of {
+        write!(out, "{}", paint(on, &format!("  repeat of #{i}"), |t| t.yellow()))?;
+    }
+    let a = &r.answer;
+    let arrow = if a.forwarded { "forwarded → " } else { "→ " };
+    write!(out, "  {}{}", paint(on, arrow, |t| t.dimmed()), status_text(a.status))?;
+    // What was answered, then whether that answer keeps the contract.
+    if let Some(option) = &a.option {
+        write!(out, "  option {}", paint(on, &field_value(option), |t| t.bold()))?;
+    }
+    if let Some(content) = &a.content {
+        write!(out, "  answer {}", paint(on, &snippet(content), |t| t.bold()))?;
+    }
+    match &a.verdict {
+        Some(v) if v.valid => write!(out, "  {}", paint(on, "✓", |t| t.green().bold()))?,
+        Some(v) => write!(
+            out,
+            "  {} {}",
+            paint(on, "✗", |t| t.red().bold()),
+            paint(on, &format!("answer breaks the {} contract", v.kind), |t| t.red().bold())
+        )?,
+        None => {}
+    }
+    if let Some(why) = &r.unauthorized {
+        write!(out, "{}", paint(on, &format!("  ✗ {why}"), |t| t.red().bold()))?;
+    }
+    writeln!(out)?;
     if o.style.quiet() {
         // One line a request.
         return Ok(());
     }
     if let Some(v) = &r.verdict {
-        let shown: Vec<String> = v
+        // Long values stay in the JSON output and the capture.
+        let shown = v
             .fields
             .iter()
-            .filter(|(k, _)| {
-                // Long values stay in the JSON output and the capture.
-                !LONG_FIELDS.contains(&k.as_str()) && !eva::CONTEXTS.contains(&k.as_str())
-            })
-            .map(|(k, val)| format!("{} {}", k.dimmed(), field_value(val)))
-            .collect();
-        if !shown.is_empty() {
-            writeln!(out, "    {}", shown.join("  "))?;
+            .filter(|(k, _)| !LONG_FIELDS.contains(&k.as_str()) && !eva::CONTEXTS.contains(&k.as_str()));
+        let mut first = true;
+        for (k, val) in shown {
+            let gap = if first { "    " } else { "  " };
+            first = false;
+            write!(out, "{gap}{} {}", paint(on, k, |t| t.dimmed()), field_value(val))?;
+        }
+        if !first {
+            writeln!(out)?;
         }
         for e in v.errors.iter().take(3) {
             finding(out, e, true)?;

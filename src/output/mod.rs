@@ -226,6 +226,13 @@ fn fields_shown(
 /// A field's value on one line: strings bare, null dimmed, the rest compact JSON, long ones cut.
 fn field_value(value: &Value) -> String {
     match value {
+        // Short, with nothing to escape (most ids and names): shown as it is.
+        Value::String(s)
+            if s.len() <= crate::contract::SNIPPET_CHARS - 2
+                && s.bytes().all(|b| b >= 0x20 && b != b'"' && b != b'\\') =>
+        {
+            s.clone()
+        }
         // Only the head of a string is shown: copy no more of it.
         Value::String(s) => {
             let head = s.chars().take(crate::contract::SNIPPET_CHARS).collect();
@@ -246,4 +253,23 @@ fn builtin_note(o: &mut Out) -> io::Result<()> {
             crate::defaults::ENV_URL
         ),
     )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_string_field_is_shown_as_its_snippet_whatever_its_length_and_characters() {
+        let snipped = |s: &str| {
+            let head: String = s.chars().take(crate::contract::SNIPPET_CHARS).collect();
+            snippet(&Value::String(head)).trim_matches('"').to_string()
+        };
+        for n in [0usize, 1, 40, 77, 78, 79, 80, 81, 200] {
+            for fill in ["a", "é", "\"", "\\", "\n", "\u{7f}", "😀"] {
+                let s = format!("{}{}", "x".repeat(n.saturating_sub(1)), fill.repeat(n.min(1)));
+                assert_eq!(field_value(&Value::String(s.clone())), snipped(&s), "{n} {fill:?}");
+            }
+        }
+    }
 }
