@@ -328,27 +328,32 @@ fn one(
                 bytes
             };
             let judged = |doc| judge(source.clone(), doc, opts.kind, answers, ctx, fields);
-            files.push(match input::parse_skipping(&source, &bytes, unread.skips()) {
-                Ok((doc, left_out)) => {
-                    let result = judged(doc);
-                    let (kind, said) = match &result.outcome {
-                        FileOutcome::Checked(v) => (Some(v.kind), v.says_something()),
-                        FileOutcome::Unreadable { .. } => (None, true),
-                    };
-                    if unread.holds(left_out, kind, said) {
-                        result
-                    } else {
-                        // Judged again whole, so that what is said shows the document as it is.
-                        input::parse(&source, &bytes).map_or_else(|e| unreadable(source.clone(), e), judged)
-                    }
-                }
-                Err(error) => unreadable(source, error),
-            });
+            files.push(
+                parse_judged(&source, &bytes, unread, judged).unwrap_or_else(|e| unreadable(source, e)),
+            );
         }
         Entry::Error { source, error } => files.push(unreadable(source, error)),
         Entry::Skipped { source, reason } => return Item::Skipped(Skipped { source, reason }),
     }
     Item::Files(files)
+}
+
+/// Parse a document leaving out what `unread` names, and judge it with `judged`; one parsed without
+/// a part its kind reads, or judged with any finding, is parsed again whole and judged again, so
+/// that what is said shows it as it is. The error is the parser's, for an unreadable document.
+fn parse_judged(
+    source: &str,
+    bytes: &[u8],
+    unread: &contract::Unread,
+    judged: impl Fn(Value) -> FileResult,
+) -> std::result::Result<FileResult, String> {
+    let (doc, left_out) = input::parse_skipping(source, bytes, unread.skips())?;
+    let result = judged(doc);
+    let (kind, said) = match &result.outcome {
+        FileOutcome::Checked(v) => (Some(v.kind), v.says_something()),
+        FileOutcome::Unreadable { .. } => (None, true),
+    };
+    if unread.holds(left_out, kind, said) { Ok(result) } else { input::parse(source, bytes).map(judged) }
 }
 
 /// Judge every request of a capture, each labelled `FILE:LINE`. What a listener received is a
@@ -363,6 +368,8 @@ fn captured(
     files: &mut Vec<FileResult>,
 ) {
     let ctx = Context { option_case: opts.option_case, ..Context::default() };
+    let kinds = opts.kind.map_or_else(|| Kind::ALL.to_vec(), |k| vec![k]);
+    let unread = contract::Unread::new(&kinds, ctx, fields);
     let before = files.len();
     for (n, record) in capture::records(reader, opts.max_size) {
         let source = format!("{source}:{n}");
@@ -374,18 +381,16 @@ fn captured(
                 continue;
             }
         };
-        let doc = match record.body_bytes().map_err(|e| format!("{source}: {e}")) {
-            Ok(bytes) => input::parse(&source, &bytes),
-            Err(e) => Err(e),
+        let judged = |doc: Value| {
+            // The shape decides, as for any document; the listener's own word when it has none.
+            let kind = opts.kind.or_else(|| Kind::detect_with(&doc, None).map_or(record.kind, |_| None));
+            judge(source.clone(), doc, kind, None, ctx, fields)
         };
-        files.push(match doc {
-            Ok(doc) => {
-                // The shape decides, as for any document; the listener's own word when it has none.
-                let kind = opts.kind.or_else(|| Kind::detect_with(&doc, None).map_or(record.kind, |_| None));
-                judge(source, doc, kind, None, ctx, fields)
-            }
-            Err(error) => unreadable(error),
-        });
+        let result = record
+            .body_bytes()
+            .map_err(|e| format!("{source}: {e}"))
+            .and_then(|bytes| parse_judged(&source, &bytes, &unread, judged));
+        files.push(result.unwrap_or_else(unreadable));
     }
     if files.len() == before {
         let error = format!("{source}: no captured requests");

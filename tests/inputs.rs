@@ -533,3 +533,47 @@ fn a_captured_header_dropped_for_bad_bytes_is_reported() {
     assert_eq!(code, 0);
     assert!(err.lines().any(|l| l.starts_with("note:") && l.contains("x-broken")), "{err}");
 }
+
+#[test]
+fn each_request_of_a_capture_is_judged_as_its_body_alone_whatever_its_stored_conversation_holds() {
+    let dir = tempfile::tempdir().unwrap();
+    let create: Value = serde_json::from_slice(&show(&["handoff-create", "--compact"])).unwrap();
+    let mut deep = create.clone();
+    deep["payload"]["userConversation"]["event"] = json!({"state": {"any": [[{"x": null}]]}});
+    let mut wrong = create.clone();
+    wrong["payload"]["userConversation"]["event"] = json!("not an object");
+    let mut agent = create.clone();
+    agent["resource"] = json!("agent");
+    let bodies: Vec<Vec<u8>> =
+        [create, deep, wrong, agent].iter().map(|b| b.to_string().into_bytes()).collect();
+    let records: Vec<Value> = bodies.iter().enumerate().map(|(i, b)| record(i as u64 + 1, b)).collect();
+    let cap = capture(dir.path(), "events.jsonl", &records);
+    // In brief (text, many documents) nothing of the stored conversation's event is built.
+    let (code, brief, _) = run(hookctl().arg("validate").arg(&cap));
+    assert_eq!(code, 1, "{brief}");
+    for (i, body) in bodies.iter().enumerate() {
+        let file = write(dir.path(), &format!("{i}.json"), body);
+        let (alone_code, alone, _) = run(hookctl().arg("validate").arg(&file));
+        let label = format!("events.jsonl:{}", i + 1);
+        let head = brief.lines().find(|l| l.contains(&label)).unwrap_or_else(|| panic!("{label}: {brief}"));
+        assert_eq!(head.contains("  valid"), alone_code == 0, "{label}: {head}\n{alone}");
+        // The findings under it are the body's own, word for word.
+        let under = |out: &str, start: &str| -> Vec<String> {
+            out.lines()
+                .skip_while(|l| !l.contains(start))
+                .skip(1)
+                .take_while(|l| l.starts_with("    "))
+                .map(String::from)
+                .collect()
+        };
+        let alone_findings = under(&alone, &file.display().to_string());
+        let brief_findings = under(&brief, &label);
+        let findings = |f: &[String]| {
+            f.iter().filter(|l| !l.trim_start().starts_with("note:")).cloned().collect::<Vec<_>>()
+        };
+        if alone_code != 0 {
+            assert_eq!(findings(&brief_findings), findings(&alone_findings), "{label}");
+        }
+    }
+    assert_eq!(brief.lines().filter(|l| l.contains("  valid")).count(), 2, "{brief}");
+}
