@@ -9,7 +9,7 @@ use std::process::{Child, Command, Stdio};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
-use common::{Reply, Server, closed_port, hookctl, run};
+use common::{Reply, Server, free_port, hookctl, run};
 use serde_json::{Value, json};
 
 /// How long a test waits for something that should happen. Generous: the tests never judge speed,
@@ -348,7 +348,7 @@ fn a_second_ctrl_c_stops_at_once() {
 
 #[test]
 fn forward_to_the_listener_itself_is_refused() {
-    let port = closed_port().to_string();
+    let port = free_port().to_string();
     for (bind, target) in [
         ("127.0.0.1", format!("http://localhost:{port}/hook")),
         ("127.0.0.1", format!("http://127.0.0.1:{port}")),
@@ -369,7 +369,7 @@ fn forward_to_the_listener_itself_is_refused() {
 
 #[test]
 fn listeners_forwarding_to_each_other_stop_the_loop_with_508() {
-    let (pa, pb) = (closed_port().to_string(), closed_port().to_string());
+    let (pa, pb) = (free_port().to_string(), free_port().to_string());
     let a = Listen::start(&["--port", &pa, "--forward-to", &format!("http://127.0.0.1:{pb}/b")]);
     let b = Listen::start(&["--port", &pb, "--forward-to", &format!("http://127.0.0.1:{pa}/a")]);
     let (code, report) = send(&a.url(), &["agent-online", "--timeout", "10"]);

@@ -128,8 +128,22 @@ impl Server {
     }
 }
 
-/// A loopback port with nothing listening on it.
+/// A loopback port with nothing listening on it, and that nothing a test starts can take: it is
+/// below the range the system hands out for port 0, which every server of the tests asks for. (A
+/// port taken from that range and let go could be handed to another test's server at once.)
 pub fn closed_port() -> u16 {
+    use std::net::{SocketAddr, TcpStream};
+    (1..1024)
+        .find(|&port| {
+            let addr = SocketAddr::from(([127, 0, 0, 1], port));
+            TcpStream::connect_timeout(&addr, std::time::Duration::from_millis(500))
+                .is_err_and(|e| e.kind() == std::io::ErrorKind::ConnectionRefused)
+        })
+        .expect("a loopback port below 1024 with nothing listening on it")
+}
+
+/// A loopback port free to listen on now (the system may hand it out again once let go).
+pub fn free_port() -> u16 {
     let l = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
     l.local_addr().unwrap().port()
 }
