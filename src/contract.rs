@@ -118,22 +118,29 @@ pub fn check_owned(kind: Kind, doc: Value, ctx: Context<'_>) -> Verdict {
 /// The fields that matter for this kind, moved out of a document that is not needed afterwards.
 pub fn fields_owned(kind: Kind, mut doc: Value) -> Map<String, Value> {
     let all = kind.fields();
-    // Two fields one inside the other cannot both be moved: such a field is copied.
-    let nested = |a: &str, b: &str| inside(a, b) || inside(b, a);
     // Made at its final size: collected from a filter, the map would grow (and rehash) as it
     // fills.
     let mut fields = Map::with_capacity(all.len());
-    for f in all {
-        let value = if all.iter().any(|o| nested(f.pointer, o.pointer)) {
-            doc.at(f.pointer).cloned()
-        } else {
-            doc.at_mut(f.pointer).map(Value::take)
-        };
+    for (f, &nested) in all.iter().zip(nested_fields(kind)) {
+        let value = if nested { doc.at(f.pointer).cloned() } else { doc.at_mut(f.pointer).map(Value::take) };
         if let Some(v) = value {
             fields.insert(f.label.to_string(), v);
         }
     }
     fields
+}
+
+/// For each field of a kind, whether it is inside another or another is inside it: two fields one
+/// inside the other cannot both be moved out of a document, so such a field is copied. Worked out
+/// once per kind.
+fn nested_fields(kind: Kind) -> &'static [bool] {
+    static NESTED: [OnceLock<Vec<bool>>; Kind::ALL.len()] = [const { OnceLock::new() }; 5];
+    NESTED[slot(kind)].get_or_init(|| {
+        let all = kind.fields();
+        all.iter()
+            .map(|f| all.iter().any(|o| inside(f.pointer, o.pointer) || inside(o.pointer, f.pointer)))
+            .collect()
+    })
 }
 
 /// As [`check`], without the fields that matter, for a verdict that will not show them.
