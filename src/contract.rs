@@ -89,15 +89,22 @@ pub fn schema(kind: Kind) -> Value {
 }
 
 struct Compiled {
-    schema: Value,
+    schema: &'static Value,
     validator: Validator,
+}
+
+/// The embedded schema of a kind, parsed once. Reading it (to find what nothing reads inside)
+/// does not compile it: a kind no document is judged as is never compiled.
+fn parsed(kind: Kind) -> &'static Value {
+    static CACHE: [OnceLock<Value>; Kind::ALL.len()] = [const { OnceLock::new() }; 5];
+    CACHE[slot(kind)].get_or_init(|| schema(kind))
 }
 
 fn compiled(kind: Kind) -> &'static Compiled {
     static CACHE: [OnceLock<Compiled>; Kind::ALL.len()] = [const { OnceLock::new() }; 5];
     CACHE[slot(kind)].get_or_init(|| {
-        let schema = schema(kind);
-        let validator = jsonschema::draft202012::new(&schema)
+        let schema = parsed(kind);
+        let validator = jsonschema::draft202012::new(schema)
             .unwrap_or_else(|e| panic!("embedded schema {kind} does not compile: {e}"));
         Compiled { schema, validator }
     })
@@ -171,7 +178,7 @@ enum Words {
 }
 
 fn unread(kind: Kind, ctx: Context<'_>, words: Words) -> Vec<(&'static str, &'static str)> {
-    let root = &compiled(kind).schema;
+    let root = parsed(kind);
     crate::platform::unread(kind, ctx.request.is_some())
         .iter()
         .filter(|&&at| !kind.fields().iter().any(|f| inside(at, f.pointer)))
