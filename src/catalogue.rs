@@ -135,6 +135,11 @@ impl Kind {
     pub fn detect_with(doc: &Value, answers: Option<Kind>) -> Option<Detection> {
         crate::platform::detect(doc, answers)
     }
+
+    /// The kinds [`Kind::detect_with`] can judge a document as, given what the documents answer.
+    pub fn detectable(answers: Option<Kind>) -> Vec<Kind> {
+        crate::platform::detectable(answers)
+    }
 }
 
 /// The kind a document was judged as, and why when it was only the closest one.

@@ -162,7 +162,7 @@ fn inside(a: &str, b: &str) -> bool {
 
 /// The parts of a document of `kind` that nothing reads inside, as pointers, each with the JSON
 /// type its schema asks: the schema asks of it only that type and nothing on the way reads inside
-/// it or may report a value that holds it (see [`asks_only_type`]), no rule looks into it, and no
+/// it or may report a value that holds it (see `asks_only_type`), no rule looks into it, and no
 /// field printed is below it. A document judged with an empty value of that type in the place of
 /// such a part is judged as with the part, in the same words.
 pub fn unread_inside(kind: Kind, ctx: Context<'_>) -> Vec<(&'static str, &'static str)> {
@@ -190,7 +190,7 @@ fn unread(kind: Kind, ctx: Context<'_>, words: Words) -> Vec<(&'static str, &'st
 /// reads inside in one of those kinds at least (less those a field is shown from, when the fields
 /// are shown), and for each kind the parts it leaves unread. A document parsed without a part that
 /// the kind it is judged as reads, or judged with any finding, is parsed again whole and judged
-/// again ([`Unread::holds`]): what is said then shows it as it came.
+/// again ([`Unread::judged`]): what is said then shows it as it came.
 #[derive(Debug, Clone, Default)]
 pub struct Unread {
     skips: Skips,
@@ -231,10 +231,28 @@ impl Unread {
         &self.skips
     }
 
+    /// A document parsed by `parse` (told the parts to leave out) and judged by `judge`; `said`
+    /// tells of a judgement the kind it was judged as and whether it has any finding. When it does
+    /// not hold for what was left out, the document is parsed again whole and judged again.
+    pub fn judged<T, E>(
+        &self,
+        parse: impl Fn(&Skips) -> std::result::Result<(Value, u32), E>,
+        judge: impl Fn(Value) -> T,
+        said: impl Fn(&T) -> (Option<Kind>, bool),
+    ) -> std::result::Result<T, E> {
+        let (doc, left_out) = parse(&self.skips)?;
+        let judged = judge(doc);
+        let (kind, findings) = said(&judged);
+        if self.holds(left_out, kind, findings) {
+            return Ok(judged);
+        }
+        parse(&Skips::default()).map(|(doc, _)| judge(doc))
+    }
+
     /// Whether a document parsed without the parts `left_out` (bits, as the parser says) and
     /// judged as `kind`, with or without findings, was judged as it would be whole.
-    pub fn holds(&self, left_out: u32, kind: Option<Kind>, said: bool) -> bool {
-        left_out == 0 || (!said && kind.is_some_and(|k| left_out & !self.by_kind[slot(k)] == 0))
+    fn holds(&self, left_out: u32, kind: Option<Kind>, findings: bool) -> bool {
+        left_out == 0 || (!findings && kind.is_some_and(|k| left_out & !self.by_kind[slot(k)] == 0))
     }
 }
 
@@ -259,17 +277,17 @@ pub fn receiving() -> &'static Unread {
 /// the fields. The document comes back with empty values in the place of the parts left out
 /// (unless it was parsed again whole): it is not to be read inside them.
 pub fn parse_judged(text: &str, unread: &Unread) -> Option<(Value, Option<Kind>, Option<Verdict>)> {
-    let judged = |doc: Value| {
-        let kind = Kind::detect(&doc);
-        let verdict = kind.map(|k| judge(k, &doc, Context::default()));
-        (doc, kind, verdict)
-    };
-    let (doc, left_out) = crate::json::from_str_skipping(text, unread.skips()).ok()?;
-    let (doc, kind, verdict) = judged(doc);
-    if !unread.holds(left_out, kind, verdict.as_ref().is_some_and(Verdict::says_something)) {
-        return crate::json::from_str(text).ok().map(judged);
-    }
-    Some((doc, kind, verdict))
+    unread
+        .judged(
+            |skips| crate::json::from_str_skipping(text, skips),
+            |doc| {
+                let kind = Kind::detect(&doc);
+                let verdict = kind.map(|k| judge(k, &doc, Context::default()));
+                (doc, kind, verdict)
+            },
+            |(_, kind, verdict)| (*kind, verdict.as_ref().is_some_and(Verdict::says_something)),
+        )
+        .ok()
 }
 
 impl Verdict {

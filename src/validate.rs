@@ -195,11 +195,7 @@ pub fn run(opts: &Options, sink: &mut dyn Sink) -> Result<Summary> {
     sink.expect(many);
     let fields = sink.wants_fields();
     // The kinds a document may be judged as: the parts nothing reads inside in those are not built.
-    let kinds: Vec<Kind> = match (opts.kind, answers) {
-        (Some(kind), _) => vec![kind],
-        (None, Some(answers)) => vec![Kind::BotpressEvent, Kind::EvaServiceResponse, answers],
-        (None, None) => Kind::ALL.to_vec(),
-    };
+    let kinds = opts.kind.map_or_else(|| Kind::detectable(answers), |kind| vec![kind]);
     let unread = &contract::Unread::new(&kinds, ctx, fields);
     let mut summary = Summary::default();
     let mut give = |item: Item| -> Result<()> {
@@ -347,13 +343,14 @@ fn parse_judged(
     unread: &contract::Unread,
     judged: impl Fn(Value) -> FileResult,
 ) -> std::result::Result<FileResult, String> {
-    let (doc, left_out) = input::parse_skipping(source, bytes, unread.skips())?;
-    let result = judged(doc);
-    let (kind, said) = match &result.outcome {
-        FileOutcome::Checked(v) => (Some(v.kind), v.says_something()),
-        FileOutcome::Unreadable { .. } => (None, true),
-    };
-    if unread.holds(left_out, kind, said) { Ok(result) } else { input::parse(source, bytes).map(judged) }
+    unread.judged(
+        |skips| input::parse_skipping(source, bytes, skips),
+        judged,
+        |result| match &result.outcome {
+            FileOutcome::Checked(v) => (Some(v.kind), v.says_something()),
+            FileOutcome::Unreadable { .. } => (None, true),
+        },
+    )
 }
 
 /// Judge every request of a capture, each labelled `FILE:LINE`. What a listener received is a
@@ -368,7 +365,7 @@ fn captured(
     files: &mut Vec<FileResult>,
 ) {
     let ctx = Context { option_case: opts.option_case, ..Context::default() };
-    let kinds = opts.kind.map_or_else(|| Kind::ALL.to_vec(), |k| vec![k]);
+    let kinds = opts.kind.map_or_else(|| Kind::detectable(None), |kind| vec![kind]);
     let unread = contract::Unread::new(&kinds, ctx, fields);
     let before = files.len();
     for (n, record) in capture::records(reader, opts.max_size) {

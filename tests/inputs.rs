@@ -576,4 +576,17 @@ fn each_request_of_a_capture_is_judged_as_its_body_alone_whatever_its_stored_con
         }
     }
     assert_eq!(brief.lines().filter(|l| l.contains("  valid")).count(), 2, "{brief}");
+    // In JSON, each request's findings are those of its body judged whole, parsed into a tree with
+    // nothing left out.
+    let (_, out, err) = run(hookctl().arg("validate").arg(&cap).args(["-o", "json"]));
+    let report: Value = serde_json::from_str(&out).unwrap_or_else(|_| panic!("{out}{err}"));
+    for (i, body) in bodies.iter().enumerate() {
+        let doc: Value = serde_json::from_slice(body).unwrap();
+        let kind = hookctl::catalogue::Kind::BotpressEvent;
+        let whole = hookctl::contract::check(kind, &doc, hookctl::contract::Context::default());
+        let whole = serde_json::to_value(&whole).unwrap();
+        for key in ["valid", "errors", "warnings"] {
+            assert_eq!(report["files"][i][key], whole[key], "request {}, {key}", i + 1);
+        }
+    }
 }

@@ -607,6 +607,13 @@ fn listen_judges_an_event_as_validate_judges_it_whatever_its_stored_conversation
             let heard = if key == "kind" { &rec["kind"] } else { &rec["verdict"][key] };
             assert_eq!(heard, &file[key], "body {i}, {key}");
         }
+        // And as the body judged whole, parsed into a tree with nothing left out.
+        let kind = hookctl::catalogue::Kind::BotpressEvent;
+        let whole = hookctl::contract::check(kind, body, hookctl::contract::Context::default());
+        let whole = serde_json::to_value(&whole).unwrap();
+        for key in ["valid", "errors", "warnings"] {
+            assert_eq!(rec["verdict"][key], whole[key], "body {i}, {key}, judged whole");
+        }
     }
     assert_eq!(
         recs.iter().map(|r| r["verdict"]["valid"] == true).collect::<Vec<_>>(),

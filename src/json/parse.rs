@@ -408,6 +408,11 @@ mod tests {
         assert_eq!(doc.to_string(), r#"{"a":{"b":{},"k":2}}"#);
         let (doc, _) = from_str_skipping(r#"{"a":{"b":{"x":1}},"a":5}"#, &skips(&parts)).unwrap();
         assert_eq!(doc, serde_json::json!({"a": 5}));
+        // A part left out and then given again as another type: the later value stands, and the
+        // part is still said to have been left out (harmless: what stands is the value given last).
+        let (doc, left_out) =
+            from_str_skipping(r#"{"a":{},"a":null}"#, &skips(&[("/a", Container::Object)])).unwrap();
+        assert_eq!((doc, left_out), (serde_json::json!({"a": null}), 1));
         // Nothing to leave out: a plain parse.
         let text = r#"{"a":{"b":{"x":1}}}"#;
         assert_eq!(from_str_skipping(text, &Skips::default()).unwrap(), (from_str(text).unwrap(), 0));

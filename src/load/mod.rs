@@ -1,10 +1,10 @@
 //! Load mode of `send`: many events, each with fresh ids, summarised. Each worker owns one
 //! HTTP/1 connection to an `http://` target and sends, awaits the answer, sends again; bodies are
-//! made from one serialised template ([`bodies`]); an answer with no body contract (Botpress) is
+//! made from one serialised template (`bodies`); an answer with no body contract (Botpress) is
 //! judged by its status alone, and a redirect followed from the worker (`Target::follow`).
 //! Retries, `https://` and answers with a contract (eva) go through the client single sends use.
 //! The workers of per-worker connections run on a thread per core, each thread a runtime of its
-//! own ([`per_core`]). Progress goes to the bar the caller gives (drawn on stderr, or hidden).
+//! own (`per_core`). Progress goes to the bar the caller gives (drawn on stderr, or hidden).
 
 mod bodies;
 mod conn;

@@ -113,6 +113,22 @@ pub fn detect(doc: &Value, answers: Option<Kind>) -> Option<Detection> {
     }
 }
 
+/// The kinds [`detect`] can judge a document as: with what the documents answer known, an envelope
+/// still makes a Botpress event and an option a service-cell answer, and every other document is
+/// that answer.
+pub fn detectable(answers: Option<Kind>) -> Vec<Kind> {
+    match answers.filter(|k| k.is_response()) {
+        Some(answers) => {
+            let mut kinds = vec![Kind::BotpressEvent, Kind::EvaServiceResponse];
+            if !kinds.contains(&answers) {
+                kinds.push(answers);
+            }
+            kinds
+        }
+        None => Kind::ALL.to_vec(),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use serde_json::json;
@@ -169,6 +185,38 @@ mod tests {
         for (doc, expected) in cases {
             assert_eq!(judged(doc.clone(), None), expected, "{doc}");
         }
+    }
+
+    #[test]
+    fn a_document_is_judged_as_one_of_the_kinds_detectable() {
+        use Kind::*;
+        let mut docs: Vec<Value> = crate::catalogue::EVENTS.iter().map(|e| e.fixture()).collect();
+        docs.extend(crate::catalogue::EVENTS.iter().filter_map(|e| e.example_response()));
+        docs.extend([
+            json!({"resource": "agent"}),
+            json!({"payload": {}}),
+            json!({"option": "A", "info": {}}),
+            json!({"info": {}, "answer": {}}),
+            json!({"expectedOptions": ["A"]}),
+            json!({"hiddenContext": {}}),
+            json!({"intents": []}),
+            json!({"botId": "b", "type": "t", "id": 1}),
+            json!({}),
+        ]);
+        for answers in [None, Some(EvaServiceResponse), Some(EvaAnswerResponse)] {
+            let kinds = detectable(answers);
+            for doc in &docs {
+                if let Some(d) = detect(doc, answers) {
+                    assert!(kinds.contains(&d.kind), "{answers:?} {doc}: {:?} not in {kinds:?}", d.kind);
+                }
+            }
+        }
+        assert_eq!(
+            detectable(Some(EvaAnswerResponse)),
+            [BotpressEvent, EvaServiceResponse, EvaAnswerResponse]
+        );
+        assert_eq!(detectable(Some(EvaServiceResponse)), [BotpressEvent, EvaServiceResponse]);
+        assert_eq!(detectable(None), Kind::ALL);
     }
 
     #[test]
