@@ -8,6 +8,7 @@
 use std::collections::HashSet;
 use std::fs::{self, Metadata};
 use std::io::Read;
+use std::ops::ControlFlow;
 use std::path::{Path, PathBuf};
 
 use serde_json::Value;
@@ -95,28 +96,115 @@ impl Size {
 pub fn read_bytes(path: &Path, max: u64) -> Result<Vec<u8>, String> {
     let source = label(path);
     let cannot = |e: std::io::Error| format!("{source}: cannot read: {}", io_reason(&e));
-    let over = |size: Option<u64>| {
-        let size = size.map_or_else(String::new, |n| format!("{n} bytes, "));
-        format!("{source}: too large: {size}more than --max-size ({})", Size(max).human())
-    };
-    let buf = if path == Path::new("-") {
-        read_capped(std::io::stdin().lock(), max, 0).map_err(cannot)?
+    let over = |size: Option<u64>| too_large(&source, size, max);
+    if path == Path::new("-") {
+        return read_capped(std::io::stdin().lock(), max, 0).map_err(cannot)?.ok_or_else(|| over(None));
+    }
+    read_file(fs::File::open(path).map_err(cannot)?, &source, max)
+}
+
+/// What [`read_bytes`] does with a file once open.
+fn read_file(file: fs::File, source: &str, max: u64) -> Result<Vec<u8>, String> {
+    let cannot = |e: std::io::Error| format!("{source}: cannot read: {}", io_reason(&e));
+    let meta = file.metadata().map_err(cannot)?;
+    if meta.is_dir() {
+        return Err(format!("{source}: is a directory"));
+    }
+    if meta.is_file() && meta.len() > max {
+        return Err(too_large(source, Some(meta.len()), max));
+    }
+    let buf = if meta.is_file() {
+        read_sized(file, max, meta.len()).map_err(cannot)?
     } else {
-        let file = fs::File::open(path).map_err(cannot)?;
-        let meta = file.metadata().map_err(cannot)?;
-        if meta.is_dir() {
-            return Err(format!("{source}: is a directory"));
-        }
-        if meta.is_file() && meta.len() > max {
-            return Err(over(Some(meta.len())));
-        }
-        if meta.is_file() {
-            read_sized(file, max, meta.len()).map_err(cannot)?
-        } else {
-            read_capped(file, max, 0).map_err(cannot)?
-        }
+        read_capped(file, max, 0).map_err(cannot)?
     };
-    buf.ok_or_else(|| over(None))
+    buf.ok_or_else(|| too_large(source, None, max))
+}
+
+fn too_large(source: &str, size: Option<u64>, max: u64) -> String {
+    let size = size.map_or_else(String::new, |n| format!("{n} bytes, "));
+    format!("{source}: too large: {size}more than --max-size ({})", Size(max).human())
+}
+
+/// How much of a file found in a directory is read before asking its size: most documents are
+/// smaller, and are read with no `stat` at all.
+const SCRATCH: usize = 64 << 10;
+
+/// Read a regular file found by a walk in `dir` (its name there is the last part of `path`), as
+/// [`read_bytes`] would. It is opened by its name in the open directory, so the kernel looks up one
+/// name rather than every part of the path, and read into a buffer kept by the thread: a document
+/// that ends within it is copied out at its size, with no `stat`; one that fills it is read again
+/// from its start as any file is.
+pub fn read_listed(dir: &fs::File, path: &Path, max: u64) -> Result<Vec<u8>, String> {
+    #[cfg(unix)]
+    {
+        use rustix::fs::{Mode, OFlags};
+        use std::io::Seek;
+        let source = label(path);
+        let cannot = |e: std::io::Error| format!("{source}: cannot read: {}", io_reason(&e));
+        // Not blocking: had the name become a FIFO since it was listed, opening it would wait for
+        // a writer. A regular file's reads are not changed by it.
+        let flags = OFlags::RDONLY | OFlags::CLOEXEC | OFlags::NOCTTY | OFlags::NONBLOCK;
+        let fd =
+            rustix::fs::openat(dir, last_part(path), flags, Mode::empty()).map_err(|e| cannot(e.into()))?;
+        let mut file = fs::File::from(fd);
+        thread_local! {
+            static BUF: std::cell::RefCell<Vec<u8>> = const { std::cell::RefCell::new(Vec::new()) };
+        }
+        let small = BUF.with_borrow_mut(|buf| {
+            buf.resize(SCRATCH, 0);
+            let mut filled = 0;
+            while filled < buf.len() {
+                match file.read(&mut buf[filled..]) {
+                    Ok(0) => return Ok(Some(buf[..filled].to_vec())),
+                    Ok(n) => filled += n,
+                    Err(e) if e.kind() == std::io::ErrorKind::Interrupted => {}
+                    Err(e) => return Err(cannot(e)),
+                }
+            }
+            Ok(None)
+        })?;
+        match small {
+            Some(bytes) if bytes.len() as u64 > max => Err(too_large(&source, Some(bytes.len() as u64), max)),
+            Some(bytes) => Ok(bytes),
+            None => {
+                file.rewind().map_err(cannot)?;
+                read_file(file, &source, max)
+            }
+        }
+    }
+    #[cfg(not(unix))]
+    {
+        let _ = dir;
+        read_bytes(path, max)
+    }
+}
+
+/// The last part of a path made by joining a name to a directory: what follows its last `/`.
+#[cfg(unix)]
+fn last_part(path: &Path) -> &std::ffi::OsStr {
+    use std::os::unix::ffi::OsStrExt;
+    let bytes = path.as_os_str().as_bytes();
+    let at = bytes.iter().rposition(|b| *b == b'/').map_or(0, |i| i + 1);
+    std::ffi::OsStr::from_bytes(&bytes[at..])
+}
+
+#[cfg(not(unix))]
+fn last_part(path: &Path) -> &std::ffi::OsStr {
+    path.file_name().unwrap_or(path.as_os_str())
+}
+
+/// Whether a name is that of a document (`*.json`) or a capture of `listen --save` (`*.jsonl`),
+/// in any case. As for [`Path::extension`], a name's leading dot does not start an extension.
+fn named_as_document(name: &std::ffi::OsStr) -> bool {
+    let name = name.as_encoded_bytes();
+    match name.iter().rposition(|b| *b == b'.') {
+        Some(dot) if dot > 0 => {
+            let ext = &name[dot + 1..];
+            ext.eq_ignore_ascii_case(b"json") || ext.eq_ignore_ascii_case(b"jsonl")
+        }
+        _ => false,
+    }
 }
 
 /// A regular file that `stat` says holds `size` bytes (at most `max`), read whole; `None` when it
@@ -198,10 +286,13 @@ pub fn read_json_max(path: &Path, max: u64) -> Result<Value, String> {
 }
 
 /// One input of `validate`, once directories are expanded.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone)]
 pub enum Entry {
     /// A file to read (or `-`).
     File(PathBuf),
+    /// A regular file found in a directory: its path, and the directory, open, to read it by its
+    /// name there ([`read_listed`]).
+    Listed { path: PathBuf, dir: std::sync::Arc<fs::File> },
     /// Something found in a directory that is not read: not a regular file, or a link to a
     /// directory (not followed). A notice, not an error.
     Skipped { source: String, reason: String },
@@ -209,16 +300,26 @@ pub enum Entry {
     Error { source: String, error: String },
 }
 
-/// Expand the inputs of `validate`: files stay as given, a directory becomes every `*.json` and
-/// `*.jsonl` file below it (sorted, so reports are stable), `-` is standard input.
+impl Entry {
+    /// The path of a file to read.
+    pub fn path(&self) -> Option<&Path> {
+        match self {
+            Entry::File(path) | Entry::Listed { path, .. } => Some(path),
+            Entry::Skipped { .. } | Entry::Error { .. } => None,
+        }
+    }
+}
+
+/// Expand the inputs of `validate`, handing each entry to `emit` as it is found: files stay as
+/// given, a directory becomes every `*.json` and `*.jsonl` file below it (sorted, so reports are
+/// stable), `-` is standard input. `emit` breaks to stop the walk.
 ///
 /// Links to directories below a directory are not followed (so a link loop cannot trap the walk);
-/// links to files are. Each file is read once, however many names reach it. Below a directory,
+/// links to files are. Each file is given once, however many names reach it. Below a directory,
 /// what is not a regular file (a FIFO, a socket, a device) is skipped with a notice rather than
 /// read, since reading it could block or never end; a file named explicitly is read whatever it
 /// is, under the size cap.
-pub fn expand(inputs: &[PathBuf]) -> Vec<Entry> {
-    let mut out = Vec::new();
+pub fn expand(inputs: &[PathBuf], emit: &mut dyn FnMut(Entry) -> ControlFlow<()>) {
     let mut seen = HashSet::with_hasher(foldhash::fast::FixedState::default());
     let dirs: Vec<bool> = inputs.iter().map(|input| input.is_dir()).collect();
     // With directories alone, a file's identity can come from the directory listing (its inode
@@ -226,113 +327,131 @@ pub fn expand(inputs: &[PathBuf]) -> Vec<Entry> {
     // then of the same making. A file named beside them is compared by its `stat`, so then all are.
     let listed_ids = dirs.iter().all(|d| *d);
     for (input, is_dir) in inputs.iter().zip(dirs) {
-        if is_dir {
-            let mut walk = Walk { listed_ids, ..Walk::default() };
-            walk.dir(input);
-            if walk.found.is_empty() && walk.errors.is_empty() {
-                let skipped = match walk.skipped.len() {
+        let flow = if is_dir {
+            let mut walk =
+                Walk { listed_ids, seen: &mut seen, emit: &mut *emit, found: 0, skipped: 0, errors: 0 };
+            let flow = walk.dir(input);
+            if flow.is_continue() && walk.found == 0 && walk.errors == 0 {
+                let skipped = match walk.skipped {
                     0 => String::new(),
                     n => format!(" ({n} skipped, see above)"),
                 };
-                walk.errors.push(Entry::Error {
-                    source: label(input),
-                    error: format!(
-                        "{}: directory holds no .json files (nor .jsonl captures) to validate{skipped}",
-                        input.display()
-                    ),
-                });
-            }
-            // Each directory's entries are taken in the order of their names and a directory's
-            // files before the next entry, so what is found is already in the order of its paths.
-            out.extend(walk.skipped);
-            out.extend(walk.errors);
-            out.reserve(walk.found.len());
-            seen.reserve(walk.found.len());
-            for (path, id) in walk.found {
-                if seen.insert(id) {
-                    out.push(Entry::File(path));
-                }
+                let error = format!(
+                    "{}: directory holds no .json files (nor .jsonl captures) to validate{skipped}",
+                    input.display()
+                );
+                emit(Entry::Error { source: label(input), error })
+            } else {
+                flow
             }
         } else {
             // A name given twice, or a file given and also found in a directory, is read once.
             let id = fs::metadata(input).ok().filter(Metadata::is_file).map(|m| identity(input, &m));
             if id.is_none_or(|id| seen.insert(id)) {
-                out.push(Entry::File(input.clone()));
+                emit(Entry::File(input.clone()))
+            } else {
+                ControlFlow::Continue(())
             }
+        };
+        if flow.is_break() {
+            return;
         }
     }
-    out
 }
 
-/// What is found below one directory given to `validate`.
-#[derive(Default)]
-struct Walk {
+/// The walk below one directory given to `validate`.
+struct Walk<'a> {
     /// Take the identity of a regular file from the listing, without a `stat` of its own.
     listed_ids: bool,
-    found: Vec<(PathBuf, Identity)>,
-    skipped: Vec<Entry>,
-    errors: Vec<Entry>,
+    /// The files given so far, for every input.
+    seen: &'a mut HashSet<Identity, foldhash::fast::FixedState>,
+    emit: &'a mut dyn FnMut(Entry) -> ControlFlow<()>,
+    /// Files found below the directory, given or not (a file already given is not given again).
+    found: usize,
+    /// Notices given of what is below it and is not read.
+    skipped: usize,
+    /// Errors given for what is below it and cannot be read.
+    errors: usize,
 }
 
-impl Walk {
-    fn dir(&mut self, dir: &Path) {
+/// What the walk keeps of a directory's entry until the entries are sorted.
+struct Listed {
+    path: PathBuf,
+    /// The entry itself, not what a link points to.
+    own: fs::FileType,
+    /// The inode the listing gives.
+    ino: u64,
+}
+
+impl Walk<'_> {
+    /// An entry that is not a file to read: a notice or an error.
+    fn tell(&mut self, entry: Entry) -> ControlFlow<()> {
+        match entry {
+            Entry::Skipped { .. } => self.skipped += 1,
+            _ => self.errors += 1,
+        }
+        (self.emit)(entry)
+    }
+
+    fn give(&mut self, entry: Entry, id: Identity) -> ControlFlow<()> {
+        self.found += 1;
+        if self.seen.insert(id) { (self.emit)(entry) } else { ControlFlow::Continue(()) }
+    }
+
+    fn dir(&mut self, dir: &Path) -> ControlFlow<()> {
         let entries = match fs::read_dir(dir) {
             Ok(entries) => entries,
             Err(e) => {
                 let error = format!("{}: cannot read directory: {}", dir.display(), io_reason(&e));
-                self.errors.push(Entry::Error { source: label(dir), error });
-                return;
+                return self.tell(Entry::Error { source: label(dir), error });
             }
         };
         let device = if self.listed_ids { listed_device(dir) } else { None };
+        // Held open while its files are read, to open them by their names in it. Without it (it
+        // could be listed but not opened) they are opened by their paths.
+        let open = fs::File::open(dir).ok().map(std::sync::Arc::new);
         // Each path made once, and sorted as text: below one directory the paths differ only in
-        // their last part, so their order as bytes is the order of the names.
-        let mut entries: Vec<_> = entries.flatten().map(|e| (e.path(), e)).collect();
-        entries.sort_unstable_by(|a, b| a.0.as_os_str().cmp(b.0.as_os_str()));
-        for (path, entry) in entries {
+        // their last part, so their order as bytes is the order of the names. Only what the walk
+        // needs of each entry is kept, which keeps the list of a large directory small.
+        let mut entries: Vec<Listed> = entries
+            .flatten()
+            .filter_map(|e| Some(Listed { own: e.file_type().ok()?, ino: listed_ino(&e), path: e.path() }))
+            .collect();
+        entries.sort_unstable_by(|a, b| a.path.as_os_str().cmp(b.path.as_os_str()));
+        for Listed { path, own, ino } in entries {
             // Documents, and captures of `listen --save`.
-            let json = path
-                .extension()
-                .is_some_and(|e| e.eq_ignore_ascii_case("json") || e.eq_ignore_ascii_case("jsonl"));
-            let skip = |reason: String| Entry::Skipped { source: label(&path), reason };
-            // The entry itself, not what a link points to.
-            let Ok(own) = entry.file_type() else { continue };
+            let json = named_as_document(last_part(&path));
             if own.is_dir() {
-                self.dir(&path);
+                self.dir(&path)?;
                 continue;
             }
             if !json && !own.is_symlink() {
                 continue;
             }
-            if let Some(id) = device.filter(|_| own.is_file()).map(|dev| listed_identity(dev, &entry)) {
-                self.found.push((path, id));
+            let found = |path: PathBuf| match (&open, own.is_file()) {
+                (Some(dir), true) => Entry::Listed { path, dir: std::sync::Arc::clone(dir) },
+                _ => Entry::File(path),
+            };
+            if let Some(id) = device.filter(|_| own.is_file()).map(|dev| listed_identity(dev, ino, &path)) {
+                self.give(found(path), id)?;
                 continue;
             }
-            let meta = if own.is_symlink() {
-                match fs::metadata(&path) {
-                    Ok(meta) if meta.is_dir() => {
-                        self.skipped.push(skip(
-                            "a link to a directory, not followed (give it as an input to validate it)".into(),
-                        ));
-                        continue;
-                    }
-                    Ok(meta) => meta,
-                    Err(e) if json => {
-                        let error =
-                            format!("{}: cannot read: a link to nothing ({})", path.display(), io_reason(&e));
-                        self.errors.push(Entry::Error { source: label(&path), error });
-                        continue;
-                    }
-                    Err(_) => continue,
+            // A link is followed; anything else is looked at as itself.
+            let meta = if own.is_symlink() { fs::metadata(&path) } else { fs::symlink_metadata(&path) };
+            let meta = match meta {
+                Ok(meta) if own.is_symlink() && meta.is_dir() => {
+                    let reason = "a link to a directory, not followed (give it as an input to validate it)";
+                    self.tell(Entry::Skipped { source: label(&path), reason: reason.into() })?;
+                    continue;
                 }
-            } else {
-                match entry.metadata() {
-                    Ok(meta) => meta,
-                    Err(e) => {
-                        let error = format!("{}: cannot read: {}", path.display(), io_reason(&e));
-                        self.errors.push(Entry::Error { source: label(&path), error });
-                        continue;
-                    }
+                Ok(meta) => meta,
+                Err(_) if !json => continue,
+                Err(e) => {
+                    let nothing = if own.is_symlink() { "a link to nothing (" } else { "" };
+                    let close = if own.is_symlink() { ")" } else { "" };
+                    let error = format!("{}: cannot read: {nothing}{}{close}", path.display(), io_reason(&e));
+                    self.tell(Entry::Error { source: label(&path), error })?;
+                    continue;
                 }
             };
             if !json {
@@ -340,11 +459,13 @@ impl Walk {
             }
             if meta.is_file() {
                 let id = identity(&path, &meta);
-                self.found.push((path, id));
+                self.give(found(path), id)?;
             } else {
-                self.skipped.push(skip(format!("{}, not a regular file: skipped", file_kind(&meta))));
+                let reason = format!("{}, not a regular file: skipped", file_kind(&meta));
+                self.tell(Entry::Skipped { source: label(&path), reason })?;
             }
         }
+        ControlFlow::Continue(())
     }
 }
 
@@ -376,14 +497,25 @@ fn listed_device(_dir: &Path) -> Option<u64> {
 /// A regular file's identity from its directory's listing: the directory's device (a file is on
 /// its directory's device; only directories are mount points) and the inode the listing gives.
 #[cfg(unix)]
-fn listed_identity(device: u64, entry: &fs::DirEntry) -> Identity {
-    use std::os::unix::fs::DirEntryExt;
-    (device, entry.ino())
+fn listed_identity(device: u64, ino: u64, _path: &Path) -> Identity {
+    (device, ino)
 }
 
 #[cfg(not(unix))]
-fn listed_identity(_device: u64, entry: &fs::DirEntry) -> Identity {
-    entry.path()
+fn listed_identity(_device: u64, _ino: u64, path: &Path) -> Identity {
+    path.to_path_buf()
+}
+
+/// The inode of a directory's entry, as the listing gives it.
+#[cfg(unix)]
+fn listed_ino(entry: &fs::DirEntry) -> u64 {
+    use std::os::unix::fs::DirEntryExt;
+    entry.ino()
+}
+
+#[cfg(not(unix))]
+fn listed_ino(_entry: &fs::DirEntry) -> u64 {
+    0
 }
 
 #[cfg(not(unix))]
@@ -489,5 +621,100 @@ mod tests {
         // Grown past the cap since the stat: refused, as a stream over the cap is.
         assert_eq!(read_sized(open(), 4999, 100).unwrap(), None);
         assert_eq!(read_sized(open(), 5000, 100).unwrap().map(|b| b.len()), Some(5000));
+    }
+
+    #[test]
+    fn a_listed_file_is_read_as_its_path_would_be_at_every_size_around_the_buffer() {
+        let dir = tempfile::tempdir().unwrap();
+        let open = std::sync::Arc::new(fs::File::open(dir.path()).unwrap());
+        for size in [0, 1, 700, SCRATCH - 1, SCRATCH, SCRATCH + 1, 3 * SCRATCH + 5] {
+            let path = dir.path().join(format!("doc-{size}.json"));
+            let data: Vec<u8> = (0..size).map(|i| (i % 251) as u8).collect();
+            std::fs::write(&path, &data).unwrap();
+            let max = 1 << 20;
+            assert_eq!(read_listed(&open, &path, max).as_deref(), Ok(&data[..]), "size {size}");
+            assert_eq!(read_listed(&open, &path, max), read_bytes(&path, max), "size {size}");
+            if size > 0 {
+                // Over the cap, whether the file ends within the buffer or not: the same refusal.
+                let max = size as u64 - 1;
+                let refused = read_listed(&open, &path, max).unwrap_err();
+                assert_eq!(Err(refused.clone()), read_bytes(&path, max), "size {size}");
+                assert!(refused.contains(&format!("too large: {size} bytes")), "{refused}");
+            }
+        }
+        // A name that is gone since the listing is said to be so, under its path.
+        let gone = dir.path().join("gone.json");
+        let error = read_listed(&open, &gone, 100).unwrap_err();
+        assert_eq!(error, format!("{}: cannot read: no such file", gone.display()));
+    }
+
+    #[test]
+    fn names_are_of_documents_as_their_extension_says() {
+        for (name, document) in [
+            ("a.json", true),
+            ("a.JSONL", true),
+            ("a.b.Json", true),
+            ("x..json", true),
+            (".json", false),
+            (".jsonl", false),
+            ("json", false),
+            ("a.json.bak", false),
+            ("a.jso", false),
+            ("a.", false),
+        ] {
+            let listed = named_as_document(std::ffi::OsStr::new(name));
+            let by_path = Path::new(name)
+                .extension()
+                .is_some_and(|e| e.eq_ignore_ascii_case("json") || e.eq_ignore_ascii_case("jsonl"));
+            assert_eq!((listed, by_path), (document, document), "{name}");
+        }
+    }
+
+    /// The entries `expand` gives, as text, and how many it gave before it was told to stop.
+    fn expanded(inputs: &[PathBuf], stop_after: usize) -> Vec<String> {
+        let mut seen = Vec::new();
+        expand(inputs, &mut |entry| {
+            seen.push(match entry {
+                Entry::File(path) => format!("file {}", path.display()),
+                Entry::Listed { path, .. } => format!("listed {}", path.display()),
+                Entry::Skipped { source, .. } => format!("skipped {source}"),
+                Entry::Error { source, .. } => format!("error {source}"),
+            });
+            if seen.len() == stop_after { ControlFlow::Break(()) } else { ControlFlow::Continue(()) }
+        });
+        seen
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn a_walk_gives_entries_in_the_order_of_their_paths_once_each_and_stops_when_told() {
+        let dir = tempfile::tempdir().unwrap();
+        let root = dir.path();
+        std::fs::create_dir(root.join("b")).unwrap();
+        for name in ["c.json", "a.json", "b/z.json", "b/a.jsonl", "notes.txt"] {
+            std::fs::write(root.join(name), "{}").unwrap();
+        }
+        std::os::unix::fs::symlink(root.join("a.json"), root.join("b/link.json")).unwrap();
+        std::os::unix::fs::symlink(root.join("nowhere"), root.join("b/m.json")).unwrap();
+        let at = |name: &str| root.join(name).display().to_string();
+        let all = expanded(&[root.to_path_buf()], usize::MAX);
+        // The link to a.json is the file already given, so it is not given again; the link to
+        // nothing is an error in its place among the names.
+        assert_eq!(
+            all,
+            [
+                format!("listed {}", at("a.json")),
+                format!("listed {}", at("b/a.jsonl")),
+                format!("error {}", at("b/m.json")),
+                format!("listed {}", at("b/z.json")),
+                format!("listed {}", at("c.json")),
+            ]
+        );
+        assert_eq!(expanded(&[root.to_path_buf()], 2), all[..2]);
+        // A file named beside a directory is given as named, and not again from the directory.
+        let named = expanded(&[root.join("c.json"), root.to_path_buf()], usize::MAX);
+        assert_eq!(named[0], format!("file {}", at("c.json")));
+        assert_eq!(named.len(), all.len());
+        assert!(!named[1..].iter().any(|e| e.ends_with("c.json")), "{named:?}");
     }
 }

@@ -1,5 +1,6 @@
 //! `hookctl validate`: judge payload and response files against the catalogue.
 
+use std::ops::ControlFlow;
 use std::path::PathBuf;
 
 use serde::Serialize;
@@ -163,13 +164,15 @@ enum Item {
 /// is held at once.
 const AHEAD: usize = 4;
 
-/// How many entries a worker takes at a time: enough that handing them over costs little beside
-/// judging them.
-const BATCH: usize = 32;
+/// How many entries a worker takes at a time, at first and at most. Each batch handed over can
+/// wake a thread, which costs about as much as judging a document, so batches grow from the first
+/// (which lets a few inputs still share the cores, and the first results come soon) to the most
+/// (which bounds what a worker can still hold when the others are done).
+const BATCH: (usize, usize) = (16, 256);
 
 /// Judge every input, handing each result to `sink` in the order of the inputs, and return the
 /// summary. Inputs are read and judged on as many threads as the machine has cores, a bounded
-/// number of them ahead of the sink.
+/// number of them ahead of the sink, while directories are still being walked.
 pub fn run(opts: &Options, sink: &mut dyn Sink) -> Result<Summary> {
     if opts.inputs.is_empty() {
         return Err(Error::usage("validate: give at least one FILE, DIR or '-' for standard input"));
@@ -186,67 +189,70 @@ pub fn run(opts: &Options, sink: &mut dyn Sink) -> Result<Summary> {
         expected_options: opts.expected_options.as_deref(),
         option_case: opts.option_case,
     };
-    let entries = input::expand(&opts.inputs);
-    let mut files = entries.iter().filter_map(|e| match e {
-        Entry::File(path) => Some(path),
-        _ => None,
-    });
-    let many = files.clone().nth(1).is_some() || files.any(|p| capture::named_as_capture(p));
-    sink.expect(many);
-    let fields = sink.wants_fields();
-    // The kinds a document may be judged as: the parts nothing reads inside in those are not built.
-    let kinds = opts.kind.map_or_else(|| Kind::detectable(answers), |kind| vec![kind]);
-    let unread = &contract::Unread::new(&kinds, ctx, fields);
     let mut summary = Summary::default();
-    let mut give = |item: Item| -> Result<()> {
-        match item {
-            Item::Skipped(s) => {
-                summary.skipped += 1;
-                sink.skipped(s)
-            }
-            Item::Files(files) => {
-                for f in files {
-                    summary.files += 1;
-                    match &f.outcome {
-                        FileOutcome::Checked(v) if v.valid => summary.valid += 1,
-                        FileOutcome::Checked(_) => summary.invalid += 1,
-                        FileOutcome::Unreadable { .. } => summary.unreadable += 1,
-                    }
-                    if let FileOutcome::Checked(v) = &f.outcome {
-                        summary.warnings += v.warnings.len();
-                    }
-                    sink.file(f)?;
-                }
-                Ok(())
-            }
-        }
-    };
-    let workers = std::thread::available_parallelism().map_or(1, usize::from).min(entries.len());
-    if workers <= 1 {
+    let cores = std::thread::available_parallelism().map_or(1, usize::from);
+    if cores <= 1 || (opts.inputs.len() == 1 && !opts.inputs[0].is_dir()) {
         // One input (or one core): no thread to start.
+        let mut entries = Vec::new();
+        input::expand(&opts.inputs, &mut |entry| {
+            entries.push(entry);
+            ControlFlow::Continue(())
+        });
+        let mut files = entries.iter().filter_map(Entry::path);
+        sink.expect(files.clone().nth(1).is_some() || files.any(capture::named_as_capture));
+        let fields = sink.wants_fields();
+        let unread = &unread_parts(opts, answers, ctx, fields);
         for entry in entries {
-            give(one(entry, opts, answers, ctx, fields, unread))?;
+            give(&mut summary, sink, one(entry, opts, answers, ctx, fields, unread))?;
         }
         return Ok(summary);
     }
-    // A feeder hands the entries out in order through a short queue; the workers' results come
-    // back through another, and are put back in order here. Both queues are bounded, so what is
-    // held at once is bounded too, however slow the sink.
+    // A feeder walks the inputs and hands the entries out in order through a short queue; the
+    // workers' results come back through another, and are put back in order here. Both queues
+    // are bounded, so what is held at once is bounded too, however slow the sink.
     let (jobs_tx, jobs_rx) = std::sync::mpsc::sync_channel::<(usize, Vec<Entry>)>(AHEAD);
     // Shared by the workers, and gone with the last of them, which stops the feeder.
     let jobs_rx = std::sync::Arc::new(std::sync::Mutex::new(jobs_rx));
     let (tx, rx) = std::sync::mpsc::sync_channel::<(usize, Vec<Item>)>(AHEAD);
+    // Whether more than one document may come, told as soon as the feeder knows.
+    let (many_tx, many_rx) = std::sync::mpsc::channel::<bool>();
+    // Made once that is known, and lent to the workers for as long as they run.
+    let unread = std::sync::OnceLock::new();
     std::thread::scope(|scope| {
         scope.spawn(move || {
-            let mut entries = entries.into_iter();
-            for i in 0.. {
-                let batch: Vec<Entry> = entries.by_ref().take(BATCH).collect();
-                if batch.is_empty() || jobs_tx.send((i, batch)).is_err() {
-                    return;
+            let (mut size, mut i, mut files) = (BATCH.0, 0, 0);
+            let mut batch = Vec::with_capacity(size);
+            let mut many_tx = Some(many_tx);
+            input::expand(&opts.inputs, &mut |entry| {
+                if let Some(path) = entry.path() {
+                    files += 1;
+                    if files > 1 || capture::named_as_capture(path) {
+                        many_tx.take().map(|tx| tx.send(true));
+                    }
                 }
+                batch.push(entry);
+                if batch.len() < size {
+                    return ControlFlow::Continue(());
+                }
+                size = (size * 2).min(BATCH.1);
+                let full = std::mem::replace(&mut batch, Vec::with_capacity(size));
+                i += 1;
+                if jobs_tx.send((i - 1, full)).is_err() {
+                    ControlFlow::Break(())
+                } else {
+                    ControlFlow::Continue(())
+                }
+            });
+            many_tx.take().map(|tx| tx.send(false));
+            if !batch.is_empty() {
+                let _ = jobs_tx.send((i, batch));
             }
         });
-        for _ in 0..workers {
+        // The fields, and so what is left out of each document, depend on whether many come.
+        sink.expect(many_rx.recv().unwrap_or(false));
+        let fields = sink.wants_fields();
+        let unread = unread.get_or_init(|| unread_parts(opts, answers, ctx, fields));
+        for _ in 0..cores {
             let tx = tx.clone();
             let jobs_rx = std::sync::Arc::clone(&jobs_rx);
             scope.spawn(move || {
@@ -276,7 +282,7 @@ pub fn run(opts: &Options, sink: &mut dyn Sink) -> Result<Summary> {
                 for item in items {
                     // On an error the queues are dropped on return, which stops the feeder and
                     // the workers.
-                    give(item)?;
+                    give(&mut summary, sink, item)?;
                 }
                 want += 1;
             }
@@ -284,6 +290,37 @@ pub fn run(opts: &Options, sink: &mut dyn Sink) -> Result<Summary> {
         Ok::<(), Error>(())
     })?;
     Ok(summary)
+}
+
+/// The parts of a document nothing reads, for the kinds it may be judged as.
+fn unread_parts(opts: &Options, answers: Option<Kind>, ctx: Context<'_>, fields: bool) -> contract::Unread {
+    let kinds = opts.kind.map_or_else(|| Kind::detectable(answers), |kind| vec![kind]);
+    contract::Unread::new(&kinds, ctx, fields)
+}
+
+/// Count what an entry gave, and hand it to the sink.
+fn give(summary: &mut Summary, sink: &mut dyn Sink, item: Item) -> Result<()> {
+    match item {
+        Item::Skipped(s) => {
+            summary.skipped += 1;
+            sink.skipped(s)
+        }
+        Item::Files(files) => {
+            for f in files {
+                summary.files += 1;
+                match &f.outcome {
+                    FileOutcome::Checked(v) if v.valid => summary.valid += 1,
+                    FileOutcome::Checked(_) => summary.invalid += 1,
+                    FileOutcome::Unreadable { .. } => summary.unreadable += 1,
+                }
+                if let FileOutcome::Checked(v) = &f.outcome {
+                    summary.warnings += v.warnings.len();
+                }
+                sink.file(f)?;
+            }
+            Ok(())
+        }
+    }
 }
 
 /// Read and judge one entry of the inputs.
@@ -297,40 +334,45 @@ fn one(
 ) -> Item {
     let unreadable = |source, error| FileResult::new(source, None, FileOutcome::Unreadable { error });
     let mut files = Vec::new();
-    match entry {
-        // A capture of `listen --save`: each line is a document of its own.
-        Entry::File(path) if capture::named_as_capture(&path) => match capture::open(&path) {
-            Ok(reader) => captured(&input::label(&path), reader, opts, fields, &mut files),
-            Err(error) => files.push(unreadable(input::label(&path), error)),
-        },
-        Entry::File(path) => {
-            let source = input::label(&path);
-            let bytes = match input::read_bytes(&path, opts.max_size) {
-                Ok(bytes) => bytes,
-                Err(error) => return Item::Files(vec![unreadable(source, error)]),
-            };
-            // Standard input may be a capture too (`cat captures.jsonl | hookctl validate -`).
-            if path == std::path::Path::new("-") && capture::looks_like_capture(&bytes) {
-                captured(&source, Box::new(std::io::Cursor::new(bytes)), opts, fields, &mut files);
-                return Item::Files(files);
-            }
-            // A big document is judged without building the parts of its tree nothing reads.
-            let bytes = if bytes.len() >= skeleton::BIG {
-                match skeleton::judge(&source, bytes, opts.kind, answers, ctx) {
-                    Ok(result) => return Item::Files(vec![result]),
-                    Err(bytes) => bytes,
-                }
-            } else {
-                bytes
-            };
-            let judged = |doc| judge(source.clone(), doc, opts.kind, answers, ctx, fields);
-            files.push(
-                parse_judged(&source, &bytes, unread, judged).unwrap_or_else(|e| unreadable(source, e)),
-            );
-        }
-        Entry::Error { source, error } => files.push(unreadable(source, error)),
+    let (path, dir) = match entry {
+        Entry::File(path) => (path, None),
+        Entry::Listed { path, dir } => (path, Some(dir)),
+        Entry::Error { source, error } => return Item::Files(vec![unreadable(source, error)]),
         Entry::Skipped { source, reason } => return Item::Skipped(Skipped { source, reason }),
+    };
+    let source = input::label(&path);
+    // A capture of `listen --save`: each line is a document of its own.
+    if capture::named_as_capture(&path) {
+        match capture::open(&path) {
+            Ok(reader) => captured(&source, reader, opts, fields, &mut files),
+            Err(error) => files.push(unreadable(source, error)),
+        }
+        return Item::Files(files);
     }
+    let read = match &dir {
+        Some(dir) => input::read_listed(dir, &path, opts.max_size),
+        None => input::read_bytes(&path, opts.max_size),
+    };
+    let bytes = match read {
+        Ok(bytes) => bytes,
+        Err(error) => return Item::Files(vec![unreadable(source, error)]),
+    };
+    // Standard input may be a capture too (`cat captures.jsonl | hookctl validate -`).
+    if dir.is_none() && path == std::path::Path::new("-") && capture::looks_like_capture(&bytes) {
+        captured(&source, Box::new(std::io::Cursor::new(bytes)), opts, fields, &mut files);
+        return Item::Files(files);
+    }
+    // A big document is judged without building the parts of its tree nothing reads.
+    let bytes = if bytes.len() >= skeleton::BIG {
+        match skeleton::judge(&source, bytes, opts.kind, answers, ctx) {
+            Ok(result) => return Item::Files(vec![result]),
+            Err(bytes) => bytes,
+        }
+    } else {
+        bytes
+    };
+    let judged = |doc| judge(source.clone(), doc, opts.kind, answers, ctx, fields);
+    files.push(parse_judged(&source, &bytes, unread, judged).unwrap_or_else(|e| unreadable(source, e)));
     Item::Files(files)
 }
 
