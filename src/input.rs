@@ -17,7 +17,16 @@ use crate::defaults;
 
 /// Where a document comes from, for messages.
 pub fn label(path: &Path) -> String {
-    if path == Path::new("-") { "<stdin>".to_string() } else { path.display().to_string() }
+    match path.to_str() {
+        _ if is_stdin(path) => "<stdin>".to_string(),
+        Some(text) => text.to_string(),
+        None => path.display().to_string(),
+    }
+}
+
+/// Whether a path given as an input names standard input: `-`, as it is written.
+pub fn is_stdin(path: &Path) -> bool {
+    path.as_os_str() == "-"
 }
 
 /// A number of bytes as flags take it: `1000`, `10MB` (powers of 1000) or `64MiB` (powers of
@@ -97,7 +106,7 @@ pub fn read_bytes(path: &Path, max: u64) -> Result<Vec<u8>, String> {
     let source = label(path);
     let cannot = |e: std::io::Error| format!("{source}: cannot read: {}", io_reason(&e));
     let over = |size: Option<u64>| too_large(&source, size, max);
-    if path == Path::new("-") {
+    if is_stdin(path) {
         return read_capped(std::io::stdin().lock(), max, 0).map_err(cannot)?.ok_or_else(|| over(None));
     }
     read_file(fs::File::open(path).map_err(cannot)?, &source, max)
@@ -140,8 +149,8 @@ pub fn read_listed(dir: &fs::File, path: &Path, max: u64) -> Result<Vec<u8>, Str
     {
         use rustix::fs::{Mode, OFlags};
         use std::io::Seek;
-        let source = label(path);
-        let cannot = |e: std::io::Error| format!("{source}: cannot read: {}", io_reason(&e));
+        // Where it comes from is said only when something goes wrong.
+        let cannot = |e: std::io::Error| format!("{}: cannot read: {}", label(path), io_reason(&e));
         // Not blocking: had the name become a FIFO since it was listed, opening it would wait for
         // a writer. A regular file's reads are not changed by it.
         let flags = OFlags::RDONLY | OFlags::CLOEXEC | OFlags::NOCTTY | OFlags::NONBLOCK;
@@ -165,11 +174,13 @@ pub fn read_listed(dir: &fs::File, path: &Path, max: u64) -> Result<Vec<u8>, Str
             Ok(None)
         })?;
         match small {
-            Some(bytes) if bytes.len() as u64 > max => Err(too_large(&source, Some(bytes.len() as u64), max)),
+            Some(bytes) if bytes.len() as u64 > max => {
+                Err(too_large(&label(path), Some(bytes.len() as u64), max))
+            }
             Some(bytes) => Ok(bytes),
             None => {
                 file.rewind().map_err(cannot)?;
-                read_file(file, &source, max)
+                read_file(file, &label(path), max)
             }
         }
     }
@@ -195,15 +206,23 @@ fn last_part(path: &Path) -> &std::ffi::OsStr {
 }
 
 /// Whether a name is that of a document (`*.json`) or a capture of `listen --save` (`*.jsonl`),
-/// in any case. As for [`Path::extension`], a name's leading dot does not start an extension.
+/// in any case.
 fn named_as_document(name: &std::ffi::OsStr) -> bool {
+    extension(name).is_some_and(|ext| ext.eq_ignore_ascii_case(b"json") || ext.eq_ignore_ascii_case(b"jsonl"))
+}
+
+/// Whether the last part of a path ends in `.EXT`, in any case.
+pub fn has_extension(path: &Path, ext: &str) -> bool {
+    extension(last_part(path)).is_some_and(|e| e.eq_ignore_ascii_case(ext.as_bytes()))
+}
+
+/// What follows the last dot of a name, as [`Path::extension`] has it (a leading dot does not
+/// start an extension), without parsing the path it ends.
+fn extension(name: &std::ffi::OsStr) -> Option<&[u8]> {
     let name = name.as_encoded_bytes();
     match name.iter().rposition(|b| *b == b'.') {
-        Some(dot) if dot > 0 => {
-            let ext = &name[dot + 1..];
-            ext.eq_ignore_ascii_case(b"json") || ext.eq_ignore_ascii_case(b"jsonl")
-        }
-        _ => false,
+        Some(dot) if dot > 0 => Some(&name[dot + 1..]),
+        _ => None,
     }
 }
 
@@ -663,6 +682,11 @@ mod tests {
             ("a.", false),
         ] {
             let listed = named_as_document(std::ffi::OsStr::new(name));
+            for dir in ["", "docs/", "/tmp/a.json/", "./"] {
+                let path = PathBuf::from(format!("{dir}{name}"));
+                let by_path = path.extension().is_some_and(|e| e.eq_ignore_ascii_case("jsonl"));
+                assert_eq!(has_extension(&path, "jsonl"), by_path, "{}", path.display());
+            }
             let by_path = Path::new(name)
                 .extension()
                 .is_some_and(|e| e.eq_ignore_ascii_case("json") || e.eq_ignore_ascii_case("jsonl"));

@@ -358,7 +358,7 @@ fn one(
         Err(error) => return Item::Files(vec![unreadable(source, error)]),
     };
     // Standard input may be a capture too (`cat captures.jsonl | hookctl validate -`).
-    if dir.is_none() && path == std::path::Path::new("-") && capture::looks_like_capture(&bytes) {
+    if dir.is_none() && input::is_stdin(&path) && capture::looks_like_capture(&bytes) {
         captured(&source, Box::new(std::io::Cursor::new(bytes)), opts, fields, &mut files);
         return Item::Files(files);
     }
