@@ -191,21 +191,47 @@ pub fn run(opts: &Options, sink: &mut dyn Sink) -> Result<Summary> {
     };
     let mut summary = Summary::default();
     let cores = std::thread::available_parallelism().map_or(1, usize::from);
-    if cores <= 1 || (opts.inputs.len() == 1 && !opts.inputs[0].is_dir()) {
-        // One input (or one core): no thread to start.
+    // Whether more than one document may come decides the form of the results, and so the fields
+    // gathered: a directory always may (it is walked while its documents are judged); files and
+    // `-` are counted first, which costs nothing.
+    let dirs = opts.inputs.iter().any(|input| input.is_dir());
+    let listed = (!dirs).then(|| {
         let mut entries = Vec::new();
         input::expand(&opts.inputs, &mut |entry| {
             entries.push(entry);
             ControlFlow::Continue(())
         });
+        entries
+    });
+    let many = listed.as_ref().is_none_or(|entries| {
         let mut files = entries.iter().filter_map(Entry::path);
-        sink.expect(files.clone().nth(1).is_some() || files.any(capture::named_as_capture));
-        let fields = sink.wants_fields();
-        let unread = &unread_parts(opts, answers, ctx, fields);
-        for entry in entries {
-            give(&mut summary, sink, one(entry, opts, answers, ctx, fields, unread))?;
+        files.clone().nth(1).is_some() || files.any(capture::named_as_capture)
+    });
+    sink.expect(many);
+    let fields = sink.wants_fields();
+    let unread = &unread_parts(opts, answers, ctx, fields);
+    // Each entry, in order, from the list or from the walk.
+    let feed = move |emit: &mut dyn FnMut(Entry) -> ControlFlow<()>| match listed {
+        Some(entries) => {
+            for entry in entries {
+                if emit(entry).is_break() {
+                    return;
+                }
+            }
         }
-        return Ok(summary);
+        None => input::expand(&opts.inputs, emit),
+    };
+    if cores <= 1 || !many {
+        // One document (or one core): no thread to start.
+        let mut failed = None;
+        feed(&mut |entry| match give(&mut summary, sink, one(entry, opts, answers, ctx, fields, unread)) {
+            Ok(()) => ControlFlow::Continue(()),
+            Err(e) => {
+                failed = Some(e);
+                ControlFlow::Break(())
+            }
+        });
+        return failed.map_or(Ok(summary), Err);
     }
     // A feeder walks the inputs and hands the entries out in order through a short queue; the
     // workers' results come back through another, and are put back in order here. Both queues
@@ -214,22 +240,11 @@ pub fn run(opts: &Options, sink: &mut dyn Sink) -> Result<Summary> {
     // Shared by the workers, and gone with the last of them, which stops the feeder.
     let jobs_rx = std::sync::Arc::new(std::sync::Mutex::new(jobs_rx));
     let (tx, rx) = std::sync::mpsc::sync_channel::<(usize, Vec<Item>)>(AHEAD);
-    // Whether more than one document may come, told as soon as the feeder knows.
-    let (many_tx, many_rx) = std::sync::mpsc::channel::<bool>();
-    // Made once that is known, and lent to the workers for as long as they run.
-    let unread = std::sync::OnceLock::new();
     std::thread::scope(|scope| {
         scope.spawn(move || {
-            let (mut size, mut i, mut files) = (BATCH.0, 0, 0);
+            let (mut size, mut i) = (BATCH.0, 0);
             let mut batch = Vec::with_capacity(size);
-            let mut many_tx = Some(many_tx);
-            input::expand(&opts.inputs, &mut |entry| {
-                if let Some(path) = entry.path() {
-                    files += 1;
-                    if files > 1 || capture::named_as_capture(path) {
-                        many_tx.take().map(|tx| tx.send(true));
-                    }
-                }
+            feed(&mut |entry| {
                 batch.push(entry);
                 if batch.len() < size {
                     return ControlFlow::Continue(());
@@ -243,15 +258,10 @@ pub fn run(opts: &Options, sink: &mut dyn Sink) -> Result<Summary> {
                     ControlFlow::Continue(())
                 }
             });
-            many_tx.take().map(|tx| tx.send(false));
             if !batch.is_empty() {
                 let _ = jobs_tx.send((i, batch));
             }
         });
-        // The fields, and so what is left out of each document, depend on whether many come.
-        sink.expect(many_rx.recv().unwrap_or(false));
-        let fields = sink.wants_fields();
-        let unread = unread.get_or_init(|| unread_parts(opts, answers, ctx, fields));
         for _ in 0..cores {
             let tx = tx.clone();
             let jobs_rx = std::sync::Arc::clone(&jobs_rx);

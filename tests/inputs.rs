@@ -126,6 +126,27 @@ fn a_tree_is_reported_in_the_order_of_its_paths() {
     assert_eq!(got, want);
 }
 
+/// More entries that are not read than the queues between the threads hold, before and after
+/// the only document: the walk goes on while they wait, and the results keep the order of the names.
+#[test]
+fn a_directory_of_many_skipped_entries_and_one_document_is_walked_to_the_end() {
+    let dir = tempfile::tempdir().unwrap();
+    for i in 0..1200 {
+        mkfifo(&dir.path().join(format!("p{i:04}.json")));
+    }
+    write(dir.path(), "p0600-doc.json", &show(&["handoff-create"]));
+    write(dir.path(), "q-broken.json", b"{");
+    let (code, report, err) = validate_json(&[dir.path().as_os_str()]);
+    assert_eq!(code, 2, "the broken one is an input error: {err}");
+    assert_eq!(report["summary"]["skipped"], 1200, "{}", report["summary"]);
+    assert_eq!(report["summary"]["valid"], 1, "{}", report["summary"]);
+    let at = |name: &str| dir.path().join(name).display().to_string();
+    assert_eq!(sources(&report), [at("p0600-doc.json"), at("q-broken.json")]);
+    let skipped = report["skipped"].as_array().unwrap();
+    assert_eq!(skipped[0]["source"], at("p0000.json"));
+    assert_eq!(skipped[1199]["source"], at("p1199.json"));
+}
+
 #[test]
 fn a_fifo_in_a_directory_is_skipped_with_a_notice() {
     let dir = tempfile::tempdir().unwrap();
