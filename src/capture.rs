@@ -10,7 +10,7 @@ use crate::receiver::Record;
 
 /// Whether a file is a capture by its name: `*.jsonl`, as `listen --save captures.jsonl` writes.
 pub fn named_as_capture(path: &Path) -> bool {
-    crate::input::has_extension(path, "jsonl")
+    input::has_extension(path, "jsonl")
 }
 
 /// Whether some bytes read as a capture: their first line that is not blank is a record.
@@ -22,8 +22,8 @@ pub fn looks_like_capture(bytes: &[u8]) -> bool {
 /// Open a capture file (or standard input for `-`), with a message naming it when it cannot be.
 pub fn open(path: &Path) -> Result<Box<dyn BufRead>, String> {
     let source = input::label(path);
-    let cannot = |e: std::io::Error| format!("{source}: cannot read: {}", input::io_reason(&e));
-    if crate::input::is_stdin(path) {
+    let cannot = |e: std::io::Error| input::cannot_read(&source, &e);
+    if input::is_stdin(path) {
         return Ok(Box::new(std::io::stdin().lock()));
     }
     let file = std::fs::File::open(path).map_err(cannot)?;

@@ -104,17 +104,16 @@ impl Size {
 /// or until it passes the cap.
 pub fn read_bytes(path: &Path, max: u64) -> Result<Vec<u8>, String> {
     let source = label(path);
-    let cannot = |e: std::io::Error| format!("{source}: cannot read: {}", io_reason(&e));
-    let over = |size: Option<u64>| too_large(&source, size, max);
     if is_stdin(path) {
-        return read_capped(std::io::stdin().lock(), max, 0).map_err(cannot)?.ok_or_else(|| over(None));
+        let read = read_capped(std::io::stdin().lock(), max, 0).map_err(|e| cannot_read(&source, &e))?;
+        return read.ok_or_else(|| too_large(&source, None, max));
     }
-    read_file(fs::File::open(path).map_err(cannot)?, &source, max)
+    read_file(fs::File::open(path).map_err(|e| cannot_read(&source, &e))?, &source, max)
 }
 
 /// What [`read_bytes`] does with a file once open.
 fn read_file(file: fs::File, source: &str, max: u64) -> Result<Vec<u8>, String> {
-    let cannot = |e: std::io::Error| format!("{source}: cannot read: {}", io_reason(&e));
+    let cannot = |e: std::io::Error| cannot_read(source, &e);
     let meta = file.metadata().map_err(cannot)?;
     if meta.is_dir() {
         return Err(format!("{source}: is a directory"));
@@ -130,6 +129,12 @@ fn read_file(file: fs::File, source: &str, max: u64) -> Result<Vec<u8>, String> 
     buf.ok_or_else(|| too_large(source, None, max))
 }
 
+/// A document that could not be read, and why, in one line.
+pub fn cannot_read(source: &str, e: &std::io::Error) -> String {
+    format!("{source}: cannot read: {}", io_reason(e))
+}
+
+/// A document over `--max-size`, with its size when it is known.
 fn too_large(source: &str, size: Option<u64>, max: u64) -> String {
     let size = size.map_or_else(String::new, |n| format!("{n} bytes, "));
     format!("{source}: too large: {size}more than --max-size ({})", Size(max).human())
@@ -150,7 +155,7 @@ pub fn read_listed(dir: &fs::File, path: &Path, max: u64) -> Result<Vec<u8>, Str
         use rustix::fs::{Mode, OFlags};
         use std::io::Seek;
         // Where it comes from is said only when something goes wrong.
-        let cannot = |e: std::io::Error| format!("{}: cannot read: {}", label(path), io_reason(&e));
+        let cannot = |e: std::io::Error| cannot_read(&label(path), &e);
         // Not blocking: had the name become a FIFO since it was listed, opening it would wait for
         // a writer. A regular file's reads are not changed by it.
         let flags = OFlags::RDONLY | OFlags::CLOEXEC | OFlags::NOCTTY | OFlags::NONBLOCK;
@@ -394,7 +399,7 @@ struct Walk<'a> {
 }
 
 /// What the walk keeps of a directory's entry until the entries are sorted.
-struct Listed {
+struct DirItem {
     path: PathBuf,
     /// The entry itself, not what a link points to.
     own: fs::FileType,
@@ -432,12 +437,12 @@ impl Walk<'_> {
         // Each path made once, and sorted as text: below one directory the paths differ only in
         // their last part, so their order as bytes is the order of the names. Only what the walk
         // needs of each entry is kept, which keeps the list of a large directory small.
-        let mut entries: Vec<Listed> = entries
+        let mut entries: Vec<DirItem> = entries
             .flatten()
-            .filter_map(|e| Some(Listed { own: e.file_type().ok()?, ino: listed_ino(&e), path: e.path() }))
+            .filter_map(|e| Some(DirItem { own: e.file_type().ok()?, ino: listed_ino(&e), path: e.path() }))
             .collect();
         entries.sort_unstable_by(|a, b| a.path.as_os_str().cmp(b.path.as_os_str()));
-        for Listed { path, own, ino } in entries {
+        for DirItem { path, own, ino } in entries {
             // Documents, and captures of `listen --save`.
             let json = named_as_document(last_part(&path));
             if own.is_dir() {
@@ -466,9 +471,12 @@ impl Walk<'_> {
                 Ok(meta) => meta,
                 Err(_) if !json => continue,
                 Err(e) => {
-                    let nothing = if own.is_symlink() { "a link to nothing (" } else { "" };
-                    let close = if own.is_symlink() { ")" } else { "" };
-                    let error = format!("{}: cannot read: {nothing}{}{close}", path.display(), io_reason(&e));
+                    let why = if own.is_symlink() {
+                        format!("a link to nothing ({})", io_reason(&e))
+                    } else {
+                        io_reason(&e)
+                    };
+                    let error = format!("{}: cannot read: {why}", path.display());
                     self.tell(Entry::Error { source: label(&path), error })?;
                     continue;
                 }
