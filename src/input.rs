@@ -144,12 +144,50 @@ fn too_large(source: &str, size: Option<u64>, max: u64) -> String {
 /// smaller, and are read with no `stat` at all.
 const SCRATCH: usize = 64 << 10;
 
+/// A directory being walked, held open to read its files by their names in it.
+#[derive(Debug)]
+pub struct ListedDir {
+    file: fs::File,
+    /// A read that returns less than it asked for is the file's end: true only on the file
+    /// systems known to read a regular file whole up to its end (see [`reads_to_the_end`]).
+    short_read_ends: bool,
+}
+
+impl ListedDir {
+    pub fn open(dir: &Path) -> Option<ListedDir> {
+        let file = fs::File::open(dir).ok()?;
+        let short_read_ends = reads_to_the_end(&file);
+        Some(ListedDir { file, short_read_ends })
+    }
+}
+
+/// Whether the file system holding this directory gives every byte asked for, up to the end of a
+/// regular file, in one read. Linux's local disk file systems and tmpfs do (a read is cut short
+/// only by the file's end, or by a signal that kills the process); network and FUSE file systems
+/// may return less at any point, so on them, and on any file system not named here, a file is
+/// read until a read returns nothing. Overlay is left out too: what it reads from comes from
+/// below, and that could be any of them.
+fn reads_to_the_end(dir: &fs::File) -> bool {
+    #[cfg(any(target_os = "linux", target_os = "android"))]
+    {
+        // The magic numbers of linux/magic.h: ext2/3/4, XFS, Btrfs, tmpfs.
+        const WHOLE: [u64; 4] = [0xEF53, 0x5846_5342, 0x9123_683E, 0x0102_1994];
+        rustix::fs::fstatfs(dir).is_ok_and(|fs| WHOLE.contains(&(fs.f_type as u64)))
+    }
+    #[cfg(not(any(target_os = "linux", target_os = "android")))]
+    {
+        let _ = dir;
+        false
+    }
+}
+
 /// Read a regular file found by a walk in `dir` (its name there is the last part of `path`), as
 /// [`read_bytes`] would. It is opened by its name in the open directory, so the kernel looks up one
 /// name rather than every part of the path, and read into a buffer kept by the thread: a document
 /// that ends within it is copied out at its size, with no `stat`; one that fills it is read again
-/// from its start as any file is.
-pub fn read_listed(dir: &fs::File, path: &Path, max: u64) -> Result<Vec<u8>, String> {
+/// from its start as any file is. Where a short read is the end ([`ListedDir`]), the read that
+/// would return nothing is not made.
+pub fn read_listed(dir: &ListedDir, path: &Path, max: u64) -> Result<Vec<u8>, String> {
     #[cfg(unix)]
     {
         use rustix::fs::{Mode, OFlags};
@@ -160,7 +198,7 @@ pub fn read_listed(dir: &fs::File, path: &Path, max: u64) -> Result<Vec<u8>, Str
         // a writer. A regular file's reads are not changed by it.
         let flags = OFlags::RDONLY | OFlags::CLOEXEC | OFlags::NOCTTY | OFlags::NONBLOCK;
         let fd =
-            rustix::fs::openat(dir, last_part(path), flags, Mode::empty()).map_err(|e| cannot(e.into()))?;
+            rustix::fs::openat(&dir.file, last_part(path), flags, Mode::empty()).map_err(|e| cannot(e.into()))?;
         let mut file = fs::File::from(fd);
         thread_local! {
             static BUF: std::cell::RefCell<Vec<u8>> = const { std::cell::RefCell::new(Vec::new()) };
@@ -171,6 +209,9 @@ pub fn read_listed(dir: &fs::File, path: &Path, max: u64) -> Result<Vec<u8>, Str
             while filled < buf.len() {
                 match file.read(&mut buf[filled..]) {
                     Ok(0) => return Ok(Some(buf[..filled].to_vec())),
+                    Ok(n) if dir.short_read_ends && filled + n < buf.len() => {
+                        return Ok(Some(buf[..filled + n].to_vec()));
+                    }
                     Ok(n) => filled += n,
                     Err(e) if e.kind() == std::io::ErrorKind::Interrupted => {}
                     Err(e) => return Err(cannot(e)),
@@ -316,7 +357,7 @@ pub enum Entry {
     File(PathBuf),
     /// A regular file found in a directory: its path, and the directory, open, to read it by its
     /// name there ([`read_listed`]).
-    Listed { path: PathBuf, dir: std::sync::Arc<fs::File> },
+    Listed { path: PathBuf, dir: std::sync::Arc<ListedDir> },
     /// Something found in a directory that is not read: not a regular file, or a link to a
     /// directory (not followed). A notice, not an error.
     Skipped { source: String, reason: String },
@@ -433,7 +474,7 @@ impl Walk<'_> {
         let device = if self.listed_ids { listed_device(dir) } else { None };
         // Held open while its files are read, to open them by their names in it. Without it (it
         // could be listed but not opened) they are opened by their paths.
-        let open = fs::File::open(dir).ok().map(std::sync::Arc::new);
+        let open = ListedDir::open(dir).map(std::sync::Arc::new);
         // Each path made once, and sorted as text: below one directory the paths differ only in
         // their last part, so their order as bytes is the order of the names. Only what the walk
         // needs of each entry is kept, which keeps the list of a large directory small.
@@ -653,26 +694,46 @@ mod tests {
     #[test]
     fn a_listed_file_is_read_as_its_path_would_be_at_every_size_around_the_buffer() {
         let dir = tempfile::tempdir().unwrap();
-        let open = std::sync::Arc::new(fs::File::open(dir.path()).unwrap());
+        // Both ways of knowing a file's end: a short read (where the file system is known for
+        // it), a read that returns nothing (everywhere else).
+        for short_read_ends in [true, false] {
+            let open = ListedDir { file: fs::File::open(dir.path()).unwrap(), short_read_ends };
+            read_listed_at_every_size(dir.path(), &open);
+        }
+    }
+
+    fn read_listed_at_every_size(dir: &Path, open: &ListedDir) {
         for size in [0, 1, 700, SCRATCH - 1, SCRATCH, SCRATCH + 1, 3 * SCRATCH + 5] {
-            let path = dir.path().join(format!("doc-{size}.json"));
+            let path = dir.join(format!("doc-{size}.json"));
             let data: Vec<u8> = (0..size).map(|i| (i % 251) as u8).collect();
             std::fs::write(&path, &data).unwrap();
             let max = 1 << 20;
-            assert_eq!(read_listed(&open, &path, max).as_deref(), Ok(&data[..]), "size {size}");
-            assert_eq!(read_listed(&open, &path, max), read_bytes(&path, max), "size {size}");
+            assert_eq!(read_listed(open, &path, max).as_deref(), Ok(&data[..]), "size {size}");
+            assert_eq!(read_listed(open, &path, max), read_bytes(&path, max), "size {size}");
             if size > 0 {
                 // Over the cap, whether the file ends within the buffer or not: the same refusal.
                 let max = size as u64 - 1;
-                let refused = read_listed(&open, &path, max).unwrap_err();
+                let refused = read_listed(open, &path, max).unwrap_err();
                 assert_eq!(Err(refused.clone()), read_bytes(&path, max), "size {size}");
                 assert!(refused.contains(&format!("too large: {size} bytes")), "{refused}");
             }
         }
         // A name that is gone since the listing is said to be so, under its path.
-        let gone = dir.path().join("gone.json");
-        let error = read_listed(&open, &gone, 100).unwrap_err();
+        let gone = dir.join("gone.json");
+        let error = read_listed(open, &gone, 100).unwrap_err();
         assert_eq!(error, format!("{}: cannot read: no such file", gone.display()));
+    }
+
+    #[cfg(target_os = "linux")]
+    #[test]
+    fn a_short_read_is_taken_for_the_end_only_where_the_file_system_is_known_for_it() {
+        // procfs gives its files in pieces: never trusted.
+        assert!(!reads_to_the_end(&fs::File::open("/proc/self").unwrap()));
+        // A tmpfs, where the machine has one: trusted.
+        let shm = Path::new("/dev/shm");
+        if rustix::fs::statfs(shm).is_ok_and(|s| s.f_type as u64 == 0x0102_1994) {
+            assert!(reads_to_the_end(&fs::File::open(shm).unwrap()));
+        }
     }
 
     #[test]
