@@ -115,8 +115,8 @@ fn parse(text: &[u8]) -> Result<Record, String> {
     let text = std::str::from_utf8(text).map_err(|_| "binary data, not a capture record".to_string())?;
     let record: Record = serde_json::from_str(text)
         .map_err(|e| format!("not a capture record written by 'listen --save' ({e})"))?;
-    if record.body.is_none() && record.body_base64.is_none() {
-        return Err("record has no body (neither body nor body_base64)".into());
+    if record.text().is_none() && record.body_base64.is_none() {
+        return Err("record has no body (neither body, body_json nor body_base64)".into());
     }
     if reqwest::Method::from_bytes(record.method.as_bytes()).is_err() {
         return Err(format!("method {:?} is not an HTTP method (a token such as POST)", record.method));

@@ -197,8 +197,8 @@ pub fn read_listed(dir: &ListedDir, path: &Path, max: u64) -> Result<Vec<u8>, St
         // Not blocking: had the name become a FIFO since it was listed, opening it would wait for
         // a writer. A regular file's reads are not changed by it.
         let flags = OFlags::RDONLY | OFlags::CLOEXEC | OFlags::NOCTTY | OFlags::NONBLOCK;
-        let fd =
-            rustix::fs::openat(&dir.file, last_part(path), flags, Mode::empty()).map_err(|e| cannot(e.into()))?;
+        let fd = rustix::fs::openat(&dir.file, last_part(path), flags, Mode::empty())
+            .map_err(|e| cannot(e.into()))?;
         let mut file = fs::File::from(fd);
         thread_local! {
             static BUF: std::cell::RefCell<Vec<u8>> = const { std::cell::RefCell::new(Vec::new()) };

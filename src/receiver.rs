@@ -111,9 +111,16 @@ pub struct Record {
     /// The path with its query string, secret query values redacted unless `--keep-secrets`.
     pub path: String,
     pub headers: Vec<(String, String)>,
-    /// The body exactly as received, when it is UTF-8.
+    /// The body exactly as received, as a JSON string, when it is UTF-8 (and not under
+    /// `body_json`).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub body: Option<String>,
+    /// The body exactly as received, when it is JSON on one line with nothing around it: a line
+    /// holds it as it came, as JSON in its place rather than as a string, so that it costs no
+    /// escaping to write and reads as what it is. Written only by [`Record::write_json`], which
+    /// puts it last in the line.
+    #[serde(default, skip_serializing, deserialize_with = "verbatim_json")]
+    pub body_json: Option<String>,
     /// The body exactly as received, base64, when it is not UTF-8.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub body_base64: Option<String>,
@@ -161,7 +168,7 @@ pub struct AnswerRecord {
 impl Record {
     /// The body's bytes, exactly as received.
     pub fn body_bytes(&self) -> std::result::Result<Vec<u8>, String> {
-        match (&self.body, &self.body_base64) {
+        match (self.text(), &self.body_base64) {
             (Some(text), _) => Ok(text.as_bytes().to_vec()),
             (None, Some(b64)) => base64::engine::general_purpose::STANDARD
                 .decode(b64)
@@ -169,6 +176,47 @@ impl Record {
             (None, None) => Ok(Vec::new()),
         }
     }
+
+    /// The body as text, when it is UTF-8, whichever way the record holds it.
+    pub fn text(&self) -> Option<&str> {
+        self.body_json.as_deref().or(self.body.as_deref())
+    }
+
+    /// Take the body out as text, when it is UTF-8.
+    pub fn take_text(&mut self) -> Option<String> {
+        self.body_json.take().or_else(|| self.body.take())
+    }
+
+    /// Hold a UTF-8 body: as it is when it is JSON (`parsed`) on one line with nothing around it,
+    /// as a string otherwise.
+    fn hold(&mut self, text: String, parsed: bool) {
+        let verbatim = parsed
+            && text.as_bytes().first().is_some_and(|b| !b.is_ascii_whitespace())
+            && text.as_bytes().last().is_some_and(|b| !b.is_ascii_whitespace())
+            && memchr::memchr2(b'\n', b'\r', text.as_bytes()).is_none();
+        if verbatim { self.body_json = Some(text) } else { self.body = Some(text) }
+    }
+
+    /// The record as one line of JSON (without its newline), as `--save` and `-o json` write
+    /// it: every field, and last, under `body_json`, a JSON body as it came.
+    pub fn write_json(&self, out: &mut Vec<u8>) -> serde_json::Result<()> {
+        serde_json::to_writer(&mut *out, self)?;
+        if let Some(json) = &self.body_json {
+            // A record is an object and never empty: its closing brace makes room for the body.
+            out.pop();
+            out.extend_from_slice(b",\"body_json\":");
+            out.extend_from_slice(json.as_bytes());
+            out.push(b'}');
+        }
+        Ok(())
+    }
+}
+
+/// A `body_json` read back: the JSON text as it stands in the line, byte for byte (`null` too: a
+/// body of `null` is JSON like any other, not the absence of a body).
+fn verbatim_json<'de, D: serde::Deserializer<'de>>(d: D) -> std::result::Result<Option<String>, D::Error> {
+    let raw: Box<serde_json::value::RawValue> = Deserialize::deserialize(d)?;
+    Ok(Some(String::from(Box::<str>::from(raw))))
 }
 
 /// Totals for the end of a session.
@@ -457,6 +505,7 @@ async fn handle(shared: Arc<Shared>, req: Request) -> Response {
         Some((doc, kind, verdict)) => (Some(doc), kind, verdict),
         None => (None, None, None),
     };
+    let parsed = doc.is_some();
     let mut note = refusal.as_ref().map(|(_, why)| why.clone());
     if note.is_none() {
         note = match (&doc, kind) {
@@ -569,9 +618,9 @@ async fn handle(shared: Arc<Shared>, req: Request) -> Response {
         v.fields = contract::fields_owned(v.kind, doc);
     }
 
-    let (body_text, body_base64) = match text {
-        Some(text) => (Some(text.to_string()), None),
-        None => (None, Some(base64::engine::general_purpose::STANDARD.encode(&bytes))),
+    let body_base64 = match text {
+        Some(_) => None,
+        None => Some(base64::engine::general_purpose::STANDARD.encode(&bytes)),
     };
     let mut record = Record {
         index,
@@ -579,7 +628,8 @@ async fn handle(shared: Arc<Shared>, req: Request) -> Response {
         method: parts.method.to_string(),
         path: http::shown_url(&path, config.keep_secrets),
         headers: http::shown_headers(&parts.headers, config.keep_secrets),
-        body: body_text,
+        body: None,
+        body_json: None,
         body_base64,
         bytes: bytes.len(),
         kind,
@@ -596,6 +646,9 @@ async fn handle(shared: Arc<Shared>, req: Request) -> Response {
             verdict: answered.verdict,
         },
     };
+    if let Some(text) = text {
+        record.hold(text.to_string(), parsed);
+    }
 
     // On disk before the sender hears back: what was acknowledged is never lost.
     if let Some(capture) = &shared.save {
@@ -634,7 +687,7 @@ async fn save(capture: &Capture, record: &Record) -> std::result::Result<(), Str
     // A line that cannot be made is not saved either: never an empty line acknowledged.
     // Room for the body, escaped, and the rest of the record: the line is not grown piece by piece.
     let mut line = Vec::with_capacity(record.bytes + record.bytes / 4 + 2048);
-    serde_json::to_writer(&mut line, record).map_err(|e| format!("cannot encode the record: {e}"))?;
+    record.write_json(&mut line).map_err(|e| format!("cannot encode the record: {e}"))?;
     line.push(b'\n');
     capture.append(&line).await
 }

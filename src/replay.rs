@@ -61,7 +61,7 @@ pub async fn run(records: Vec<Record>, source: &str, target: &Target) -> Result<
     let count = records.len();
     let mut steps = Vec::with_capacity(count);
     for mut record in records {
-        let bytes: Bytes = match record.body.take() {
+        let bytes: Bytes = match record.take_text() {
             Some(text) => text.into(),
             None => record
                 .body_bytes()

@@ -101,6 +101,63 @@ fn save_round_trips_exact_bytes_even_when_not_utf8() {
 }
 
 #[test]
+fn a_json_body_on_one_line_is_kept_in_place_and_every_other_as_a_string() {
+    let dir = tempfile::tempdir().unwrap();
+    let cap = dir.path().join("cap.jsonl");
+    let listener = Listener::start(&["--save", cap.to_str().unwrap()]);
+    // (body, kept as JSON in its place)
+    let bodies: [(&[u8], bool); 9] = [
+        (br#"{"resource":"agent","type":"online","id":1}"#, true),
+        // `null` is a body, not the lack of one.
+        (b"null", true),
+        // A JSON string is JSON too: in place, it keeps its quotes.
+        (br#""hi""#, true),
+        // A line break inside a string is escaped in JSON: still one line.
+        (br#"{"note":"two\nlines"}"#, true),
+        // Whatever surrounds the JSON or breaks its line would be lost in place.
+        (b"{\"a\":1}\n", false),
+        (b" {\"a\":1}", false),
+        (b"{\n  \"a\": 1\n}", false),
+        (b"{\"a\":1,\r\"b\":2}", false),
+        (b"not json", false),
+    ];
+    for (body, _) in &bodies {
+        post_raw(&listener.addr, "/hook", body);
+    }
+    let shown = listener.stop();
+    let text = std::fs::read_to_string(&cap).unwrap();
+    let saved: Vec<Value> = text.lines().map(|l| serde_json::from_str(l).unwrap()).collect();
+    assert_eq!(saved.len(), bodies.len(), "one line each");
+    let shown = records(&shown);
+    for (((body, in_place), line), out) in bodies.iter().zip(&saved).zip(&shown) {
+        let what = String::from_utf8_lossy(body);
+        for rec in [line, *out] {
+            if *in_place {
+                assert_eq!(rec["body_json"], serde_json::from_slice::<Value>(body).unwrap(), "{what}");
+                assert!(rec.get("body").is_none(), "{what}");
+            } else {
+                assert_eq!(rec["body"], Value::from(what.as_ref()), "{what}");
+                assert!(rec.get("body_json").is_none(), "{what}");
+            }
+        }
+    }
+    // Read back, each gives its bytes exactly.
+    let records: Vec<hookctl::receiver::Record> =
+        text.lines().map(|l| serde_json::from_str(l).unwrap()).collect();
+    for ((body, _), rec) in bodies.iter().zip(&records) {
+        assert_eq!(rec.body_bytes().unwrap(), *body, "{}", String::from_utf8_lossy(body));
+    }
+    // And so does replay: the server gets each body as it first came.
+    let server = Server::ok();
+    let (_, out, err) = run(hookctl().arg("replay").arg(&cap).args(["--url", &server.url(), "-o", "json"]));
+    let got = server.requests();
+    assert_eq!(got.len(), bodies.len(), "{out}{err}");
+    for ((body, _), req) in bodies.iter().zip(&got) {
+        assert_eq!(req.body, *body);
+    }
+}
+
+#[test]
 fn secrets_are_redacted_in_output_and_captures_unless_kept() {
     let dir = tempfile::tempdir().unwrap();
     let cap = dir.path().join("cap.jsonl");

@@ -112,8 +112,10 @@ pub fn listen_hurried(o: &mut Out) -> io::Result<()> {
 pub fn record(o: &mut Out, r: &Record) -> io::Result<()> {
     let out = &mut *o.out;
     if o.style.json() {
-        serde_json::to_writer(&mut *out, r)?;
-        return writeln!(out);
+        let mut line = Vec::with_capacity(r.bytes + 1024);
+        r.write_json(&mut line)?;
+        line.push(b'\n');
+        return out.write_all(&line);
     }
     // Written piece by piece: a request costs no string of its own when colour is off (the usual
     // case when a stream of requests is piped or saved).
@@ -219,13 +221,13 @@ fn in_full(out: &mut dyn io::Write, r: &Record) -> io::Result<()> {
     for (name, value) in &r.headers {
         writeln!(out, "      {:width$}  {}", name.dimmed(), value)?;
     }
-    let (label, body) = match (&r.body, &r.body_base64) {
+    let (label, body) = match (r.text(), &r.body_base64) {
         (Some(text), _) => {
             // JSON pretty-printed for reading; anything else as it came.
             let pretty = serde_json::from_str::<serde_json::Value>(text)
                 .ok()
                 .and_then(|v| serde_json::to_string_pretty(&v).ok());
-            ("body", pretty.unwrap_or_else(|| text.clone()))
+            ("body", pretty.unwrap_or_else(|| text.to_string()))
         }
         (None, Some(b64)) => ("body (base64)", b64.clone()),
         (None, None) => return writeln!(out, "    {}  {}", "body".dimmed().italic(), "(none)".dimmed()),

@@ -272,3 +272,15 @@ pub fn post_raw(addr: &str, path: &str, body: &[u8]) -> u16 {
     let head = String::from_utf8_lossy(&resp);
     head.split_whitespace().nth(1).and_then(|c| c.parse().ok()).unwrap_or(0)
 }
+
+/// The body of each line of a capture, as the bytes that came (as text): a line keeps a JSON body
+/// in its place (`body_json`) and any other as a string, so a body is read back as a record.
+pub fn captured_bodies(capture: &str) -> Vec<String> {
+    capture
+        .lines()
+        .map(|l| {
+            let record: hookctl::receiver::Record = serde_json::from_str(l).expect("a capture record");
+            String::from_utf8(record.body_bytes().unwrap()).expect("a UTF-8 body")
+        })
+        .collect()
+}
