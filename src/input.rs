@@ -363,13 +363,17 @@ pub enum Entry {
     Skipped { source: String, reason: String },
     /// A directory, or something in it, that could not be read.
     Error { source: String, error: String },
+    /// A regular file just listed in a directory that is still being listed: it will come again
+    /// as [`Entry::Listed`] in its sorted place (unless it is another name of a file already
+    /// given), and may be read ahead of it meanwhile. Given only when asked for ([`expand_ahead`]).
+    Ahead { path: PathBuf, dir: std::sync::Arc<ListedDir> },
 }
 
 impl Entry {
     /// The path of a file to read.
     pub fn path(&self) -> Option<&Path> {
         match self {
-            Entry::File(path) | Entry::Listed { path, .. } => Some(path),
+            Entry::File(path) | Entry::Listed { path, .. } | Entry::Ahead { path, .. } => Some(path),
             Entry::Skipped { .. } | Entry::Error { .. } => None,
         }
     }
@@ -385,6 +389,15 @@ impl Entry {
 /// read, since reading it could block or never end; a file named explicitly is read whatever it
 /// is, under the size cap.
 pub fn expand(inputs: &[PathBuf], emit: &mut dyn FnMut(Entry) -> ControlFlow<()>) {
+    expand_ahead(inputs, 0, emit)
+}
+
+/// As [`expand`], and while a directory is listed (its entries are sorted only once all are
+/// known), each of the first `ahead` regular files named as documents is also given at once as
+/// [`Entry::Ahead`], before it comes again in its place: what reads the files can start on them
+/// while the listing goes on.
+pub fn expand_ahead(inputs: &[PathBuf], ahead: usize, emit: &mut dyn FnMut(Entry) -> ControlFlow<()>) {
+    let mut ahead = ahead;
     let mut seen = HashSet::with_hasher(foldhash::fast::FixedState::default());
     let dirs: Vec<bool> = inputs.iter().map(|input| input.is_dir()).collect();
     // With directories alone, a file's identity can come from the directory listing (its inode
@@ -393,8 +406,15 @@ pub fn expand(inputs: &[PathBuf], emit: &mut dyn FnMut(Entry) -> ControlFlow<()>
     let listed_ids = dirs.iter().all(|d| *d);
     for (input, is_dir) in inputs.iter().zip(dirs) {
         let flow = if is_dir {
-            let mut walk =
-                Walk { listed_ids, seen: &mut seen, emit: &mut *emit, found: 0, skipped: 0, errors: 0 };
+            let mut walk = Walk {
+                listed_ids,
+                seen: &mut seen,
+                emit: &mut *emit,
+                ahead: &mut ahead,
+                found: 0,
+                skipped: 0,
+                errors: 0,
+            };
             let flow = walk.dir(input);
             if flow.is_continue() && walk.found == 0 && walk.errors == 0 {
                 let skipped = match walk.skipped {
@@ -431,6 +451,8 @@ struct Walk<'a> {
     /// The files given so far, for every input.
     seen: &'a mut HashSet<Identity, foldhash::fast::FixedState>,
     emit: &'a mut dyn FnMut(Entry) -> ControlFlow<()>,
+    /// How many more files may be given ahead of their place ([`Entry::Ahead`]).
+    ahead: &'a mut usize,
     /// Files found below the directory, given or not (a file already given is not given again).
     found: usize,
     /// Notices given of what is below it and is not read.
@@ -464,8 +486,8 @@ impl Walk<'_> {
     }
 
     fn dir(&mut self, dir: &Path) -> ControlFlow<()> {
-        let entries = match fs::read_dir(dir) {
-            Ok(entries) => entries,
+        let listing = match fs::read_dir(dir) {
+            Ok(listing) => listing,
             Err(e) => {
                 let error = format!("{}: cannot read directory: {}", dir.display(), io_reason(&e));
                 return self.tell(Entry::Error { source: label(dir), error });
@@ -478,10 +500,18 @@ impl Walk<'_> {
         // Each path made once, and sorted as text: below one directory the paths differ only in
         // their last part, so their order as bytes is the order of the names. Only what the walk
         // needs of each entry is kept, which keeps the list of a large directory small.
-        let mut entries: Vec<DirItem> = entries
-            .flatten()
-            .filter_map(|e| Some(DirItem { own: e.file_type().ok()?, ino: listed_ino(&e), path: e.path() }))
-            .collect();
+        let mut entries: Vec<DirItem> = Vec::new();
+        for e in listing.flatten() {
+            let Ok(own) = e.file_type() else { continue };
+            let item = DirItem { own, ino: listed_ino(&e), path: e.path() };
+            if let Some(dir) = open.as_ref().filter(|_| *self.ahead > 0 && own.is_file()) {
+                if named_as_document(last_part(&item.path)) {
+                    *self.ahead -= 1;
+                    (self.emit)(Entry::Ahead { path: item.path.clone(), dir: std::sync::Arc::clone(dir) })?;
+                }
+            }
+            entries.push(item);
+        }
         entries.sort_unstable_by(|a, b| a.path.as_os_str().cmp(b.path.as_os_str()));
         for DirItem { path, own, ino } in entries {
             // Documents, and captures of `listen --save`.
@@ -765,11 +795,16 @@ mod tests {
 
     /// The entries `expand` gives, as text, and how many it gave before it was told to stop.
     fn expanded(inputs: &[PathBuf], stop_after: usize) -> Vec<String> {
+        expanded_ahead(inputs, 0, stop_after)
+    }
+
+    fn expanded_ahead(inputs: &[PathBuf], ahead: usize, stop_after: usize) -> Vec<String> {
         let mut seen = Vec::new();
-        expand(inputs, &mut |entry| {
+        expand_ahead(inputs, ahead, &mut |entry| {
             seen.push(match entry {
                 Entry::File(path) => format!("file {}", path.display()),
                 Entry::Listed { path, .. } => format!("listed {}", path.display()),
+                Entry::Ahead { path, .. } => format!("ahead {}", path.display()),
                 Entry::Skipped { source, .. } => format!("skipped {source}"),
                 Entry::Error { source, .. } => format!("error {source}"),
             });
@@ -809,5 +844,39 @@ mod tests {
         assert_eq!(named[0], format!("file {}", at("c.json")));
         assert_eq!(named.len(), all.len());
         assert!(!named[1..].iter().any(|e| e.ends_with("c.json")), "{named:?}");
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn files_given_ahead_are_documents_listed_before_their_place_and_come_again_in_it() {
+        let dir = tempfile::tempdir().unwrap();
+        let root = dir.path();
+        std::fs::create_dir(root.join("d")).unwrap();
+        for name in ["notes.txt", "c.json", "a.json", "b.jsonl", "d/x.json"] {
+            std::fs::write(root.join(name), "{}").unwrap();
+        }
+        std::os::unix::fs::symlink(root.join("a.json"), root.join("link.json")).unwrap();
+        let plain = expanded(&[root.to_path_buf()], usize::MAX);
+        for ahead in [1, 2, 10] {
+            let got = expanded_ahead(&[root.to_path_buf()], ahead, usize::MAX);
+            let (early, rest): (Vec<&String>, Vec<&String>) =
+                got.iter().partition(|e| e.starts_with("ahead "));
+            // Without them, the walk is what it was.
+            assert_eq!(rest.into_iter().cloned().collect::<Vec<_>>(), plain, "ahead {ahead}");
+            // As many as asked and there are (regular documents only: not the text file, not the
+            // link), each listed again later, and those of the top directory before any of its entries.
+            let documents = ["a.json", "b.jsonl", "c.json", "d/x.json"];
+            assert_eq!(early.len(), ahead.min(documents.len()), "ahead {ahead}: {got:?}");
+            for e in &early {
+                let path = e.strip_prefix("ahead ").unwrap();
+                assert!(documents.iter().any(|d| root.join(d).display().to_string() == path), "{e}");
+                let again = got.iter().position(|g| *g == format!("listed {path}")).unwrap();
+                assert!(got.iter().position(|g| g == *e).unwrap() < again, "{got:?}");
+            }
+            let first_listed = got.iter().position(|g| g.starts_with("listed ")).unwrap();
+            for e in early.iter().filter(|e| !e.contains("/d/")) {
+                assert!(got.iter().position(|g| g == *e).unwrap() < first_listed, "{got:?}");
+            }
+        }
     }
 }

@@ -170,6 +170,17 @@ const AHEAD: usize = 4;
 /// (which bounds what a worker can still hold when the others are done).
 const BATCH: (usize, usize) = (16, 256);
 
+/// What the feeder hands the workers.
+enum Job {
+    /// The first document found in a directory still being listed, judged at once and the result
+    /// dropped: judging it compiles the schema of its kind (most of a directory is often of one
+    /// kind), which then is done when the listing ends and the batches come, instead of keeping
+    /// every worker but one waiting for it. It is judged again in its place.
+    WarmUp(Entry),
+    /// The next batch of entries in order, with its number.
+    Batch(usize, Vec<Entry>),
+}
+
 /// Judge every input, handing each result to `sink` in the order of the inputs, and return the
 /// summary. Inputs are read and judged on as many threads as the machine has cores, a bounded
 /// number of them ahead of the sink, while directories are still being walked.
@@ -211,7 +222,7 @@ pub fn run(opts: &Options, sink: &mut dyn Sink) -> Result<Summary> {
     let fields = sink.wants_fields();
     let unread = &unread_parts(opts, answers, ctx, fields);
     // Each entry, in order, from the list or from the walk.
-    let feed = move |emit: &mut dyn FnMut(Entry) -> ControlFlow<()>| match listed {
+    let feed = move |ahead: usize, emit: &mut dyn FnMut(Entry) -> ControlFlow<()>| match listed {
         Some(entries) => {
             for entry in entries {
                 if emit(entry).is_break() {
@@ -219,24 +230,27 @@ pub fn run(opts: &Options, sink: &mut dyn Sink) -> Result<Summary> {
                 }
             }
         }
-        None => input::expand(&opts.inputs, emit),
+        None => input::expand_ahead(&opts.inputs, ahead, emit),
     };
     if cores <= 1 || !many {
         // One document (or one core): no thread to start.
         let mut failed = None;
-        feed(&mut |entry| match give(&mut summary, sink, one(entry, opts, answers, ctx, fields, unread)) {
-            Ok(()) => ControlFlow::Continue(()),
-            Err(e) => {
-                failed = Some(e);
-                ControlFlow::Break(())
-            }
-        });
+        feed(
+            0,
+            &mut |entry| match give(&mut summary, sink, one(entry, opts, answers, ctx, fields, unread)) {
+                Ok(()) => ControlFlow::Continue(()),
+                Err(e) => {
+                    failed = Some(e);
+                    ControlFlow::Break(())
+                }
+            },
+        );
         return failed.map_or(Ok(summary), Err);
     }
     // A feeder walks the inputs and hands the entries out in order through a short queue; the
     // workers' results come back through another, and are put back in order here. Both queues
     // are bounded, so what is held at once is bounded too, however slow the sink.
-    let (jobs_tx, jobs_rx) = std::sync::mpsc::sync_channel::<(usize, Vec<Entry>)>(AHEAD);
+    let (jobs_tx, jobs_rx) = std::sync::mpsc::sync_channel::<Job>(AHEAD);
     // Shared by the workers, and gone with the last of them, which stops the feeder.
     let jobs_rx = std::sync::Arc::new(std::sync::Mutex::new(jobs_rx));
     let (tx, rx) = std::sync::mpsc::sync_channel::<(usize, Vec<Item>)>(AHEAD);
@@ -244,7 +258,14 @@ pub fn run(opts: &Options, sink: &mut dyn Sink) -> Result<Summary> {
         scope.spawn(move || {
             let (mut size, mut i) = (BATCH.0, 0);
             let mut batch = Vec::with_capacity(size);
-            feed(&mut |entry| {
+            feed(1, &mut |entry| {
+                if let Entry::Ahead { .. } = entry {
+                    return if jobs_tx.send(Job::WarmUp(entry)).is_err() {
+                        ControlFlow::Break(())
+                    } else {
+                        ControlFlow::Continue(())
+                    };
+                }
                 batch.push(entry);
                 if batch.len() < size {
                     return ControlFlow::Continue(());
@@ -252,14 +273,14 @@ pub fn run(opts: &Options, sink: &mut dyn Sink) -> Result<Summary> {
                 size = (size * 2).min(BATCH.1);
                 let full = std::mem::replace(&mut batch, Vec::with_capacity(size));
                 i += 1;
-                if jobs_tx.send((i - 1, full)).is_err() {
+                if jobs_tx.send(Job::Batch(i - 1, full)).is_err() {
                     ControlFlow::Break(())
                 } else {
                     ControlFlow::Continue(())
                 }
             });
             if !batch.is_empty() {
-                let _ = jobs_tx.send((i, batch));
+                let _ = jobs_tx.send(Job::Batch(i, batch));
             }
         });
         for _ in 0..cores {
@@ -271,7 +292,14 @@ pub fn run(opts: &Options, sink: &mut dyn Sink) -> Result<Summary> {
                         Ok(rx) => rx.recv(),
                         Err(_) => return,
                     };
-                    let Ok((i, batch)) = job else { return };
+                    let (i, batch) = match job {
+                        Ok(Job::Batch(i, batch)) => (i, batch),
+                        Ok(Job::WarmUp(entry)) => {
+                            drop(one(entry, opts, answers, ctx, fields, unread));
+                            continue;
+                        }
+                        Err(_) => return,
+                    };
                     let items = batch
                         .into_iter()
                         .map(|entry| one(entry, opts, answers, ctx, fields, unread))
@@ -346,7 +374,7 @@ fn one(
     let mut files = Vec::new();
     let (path, dir) = match entry {
         Entry::File(path) => (path, None),
-        Entry::Listed { path, dir } => (path, Some(dir)),
+        Entry::Listed { path, dir } | Entry::Ahead { path, dir } => (path, Some(dir)),
         Entry::Error { source, error } => return Item::Files(vec![unreadable(source, error)]),
         Entry::Skipped { source, reason } => return Item::Skipped(Skipped { source, reason }),
     };
