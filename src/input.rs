@@ -461,13 +461,126 @@ struct Walk<'a> {
     errors: usize,
 }
 
-/// What the walk keeps of a directory's entry until the entries are sorted.
+/// A directory's entry, in its sorted place.
 struct DirItem {
     path: PathBuf,
     /// The entry itself, not what a link points to.
-    own: fs::FileType,
+    own: Own,
     /// The inode the listing gives.
     ino: u64,
+}
+
+/// What a directory's entry is itself, as its listing says (a link is a link here).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Own {
+    File,
+    Dir,
+    Link,
+    /// A FIFO, a socket, a device.
+    Other,
+    /// The listing does not say (some file systems never do): asked of the entry itself.
+    Unknown,
+}
+
+impl From<fs::FileType> for Own {
+    fn from(t: fs::FileType) -> Own {
+        if t.is_file() {
+            Own::File
+        } else if t.is_dir() {
+            Own::Dir
+        } else if t.is_symlink() {
+            Own::Link
+        } else {
+            Own::Other
+        }
+    }
+}
+
+/// A directory's entries in the order of their names, each with its path made as it is taken.
+type Sorted = Box<dyn Iterator<Item = DirItem>>;
+
+/// List a directory and sort its entries. `found` is told of each regular file as the listing
+/// finds it, before the sort (for [`Entry::Ahead`]).
+///
+/// On Linux the listing is read straight into a buffer of names, one for the whole directory,
+/// without an allocation per entry; the names are sorted there, and each entry's path is made
+/// only as the walk takes it, when the files already given are being read.
+#[cfg(any(target_os = "linux", target_os = "android"))]
+fn list(
+    dir: &Path,
+    open: Option<&ListedDir>,
+    found: &mut dyn FnMut(&std::ffi::OsStr) -> ControlFlow<()>,
+) -> std::io::Result<ControlFlow<(), Sorted>> {
+    use std::mem::MaybeUninit;
+    use std::os::unix::ffi::OsStrExt;
+    let Some(open) = open else {
+        return list_std(dir, found);
+    };
+    let mut buf = vec![MaybeUninit::<u8>::uninit(); 64 << 10];
+    let mut raw = rustix::fs::RawDir::new(&open.file, &mut buf);
+    // Each entry: where its name is in `names`, how long it is, what it is, its inode.
+    let mut names: Vec<u8> = Vec::new();
+    let mut items: Vec<(u32, u32, Own, u64)> = Vec::new();
+    while let Some(entry) = raw.next() {
+        let entry = entry.map_err(std::io::Error::from)?;
+        let name = entry.file_name().to_bytes();
+        if name == b"." || name == b".." {
+            continue;
+        }
+        let own = match entry.file_type() {
+            rustix::fs::FileType::RegularFile => Own::File,
+            rustix::fs::FileType::Directory => Own::Dir,
+            rustix::fs::FileType::Symlink => Own::Link,
+            rustix::fs::FileType::Unknown => Own::Unknown,
+            _ => Own::Other,
+        };
+        if own == Own::File && found(std::ffi::OsStr::from_bytes(name)).is_break() {
+            return Ok(ControlFlow::Break(()));
+        }
+        let (Ok(at), Ok(len)) = (u32::try_from(names.len()), u32::try_from(name.len())) else {
+            // Names of more than 4 GiB in one directory: listed the plain way.
+            return list_std(dir, &mut |_: &std::ffi::OsStr| ControlFlow::Continue(()));
+        };
+        names.extend_from_slice(name);
+        items.push((at, len, own, entry.ino()));
+    }
+    let name = |at: u32, len: u32| &names[at as usize..(at + len) as usize];
+    // As bytes, the order of the names is the order of the paths: they share the directory.
+    items.sort_unstable_by(|a, b| name(a.0, a.1).cmp(name(b.0, b.1)));
+    let dir = dir.to_path_buf();
+    Ok(ControlFlow::Continue(Box::new(items.into_iter().map(move |(at, len, own, ino)| {
+        let path = dir.join(std::ffi::OsStr::from_bytes(&names[at as usize..(at + len) as usize]));
+        DirItem { path, own, ino }
+    }))))
+}
+
+#[cfg(not(any(target_os = "linux", target_os = "android")))]
+fn list(
+    dir: &Path,
+    _open: Option<&ListedDir>,
+    found: &mut dyn FnMut(&std::ffi::OsStr) -> ControlFlow<()>,
+) -> std::io::Result<ControlFlow<(), Sorted>> {
+    list_std(dir, found)
+}
+
+/// [`list`] with the standard library's listing: a path made for each entry as it is listed.
+fn list_std(
+    dir: &Path,
+    found: &mut dyn FnMut(&std::ffi::OsStr) -> ControlFlow<()>,
+) -> std::io::Result<ControlFlow<(), Sorted>> {
+    let mut entries: Vec<DirItem> = Vec::new();
+    for e in fs::read_dir(dir)?.flatten() {
+        let Ok(own) = e.file_type() else { continue };
+        let item = DirItem { own: own.into(), ino: listed_ino(&e), path: e.path() };
+        if item.own == Own::File && found(last_part(&item.path)).is_break() {
+            return Ok(ControlFlow::Break(()));
+        }
+        entries.push(item);
+    }
+    // Sorted as text: below one directory the paths differ only in their last part, so their
+    // order as bytes is the order of the names.
+    entries.sort_unstable_by(|a, b| a.path.as_os_str().cmp(b.path.as_os_str()));
+    Ok(ControlFlow::Continue(Box::new(entries.into_iter())))
 }
 
 impl Walk<'_> {
@@ -486,55 +599,58 @@ impl Walk<'_> {
     }
 
     fn dir(&mut self, dir: &Path) -> ControlFlow<()> {
-        let listing = match fs::read_dir(dir) {
-            Ok(listing) => listing,
+        // Held open while its files are read, to open them by their names in it. Without it (it
+        // could be listed but not opened) they are opened by their paths.
+        let open = ListedDir::open(dir).map(std::sync::Arc::new);
+        let ahead = &mut *self.ahead;
+        let emit = &mut *self.emit;
+        let mut found = |name: &std::ffi::OsStr| match open.as_ref().filter(|_| *ahead > 0) {
+            Some(open) if named_as_document(name) => {
+                *ahead -= 1;
+                emit(Entry::Ahead { path: dir.join(name), dir: std::sync::Arc::clone(open) })
+            }
+            _ => ControlFlow::Continue(()),
+        };
+        let entries = match list(dir, open.as_deref(), &mut found) {
+            Ok(ControlFlow::Continue(entries)) => entries,
+            Ok(ControlFlow::Break(())) => return ControlFlow::Break(()),
             Err(e) => {
                 let error = format!("{}: cannot read directory: {}", dir.display(), io_reason(&e));
                 return self.tell(Entry::Error { source: label(dir), error });
             }
         };
         let device = if self.listed_ids { listed_device(dir) } else { None };
-        // Held open while its files are read, to open them by their names in it. Without it (it
-        // could be listed but not opened) they are opened by their paths.
-        let open = ListedDir::open(dir).map(std::sync::Arc::new);
-        // Each path made once, and sorted as text: below one directory the paths differ only in
-        // their last part, so their order as bytes is the order of the names. Only what the walk
-        // needs of each entry is kept, which keeps the list of a large directory small.
-        let mut entries: Vec<DirItem> = Vec::new();
-        for e in listing.flatten() {
-            let Ok(own) = e.file_type() else { continue };
-            let item = DirItem { own, ino: listed_ino(&e), path: e.path() };
-            if let Some(dir) = open.as_ref().filter(|_| *self.ahead > 0 && own.is_file()) {
-                if named_as_document(last_part(&item.path)) {
-                    *self.ahead -= 1;
-                    (self.emit)(Entry::Ahead { path: item.path.clone(), dir: std::sync::Arc::clone(dir) })?;
-                }
-            }
-            entries.push(item);
-        }
-        entries.sort_unstable_by(|a, b| a.path.as_os_str().cmp(b.path.as_os_str()));
         for DirItem { path, own, ino } in entries {
+            let own = match own {
+                Own::Unknown => match fs::symlink_metadata(&path) {
+                    Ok(meta) => Own::from(meta.file_type()),
+                    // Gone since it was listed.
+                    Err(_) => continue,
+                },
+                own => own,
+            };
             // Documents, and captures of `listen --save`.
             let json = named_as_document(last_part(&path));
-            if own.is_dir() {
+            if own == Own::Dir {
                 self.dir(&path)?;
                 continue;
             }
-            if !json && !own.is_symlink() {
+            if !json && own != Own::Link {
                 continue;
             }
-            let found = |path: PathBuf| match (&open, own.is_file()) {
+            let found = |path: PathBuf| match (&open, own == Own::File) {
                 (Some(dir), true) => Entry::Listed { path, dir: std::sync::Arc::clone(dir) },
                 _ => Entry::File(path),
             };
-            if let Some(id) = device.filter(|_| own.is_file()).map(|dev| listed_identity(dev, ino, &path)) {
+            if let Some(id) = device.filter(|_| own == Own::File).map(|dev| listed_identity(dev, ino, &path))
+            {
                 self.give(found(path), id)?;
                 continue;
             }
             // A link is followed; anything else is looked at as itself.
-            let meta = if own.is_symlink() { fs::metadata(&path) } else { fs::symlink_metadata(&path) };
+            let meta = if own == Own::Link { fs::metadata(&path) } else { fs::symlink_metadata(&path) };
             let meta = match meta {
-                Ok(meta) if own.is_symlink() && meta.is_dir() => {
+                Ok(meta) if own == Own::Link && meta.is_dir() => {
                     let reason = "a link to a directory, not followed (give it as an input to validate it)";
                     self.tell(Entry::Skipped { source: label(&path), reason: reason.into() })?;
                     continue;
@@ -542,7 +658,7 @@ impl Walk<'_> {
                 Ok(meta) => meta,
                 Err(_) if !json => continue,
                 Err(e) => {
-                    let why = if own.is_symlink() {
+                    let why = if own == Own::Link {
                         format!("a link to nothing ({})", io_reason(&e))
                     } else {
                         io_reason(&e)
