@@ -161,6 +161,10 @@ impl ListedDir {
     }
 }
 
+/// tmpfs, in `statfs`'s words.
+#[cfg(any(target_os = "linux", target_os = "android"))]
+const TMPFS_MAGIC: u64 = 0x0102_1994;
+
 /// Whether the file system holding this directory gives every byte asked for, up to the end of a
 /// regular file, in one read. Linux's local disk file systems and tmpfs do (a read is cut short
 /// only by the file's end, or by a signal that kills the process); network and FUSE file systems
@@ -171,7 +175,7 @@ fn reads_to_the_end(dir: &fs::File) -> bool {
     #[cfg(any(target_os = "linux", target_os = "android"))]
     {
         // The magic numbers of linux/magic.h: ext2/3/4, XFS, Btrfs, tmpfs.
-        const WHOLE: [u64; 4] = [0xEF53, 0x5846_5342, 0x9123_683E, 0x0102_1994];
+        const WHOLE: [u64; 4] = [0xEF53, 0x5846_5342, 0x9123_683E, TMPFS_MAGIC];
         rustix::fs::fstatfs(dir).is_ok_and(|fs| WHOLE.contains(&(fs.f_type as u64)))
     }
     #[cfg(not(any(target_os = "linux", target_os = "android")))]
@@ -363,7 +367,7 @@ pub enum Entry {
     Skipped { source: String, reason: String },
     /// A directory, or something in it, that could not be read.
     Error { source: String, error: String },
-    /// A regular file just listed in a directory that is still being listed: it will come again
+    /// A regular `*.json` file just listed in a directory that is still being listed: it will come again
     /// as [`Entry::Listed`] in its sorted place (unless it is another name of a file already
     /// given), and may be read ahead of it meanwhile. Given only when asked for ([`expand_ahead`]).
     Ahead { path: PathBuf, dir: std::sync::Arc<ListedDir> },
@@ -393,7 +397,7 @@ pub fn expand(inputs: &[PathBuf], emit: &mut dyn FnMut(Entry) -> ControlFlow<()>
 }
 
 /// As [`expand`], and while a directory is listed (its entries are sorted only once all are
-/// known), each of the first `ahead` regular files named as documents is also given at once as
+/// known), each of the first `ahead` regular `*.json` files (not captures) is also given at once as
 /// [`Entry::Ahead`], before it comes again in its place: what reads the files can start on them
 /// while the listing goes on.
 pub fn expand_ahead(inputs: &[PathBuf], ahead: usize, emit: &mut dyn FnMut(Entry) -> ControlFlow<()>) {
@@ -518,9 +522,9 @@ fn list(
     };
     let mut buf = vec![MaybeUninit::<u8>::uninit(); 64 << 10];
     let mut raw = rustix::fs::RawDir::new(&open.file, &mut buf);
-    // Each entry: where its name is in `names`, how long it is, what it is, its inode.
+    // Each entry: where its name is in `names`, what it is, its inode.
     let mut names: Vec<u8> = Vec::new();
-    let mut items: Vec<(u32, u32, Own, u64)> = Vec::new();
+    let mut items: Vec<(std::ops::Range<usize>, Own, u64)> = Vec::new();
     while let Some(entry) = raw.next() {
         let entry = entry.map_err(std::io::Error::from)?;
         let name = entry.file_name().to_bytes();
@@ -537,20 +541,17 @@ fn list(
         if own == Own::File && found(std::ffi::OsStr::from_bytes(name)).is_break() {
             return Ok(ControlFlow::Break(()));
         }
-        let (Ok(at), Ok(len)) = (u32::try_from(names.len()), u32::try_from(name.len())) else {
-            // Names of more than 4 GiB in one directory: listed the plain way.
-            return list_std(dir, &mut |_: &std::ffi::OsStr| ControlFlow::Continue(()));
-        };
+        let at = names.len();
         names.extend_from_slice(name);
-        items.push((at, len, own, entry.ino()));
+        items.push((at..names.len(), own, entry.ino()));
     }
-    let name = |at: u32, len: u32| &names[at as usize..(at + len) as usize];
     // As bytes, the order of the names is the order of the paths: they share the directory.
-    items.sort_unstable_by(|a, b| name(a.0, a.1).cmp(name(b.0, b.1)));
+    items.sort_unstable_by(|a, b| names[a.0.clone()].cmp(&names[b.0.clone()]));
     let dir = dir.to_path_buf();
-    Ok(ControlFlow::Continue(Box::new(items.into_iter().map(move |(at, len, own, ino)| {
-        let path = dir.join(std::ffi::OsStr::from_bytes(&names[at as usize..(at + len) as usize]));
-        DirItem { path, own, ino }
+    Ok(ControlFlow::Continue(Box::new(items.into_iter().map(move |(at, own, ino)| DirItem {
+        path: dir.join(std::ffi::OsStr::from_bytes(&names[at])),
+        own,
+        ino,
     }))))
 }
 
@@ -605,7 +606,7 @@ impl Walk<'_> {
         let ahead = &mut *self.ahead;
         let emit = &mut *self.emit;
         let mut found = |name: &std::ffi::OsStr| match open.as_ref().filter(|_| *ahead > 0) {
-            Some(open) if named_as_document(name) => {
+            Some(open) if extension(name).is_some_and(|e| e.eq_ignore_ascii_case(b"json")) => {
                 *ahead -= 1;
                 emit(Entry::Ahead { path: dir.join(name), dir: std::sync::Arc::clone(open) })
             }
@@ -877,7 +878,7 @@ mod tests {
         assert!(!reads_to_the_end(&fs::File::open("/proc/self").unwrap()));
         // A tmpfs, where the machine has one: trusted.
         let shm = Path::new("/dev/shm");
-        if rustix::fs::statfs(shm).is_ok_and(|s| s.f_type as u64 == 0x0102_1994) {
+        if rustix::fs::statfs(shm).is_ok_and(|s| s.f_type as u64 == TMPFS_MAGIC) {
             assert!(reads_to_the_end(&fs::File::open(shm).unwrap()));
         }
     }
@@ -979,9 +980,10 @@ mod tests {
                 got.iter().partition(|e| e.starts_with("ahead "));
             // Without them, the walk is what it was.
             assert_eq!(rest.into_iter().cloned().collect::<Vec<_>>(), plain, "ahead {ahead}");
-            // As many as asked and there are (regular documents only: not the text file, not the
-            // link), each listed again later, and those of the top directory before any of its entries.
-            let documents = ["a.json", "b.jsonl", "c.json", "d/x.json"];
+            // As many as asked and there are (regular `*.json` files only: not the text file, not
+            // the capture, not the link), each listed again later, and those of the top directory
+            // before any of its entries.
+            let documents = ["a.json", "c.json", "d/x.json"];
             assert_eq!(early.len(), ahead.min(documents.len()), "ahead {ahead}: {got:?}");
             for e in &early {
                 let path = e.strip_prefix("ahead ").unwrap();

@@ -13,7 +13,7 @@ use crate::error::{Counts, Error, Outcome, Result};
 use crate::input::{self, Entry};
 use crate::skeleton;
 
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 pub struct Options {
     pub inputs: Vec<PathBuf>,
     pub kind: Option<Kind>,
@@ -170,12 +170,17 @@ const AHEAD: usize = 4;
 /// (which bounds what a worker can still hold when the others are done).
 const BATCH: (usize, usize) = (16, 256);
 
+/// The largest document judged to warm a schema (one read of [`input::read_listed`]): judging a
+/// bigger one twice would cost more than the wait it saves.
+const WARM_UP_MAX: u64 = 64 << 10;
+
 /// What the feeder hands the workers.
 enum Job {
     /// The first document found in a directory still being listed, judged at once and the result
     /// dropped: judging it compiles the schema of its kind (most of a directory is often of one
     /// kind), which then is done when the listing ends and the batches come, instead of keeping
-    /// every worker but one waiting for it. It is judged again in its place.
+    /// every worker but one waiting for it. It is judged again in its place. Only a document of
+    /// at most [`WARM_UP_MAX`] is judged so.
     WarmUp(Entry),
     /// The next batch of entries in order, with its number.
     Batch(usize, Vec<Entry>),
@@ -254,6 +259,7 @@ pub fn run(opts: &Options, sink: &mut dyn Sink) -> Result<Summary> {
     // Shared by the workers, and gone with the last of them, which stops the feeder.
     let jobs_rx = std::sync::Arc::new(std::sync::Mutex::new(jobs_rx));
     let (tx, rx) = std::sync::mpsc::sync_channel::<(usize, Vec<Item>)>(AHEAD);
+    let warm_up = &Options { max_size: opts.max_size.min(WARM_UP_MAX), ..opts.clone() };
     std::thread::scope(|scope| {
         scope.spawn(move || {
             let (mut size, mut i) = (BATCH.0, 0);
@@ -295,7 +301,7 @@ pub fn run(opts: &Options, sink: &mut dyn Sink) -> Result<Summary> {
                     let (i, batch) = match job {
                         Ok(Job::Batch(i, batch)) => (i, batch),
                         Ok(Job::WarmUp(entry)) => {
-                            drop(one(entry, opts, answers, ctx, fields, unread));
+                            drop(one(entry, warm_up, answers, ctx, fields, unread));
                             continue;
                         }
                         Err(_) => return,
