@@ -9,7 +9,8 @@ use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
 
 use crate::catalogue::Kind;
-use crate::json::{Container, Pointer, Skips};
+use crate::json::tape::{OnTape, Tape};
+use crate::json::{Container, Pointer, Skips, Tree};
 use crate::platform::{botpress, eva};
 
 /// One problem found in a document, located by JSON pointer.
@@ -421,13 +422,16 @@ fn judge(kind: Kind, doc: &Value, ctx: Context<'_>) -> Verdict {
     let mut errors = schema_errors(kind, doc);
     let mut warnings = Vec::new();
     let mut not_checked = Vec::new();
-    match kind {
-        Kind::BotpressEvent => botpress::rules(doc, &mut errors),
-        Kind::EvaAnswerRequest | Kind::EvaAnswerResponse => {
-            eva::answer_rules(doc, &mut errors, &mut warnings)
+    if !own_rules(kind, doc, &mut errors) {
+        match kind {
+            Kind::EvaAnswerRequest | Kind::EvaAnswerResponse => {
+                eva::answer_rules(doc, &mut errors, &mut warnings)
+            }
+            Kind::EvaServiceRequest => eva::service_request_rules(doc, &mut warnings),
+            Kind::EvaServiceResponse => eva::option_rule(doc, ctx, &mut errors, &mut not_checked),
+            // Its rules are its own (above).
+            Kind::BotpressEvent => {}
         }
-        Kind::EvaServiceRequest => eva::service_request_rules(doc, &mut warnings),
-        Kind::EvaServiceResponse => eva::option_rule(doc, ctx, &mut errors, &mut not_checked),
     }
     if kind.is_response() {
         eva::context_rules(doc, ctx.request, &mut warnings);
@@ -437,9 +441,63 @@ fn judge(kind: Kind, doc: &Value, ctx: Context<'_>) -> Verdict {
     Verdict { kind, valid: errors.is_empty(), errors, warnings, not_checked, fields: Map::new() }
 }
 
+/// The rules of a kind when they read nothing but the document and say nothing but errors, whichever
+/// way the document is held; `false` (and nothing applied) for a kind whose rules need more: a
+/// context, warnings, a [`Value`] (every eva kind).
+fn own_rules<'a>(kind: Kind, doc: impl Tree<'a>, errors: &mut Vec<Finding>) -> bool {
+    match kind {
+        Kind::BotpressEvent => botpress::rules(doc, errors),
+        _ => return false,
+    }
+    true
+}
+
 /// The fields that matter for this kind, as present in the document.
-pub fn fields(kind: Kind, doc: &Value) -> Map<String, Value> {
-    kind.fields().iter().filter_map(|f| doc.at(f.pointer).map(|v| (f.label.to_string(), v.clone()))).collect()
+pub fn fields<'a>(kind: Kind, doc: impl Tree<'a>) -> Map<String, Value> {
+    let all = kind.fields();
+    // Made at its final size, as in `fields_owned`.
+    let mut fields = Map::with_capacity(all.len());
+    for f in all {
+        if let Some(v) = doc.find(f.pointer) {
+            fields.insert(f.label.to_string(), v.value().into_owned());
+        }
+    }
+    fields
+}
+
+/// The schema of a kind compiled for documents on a [`Tape`], once.
+fn compiled_for_tape(kind: Kind) -> &'static Validator<OnTape> {
+    static CACHE: [OnceLock<Validator<OnTape>>; Kind::ALL.len()] = [const { OnceLock::new() }; 5];
+    CACHE[slot(kind)].get_or_init(|| {
+        jsonschema::options_for::<OnTape>()
+            .with_draft(jsonschema::Draft::Draft202012)
+            .build(parsed(kind))
+            .unwrap_or_else(|e| panic!("embedded schema {kind} does not compile: {e}"))
+    })
+}
+
+/// A document judged from its text without making a [`Value`] of it, when that verdict is the one
+/// [`parse_judged`] gives, fields and all: a document of a kind whose rules read the document
+/// alone (a Botpress event), that keeps its contract. `None` for any other (not JSON, another
+/// kind, any finding, JSON that only a `Value` holds faithfully): judge that with
+/// [`parse_judged`], which says what is wrong in its own words.
+pub fn judged_on_tape(text: &str) -> Option<Verdict> {
+    let tape = Tape::parse(text)?;
+    let root = tape.root();
+    root.members()?;
+    let kind = crate::platform::detect_by_keys(|k| root.get(k).is_some(), None)?.kind;
+    let mut errors = Vec::new();
+    if !compiled_for_tape(kind).is_valid(root) || !own_rules(kind, root, &mut errors) || !errors.is_empty() {
+        return None;
+    }
+    Some(Verdict {
+        kind,
+        valid: true,
+        errors,
+        warnings: Vec::new(),
+        not_checked: Vec::new(),
+        fields: fields(kind, root),
+    })
 }
 
 fn schema_errors(kind: Kind, doc: &Value) -> Vec<Finding> {
@@ -684,6 +742,142 @@ mod tests {
         assert_ne!(create.at(CONVERSATION_EVENT), Some(&json!({})), "the fixture has something to leave out");
         // Not JSON: nothing.
         assert!(parse_judged("{", receiving()).is_none());
+    }
+
+    /// The verdict a document has when it is parsed whole into a `Value`.
+    fn judged_as_value(text: &str) -> Option<Verdict> {
+        let doc: Value = serde_json::from_str(text).ok()?;
+        Kind::detect(&doc).map(|kind| check(kind, &doc, Context::default()))
+    }
+
+    /// What [`judged_on_tape`] says of a text, against what it would be as a `Value`: the same
+    /// verdict (fields and all) when it says anything, and something for every Botpress event
+    /// that keeps its contract.
+    fn judged_on_tape_as_value(text: &str) -> std::result::Result<(), String> {
+        let whole = judged_as_value(text);
+        let quick = judged_on_tape(text);
+        let clean =
+            whole.as_ref().filter(|v| v.valid && !v.says_something() && v.kind == Kind::BotpressEvent);
+        match (&quick, clean) {
+            (Some(q), Some(w)) if serde_json::to_value(q).unwrap() == serde_json::to_value(w).unwrap() => {
+                Ok(())
+            }
+            (None, None) => Ok(()),
+            _ => Err(format!("on the tape {quick:?}, as a value {whole:?}: {text}")),
+        }
+    }
+
+    #[test]
+    fn a_document_judged_on_its_tape_is_judged_as_a_value() {
+        for e in crate::catalogue::EVENTS {
+            let text = e.fixture().to_string();
+            judged_on_tape_as_value(&text).unwrap();
+            if e.request == Kind::BotpressEvent {
+                assert!(judged_on_tape(&text).is_some(), "{}: a valid event is judged on its tape", e.name);
+            } else {
+                assert!(judged_on_tape(&text).is_none(), "{}: an eva request is judged as a value", e.name);
+            }
+        }
+        let create = crate::catalogue::EVENTS.iter().find(|e| e.name == "handoff-create").unwrap().fixture();
+        let text = create.to_string();
+        // A key twice: a value keeps the later one, so the tape leaves it to the value.
+        let twice =
+            text.replacen("\"status\":\"pending\"", "\"status\":\"assigned\",\"status\":\"pending\"", 1);
+        assert_ne!(twice, text);
+        assert!(judged_on_tape(&twice).is_none());
+        assert!(judged_as_value(&twice).is_some_and(|v| v.valid));
+        // The first value keeps the contract and the later one, which counts, does not.
+        let later =
+            text.replacen("\"status\":\"pending\"", "\"status\":\"pending\",\"status\":\"assigned\"", 1);
+        assert!(judged_on_tape(&later).is_none());
+        assert!(judged_as_value(&later).is_some_and(|v| !v.valid));
+        assert!(judged_on_tape("{").is_none());
+        assert!(judged_on_tape("[1]").is_none());
+    }
+
+    fn botpress_event() -> impl proptest::strategy::Strategy<Value = Value> {
+        use proptest::prelude::*;
+        let fixtures: Vec<Value> = crate::catalogue::EVENTS
+            .iter()
+            .filter(|e| e.request == Kind::BotpressEvent)
+            .map(|e| e.fixture())
+            .collect();
+        const POINTERS: [&str; 21] = [
+            "/resource",
+            "/type",
+            "/id",
+            "/botId",
+            "/payload",
+            "/payload/id",
+            "/payload/status",
+            "/payload/agentId",
+            "/payload/agentThreadId",
+            "/payload/assignedAt",
+            "/payload/resolvedAt",
+            "/payload/userThreadId",
+            "/payload/tags",
+            "/payload/comments",
+            "/payload/comments/0/handoffId",
+            "/payload/online",
+            "/payload/userConversation",
+            "/payload/userConversation/event",
+            "/payload/user/attributes",
+            "/payload/createdAt",
+            "/extra",
+        ];
+        let values = prop_oneof![
+            Just(None),
+            Just(Some(Value::Null)),
+            Just(Some(json!("pending"))),
+            Just(Some(json!("assigned"))),
+            Just(Some(json!("resolved"))),
+            Just(Some(json!("handoff"))),
+            Just(Some(json!("agent"))),
+            Just(Some(json!("create"))),
+            Just(Some(json!(42))),
+            Just(Some(json!(42.0))),
+            Just(Some(json!("42"))),
+            Just(Some(json!(true))),
+            Just(Some(json!([]))),
+            Just(Some(json!(["x"]))),
+            Just(Some(json!({}))),
+            Just(Some(json!([{"id": 1, "handoffId": 43}]))),
+            Just(Some(json!("2022-09-14T15:02:16.207Z"))),
+        ];
+        (
+            proptest::sample::select(fixtures),
+            proptest::collection::vec((proptest::sample::select(&POINTERS[..]), values), 1..4),
+        )
+            .prop_map(|(mut doc, changes)| {
+                for (at, value) in changes {
+                    let (parent, key) = at.rsplit_once('/').unwrap();
+                    if let Some(Value::Object(map)) = doc.at_mut(parent) {
+                        match value {
+                            Some(v) => {
+                                map.insert(key.to_string(), v);
+                            }
+                            None => {
+                                map.shift_remove(key);
+                            }
+                        }
+                    } else if let (Some(Value::Array(items)), Some(v)) = (doc.at_mut(parent), value) {
+                        if let Some(item) = key.parse::<usize>().ok().and_then(|i| items.get_mut(i)) {
+                            *item = v;
+                        }
+                    }
+                }
+                doc
+            })
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn any_botpress_event_judged_on_its_tape_is_judged_as_a_value(doc in botpress_event(), pretty: bool) {
+            let text = if pretty { serde_json::to_string_pretty(&doc).unwrap() } else { doc.to_string() };
+            if let Err(why) = judged_on_tape_as_value(&text) {
+                proptest::prop_assert!(false, "{}", why);
+            }
+        }
     }
 
     #[test]

@@ -8,6 +8,7 @@ use std::borrow::Cow;
 use serde_json::Value;
 
 mod parse;
+pub mod tape;
 
 pub use parse::{Container, Skips, from_str, from_str_skipping};
 
@@ -42,6 +43,70 @@ impl Pointer for Value {
             };
         }
         Some(target)
+    }
+}
+
+/// What the contract's rules read of a document, whichever way it is held: a [`Value`], or a
+/// [`tape::Tape`] read from the text without making one. A rule written once over this reads
+/// both alike.
+pub trait Tree<'a>: Copy + 'a {
+    /// The value under a key of an object.
+    fn get(self, key: &str) -> Option<Self>;
+    /// The item at an index of an array.
+    fn item(self, index: usize) -> Option<Self>;
+    fn as_str(self) -> Option<&'a str>;
+    fn is_null(self) -> bool;
+    /// The items of an array.
+    fn each(self) -> Option<impl Iterator<Item = Self>>;
+    /// The same JSON value, as `Value`'s `==` has it.
+    fn same(self, other: Self) -> bool;
+    /// The value as a [`Value`], to report.
+    fn value(self) -> Cow<'a, Value>;
+
+    /// The value at a JSON pointer, as [`Pointer::at`] finds it.
+    fn find(self, pointer: &str) -> Option<Self> {
+        let mut target = self;
+        for token in tokens(pointer)? {
+            target = match target.get(&token) {
+                Some(found) => found,
+                None => target.item(index(&token)?)?,
+            };
+        }
+        Some(target)
+    }
+}
+
+impl<'a> Tree<'a> for &'a Value {
+    fn get(self, key: &str) -> Option<Self> {
+        self.as_object()?.get(key)
+    }
+
+    fn item(self, index: usize) -> Option<Self> {
+        self.as_array()?.get(index)
+    }
+
+    fn as_str(self) -> Option<&'a str> {
+        Value::as_str(self)
+    }
+
+    fn is_null(self) -> bool {
+        Value::is_null(self)
+    }
+
+    fn each(self) -> Option<impl Iterator<Item = Self>> {
+        self.as_array().map(|items| items.iter())
+    }
+
+    fn same(self, other: Self) -> bool {
+        self == other
+    }
+
+    fn value(self) -> Cow<'a, Value> {
+        Cow::Borrowed(self)
+    }
+
+    fn find(self, pointer: &str) -> Option<Self> {
+        self.at(pointer)
     }
 }
 

@@ -499,19 +499,24 @@ async fn handle(shared: Arc<Shared>, req: Request) -> Response {
     let unauthorized = auth::check(&config.require_headers, &parts.headers, config.keep_secrets);
     // UTF-8 is checked once, for the record and for the parser (which then skips it).
     let text = std::str::from_utf8(&bytes).ok();
-    // The parts nothing reads inside are not built (an event's stored conversation, most of it).
-    // The fields that matter are added once the document is no longer needed, moved out of it.
-    let (doc, kind, mut verdict) = match text.and_then(|t| contract::parse_judged(t, contract::receiving())) {
-        Some((doc, kind, verdict)) => (Some(doc), kind, verdict),
-        None => (None, None, None),
+    // A request that nothing reads again to answer it, and that keeps its contract (a Botpress
+    // event, as a rule), is judged from its text with no document made. Any other is parsed,
+    // without the parts nothing reads inside (an event's stored conversation, most of it); its
+    // fields are added once the document is no longer needed, moved out of it.
+    let quick = text.and_then(contract::judged_on_tape).filter(|v| v.kind.response_kind().is_none());
+    let (parsed, doc, kind, mut verdict) = match quick {
+        Some(verdict) => (true, None, Some(verdict.kind), Some(verdict)),
+        None => match text.and_then(|t| contract::parse_judged(t, contract::receiving())) {
+            Some((doc, kind, verdict)) => (true, Some(doc), kind, verdict),
+            None => (false, None, None, None),
+        },
     };
-    let parsed = doc.is_some();
     let mut note = refusal.as_ref().map(|(_, why)| why.clone());
     if note.is_none() {
-        note = match (&doc, kind) {
-            (None, _) if bytes.is_empty() => Some("empty body".into()),
-            (None, _) => Some("body is not JSON".into()),
-            (Some(_), None) => Some("JSON of no known kind".into()),
+        note = match (parsed, kind) {
+            (false, _) if bytes.is_empty() => Some("empty body".into()),
+            (false, _) => Some("body is not JSON".into()),
+            (true, None) => Some("JSON of no known kind".into()),
             _ => None,
         };
     }
@@ -583,7 +588,7 @@ async fn handle(shared: Arc<Shared>, req: Request) -> Response {
                 }
             }
         }
-    } else if doc.is_none() {
+    } else if !parsed {
         let why = "body is not JSON".to_string();
         (StatusCode::BAD_REQUEST, json!({ "error": why }).to_string().into_bytes(), Some(why), false)
     } else if let Some(code) = config.status {

@@ -646,24 +646,9 @@ fn listen_judges_an_event_as_validate_judges_it_whatever_its_stored_conversation
             d["payload"]["userConversation"] = Value::Object(conversation);
         }),
     ];
-    let listener = Listener::start(&[]);
-    for body in &bodies {
-        assert_eq!(post_raw(&listener.addr, "/hook", body.to_string().as_bytes()), 200);
-    }
-    let lines = listener.stop();
-    let recs = records(&lines);
-    assert_eq!(recs.len(), bodies.len());
-    let dir = tempfile::tempdir().unwrap();
+    let texts: Vec<String> = bodies.iter().map(Value::to_string).collect();
+    let recs = heard_as_validated(&texts);
     for (i, (rec, body)) in recs.iter().zip(&bodies).enumerate() {
-        let file = dir.path().join(format!("{i}.json"));
-        std::fs::write(&file, body.to_string()).unwrap();
-        let (_, out, err) = run(hookctl().args(["validate", file.to_str().unwrap(), "-o", "json"]));
-        let report: Value = serde_json::from_str(&out).unwrap_or_else(|_| panic!("{out}\n{err}"));
-        let file = &report["files"][0];
-        for key in ["kind", "valid", "errors", "warnings", "fields"] {
-            let heard = if key == "kind" { &rec["kind"] } else { &rec["verdict"][key] };
-            assert_eq!(heard, &file[key], "body {i}, {key}");
-        }
         // And as the body judged whole, parsed into a tree with nothing left out.
         let kind = hookctl::catalogue::Kind::BotpressEvent;
         let whole = hookctl::contract::check(kind, body, hookctl::contract::Context::default());
@@ -680,4 +665,57 @@ fn listen_judges_an_event_as_validate_judges_it_whatever_its_stored_conversation
     let shown =
         agent.as_array().unwrap().iter().find(|e| e["pointer"] == "/payload/userConversation").unwrap();
     assert!(shown["found"].as_str().unwrap().contains("shown as it came"), "{shown}");
+}
+
+/// Each text posted to a listener, and the records it made of them, each checked to say what
+/// `validate` says of the same text in a file: the kind, the verdict and the fields.
+fn heard_as_validated(texts: &[String]) -> Vec<Value> {
+    let listener = Listener::start(&[]);
+    for text in texts {
+        assert_eq!(post_raw(&listener.addr, "/hook", text.as_bytes()), 200, "{text}");
+    }
+    let lines = listener.stop();
+    let recs: Vec<Value> = records(&lines).into_iter().cloned().collect();
+    assert_eq!(recs.len(), texts.len());
+    let dir = tempfile::tempdir().unwrap();
+    for (i, (rec, text)) in recs.iter().zip(texts).enumerate() {
+        let file = dir.path().join(format!("{i}.json"));
+        std::fs::write(&file, text).unwrap();
+        let (_, out, err) = run(hookctl().args(["validate", file.to_str().unwrap(), "-o", "json"]));
+        let report: Value = serde_json::from_str(&out).unwrap_or_else(|_| panic!("{out}\n{err}"));
+        let file = &report["files"][0];
+        for key in ["kind", "valid", "errors", "warnings", "fields"] {
+            let heard = if key == "kind" { &rec["kind"] } else { &rec["verdict"][key] };
+            assert_eq!(heard, &file[key], "text {i}, {key}: {text}");
+        }
+    }
+    recs
+}
+
+#[test]
+fn listen_judges_an_event_as_validate_judges_it_however_its_text_is_written() {
+    let create = hookctl::catalogue::EVENTS.iter().find(|e| e.name == "handoff-create").unwrap().fixture();
+    let compact = create.to_string();
+    let edit = |from: &str, to: &str| {
+        let text = compact.replacen(from, to, 1);
+        assert_ne!(text, compact, "{from}");
+        text
+    };
+    let texts = [
+        compact.clone(),
+        serde_json::to_string_pretty(&create).unwrap().replace('\n', "\r\n\t"),
+        // A key twice: the later value is the one judged.
+        edit(r#""status":"pending""#, r#""status":"assigned","status":"pending""#),
+        edit(r#""status":"pending""#, r#""status":"pending","status":"assigned""#),
+        // Escapes are what they stand for, in the fields too.
+        edit(r#""userThreadId":"f0"#, r#""userThreadId":"\u0066\u0030"#),
+        // 42.0 is not the handoff's id 42.
+        edit(r#""id":42,"#, r#""id":42.0,"#),
+    ];
+    let recs = heard_as_validated(&texts);
+    let valid: Vec<bool> = recs.iter().map(|r| r["verdict"]["valid"] == true).collect();
+    assert_eq!(valid, [true, true, true, false, true, false]);
+    assert_eq!(recs[4]["verdict"]["fields"]["userThreadId"], create["payload"]["userThreadId"]);
+    assert_eq!(recs[3]["verdict"]["errors"][0]["pointer"], "/payload/status");
+    assert_eq!(recs[5]["verdict"]["errors"][0]["pointer"], "/id");
 }

@@ -278,7 +278,7 @@ impl<'de> Visitor<'de> for Ignored {
 }
 
 #[cfg(test)]
-mod tests {
+pub(super) mod tests {
     use super::*;
     use proptest::prelude::*;
 
@@ -459,7 +459,8 @@ mod tests {
         );
     }
 
-    fn value() -> impl Strategy<Value = Value> {
+    /// Any JSON value; an object is generated as its text, keys repeated at times (see [`text`]).
+    pub(in crate::json) fn value() -> impl Strategy<Value = Value> {
         let leaf = prop_oneof![
             Just(Value::Null),
             any::<bool>().prop_map(Value::Bool),
@@ -485,7 +486,7 @@ mod tests {
 
     /// The text of a generated value: a string marked with NUL stands for an object written out
     /// with its keys as generated, repeats included.
-    fn text(v: &Value) -> String {
+    pub(in crate::json) fn text(v: &Value) -> String {
         match v {
             Value::String(s) if s.starts_with('\u{0}') => s[1..].to_string(),
             Value::Array(items) => format!("[{}]", items.iter().map(text).collect::<Vec<_>>().join(",")),

@@ -9,7 +9,7 @@ use serde_json::Value;
 use super::{Field, field};
 use crate::contract::{Finding, snippet};
 use crate::error::{Error, Result};
-use crate::json::Pointer;
+use crate::json::{Pointer, Tree};
 use crate::{http, input};
 
 // ------------------------------------------------------------------ the wire
@@ -138,8 +138,8 @@ pub const IDENTIFIERS: &[&str] = &[
 // ------------------------------------------------------------------ the contract
 
 /// Rules of the Botpress envelope and handoff life cycle that a schema cannot say.
-pub fn rules(doc: &Value, errors: &mut Vec<Finding>) {
-    if resource(doc) != Some(RESOURCE_HANDOFF) {
+pub fn rules<'a>(doc: impl Tree<'a>, errors: &mut Vec<Finding>) {
+    if doc.find(ptr::RESOURCE).and_then(Tree::as_str) != Some(RESOURCE_HANDOFF) {
         return;
     }
     let mut push = |f: Finding| {
@@ -147,22 +147,22 @@ pub fn rules(doc: &Value, errors: &mut Vec<Finding>) {
             errors.push(f);
         }
     };
-    let payload_id = doc.at(ptr::PAYLOAD_ID);
-    if let (Some(id), Some(pid)) = (doc.at(ptr::ID), payload_id) {
-        if id != pid {
+    let payload_id = doc.find(ptr::PAYLOAD_ID);
+    if let (Some(id), Some(pid)) = (doc.find(ptr::ID), payload_id) {
+        if !id.same(pid) {
             push(
                 Finding::new(ptr::ID, "a handoff envelope's id must equal payload.id")
-                    .expected(snippet(pid))
-                    .found(Some(id)),
+                    .expected(snippet(&*pid.value()))
+                    .found(Some(&id.value())),
             );
         }
     }
-    let status = doc.at(ptr::STATUS).and_then(Value::as_str);
-    if doc.get("type").and_then(Value::as_str) == Some("create") && status != Some("pending") {
+    let status = doc.find(ptr::STATUS).and_then(Tree::as_str);
+    if doc.get("type").and_then(Tree::as_str) == Some("create") && status != Some("pending") {
         push(
             Finding::new(ptr::STATUS, "a created handoff is always pending")
                 .expected("\"pending\"")
-                .found(doc.at(ptr::STATUS)),
+                .found(doc.find(ptr::STATUS).map(Tree::value).as_deref()),
         );
     }
     let required: &[&str] = match status {
@@ -172,28 +172,28 @@ pub fn rules(doc: &Value, errors: &mut Vec<Finding>) {
     };
     for name in required {
         let pointer = format!("/payload/{name}");
-        let value = doc.at(&pointer);
-        if value.is_none_or(Value::is_null) {
+        let value = doc.find(&pointer);
+        if value.is_none_or(Tree::is_null) {
             push(
                 Finding::new(
                     &pointer,
                     format!("status '{}' requires {name} to be set", status.unwrap_or_default()),
                 )
                 .expected("a value")
-                .found(value),
+                .found(value.map(Tree::value).as_deref()),
             );
         }
     }
-    if let (Some(comments), Some(pid)) = (doc.at(ptr::COMMENTS).and_then(Value::as_array), payload_id) {
-        for (i, c) in comments.iter().enumerate() {
-            if let Some(hid) = c.get("handoffId").filter(|h| *h != pid) {
+    if let (Some(comments), Some(pid)) = (doc.find(ptr::COMMENTS).and_then(Tree::each), payload_id) {
+        for (i, c) in comments.enumerate() {
+            if let Some(hid) = c.get("handoffId").filter(|h| !h.same(pid)) {
                 push(
                     Finding::new(
                         format!("/payload/comments/{i}/handoffId"),
                         "a comment belongs to the handoff it is sent with",
                     )
-                    .expected(snippet(pid))
-                    .found(Some(hid)),
+                    .expected(snippet(&*pid.value()))
+                    .found(Some(&hid.value())),
                 );
             }
         }

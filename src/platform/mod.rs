@@ -74,7 +74,11 @@ pub fn unread(kind: Kind, with_request: bool) -> &'static [&'static str] {
 /// `Kind::detect_with`). The keys that tell the platforms' documents apart are spelled here.
 pub fn detect(doc: &Value, answers: Option<Kind>) -> Option<Detection> {
     let obj = doc.as_object()?;
-    let has = |k: &str| obj.contains_key(k);
+    detect_by_keys(|k| obj.contains_key(k), answers)
+}
+
+/// As [`detect`], for an object that has the top-level keys for which `has` says so.
+pub fn detect_by_keys(has: impl Fn(&str) -> bool, answers: Option<Kind>) -> Option<Detection> {
     let sure = |kind| Some(Detection { kind, closest: None });
     let closest = |kind, why: &'static str| Some(Detection { kind, closest: Some(why) });
     if botpress::ENVELOPE.iter().all(|k| has(k)) {

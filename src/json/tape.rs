@@ -1,0 +1,754 @@
+//! A JSON document read into one flat list of slots that borrows its strings from the text: a
+//! value is its slot, an object's or array's members follow it, and every container knows where
+//! it ends. Reading one costs an allocation for the list and one for each string that holds an
+//! escape, where a [`Value`] costs one for every string, key, object and array, and a hash of
+//! every key.
+//!
+//! The schemas judge it as they judge a [`Value`] ([`OnTape`] is a representation of JSON to
+//! them), and the rules read it through [`Tree`]. It is a quick way, not the only one: what it
+//! reads is what `serde_json` reads, to the same values (each number is the `serde_json::Number`
+//! it would be there, each escaped string unescaped by `serde_json`), and whatever it does not
+//! read is for `serde_json` to read or refuse, in its own words. It does not read:
+//! - anything that is not JSON;
+//! - an object with a key twice (a `Value` keeps one of the two: which one a rule or a schema
+//!   would see is not this module's to guess), or with the key `serde_json` keeps for raw values;
+//! - a document nested deeper than [`DEEPEST`], well within `serde_json`'s own limit.
+
+use std::borrow::Cow;
+use std::fmt;
+
+use jsonschema::json::{Array, Json, Node, NodeIdentity, Object, cmp};
+use jsonschema::types::JsonType;
+use serde_json::{Map, Number, Value};
+
+use super::Tree;
+
+/// One value of a document, or one key of an object.
+#[derive(Debug)]
+enum Slot<'t> {
+    Null,
+    Bool(bool),
+    Number(Number),
+    /// A string with no escape, as it stands in the text.
+    Text(&'t str),
+    /// A string with an escape, unescaped.
+    Owned(Box<str>),
+    /// Followed by its items; the next slot after them is `end`.
+    Array {
+        len: u32,
+        end: u32,
+    },
+    /// Followed by its members, each a key's slot then the value's; the next slot after them is
+    /// `end`.
+    Object {
+        len: u32,
+        end: u32,
+    },
+}
+
+/// A document read from its text.
+#[derive(Debug)]
+pub struct Tape<'t> {
+    slots: Vec<Slot<'t>>,
+}
+
+/// The deepest a document read here is nested: `serde_json` refuses beyond 127.
+pub const DEEPEST: u32 = 100;
+
+impl<'t> Tape<'t> {
+    /// Read one JSON document (a value, then nothing but whitespace), or `None` for what it does
+    /// not read (see the module's words).
+    pub fn parse(text: &'t str) -> Option<Tape<'t>> {
+        u32::try_from(text.len()).ok()?;
+        // A slot for every few bytes is about what a document of short strings needs.
+        let mut reader = Reader { text, at: 0, slots: Vec::with_capacity(text.len() / 12 + 4), depth: 0 };
+        reader.value()?;
+        reader.space();
+        (reader.at == text.len()).then_some(Tape { slots: reader.slots })
+    }
+
+    /// The whole document.
+    pub fn root(&self) -> Place<'_> {
+        Place { slots: &self.slots, at: 0 }
+    }
+}
+
+/// One value in a [`Tape`]: where a document's values are handed around, as `&Value` is.
+#[derive(Clone, Copy)]
+pub struct Place<'a> {
+    slots: &'a [Slot<'a>],
+    at: usize,
+}
+
+impl fmt::Debug for Place<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        fmt::Debug::fmt(&self.owned(), f)
+    }
+}
+
+impl<'a> Place<'a> {
+    fn slot(&self) -> &'a Slot<'a> {
+        &self.slots[self.at]
+    }
+
+    fn here(&self, at: usize) -> Place<'a> {
+        Place { slots: self.slots, at }
+    }
+
+    /// Where the value after this one starts.
+    fn next(&self) -> usize {
+        match self.slot() {
+            Slot::Array { end, .. } | Slot::Object { end, .. } => *end as usize,
+            _ => self.at + 1,
+        }
+    }
+
+    fn text(&self) -> Option<&'a str> {
+        match self.slot() {
+            Slot::Text(s) => Some(s),
+            Slot::Owned(s) => Some(s),
+            _ => None,
+        }
+    }
+
+    /// The members of an object, in the order of the text.
+    pub fn members(&self) -> Option<Members<'a>> {
+        match self.slot() {
+            Slot::Object { len, .. } => Some(Members { key: self.here(self.at + 1), left: *len }),
+            _ => None,
+        }
+    }
+
+    /// The items of an array, in order.
+    pub fn items(&self) -> Option<Items<'a>> {
+        match self.slot() {
+            Slot::Array { len, .. } => Some(Items { item: self.here(self.at + 1), left: *len }),
+            _ => None,
+        }
+    }
+
+    /// The value under a key of an object.
+    pub fn get(&self, key: &str) -> Option<Place<'a>> {
+        self.members()?.find(|(k, _)| *k == key).map(|(_, v)| v)
+    }
+
+    /// The value, as a [`Value`] (made for what is reported, not for what is judged).
+    pub fn owned(&self) -> Value {
+        match self.slot() {
+            Slot::Null => Value::Null,
+            Slot::Bool(b) => Value::Bool(*b),
+            Slot::Number(n) => Value::Number(n.clone()),
+            Slot::Text(s) => Value::String((*s).to_string()),
+            Slot::Owned(s) => Value::String(s.to_string()),
+            Slot::Array { .. } => {
+                Value::Array(self.items().into_iter().flatten().map(|v| v.owned()).collect())
+            }
+            Slot::Object { len, .. } => {
+                let mut map = Map::with_capacity(*len as usize);
+                for (k, v) in self.members().into_iter().flatten() {
+                    map.insert(k.to_string(), v.owned());
+                }
+                Value::Object(map)
+            }
+        }
+    }
+}
+
+/// The members of an object in a [`Tape`].
+#[derive(Clone)]
+pub struct Members<'a> {
+    key: Place<'a>,
+    left: u32,
+}
+
+impl<'a> Iterator for Members<'a> {
+    type Item = (&'a str, Place<'a>);
+
+    fn next(&mut self) -> Option<Self::Item> {
+        if self.left == 0 {
+            return None;
+        }
+        self.left -= 1;
+        let value = self.key.here(self.key.at + 1);
+        let key = self.key.text().expect("a member starts with its key");
+        self.key = value.here(value.next());
+        Some((key, value))
+    }
+
+    fn size_hint(&self) -> (usize, Option<usize>) {
+        (self.left as usize, Some(self.left as usize))
+    }
+}
+
+/// The items of an array in a [`Tape`].
+#[derive(Clone)]
+pub struct Items<'a> {
+    item: Place<'a>,
+    left: u32,
+}
+
+impl<'a> Iterator for Items<'a> {
+    type Item = Place<'a>;
+
+    fn next(&mut self) -> Option<Place<'a>> {
+        if self.left == 0 {
+            return None;
+        }
+        self.left -= 1;
+        let item = self.item;
+        self.item = item.here(item.next());
+        Some(item)
+    }
+
+    fn size_hint(&self) -> (usize, Option<usize>) {
+        (self.left as usize, Some(self.left as usize))
+    }
+}
+
+/// The members of an object are compared two by two up to this many; more are sorted.
+const PAIRWISE: usize = 24;
+
+/// Whether an object has a key twice.
+fn repeats_a_key(object: Place<'_>) -> bool {
+    let Some(members) = object.members() else { return false };
+    if members.left as usize <= PAIRWISE {
+        let mut rest = members.clone();
+        while let Some((key, _)) = rest.next() {
+            if rest.clone().any(|(other, _)| other == key) {
+                return true;
+            }
+        }
+        return false;
+    }
+    let mut keys: Vec<&str> = members.map(|(k, _)| k).collect();
+    keys.sort_unstable();
+    keys.windows(2).any(|w| w[0] == w[1])
+}
+
+/// The key `serde_json` reads as the start of a raw value rather than as a key.
+const RAW_VALUE_KEY: &str = "$serde_json::private::RawValue";
+
+/// Reads JSON text into slots, as `serde_json` reads it or not at all.
+struct Reader<'t> {
+    text: &'t str,
+    at: usize,
+    slots: Vec<Slot<'t>>,
+    depth: u32,
+}
+
+impl<'t> Reader<'t> {
+    fn peek(&self) -> Option<u8> {
+        self.text.as_bytes().get(self.at).copied()
+    }
+
+    /// Skip whitespace, as JSON has it.
+    fn space(&mut self) {
+        while let Some(b' ' | b'\n' | b'\t' | b'\r') = self.peek() {
+            self.at += 1;
+        }
+    }
+
+    /// Where the next slot goes.
+    fn position(&self) -> Option<u32> {
+        u32::try_from(self.slots.len()).ok()
+    }
+
+    fn value(&mut self) -> Option<()> {
+        self.space();
+        let slot = match self.peek()? {
+            b'{' => return self.object(),
+            b'[' => return self.array(),
+            b'"' => self.string()?,
+            b't' => self.word("true", Slot::Bool(true))?,
+            b'f' => self.word("false", Slot::Bool(false))?,
+            b'n' => self.word("null", Slot::Null)?,
+            b'-' | b'0'..=b'9' => self.number()?,
+            _ => return None,
+        };
+        self.slots.push(slot);
+        Some(())
+    }
+
+    fn word(&mut self, word: &str, slot: Slot<'t>) -> Option<Slot<'t>> {
+        self.text.as_bytes()[self.at..].starts_with(word.as_bytes()).then(|| {
+            self.at += word.len();
+            slot
+        })
+    }
+
+    /// A string, from its opening quote.
+    fn string(&mut self) -> Option<Slot<'t>> {
+        let bytes = self.text.as_bytes();
+        let start = self.at + 1;
+        let mut at = start;
+        let mut escaped = false;
+        loop {
+            at += memchr::memchr2(b'"', b'\\', &bytes[at..])?;
+            if bytes[at] == b'"' {
+                break;
+            }
+            // What follows a backslash is never the end, a quote included.
+            escaped = true;
+            at += 2;
+            if at > bytes.len() {
+                return None;
+            }
+        }
+        let inner = &self.text[start..at];
+        self.at = at + 1;
+        if escaped {
+            // `serde_json` unescapes it, surrogates and all, and refuses what is not an escape.
+            let unescaped: String = serde_json::from_str(&self.text[start - 1..=at]).ok()?;
+            return Some(Slot::Owned(unescaped.into()));
+        }
+        // A control character stands in a string only escaped.
+        let controls = inner.bytes().fold(false, |seen, b| seen | (b < 0x20));
+        (!controls).then_some(Slot::Text(inner))
+    }
+
+    /// A number, as `serde_json` reads it: its grammar checked here, its value read by
+    /// `serde_json` unless it is a plain integer that a `u64` holds.
+    fn number(&mut self) -> Option<Slot<'t>> {
+        let bytes = self.text.as_bytes();
+        let start = self.at;
+        let mut at = start + usize::from(bytes[start] == b'-');
+        let digits = |at: usize| bytes[at..].iter().take_while(|b| b.is_ascii_digit()).count();
+        let whole = digits(at);
+        if whole == 0 || (whole > 1 && bytes[at] == b'0') {
+            return None;
+        }
+        at += whole;
+        let mut plain = at - start == whole;
+        if bytes.get(at) == Some(&b'.') {
+            let fraction = digits(at + 1);
+            if fraction == 0 {
+                return None;
+            }
+            at += 1 + fraction;
+            plain = false;
+        }
+        if let Some(b'e' | b'E') = bytes.get(at) {
+            at += 1;
+            if let Some(b'+' | b'-') = bytes.get(at) {
+                at += 1;
+            }
+            let exponent = digits(at);
+            if exponent == 0 {
+                return None;
+            }
+            at += exponent;
+            plain = false;
+        }
+        self.at = at;
+        let literal = &self.text[start..at];
+        // Nineteen digits never overflow a u64.
+        if plain && whole <= 19 {
+            let n = literal.bytes().fold(0u64, |n, d| n * 10 + u64::from(d - b'0'));
+            return Some(Slot::Number(n.into()));
+        }
+        literal.parse::<Number>().ok().map(Slot::Number)
+    }
+
+    fn array(&mut self) -> Option<()> {
+        let at = self.open()?;
+        self.slots.push(Slot::Array { len: 0, end: 0 });
+        let mut len = 0u32;
+        self.space();
+        if self.peek() == Some(b']') {
+            self.at += 1;
+        } else {
+            loop {
+                self.value()?;
+                len += 1;
+                self.space();
+                match self.peek()? {
+                    b',' => self.at += 1,
+                    b']' => {
+                        self.at += 1;
+                        break;
+                    }
+                    _ => return None,
+                }
+            }
+        }
+        self.slots[at as usize] = Slot::Array { len, end: self.position()? };
+        self.depth -= 1;
+        Some(())
+    }
+
+    fn object(&mut self) -> Option<()> {
+        let at = self.open()?;
+        self.slots.push(Slot::Object { len: 0, end: 0 });
+        let mut len = 0u32;
+        self.space();
+        if self.peek() == Some(b'}') {
+            self.at += 1;
+        } else {
+            loop {
+                self.space();
+                if self.peek()? != b'"' {
+                    return None;
+                }
+                let key = self.string()?;
+                self.slots.push(key);
+                self.space();
+                if self.peek()? != b':' {
+                    return None;
+                }
+                self.at += 1;
+                self.value()?;
+                len += 1;
+                self.space();
+                match self.peek()? {
+                    b',' => self.at += 1,
+                    b'}' => {
+                        self.at += 1;
+                        break;
+                    }
+                    _ => return None,
+                }
+            }
+        }
+        self.slots[at as usize] = Slot::Object { len, end: self.position()? };
+        self.depth -= 1;
+        let object = Place { slots: &self.slots, at: at as usize };
+        if repeats_a_key(object) || (len > 0 && object.get(RAW_VALUE_KEY).is_some()) {
+            return None;
+        }
+        Some(())
+    }
+
+    /// Step into an array or object: its slot's position.
+    fn open(&mut self) -> Option<u32> {
+        self.depth += 1;
+        if self.depth > DEEPEST {
+            return None;
+        }
+        self.at += 1;
+        self.position()
+    }
+}
+
+impl<'a> Tree<'a> for Place<'a> {
+    fn get(self, key: &str) -> Option<Self> {
+        Place::get(&self, key)
+    }
+
+    fn item(self, index: usize) -> Option<Self> {
+        self.items()?.nth(index)
+    }
+
+    fn as_str(self) -> Option<&'a str> {
+        self.text()
+    }
+
+    fn is_null(self) -> bool {
+        matches!(self.slot(), Slot::Null)
+    }
+
+    fn each(self) -> Option<impl Iterator<Item = Self>> {
+        self.items()
+    }
+
+    /// As `Value`'s `==`: numbers are the same `Number` (so `1` is not `1.0`), objects have the
+    /// same members in any order.
+    fn same(self, other: Self) -> bool {
+        match (self.slot(), other.slot()) {
+            (Slot::Null, Slot::Null) => true,
+            (Slot::Bool(a), Slot::Bool(b)) => a == b,
+            (Slot::Number(a), Slot::Number(b)) => a == b,
+            (Slot::Array { .. } | Slot::Object { .. }, _) | (_, Slot::Array { .. } | Slot::Object { .. }) => {
+                self.owned() == other.owned()
+            }
+            _ => match (self.text(), other.text()) {
+                (Some(a), Some(b)) => a == b,
+                _ => false,
+            },
+        }
+    }
+
+    fn value(self) -> Cow<'a, Value> {
+        Cow::Owned(self.owned())
+    }
+}
+
+/// A [`Tape`] as the schemas' validator reads it.
+pub struct OnTape;
+
+impl Json for OnTape {
+    type Node<'a> = Place<'a>;
+    type PreparedKey = Box<str>;
+    // A lookup walks the members, so a pass over them that replaces two lookups is cheaper.
+    const KEYS_PER_LOOKUP: usize = 16;
+    type StringBuffer = Scratch;
+
+    fn prepare_key(key: &str) -> Box<str> {
+        key.into()
+    }
+
+    fn with_string_node<T>(buffer: &mut Scratch, string: &str, f: impl FnOnce(Place<'_>) -> T) -> T {
+        buffer.0.clear();
+        buffer.0.push(Slot::Owned(string.into()));
+        f(Place { slots: &buffer.0, at: 0 })
+    }
+}
+
+/// Where the validator puts a string it judges on its own (a property name).
+#[derive(Default)]
+pub struct Scratch(Vec<Slot<'static>>);
+
+impl<'a> Node<'a, OnTape> for Place<'a> {
+    type Object = Members<'a>;
+    type Array = Items<'a>;
+    type Number = &'a Number;
+
+    fn as_object(&self) -> Option<Members<'a>> {
+        self.members()
+    }
+
+    fn as_array(&self) -> Option<Items<'a>> {
+        self.items()
+    }
+
+    fn as_string(&self) -> Option<Cow<'a, str>> {
+        self.text().map(Cow::Borrowed)
+    }
+
+    fn as_number(&self) -> Option<&'a Number> {
+        match self.slot() {
+            Slot::Number(n) => Some(n),
+            _ => None,
+        }
+    }
+
+    fn as_boolean(&self) -> Option<bool> {
+        match self.slot() {
+            Slot::Bool(b) => Some(*b),
+            _ => None,
+        }
+    }
+
+    fn is_null(&self) -> bool {
+        matches!(self.slot(), Slot::Null)
+    }
+
+    fn json_type(&self) -> JsonType {
+        match self.slot() {
+            Slot::Null => JsonType::Null,
+            Slot::Bool(_) => JsonType::Boolean,
+            Slot::Number(_) => JsonType::Number,
+            Slot::Text(_) | Slot::Owned(_) => JsonType::String,
+            Slot::Array { .. } => JsonType::Array,
+            Slot::Object { .. } => JsonType::Object,
+        }
+    }
+
+    fn equals_value(&self, expected: &Value) -> bool {
+        match (self.slot(), expected) {
+            (Slot::Null, Value::Null) => true,
+            (Slot::Bool(a), Value::Bool(b)) => a == b,
+            (Slot::Number(a), Value::Number(b)) => cmp::equal_numbers(&a, b),
+            (Slot::Text(_) | Slot::Owned(_), Value::String(b)) => self.text() == Some(b.as_str()),
+            (Slot::Array { .. } | Slot::Object { .. }, Value::Array(_) | Value::Object(_)) => {
+                cmp::equal(&self.owned(), expected)
+            }
+            _ => false,
+        }
+    }
+
+    fn to_value(&self) -> Cow<'a, Value> {
+        Cow::Owned(self.owned())
+    }
+
+    fn identity(&self) -> Option<NodeIdentity> {
+        Some(NodeIdentity::new(std::ptr::from_ref(self.slot()) as usize))
+    }
+}
+
+impl<'a> Object<'a, OnTape> for Members<'a> {
+    type Node = Place<'a>;
+    type MemberName = &'a str;
+    type MembersIter = Members<'a>;
+
+    fn len(&self) -> usize {
+        self.left as usize
+    }
+
+    fn get(&self, key: &Box<str>) -> Option<Place<'a>> {
+        self.clone().find(|(k, _)| *k == &**key).map(|(_, v)| v)
+    }
+
+    fn members(&self) -> Members<'a> {
+        self.clone()
+    }
+}
+
+impl<'a> Array<'a, OnTape> for Items<'a> {
+    type Node = Place<'a>;
+    type ElementsIter = Items<'a>;
+
+    fn len(&self) -> usize {
+        self.left as usize
+    }
+
+    fn elements(&self) -> Items<'a> {
+        self.clone()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::json::parse::tests::{text, value};
+    use proptest::prelude::*;
+
+    fn read(text: &str) -> Value {
+        Tape::parse(text).expect("read").root().owned()
+    }
+
+    /// What `serde_json` makes of a text, when it makes anything.
+    fn theirs(text: &str) -> Option<Value> {
+        serde_json::from_str(text).ok()
+    }
+
+    #[test]
+    fn reads_what_serde_json_reads_as_it_reads_it() {
+        for text in [
+            "null",
+            " true ",
+            "\t[false]\r\n",
+            "[1, -2, 3.5, 1e3, 1E-2, 2.5e+3, -0, 0, -0.0, 18446744073709551615, 18446744073709551616]",
+            "[9999999999999999999, 12345678901234567890123, -9223372036854775808, -9223372036854775809]",
+            "[0.1, 1e-400, 123456789012345678901234567890e-10]",
+            r#"{"a": {"b": [1, {"c": "d"}], "e": []}, "f": {}, "g": "h\"i\u00e9\ud83e\udd80"}"#,
+            r#"{"": 0, "\u0061b": "x", "q\\": "\\"}"#,
+            "[[[]]]",
+            "\"tab\\tand\\nline\"",
+            "\"é 🦀\"",
+        ] {
+            assert_eq!(Some(read(text)), theirs(text), "{text}");
+        }
+    }
+
+    #[test]
+    fn refuses_what_serde_json_refuses() {
+        for text in [
+            "",
+            " ",
+            "{",
+            "[1,]",
+            "[,1]",
+            "{\"a\" 1}",
+            "{\"a\":1,}",
+            "{a:1}",
+            "01",
+            "-01",
+            "1.",
+            ".5",
+            "1e",
+            "1e+",
+            "-",
+            "+1",
+            "[1] x",
+            "[1 2]",
+            "\"a\u{1}\"",
+            "\"\\x\"",
+            "\"\\u12\"",
+            "\"\\ud800\"",
+            "\"a",
+            "\"a\\\"",
+            "nul",
+            "truex",
+            "1e400",
+            "-1e400",
+            "\u{feff}1",
+            "[1]]",
+            "{}}",
+            "NaN",
+            "Infinity",
+        ] {
+            assert!(theirs(text).is_none(), "serde_json reads {text:?}");
+            assert!(Tape::parse(text).is_none(), "{text:?}");
+        }
+    }
+
+    #[test]
+    fn leaves_to_serde_json_a_key_twice_the_raw_value_key_and_deep_nesting() {
+        let forty: Vec<String> = (0..40).map(|i| format!("\"k{i}\": {i}")).collect();
+        for text in [
+            r#"{"a": 1, "a": 2}"#.to_string(),
+            r#"{"x": {"b": 1, "c": 2, "b": 3}}"#.to_string(),
+            r#"{"\u0061": 1, "a": 2}"#.to_string(),
+            format!("{{{}, \"k3\": 0}}", forty.join(", ")),
+            r#"{"$serde_json::private::RawValue": "1"}"#.to_string(),
+            format!("{}{}", "[".repeat(DEEPEST as usize + 1), "]".repeat(DEEPEST as usize + 1)),
+        ] {
+            assert!(theirs(&text).is_some(), "serde_json reads {text}");
+            assert!(Tape::parse(&text).is_none(), "{text}");
+        }
+        let many = format!("{{{}}}", forty.join(", "));
+        assert_eq!(Some(read(&many)), theirs(&many));
+        let deepest = format!("{}{}", "[".repeat(DEEPEST as usize), "]".repeat(DEEPEST as usize));
+        assert_eq!(Some(read(&deepest)), theirs(&deepest));
+    }
+
+    #[test]
+    fn the_validator_reads_it_as_the_contract_asks() {
+        let doc = jsonschema::json::conformance::document().to_string();
+        let tape = Tape::parse(&doc).expect("read");
+        jsonschema::json::conformance::assert_conformance::<OnTape>(&tape.root());
+    }
+
+    #[test]
+    fn a_tree_reads_as_a_value_does() {
+        let text = r#"{"a": [1, "x", null, {"b": 1.0}], "c": {"d": "e"}, "0": "zero"}"#;
+        let value: Value = serde_json::from_str(text).expect("JSON");
+        let tape = Tape::parse(text).expect("read");
+        let root = tape.root();
+        for p in
+            ["", "/a", "/a/0", "/a/1", "/a/2", "/a/3/b", "/a/4", "/c/d", "/c/x", "/a/-", "/0", "/a/01", "x"]
+        {
+            assert_eq!(root.find(p).map(|v| v.owned()), value.pointer(p).cloned(), "{p}");
+        }
+        assert_eq!(root.find("/a/1").and_then(Tree::as_str), Some("x"));
+        assert!(root.find("/a/2").is_some_and(Tree::is_null));
+        assert_eq!(root.find("/a").and_then(Tree::each).map(Iterator::count), Some(4));
+        let (one, float) = (root.find("/a/0").expect("1"), root.find("/a/3/b").expect("1.0"));
+        assert!(!one.same(float), "1 and 1.0 are different values, as Value's == has it");
+        assert!(root.find("/c").expect("c").same(root.find("/c").expect("c")));
+        assert!(!root.find("/a").expect("a").same(root.find("/c").expect("c")));
+    }
+
+    proptest! {
+        #[test]
+        fn any_document_is_read_as_serde_json_reads_it_unless_a_key_repeats(v in value(), pad in "[ \n\t]{0,2}") {
+            // Written compact, so that a document with no key twice is written as it is read.
+            let text = text(&v);
+            let padded = format!("{pad}{text}{pad}");
+            let theirs = theirs(&padded);
+            match Tape::parse(&padded) {
+                Some(tape) => prop_assert_eq!(Some(tape.root().owned()), theirs),
+                None => prop_assert!(
+                    theirs.is_none_or(|v| serde_json::to_string(&v).ok().as_deref() != Some(text.as_str())),
+                    "a document with no key twice is read: {}", text
+                ),
+            }
+        }
+
+        #[test]
+        fn any_text_is_read_here_only_as_it_is_there(text in "[\\[\\]{}\",:0-9a-z .eE+\\-\\\\\n\u{1}]{0,14}") {
+            if let Some(tape) = Tape::parse(&text) {
+                prop_assert_eq!(Some(tape.root().owned()), theirs(&text));
+            }
+        }
+
+        #[test]
+        fn any_number_is_the_number_serde_json_reads(
+            sign in "-?", whole in "0|[1-9][0-9]{0,24}", fraction in "(\\.[0-9]{1,20})?", exponent in "([eE][+-]?[0-9]{1,3})?",
+        ) {
+            let text = format!("{sign}{whole}{fraction}{exponent}");
+            let tape = Tape::parse(&text).map(|t| t.root().owned());
+            prop_assert_eq!(tape, theirs(&text), "{}", text);
+        }
+    }
+}
