@@ -482,10 +482,15 @@ fn compiled_for_tape(kind: Kind) -> &'static Validator<OnTape> {
 /// kind, any finding, JSON that only a `Value` holds faithfully): judge that with
 /// [`parse_judged`], which says what is wrong in its own words.
 pub fn judged_on_tape(text: &str) -> Option<Verdict> {
-    let tape = Tape::parse(text)?;
+    // Read without the parts nothing reads inside, as `parse_judged` reads it for the receiver.
+    let unread = receiving();
+    let (tape, left_out) = Tape::parse_skipping(text, unread.skips())?;
     let root = tape.root();
     root.members()?;
     let kind = crate::platform::detect_by_keys(|k| root.get(k).is_some(), None)?.kind;
+    if !unread.holds(left_out, Some(kind), false) {
+        return None;
+    }
     let mut errors = Vec::new();
     if !compiled_for_tape(kind).is_valid(root) || !own_rules(kind, root, &mut errors) || !errors.is_empty() {
         return None;
@@ -793,6 +798,17 @@ mod tests {
         assert!(judged_as_value(&later).is_some_and(|v| !v.valid));
         assert!(judged_on_tape("{").is_none());
         assert!(judged_on_tape("[1]").is_none());
+        // The stored conversation event is read to its end, not kept: a key twice in it is no
+        // matter to the verdict, and what JSON refuses in it is refused.
+        let (_, left_out) = Tape::parse_skipping(&text, receiving().skips()).expect("read");
+        assert_ne!(left_out, 0, "the stored event is left out");
+        let inside =
+            text.replacen("\"event\":{\"type\":\"text\"", "\"event\":{\"type\":\"text\",\"type\":\"x\"", 1);
+        assert_ne!(inside, text);
+        judged_on_tape_as_value(&inside).unwrap();
+        assert!(judged_on_tape(&inside).is_some());
+        let broken = text.replacen("\"event\":{\"type\":\"text\"", "\"event\":{\"type\":tex", 1);
+        assert!(judged_on_tape(&broken).is_none() && judged_as_value(&broken).is_none());
     }
 
     fn botpress_event() -> impl proptest::strategy::Strategy<Value = Value> {

@@ -95,8 +95,7 @@ pub fn from_str_skipping(text: &str, skips: &Skips) -> serde_json::Result<(Value
         stack.entries.clear();
         stack.items.clear();
         stack.left_out = 0;
-        let all = u32::MAX >> (u32::BITS as usize - skips.0.len());
-        let parsed = document(text, stack, Mode::Plan { skips, live: all, depth: 0 });
+        let parsed = document(text, stack, Mode::planned(skips));
         stack.entries.shrink_to(KEPT);
         stack.items.shrink_to(KEPT);
         parsed.map(|v| (v, stack.left_out))
@@ -112,7 +111,7 @@ fn document(text: &str, stack: &mut Stack, mode: Mode<'_>) -> serde_json::Result
 
 /// Where a value stands against the parts to leave out.
 #[derive(Clone, Copy)]
-enum Mode<'p> {
+pub(super) enum Mode<'p> {
     /// Kept whole.
     Keep,
     /// `depth` keys down from the root; `live` are the parts whose keys so far lead here.
@@ -122,8 +121,17 @@ enum Mode<'p> {
 }
 
 impl<'p> Mode<'p> {
+    /// The mode of a document's root, with these parts to leave out.
+    pub(super) fn planned(skips: &'p Skips) -> Mode<'p> {
+        if skips.is_empty() {
+            return Mode::Keep;
+        }
+        let all = u32::MAX >> (u32::BITS as usize - skips.0.len());
+        Mode::Plan { skips, live: all, depth: 0 }
+    }
+
     /// The mode of the value under `key` of an object in this mode.
-    fn under(self, key: &str) -> Mode<'p> {
+    pub(super) fn under(self, key: &str) -> Mode<'p> {
         let Mode::Plan { skips, live, depth } = self else { return Mode::Keep };
         let mut next = 0;
         for (i, (keys, container)) in skips.0.iter().enumerate() {

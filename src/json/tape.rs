@@ -22,6 +22,7 @@ use jsonschema::types::JsonType;
 use serde_json::{Map, Number, Value};
 
 use super::Tree;
+use super::parse::{Container, Mode, Skips};
 
 /// One value of a document, or one key of an object.
 #[derive(Debug)]
@@ -59,12 +60,23 @@ impl<'t> Tape<'t> {
     /// Read one JSON document (a value, then nothing but whitespace), or `None` for what it does
     /// not read (see the module's words).
     pub fn parse(text: &'t str) -> Option<Tape<'t>> {
+        Tape::parse_skipping(text, &Skips::default()).map(|(tape, _)| tape)
+    }
+
+    /// As [`Tape::parse`], leaving out the parts `skips` names, as
+    /// [`from_str_skipping`](super::from_str_skipping) leaves them out: each is read to the end
+    /// (what `serde_json` would refuse in it is not read here either), nothing of it is kept, an
+    /// empty value of its type stands in its place, and the keys of its objects are not compared
+    /// (nothing reads inside it to see which of two alike a `Value` would keep). Says which parts
+    /// were left out, a bit each in their order.
+    pub fn parse_skipping(text: &'t str, skips: &Skips) -> Option<(Tape<'t>, u32)> {
         u32::try_from(text.len()).ok()?;
         // A slot for every few bytes is about what a document of short strings needs.
-        let mut reader = Reader { text, at: 0, slots: Vec::with_capacity(text.len() / 12 + 4), depth: 0 };
-        reader.value()?;
+        let slots = Vec::with_capacity(text.len() / 12 + 4);
+        let mut reader = Reader { text, at: 0, slots, depth: 0, left_out: 0 };
+        reader.value(Mode::planned(skips))?;
         reader.space();
-        (reader.at == text.len()).then_some(Tape { slots: reader.slots })
+        (reader.at == text.len()).then_some((Tape { slots: reader.slots }, reader.left_out))
     }
 
     /// The whole document.
@@ -205,6 +217,31 @@ impl<'a> Iterator for Items<'a> {
     }
 }
 
+/// The bytes that end a string's plain run: its closing quote, a backslash, a control character.
+static STOPS: [bool; 256] = {
+    let mut stops = [false; 256];
+    let mut b = 0;
+    while b < 0x20 {
+        stops[b] = true;
+        b += 1;
+    }
+    stops[b'"' as usize] = true;
+    stops[b'\\' as usize] = true;
+    stops
+};
+
+/// The bytes of a word (eight bytes of text, the first lowest) that end a string's plain run, each
+/// as its top bit. The lowest one set is right (a byte's bit may be wrong only above a byte that
+/// ends the run), which is all that is read of it.
+fn stops_in(word: u64) -> u64 {
+    const ONES: u64 = u64::from_le_bytes([1; 8]);
+    const TOPS: u64 = ONES << 7;
+    let below = |word: u64, n: u8| word.wrapping_sub(ONES * u64::from(n)) & !word & TOPS;
+    let quote = word ^ (ONES * u64::from(b'"'));
+    let backslash = word ^ (ONES * u64::from(b'\\'));
+    below(word, 0x20) | below(quote, 1) | below(backslash, 1)
+}
+
 /// The members of an object are compared two by two up to this many; more are sorted.
 const PAIRWISE: usize = 24;
 
@@ -212,17 +249,33 @@ const PAIRWISE: usize = 24;
 fn repeats_a_key(object: Place<'_>) -> bool {
     let Some(members) = object.members() else { return false };
     if members.left as usize <= PAIRWISE {
-        let mut rest = members.clone();
-        while let Some((key, _)) = rest.next() {
-            if rest.clone().any(|(other, _)| other == key) {
+        // Each key against those before it, by a print of its length and ends first: two keys
+        // are compared whole only when their prints are alike.
+        let mut before = [(0u64, ""); PAIRWISE];
+        for (n, (key, _)) in members.enumerate() {
+            let print = print(key);
+            if before[..n].iter().any(|&(p, other)| p == print && other == key) {
                 return true;
             }
+            before[n] = (print, key);
         }
         return false;
     }
     let mut keys: Vec<&str> = members.map(|(k, _)| k).collect();
     keys.sort_unstable();
     keys.windows(2).any(|w| w[0] == w[1])
+}
+
+/// A key's length and its first and last eight bytes, in one word: keys alike have the same.
+fn print(key: &str) -> u64 {
+    let bytes = key.as_bytes();
+    let word = |part: &[u8]| {
+        let mut w = [0u8; 8];
+        w[..part.len()].copy_from_slice(part);
+        u64::from_le_bytes(w)
+    };
+    let n = bytes.len().min(8);
+    word(&bytes[..n]) ^ word(&bytes[bytes.len() - n..]).rotate_left(29) ^ (bytes.len() as u64).rotate_right(8)
 }
 
 /// The key `serde_json` reads as the start of a raw value rather than as a key.
@@ -234,6 +287,8 @@ struct Reader<'t> {
     at: usize,
     slots: Vec<Slot<'t>>,
     depth: u32,
+    /// The parts left out so far, a bit each.
+    left_out: u32,
 }
 
 impl<'t> Reader<'t> {
@@ -253,20 +308,89 @@ impl<'t> Reader<'t> {
         u32::try_from(self.slots.len()).ok()
     }
 
-    fn value(&mut self) -> Option<()> {
+    /// A value, in `mode` against the parts to leave out.
+    fn value(&mut self, mode: Mode<'_>) -> Option<()> {
         self.space();
-        let slot = match self.peek()? {
-            b'{' => return self.object(),
-            b'[' => return self.array(),
-            b'"' => self.string()?,
-            b't' => self.word("true", Slot::Bool(true))?,
-            b'f' => self.word("false", Slot::Bool(false))?,
-            b'n' => self.word("null", Slot::Null)?,
-            b'-' | b'0'..=b'9' => self.number()?,
+        let slot = match (self.peek()?, mode) {
+            (b'{', Mode::Leave(part, Container::Object)) | (b'[', Mode::Leave(part, Container::Array)) => {
+                return self.leave_out(part);
+            }
+            (b'{', _) => return self.object(mode),
+            (b'[', _) => return self.array(),
+            (b'"', _) => self.string()?,
+            (b't', _) => self.word("true", Slot::Bool(true))?,
+            (b'f', _) => self.word("false", Slot::Bool(false))?,
+            (b'n', _) => self.word("null", Slot::Null)?,
+            (b'-' | b'0'..=b'9', _) => self.number()?,
             _ => return None,
         };
         self.slots.push(slot);
         Some(())
+    }
+
+    /// The part of this index, an object or array from its opening bracket: read to its end with
+    /// nothing kept, and an empty one of its kind in its place.
+    fn leave_out(&mut self, part: usize) -> Option<()> {
+        let end = self.position()?.checked_add(1)?;
+        let stand_in =
+            if self.peek()? == b'{' { Slot::Object { len: 0, end } } else { Slot::Array { len: 0, end } };
+        self.skip()?;
+        self.slots.push(stand_in);
+        self.left_out |= 1 << part;
+        Some(())
+    }
+
+    /// A value read to its end, as [`Reader::value`] reads it, with nothing kept: its objects'
+    /// keys are not compared.
+    fn skip(&mut self) -> Option<()> {
+        self.space();
+        let close = match self.peek()? {
+            b'{' => b'}',
+            b'[' => b']',
+            b'"' => return self.string().map(drop),
+            b't' => return self.word("true", Slot::Null).map(drop),
+            b'f' => return self.word("false", Slot::Null).map(drop),
+            b'n' => return self.word("null", Slot::Null).map(drop),
+            b'-' | b'0'..=b'9' => return self.number().map(drop),
+            _ => return None,
+        };
+        self.open()?;
+        self.space();
+        if self.peek() == Some(close) {
+            self.at += 1;
+            self.depth -= 1;
+            return Some(());
+        }
+        loop {
+            if close == b'}' {
+                self.space();
+                if self.peek()? != b'"' {
+                    return None;
+                }
+                let key = self.string()?;
+                if matches!(&key, Slot::Text(k) if *k == RAW_VALUE_KEY)
+                    || matches!(&key, Slot::Owned(k) if &**k == RAW_VALUE_KEY)
+                {
+                    return None;
+                }
+                self.space();
+                if self.peek()? != b':' {
+                    return None;
+                }
+                self.at += 1;
+            }
+            self.skip()?;
+            self.space();
+            match self.peek()? {
+                b',' => self.at += 1,
+                b if b == close => {
+                    self.at += 1;
+                    self.depth -= 1;
+                    return Some(());
+                }
+                _ => return None,
+            }
+        }
     }
 
     fn word(&mut self, word: &str, slot: Slot<'t>) -> Option<Slot<'t>> {
@@ -281,29 +405,40 @@ impl<'t> Reader<'t> {
         let bytes = self.text.as_bytes();
         let start = self.at + 1;
         let mut at = start;
-        let mut escaped = false;
+        // Most strings here are short keys, ids and times: eight bytes at a time, then a byte at a
+        // time, cost less than a vector search set up for each.
+        while let Some(word) = bytes.get(at..at + 8) {
+            let stops = stops_in(u64::from_le_bytes(word.try_into().unwrap_or_default()));
+            if stops != 0 {
+                at += stops.trailing_zeros() as usize / 8;
+                break;
+            }
+            at += 8;
+        }
+        while !STOPS[*bytes.get(at)? as usize] {
+            at += 1;
+        }
+        if bytes[at] == b'"' {
+            self.at = at + 1;
+            return Some(Slot::Text(&self.text[start..at]));
+        }
+        if bytes[at] != b'\\' {
+            // A control character stands in a string only escaped.
+            return None;
+        }
         loop {
-            at += memchr::memchr2(b'"', b'\\', &bytes[at..])?;
+            // What follows a backslash is never the end, a quote included.
+            at += 2;
+            at += memchr::memchr2(b'"', b'\\', bytes.get(at..)?)?;
             if bytes[at] == b'"' {
                 break;
             }
-            // What follows a backslash is never the end, a quote included.
-            escaped = true;
-            at += 2;
-            if at > bytes.len() {
-                return None;
-            }
         }
-        let inner = &self.text[start..at];
         self.at = at + 1;
-        if escaped {
-            // `serde_json` unescapes it, surrogates and all, and refuses what is not an escape.
-            let unescaped: String = serde_json::from_str(&self.text[start - 1..=at]).ok()?;
-            return Some(Slot::Owned(unescaped.into()));
-        }
-        // A control character stands in a string only escaped.
-        let controls = inner.bytes().fold(false, |seen, b| seen | (b < 0x20));
-        (!controls).then_some(Slot::Text(inner))
+        // `serde_json` unescapes it, surrogates and all, and refuses what is not an escape or a
+        // control character unescaped.
+        let unescaped: String = serde_json::from_str(&self.text[start - 1..=at]).ok()?;
+        Some(Slot::Owned(unescaped.into()))
     }
 
     /// A number, as `serde_json` reads it: its grammar checked here, its value read by
@@ -358,7 +493,8 @@ impl<'t> Reader<'t> {
             self.at += 1;
         } else {
             loop {
-                self.value()?;
+                // Parts to leave out are named by object keys only: nothing inside an array is one.
+                self.value(Mode::Keep)?;
                 len += 1;
                 self.space();
                 match self.peek()? {
@@ -376,7 +512,7 @@ impl<'t> Reader<'t> {
         Some(())
     }
 
-    fn object(&mut self) -> Option<()> {
+    fn object(&mut self, mode: Mode<'_>) -> Option<()> {
         let at = self.open()?;
         self.slots.push(Slot::Object { len: 0, end: 0 });
         let mut len = 0u32;
@@ -390,13 +526,18 @@ impl<'t> Reader<'t> {
                     return None;
                 }
                 let key = self.string()?;
+                let under = match (&key, mode) {
+                    (Slot::Text(key), Mode::Plan { .. }) => mode.under(key),
+                    (Slot::Owned(key), Mode::Plan { .. }) => mode.under(key),
+                    _ => Mode::Keep,
+                };
                 self.slots.push(key);
                 self.space();
                 if self.peek()? != b':' {
                     return None;
                 }
                 self.at += 1;
-                self.value()?;
+                self.value(under)?;
                 len += 1;
                 self.space();
                 match self.peek()? {
@@ -719,7 +860,95 @@ mod tests {
         assert!(!root.find("/a").expect("a").same(root.find("/c").expect("c")));
     }
 
+    /// What the parser that leaves parts out makes of a text, when it makes anything.
+    fn theirs_skipping(text: &str, skips: &Skips) -> Option<(Value, u32)> {
+        crate::json::from_str_skipping(text, skips).ok()
+    }
+
+    fn read_skipping(text: &str, skips: &Skips) -> Option<(Value, u32)> {
+        Tape::parse_skipping(text, skips).map(|(tape, left_out)| (tape.root().owned(), left_out))
+    }
+
+    fn parts() -> Skips {
+        Skips::new([("/a/b", Container::Object), ("/c", Container::Array)]).expect("pointers")
+    }
+
+    #[test]
+    fn leaves_out_what_it_is_told_as_the_parser_that_leaves_parts_out_does() {
+        let skips = parts();
+        for (text, left_out) in [
+            (r#"{"a": {"b": {"x": [1, {"y": "z\n"}], "x": 2}, "k": 1}, "c": [1, [2], {}]}"#, 0b11),
+            (r#"{"a": {"b": [1]}, "c": {"d": 1}}"#, 0),
+            (r#"{"a": {"b": {}}, "b": {"x": 1}}"#, 0b01),
+            (r#"{"c": [], "a": [{"b": {"x": 1}}]}"#, 0b10),
+            (r#"{"a": {"b": {"$serde_json::private::RawValue": 1}}}"#, 0),
+        ] {
+            let theirs = theirs_skipping(text, &skips).expect("JSON");
+            if left_out == 0 && text.contains("RawValue") {
+                // Refused here, whatever the part: read by `serde_json`, in its own words.
+                assert_eq!(read_skipping(text, &skips), None, "{text}");
+                continue;
+            }
+            assert_eq!(theirs.1, left_out, "{text}");
+            assert_eq!(read_skipping(text, &skips), Some(theirs), "{text}");
+        }
+        // What is refused in a part left out is refused as it is there.
+        for text in [
+            r#"{"a": {"b": {"x": 01}}}"#,
+            "{\"a\": {\"b\": {\"x\": \"\u{1}\"}}}",
+            r#"{"a": {"b": {"x": "\q"}}}"#,
+            r#"{"a": {"b": {"x": 1,}}}"#,
+            r#"{"a": {"b": {"x" 1}}}"#,
+            r#"{"a": {"b": {x: 1}}}"#,
+            r#"{"c": [1 2]}"#,
+            r#"{"c": [1e400]}"#,
+            r#"{"a": {"b": {"x": [}}}"#,
+            r#"{"a": {"b": {"x": 1}"#,
+        ] {
+            assert_eq!(theirs_skipping(text, &skips), None, "the parser reads {text}");
+            assert_eq!(read_skipping(text, &skips), None, "{text}");
+        }
+        // Nesting is counted inside a part left out too.
+        let deep = format!("{{\"c\": {}{}}}", "[".repeat(DEEPEST as usize), "]".repeat(DEEPEST as usize));
+        assert!(theirs_skipping(&deep, &skips).is_some());
+        assert_eq!(read_skipping(&deep, &skips), None);
+    }
+
+    #[test]
+    fn a_word_says_where_a_strings_plain_run_ends() {
+        for stop in 0..=255u8 {
+            for at in 0..8 {
+                // Plain bytes around, UTF-8 continuation bytes among them.
+                let mut word = *b"ab\xc3\xa9z~\x7f ";
+                word[at] = stop;
+                let first = word.iter().position(|&b| STOPS[b as usize]);
+                let found = stops_in(u64::from_le_bytes(word));
+                let said = (found != 0).then(|| found.trailing_zeros() as usize / 8);
+                assert_eq!(said, first, "{word:?}");
+            }
+        }
+    }
+
     proptest! {
+        #[test]
+        fn any_part_is_left_out_as_the_parser_that_leaves_parts_out_leaves_it(v in value(), pretty in any::<bool>()) {
+            let part = text(&v);
+            let part = if pretty { part.replace(',', ",\n  ").replace(':', ": ") } else { part };
+            let doc = format!(r#"{{"a": {{"b": {part}}}, "c": 1}}"#);
+            let skips = parts();
+            let theirs = theirs_skipping(&doc, &skips);
+            let ours = read_skipping(&doc, &skips);
+            let left_out = part.starts_with('{');
+            // Kept whole, a part is read here only with no key twice in it.
+            let once = serde_json::from_str::<Value>(&part).ok().and_then(|p| serde_json::to_string(&p).ok());
+            if theirs.is_some() && (left_out || once.as_deref() == Some(text(&v).as_str())) {
+                prop_assert_eq!(&ours, &theirs, "{}", doc);
+                prop_assert_eq!(ours.map(|(_, bits)| bits), Some(u32::from(left_out)));
+            } else if theirs.is_none() {
+                prop_assert_eq!(ours, None);
+            }
+        }
+
         #[test]
         fn any_document_is_read_as_serde_json_reads_it_unless_a_key_repeats(v in value(), pad in "[ \n\t]{0,2}") {
             // Written compact, so that a document with no key twice is written as it is read.
