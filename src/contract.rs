@@ -8,7 +8,7 @@ use jsonschema::{Validator, error::ValidationErrorKind};
 use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
 
-use crate::catalogue::Kind;
+use crate::catalogue::{Detection, Kind};
 use crate::json::tape::{OnTape, Tape};
 use crate::json::{Container, Pointer, Skips, Tree};
 use crate::platform::{botpress, eva};
@@ -197,13 +197,19 @@ pub struct Unread {
     skips: Skips,
     /// For each kind of `Kind::ALL`, the parts (bits, in the order of `skips`) it leaves unread.
     by_kind: [u32; Kind::ALL.len()],
+    /// The kinds it is for (bits, in the order of `Kind::ALL`).
+    kinds: u32,
+    /// The fields that matter are shown, so kept.
+    fields: bool,
 }
 
 impl Unread {
     pub fn new(kinds: &[Kind], ctx: Context<'_>, fields: bool) -> Unread {
         let mut parts: Vec<(&'static str, Container)> = Vec::new();
         let mut by_kind = [0; Kind::ALL.len()];
+        let mut mask = 0;
         for &kind in kinds {
+            mask |= 1 << slot(kind);
             for (at, ty) in unread(kind, ctx, Words::Rejudged) {
                 let container = match ty {
                     "object" => Container::Object,
@@ -225,7 +231,12 @@ impl Unread {
             }
         }
         let skips = Skips::new(parts).expect("the catalogue's unread parts are object-key pointers");
-        Unread { skips, by_kind }
+        Unread { skips, by_kind, kinds: mask, fields }
+    }
+
+    /// Whether documents of `kind` may be judged with what this leaves out.
+    fn is_for(&self, kind: Kind) -> bool {
+        self.kinds & 1 << slot(kind) != 0
     }
 
     pub fn skips(&self) -> &Skips {
@@ -420,36 +431,38 @@ fn applying(
 /// The verdict without the fields.
 fn judge(kind: Kind, doc: &Value, ctx: Context<'_>) -> Verdict {
     let mut errors = schema_errors(kind, doc);
-    let mut warnings = Vec::new();
-    let mut not_checked = Vec::new();
-    if !own_rules(kind, doc, &mut errors) {
-        match kind {
-            Kind::EvaAnswerRequest | Kind::EvaAnswerResponse => {
-                eva::answer_rules(doc, &mut errors, &mut warnings)
-            }
-            Kind::EvaServiceRequest => eva::service_request_rules(doc, &mut warnings),
-            Kind::EvaServiceResponse => eva::option_rule(doc, ctx, &mut errors, &mut not_checked),
-            // Its rules are its own (above).
-            Kind::BotpressEvent => {}
-        }
-    }
-    if kind.is_response() {
-        eva::context_rules(doc, ctx.request, &mut warnings);
-        eva::leak_rule(doc, ctx.request, &mut warnings, &mut not_checked);
+    let (mut warnings, mut not_checked) = (Vec::new(), Vec::new());
+    rules(kind, doc, ctx, &mut errors, &mut warnings, &mut not_checked);
+    if let (true, Some(request)) = (kind.is_response(), ctx.request) {
+        eva::leak_rule(doc, request, &mut warnings);
     }
     errors.dedup_by(|a, b| a.pointer == b.pointer && a.message == b.message);
     Verdict { kind, valid: errors.is_empty(), errors, warnings, not_checked, fields: Map::new() }
 }
 
-/// The rules of a kind when they read nothing but the document and say nothing but errors, whichever
-/// way the document is held; `false` (and nothing applied) for a kind whose rules need more: a
-/// context, warnings, a [`Value`] (every eva kind).
-fn own_rules<'a>(kind: Kind, doc: impl Tree<'a>, errors: &mut Vec<Finding>) -> bool {
+/// The rules of a kind beyond its schema, whichever way the document is held, but for the one
+/// that compares the answer's contexts with the request's ([`eva::leak_rule`]): with no request,
+/// it is only said not to be made.
+fn rules<'a>(
+    kind: Kind,
+    doc: impl Tree<'a>,
+    ctx: Context<'_>,
+    errors: &mut Vec<Finding>,
+    warnings: &mut Vec<Finding>,
+    not_checked: &mut Vec<String>,
+) {
     match kind {
         Kind::BotpressEvent => botpress::rules(doc, errors),
-        _ => return false,
+        Kind::EvaAnswerRequest | Kind::EvaAnswerResponse => eva::answer_rules(doc, errors, warnings),
+        Kind::EvaServiceRequest => eva::service_request_rules(doc, warnings),
+        Kind::EvaServiceResponse => eva::option_rule(doc, ctx, errors, not_checked),
     }
-    true
+    if kind.is_response() {
+        eva::context_rules(doc, ctx.request, warnings);
+        if ctx.request.is_none() {
+            not_checked.push(eva::LEAKS_NOT_CHECKED.into());
+        }
+    }
 }
 
 /// The fields that matter for this kind, as present in the document.
@@ -477,32 +490,43 @@ fn compiled_for_tape(kind: Kind) -> &'static Validator<OnTape> {
 }
 
 /// A document judged from its text without making a [`Value`] of it, when that verdict is the one
-/// [`parse_judged`] gives, fields and all: a document of a kind whose rules read the document
-/// alone (a Botpress event), that keeps its contract. `None` for any other (not JSON, another
-/// kind, any finding, JSON that only a `Value` holds faithfully): judge that with
-/// [`parse_judged`], which says what is wrong in its own words.
-pub fn judged_on_tape(text: &str) -> Option<Verdict> {
-    // Read without the parts nothing reads inside, as `parse_judged` reads it for the receiver.
-    let unread = receiving();
+/// [`Unread::judged`] gives it as a `Value` (fields too, when `unread` keeps them): a document of
+/// one of the kinds `unread` is for (`kind`, else the kind its shape says given what it
+/// `answers`), that keeps its contract with no warning, judged with no request (the one rule that
+/// compares the answer's contexts with the request's reads two trees at once). `None` for any other
+/// (not JSON, another kind, any finding, JSON that only a `Value` holds faithfully): judge that as a
+/// `Value`, which says what is wrong in its own words.
+pub fn judged_on_tape(
+    text: &str,
+    unread: &Unread,
+    kind: Option<Kind>,
+    answers: Option<Kind>,
+    ctx: Context<'_>,
+) -> Option<(Detection, Verdict)> {
+    if ctx.request.is_some() {
+        return None;
+    }
     let (tape, left_out) = Tape::parse_skipping(text, unread.skips())?;
     let root = tape.root();
     root.members()?;
-    let kind = crate::platform::detect_by_keys(|k| root.get(k).is_some(), None)?.kind;
-    if !unread.holds(left_out, Some(kind), false) {
+    let detection = match kind {
+        Some(kind) => Detection { kind, closest: None },
+        None => crate::platform::detect_by_keys(|k| root.get(k).is_some(), answers)?,
+    };
+    let kind = detection.kind;
+    if !unread.is_for(kind) || !unread.holds(left_out, Some(kind), false) {
         return None;
     }
-    let mut errors = Vec::new();
-    if !compiled_for_tape(kind).is_valid(root) || !own_rules(kind, root, &mut errors) || !errors.is_empty() {
+    if !compiled_for_tape(kind).is_valid(root) {
         return None;
     }
-    Some(Verdict {
-        kind,
-        valid: true,
-        errors,
-        warnings: Vec::new(),
-        not_checked: Vec::new(),
-        fields: fields(kind, root),
-    })
+    let (mut errors, mut warnings, mut not_checked) = (Vec::new(), Vec::new(), Vec::new());
+    rules(kind, root, ctx, &mut errors, &mut warnings, &mut not_checked);
+    if !errors.is_empty() || !warnings.is_empty() {
+        return None;
+    }
+    let fields = if unread.fields { fields(kind, root) } else { Map::new() };
+    Some((detection, Verdict { kind, valid: true, errors, warnings, not_checked, fields }))
 }
 
 fn schema_errors(kind: Kind, doc: &Value) -> Vec<Finding> {
@@ -755,20 +779,59 @@ mod tests {
         Kind::detect(&doc).map(|kind| check(kind, &doc, Context::default()))
     }
 
-    /// What [`judged_on_tape`] says of a text, against what it would be as a `Value`: the same
-    /// verdict (fields and all) when it says anything, and something for every Botpress event
-    /// that keeps its contract.
-    fn judged_on_tape_as_value(text: &str) -> std::result::Result<(), String> {
-        let whole = judged_as_value(text);
-        let quick = judged_on_tape(text);
-        let clean =
-            whole.as_ref().filter(|v| v.valid && !v.says_something() && v.kind == Kind::BotpressEvent);
-        match (&quick, clean) {
-            (Some(q), Some(w)) if serde_json::to_value(q).unwrap() == serde_json::to_value(w).unwrap() => {
-                Ok(())
+    /// What the receiver judges on the tape.
+    fn on_tape(text: &str) -> Option<Verdict> {
+        judged_on_tape(text, receiving(), None, None, Context::default()).map(|(_, v)| v)
+    }
+
+    /// How a document may be judged: as one of `kinds` (or as `kind`), given what the documents
+    /// answer, in a context, with or without the fields.
+    #[derive(Clone, Copy)]
+    struct Judging<'a> {
+        kinds: &'a [Kind],
+        kind: Option<Kind>,
+        answers: Option<Kind>,
+        ctx: Context<'a>,
+        fields: bool,
+    }
+
+    impl Judging<'_> {
+        const RECEIVER: Judging<'static> = Judging {
+            kinds: &[Kind::BotpressEvent],
+            kind: None,
+            answers: None,
+            ctx: Context { request: None, expected_options: None, option_case: OptionCase::Exact },
+            fields: true,
+        };
+
+        /// What [`judged_on_tape`] says of a text, against what it would be as a `Value` parsed
+        /// whole: the same kind, note and verdict (fields and all) when it says anything, and
+        /// something for every document of one of the kinds that keeps its contract with no
+        /// warning and no request.
+        fn same_as_value(self, text: &str) -> std::result::Result<bool, String> {
+            let whole = serde_json::from_str::<Value>(text).ok().and_then(|doc| {
+                let d = match self.kind {
+                    Some(kind) => Detection { kind, closest: None },
+                    None => Kind::detect_with(&doc, self.answers)?,
+                };
+                let v = if self.fields {
+                    check_owned(d.kind, doc, self.ctx)
+                } else {
+                    check_bare(d.kind, &doc, self.ctx)
+                };
+                Some((d, v))
+            });
+            let unread = Unread::new(self.kinds, self.ctx, self.fields);
+            let quick = judged_on_tape(text, &unread, self.kind, self.answers, self.ctx);
+            let clean = whole.as_ref().filter(|(d, v)| {
+                v.valid && !v.says_something() && self.kinds.contains(&d.kind) && self.ctx.request.is_none()
+            });
+            let json = |(d, v): &(Detection, Verdict)| (d.guess_note(), serde_json::to_value(v).unwrap());
+            match (&quick, clean) {
+                (Some(q), Some(w)) if json(q) == json(w) => Ok(true),
+                (None, None) => Ok(false),
+                _ => Err(format!("on the tape {quick:?}, as a value {whole:?}: {text}")),
             }
-            (None, None) => Ok(()),
-            _ => Err(format!("on the tape {quick:?}, as a value {whole:?}: {text}")),
         }
     }
 
@@ -776,11 +839,11 @@ mod tests {
     fn a_document_judged_on_its_tape_is_judged_as_a_value() {
         for e in crate::catalogue::EVENTS {
             let text = e.fixture().to_string();
-            judged_on_tape_as_value(&text).unwrap();
+            let taken = Judging::RECEIVER.same_as_value(&text).unwrap();
             if e.request == Kind::BotpressEvent {
-                assert!(judged_on_tape(&text).is_some(), "{}: a valid event is judged on its tape", e.name);
+                assert!(taken, "{}: a valid event is judged on its tape", e.name);
             } else {
-                assert!(judged_on_tape(&text).is_none(), "{}: an eva request is judged as a value", e.name);
+                assert!(!taken, "{}: the receiver judges an eva request as a value", e.name);
             }
         }
         let create = crate::catalogue::EVENTS.iter().find(|e| e.name == "handoff-create").unwrap().fixture();
@@ -789,15 +852,15 @@ mod tests {
         let twice =
             text.replacen("\"status\":\"pending\"", "\"status\":\"assigned\",\"status\":\"pending\"", 1);
         assert_ne!(twice, text);
-        assert!(judged_on_tape(&twice).is_none());
+        assert!(on_tape(&twice).is_none());
         assert!(judged_as_value(&twice).is_some_and(|v| v.valid));
         // The first value keeps the contract and the later one, which counts, does not.
         let later =
             text.replacen("\"status\":\"pending\"", "\"status\":\"pending\",\"status\":\"assigned\"", 1);
-        assert!(judged_on_tape(&later).is_none());
+        assert!(on_tape(&later).is_none());
         assert!(judged_as_value(&later).is_some_and(|v| !v.valid));
-        assert!(judged_on_tape("{").is_none());
-        assert!(judged_on_tape("[1]").is_none());
+        assert!(on_tape("{").is_none());
+        assert!(on_tape("[1]").is_none());
         // The stored conversation event is read to its end, not kept: a key twice in it is no
         // matter to the verdict, and what JSON refuses in it is refused.
         let (_, left_out) = Tape::parse_skipping(&text, receiving().skips()).expect("read");
@@ -805,10 +868,60 @@ mod tests {
         let inside =
             text.replacen("\"event\":{\"type\":\"text\"", "\"event\":{\"type\":\"text\",\"type\":\"x\"", 1);
         assert_ne!(inside, text);
-        judged_on_tape_as_value(&inside).unwrap();
-        assert!(judged_on_tape(&inside).is_some());
+        assert!(Judging::RECEIVER.same_as_value(&inside).unwrap());
         let broken = text.replacen("\"event\":{\"type\":\"text\"", "\"event\":{\"type\":tex", 1);
-        assert!(judged_on_tape(&broken).is_none() && judged_as_value(&broken).is_none());
+        assert!(on_tape(&broken).is_none() && judged_as_value(&broken).is_none());
+    }
+
+    /// Every eva document of the catalogue, requests and answers.
+    fn eva_documents() -> Vec<Value> {
+        crate::catalogue::EVENTS
+            .iter()
+            .filter(|e| e.request != Kind::BotpressEvent)
+            .flat_map(|e| [Some(e.fixture()), e.example_response()])
+            .flatten()
+            .collect()
+    }
+
+    #[test]
+    fn an_eva_document_that_keeps_its_contract_is_judged_on_its_tape_without_a_request() {
+        let judging = Judging { kinds: &Kind::ALL, fields: false, ..Judging::RECEIVER };
+        for doc in eva_documents() {
+            let text = doc.to_string();
+            for fields in [false, true] {
+                assert!(Judging { fields, ..judging }.same_as_value(&text).unwrap(), "{text}");
+            }
+            let kind = Kind::detect(&doc).unwrap();
+            assert!(Judging { kind: Some(kind), ..judging }.same_as_value(&text).unwrap());
+            // A kind the documents are not judged as is left to the value.
+            let others: Vec<Kind> = Kind::ALL.into_iter().filter(|k| *k != kind).collect();
+            assert!(!Judging { kinds: &others, ..judging }.same_as_value(&text).unwrap());
+            // With the request, the rule that compares it with the answer reads both as values.
+            let request = json!({"hiddenContext": {}});
+            let with_request = Context { request: Some(&request), ..judging.ctx };
+            let unread = Unread::new(&Kind::ALL, with_request, false);
+            assert!(judged_on_tape(&text, &unread, None, None, with_request).is_none());
+        }
+        // An answer that says what it was not checked for says so on the tape too.
+        let service =
+            json!({"option": "CLIENT", "openContext": {}, "visibleContext": {}, "hiddenContext": {}});
+        let (_, verdict) = judged_on_tape(
+            &service.to_string(),
+            &Unread::new(&Kind::ALL, Context::default(), false),
+            None,
+            None,
+            Context::default(),
+        )
+        .expect("a valid service answer is judged on its tape");
+        assert_eq!(verdict.kind, Kind::EvaServiceResponse);
+        assert_eq!(verdict.not_checked.len(), 2, "{:?}", verdict.not_checked);
+        // Options to choose from are checked on the tape: one of them passes, another is left to
+        // the value, which says why it fails.
+        for (options, taken) in [(vec!["client".to_string()], false), (vec!["CLIENT".to_string()], true)] {
+            let ctx = Context { expected_options: Some(&options), ..Context::default() };
+            let judging = Judging { ctx, ..judging };
+            assert_eq!(judging.same_as_value(&service.to_string()).unwrap(), taken, "{options:?}");
+        }
     }
 
     fn botpress_event() -> impl proptest::strategy::Strategy<Value = Value> {
@@ -864,33 +977,95 @@ mod tests {
             proptest::sample::select(fixtures),
             proptest::collection::vec((proptest::sample::select(&POINTERS[..]), values), 1..4),
         )
-            .prop_map(|(mut doc, changes)| {
-                for (at, value) in changes {
-                    let (parent, key) = at.rsplit_once('/').unwrap();
-                    if let Some(Value::Object(map)) = doc.at_mut(parent) {
-                        match value {
-                            Some(v) => {
-                                map.insert(key.to_string(), v);
-                            }
-                            None => {
-                                map.shift_remove(key);
-                            }
-                        }
-                    } else if let (Some(Value::Array(items)), Some(v)) = (doc.at_mut(parent), value) {
-                        if let Some(item) = key.parse::<usize>().ok().and_then(|i| items.get_mut(i)) {
-                            *item = v;
-                        }
+            .prop_map(|(doc, changes)| changed(doc, changes))
+    }
+
+    /// A document with a value set (or a key taken out, for `None`) at each pointer whose parent
+    /// is there.
+    fn changed(mut doc: Value, changes: Vec<(&str, Option<Value>)>) -> Value {
+        for (at, value) in changes {
+            let (parent, key) = at.rsplit_once('/').unwrap();
+            if let Some(Value::Object(map)) = doc.at_mut(parent) {
+                match value {
+                    Some(v) => {
+                        map.insert(key.to_string(), v);
+                    }
+                    None => {
+                        map.shift_remove(key);
                     }
                 }
-                doc
-            })
+            } else if let (Some(Value::Array(items)), Some(v)) = (doc.at_mut(parent), value) {
+                if let Some(item) = key.parse::<usize>().ok().and_then(|i| items.get_mut(i)) {
+                    *item = v;
+                }
+            }
+        }
+        doc
     }
 
     proptest::proptest! {
         #[test]
         fn any_botpress_event_judged_on_its_tape_is_judged_as_a_value(doc in botpress_event(), pretty: bool) {
             let text = if pretty { serde_json::to_string_pretty(&doc).unwrap() } else { doc.to_string() };
-            if let Err(why) = judged_on_tape_as_value(&text) {
+            if let Err(why) = Judging::RECEIVER.same_as_value(&text) {
+                proptest::prop_assert!(false, "{}", why);
+            }
+        }
+    }
+
+    fn eva_document() -> impl proptest::strategy::Strategy<Value = Value> {
+        use proptest::prelude::*;
+        const POINTERS: [&str; 14] = [
+            "/option",
+            "/openContext",
+            "/visibleContext",
+            "/hiddenContext",
+            "/openContext/x",
+            "/answer",
+            "/answer/template",
+            "/answer/content",
+            "/answer/content/type",
+            "/answer/content/content",
+            "/expectedOptions",
+            "/info",
+            "/text",
+            "/extra",
+        ];
+        let values = prop_oneof![
+            Just(None),
+            Just(Some(Value::Null)),
+            Just(Some(json!("TEXT"))),
+            Just(Some(json!("CAROUSEL"))),
+            Just(Some(json!("NOPE"))),
+            Just(Some(json!("CLIENT"))),
+            Just(Some(json!(42))),
+            Just(Some(json!(true))),
+            Just(Some(json!([]))),
+            Just(Some(json!(["CLIENT", "NOT_CLIENT"]))),
+            Just(Some(json!([{"title": "a"}]))),
+            Just(Some(json!({}))),
+            Just(Some(json!({"x": 1}))),
+            Just(Some(json!({"type": "TEXT", "content": "hi"}))),
+        ];
+        (
+            proptest::sample::select(eva_documents()),
+            proptest::collection::vec((proptest::sample::select(&POINTERS[..]), values), 0..4),
+        )
+            .prop_map(|(doc, changes)| changed(doc, changes))
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn any_eva_document_judged_on_its_tape_is_judged_as_a_value(
+            doc in eva_document(),
+            answers in proptest::sample::select(vec![None, Some(Kind::EvaServiceResponse), Some(Kind::EvaAnswerResponse)]),
+            fields: bool,
+            pretty: bool,
+        ) {
+            let text = if pretty { serde_json::to_string_pretty(&doc).unwrap() } else { doc.to_string() };
+            let kinds = Kind::detectable(answers);
+            let judging = Judging { kinds: &kinds, answers, fields, ..Judging::RECEIVER };
+            if let Err(why) = judging.same_as_value(&text) {
                 proptest::prop_assert!(false, "{}", why);
             }
         }

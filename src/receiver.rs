@@ -503,7 +503,9 @@ async fn handle(shared: Arc<Shared>, req: Request) -> Response {
     // event, as a rule), is judged from its text with no document made. Any other is parsed,
     // without the parts nothing reads inside (an event's stored conversation, most of it); its
     // fields are added once the document is no longer needed, moved out of it.
-    let quick = text.and_then(contract::judged_on_tape).filter(|v| v.kind.response_kind().is_none());
+    let quick = text
+        .and_then(|t| contract::judged_on_tape(t, contract::receiving(), None, None, Context::default()))
+        .map(|(_, verdict)| verdict);
     let (parsed, doc, kind, mut verdict) = match quick {
         Some(verdict) => (true, None, Some(verdict.kind), Some(verdict)),
         None => match text.and_then(|t| contract::parse_judged(t, contract::receiving())) {

@@ -415,6 +415,14 @@ fn one(
     } else {
         bytes
     };
+    // Most documents keep their contract: one is judged from its text when it can be, with no
+    // document made.
+    if let Some((d, verdict)) = std::str::from_utf8(&bytes)
+        .ok()
+        .and_then(|text| contract::judged_on_tape(text, unread, opts.kind, answers, ctx))
+    {
+        return Item::Files(vec![FileResult::new(source, d.guess_note(), FileOutcome::Checked(verdict))]);
+    }
     let judged = |doc| judge(source.clone(), doc, opts.kind, answers, ctx, fields);
     files.push(parse_judged(&source, &bytes, unread, judged).unwrap_or_else(|e| unreadable(source, e)));
     Item::Files(files)
