@@ -2,11 +2,12 @@
 //! schema cannot express, which live with their platform (`platform::botpress::rules`,
 //! `platform::eva`). Findings are located by JSON pointer. Returns values; never prints.
 
+use std::borrow::Cow;
 use std::sync::OnceLock;
 
 use jsonschema::{Validator, error::ValidationErrorKind};
 use serde::{Deserialize, Serialize};
-use serde_json::{Map, Value};
+use serde_json::Value;
 
 use crate::catalogue::{Detection, Kind};
 use crate::json::tape::{OnTape, Tape};
@@ -52,7 +53,72 @@ pub struct Verdict {
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub not_checked: Vec<String>,
     /// The fields that matter for this kind, as found in the document.
-    pub fields: Map<String, Value>,
+    pub fields: Fields,
+}
+
+/// The fields that matter of a document, by label, in the catalogue's order. A kind has a dozen
+/// at most, so they are kept in a list (found by comparing labels, no hashing) under the
+/// catalogue's own labels (no copy), and read back as a JSON object.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Fields(Vec<(Cow<'static, str>, Value)>);
+
+impl Fields {
+    fn with_capacity(n: usize) -> Fields {
+        Fields(Vec::with_capacity(n))
+    }
+
+    /// Set a field: a label already there has its value replaced, as in a JSON object.
+    fn set(&mut self, label: Cow<'static, str>, value: Value) {
+        match self.0.iter_mut().find(|(l, _)| *l == label) {
+            Some((_, v)) => *v = value,
+            None => self.0.push((label, value)),
+        }
+    }
+
+    pub fn get(&self, label: &str) -> Option<&Value> {
+        self.0.iter().find(|(l, _)| l == label).map(|(_, v)| v)
+    }
+
+    pub fn iter(&self) -> impl ExactSizeIterator<Item = (&str, &Value)> + Clone {
+        self.0.iter().map(|(l, v)| (l.as_ref(), v))
+    }
+
+    pub fn len(&self) -> usize {
+        self.0.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.0.is_empty()
+    }
+}
+
+impl Serialize for Fields {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> std::result::Result<S::Ok, S::Error> {
+        s.collect_map(self.iter())
+    }
+}
+
+impl<'de> Deserialize<'de> for Fields {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> std::result::Result<Fields, D::Error> {
+        struct Visit;
+        impl<'de> serde::de::Visitor<'de> for Visit {
+            type Value = Fields;
+            fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+                f.write_str("an object of fields")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> std::result::Result<Fields, A::Error> {
+                let mut fields = Fields::with_capacity(map.size_hint().unwrap_or(0).min(64));
+                while let Some((label, value)) = map.next_entry::<String, Value>()? {
+                    fields.set(Cow::Owned(label), value);
+                }
+                Ok(fields)
+            }
+        }
+        d.deserialize_map(Visit)
+    }
 }
 
 /// What is known beside the document itself: the request a response answers, or the options a
@@ -124,15 +190,14 @@ pub fn check_owned(kind: Kind, doc: Value, ctx: Context<'_>) -> Verdict {
 }
 
 /// The fields that matter for this kind, moved out of a document that is not needed afterwards.
-pub fn fields_owned(kind: Kind, mut doc: Value) -> Map<String, Value> {
+pub fn fields_owned(kind: Kind, mut doc: Value) -> Fields {
     let all = kind.fields();
-    // Made at its final size: collected from a filter, the map would grow (and rehash) as it
-    // fills.
-    let mut fields = Map::with_capacity(all.len());
+    // Made at its final size: collected from a filter, the list would grow as it fills.
+    let mut fields = Fields::with_capacity(all.len());
     for (f, &nested) in all.iter().zip(nested_fields(kind)) {
         let value = if nested { doc.at(f.pointer).cloned() } else { doc.at_mut(f.pointer).map(Value::take) };
         if let Some(v) = value {
-            fields.insert(f.label.to_string(), v);
+            fields.0.push((Cow::Borrowed(f.label), v));
         }
     }
     fields
@@ -437,7 +502,7 @@ fn judge(kind: Kind, doc: &Value, ctx: Context<'_>) -> Verdict {
         eva::leak_rule(doc, request, &mut warnings);
     }
     errors.dedup_by(|a, b| a.pointer == b.pointer && a.message == b.message);
-    Verdict { kind, valid: errors.is_empty(), errors, warnings, not_checked, fields: Map::new() }
+    Verdict { kind, valid: errors.is_empty(), errors, warnings, not_checked, fields: Fields::default() }
 }
 
 /// The rules of a kind beyond its schema, whichever way the document is held, but for the one
@@ -466,13 +531,13 @@ fn rules<'a>(
 }
 
 /// The fields that matter for this kind, as present in the document.
-pub fn fields<'a>(kind: Kind, doc: impl Tree<'a>) -> Map<String, Value> {
+pub fn fields<'a>(kind: Kind, doc: impl Tree<'a>) -> Fields {
     let all = kind.fields();
     // Made at its final size, as in `fields_owned`.
-    let mut fields = Map::with_capacity(all.len());
+    let mut fields = Fields::with_capacity(all.len());
     for f in all {
         if let Some(v) = doc.find(f.pointer) {
-            fields.insert(f.label.to_string(), v.value().into_owned());
+            fields.0.push((Cow::Borrowed(f.label), v.value().into_owned()));
         }
     }
     fields
@@ -525,7 +590,7 @@ pub fn judged_on_tape(
     if !errors.is_empty() || !warnings.is_empty() {
         return None;
     }
-    let fields = if unread.fields { fields(kind, root) } else { Map::new() };
+    let fields = if unread.fields { fields(kind, root) } else { Fields::default() };
     Some((detection, Verdict { kind, valid: true, errors, warnings, not_checked, fields }))
 }
 
@@ -1149,9 +1214,29 @@ mod tests {
     fn the_fields_that_matter_are_picked_in_order_and_absent_ones_skipped() {
         let doc = json!({"hiddenContext": {"id": 1}, "option": "A", "other": 1});
         let fields = fields(Kind::EvaServiceResponse, &doc);
-        let keys: Vec<&str> = fields.keys().map(String::as_str).collect();
+        let keys: Vec<&str> = fields.iter().map(|(k, _)| k).collect();
         assert_eq!(keys, ["option", eva::HIDDEN]);
-        assert_eq!(fields["option"], "A");
+        assert_eq!(fields.get("option"), Some(&json!("A")));
+        assert_eq!(fields.get("other"), None);
+    }
+
+    #[test]
+    fn the_fields_are_written_as_an_object_in_order_and_read_back_as_one() {
+        let doc = crate::catalogue::EVENTS.iter().find(|e| e.name == "handoff-assign").unwrap().fixture();
+        let fields = fields(Kind::BotpressEvent, &doc);
+        assert!(fields.len() > 2);
+        let text = serde_json::to_string(&fields).unwrap();
+        let object: Value = serde_json::from_str(&text).unwrap();
+        let labels: Vec<&str> = object.as_object().unwrap().keys().map(String::as_str).collect();
+        let expected: Vec<&str> = fields.iter().map(|(k, _)| k).collect();
+        assert_eq!(labels, expected);
+        assert_eq!(serde_json::from_str::<Fields>(&text).unwrap(), fields);
+        // A label twice keeps its last value, as an object does.
+        let twice: Fields =
+            serde_json::from_str(r#"{"status":"pending","agentId":"a","status":"assigned"}"#).unwrap();
+        let read: Vec<(&str, &Value)> = twice.iter().collect();
+        assert_eq!(read, [("status", &json!("assigned")), ("agentId", &json!("a"))]);
+        assert!(serde_json::from_str::<Fields>("[1]").is_err());
     }
 
     #[test]

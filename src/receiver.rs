@@ -25,7 +25,7 @@ use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::Response;
 use base64::Engine;
 use serde::{Deserialize, Serialize};
-use serde_json::{Map, Value, json};
+use serde_json::{Value, json};
 use tokio::net::TcpListener;
 use tokio::sync::mpsc;
 
@@ -802,7 +802,7 @@ fn not_json_verdict(kind: Kind) -> Verdict {
         errors: vec![contract::Finding::new("", "the answer is not JSON").expected(format!("a JSON {kind}"))],
         warnings: Vec::new(),
         not_checked: Vec::new(),
-        fields: Map::new(),
+        fields: contract::Fields::default(),
     }
 }
 

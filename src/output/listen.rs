@@ -176,10 +176,7 @@ pub fn record(o: &mut Out, r: &Record) -> io::Result<()> {
     }
     if let Some(v) = &r.verdict {
         // Long values stay in the JSON output and the capture.
-        let shown = v
-            .fields
-            .iter()
-            .filter(|(k, _)| !LONG_FIELDS.contains(&k.as_str()) && !eva::CONTEXTS.contains(&k.as_str()));
+        let shown = v.fields.iter().filter(|(k, _)| !LONG_FIELDS.contains(k) && !eva::CONTEXTS.contains(k));
         let mut first = true;
         for (k, val) in shown {
             let gap = if first { "    " } else { "  " };

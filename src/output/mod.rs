@@ -19,11 +19,11 @@ use std::io::{self, Write};
 
 use colored::Colorize;
 use serde::Serialize;
-use serde_json::{Map, Value};
+use serde_json::Value;
 use tabled::settings::{Modify, Padding, Style as TableStyle, object::Rows};
 use tabled::{Table, Tabled};
 
-use crate::contract::{Finding, Verdict, snippet};
+use crate::contract::{Fields, Finding, Verdict, snippet};
 
 pub use catalogue::{list, scenarios, show};
 pub use junit::junit;
@@ -205,19 +205,19 @@ fn verdict(out: &mut dyn Write, v: &Verdict) -> io::Result<()> {
 }
 
 /// Aligned `label  value` lines for the fields that matter.
-fn fields(out: &mut dyn Write, fields: &Map<String, Value>, indent: &str) -> io::Result<()> {
+fn fields(out: &mut dyn Write, fields: &Fields, indent: &str) -> io::Result<()> {
     fields_shown(out, fields, indent, |_, value| field_value(value))
 }
 
 /// As [`fields`], each value shown by `show` (given its label).
 fn fields_shown(
     out: &mut dyn Write,
-    fields: &Map<String, Value>,
+    fields: &Fields,
     indent: &str,
     show: impl Fn(&str, &Value) -> String,
 ) -> io::Result<()> {
-    let width = fields.keys().map(|k| k.len()).max().unwrap_or(0);
-    for (label, value) in fields {
+    let width = fields.iter().map(|(k, _)| k.len()).max().unwrap_or(0);
+    for (label, value) in fields.iter() {
         writeln!(out, "{indent}{:width$}  {}", label.dimmed(), show(label, value))?;
     }
     Ok(())
