@@ -112,14 +112,36 @@ impl<'a> Tree<'a> for &'a Value {
 
 /// The unescaped reference tokens of a pointer; `None` when it is neither empty nor starts
 /// with `/`.
-pub(crate) fn tokens(pointer: &str) -> Option<impl Iterator<Item = Cow<'_, str>>> {
+pub(crate) fn tokens(pointer: &str) -> Option<Tokens<'_>> {
     let rest = match pointer {
         "" => None,
         p => Some(p.strip_prefix('/')?),
     };
-    Some(rest.into_iter().flat_map(|r| r.split('/')).map(|t| {
-        if t.contains('~') { Cow::Owned(t.replace("~1", "/").replace("~0", "~")) } else { Cow::Borrowed(t) }
-    }))
+    Some(Tokens { rest })
+}
+
+/// The tokens of a pointer, split and unescaped byte by byte: `/` and `~` are ASCII, and a token
+/// is a few bytes long, shorter than what sets a character search up.
+pub(crate) struct Tokens<'a> {
+    rest: Option<&'a str>,
+}
+
+impl<'a> Iterator for Tokens<'a> {
+    type Item = Cow<'a, str>;
+
+    fn next(&mut self) -> Option<Cow<'a, str>> {
+        let rest = self.rest?;
+        let (token, after) = match rest.bytes().position(|b| b == b'/') {
+            Some(i) => (&rest[..i], Some(&rest[i + 1..])),
+            None => (rest, None),
+        };
+        self.rest = after;
+        Some(if token.as_bytes().contains(&b'~') {
+            Cow::Owned(token.replace("~1", "/").replace("~0", "~"))
+        } else {
+            Cow::Borrowed(token)
+        })
+    }
 }
 
 /// An array index as a pointer spells it: digits, no sign, no leading zero.
