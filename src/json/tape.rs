@@ -249,6 +249,25 @@ fn stops_in(word: u64) -> u64 {
     below(word, 0x20) | below(quote, 1) | below(backslash, 1)
 }
 
+/// Where the plain run of a string that starts at `at` ends: the place of its first byte that
+/// ends it (see `STOPS`), or the end of the text.
+#[inline(always)]
+fn plain_run(bytes: &[u8], mut at: usize) -> usize {
+    // Most strings here are short keys, ids and times: eight bytes at a time, then a byte at a
+    // time, cost less than a vector search set up for each.
+    while let Some(word) = bytes.get(at..at + 8) {
+        let stops = stops_in(u64::from_le_bytes(word.try_into().unwrap_or_default()));
+        if stops != 0 {
+            return at + stops.trailing_zeros() as usize / 8;
+        }
+        at += 8;
+    }
+    while bytes.get(at).is_some_and(|b| !STOPS[*b as usize]) {
+        at += 1;
+    }
+    at
+}
+
 /// The members of an object are compared two by two up to this many; more are sorted.
 const PAIRWISE: usize = 24;
 
@@ -348,52 +367,89 @@ impl<'t> Reader<'t> {
     }
 
     /// A value read to its end, as [`Reader::value`] reads it, with nothing kept: its objects'
-    /// keys are not compared.
+    /// keys are not compared. Read in one loop rather than a call for each value: the containers
+    /// open inside it are a bit each (set for an object) of a stack that `DEEPEST` keeps within
+    /// 128 bits.
     fn skip(&mut self) -> Option<()> {
-        self.space();
-        let close = match self.peek()? {
-            b'{' => b'}',
-            b'[' => b']',
-            b'"' => return self.string().map(drop),
-            b't' => return self.word("true", Slot::Null).map(drop),
-            b'f' => return self.word("false", Slot::Null).map(drop),
-            b'n' => return self.word("null", Slot::Null).map(drop),
-            b'-' | b'0'..=b'9' => return self.number().map(drop),
-            _ => return None,
-        };
-        self.open()?;
-        self.space();
-        if self.peek() == Some(close) {
-            self.at += 1;
-            self.depth -= 1;
-            return Some(());
-        }
-        loop {
-            if close == b'}' {
-                self.space();
-                if self.peek()? != b'"' {
-                    return None;
-                }
-                if self.string()?.text() == Some(RAW_VALUE_KEY) {
-                    return None;
-                }
-                self.space();
-                if self.peek()? != b':' {
-                    return None;
-                }
-                self.at += 1;
-            }
-            self.skip()?;
+        let (mut open, mut objects) = (0u32, 0u128);
+        'value: loop {
             self.space();
             match self.peek()? {
-                b',' => self.at += 1,
-                b if b == close => {
-                    self.at += 1;
-                    self.depth -= 1;
-                    return Some(());
+                b @ (b'{' | b'[') => {
+                    self.open()?;
+                    let object = b == b'{';
+                    self.space();
+                    if self.peek() == Some(if object { b'}' } else { b']' }) {
+                        self.at += 1;
+                        self.depth -= 1;
+                    } else {
+                        open += 1;
+                        objects = objects << 1 | u128::from(object);
+                        if object {
+                            self.key()?;
+                        }
+                        continue 'value;
+                    }
                 }
+                b'"' => self.skip_string()?,
+                b't' => drop(self.word("true", Slot::Null)?),
+                b'f' => drop(self.word("false", Slot::Null)?),
+                b'n' => drop(self.word("null", Slot::Null)?),
+                b'-' | b'0'..=b'9' => drop(self.number()?),
                 _ => return None,
             }
+            // A value has ended: the containers it closes are closed, up to one that goes on.
+            while open > 0 {
+                self.space();
+                let object = objects & 1 == 1;
+                match self.peek()? {
+                    b',' => {
+                        self.at += 1;
+                        if object {
+                            self.key()?;
+                        }
+                        continue 'value;
+                    }
+                    b'}' if object => {}
+                    b']' if !object => {}
+                    _ => return None,
+                }
+                self.at += 1;
+                self.depth -= 1;
+                open -= 1;
+                objects >>= 1;
+            }
+            return Some(());
+        }
+    }
+
+    /// An object's key and its colon, in a part left out: read, and refused when `serde_json`
+    /// would read it as the start of a raw value.
+    fn key(&mut self) -> Option<()> {
+        self.space();
+        if self.peek()? != b'"' || self.string()?.text() == Some(RAW_VALUE_KEY) {
+            return None;
+        }
+        self.space();
+        if self.peek()? != b':' {
+            return None;
+        }
+        self.at += 1;
+        Some(())
+    }
+
+    /// A string in a part left out, from its opening quote: read to its end, kept nowhere. One
+    /// with an escape is read as [`Reader::string`] reads it, which checks its escapes.
+    fn skip_string(&mut self) -> Option<()> {
+        let bytes = self.text.as_bytes();
+        let at = plain_run(bytes, self.at + 1);
+        match bytes.get(at)? {
+            b'"' => {
+                self.at = at + 1;
+                Some(())
+            }
+            b'\\' => self.string().map(drop),
+            _ => None,
         }
     }
 
@@ -408,21 +464,8 @@ impl<'t> Reader<'t> {
     fn string(&mut self) -> Option<Slot<'t>> {
         let bytes = self.text.as_bytes();
         let start = self.at + 1;
-        let mut at = start;
-        // Most strings here are short keys, ids and times: eight bytes at a time, then a byte at a
-        // time, cost less than a vector search set up for each.
-        while let Some(word) = bytes.get(at..at + 8) {
-            let stops = stops_in(u64::from_le_bytes(word.try_into().unwrap_or_default()));
-            if stops != 0 {
-                at += stops.trailing_zeros() as usize / 8;
-                break;
-            }
-            at += 8;
-        }
-        while !STOPS[*bytes.get(at)? as usize] {
-            at += 1;
-        }
-        if bytes[at] == b'"' {
+        let mut at = plain_run(bytes, start);
+        if *bytes.get(at)? == b'"' {
             self.at = at + 1;
             return Some(Slot::Text(&self.text[start..at]));
         }
