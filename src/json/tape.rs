@@ -947,6 +947,10 @@ mod tests {
             r#"{"c": [1 2]}"#,
             r#"{"c": [1e400]}"#,
             r#"{"a": {"b": {"x": [}}}"#,
+            r#"{"a": {"b": {"x": [1}}}}"#,
+            r#"{"a": {"b": {"x": {"y": 1]}}}"#,
+            r#"{"c": [[1}]}"#,
+            r#"{"c": [{"y": [2]]}]}"#,
             r#"{"a": {"b": {"x": 1}"#,
         ] {
             assert_eq!(theirs_skipping(text, &skips), None, "the parser reads {text}");
