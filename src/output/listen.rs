@@ -6,7 +6,7 @@ use std::path::Path;
 
 use colored::Colorize;
 
-use super::{Level, Out, field_value, finding, plural, status_text, verdict};
+use super::{Level, Out, Status, field_value, finding, plural, verdict};
 use crate::contract::snippet;
 use crate::http::human;
 use crate::platform::eva;
@@ -148,7 +148,7 @@ pub fn record(o: &mut Out, r: &Record) -> io::Result<()> {
     }
     let a = &r.answer;
     let arrow = if a.forwarded { "forwarded → " } else { "→ " };
-    write!(out, "  {}{}", paint(on, arrow, |t| t.dimmed()), status_text(a.status))?;
+    write!(out, "  {}{}", paint(on, arrow, |t| t.dimmed()), Status(a.status))?;
     // What was answered, then whether that answer keeps the contract.
     if let Some(option) = &a.option {
         write!(out, "  option {}", paint(on, &field_value(option), |t| t.bold()))?;

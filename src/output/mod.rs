@@ -15,6 +15,7 @@ mod send;
 mod test;
 mod validate;
 
+use std::borrow::Cow;
 use std::io::{self, Write};
 
 use colored::Colorize;
@@ -175,9 +176,25 @@ pub fn plural(n: usize, word: &str) -> String {
 
 /// `200 OK` in green, anything else in red.
 fn status_text(status: u16) -> String {
-    let reason = reqwest::StatusCode::from_u16(status).ok().and_then(|s| s.canonical_reason()).unwrap_or("");
-    let s = format!("{status} {reason}");
-    if (200..300).contains(&status) { s.green().bold().to_string() } else { s.red().bold().to_string() }
+    Status(status).to_string()
+}
+
+/// A status and its reason, green for 2xx and red otherwise, written where it goes: plain when
+/// colour is off, with no string made for it (a listener shows one for each request).
+struct Status(u16);
+
+impl std::fmt::Display for Status {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let status = self.0;
+        let reason =
+            reqwest::StatusCode::from_u16(status).ok().and_then(|s| s.canonical_reason()).unwrap_or("");
+        if !colored::control::SHOULD_COLORIZE.should_colorize() {
+            return write!(f, "{status} {reason}");
+        }
+        let s = format!("{status} {reason}");
+        let painted = if (200..300).contains(&status) { s.green().bold() } else { s.red().bold() };
+        painted.fmt(f)
+    }
 }
 
 /// `    /pointer  message` then `expected … found …` on the next line.
@@ -206,7 +223,7 @@ fn verdict(out: &mut dyn Write, v: &Verdict) -> io::Result<()> {
 
 /// Aligned `label  value` lines for the fields that matter.
 fn fields(out: &mut dyn Write, fields: &Fields, indent: &str) -> io::Result<()> {
-    fields_shown(out, fields, indent, |_, value| field_value(value))
+    fields_shown(out, fields, indent, |_, value| field_value(value).into_owned())
 }
 
 /// As [`fields`], each value shown by `show` (given its label).
@@ -224,23 +241,26 @@ fn fields_shown(
 }
 
 /// A field's value on one line: strings bare, null dimmed, the rest compact JSON, long ones cut.
-fn field_value(value: &Value) -> String {
+fn field_value(value: &Value) -> Cow<'_, str> {
     match value {
         // Short, with nothing to escape (most ids and names): shown as it is.
         Value::String(s)
             if s.len() <= crate::contract::SNIPPET_CHARS - 2
                 && s.bytes().all(|b| b >= 0x20 && b != b'"' && b != b'\\') =>
         {
-            s.clone()
+            Cow::Borrowed(s)
         }
         // Only the head of a string is shown: copy no more of it.
         Value::String(s) => {
             let head = s.chars().take(crate::contract::SNIPPET_CHARS).collect();
-            snippet(&Value::String(head)).trim_matches('"').to_string()
+            Cow::Owned(snippet(&Value::String(head)).trim_matches('"').to_string())
         }
-        Value::Null => "null".dimmed().to_string(),
-        Value::Array(a) if a.is_empty() => "[]".to_string(),
-        other => snippet(other),
+        Value::Null if colored::control::SHOULD_COLORIZE.should_colorize() => {
+            Cow::Owned("null".dimmed().to_string())
+        }
+        Value::Null => Cow::Borrowed("null"),
+        Value::Array(a) if a.is_empty() => Cow::Borrowed("[]"),
+        other => Cow::Owned(snippet(other)),
     }
 }
 

@@ -141,7 +141,7 @@ pub fn scenario(o: &mut Out, r: &ScenarioReport) -> io::Result<()> {
             cells(&|_, s, _| {
                 let body = &s.request.body;
                 match (body.at(botpress::ptr::STATUS), body.at(botpress::ptr::ONLINE)) {
-                    (Some(status), _) => field_value(status),
+                    (Some(status), _) => field_value(status).into_owned(),
                     (None, Some(online)) if botpress::resource(body) == Some(botpress::RESOURCE_AGENT) => {
                         format!("online={online}")
                     }

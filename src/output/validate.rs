@@ -183,7 +183,7 @@ fn document(out: &mut dyn Write, style: Style, f: &FileResult, brief: bool) -> i
     if v.valid || verbose {
         // A field kept as text is shown from it.
         fields_shown(out, &v.fields, "    ", |label, value| {
-            f.text(label).map_or_else(|| field_value(value), crate::contract::snippet)
+            f.text(label).map_or_else(|| field_value(value).into_owned(), crate::contract::snippet)
         })?;
     }
     Ok(())
