@@ -1,6 +1,7 @@
 //! The HTTP side of sending: one client per run (connections are pooled and reused), transport
 //! errors that say which (refused, DNS, TLS, timeout), capped response bodies, redacted headers.
 
+use std::borrow::Cow;
 use std::error::Error as _;
 use std::time::{Duration, Instant};
 
@@ -115,17 +116,17 @@ pub fn shown_url(text: &str, show: bool) -> String {
 }
 
 /// `scheme://user:password@host/...` with the password redacted; anything else as it is.
-fn redact_userinfo(text: &str) -> String {
-    let Some(scheme_end) = text.find("://") else { return text.to_string() };
+fn redact_userinfo(text: &str) -> Cow<'_, str> {
+    let Some(scheme_end) = text.find("://") else { return Cow::Borrowed(text) };
     let start = scheme_end + 3;
     let authority_end = text[start..].find('/').map_or(text.len(), |i| start + i);
     let authority = &text[start..authority_end];
-    let Some(at) = authority.rfind('@') else { return text.to_string() };
-    let Some(colon) = authority[..at].find(':') else { return text.to_string() };
+    let Some(at) = authority.rfind('@') else { return Cow::Borrowed(text) };
+    let Some(colon) = authority[..at].find(':') else { return Cow::Borrowed(text) };
     if colon + 1 == at {
-        return text.to_string();
+        return Cow::Borrowed(text);
     }
-    format!("{}{REDACTED}{}", &text[..start + colon + 1], &text[start + at..])
+    Cow::Owned(format!("{}{REDACTED}{}", &text[..start + colon + 1], &text[start + at..]))
 }
 
 /// A URL that may not parse, as an error message echoes it: as [`shown_url`] shows it, and with

@@ -490,7 +490,12 @@ impl Receiver {
 async fn handle(shared: Arc<Shared>, req: Request) -> Response {
     let (parts, body) = req.into_parts();
     let config = &shared.config;
-    let path = parts.uri.path_and_query().map_or_else(|| parts.uri.path().to_string(), |p| p.to_string());
+    let path = match parts.uri.path_and_query() {
+        // As it is shown, with no formatting: a path and query that starts as an origin's does.
+        Some(p) if p.as_str().starts_with(['/', '*']) => p.as_str().to_owned(),
+        Some(p) => p.to_string(),
+        None => parts.uri.path().to_string(),
+    };
     let (bytes, refusal) = match receive(body, &parts.headers, config).await {
         Ok(bytes) => (bytes, None),
         Err(refusal) => (Bytes::new(), Some(refusal)),
@@ -632,7 +637,7 @@ async fn handle(shared: Arc<Shared>, req: Request) -> Response {
     let mut record = Record {
         index,
         time: crate::payload::format_timestamp(chrono::Utc::now()),
-        method: parts.method.to_string(),
+        method: parts.method.as_str().to_owned(),
         path: http::shown_url(&path, config.keep_secrets),
         headers: http::shown_headers(&parts.headers, config.keep_secrets),
         body: None,
