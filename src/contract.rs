@@ -98,6 +98,9 @@ impl Serialize for Fields {
     }
 }
 
+/// The most labels read back into the list as they come; more are gathered in a map first.
+const LISTED: usize = 64;
+
 impl<'de> Deserialize<'de> for Fields {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> std::result::Result<Fields, D::Error> {
         struct Visit;
@@ -110,9 +113,25 @@ impl<'de> Deserialize<'de> for Fields {
                 self,
                 mut map: A,
             ) -> std::result::Result<Fields, A::Error> {
-                let mut fields = Fields::with_capacity(map.size_hint().unwrap_or(0).min(64));
+                let mut fields = Fields::with_capacity(map.size_hint().unwrap_or(0).min(LISTED));
+                // A capture's line may hold any object here: past a kind's few labels, they are
+                // gathered in a map, so that a long one is not read in time that grows with its
+                // square.
+                let mut many: Option<serde_json::Map<String, Value>> = None;
                 while let Some((label, value)) = map.next_entry::<String, Value>()? {
-                    fields.set(Cow::Owned(label), value);
+                    match &mut many {
+                        Some(many) => drop(many.insert(label, value)),
+                        None if fields.len() < LISTED => fields.set(Cow::Owned(label), value),
+                        None => {
+                            let mut gathered: serde_json::Map<String, Value> =
+                                fields.0.drain(..).map(|(l, v)| (l.into_owned(), v)).collect();
+                            gathered.insert(label, value);
+                            many = Some(gathered);
+                        }
+                    }
+                }
+                if let Some(many) = many {
+                    fields.0 = many.into_iter().map(|(l, v)| (Cow::Owned(l), v)).collect();
                 }
                 Ok(fields)
             }
@@ -1237,6 +1256,17 @@ mod tests {
         let read: Vec<(&str, &Value)> = twice.iter().collect();
         assert_eq!(read, [("status", &json!("assigned")), ("agentId", &json!("a"))]);
         assert!(serde_json::from_str::<Fields>("[1]").is_err());
+        // Many labels, one of them twice: read back in order, the later value kept in the first
+        // place, as an object reads them.
+        let mut many: Vec<String> = (0..1000).map(|i| format!("\"f{i}\":{i}")).collect();
+        many.push("\"f3\":\"again\"".into());
+        let text = format!("{{{}}}", many.join(","));
+        let read: Fields = serde_json::from_str(&text).unwrap();
+        assert_eq!(read.len(), 1000);
+        assert_eq!(serde_json::to_value(&read).unwrap(), serde_json::from_str::<Value>(&text).unwrap());
+        let order: Vec<&str> = read.iter().map(|(k, _)| k).take(5).collect();
+        assert_eq!(order, ["f0", "f1", "f2", "f3", "f4"]);
+        assert_eq!(read.get("f3"), Some(&json!("again")));
     }
 
     #[test]
