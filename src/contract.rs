@@ -67,14 +67,6 @@ impl Fields {
         Fields(Vec::with_capacity(n))
     }
 
-    /// Set a field: a label already there has its value replaced, as in a JSON object.
-    fn set(&mut self, label: Cow<'static, str>, value: Value) {
-        match self.0.iter_mut().find(|(l, _)| *l == label) {
-            Some((_, v)) => *v = value,
-            None => self.0.push((label, value)),
-        }
-    }
-
     pub fn get(&self, label: &str) -> Option<&Value> {
         self.0.iter().find(|(l, _)| l == label).map(|(_, v)| v)
     }
@@ -98,45 +90,12 @@ impl Serialize for Fields {
     }
 }
 
-/// The most labels read back into the list as they come; more are gathered in a map first.
-const LISTED: usize = 64;
-
+/// Read back as a JSON object is read (a label twice keeps its later value, in its first place),
+/// whatever its length: a capture's line may hold any object here.
 impl<'de> Deserialize<'de> for Fields {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> std::result::Result<Fields, D::Error> {
-        struct Visit;
-        impl<'de> serde::de::Visitor<'de> for Visit {
-            type Value = Fields;
-            fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
-                f.write_str("an object of fields")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> std::result::Result<Fields, A::Error> {
-                let mut fields = Fields::with_capacity(map.size_hint().unwrap_or(0).min(LISTED));
-                // A capture's line may hold any object here: past a kind's few labels, they are
-                // gathered in a map, so that a long one is not read in time that grows with its
-                // square.
-                let mut many: Option<serde_json::Map<String, Value>> = None;
-                while let Some((label, value)) = map.next_entry::<String, Value>()? {
-                    match &mut many {
-                        Some(many) => drop(many.insert(label, value)),
-                        None if fields.len() < LISTED => fields.set(Cow::Owned(label), value),
-                        None => {
-                            let mut gathered: serde_json::Map<String, Value> =
-                                fields.0.drain(..).map(|(l, v)| (l.into_owned(), v)).collect();
-                            gathered.insert(label, value);
-                            many = Some(gathered);
-                        }
-                    }
-                }
-                if let Some(many) = many {
-                    fields.0 = many.into_iter().map(|(l, v)| (Cow::Owned(l), v)).collect();
-                }
-                Ok(fields)
-            }
-        }
-        d.deserialize_map(Visit)
+        let object = serde_json::Map::<String, Value>::deserialize(d)?;
+        Ok(Fields(object.into_iter().map(|(label, value)| (Cow::Owned(label), value)).collect()))
     }
 }
 
