@@ -513,8 +513,9 @@ pub fn fields<'a>(kind: Kind, doc: impl Tree<'a>) -> Fields {
     let all = kind.fields();
     // Made at its final size, as in `fields_owned`.
     let mut fields = Fields::with_capacity(all.len());
+    let mut last = None;
     for f in all {
-        if let Some(v) = doc.find(f.pointer) {
+        if let Some(v) = crate::json::find_after(doc, f.pointer, &mut last) {
             fields.0.push((Cow::Borrowed(f.label), v.value().into_owned()));
         }
     }

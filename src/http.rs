@@ -177,17 +177,22 @@ pub fn redacted_params(text: &str) -> Vec<String> {
 
 /// Headers as `(name, value)` pairs for printing and saving, with secrets redacted unless asked.
 pub fn shown_headers(headers: &HeaderMap, show_secrets: bool) -> Vec<(String, String)> {
-    headers
-        .iter()
-        .map(|(name, value)| {
-            let v = if !show_secrets && is_secret(name.as_str()) {
-                REDACTED.to_string()
-            } else {
-                String::from_utf8_lossy(value.as_bytes()).into_owned()
-            };
-            (name.as_str().to_string(), v)
-        })
-        .collect()
+    // At its final size: a header map's iterator does not say how many it holds.
+    let mut shown = Vec::with_capacity(headers.len());
+    for (name, value) in headers {
+        let v = if !show_secrets && is_secret(name.as_str()) {
+            REDACTED.to_string()
+        } else {
+            // Visible ASCII, as most values are, is the same text read either way; the lossy
+            // reading is for the others.
+            match value.to_str() {
+                Ok(text) => text.to_owned(),
+                Err(_) => String::from_utf8_lossy(value.as_bytes()).into_owned(),
+            }
+        };
+        shown.push((name.as_str().to_owned(), v));
+    }
+    shown
 }
 
 /// The header in which `listen --forward-to` names the hookctl listeners a relayed request came
@@ -574,6 +579,16 @@ mod tests {
         );
         assert_eq!(shown_headers(&h, true)[0], ("authorization".to_string(), "Bearer tok".to_string()));
         assert_eq!(REDACTED, "<redacted>");
+    }
+
+    #[test]
+    fn shown_headers_keep_a_value_that_is_not_visible_ascii_as_its_utf8_reads() {
+        let mut h = HeaderMap::new();
+        h.append("x-name", HeaderValue::from_bytes("José\tSilva".as_bytes()).expect("a value"));
+        h.append("x-name", HeaderValue::from_bytes(b"ab\xffcd").expect("a value"));
+        h.append("x-name", HeaderValue::from_static("plain\tvalue"));
+        let values: Vec<String> = shown_headers(&h, false).into_iter().map(|(_, v)| v).collect();
+        assert_eq!(values, ["José\tSilva", "ab\u{FFFD}cd", "plain\tvalue"]);
     }
 
     #[test]

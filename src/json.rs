@@ -144,6 +144,30 @@ impl<'a> Iterator for Tokens<'a> {
     }
 }
 
+/// The value at `pointer`, as [`Tree::find`] finds it, where the object or array that holds it
+/// may be the one found for the pointer before (`last`, kept from call to call): pointers one
+/// after another under one parent (most fields of a kind) find that parent once.
+pub(crate) fn find_after<'a, 'p, T: Tree<'a>>(
+    root: T,
+    pointer: &'p str,
+    last: &mut Option<(&'p str, Option<T>)>,
+) -> Option<T> {
+    // Byte by byte, as `Tokens` splits: the parts are a few bytes long.
+    let split = pointer.bytes().rposition(|b| b == b'/').map(|i| (&pointer[..i], &pointer[i + 1..]));
+    let Some((up, token)) = split.filter(|(_, token)| !token.as_bytes().contains(&b'~')) else {
+        return root.find(pointer);
+    };
+    let parent = match *last {
+        Some((before, place)) if before == up => place,
+        _ => {
+            let place = root.find(up);
+            *last = Some((up, place));
+            place
+        }
+    }?;
+    parent.get(token).or_else(|| parent.item(index(token)?))
+}
+
 /// An array index as a pointer spells it: digits, no sign, no leading zero.
 fn index(token: &str) -> Option<usize> {
     if token.is_empty()
@@ -214,6 +238,19 @@ mod tests {
     }
 
     proptest! {
+        #[test]
+        fn pointers_one_after_another_resolve_as_each_alone(
+            list in proptest::collection::vec(proptest::collection::vec("[a-c0-2~/+-]{0,3}|list|a|b", 0..4), 0..8),
+        ) {
+            let doc = doc();
+            let pointers: Vec<String> =
+                list.iter().map(|tokens| tokens.iter().map(|t| format!("/{t}")).collect()).collect();
+            let mut last = None;
+            for p in &pointers {
+                prop_assert_eq!(find_after(&doc, p, &mut last), doc.pointer(p), "{:?}", p);
+            }
+        }
+
         #[test]
         fn any_pointer_resolves_as_serde_json_does(tokens in proptest::collection::vec("[a-c0-2~/+-]{0,3}", 0..4)) {
             let doc = doc();

@@ -271,37 +271,49 @@ fn plain_run(bytes: &[u8], mut at: usize) -> usize {
 /// The members of an object are compared two by two up to this many; more are sorted.
 const PAIRWISE: usize = 24;
 
-/// Whether an object has a key twice.
-fn repeats_a_key(object: Place<'_>) -> bool {
+/// Whether an object's keys are ones `serde_json` reads otherwise than as a map's: a key twice
+/// (it keeps one of the two), or the key it takes for the start of a raw value. One pass over
+/// the keys.
+fn keys_refused(object: Place<'_>) -> bool {
     let Some(members) = object.members() else { return false };
     if members.left as usize <= PAIRWISE {
-        // Each key against those before it, by a print of its length and ends first: two keys
-        // are compared whole only when their prints are alike.
+        // Each key by a print of its length and ends, and a bit of that print in a word: a key
+        // is compared with those before it only when its bit is already set (most keys of an
+        // object have a bit of their own), and whole only with a key of the same print.
         let mut before = [(0u64, ""); PAIRWISE];
+        let mut bits = 0u64;
         for (n, (key, _)) in members.enumerate() {
             let print = print(key);
-            if before[..n].iter().any(|&(p, other)| p == print && other == key) {
+            let bit = 1u64 << (print.wrapping_mul(0x9E37_79B9_7F4A_7C15) >> 58);
+            if bits & bit != 0 && before[..n].iter().any(|&(p, other)| p == print && other == key) {
                 return true;
             }
+            if key.len() == RAW_VALUE_KEY.len() && key == RAW_VALUE_KEY {
+                return true;
+            }
+            bits |= bit;
             before[n] = (print, key);
         }
         return false;
     }
     let mut keys: Vec<&str> = members.map(|(k, _)| k).collect();
     keys.sort_unstable();
-    keys.windows(2).any(|w| w[0] == w[1])
+    keys.windows(2).any(|w| w[0] == w[1]) || keys.binary_search(&RAW_VALUE_KEY).is_ok()
 }
 
-/// A key's length and its first and last eight bytes, in one word: keys alike have the same.
+/// A key's length and three of its bytes (first, middle, last), in one word: keys alike have
+/// the same. Read byte by byte: a copy of a key's ends into a word costs more than the word saves.
 fn print(key: &str) -> u64 {
     let bytes = key.as_bytes();
-    let word = |part: &[u8]| {
-        let mut w = [0u8; 8];
-        w[..part.len()].copy_from_slice(part);
-        u64::from_le_bytes(w)
-    };
-    let n = bytes.len().min(8);
-    word(&bytes[..n]) ^ word(&bytes[bytes.len() - n..]).rotate_left(29) ^ (bytes.len() as u64).rotate_right(8)
+    match bytes.len() {
+        0 => 0,
+        n => {
+            (n as u64) << 32
+                | u64::from(bytes[0]) << 16
+                | u64::from(bytes[n / 2]) << 8
+                | u64::from(bytes[n - 1])
+        }
+    }
 }
 
 /// The key `serde_json` reads as the start of a raw value rather than as a key.
@@ -609,7 +621,7 @@ impl<'t> Reader<'t> {
         self.slots[at as usize] = Slot::Object { len, end: self.position()? };
         self.depth -= 1;
         let object = Place { slots: &self.slots, at: at as usize };
-        if repeats_a_key(object) || (len > 0 && object.get(RAW_VALUE_KEY).is_some()) {
+        if keys_refused(object) {
             return None;
         }
         Some(())
@@ -878,11 +890,35 @@ mod tests {
             r#"{"\u0061": 1, "a": 2}"#.to_string(),
             format!("{{{}, \"k3\": 0}}", forty.join(", ")),
             r#"{"$serde_json::private::RawValue": "1"}"#.to_string(),
+            r#"{"a": 1, "$serde_json::private::RawValue": "1"}"#.to_string(),
+            format!("{{{}, \"$serde_json::private::RawValue\": 0}}", forty.join(", ")),
             format!("{}{}", "[".repeat(DEEPEST as usize + 1), "]".repeat(DEEPEST as usize + 1)),
         ] {
             assert!(theirs(&text).is_some(), "serde_json reads {text}");
             assert!(Tape::parse(&text).is_none(), "{text}");
         }
+        // Up to the most keys compared two by two, a key twice is found at any two places, and
+        // as many keys all different are read.
+        let keys = |n: usize, twice: Option<(usize, usize)>| {
+            let members: Vec<String> = (0..n)
+                .map(|i| {
+                    let k = match twice {
+                        Some((first, again)) if i == again => first,
+                        _ => i,
+                    };
+                    format!("\"key-{k}\": {i}")
+                })
+                .collect();
+            format!("{{{}}}", members.join(","))
+        };
+        for first in 0..PAIRWISE {
+            for again in first + 1..PAIRWISE {
+                let text = keys(PAIRWISE, Some((first, again)));
+                assert!(Tape::parse(&text).is_none(), "{text}");
+            }
+        }
+        let all = keys(PAIRWISE, None);
+        assert_eq!(Some(read(&all)), theirs(&all));
         let many = format!("{{{}}}", forty.join(", "));
         assert_eq!(Some(read(&many)), theirs(&many));
         let deepest = format!("{}{}", "[".repeat(DEEPEST as usize), "]".repeat(DEEPEST as usize));
