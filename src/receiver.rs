@@ -198,17 +198,104 @@ impl Record {
     }
 
     /// The record as one line of JSON (without its newline), as `--save` and `-o json` write
-    /// it: every field, and last, under `body_json`, a JSON body as it came.
+    /// it: every field, as `serde_json` writes the record, and last, under `body_json`, a JSON
+    /// body as it came. Written by hand around the parts that vary (the findings, the answer,
+    /// values other than strings, any string with something to escape go through `serde_json`):
+    /// `serde_json` scans every string for escapes a byte at a time, the record's own member
+    /// names included, and a record holds several dozen short strings.
     pub fn write_json(&self, out: &mut Vec<u8>) -> serde_json::Result<()> {
-        serde_json::to_writer(&mut *out, self)?;
+        out.extend_from_slice(b"{\"index\":");
+        serde_json::to_writer(&mut *out, &self.index)?;
+        out.extend_from_slice(b",\"time\":");
+        json_string(out, &self.time)?;
+        out.extend_from_slice(b",\"method\":");
+        json_string(out, &self.method)?;
+        out.extend_from_slice(b",\"path\":");
+        json_string(out, &self.path)?;
+        out.extend_from_slice(b",\"headers\":[");
+        for (n, (name, value)) in self.headers.iter().enumerate() {
+            out.extend_from_slice(if n == 0 { b"[" } else { b",[" });
+            json_string(out, name)?;
+            out.push(b',');
+            json_string(out, value)?;
+            out.push(b']');
+        }
+        out.push(b']');
+        if let Some(body) = &self.body {
+            out.extend_from_slice(b",\"body\":");
+            json_string(out, body)?;
+        }
+        if let Some(b64) = &self.body_base64 {
+            out.extend_from_slice(b",\"body_base64\":");
+            json_string(out, b64)?;
+        }
+        out.extend_from_slice(b",\"bytes\":");
+        serde_json::to_writer(&mut *out, &self.bytes)?;
+        out.extend_from_slice(b",\"kind\":");
+        serde_json::to_writer(&mut *out, &self.kind)?;
+        if let Some(v) = &self.verdict {
+            out.extend_from_slice(b",\"verdict\":{\"kind\":");
+            serde_json::to_writer(&mut *out, &v.kind)?;
+            out.extend_from_slice(if v.valid {
+                b",\"valid\":true,\"errors\":"
+            } else {
+                b",\"valid\":false,\"errors\":"
+            });
+            serde_json::to_writer(&mut *out, &v.errors)?;
+            out.extend_from_slice(b",\"warnings\":");
+            serde_json::to_writer(&mut *out, &v.warnings)?;
+            if !v.not_checked.is_empty() {
+                out.extend_from_slice(b",\"not_checked\":");
+                serde_json::to_writer(&mut *out, &v.not_checked)?;
+            }
+            out.extend_from_slice(b",\"fields\":{");
+            for (n, (label, value)) in v.fields.iter().enumerate() {
+                if n > 0 {
+                    out.push(b',');
+                }
+                json_string(out, label)?;
+                out.push(b':');
+                match value {
+                    Value::String(s) => json_string(out, s)?,
+                    other => serde_json::to_writer(&mut *out, other)?,
+                }
+            }
+            out.extend_from_slice(b"}}");
+        }
+        if let Some(note) = &self.note {
+            out.extend_from_slice(b",\"note\":");
+            json_string(out, note)?;
+        }
+        if let Some(first) = self.repeat_of {
+            out.extend_from_slice(b",\"repeat_of\":");
+            serde_json::to_writer(&mut *out, &first)?;
+        }
+        if let Some(why) = &self.unauthorized {
+            out.extend_from_slice(b",\"unauthorized\":");
+            json_string(out, why)?;
+        }
+        out.extend_from_slice(b",\"answer\":");
+        serde_json::to_writer(&mut *out, &self.answer)?;
         if let Some(json) = &self.body_json {
-            // A record is an object and never empty: its closing brace makes room for the body.
-            out.pop();
             out.extend_from_slice(b",\"body_json\":");
             out.extend_from_slice(json.as_bytes());
-            out.push(b'}');
         }
+        out.push(b'}');
         Ok(())
+    }
+}
+
+/// A string as JSON, as `serde_json` writes it: one with nothing to escape (a quote, a backslash,
+/// a control character) copied whole between its quotes, any other written by `serde_json`.
+fn json_string(out: &mut Vec<u8>, s: &str) -> serde_json::Result<()> {
+    if crate::json::tape::plain_run(s.as_bytes(), 0) == s.len() {
+        out.reserve(s.len() + 2);
+        out.push(b'"');
+        out.extend_from_slice(s.as_bytes());
+        out.push(b'"');
+        Ok(())
+    } else {
+        serde_json::to_writer(out, s)
     }
 }
 
@@ -842,4 +929,115 @@ async fn forward(
         .await
         .map_err(|e| format!("--forward-to: {}", http::describe(&e, url, config.forward_timeout)))?;
     Ok((status, body.to_vec()))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::contract::Finding;
+    use proptest::prelude::*;
+
+    /// The line as `serde_json` writes the record, a JSON body put last.
+    fn by_serde(r: &Record) -> Vec<u8> {
+        let mut line = serde_json::to_vec(r).expect("a record serialises");
+        if let Some(json) = &r.body_json {
+            line.pop();
+            line.extend_from_slice(b",\"body_json\":");
+            line.extend_from_slice(json.as_bytes());
+            line.push(b'}');
+        }
+        line
+    }
+
+    fn verdict(s: &str, kind: Kind, valid: bool, with: bool) -> Verdict {
+        let finding = || Finding::new(s, s).expected(s).found(Some(&json!(s)));
+        let mut fields = contract::fields(kind, &json!({}));
+        if with {
+            fields = serde_json::from_value(json!({
+                s: s, "n": 1.5, "none": null, "yes": true, "list": [s, 2], "object": { s: [s] },
+            }))
+            .expect("fields");
+        }
+        Verdict {
+            kind,
+            valid,
+            errors: if with { vec![finding(), finding()] } else { Vec::new() },
+            warnings: if with { vec![finding()] } else { Vec::new() },
+            not_checked: if with { vec![s.to_string()] } else { Vec::new() },
+            fields,
+        }
+    }
+
+    /// A record with every optional part (`full`) or none, its strings `s`.
+    fn record(s: &str, full: bool, body_json: bool) -> Record {
+        let some = |v: String| full.then_some(v);
+        Record {
+            index: 7,
+            time: s.to_string(),
+            method: s.to_string(),
+            path: s.to_string(),
+            headers: if full {
+                vec![(s.to_string(), s.to_string()), ("a".into(), s.to_string())]
+            } else {
+                vec![]
+            },
+            body: (!body_json).then(|| s.to_string()).filter(|_| full),
+            body_json: body_json.then(|| r#"{"x": [1, "y"]}"#.to_string()),
+            body_base64: some(s.to_string()),
+            bytes: 12,
+            kind: full.then_some(Kind::EvaServiceRequest),
+            verdict: full.then(|| verdict(s, Kind::BotpressEvent, false, true)),
+            note: some(s.to_string()),
+            repeat_of: full.then_some(3),
+            unauthorized: some(s.to_string()),
+            answer: AnswerRecord {
+                status: 200,
+                forwarded: full,
+                reason: some(s.to_string()),
+                option: full.then(|| json!(s)),
+                content: full.then(|| json!({ s: s })),
+                verdict: full.then(|| verdict(s, Kind::EvaServiceResponse, true, false)),
+            },
+        }
+    }
+
+    #[test]
+    fn a_line_is_the_record_as_serde_json_writes_it() {
+        let strings = [
+            "",
+            "plain",
+            "a \"quote\"",
+            "back\\slash",
+            "line\nbreak\ttab",
+            "\u{1}\u{1f}\u{7f}",
+            "José ✓ 日本",
+        ];
+        for s in strings {
+            for full in [false, true] {
+                for body_json in [false, true] {
+                    let r = record(s, full, body_json);
+                    let mut line = Vec::new();
+                    r.write_json(&mut line).expect("written");
+                    assert_eq!(
+                        String::from_utf8_lossy(&line),
+                        String::from_utf8_lossy(&by_serde(&r)),
+                        "{s:?}"
+                    );
+                }
+            }
+        }
+    }
+
+    proptest! {
+        #[test]
+        fn any_string_is_written_as_serde_json_writes_it(s in any::<String>()) {
+            let mut out = Vec::new();
+            json_string(&mut out, &s).expect("written");
+            prop_assert_eq!(out, serde_json::to_vec(&s).expect("a string"));
+            let r = record(&s, true, false);
+            let mut line = Vec::new();
+            r.write_json(&mut line).expect("written");
+            prop_assert_eq!(line, by_serde(&r));
+        }
+    }
 }

@@ -252,7 +252,7 @@ fn stops_in(word: u64) -> u64 {
 /// Where the plain run of a string that starts at `at` ends: the place of its first byte that
 /// ends it (see `STOPS`), or the end of the text.
 #[inline(always)]
-fn plain_run(bytes: &[u8], mut at: usize) -> usize {
+pub(crate) fn plain_run(bytes: &[u8], mut at: usize) -> usize {
     // Most strings here are short keys, ids and times: eight bytes at a time, then a byte at a
     // time, cost less than a vector search set up for each.
     while let Some(word) = bytes.get(at..at + 8) {
