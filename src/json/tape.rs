@@ -414,14 +414,7 @@ impl<'t> Reader<'t> {
                         continue 'value;
                     }
                 }
-                b'"' => {
-                    let end = plain_run(bytes, at + 1);
-                    match *bytes.get(end)? {
-                        b'"' => at = end + 1,
-                        b'\\' => at = self.escaped(at)?.1,
-                        _ => return None,
-                    }
-                }
+                b'"' => at = self.skip_string(at)?.0,
                 b't' if bytes[at..].starts_with(b"true") => at += 4,
                 b'f' if bytes[at..].starts_with(b"false") => at += 5,
                 b'n' if bytes[at..].starts_with(b"null") => at += 4,
@@ -463,30 +456,29 @@ impl<'t> Reader<'t> {
         if *bytes.get(at)? != b'"' {
             return None;
         }
-        let end = plain_run(bytes, at + 1);
-        let after = match *bytes.get(end)? {
-            b'"' if end - at - 1 != RAW_VALUE_KEY.len()
-                || &bytes[at + 1..end] != RAW_VALUE_KEY.as_bytes() =>
-            {
-                end + 1
-            }
-            b'\\' => match self.escaped(at)? {
-                (key, after) if key.text() != Some(RAW_VALUE_KEY) => after,
-                _ => return None,
-            },
-            _ => return None,
+        let (after, escaped) = self.skip_string(at)?;
+        let raw = match escaped {
+            None => &bytes[at + 1..after - 1] == RAW_VALUE_KEY.as_bytes(),
+            Some(key) => key.text() == Some(RAW_VALUE_KEY),
         };
+        if raw {
+            return None;
+        }
         let colon = after_space(bytes, after);
         (*bytes.get(colon)? == b':').then_some(colon + 1)
     }
 
-    /// A string with an escape, from its opening quote at `at`, read as [`Reader::string`] reads
-    /// it (which checks its escapes): the string and where it ends. Out of line: it is rare.
-    #[inline(never)]
-    fn escaped(&mut self, at: usize) -> Option<(Slot<'t>, usize)> {
-        self.at = at;
-        let string = self.string()?;
-        Some((string, self.at))
+    /// A string in a part left out, from its opening quote at `at`: where it ends, and the
+    /// string unescaped when it holds an escape (read by [`Reader::string`], which checks its
+    /// escapes, out of line: it is rare). With none, its text is the bytes between the quotes.
+    #[inline(always)]
+    fn skip_string(&mut self, at: usize) -> Option<(usize, Option<Slot<'t>>)> {
+        let end = plain_run(self.text.as_bytes(), at + 1);
+        match *self.text.as_bytes().get(end)? {
+            b'"' => Some((end + 1, None)),
+            b'\\' => self.read_at(at, Reader::string).map(|(string, after)| (after, Some(string))),
+            _ => None,
+        }
     }
 
     /// A number in a part left out, from its first byte at `at`: where it ends. An integer of up
@@ -503,15 +495,17 @@ impl<'t> Reader<'t> {
             && !matches!(bytes.get(end), Some(b'.' | b'e' | b'E'));
         match plain {
             true => Some(end),
-            false => self.other_number(at),
+            false => self.read_at(at, Reader::number).map(|(_, after)| after),
         }
     }
 
+    /// What `read` (one of the reader's own calls) reads from `at`, and where it ends: for what
+    /// is rare in a part left out, out of its loop.
     #[inline(never)]
-    fn other_number(&mut self, at: usize) -> Option<usize> {
+    fn read_at(&mut self, at: usize, read: fn(&mut Self) -> Option<Slot<'t>>) -> Option<(Slot<'t>, usize)> {
         self.at = at;
-        self.number()?;
-        Some(self.at)
+        let slot = read(self)?;
+        Some((slot, self.at))
     }
 
     fn word(&mut self, word: &str, slot: Slot<'t>) -> Option<Slot<'t>> {
@@ -1025,6 +1019,11 @@ mod tests {
             assert!(theirs_skipping(raw, &skips).is_some(), "{raw}");
             assert_eq!(read_skipping(raw, &skips), None, "{raw}");
         }
+        // A key of what is kept, repeated after a text that closes the part early, is refused as
+        // it is when nothing is left out.
+        let early = r#"{"a": {"b": {"x": 1}, "b": {}}}"#;
+        assert!(theirs_skipping(early, &skips).is_some());
+        assert_eq!((read_skipping(early, &skips), Tape::parse(early).map(|_| ())), (None, None));
         // A key as long as the raw-value key, and not it, is read there as anywhere.
         let alike = r#"{"a": {"b": {"$serde_json::private::RawValuX": 1}}}"#;
         assert_eq!(read_skipping(alike, &skips), theirs_skipping(alike, &skips));
@@ -1120,8 +1119,14 @@ mod tests {
             let skips = parts();
             let ours = read_skipping(&doc, &skips);
             let theirs = theirs_skipping(&doc, &skips);
-            // The raw-value key cannot be spelt from these bytes: what is read there is read here.
-            prop_assert_eq!(ours, theirs, "{}", doc);
+            // The raw-value key cannot be spelt from these bytes, nor a nesting too deep. A text
+            // may close the part early and repeat a key of what is kept (`1}, "b": {`): that is
+            // refused here on purpose, and then refused read whole too.
+            if ours.is_none() && theirs.is_some() {
+                prop_assert!(Tape::parse(&doc).is_none(), "refused with a part left out only: {}", doc);
+            } else {
+                prop_assert_eq!(ours, theirs, "{}", doc);
+            }
         }
 
         #[test]
