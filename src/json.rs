@@ -7,6 +7,7 @@ use std::borrow::Cow;
 
 use serde_json::Value;
 
+mod blocks;
 mod parse;
 pub mod tape;
 

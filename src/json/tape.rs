@@ -22,6 +22,8 @@ use jsonschema::types::JsonType;
 use serde_json::{Map, Number, Value};
 
 use super::Tree;
+#[cfg(target_arch = "x86_64")]
+use super::blocks;
 use super::parse::{Container, Mode, Skips};
 
 /// One value of a document, or one key of an object.
@@ -328,6 +330,47 @@ fn print(key: &str) -> u64 {
 /// The key `serde_json` reads as the start of a raw value rather than as a key.
 const RAW_VALUE_KEY: &str = "$serde_json::private::RawValue";
 
+/// The bytes that end a word or number (`true`, `1.5`) in JSON text: whitespace, punctuation
+/// and a quote. Whatever else follows one is refused.
+#[cfg(target_arch = "x86_64")]
+const ENDS_WORD: [bool; 256] = {
+    let mut ends = [false; 256];
+    let mut i = 0;
+    let bytes = b" \t\n\r{}[]:,\"";
+    while i < bytes.len() {
+        ends[bytes[i] as usize] = true;
+        i += 1;
+    }
+    ends
+};
+
+/// What a part left out, walked a token at a time, has come to.
+#[cfg(target_arch = "x86_64")]
+#[derive(Debug)]
+enum Walked {
+    /// It ends before this place.
+    To(usize),
+    /// It is not JSON, or not what is read here.
+    Refused,
+    /// It holds a backslash: it is for the walk a byte at a time.
+    Escape,
+}
+
+/// What may come next in a part left out, walked a token at a time.
+#[cfg(target_arch = "x86_64")]
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Next {
+    Value,
+    /// After `[`.
+    ValueOrEnd,
+    /// After a comma in an object.
+    Key,
+    /// After `{`.
+    KeyOrEnd,
+    Colon,
+    CommaOrEnd,
+}
+
 /// Reads JSON text into slots, as `serde_json` reads it or not at all.
 struct Reader<'t> {
     text: &'t str,
@@ -386,11 +429,167 @@ impl<'t> Reader<'t> {
     }
 
     /// A value read to its end, as [`Reader::value`] reads it, with nothing kept: its objects'
-    /// keys are not compared. Read in one loop with the place in a local rather than a call for
+    /// keys are not compared. On x86_64 it is walked a token at a time ([`Reader::skip_blocks`]),
+    /// unless it holds an escape; then, and elsewhere, a byte at a time ([`Reader::skip_each`]).
+    fn skip(&mut self) -> Option<()> {
+        #[cfg(target_arch = "x86_64")]
+        {
+            let start = self.at;
+            let walked = match std::is_x86_feature_detected!("avx2") {
+                // SAFETY: the processor has AVX2, as just asked.
+                true => unsafe { self.skip_blocks_wide() },
+                false => self.skip_blocks(blocks::classify_narrow),
+            };
+            match walked {
+                Walked::To(end) => {
+                    self.at = end;
+                    return Some(());
+                }
+                Walked::Refused => return None,
+                // A number read on the way moved the reader's place.
+                Walked::Escape => self.at = start,
+            }
+        }
+        self.skip_each()
+    }
+
+    /// As [`Reader::skip`], from its opening bracket, a block of text at a time: in each block,
+    /// where every string, bracket, colon and comma stands is found at once ([`blocks`]), and
+    /// what comes between those (whitespace, or a string's bytes, or a word or number, which is
+    /// read here) is not walked. What is inside a string is known from the quotes before it, so
+    /// a block with a backslash (which may stand before a quote that does not end a string) is
+    /// not walked: a part that holds one is left to [`Reader::skip_each`].
+    #[cfg(target_arch = "x86_64")]
+    #[inline(always)]
+    fn skip_blocks(&mut self, classify: impl Fn(&[u8; blocks::BLOCK]) -> blocks::Classes) -> Walked {
+        use blocks::{BLOCK, prefix_xor};
+        let bytes = self.text.as_bytes();
+        let (mut open, mut objects) = (0u32, 0u128);
+        let mut next = Next::Value;
+        // Whether the byte before the block is inside a string (all ones if so), and whether it
+        // ends a word or number (one if so).
+        let (mut inside_before, mut ends_before) = (0u64, 1u64);
+        let mut base = self.at;
+        let mut tail = [b' '; BLOCK];
+        while base < bytes.len() {
+            // The last block is the text's last bytes followed by spaces.
+            let block: &[u8; BLOCK] = match bytes.get(base..base + BLOCK) {
+                Some(block) => block.try_into().unwrap_or(&tail),
+                None => {
+                    tail[..bytes.len() - base].copy_from_slice(&bytes[base..]);
+                    &tail
+                }
+            };
+            let classes = classify(block);
+            if classes.backslash != 0 {
+                return Walked::Escape;
+            }
+            let inside = prefix_xor(classes.quote) ^ inside_before;
+            // What a word or number cannot hold, and so ends it.
+            let ends = classes.space | classes.punctuation | classes.quote;
+            let starts = !ends & !inside & (ends << 1 | ends_before);
+            let mut tokens = classes.punctuation & !inside | classes.quote & inside | starts;
+            // JSON holds a control character in a string only escaped.
+            let mut refused = classes.control & inside;
+            inside_before = ((inside as i64) >> 63) as u64;
+            ends_before = ends >> 63;
+            while tokens != 0 {
+                let at = base + tokens.trailing_zeros() as usize;
+                tokens &= tokens - 1;
+                // What is expected first: most tokens are a colon after a key, a key after a
+                // comma or bracket, or a comma after a value, each one compare.
+                let b = bytes[at];
+                next = match next {
+                    Next::Colon if b == b':' => Next::Value,
+                    Next::Key | Next::KeyOrEnd if b == b'"' => {
+                        let raw = bytes.get(at + 1 + RAW_VALUE_KEY.len()) == Some(&b'"')
+                            && &bytes[at + 1..at + 1 + RAW_VALUE_KEY.len()] == RAW_VALUE_KEY.as_bytes();
+                        if raw {
+                            return Walked::Refused;
+                        }
+                        Next::Colon
+                    }
+                    Next::CommaOrEnd if b == b',' => {
+                        if objects & 1 == 1 {
+                            Next::Key
+                        } else {
+                            Next::Value
+                        }
+                    }
+                    Next::Value | Next::ValueOrEnd if b == b'"' => Next::CommaOrEnd,
+                    Next::Value | Next::ValueOrEnd if b == b'{' || b == b'[' => {
+                        if self.depth + open >= DEEPEST {
+                            return Walked::Refused;
+                        }
+                        let object = b == b'{';
+                        open += 1;
+                        objects = objects << 1 | u128::from(object);
+                        if object { Next::KeyOrEnd } else { Next::ValueOrEnd }
+                    }
+                    Next::CommaOrEnd | Next::KeyOrEnd | Next::ValueOrEnd if b == b'}' || b == b']' => {
+                        // A close after `{` or `[` closes that one only.
+                        let object = objects & 1 == 1;
+                        let empty = match next {
+                            Next::KeyOrEnd => object,
+                            Next::ValueOrEnd => !object,
+                            _ => true,
+                        };
+                        if (b == b'}') != object || !empty {
+                            return Walked::Refused;
+                        }
+                        open -= 1;
+                        objects >>= 1;
+                        if open == 0 {
+                            // Only what stands before the end is the part's.
+                            let before = at + 1 - base;
+                            refused &= if before == BLOCK { u64::MAX } else { (1 << before) - 1 };
+                            return if refused == 0 { Walked::To(at + 1) } else { Walked::Refused };
+                        }
+                        Next::CommaOrEnd
+                    }
+                    Next::Value | Next::ValueOrEnd => {
+                        let end = match b {
+                            b't' if bytes[at..].starts_with(b"true") => at + 4,
+                            b'f' if bytes[at..].starts_with(b"false") => at + 5,
+                            b'n' if bytes[at..].starts_with(b"null") => at + 4,
+                            b'-' | b'0'..=b'9' => match self.skip_number(at) {
+                                Some(end) => end,
+                                None => return Walked::Refused,
+                            },
+                            _ => return Walked::Refused,
+                        };
+                        // A word or number ends where what cannot be in it starts.
+                        if bytes.get(end).is_some_and(|b| !ENDS_WORD[*b as usize]) {
+                            return Walked::Refused;
+                        }
+                        Next::CommaOrEnd
+                    }
+                    _ => return Walked::Refused,
+                };
+            }
+            if refused != 0 {
+                return Walked::Refused;
+            }
+            base += BLOCK;
+        }
+        // The text ended inside the part.
+        Walked::Refused
+    }
+
+    /// [`Reader::skip_blocks`] built for a processor with AVX2, its blocks classified thirty-two
+    /// bytes at a time, in line.
+    #[cfg(target_arch = "x86_64")]
+    #[target_feature(enable = "avx2")]
+    fn skip_blocks_wide(&mut self) -> Walked {
+        // Called with AVX2 (that is this function's contract), the classifier is too.
+        self.skip_blocks(|block| blocks::classify_wide(block))
+    }
+
+    /// As [`Reader::skip`], a byte at a time. Read in one loop with the place in a local rather than a call for
     /// each value: the containers open inside it are a bit each (set for an object) of a stack
     /// that `DEEPEST` keeps within 128 bits. What is rare (an escape, a number that is not a
     /// short integer) is read by the reader's own calls, out of this loop.
-    fn skip(&mut self) -> Option<()> {
+    fn skip_each(&mut self) -> Option<()> {
         let bytes = self.text.as_bytes();
         let mut at = self.at;
         let (mut open, mut objects) = (0u32, 0u128);
@@ -1069,7 +1268,102 @@ mod tests {
         }
     }
 
+    /// Where a part left out that starts `text` ends, walked a token at a time and a byte at a
+    /// time (`None` for refused), or `None` when the first walk hands the part to the second.
+    #[cfg(target_arch = "x86_64")]
+    fn both_walks(text: &str) -> Option<(Option<usize>, Option<usize>)> {
+        let reader = || Reader { text, at: 0, slots: Vec::new(), depth: 0, left_out: 0 };
+        let mut each = reader();
+        let each = each.skip_each().map(|()| each.at);
+        let walked = reader().skip_blocks(super::blocks::classify_narrow);
+        if std::is_x86_feature_detected!("avx2") {
+            // SAFETY: the processor has AVX2.
+            let wide = unsafe { reader().skip_blocks_wide() };
+            assert_eq!(format!("{wide:?}"), format!("{walked:?}"), "{text:?}");
+        }
+        match walked {
+            Walked::To(end) => Some((Some(end), each)),
+            Walked::Refused => Some((None, each)),
+            Walked::Escape => None,
+        }
+    }
+
+    #[cfg(target_arch = "x86_64")]
+    #[test]
+    fn a_part_that_ends_with_its_block_is_judged_whole() {
+        use super::blocks::BLOCK;
+        for control in [false, true] {
+            // `["…"]` of one block exactly, a control character or not in its string's last byte.
+            let mut text = format!("[\"{}\"]", "a".repeat(BLOCK - 4));
+            if control {
+                text.replace_range(BLOCK - 3..BLOCK - 2, "\u{1}");
+            }
+            let end = (!control).then_some(BLOCK);
+            assert_eq!(both_walks(&text), Some((end, end)), "{text:?}");
+            // The same, with the next block's bytes after it, a string with a control character.
+            let text = format!("{text}, \"\u{1}\"");
+            assert_eq!(both_walks(&text), Some((end, end)), "{text:?}");
+        }
+    }
+
+    /// The text of any JSON value with no escape in it, its strings long enough at times to
+    /// cross from one block to the next, its keys at times the raw-value key.
+    fn plain_text() -> impl Strategy<Value = String> {
+        let leaf = prop_oneof![
+            Just("null".to_string()),
+            any::<bool>().prop_map(|b| b.to_string()),
+            any::<i64>().prop_map(|n| n.to_string()),
+            any::<u64>().prop_map(|n| n.to_string()),
+            any::<f64>().prop_map(|n| Value::from(n).to_string()),
+            "[a-c\u{e9}\u{1f600} {}:,\\[\\]]{0,70}".prop_map(|s| format!("\"{s}\"")),
+        ];
+        let key = prop_oneof![4 => "[a-d]{0,2}", 1 => Just(RAW_VALUE_KEY.to_string())];
+        leaf.prop_recursive(5, 64, 6, move |inner| {
+            let space = "[ \n\t\r]{0,2}";
+            prop_oneof![
+                proptest::collection::vec((inner.clone(), space), 0..6).prop_map(|items| {
+                    let items: Vec<String> = items.into_iter().map(|(v, s)| format!("{s}{v}{s}")).collect();
+                    format!("[{}]", items.join(","))
+                }),
+                proptest::collection::vec((key.clone(), inner, space), 0..6).prop_map(|members| {
+                    let members: Vec<String> =
+                        members.into_iter().map(|(k, v, s)| format!("{s}\"{k}\"{s}:{s}{v}")).collect();
+                    format!("{{{}}}", members.join(","))
+                }),
+            ]
+        })
+    }
+
     proptest! {
+        #[cfg(target_arch = "x86_64")]
+        #[test]
+        fn a_part_walked_a_token_at_a_time_ends_where_walked_a_byte_at_a_time(
+            v in plain_text(), pad in 0..80usize, after in "[\\]}, \n\"a1\u{1}]{0,4}",
+        ) {
+            // Spaces before it move where its blocks start; what follows it is not its own.
+            let text = format!("[{}{v}]{after}", " ".repeat(pad));
+            let walks = both_walks(&text);
+            prop_assert!(walks.is_some(), "no escape, yet handed on: {}", text);
+            let (blocks, each) = walks.unwrap_or_default();
+            prop_assert_eq!(blocks, each, "{}", text);
+        }
+
+        #[cfg(target_arch = "x86_64")]
+        #[test]
+        fn a_part_with_a_byte_changed_is_walked_a_token_at_a_time_as_a_byte_at_a_time(
+            v in plain_text(), at in any::<proptest::sample::Index>(), byte in "[\\[\\]{}\",:0-9a-z .eE+\\-\n\u{1}\u{e9}]",
+        ) {
+            // A part left out starts at its opening bracket: any byte after it may change.
+            let mut text = format!("[{v}]");
+            let at = 1 + at.index(text.len() - 1);
+            if text.is_char_boundary(at) && text.is_char_boundary(at + 1) {
+                text.replace_range(at..=at, &byte);
+            }
+            if let Some((blocks, each)) = both_walks(&text) {
+                prop_assert_eq!(blocks, each, "{}", text);
+            }
+        }
+
         #[test]
         fn any_part_is_left_out_as_the_parser_that_leaves_parts_out_leaves_it(v in value(), pretty in any::<bool>()) {
             let part = text(&v);
