@@ -7,6 +7,7 @@ use std::borrow::Cow;
 
 use serde_json::Value;
 
+#[cfg(target_arch = "x86_64")]
 mod blocks;
 mod parse;
 pub mod tape;
