@@ -207,27 +207,27 @@ impl Record {
         out.extend_from_slice(b"{\"index\":");
         serde_json::to_writer(&mut *out, &self.index)?;
         out.extend_from_slice(b",\"time\":");
-        json_string(out, &self.time)?;
+        json_string(out, &self.time);
         out.extend_from_slice(b",\"method\":");
-        json_string(out, &self.method)?;
+        json_string(out, &self.method);
         out.extend_from_slice(b",\"path\":");
-        json_string(out, &self.path)?;
+        json_string(out, &self.path);
         out.extend_from_slice(b",\"headers\":[");
         for (n, (name, value)) in self.headers.iter().enumerate() {
             out.extend_from_slice(if n == 0 { b"[" } else { b",[" });
-            json_string(out, name)?;
+            json_string(out, name);
             out.push(b',');
-            json_string(out, value)?;
+            json_string(out, value);
             out.push(b']');
         }
         out.push(b']');
         if let Some(body) = &self.body {
             out.extend_from_slice(b",\"body\":");
-            json_string(out, body)?;
+            json_string(out, body);
         }
         if let Some(b64) = &self.body_base64 {
             out.extend_from_slice(b",\"body_base64\":");
-            json_string(out, b64)?;
+            json_string(out, b64);
         }
         out.extend_from_slice(b",\"bytes\":");
         serde_json::to_writer(&mut *out, &self.bytes)?;
@@ -253,10 +253,10 @@ impl Record {
                 if n > 0 {
                     out.push(b',');
                 }
-                json_string(out, label)?;
+                json_string(out, label);
                 out.push(b':');
                 match value {
-                    Value::String(s) => json_string(out, s)?,
+                    Value::String(s) => json_string(out, s),
                     other => serde_json::to_writer(&mut *out, other)?,
                 }
             }
@@ -264,7 +264,7 @@ impl Record {
         }
         if let Some(note) = &self.note {
             out.extend_from_slice(b",\"note\":");
-            json_string(out, note)?;
+            json_string(out, note);
         }
         if let Some(first) = self.repeat_of {
             out.extend_from_slice(b",\"repeat_of\":");
@@ -272,7 +272,7 @@ impl Record {
         }
         if let Some(why) = &self.unauthorized {
             out.extend_from_slice(b",\"unauthorized\":");
-            json_string(out, why)?;
+            json_string(out, why);
         }
         out.extend_from_slice(b",\"answer\":");
         serde_json::to_writer(&mut *out, &self.answer)?;
@@ -285,18 +285,39 @@ impl Record {
     }
 }
 
-/// A string as JSON, as `serde_json` writes it: one with nothing to escape (a quote, a backslash,
-/// a control character) copied whole between its quotes, any other written by `serde_json`.
-fn json_string(out: &mut Vec<u8>, s: &str) -> serde_json::Result<()> {
-    if crate::json::tape::plain_run(s.as_bytes(), 0) == s.len() {
-        out.reserve(s.len() + 2);
-        out.push(b'"');
-        out.extend_from_slice(s.as_bytes());
-        out.push(b'"');
-        Ok(())
-    } else {
-        serde_json::to_writer(out, s)
+/// A string as JSON, byte for byte as `serde_json` writes it: the runs with nothing to escape (a
+/// quote, a backslash, a control character) found eight bytes at a time and copied whole, each
+/// byte between them escaped as `serde_json` escapes it.
+fn json_string(out: &mut Vec<u8>, s: &str) {
+    const HEX: &[u8; 16] = b"0123456789abcdef";
+    let bytes = s.as_bytes();
+    out.reserve(bytes.len() + 2);
+    out.push(b'"');
+    let mut at = 0;
+    loop {
+        let stop = crate::json::tape::plain_run(bytes, at);
+        out.extend_from_slice(&bytes[at..stop]);
+        let Some(&b) = bytes.get(stop) else { break };
+        match b {
+            b'"' => out.extend_from_slice(b"\\\""),
+            b'\\' => out.extend_from_slice(b"\\\\"),
+            b'\n' => out.extend_from_slice(b"\\n"),
+            b'\r' => out.extend_from_slice(b"\\r"),
+            b'\t' => out.extend_from_slice(b"\\t"),
+            0x08 => out.extend_from_slice(b"\\b"),
+            0x0c => out.extend_from_slice(b"\\f"),
+            _ => out.extend_from_slice(&[
+                b'\\',
+                b'u',
+                b'0',
+                b'0',
+                HEX[usize::from(b >> 4)],
+                HEX[usize::from(b & 15)],
+            ]),
+        }
+        at = stop + 1;
     }
+    out.push(b'"');
 }
 
 /// A `body_json` read back: the JSON text as it stands in the line, byte for byte (`null` too: a
@@ -1029,11 +1050,38 @@ mod tests {
         }
     }
 
+    #[test]
+    fn every_ascii_character_is_escaped_as_serde_json_escapes_it() {
+        for c in (0u8..0x80).map(char::from) {
+            // Alone, between plain runs, and twice in a row past an eight-byte word.
+            for s in [c.to_string(), format!("a{c}b"), format!("0123456789{c}{c}x")] {
+                let mut out = Vec::new();
+                json_string(&mut out, &s);
+                assert_eq!(out, serde_json::to_vec(&s).expect("a string"), "{s:?}");
+            }
+        }
+    }
+
     proptest! {
+        #[test]
+        fn text_dense_with_escapes_is_written_as_serde_json_writes_it(
+            s in proptest::collection::vec(
+                prop_oneof![
+                    proptest::char::range('\u{0}', '\u{1f}'),
+                    proptest::sample::select(vec!['"', '\\', 'a', ' ', '\u{7f}', 'é', '\u{2028}']),
+                ],
+                0..40,
+            ).prop_map(String::from_iter)
+        ) {
+            let mut out = Vec::new();
+            json_string(&mut out, &s);
+            prop_assert_eq!(out, serde_json::to_vec(&s).expect("a string"));
+        }
+
         #[test]
         fn any_string_is_written_as_serde_json_writes_it(s in any::<String>()) {
             let mut out = Vec::new();
-            json_string(&mut out, &s).expect("written");
+            json_string(&mut out, &s);
             prop_assert_eq!(out, serde_json::to_vec(&s).expect("a string"));
             let r = record(&s, true, false);
             let mut line = Vec::new();
