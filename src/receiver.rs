@@ -287,17 +287,25 @@ impl Record {
 
 /// A string as JSON, byte for byte as `serde_json` writes it: the runs with nothing to escape (a
 /// quote, a backslash, a control character) found eight bytes at a time and copied whole, each
-/// byte between them escaped as `serde_json` escapes it.
+/// byte between them escaped as `serde_json` escapes it. Most strings of a record have nothing to
+/// escape: those are one run, and the escaping is out of line.
 fn json_string(out: &mut Vec<u8>, s: &str) {
-    const HEX: &[u8; 16] = b"0123456789abcdef";
     let bytes = s.as_bytes();
     out.reserve(bytes.len() + 2);
     out.push(b'"');
-    let mut at = 0;
-    loop {
-        let stop = crate::json::tape::plain_run(bytes, at);
-        out.extend_from_slice(&bytes[at..stop]);
-        let Some(&b) = bytes.get(stop) else { break };
+    let stop = crate::json::tape::plain_run(bytes, 0);
+    out.extend_from_slice(&bytes[..stop]);
+    if stop < bytes.len() {
+        escaped(out, bytes, stop);
+    }
+    out.push(b'"');
+}
+
+/// The rest of a string from the byte at `at`, the first to escape.
+#[inline(never)]
+fn escaped(out: &mut Vec<u8>, bytes: &[u8], mut at: usize) {
+    const HEX: &[u8; 16] = b"0123456789abcdef";
+    while let Some(&b) = bytes.get(at) {
         match b {
             b'"' => out.extend_from_slice(b"\\\""),
             b'\\' => out.extend_from_slice(b"\\\\"),
@@ -315,9 +323,10 @@ fn json_string(out: &mut Vec<u8>, s: &str) {
                 HEX[usize::from(b & 15)],
             ]),
         }
-        at = stop + 1;
+        let stop = crate::json::tape::plain_run(bytes, at + 1);
+        out.extend_from_slice(&bytes[at + 1..stop]);
+        at = stop;
     }
-    out.push(b'"');
 }
 
 /// A `body_json` read back: the JSON text as it stands in the line, byte for byte (`null` too: a
