@@ -1,6 +1,6 @@
 //! `listen`: the banner, a line per received request (NDJSON under `-o json`), the summary.
 
-use std::io;
+use std::io::{self, Write};
 use std::net::SocketAddr;
 use std::path::Path;
 
@@ -177,20 +177,21 @@ pub fn record(o: &mut Out, r: &Record) -> io::Result<()> {
     if let Some(v) = &r.verdict {
         // Long values stay in the JSON output and the capture.
         let shown = v.fields.iter().filter(|(k, _)| !LONG_FIELDS.contains(k) && !eva::CONTEXTS.contains(k));
-        let mut first = true;
+        // Gathered here in pieces, with no formatting to set up for each (a dozen a request), and
+        // written out once.
+        let mut line = Vec::with_capacity(256);
         for (k, val) in shown {
-            // In pieces, with no formatting to set up for each (a dozen a request).
-            out.write_all(if first { b"    " } else { b"  " })?;
-            first = false;
+            line.extend_from_slice(if line.is_empty() { b"    " } else { b"  " });
             match on {
-                true => write!(out, "{}", k.dimmed())?,
-                false => out.write_all(k.as_bytes())?,
+                true => write!(line, "{}", k.dimmed())?,
+                false => line.extend_from_slice(k.as_bytes()),
             }
-            out.write_all(b" ")?;
-            out.write_all(field_value(val).as_bytes())?;
+            line.push(b' ');
+            line.extend_from_slice(field_value(val).as_bytes());
         }
-        if !first {
-            writeln!(out)?;
+        if !line.is_empty() {
+            line.push(b'\n');
+            out.write_all(&line)?;
         }
         for e in v.errors.iter().take(3) {
             finding(out, e, true)?;

@@ -259,6 +259,9 @@ fn field_value(value: &Value) -> Cow<'_, str> {
             Cow::Owned("null".dimmed().to_string())
         }
         Value::Null => Cow::Borrowed("null"),
+        // As their snippets, which they never fill, with no buffer set up to cut them short.
+        Value::Bool(b) => Cow::Borrowed(if *b { "true" } else { "false" }),
+        Value::Number(n) => Cow::Owned(n.to_string()),
         Value::Array(a) if a.is_empty() => Cow::Borrowed("[]"),
         other => Cow::Owned(snippet(other)),
     }
@@ -290,6 +293,32 @@ mod tests {
                 let s = format!("{}{}", "x".repeat(n.saturating_sub(1)), fill.repeat(n.min(1)));
                 assert_eq!(field_value(&Value::String(s.clone())), snipped(&s), "{n} {fill:?}");
             }
+        }
+    }
+
+    #[test]
+    fn a_number_or_a_boolean_field_is_shown_as_its_snippet() {
+        let values = "0 42 -7 18446744073709551615 -9223372036854775808 1.5 -0.0 1e300 \
+                      2.2250738585072014e-308 123456789.12345679 true false";
+        for text in values.split_whitespace() {
+            let value: Value = serde_json::from_str(text).expect("JSON");
+            assert_eq!(field_value(&value), snippet(&value), "{text}");
+        }
+    }
+
+    use proptest::prelude::*;
+
+    proptest! {
+        #[test]
+        fn any_number_field_is_shown_as_its_snippet(
+            n in prop_oneof![
+                any::<u64>().prop_map(Value::from),
+                any::<i64>().prop_map(Value::from),
+                proptest::num::f64::NORMAL.prop_map(Value::from),
+                proptest::num::f64::SUBNORMAL.prop_map(Value::from),
+            ]
+        ) {
+            prop_assert_eq!(field_value(&n), snippet(&n));
         }
     }
 }
