@@ -199,8 +199,8 @@ impl Record {
 
     /// The record as one line of JSON (without its newline), as `--save` and `-o json` write
     /// it: every field, as `serde_json` writes the record, and last, under `body_json`, a JSON
-    /// body as it came. Written by hand around the parts that vary (the findings, the answer,
-    /// values other than strings, any string with something to escape go through `serde_json`):
+    /// body as it came. Written by hand around the parts that vary (the findings, the answer and
+    /// values other than strings go through `serde_json`), strings by `json_string`:
     /// `serde_json` scans every string for escapes a byte at a time, the record's own member
     /// names included, and a record holds several dozen short strings.
     pub fn write_json(&self, out: &mut Vec<u8>) -> serde_json::Result<()> {

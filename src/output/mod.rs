@@ -280,6 +280,8 @@ fn builtin_note(o: &mut Out) -> io::Result<()> {
 
 #[cfg(test)]
 mod tests {
+    use proptest::prelude::*;
+
     use super::*;
 
     #[test]
@@ -305,8 +307,6 @@ mod tests {
             assert_eq!(field_value(&value), snippet(&value), "{text}");
         }
     }
-
-    use proptest::prelude::*;
 
     proptest! {
         #[test]
