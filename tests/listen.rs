@@ -429,6 +429,30 @@ fn a_respond_file_that_breaks_the_contract_is_flagged() {
 }
 
 #[test]
+fn the_text_line_under_a_request_shows_its_fields_label_then_value() {
+    let listener = Listener::start_text(&[]);
+    let report = send_ok(&listener.url, &["handoff-create"]);
+    let out = listener.stop_text();
+    let body = &report["request"]["body"];
+    let under = out.lines().skip_while(|l| !l.starts_with("#1 ")).nth(1).unwrap_or_else(|| panic!("{out}"));
+    assert!(under.starts_with("    resource ") && !under.ends_with(' '), "indented four: {out}");
+    // Each field is its label, a space and its value, two spaces from the next: a number and a
+    // null shown as JSON writes them.
+    let shown: Vec<(&str, &str)> = under
+        .trim_start()
+        .split("  ")
+        .map(|f| f.split_once(' ').unwrap_or_else(|| panic!("{f:?}: {out}")))
+        .collect();
+    let value = |label: &str| shown.iter().find(|(l, _)| *l == label).map(|(_, v)| *v);
+    assert_eq!(value("resource"), Some("handoff"), "{out}");
+    assert_eq!(value("type"), Some("create"), "{out}");
+    assert_eq!(value("id"), Some(body["id"].to_string().as_str()), "{out}");
+    assert_eq!(value("status"), Some("pending"), "{out}");
+    assert_eq!(value("userThreadId"), body["payload"]["userThreadId"].as_str(), "{out}");
+    assert_eq!(value("agentId"), Some("null"), "{out}");
+}
+
+#[test]
 fn the_eva_mock_text_shows_its_answer_and_never_calls_a_broken_one_valid() {
     let listener = Listener::start_text(&["--respond-option", "MAYBE"]);
     let (code, report) = send(&listener.url, &["eva-service"]);
