@@ -14,8 +14,10 @@
 //! - [`cli`]: the command-line definition; [`commands`]: one module per subcommand, from arguments
 //!   to the core to a renderer; [`output`]: the renderers (text, JSON, JUnit) over result values.
 //! - [`error`]: the exit codes, the one rule from outcomes to them, and the errors that stop a
-//!   command; [`defaults`]: defaults shared by several commands.
+//!   command; [`defaults`]: defaults shared by several commands; [`alloc`]: the heap the binary
+//!   allocates from.
 
+pub mod alloc;
 pub mod capture;
 pub mod catalogue;
 pub mod cli;

@@ -28,4 +28,4 @@ fn main() -> ExitCode {
 // hookctl allocates many small values per request (JSON bodies, headers, reports) across worker
 // threads; mimalloc keeps that off the hot path where the system allocator contends.
 #[global_allocator]
-static ALLOC: mimalloc::MiMalloc = mimalloc::MiMalloc;
+static ALLOC: hookctl::alloc::Allocator = hookctl::alloc::Allocator;
