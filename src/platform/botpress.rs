@@ -139,7 +139,10 @@ pub const IDENTIFIERS: &[&str] = &[
 
 /// Rules of the Botpress envelope and handoff life cycle that a schema cannot say.
 pub fn rules<'a>(doc: impl Tree<'a>, errors: &mut Vec<Finding>) {
-    if doc.find(ptr::RESOURCE).and_then(Tree::as_str) != Some(RESOURCE_HANDOFF) {
+    // The pointers under one parent, one after another, find that parent once.
+    let mut last = None;
+    let mut find = |pointer: &'static str| crate::json::find_after(doc, pointer, &mut last);
+    if find(ptr::RESOURCE).and_then(Tree::as_str) != Some(RESOURCE_HANDOFF) {
         return;
     }
     let mut push = |f: Finding| {
@@ -147,8 +150,11 @@ pub fn rules<'a>(doc: impl Tree<'a>, errors: &mut Vec<Finding>) {
             errors.push(f);
         }
     };
-    let payload_id = doc.find(ptr::PAYLOAD_ID);
-    if let (Some(id), Some(pid)) = (doc.find(ptr::ID), payload_id) {
+    let id = find(ptr::ID);
+    let payload_id = find(ptr::PAYLOAD_ID);
+    let status_at = find(ptr::STATUS);
+    let comments = find(ptr::COMMENTS);
+    if let (Some(id), Some(pid)) = (id, payload_id) {
         if !id.same(pid) {
             push(
                 Finding::new(ptr::ID, "a handoff envelope's id must equal payload.id")
@@ -157,12 +163,12 @@ pub fn rules<'a>(doc: impl Tree<'a>, errors: &mut Vec<Finding>) {
             );
         }
     }
-    let status = doc.find(ptr::STATUS).and_then(Tree::as_str);
+    let status = status_at.and_then(Tree::as_str);
     if doc.get("type").and_then(Tree::as_str) == Some("create") && status != Some("pending") {
         push(
             Finding::new(ptr::STATUS, "a created handoff is always pending")
                 .expected("\"pending\"")
-                .found(doc.find(ptr::STATUS).map(Tree::value).as_deref()),
+                .found(status_at.map(Tree::value).as_deref()),
         );
     }
     let required: &[&str] = match status {
@@ -184,7 +190,7 @@ pub fn rules<'a>(doc: impl Tree<'a>, errors: &mut Vec<Finding>) {
             );
         }
     }
-    if let (Some(comments), Some(pid)) = (doc.find(ptr::COMMENTS).and_then(Tree::each), payload_id) {
+    if let (Some(comments), Some(pid)) = (comments.and_then(Tree::each), payload_id) {
         for (i, c) in comments.enumerate() {
             if let Some(hid) = c.get("handoffId").filter(|h| !h.same(pid)) {
                 push(
