@@ -12,21 +12,19 @@ use crate::http::human;
 use crate::platform::eva;
 use crate::receiver::{Event, Record, Tally};
 
-/// Text in a colour when colour is on; as it is, with nothing made of it, when it is off.
-enum Painted<'a> {
-    Plain(&'a str),
-    Colored(colored::ColoredString),
-}
-
-fn paint<'a>(on: bool, text: &'a str, style: impl Fn(&str) -> colored::ColoredString) -> Painted<'a> {
-    if on { Painted::Colored(style(text)) } else { Painted::Plain(text) }
-}
-
-impl std::fmt::Display for Painted<'_> {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        match self {
-            Painted::Plain(text) => f.write_str(text),
-            Painted::Colored(text) => text.fmt(f),
+/// Text in a colour when colour is on; its bytes as they are, with nothing made of them, when it
+/// is off.
+fn put(
+    line: &mut Vec<u8>,
+    on: bool,
+    text: &str,
+    style: impl Fn(&str) -> colored::ColoredString,
+) -> io::Result<()> {
+    match on {
+        true => write!(line, "{}", style(text)),
+        false => {
+            line.extend_from_slice(text.as_bytes());
+            Ok(())
         }
     }
 }
@@ -122,54 +120,70 @@ pub fn record(o: &mut Out, r: &Record) -> io::Result<()> {
     let on = colored::control::SHOULD_COLORIZE.should_colorize();
     let time = r.time.get(11..23).unwrap_or(&r.time);
     let kind = r.kind.map_or("unknown", |k| k.name());
+    // Gathered in pieces and written once. With colour off (the usual case when a stream of
+    // requests is piped or saved) a piece is its bytes: nothing is formatted but two numbers.
+    let mut head = Vec::with_capacity(160);
+    let mut number = itoa::Buffer::new();
     if on {
-        write!(out, "{} ", format!("#{}", r.index).bold())?;
+        write!(head, "{} ", format!("#{}", r.index).bold())?;
     } else {
-        write!(out, "#{} ", r.index)?;
+        head.push(b'#');
+        head.extend_from_slice(number.format(r.index).as_bytes());
+        head.push(b' ');
     }
-    write!(
-        out,
-        "{}  {} {}  {}  ",
-        paint(on, time, |t| t.dimmed()),
-        r.method,
-        r.path,
-        paint(on, kind, |k| k.cyan())
-    )?;
+    put(&mut head, on, time, |t| t.dimmed())?;
+    for piece in ["  ", &r.method, " ", &r.path, "  "] {
+        head.extend_from_slice(piece.as_bytes());
+    }
+    put(&mut head, on, kind, |k| k.cyan())?;
+    head.extend_from_slice(b"  ");
     match (&r.verdict, &r.note) {
-        (Some(v), _) if v.valid => write!(out, "{}", paint(on, "valid", |t| t.green().bold()))?,
-        (Some(v), _) => {
-            write!(out, "{}", paint(on, &format!("invalid ({})", v.errors.len()), |t| t.red().bold()))?
-        }
-        (None, Some(note)) => write!(out, "{}", paint(on, note, |t| t.yellow()))?,
+        (Some(v), _) if v.valid => put(&mut head, on, "valid", |t| t.green().bold())?,
+        (Some(v), _) => put(&mut head, on, &format!("invalid ({})", v.errors.len()), |t| t.red().bold())?,
+        (None, Some(note)) => put(&mut head, on, note, |t| t.yellow())?,
         (None, None) => {}
     }
     if let Some(i) = r.repeat_of {
-        write!(out, "{}", paint(on, &format!("  repeat of #{i}"), |t| t.yellow()))?;
+        put(&mut head, on, &format!("  repeat of #{i}"), |t| t.yellow())?;
     }
     let a = &r.answer;
     let arrow = if a.forwarded { "forwarded → " } else { "→ " };
-    write!(out, "  {}{}", paint(on, arrow, |t| t.dimmed()), Status(a.status))?;
+    head.extend_from_slice(b"  ");
+    put(&mut head, on, arrow, |t| t.dimmed())?;
+    if on {
+        write!(head, "{}", Status(a.status))?;
+    } else {
+        head.extend_from_slice(number.format(a.status).as_bytes());
+        head.push(b' ');
+        head.extend_from_slice(super::reason(a.status).as_bytes());
+    }
     // What was answered, then whether that answer keeps the contract.
     if let Some(option) = &a.option {
-        write!(out, "  option {}", paint(on, &field_value(option), |t| t.bold()))?;
+        head.extend_from_slice(b"  option ");
+        put(&mut head, on, &field_value(option), |t| t.bold())?;
     }
     if let Some(content) = &a.content {
-        write!(out, "  answer {}", paint(on, &snippet(content), |t| t.bold()))?;
+        head.extend_from_slice(b"  answer ");
+        put(&mut head, on, &snippet(content), |t| t.bold())?;
     }
     match &a.verdict {
-        Some(v) if v.valid => write!(out, "  {}", paint(on, "✓", |t| t.green().bold()))?,
-        Some(v) => write!(
-            out,
-            "  {} {}",
-            paint(on, "✗", |t| t.red().bold()),
-            paint(on, &format!("answer breaks the {} contract", v.kind), |t| t.red().bold())
-        )?,
+        Some(v) if v.valid => {
+            head.extend_from_slice(b"  ");
+            put(&mut head, on, "✓", |t| t.green().bold())?;
+        }
+        Some(v) => {
+            head.extend_from_slice(b"  ");
+            put(&mut head, on, "✗", |t| t.red().bold())?;
+            head.push(b' ');
+            put(&mut head, on, &format!("answer breaks the {} contract", v.kind), |t| t.red().bold())?;
+        }
         None => {}
     }
     if let Some(why) = &r.unauthorized {
-        write!(out, "{}", paint(on, &format!("  ✗ {why}"), |t| t.red().bold()))?;
+        put(&mut head, on, &format!("  ✗ {why}"), |t| t.red().bold())?;
     }
-    writeln!(out)?;
+    head.push(b'\n');
+    out.write_all(&head)?;
     if o.style.quiet() {
         // One line a request.
         return Ok(());

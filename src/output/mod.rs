@@ -183,11 +183,15 @@ fn status_text(status: u16) -> String {
 /// colour is off, with no string made for it (a listener shows one for each request).
 struct Status(u16);
 
+/// The reason phrase of a status code, or nothing for a code with none.
+fn reason(status: u16) -> &'static str {
+    reqwest::StatusCode::from_u16(status).ok().and_then(|s| s.canonical_reason()).unwrap_or("")
+}
+
 impl std::fmt::Display for Status {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         let status = self.0;
-        let reason =
-            reqwest::StatusCode::from_u16(status).ok().and_then(|s| s.canonical_reason()).unwrap_or("");
+        let reason = reason(status);
         if !colored::control::SHOULD_COLORIZE.should_colorize() {
             return write!(f, "{status} {reason}");
         }
