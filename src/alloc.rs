@@ -25,29 +25,35 @@ fn plain(align: usize, size: usize) -> bool {
     align <= MIN_ALIGN && align <= size
 }
 
+/// A new block of a layout, from mimalloc's plain call when its alignment is enough, else from
+/// its aligned one (the two calls of a pair differ only in whether they zero the block).
+#[inline(always)]
+unsafe fn fresh(
+    layout: Layout,
+    plain_call: unsafe extern "C" fn(usize) -> *mut c_void,
+    aligned_call: unsafe extern "C" fn(usize, usize) -> *mut c_void,
+) -> *mut u8 {
+    // SAFETY: both calls take any size and (the aligned one) any power-of-two alignment, which
+    // a layout's is.
+    unsafe {
+        match plain(layout.align(), layout.size()) {
+            true => plain_call(layout.size()).cast(),
+            false => aligned_call(layout.size(), layout.align()).cast(),
+        }
+    }
+}
+
 // SAFETY: each call hands the layout's size and alignment to mimalloc, whose blocks meet them
 // (see `plain`); a block is freed and reallocated by mimalloc whichever call allocated it.
 unsafe impl GlobalAlloc for Allocator {
     #[inline]
     unsafe fn alloc(&self, layout: Layout) -> *mut u8 {
-        unsafe {
-            if plain(layout.align(), layout.size()) {
-                mi::mi_malloc(layout.size()).cast()
-            } else {
-                mi::mi_malloc_aligned(layout.size(), layout.align()).cast()
-            }
-        }
+        unsafe { fresh(layout, mi::mi_malloc, mi::mi_malloc_aligned) }
     }
 
     #[inline]
     unsafe fn alloc_zeroed(&self, layout: Layout) -> *mut u8 {
-        unsafe {
-            if plain(layout.align(), layout.size()) {
-                mi::mi_zalloc(layout.size()).cast()
-            } else {
-                mi::mi_zalloc_aligned(layout.size(), layout.align()).cast()
-            }
-        }
+        unsafe { fresh(layout, mi::mi_zalloc, mi::mi_zalloc_aligned) }
     }
 
     #[inline]
@@ -73,13 +79,15 @@ mod tests {
     use proptest::prelude::*;
 
     /// Fill a block with a pattern of its own place, so that a copy can be told from garbage.
-    fn fill(p: *mut u8, len: usize) {
+    /// `p` must be valid for `len` bytes.
+    unsafe fn fill(p: *mut u8, len: usize) {
         for i in 0..len {
             unsafe { p.add(i).write((i % 251) as u8) }
         }
     }
 
-    fn filled(p: *const u8, len: usize) -> bool {
+    /// `p` must be valid for `len` bytes.
+    unsafe fn filled(p: *const u8, len: usize) -> bool {
         (0..len).all(|i| unsafe { p.add(i).read() } == (i % 251) as u8)
     }
 
