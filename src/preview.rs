@@ -134,6 +134,16 @@ pub fn curl(url: &str, headers: &[(String, String)], body: &str) -> String {
     }
 }
 
+/// The curl command that repeats a request already sent, as its report shows it: the url and the
+/// headers redacted as the report has them (unless `--show-secrets`), the body as it went.
+pub fn curl_of(sent: &send::Sent) -> String {
+    let body = match &sent.body {
+        Value::String(text) => text.clone(),
+        doc => String::from_utf8_lossy(&send::wire(doc)).into_owned(),
+    };
+    curl(&sent.url, &sent.headers, &body)
+}
+
 /// Quote a word for a POSIX shell: single quotes, and `'\''` for a quote inside.
 pub fn quote(s: &str) -> String {
     format!("'{}'", s.replace('\'', r"'\''"))

@@ -174,6 +174,22 @@ pub fn plural(n: usize, word: &str) -> String {
     if n == 1 { format!("1 {word}") } else { format!("{n} {word}s") }
 }
 
+/// The most of an answer's body that a failure shows (text and JUnit); the rest is counted.
+pub const SHOWN_BODY: usize = 2048;
+
+/// `text` cut to at most `max` bytes at a character boundary, saying how many bytes were left
+/// out; whole when it fits.
+pub fn bounded(text: &str, max: usize) -> Cow<'_, str> {
+    if text.len() <= max {
+        return Cow::Borrowed(text);
+    }
+    let mut end = max;
+    while !text.is_char_boundary(end) {
+        end -= 1;
+    }
+    Cow::Owned(format!("{}… ({} more bytes)", &text[..end], text.len() - end))
+}
+
 /// `200 OK` in green, anything else in red.
 fn status_text(status: u16) -> String {
     Status(status).to_string()
@@ -284,6 +300,14 @@ fn builtin_note(o: &mut Out) -> io::Result<()> {
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn a_long_text_is_cut_at_a_character_and_says_how_much_is_left() {
+        assert_eq!(super::bounded("abc", 3), "abc");
+        assert_eq!(super::bounded("abcdef", 4), "abcd… (2 more bytes)");
+        // "é" is two bytes: a cut inside it moves back to before it.
+        assert_eq!(super::bounded("aé", 2), "a… (2 more bytes)");
+    }
+
     use proptest::prelude::*;
 
     use super::*;
