@@ -9,7 +9,7 @@ use serde_json::Value;
 
 use crate::error::{Error, Result};
 
-pub use crate::platform::{Field, Platform};
+pub use crate::platform::{Field, Platform, Webhook};
 use crate::platform::{botpress, eva};
 
 /// A kind of document hookctl knows how to validate.
@@ -52,6 +52,16 @@ impl Kind {
         match self {
             Kind::BotpressEvent => Platform::Botpress,
             _ => Platform::Eva,
+        }
+    }
+
+    /// The webhook a request of this kind goes to; none for an answer.
+    pub fn webhook(self) -> Option<Webhook> {
+        match self {
+            Kind::BotpressEvent => Some(botpress::WEBHOOK),
+            Kind::EvaServiceRequest => Some(eva::SERVICE_WEBHOOK),
+            Kind::EvaAnswerRequest => Some(eva::ANSWER_WEBHOOK),
+            Kind::EvaAnswerResponse | Kind::EvaServiceResponse => None,
         }
     }
 
@@ -303,6 +313,16 @@ pub struct Scenario {
     pub summary: &'static str,
     pub steps: &'static [&'static str],
 }
+
+impl Scenario {
+    /// The kind of its requests: a scenario's steps all go to one webhook.
+    pub fn kind(&self) -> Kind {
+        self.steps.first().and_then(|s| event(s).ok()).map_or(Kind::BotpressEvent, |e| e.request)
+    }
+}
+
+/// Every webhook a deployment of both platforms has, in the order suites list them.
+pub const WEBHOOKS: [Webhook; 3] = [botpress::WEBHOOK, eva::SERVICE_WEBHOOK, eva::ANSWER_WEBHOOK];
 
 pub static SCENARIOS: &[Scenario] = &[
     Scenario {

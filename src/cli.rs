@@ -79,10 +79,18 @@ pub enum Command {
     /// Re-send requests captured by `listen --save`, exact bytes, in order.
     #[command(after_help = examples_help("replay"))]
     Replay(ReplayArgs),
-    /// Run contract suites (TOML) against a webhook, for CI.
+    /// Run contract suites (TOML) against the webhooks of a deployment, for CI.
+    ///
+    /// Where a case goes, the first that gives a url: its own url, or the target it names; the
+    /// suite's target for its kind (botpress, eva-service, eva-answer); the suite's [defaults]
+    /// url. A url that comes out empty gives none. --target NAME=URL sets a target's url over the
+    /// suite's. --url, else HOOKCTL_URL, sends every case of a suite with one target there; a
+    /// suite with several refuses it and names them. With no url at all, the cases go to
+    /// hookctl's built-in receiver, which proves nothing about your server: in CI (the CI
+    /// variable set) that fails with exit 2, unless --builtin.
     #[command(after_help = examples_help("test"))]
     Test(TestArgs),
-    /// Write a commented starter suite covering every built-in event.
+    /// Write a commented starter suite: a case for every built-in event, a target per webhook.
     #[command(after_help = examples_help("init"))]
     Init(InitArgs),
     /// Print a shell completion script.
@@ -402,10 +410,25 @@ pub struct TestArgs {
     /// Suite files (TOML). Without one, ./hookctl.toml.
     #[arg(value_name = "SUITE", value_hint = ValueHint::FilePath)]
     pub suites: Vec<PathBuf>,
-    /// Send every case here, whatever the suites and HOOKCTL_URL say. With no url from anywhere,
-    /// the cases go to hookctl's built-in receiver.
+    /// Send every case of a suite with one target here, whatever it and HOOKCTL_URL say; a suite
+    /// with several targets refuses it (use --target).
     #[arg(long, value_name = "URL", value_hint = ValueHint::Url)]
     pub url: Option<String>,
+    /// Set the url of the suites' target NAME (botpress, eva-service, eva-answer, default, or a
+    /// name of the suite's own), over the suite's. Repeatable.
+    #[arg(long, value_name = "NAME=URL", value_parser = parse_target)]
+    pub target: Vec<(String, String)>,
+    /// Run cases that have no url against hookctl's built-in receiver even in CI, on purpose.
+    #[arg(long)]
+    pub builtin: bool,
+    /// Fail a case on any contract warning (a hidden value shown, a context dropped), as
+    /// deny_warnings = true in a suite does.
+    #[arg(long)]
+    pub deny_warnings: bool,
+    /// Print secrets as they are: header values, the URL's password and secret query values,
+    /// and values the suites took from the environment.
+    #[arg(long)]
+    pub show_secrets: bool,
     /// Cases run at once.
     #[arg(short, long, value_name = "N", default_value_t = 4, value_parser = clap::value_parser!(u16).range(1..=256))]
     pub jobs: u16,
@@ -434,11 +457,27 @@ pub struct InitArgs {
     #[arg(long)]
     pub force: bool,
     /// Make the suite from a capture of `listen --save`: a case per distinct request, its body in
-    /// a payload directory beside the suite.
-    #[arg(long, value_name = "CAPTURE")]
+    /// a payload directory beside the suite, a target per path the requests came to.
+    #[arg(long, value_name = "CAPTURE", conflicts_with = "platform")]
     pub from: Option<PathBuf>,
+    /// Write only this platform's cases and targets.
+    #[arg(long, value_enum)]
+    pub platform: Option<crate::catalogue::Platform>,
     #[command(flatten)]
     pub limit: LimitArgs,
+}
+
+/// `NAME=URL`, the url checked when the run starts.
+fn parse_target(s: &str) -> Result<(String, String), String> {
+    match s.split_once('=') {
+        Some((name, url)) if !name.trim().is_empty() && !url.trim().is_empty() => {
+            Ok((name.trim().to_string(), url.trim().to_string()))
+        }
+        _ => Err(format!(
+            "'{}' is not NAME=URL (--target botpress=http://localhost:3000/botpress/events)",
+            crate::http::shown_raw_url(s)
+        )),
+    }
 }
 
 fn parse_seconds(s: &str) -> Result<f64, String> {

@@ -11,6 +11,14 @@ pub fn env_url() -> Option<String> {
     std::env::var(ENV_URL).ok().filter(|u| !u.trim().is_empty())
 }
 
+/// The variable CI systems set (GitHub Actions, GitLab CI, CircleCI, Travis, Buildkite...).
+pub const CI_VAR: &str = "CI";
+
+/// Whether this runs in CI: `CI` set, and not empty, `false` or `0`.
+pub fn in_ci() -> bool {
+    std::env::var(CI_VAR).is_ok_and(|v| !matches!(v.trim().to_ascii_lowercase().as_str(), "" | "false" | "0"))
+}
+
 /// How long to wait for a webhook's answer, in seconds (Botpress itself waits forever; eva's
 /// timeout is not documented).
 pub const TIMEOUT_SECS: f64 = 5.0;

@@ -2,6 +2,7 @@
 
 use std::path::Path;
 
+use crate::catalogue::{Platform, WEBHOOKS, Webhook};
 use crate::cli::{InitArgs, TestArgs};
 use crate::defaults;
 use crate::error::{Error, Exit, Result};
@@ -11,7 +12,7 @@ use crate::{input, replay, suite};
 pub fn run(args: InitArgs, o: &mut Out) -> Result<Exit> {
     match &args.from {
         Some(capture) => from_capture(capture, &args.path, args.force, args.limit.max_size.0, o),
-        None => write(&args.path, args.force, o),
+        None => write(&args.path, args.force, args.platform, o),
     }
 }
 
@@ -66,25 +67,30 @@ fn from_capture(capture: &Path, path: &Path, force: bool, max: u64, o: &mut Out)
 /// `hookctl test --init [SUITE]`: the same, to the first SUITE path.
 pub fn from_test(args: TestArgs, o: &mut Out) -> Result<Exit> {
     let path = args.suites.first().cloned().unwrap_or_else(|| defaults::SUITE_PATH.into());
-    write(&path, args.force, o)
+    write(&path, args.force, None, o)
 }
 
 /// Write the starter suite, refusing to overwrite unless forced.
-fn write(path: &Path, force: bool, o: &mut Out) -> Result<Exit> {
+fn write(path: &Path, force: bool, platform: Option<Platform>, o: &mut Out) -> Result<Exit> {
     if path.exists() && !force {
         return Err(Error::usage(format!("{}: already exists (--force overwrites it)", path.display())));
     }
-    std::fs::write(path, suite::starter())
+    std::fs::write(path, suite::starter(platform))
         .map_err(|e| Error::usage(format!("{}: cannot write: {}", path.display(), input::io_reason(&e))))?;
     let run = if path == Path::new(defaults::SUITE_PATH) {
         "hookctl test".to_string()
     } else {
         format!("hookctl test {}", path.display())
     };
+    let webhooks: Vec<&Webhook> =
+        WEBHOOKS.iter().filter(|w| platform.is_none_or(|p| p == w.platform)).collect();
+    let targets: Vec<String> = webhooks.iter().map(|w| format!("{} ({})", w.target, w.variable)).collect();
+    let what = platform.map_or("every built-in event".to_string(), |p| format!("every {} event", p.label()));
     writeln!(
         o.err,
-        "wrote {}: a case for every built-in event. Run it: {run} (against hookctl's built-in receiver until WEBHOOK_URL or --url names your server)",
+        "wrote {}: a case for {what}, and a target per webhook: {}.\nSet each variable to your server's url and run it: {run} (a target left unset runs against hookctl's built-in receiver, and says so)",
         path.display(),
+        targets.join(", "),
     )?;
     Ok(Exit::Ok)
 }

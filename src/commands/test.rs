@@ -14,11 +14,17 @@ pub fn run(args: TestArgs, g: Globals, o: &mut Out) -> Result<Exit> {
     let opts = tester::Options {
         suites: suites(args.suites)?,
         url: args.url,
+        env_url: defaults::env_url(),
+        targets: args.target,
+        ci: defaults::in_ci(),
+        builtin: args.builtin,
+        deny_warnings: args.deny_warnings,
         jobs: args.jobs.into(),
         filter: args.filter,
         option_case: g.option_case,
         // Shown under -v; the JSON report keeps them for failed cases only, whatever -v says.
         keep_exchanges: o.style.verbose() && !o.style.json(),
+        show_secrets: args.show_secrets,
     };
     let report = runtime()?.block_on(tester::run(&opts))?;
     // Rendered aside first, to mask what came from the environment in everything shown.

@@ -72,6 +72,15 @@ pub const RESOURCE_HANDOFF: &str = "handoff";
 pub const RESOURCE_AGENT: &str = "agent";
 
 /// Where things live in an event.
+/// The events webhook (`eventsWebHook.url` in `hitlnext.json`).
+pub const WEBHOOK: super::Webhook = super::Webhook {
+    platform: super::Platform::Botpress,
+    target: "botpress",
+    variable: "BOTPRESS_WEBHOOK_URL",
+    what: "the HITL Next events webhook (eventsWebHook.url)",
+    example_path: "/botpress/events",
+};
+
 pub mod ptr {
     pub const RESOURCE: &str = "/resource";
     pub const TYPE: &str = "/type";

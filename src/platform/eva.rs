@@ -62,6 +62,24 @@ pub const ANSWER_TYPES: &[&str] =
 pub const CAROUSEL: &str = "CAROUSEL";
 
 /// Where things live in eva's requests and in the webhook's answers.
+/// The webhook of a service cell (eva configures one per cell).
+pub const SERVICE_WEBHOOK: super::Webhook = super::Webhook {
+    platform: super::Platform::Eva,
+    target: "eva-service",
+    variable: "EVA_SERVICE_URL",
+    what: "an eva service cell's webhook",
+    example_path: "/eva/service",
+};
+
+/// The webhook of a transactional answer (eva configures one per answer).
+pub const ANSWER_WEBHOOK: super::Webhook = super::Webhook {
+    platform: super::Platform::Eva,
+    target: "eva-answer",
+    variable: "EVA_ANSWER_URL",
+    what: "an eva transactional answer's webhook",
+    example_path: "/eva/answer",
+};
+
 pub mod ptr {
     pub const TEXT: &str = "/text";
     pub const SESSION_CODE: &str = "/info/sessionCode";

@@ -13,7 +13,7 @@ use serde_json::Value;
 use crate::catalogue::{Detection, Kind};
 
 /// The platform that sends an event.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, clap::ValueEnum)]
 #[serde(rename_all = "lowercase")]
 pub enum Platform {
     Botpress,
@@ -43,6 +43,20 @@ impl Platform {
             Platform::Eva => eva::failure_note(),
         }
     }
+}
+
+/// One of the webhooks a deployment has: where a platform sends one kind of request. A suite's
+/// target of this name receives the cases of that kind, and `hookctl init` reads its url from
+/// this environment variable (names that READMEs and CI files can rely on).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Webhook {
+    pub platform: Platform,
+    pub target: &'static str,
+    pub variable: &'static str,
+    /// What it is, in the platform's own words.
+    pub what: &'static str,
+    /// An example path, as a server of this webhook might listen on.
+    pub example_path: &'static str,
 }
 
 /// A field worth printing: a label and the JSON pointer where it lives.

@@ -12,9 +12,8 @@ use serde::Deserialize;
 use serde_json::Value;
 use toml::Spanned;
 
-use crate::catalogue::{self, EVENTS, Kind, Platform, Scenario};
+use crate::catalogue::{self, Kind, Scenario};
 use crate::error::{Error, Result};
-use crate::json::Pointer;
 use crate::send::{Body, Template};
 
 /// A suite, checked and ready to run.
@@ -22,8 +21,41 @@ use crate::send::{Body, Template};
 pub struct Suite {
     pub label: String,
     pub cases: Vec<Case>,
+    /// Where its cases can go: the targets it names (by name), then `default` (`[defaults] url`),
+    /// then the cases' own urls. A case's [`Case::route`] indexes into this.
+    pub targets: Vec<Target>,
+    /// The headers of `[defaults]`, sent with every case.
+    pub headers: Headers,
     /// Values that came from the environment (`${NAME}`), masked in every report.
     pub secrets: Vec<(String, String)>,
+}
+
+/// The name of the target that `[defaults] url` makes.
+pub const DEFAULT_TARGET: &str = "default";
+
+/// A place a suite sends cases to.
+#[derive(Debug, Clone)]
+pub struct Target {
+    /// `botpress`, `eva-service.identify`, [`DEFAULT_TARGET`], or `case 'NAME'` for a case's own url.
+    pub name: String,
+    /// `--target NAME=URL` can set it: a named target or the defaults', not a case's own url.
+    pub settable: bool,
+    /// The url after substitution; `None` when none is written or it came out empty.
+    pub url: Option<String>,
+    /// The url as written, which identifies a case's own url.
+    pub written: String,
+    /// The environment variables its url reads, in order.
+    pub variables: Vec<String>,
+    pub headers: Headers,
+}
+
+/// Headers to send, and those left out because every variable in them came out empty.
+#[derive(Debug, Clone, Default)]
+pub struct Headers {
+    /// `Name: value`, in order; a later one of the same name wins.
+    pub sent: Vec<String>,
+    /// The headers left out, each with the variables that came out empty.
+    pub unsent: Vec<(String, Vec<String>)>,
 }
 
 #[derive(Debug)]
@@ -31,9 +63,17 @@ pub struct Case {
     pub name: String,
     pub line: usize,
     pub what: What,
-    pub url: Option<String>,
-    pub headers: Vec<String>,
+    /// The kind of request it sends (a scenario: its steps').
+    pub kind: Kind,
+    /// Where it goes, in order of precedence (indexes into [`Suite::targets`]): its own url or the
+    /// target it names, then the suite's target for its kind, then the defaults'. The first with a
+    /// url wins; the first of all is the case's target when none has one.
+    pub route: Vec<usize>,
+    /// Its own headers, sent after the defaults' and its target's.
+    pub headers: Headers,
     pub timeout: f64,
+    /// Its contract warnings fail it (`deny_warnings`, in the case or the defaults).
+    pub deny_warnings: bool,
     pub expect: Expectations,
 }
 
@@ -107,6 +147,8 @@ struct RawSuite {
     #[serde(default)]
     defaults: RawDefaults,
     #[serde(default)]
+    targets: BTreeMap<String, Spanned<RawTarget>>,
+    #[serde(default)]
     case: Vec<Spanned<RawCase>>,
 }
 
@@ -117,6 +159,15 @@ struct RawDefaults {
     #[serde(default)]
     headers: BTreeMap<String, Spanned<String>>,
     timeout: Option<Spanned<f64>>,
+    deny_warnings: Option<bool>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawTarget {
+    url: Spanned<String>,
+    #[serde(default)]
+    headers: BTreeMap<String, Spanned<String>>,
 }
 
 #[derive(Deserialize)]
@@ -127,9 +178,11 @@ struct RawCase {
     payload: Option<Spanned<String>>,
     scenario: Option<Spanned<String>>,
     url: Option<Spanned<String>>,
+    target: Option<Spanned<String>>,
     #[serde(default)]
     headers: BTreeMap<String, Spanned<String>>,
     timeout: Option<Spanned<f64>>,
+    deny_warnings: Option<bool>,
     seed: Option<Spanned<toml::Value>>,
     #[serde(default)]
     set: BTreeMap<String, Spanned<toml::Value>>,
@@ -167,6 +220,11 @@ struct Substituted {
     text: String,
     references: usize,
     empty: usize,
+    /// The variables it reads, in order, and those that came out empty.
+    names: Vec<String>,
+    empty_names: Vec<String>,
+    /// The values taken from the environment, by variable.
+    taken: Vec<(String, String)>,
 }
 
 /// Reads a suite and reports its mistakes as `file:line: key: what`.
@@ -186,20 +244,39 @@ impl Loader<'_> {
         Error::usage(format!("{}:{}: {msg}", self.label, self.line(offset)))
     }
 
-    /// Substitute the environment in a string (see [`Loader::subst`]).
+    /// Substitute the environment in a string (see [`Loader::subst`]); what it took is secret.
     fn env(&mut self, s: &Spanned<String>, key: &str) -> Result<String> {
-        Ok(self.subst(s.get_ref(), s.span().start, key)?.text)
+        self.env_at(s.get_ref(), s.span().start, key)
     }
 
     fn env_at(&mut self, raw: &str, at: usize, key: &str) -> Result<String> {
-        Ok(self.subst(raw, at, key)?.text)
+        let s = self.subst(raw, at, key)?;
+        self.keep_secret(s.taken);
+        Ok(s.text)
+    }
+
+    /// Remember values taken from the environment, to mask them in every report.
+    fn keep_secret(&mut self, taken: Vec<(String, String)>) {
+        for (name, value) in taken {
+            if !self.secrets.iter().any(|(_, v)| *v == value) {
+                self.secrets.push((name, value));
+            }
+        }
     }
 
     /// Substitute `${NAME}` (the variable must be set) and `${NAME:-default}` (the default when
-    /// the variable is unset or empty, as in a shell); `$${` is a literal `${`. Values taken from
-    /// the environment are remembered, to mask them in every report; defaults are not secrets.
+    /// the variable is unset or empty, as in a shell); `$${` is a literal `${`. What came from
+    /// the environment is returned with the text, for the caller to keep as a secret or not;
+    /// defaults are not secrets.
     fn subst(&mut self, raw: &str, at: usize, key: &str) -> Result<Substituted> {
-        let mut out = Substituted { text: String::new(), references: 0, empty: 0 };
+        let mut out = Substituted {
+            text: String::new(),
+            references: 0,
+            empty: 0,
+            names: Vec::new(),
+            empty_names: Vec::new(),
+            taken: Vec::new(),
+        };
         let mut rest = raw;
         while let Some(start) = rest.find('$') {
             out.text.push_str(&rest[..start]);
@@ -222,59 +299,70 @@ impl Loader<'_> {
                 Some((name, default)) => (name, Some(default)),
                 None => (inner, None),
             };
-            if default.is_some_and(|d| d.contains("${")) {
-                return Err(
-                    self.err(at, format!("{key}: '${{{inner}}}': a default cannot hold another reference"))
-                );
+            let value = self.variable(name, default, inner, at, key)?;
+            if let Some(taken) = &value.1 {
+                out.taken.push((name.to_string(), taken.clone()));
             }
-            if name.is_empty()
-                || name.starts_with(|c: char| c.is_ascii_digit())
-                || !name.chars().all(|c| c.is_ascii_alphanumeric() || c == '_')
-            {
-                return Err(self.err(
-                    at,
-                    format!(
-                        "{key}: '${{{inner}}}' is not a variable reference: write ${{NAME}} or ${{NAME:-default}} ($${{ for a literal ${{)"
-                    ),
-                ));
-            }
-            let set = match std::env::var(name) {
-                Ok(v) => Some(v),
-                Err(std::env::VarError::NotPresent) => None,
-                Err(std::env::VarError::NotUnicode(_)) => {
-                    return Err(
-                        self.err(at, format!("{key}: environment variable {name} is not valid UTF-8"))
-                    );
-                }
-            };
-            let value = match (set.clone().filter(|v| !v.is_empty()), default) {
-                (Some(value), _) => {
-                    if !self.secrets.iter().any(|(_, v)| *v == value) {
-                        self.secrets.push((name.to_string(), value.clone()));
-                    }
-                    value
-                }
-                (None, Some(default)) => default.to_string(),
-                // Set but empty: empty, as a shell would have it.
-                (None, None) if set.is_some() => String::new(),
-                (None, None) => {
-                    return Err(self.err(
-                        at,
-                        format!(
-                            "{key}: environment variable {name} is not set (give a default with ${{{name}:-default}})"
-                        ),
-                    ));
-                }
-            };
+            let value = value.0;
             out.references += 1;
+            out.names.push(name.to_string());
             if value.is_empty() {
                 out.empty += 1;
+                out.empty_names.push(name.to_string());
             }
             out.text.push_str(&value);
             rest = &after[end + 1..];
         }
         out.text.push_str(rest);
         Ok(out)
+    }
+
+    /// The value of one reference `${inner}`, and the value when it came from the environment.
+    fn variable(
+        &self,
+        name: &str,
+        default: Option<&str>,
+        inner: &str,
+        at: usize,
+        key: &str,
+    ) -> Result<(String, Option<String>)> {
+        if default.is_some_and(|d| d.contains("${")) {
+            return Err(
+                self.err(at, format!("{key}: '${{{inner}}}': a default cannot hold another reference"))
+            );
+        }
+        if name.is_empty()
+            || name.starts_with(|c: char| c.is_ascii_digit())
+            || !name.chars().all(|c| c.is_ascii_alphanumeric() || c == '_')
+        {
+            return Err(self.err(
+                at,
+                format!(
+                    "{key}: '${{{inner}}}' is not a variable reference: write ${{NAME}} or ${{NAME:-default}} ($${{ for a literal ${{)"
+                ),
+            ));
+        }
+        let set = match std::env::var(name) {
+            Ok(v) => Some(v),
+            Err(std::env::VarError::NotPresent) => None,
+            Err(std::env::VarError::NotUnicode(_)) => {
+                return Err(self.err(at, format!("{key}: environment variable {name} is not valid UTF-8")));
+            }
+        };
+        Ok(match (set.clone().filter(|v| !v.is_empty()), default) {
+            (Some(value), _) => (value.clone(), Some(value)),
+            (None, Some(default)) => (default.to_string(), None),
+            // Set but empty: empty, as a shell would have it.
+            (None, None) if set.is_some() => (String::new(), None),
+            (None, None) => {
+                return Err(self.err(
+                    at,
+                    format!(
+                        "{key}: environment variable {name} is not set (give a default with ${{{name}:-default}})"
+                    ),
+                ));
+            }
+        })
     }
 
     /// Substitute the environment in every string of a JSON value.
@@ -304,13 +392,16 @@ impl Loader<'_> {
     }
 
     /// A header whose every variable came out empty is not sent: `Bearer ${TOKEN:-}` without a
-    /// token sends no Authorization header rather than an empty bearer.
-    fn headers(&mut self, raw: &BTreeMap<String, Spanned<String>>, key: &str) -> Result<Vec<String>> {
-        let mut out = Vec::new();
+    /// token sends no Authorization header rather than an empty bearer, and says so if the
+    /// server then refuses.
+    fn headers(&mut self, raw: &BTreeMap<String, Spanned<String>>, key: &str) -> Result<Headers> {
+        let mut out = Headers::default();
         for (name, raw_value) in raw {
             let at = raw_value.span().start;
             let value = self.subst(raw_value.get_ref(), at, &format!("{key}.{name}"))?;
+            self.keep_secret(value.taken);
             if value.references > 0 && value.empty == value.references {
+                out.unsent.push((name.clone(), value.empty_names));
                 continue;
             }
             // Checked here, so that a bad header names its line; what came from the environment
@@ -319,22 +410,71 @@ impl Loader<'_> {
                 let masked = crate::tester::mask(&self.secrets, &e.to_string());
                 self.err(at, masked)
             })?;
-            out.push(format!("{name}: {}", value.text));
+            out.sent.push(format!("{name}: {}", value.text));
         }
         Ok(out)
+    }
+
+    /// A target from its url as written: substituted and checked here, so that a bad one names
+    /// its line. A url that comes out empty, or whose every variable came out empty
+    /// (`${BASE_URL:-}/hook` with BASE_URL unset), is no url. A variable whose value is a whole
+    /// url is shown (its password and secret query values redacted wherever it is shown); any
+    /// other variable in a url (a token in its path) is a secret like any other.
+    fn target(&mut self, name: String, settable: bool, raw: &Spanned<String>, key: &str) -> Result<Target> {
+        let value = self.subst(raw.get_ref(), raw.span().start, key)?;
+        let (taken, shown): (Vec<_>, Vec<_>) = value.taken.into_iter().partition(|(_, v)| !v.contains("://"));
+        self.keep_secret(taken);
+        let none = value.text.trim().is_empty() || (value.references > 0 && value.empty == value.references);
+        if !none {
+            crate::http::parse_url(&value.text, key).map_err(|e| {
+                let mut masked = crate::tester::mask(&self.secrets, &e.to_string());
+                for (_, v) in &shown {
+                    masked = masked.replace(v.as_str(), &crate::http::shown_raw_url(v));
+                }
+                self.err(raw.span().start, masked)
+            })?;
+        }
+        Ok(Target {
+            name,
+            settable,
+            url: (!none).then_some(value.text),
+            written: raw.get_ref().clone(),
+            variables: value.names,
+            headers: Headers::default(),
+        })
     }
 
     fn case(
         &mut self,
         raw: Spanned<RawCase>,
         defaults: &RawDefaults,
-        default_headers: &[String],
+        targets: &mut Vec<Target>,
     ) -> Result<Case> {
         let at = raw.span().start;
         let line = self.line(at);
         let raw = raw.into_inner();
         let name = raw.name.get_ref().clone();
         let ctx = format!("case '{name}'");
+        let what = self.what(&raw, at, &ctx)?;
+        let kind = match &what {
+            What::Body(t) => t.kind,
+            What::Scenario(s) => s.kind(),
+        };
+        let route = self.route(&raw, kind, targets, at, &ctx)?;
+        let headers = self.headers(&raw.headers, &format!("{ctx}: headers"))?;
+        // The defaults' timeout was checked once, where it is written.
+        let timeout = match (&raw.timeout, &defaults.timeout) {
+            (Some(t), _) => self.seconds(t, &format!("{ctx}: timeout"))?,
+            (None, Some(t)) => *t.get_ref(),
+            (None, None) => crate::defaults::TIMEOUT_SECS,
+        };
+        let deny_warnings = raw.deny_warnings.or(defaults.deny_warnings).unwrap_or(false);
+        let expect = self.expect(raw.expect, &what, &ctx)?;
+        Ok(Case { name, line, what, kind, route, headers, timeout, deny_warnings, expect })
+    }
+
+    /// What a case sends: a built-in event or a payload file with its overrides, or a scenario.
+    fn what(&mut self, raw: &RawCase, at: usize, ctx: &str) -> Result<What> {
         let sources = [raw.event.is_some(), raw.payload.is_some(), raw.scenario.is_some()];
         if sources.iter().filter(|s| **s).count() != 1 {
             return Err(self.err(at, format!("{ctx}: give exactly one of event, payload or scenario")));
@@ -346,62 +486,78 @@ impl Loader<'_> {
             self.env_json(&mut json, value.span().start, &key)?;
             sets.push(format!("{path}={json}"));
         }
-        let what = if let Some(s) = &raw.scenario {
+        if let Some(s) = &raw.scenario {
             let scenario = catalogue::scenario(s.get_ref())
                 .map_err(|e| self.err(s.span().start, format!("{ctx}: scenario: {e}")))?;
             if !sets.is_empty() {
                 return Err(self.err(at, format!("{ctx}: set does not apply to a scenario")));
             }
-            What::Scenario(scenario)
-        } else {
-            let (event, data, origin) = match (&raw.event, &raw.payload) {
-                (Some(e), _) => (Some(e.get_ref().clone()), None, e.span().start),
-                (_, Some(p)) => {
-                    let path = self.env(p, &format!("{ctx}: payload"))?;
-                    (None, Some(self.dir.join(path)), p.span().start)
-                }
-                _ => unreachable!("exactly one source was checked above"),
-            };
-            let seed = raw.seed.as_ref().map(|s| self.seed(s, &format!("{ctx}: seed"))).transpose()?;
-            let body = Body { event, data, sets, seed, ..Body::default() };
-            let template = Template::new(&body).map_err(|e| self.err(origin, format!("{ctx}: {e}")))?;
-            What::Body(Box::new(template))
-        };
-        // The case's url, else the defaults'; one that comes out empty ("${WEBHOOK_URL:-}" with the
-        // variable unset) is no url.
-        let mut url = None;
-        if let Some(u) = &raw.url {
-            url = self.url(u, &format!("{ctx}: url"))?;
+            return Ok(What::Scenario(scenario));
         }
-        if url.is_none() {
-            if let Some(u) = &defaults.url {
-                url = self.url(u, "defaults.url")?;
+        let (event, data, origin) = match (&raw.event, &raw.payload) {
+            (Some(e), _) => (Some(e.get_ref().clone()), None, e.span().start),
+            (_, Some(p)) => {
+                let path = self.env(p, &format!("{ctx}: payload"))?;
+                (None, Some(self.dir.join(path)), p.span().start)
             }
-        }
-        let mut headers = default_headers.to_vec();
-        headers.extend(self.headers(&raw.headers, &format!("{ctx}: headers"))?);
-        // The defaults' timeout was checked once, where it is written.
-        let timeout = match (&raw.timeout, &defaults.timeout) {
-            (Some(t), _) => self.seconds(t, &format!("{ctx}: timeout"))?,
-            (None, Some(t)) => *t.get_ref(),
-            (None, None) => crate::defaults::TIMEOUT_SECS,
+            _ => unreachable!("exactly one source was checked above"),
         };
-        let expect = self.expect(raw.expect, &what, &ctx)?;
-        Ok(Case { name, line, what, url, headers, timeout, expect })
+        let seed = raw.seed.as_ref().map(|s| self.seed(s, &format!("{ctx}: seed"))).transpose()?;
+        let body = Body { event, data, sets, seed, ..Body::default() };
+        let template = Template::new(&body).map_err(|e| self.err(origin, format!("{ctx}: {e}")))?;
+        Ok(What::Body(Box::new(template)))
     }
 
-    /// A url after substitution, checked here so that a bad one names its line; empty is none.
-    /// The message masks what came from the environment.
-    fn url(&mut self, raw: &Spanned<String>, key: &str) -> Result<Option<String>> {
-        let url = self.env(raw, key)?;
-        if url.trim().is_empty() {
-            return Ok(None);
+    /// Where a case goes, in order of precedence: its own url or the target it names, then the
+    /// suite's target for its kind (`botpress`, `eva-service`, `eva-answer`), then the defaults'.
+    /// `targets` holds the named ones, then the defaults'; a case's own url is added to it (once
+    /// per url as written).
+    fn route(
+        &mut self,
+        raw: &RawCase,
+        kind: Kind,
+        targets: &mut Vec<Target>,
+        at: usize,
+        ctx: &str,
+    ) -> Result<Vec<usize>> {
+        let find = |targets: &[Target], name: &str| targets.iter().position(|t| t.settable && t.name == name);
+        let mut route = Vec::new();
+        match (&raw.url, &raw.target) {
+            (Some(_), Some(_)) => return Err(self.err(at, format!("{ctx}: give url or target, not both"))),
+            (Some(url), None) => {
+                match targets.iter().position(|t| !t.settable && t.written == *url.get_ref()) {
+                    Some(i) => route.push(i),
+                    None => {
+                        let own = self.target(ctx.to_string(), false, url, &format!("{ctx}: url"))?;
+                        targets.push(own);
+                        route.push(targets.len() - 1);
+                    }
+                }
+            }
+            (None, Some(name)) => match find(targets, name.get_ref()) {
+                Some(i) => route.push(i),
+                None => {
+                    let names: Vec<&str> =
+                        targets.iter().filter(|t| t.settable).map(|t| t.name.as_str()).collect();
+                    return Err(self.err(
+                        name.span().start,
+                        format!(
+                            "{ctx}: target '{}' is not in [targets]{}; the suite's targets: {}",
+                            name.get_ref(),
+                            catalogue::suggest(name.get_ref(), &names),
+                            names.join(", ")
+                        ),
+                    ));
+                }
+            },
+            (None, None) => {}
         }
-        crate::http::parse_url(&url, key).map_err(|e| {
-            let masked = crate::tester::mask(&self.secrets, &e.to_string());
-            self.err(raw.span().start, masked)
-        })?;
-        Ok(Some(url))
+        for fallback in [kind.webhook().map(|w| w.target), Some(DEFAULT_TARGET)].into_iter().flatten() {
+            if let Some(i) = find(targets, fallback).filter(|i| !route.contains(i)) {
+                route.push(i);
+            }
+        }
+        Ok(route)
     }
 
     /// A number of seconds: above 0 and at most a day, as `--timeout` takes it. A mistake names
@@ -596,87 +752,67 @@ pub fn load(path: &Path) -> Result<Suite> {
     if let Some(t) = &raw.defaults.timeout {
         loader.seconds(t, "defaults.timeout")?;
     }
-    let default_headers = loader.headers(&raw.defaults.headers, "defaults.headers")?;
+    let headers = loader.headers(&raw.defaults.headers, "defaults.headers")?;
+    let mut targets = loader.targets(&raw)?;
     let mut cases = Vec::new();
     let mut names = Vec::new();
     for case in raw.case {
         let at = case.span().start;
-        let case = loader.case(case, &raw.defaults, &default_headers)?;
+        let case = loader.case(case, &raw.defaults, &mut targets)?;
         if names.contains(&case.name) {
             return Err(loader.err(at, format!("case '{}': a case of that name already exists", case.name)));
         }
         names.push(case.name.clone());
         cases.push(case);
     }
-    Ok(Suite { label, cases, secrets: loader.secrets })
+    Ok(Suite { label, cases, targets, headers, secrets: loader.secrets })
 }
 
-/// A commented starter suite with a case for every built-in event, written by `hookctl init`.
-pub fn starter() -> String {
-    let mut s = String::from(
-        r#"# hookctl contract suite. Run it with:  hookctl test hookctl.toml
-# Values may come from the environment: ${NAME} (must be set) or ${NAME:-default} (the default
-# when NAME is unset or empty). Values taken from the environment are masked in every report.
-
-[defaults]
-# Where your webhook listens:  WEBHOOK_URL=http://localhost:3000/hook hookctl test hookctl.toml
-# With WEBHOOK_URL unset this is empty, and with no --url or HOOKCTL_URL either the cases go to
-# hookctl's built-in receiver, which answers as a correct webhook would: the suite passes as it
-# stands (and says so). --url, then HOOKCTL_URL, override this url; a case's own url overrides it.
-url = "${WEBHOOK_URL:-}"
-timeout = 5                        # seconds
-# Sent only when WEBHOOK_TOKEN is set and not empty: no token, no Authorization header.
-headers = { Authorization = "Bearer ${WEBHOOK_TOKEN:-}" }
-"#,
-    );
-    for e in EVENTS {
-        s.push_str(&format!(
-            "\n[[case]]\nname = \"{}\"\nevent = \"{}\"    # {}\n",
-            e.name, e.name, e.summary
-        ));
-        match (e.platform, e.request) {
-            (Platform::Botpress, _) => {
-                if e.deliveries > 1 {
-                    s.push_str(&format!(
-                        "[case.expect]\nstatus = \"2xx\"\nidempotent = true     # {}: every delivery must be accepted\n",
-                        e.deliveries_why
-                    ));
-                } else {
-                    s.push_str("[case.expect]\nstatus = \"2xx\"\n");
-                }
-            }
-            (Platform::Eva, Kind::EvaServiceRequest) => {
-                let options: Vec<String> = e
-                    .fixture()
-                    .at(crate::platform::eva::ptr::EXPECTED_OPTIONS)
-                    .and_then(Value::as_array)
-                    .map(|a| a.iter().map(|o| o.to_string()).collect())
-                    .unwrap_or_default();
-                s.push_str(&format!(
-                    "# [case.set]                      # overrides: dotted paths or JSON pointers\n\
-                     # \"{}.id\" = 6722\n\
-                     [case.expect]\nvalid = true\noption = [{}]\n",
-                    crate::platform::eva::HIDDEN,
-                    options.join(", ")
+impl Loader<'_> {
+    /// The suite's named targets, then the defaults' (with no url when it has none).
+    fn targets(&mut self, raw: &RawSuite) -> Result<Vec<Target>> {
+        let mut targets = Vec::new();
+        for (name, t) in &raw.targets {
+            let at = t.span().start;
+            let key = format!("targets.{name}");
+            if name == DEFAULT_TARGET {
+                return Err(self.err(
+                    at,
+                    format!("{key}: '{DEFAULT_TARGET}' is the name of [defaults] url: give this target another name"),
                 ));
             }
-            (Platform::Eva, _) => s.push_str(&format!(
-                "[case.expect]\nvalid = true\n\
-                 # answer_contains = \"John\"\n\
-                 # max_latency_ms = 500\n\
-                 # field.\"{}/clientInfo\" = {{ exists = true }}\n",
-                crate::platform::eva::ptr::HIDDEN_CONTEXT
-            )),
+            if name.is_empty() || !name.chars().all(|c| c.is_ascii_alphanumeric() || "-_.".contains(c)) {
+                return Err(self.err(
+                    at,
+                    format!("{key}: a target's name is made of letters, digits, '-', '_' and '.'"),
+                ));
+            }
+            let t = t.get_ref();
+            let mut target = self.target(name.clone(), true, &t.url, &format!("{key}.url"))?;
+            target.headers = self.headers(&t.headers, &format!("{key}.headers"))?;
+            targets.push(target);
         }
+        let mut default = match &raw.defaults.url {
+            Some(url) => self.target(DEFAULT_TARGET.to_string(), true, url, "defaults.url")?,
+            None => Target {
+                name: DEFAULT_TARGET.to_string(),
+                settable: true,
+                url: None,
+                written: String::new(),
+                variables: Vec::new(),
+                headers: Headers::default(),
+            },
+        };
+        default.headers = Headers::default();
+        targets.push(default);
+        Ok(targets)
     }
-    s.push_str(
-        "\n[[case]]\nname = \"a handoff's whole life\"\nscenario = \"handoff-lifecycle\"   # agent online, create, assign, resolve\n",
-    );
-    s
 }
 
 mod capture;
+mod starter;
 #[cfg(test)]
 mod tests;
 
 pub use capture::{FromCapture, from_capture};
+pub use starter::starter;

@@ -151,7 +151,16 @@ pub fn free_port() -> u16 {
 /// Variables set for every run of the binary, so that its output is stable.
 pub const STABLE_ENV: [(&str, &str); 2] = [("NO_COLOR", "1"), ("RUST_BACKTRACE", "0")];
 /// Variables removed for every run, so that the machine's environment changes nothing.
-pub const CLEARED_ENV: [&str; 4] = ["HOOKCTL_URL", "WEBHOOK_URL", "WEBHOOK_TOKEN", "CLICOLOR_FORCE"];
+pub const CLEARED_ENV: [&str; 8] = [
+    "HOOKCTL_URL",
+    "WEBHOOK_URL",
+    "WEBHOOK_TOKEN",
+    "CLICOLOR_FORCE",
+    "CI",
+    "BOTPRESS_WEBHOOK_URL",
+    "EVA_SERVICE_URL",
+    "EVA_ANSWER_URL",
+];
 
 /// The real binary, with an environment that makes its output stable.
 pub fn hookctl() -> Command {
