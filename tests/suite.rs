@@ -10,10 +10,19 @@ use serde_json::{Value, json};
 const EVA: &str = "fixtures/suites/eva-webhook.toml";
 const BOTPRESS: &str = "fixtures/suites/botpress-receiver.toml";
 
-fn test_json(args: &[&str]) -> (i32, Value, String) {
+fn test_json<S: AsRef<std::ffi::OsStr>>(args: &[S]) -> (i32, Value, String) {
     let (code, out, err) = run(hookctl().arg("test").args(args).args(["-o", "json"]));
     let report = serde_json::from_str(&out).unwrap_or_else(|e| panic!("not JSON ({e}): {out}\n{err}"));
     (code, report, err)
+}
+
+/// The eva example suite, with both its targets at `url`.
+fn eva_suite_at(url: &str) -> Vec<String> {
+    let mut args = vec![suite(EVA)];
+    for target in ["eva-service", "eva-answer"] {
+        args.extend(["--target".to_string(), format!("{target}={url}")]);
+    }
+    args
 }
 
 fn case<'a>(report: &'a Value, name: &str) -> &'a Value {
@@ -32,8 +41,15 @@ fn suite(name: &str) -> String {
 #[test]
 fn the_example_suites_pass_against_the_listen_mock() {
     let listener = Listener::start(&[]);
-    for s in [EVA, BOTPRESS] {
-        let (code, report, err) = test_json(&[&suite(s), "--url", &listener.url]);
+    let service = format!("eva-service={}/eva/service", listener.url);
+    let answer = format!("eva-answer={}/eva/answer", listener.url);
+    for (s, to) in
+        [(EVA, ["--target", &service, "--target", &answer]), (BOTPRESS, ["--url", &listener.url, "", ""])]
+    {
+        let mut args = vec![suite(s)];
+        args.extend(to.iter().filter(|a| !a.is_empty()).map(|a| a.to_string()));
+        let args: Vec<&str> = args.iter().map(String::as_str).collect();
+        let (code, report, err) = test_json(&args);
         assert_eq!(code, 0, "{s}: {report:#}\n{err}");
         assert_eq!(report["summary"]["failed"], 0);
         let written = std::fs::read_to_string(suite(s)).unwrap().lines().filter(|l| *l == "[[case]]").count();
@@ -67,9 +83,9 @@ fn eva_server(option: &'static str, mangle: fn(&mut Value)) -> Server {
 #[test]
 fn a_wrong_option_fails_the_option_cases() {
     let server = eva_server("MAYBE", |_| {});
-    let (code, report, _) = test_json(&[&suite(EVA), "--url", &server.url()]);
+    let (code, report, _) = test_json(&eva_suite_at(&server.url()));
     assert_eq!(code, 1);
-    let c = case(&report, "service cell picks one of the offered options");
+    let c = case(&report, "service cell picks one of the options it offers");
     assert_eq!(c["passed"], false);
     let option = c["failures"].as_array().unwrap().iter().find(|f| f["expectation"] == "option").unwrap();
     assert_eq!(option["expected"], "one of CLIENT, NOT_CLIENT");
@@ -92,7 +108,7 @@ fn an_invalid_answer_fails_the_answer_case() {
             r["answer"]["content"]["type"] = json!("CAROUSEL");
         }
     });
-    let (code, report, _) = test_json(&[&suite(EVA), "--url", &server.url()]);
+    let (code, report, _) = test_json(&eva_suite_at(&server.url()));
     assert_eq!(code, 1);
     let c = case(&report, "transactional answer comes back well formed");
     let fails: Vec<&str> =
@@ -103,7 +119,7 @@ fn an_invalid_answer_fails_the_answer_case() {
         c["request"].is_object() && c["response"].is_object(),
         "a failed case shows what was sent and answered"
     );
-    assert_eq!(case(&report, "service cell picks one of the offered options")["passed"], true);
+    assert_eq!(case(&report, "service cell picks one of the options it offers")["passed"], true);
 }
 
 #[test]
@@ -139,7 +155,7 @@ fn junit_report_has_the_right_counts() {
     let dir = tempfile::tempdir().unwrap();
     let junit = dir.path().join("junit.xml");
     let (code, _, _) =
-        run(hookctl().arg("test").arg(suite(EVA)).args(["--url", &server.url(), "--junit"]).arg(&junit));
+        run(hookctl().arg("test").args(eva_suite_at(&server.url())).arg("--junit").arg(&junit));
     assert_eq!(code, 1);
     let xml = std::fs::read_to_string(&junit).unwrap();
     let doc = roxmltree::Document::parse(&xml).expect("JUnit is XML");
@@ -153,8 +169,7 @@ fn junit_report_has_the_right_counts() {
     assert!(failures[0].attribute("message").unwrap().contains("MAYBE"));
     // A transport error is an <error>.
     let url = format!("http://127.0.0.1:{}/hook", closed_port());
-    let (code, _, _) =
-        run(hookctl().arg("test").arg(suite(EVA)).args(["--url", &url, "--junit"]).arg(&junit));
+    let (code, _, _) = run(hookctl().arg("test").args(eva_suite_at(&url)).arg("--junit").arg(&junit));
     assert_eq!(code, 3);
     let xml = std::fs::read_to_string(&junit).unwrap();
     let doc = roxmltree::Document::parse(&xml).unwrap();
@@ -281,20 +296,26 @@ fn init_writes_a_suite_that_runs_green_against_the_listener() {
     assert!(err.contains("--force"));
     let cases = hookctl::catalogue::EVENTS.len() + 1;
     let listener = Listener::start(&[]);
-    let (code, report, err) = test_json(&[path.to_str().unwrap(), "--url", &listener.url]);
+    let mut args = vec![path.to_str().unwrap().to_string()];
+    for target in ["botpress", "eva-service", "eva-answer"] {
+        args.extend(["--target".to_string(), format!("{target}={}", listener.url)]);
+    }
+    let args: Vec<&str> = args.iter().map(String::as_str).collect();
+    let (code, report, err) = test_json(&args);
     assert_eq!(code, 0, "{report:#}\n{err}");
     assert_eq!(report["summary"]["cases"], cases);
     assert_eq!(report["summary"]["builtin_receiver"], 0);
-    // The url the starter reads from WEBHOOK_URL, as the README's CI recipe sets it.
+    // The urls the starter reads from its variables, as the README's CI recipe sets them.
     let (code, out, err) = run(hookctl()
         .arg("test")
         .arg(&path)
         .args(["-o", "json"])
-        .env("WEBHOOK_URL", &listener.url)
-        .env_remove("WEBHOOK_TOKEN"));
+        .env("BOTPRESS_WEBHOOK_URL", &listener.url)
+        .env("EVA_SERVICE_URL", &listener.url)
+        .env("EVA_ANSWER_URL", &listener.url));
     assert_eq!(code, 0, "{out}\n{err}");
     let report: Value = serde_json::from_str(&out).unwrap();
-    assert_eq!(report["summary"]["builtin_receiver"], 0, "WEBHOOK_URL is used: {err}");
+    assert_eq!(report["summary"]["builtin_receiver"], 0, "the variables are used: {err}");
     let seen = listener.stop().into_iter().filter(|r| r.get("method").is_some()).count();
     assert!(seen > 2 * cases, "both runs reached the listener: {seen} requests");
     // And with nothing else running, against the built-in receiver.
@@ -350,7 +371,8 @@ fn a_bad_url_from_the_environment_is_not_revealed() {
         .env("HOOKCTL_TEST_SECRET_URL", "ftp://user:pa55w0rd@example.test/hook"));
     assert_eq!(code, 2);
     assert!(err.contains("unsupported scheme"), "{err}");
-    assert!(!err.contains("pa55w0rd") && err.contains("${HOOKCTL_TEST_SECRET_URL}"), "{err}");
+    // A variable that holds a whole url is shown as a url is: its password redacted.
+    assert!(!err.contains("pa55w0rd") && err.contains("ftp://user:<redacted>@example.test/hook"), "{err}");
 }
 
 /// A suite with one case per source of url: its own, the defaults', and an own url that comes out
@@ -387,39 +409,65 @@ fn events(server: &Server) -> Vec<String> {
 }
 
 #[test]
-fn url_precedence_is_flag_then_hookctl_url_then_case_then_defaults() {
+fn a_global_url_overrides_a_suite_with_one_target_and_is_refused_for_several() {
     let dir = tempfile::tempdir().unwrap();
     let (defaults, own, env, flag) = (Server::ok(), Server::ok(), Server::ok(), Server::ok());
     let path = precedence_suite(dir.path(), &defaults, &own);
-    let test = || {
+    let test = |path: &std::path::Path| {
         let mut cmd = hookctl();
-        cmd.arg("test").arg(&path).args(["-o", "json"]).env_remove("HOOKCTL_T_UNSET_URL");
+        cmd.arg("test").arg(path).args(["-o", "json"]).env_remove("HOOKCTL_T_UNSET_URL");
         cmd
     };
 
-    // The suite alone: a case's url, else the defaults'.
-    let (code, out, err) = run(&mut test());
+    // The suite alone: a case's url, else the defaults' (an own url that comes out empty too).
+    let (code, out, err) = run(&mut test(&path));
     assert_eq!(code, 0, "{out}\n{err}");
     assert_eq!(events(&own), ["agent/true"]);
     assert_eq!(events(&defaults), ["agent/false", "handoff/-"]);
 
-    // HOOKCTL_URL wins over every url in the suite.
-    let (code, out, err) = run(test().env("HOOKCTL_URL", env.url()));
-    assert_eq!(code, 0, "{out}\n{err}");
-    assert_eq!(events(&env), ["agent/false", "agent/true", "handoff/-"]);
-    assert_eq!(own.requests().len(), 1, "the case's url lost to HOOKCTL_URL");
-    assert_eq!(defaults.requests().len(), 2);
+    // Two targets (the defaults' and a case's own url): --url and HOOKCTL_URL are refused, with
+    // the targets named and how to set each; nothing is sent.
+    let (code, out, err) = run(test(&path).args(["--url", &flag.url()]));
+    assert_eq!((code, out.as_str()), (2, ""), "{err}");
+    assert_eq!(err.lines().count(), 1, "{err}");
+    assert!(
+        err.contains("--url applies to a suite with one target, and ")
+            && err.contains("where.toml sends to 3"),
+        "{err}"
+    );
+    assert!(err.contains("default, case 'own url', case 'empty own url' (HOOKCTL_T_UNSET_URL)"), "{err}");
+    assert!(err.contains("--target NAME=URL"), "{err}");
+    let (code, _, err) = run(test(&path).env("HOOKCTL_URL", env.url()));
+    assert_eq!(code, 2, "{err}");
+    assert!(
+        err.contains("HOOKCTL_URL applies to a suite with one target") && err.contains("unset HOOKCTL_URL"),
+        "{err}"
+    );
+    assert!(flag.requests().is_empty() && env.requests().is_empty());
 
-    // --url wins over HOOKCTL_URL.
-    let (code, out, err) = run(test().env("HOOKCTL_URL", env.url()).args(["--url", &flag.url()]));
+    // A suite with one target: HOOKCTL_URL wins over its url, and --url over HOOKCTL_URL.
+    let single = dir.path().join("single.toml");
+    std::fs::write(
+        &single,
+        format!(
+            "[defaults]\nurl = \"{}\"\n\n[[case]]\nname = \"a\"\nevent = \"agent-online\"\n\n[[case]]\nname = \"b\"\nevent = \"agent-offline\"\n",
+            defaults.url()
+        ),
+    )
+    .unwrap();
+    let (code, out, err) = run(test(&single).env("HOOKCTL_URL", env.url()));
     assert_eq!(code, 0, "{out}\n{err}");
-    assert_eq!(events(&flag), ["agent/false", "agent/true", "handoff/-"]);
-    assert_eq!(env.requests().len(), 3, "HOOKCTL_URL lost to --url");
+    assert_eq!(events(&env), ["agent/false", "agent/true"]);
+    assert_eq!(defaults.requests().len(), 2, "the suite's url lost to HOOKCTL_URL");
+    let (code, out, err) = run(test(&single).env("HOOKCTL_URL", env.url()).args(["--url", &flag.url()]));
+    assert_eq!(code, 0, "{out}\n{err}");
+    assert_eq!(events(&flag), ["agent/false", "agent/true"]);
+    assert_eq!(env.requests().len(), 2, "HOOKCTL_URL lost to --url");
     let report: Value = serde_json::from_str(&out).unwrap();
     assert_eq!(report["summary"]["builtin_receiver"], 0);
 
     // A bad HOOKCTL_URL is named as such.
-    let (code, _, err) = run(test().env("HOOKCTL_URL", "ftp://example.test/hook"));
+    let (code, _, err) = run(test(&single).env("HOOKCTL_URL", "ftp://example.test/hook"));
     assert_eq!(code, 2);
     assert!(err.starts_with("error: HOOKCTL_URL 'ftp://") && err.lines().count() == 1, "{err}");
 }
@@ -520,9 +568,13 @@ fn with_no_url_anywhere_cases_run_against_the_built_in_receiver_and_say_so() {
         );
     }
 
-    // With a url, none of that.
+    // With a url, none of that. The suite has two targets (the defaults' and a case's own), so
+    // --url is refused; the defaults' target takes every case, the empty own url falling to it.
     let server = Server::ok();
-    let (code, out, err) = run(test().args(["-o", "json", "--url", &server.url()]));
+    let (code, _, err) = run(test().args(["--url", &server.url()]));
+    assert_eq!(code, 2, "{err}");
+    let target = format!("default={}", server.url());
+    let (code, out, err) = run(test().args(["-o", "json", "--target", &target]));
     assert_eq!(code, 1, "the server's {{}} is no eva answer: {out}");
     let report: Value = serde_json::from_str(&out).unwrap();
     assert_eq!(report["summary"]["builtin_receiver"], 0);

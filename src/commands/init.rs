@@ -88,7 +88,7 @@ fn write(path: &Path, force: bool, platform: Option<Platform>, o: &mut Out) -> R
     let what = platform.map_or("every built-in event".to_string(), |p| format!("every {} event", p.label()));
     writeln!(
         o.err,
-        "wrote {}: a case for {what}, and a target per webhook: {}.\nSet each variable to your server's url and run it: {run} (a target left unset runs against hookctl's built-in receiver, and says so)",
+        "wrote {}: a case for {what}, and a target per webhook: {}.\nRun it: {run} (with each variable set to your server's url; a target left unset runs against hookctl's built-in receiver, and says so)",
         path.display(),
         targets.join(", "),
     )?;

@@ -2,6 +2,8 @@
 //! of a `listen --save` capture (Botpress's repeats collapse), each body kept as a payload file
 //! beside the suite, with the expectations of its kind: Botpress 2xx; an eva service cell the
 //! option its captured answer chose (else the options it offered); an eva answer a valid one.
+//! Requests that came to different paths go to different targets, each with its captured path;
+//! a capture of one path makes a suite with one target, the `[defaults]` url.
 
 use serde_json::Value;
 
@@ -28,7 +30,7 @@ pub struct FromCapture {
 /// `payload_dir` is the payload directory as the suite refers to it (relative to the suite's own
 /// directory).
 pub fn from_capture(records: &[Record], capture: &str, suite: &str, payload_dir: &str) -> FromCapture {
-    let mut cases = String::new();
+    let mut made = Vec::new();
     let mut payloads = Vec::new();
     let mut seen: Vec<Vec<u8>> = Vec::new();
     let (mut repeats, mut skipped) = (0, Vec::new());
@@ -62,7 +64,12 @@ pub fn from_capture(records: &[Record], capture: &str, suite: &str, payload_dir:
         let mut pretty = serde_json::to_vec_pretty(&doc).expect("a JSON value serialises");
         pretty.push(b'\n');
         payloads.push((file.clone(), pretty));
-        cases.push_str(&case(record, kind, &doc, &format!("{payload_dir}/{file}")));
+        made.push((record, kind, doc, format!("{payload_dir}/{file}")));
+    }
+    let paths = Paths::of(made.iter().map(|(record, ..)| record.path.as_str()));
+    let mut cases = String::new();
+    for (record, kind, doc, payload) in &made {
+        cases.push_str(&case(record, *kind, doc, payload, paths.target(&record.path)));
     }
     let header = format!(
         "# hookctl contract suite made from the capture {capture} (hookctl init --from): one case per\n\
@@ -71,18 +78,96 @@ pub fn from_capture(records: &[Record], capture: &str, suite: &str, payload_dir:
          # Values may come from the environment: ${{NAME}} or ${{NAME:-default}}; they are masked in reports.\n\
          \n\
          [defaults]\n\
-         # Where your webhook listens:  WEBHOOK_URL=http://localhost:3000/hook. With none (and no --url\n\
-         # or HOOKCTL_URL) the cases go to hookctl's built-in receiver, and the run says so.\n\
-         url = \"${{WEBHOOK_URL:-}}\"\n\
          timeout = 5                        # seconds\n\
          # Sent only when WEBHOOK_TOKEN is set and not empty.\n\
-         headers = {{ Authorization = \"Bearer ${{WEBHOOK_TOKEN:-}}\" }}\n"
+         headers = {{ Authorization = \"Bearer ${{WEBHOOK_TOKEN:-}}\" }}\n{}",
+        paths.targets(suite)
     );
     FromCapture { suite: header + &cases, payloads, requests: records.len(), repeats, skipped }
 }
 
+/// The paths the requests came to, without their query strings, each a target when there are
+/// several.
+struct Paths {
+    /// (path, target name), in order of first arrival.
+    named: Vec<(String, String)>,
+}
+
+impl Paths {
+    fn of<'a>(paths: impl Iterator<Item = &'a str>) -> Paths {
+        let mut named: Vec<(String, String)> = Vec::new();
+        for path in paths.map(without_query) {
+            if named.iter().any(|(p, _)| p == path) {
+                continue;
+            }
+            let base: String = path
+                .trim_matches('/')
+                .split(|c: char| !(c.is_ascii_alphanumeric() || c == '_' || c == '.'))
+                .filter(|w| !w.is_empty())
+                .collect::<Vec<_>>()
+                .join("-");
+            let base = if base.is_empty() { "root".to_string() } else { base };
+            let mut name = base.clone();
+            for n in 2.. {
+                if !named.iter().any(|(_, taken)| *taken == name) {
+                    break;
+                }
+                name = format!("{base}-{n}");
+            }
+            named.push((path.to_string(), name));
+        }
+        Paths { named }
+    }
+
+    /// The target a request to `path` goes to: none when every request came to one path.
+    fn target(&self, path: &str) -> Option<&str> {
+        let path = without_query(path);
+        (self.named.len() > 1).then(|| self.named.iter().find(|(p, _)| p == path).map(|(_, n)| n.as_str()))?
+    }
+
+    /// The url of the suite's one target, or a target per path.
+    fn targets(&self, suite: &str) -> String {
+        if let [(path, _)] = self.named.as_slice() {
+            return format!(
+                "# Where your webhook listens (the capture's requests came to {path}):\n\
+                 #   WEBHOOK_URL=http://localhost:3000{path} hookctl test {suite}   (or --url)\n\
+                 # With no url the cases go to hookctl's built-in receiver, and the run says so.\n\
+                 url = \"${{WEBHOOK_URL:-}}\"\n"
+            );
+        }
+        let mut s = format!(
+            "\n# The capture's requests came to {} paths: a target each, at that path under\n\
+             # WEBHOOK_BASE_URL (WEBHOOK_BASE_URL=http://localhost:3000 hookctl test {suite}), or\n\
+             # each on its own: hookctl test {suite} --target NAME=URL\n",
+            self.named.len()
+        );
+        for (path, name) in &self.named {
+            s.push_str(&format!(
+                "\n[targets.{}]\nurl = {}\n",
+                quoted_key(name),
+                quoted(&format!("${{WEBHOOK_BASE_URL:-}}{path}"))
+            ));
+        }
+        s
+    }
+}
+
+/// A request target without its query string (which may hold secrets, redacted in captures).
+fn without_query(path: &str) -> &str {
+    path.split(['?', '#']).next().unwrap_or(path)
+}
+
+/// A key as TOML writes it: bare when it can be.
+fn quoted_key(name: &str) -> String {
+    if name.chars().all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_') {
+        name.to_string()
+    } else {
+        quoted(name)
+    }
+}
+
 /// One case: its name, where its body is, what was captured, and its expectations.
-fn case(record: &Record, kind: Kind, doc: &Value, payload: &str) -> String {
+fn case(record: &Record, kind: Kind, doc: &Value, payload: &str, target: Option<&str>) -> String {
     let text = |p: &str| doc.at(p).and_then(Value::as_str).map(str::to_string);
     let what = match kind.platform() {
         Platform::Botpress => {
@@ -101,8 +186,9 @@ fn case(record: &Record, kind: Kind, doc: &Value, payload: &str) -> String {
         }
     };
     let name = format!("#{} {what}", record.index);
+    let target = target.map(|t| format!("target = {}\n", quoted(t))).unwrap_or_default();
     let mut s = format!(
-        "\n[[case]]\nname = {}\npayload = {}\n# captured: {} {} at {}, answered {}\n[case.expect]\n",
+        "\n[[case]]\nname = {}\npayload = {}\n{target}# captured: {} {} at {}, answered {}\n[case.expect]\n",
         quoted(&name),
         quoted(payload),
         record.method,
@@ -200,5 +286,35 @@ mod tests {
         assert_eq!(s.matches("[[case]]").count(), 3);
         let parsed: toml::Table = s.parse().unwrap();
         assert_eq!(parsed["case"].as_array().unwrap().len(), 3);
+    }
+
+    #[test]
+    fn requests_to_different_paths_go_to_different_targets_and_one_path_to_one() {
+        let event = json!({"botId": "b", "resource": "agent", "type": "update", "id": "a", "payload": {"online": true}});
+        let service = json!({"info": {}, "expectedOptions": ["YES", "NO"], "text": "hi"});
+        let mut records = [
+            record(1, &event.to_string(), json!({"status": 200})),
+            record(2, &service.to_string(), json!({"status": 200, "option": "YES"})),
+        ];
+        records[0].path = "/botpress/events".into();
+        records[1].path = "/eva/service?code=<redacted>".into();
+        let made = from_capture(&records, "c.jsonl", "s.toml", "s-payloads");
+        let parsed: toml::Table = made.suite.parse().unwrap();
+        let targets = parsed["targets"].as_table().unwrap();
+        assert_eq!(targets["botpress-events"]["url"].as_str(), Some("${WEBHOOK_BASE_URL:-}/botpress/events"));
+        // The query (and the secret it may hold) is not copied.
+        assert_eq!(targets["eva-service"]["url"].as_str(), Some("${WEBHOOK_BASE_URL:-}/eva/service"));
+        let cases = parsed["case"].as_array().unwrap();
+        assert_eq!(cases[0]["target"].as_str(), Some("botpress-events"));
+        assert_eq!(cases[1]["target"].as_str(), Some("eva-service"));
+        assert!(parsed["defaults"].get("url").is_none(), "{}", made.suite);
+
+        // One path: one target, the defaults' url, and no case names a target.
+        records[1].path = "/botpress/events".into();
+        let made = from_capture(&records, "c.jsonl", "s.toml", "s-payloads");
+        let parsed: toml::Table = made.suite.parse().unwrap();
+        assert!(parsed.get("targets").is_none(), "{}", made.suite);
+        assert_eq!(parsed["defaults"]["url"].as_str(), Some("${WEBHOOK_URL:-}"));
+        assert!(parsed["case"].as_array().unwrap().iter().all(|c| c.get("target").is_none()));
     }
 }

@@ -40,6 +40,7 @@ type Secrets = Vec<(String, String)>;
 fn subst(raw: &str) -> Result<(String, usize, usize, Secrets)> {
     let mut l = loader("");
     let s = l.subst(raw, 0, "key")?;
+    l.keep_secret(s.taken);
     Ok((s.text, s.references, s.empty, l.secrets))
 }
 
@@ -221,8 +222,23 @@ fn headers_whose_every_variable_is_empty_are_not_sent() {
         "[defaults]\nheaders = { Authorization = \"Bearer ${HOOKCTL_UNIT_NEVER_SET:-}\", X-Key = \"${HOOKCTL_UNIT_TOKEN}\", X-Mixed = \"a${HOOKCTL_UNIT_EMPTY}\", X-Plain = \"plain\", X-Two = \"${HOOKCTL_UNIT_TOKEN}${HOOKCTL_UNIT_EMPTY}\" }\n\n[[case]]\nname = \"a\"\nevent = \"agent-online\"\nheaders = { X-Case = \"c\" }\n",
     )
     .unwrap();
-    assert_eq!(suite.cases[0].headers, ["X-Key: tok-5150", "X-Plain: plain", "X-Two: tok-5150", "X-Case: c"]);
+    assert_eq!(suite.headers.sent, ["X-Key: tok-5150", "X-Plain: plain", "X-Two: tok-5150"]);
+    // Left out, with the variable that came out empty (to say so when the server refuses).
+    assert_eq!(
+        suite.headers.unsent,
+        [
+            ("Authorization".to_string(), vec![UNSET.to_string()]),
+            ("X-Mixed".to_string(), vec![EMPTY.to_string()])
+        ]
+    );
+    assert_eq!(suite.cases[0].headers.sent, ["X-Case: c"]);
     assert_eq!(suite.secrets, [(TOKEN.0.to_string(), TOKEN.1.to_string())]);
+}
+
+/// The url a case of `suite` goes to, and the name of the target it came from.
+fn destination(suite: &Suite, case: usize) -> Option<(String, String)> {
+    let case = &suite.cases[case];
+    case.route.iter().find_map(|&i| suite.targets[i].url.clone().map(|u| (suite.targets[i].name.clone(), u)))
 }
 
 #[test]
@@ -232,23 +248,60 @@ fn urls_come_from_the_case_else_the_defaults_and_empty_is_none() {
             "[defaults]\nurl = \"{defaults}\"\n\n[[case]]\nname = \"a\"\nevent = \"agent-online\"\nurl = \"{case}\"\n"
         )
     };
-    let url = |d: &str, c: &str| load_text(&text(d, c)).unwrap().cases.remove(0).url;
+    let url = |d: &str, c: &str| destination(&load_text(&text(d, c)).unwrap(), 0).map(|(_, u)| u);
     assert_eq!(url("http://d.test/", "http://c.test/"), Some("http://c.test/".to_string()));
     assert_eq!(url("http://d.test/", ""), Some("http://d.test/".to_string()));
     assert_eq!(url("http://d.test/", "${HOOKCTL_UNIT_NEVER_SET:-}"), Some("http://d.test/".to_string()));
     assert_eq!(url("${HOOKCTL_UNIT_NEVER_SET:-}", "  "), None);
+    // A url whose every variable came out empty is none, whatever else it holds.
+    assert_eq!(
+        url("http://d.test/", "${HOOKCTL_UNIT_NEVER_SET:-}/botpress/events"),
+        Some("http://d.test/".into())
+    );
 }
 
 #[test]
-fn a_bad_url_from_the_environment_is_masked_in_the_message() {
+fn a_case_goes_to_its_target_else_its_kind_s_else_the_defaults() {
+    let suite = load_text(
+        "[defaults]\nurl = \"http://d.test/\"\n\n[targets.botpress]\nurl = \"http://b.test/\"\n\n[targets.\"eva-service.confirm\"]\nurl = \"http://c.test/\"\n\n[targets.empty]\nurl = \"${HOOKCTL_UNIT_NEVER_SET:-}\"\n\n\
+         [[case]]\nname = \"kind\"\nevent = \"handoff-create\"\n\n\
+         [[case]]\nname = \"named\"\nevent = \"eva-service\"\ntarget = \"eva-service.confirm\"\n\n\
+         [[case]]\nname = \"no target for its kind\"\nevent = \"eva-answer\"\n\n\
+         [[case]]\nname = \"named but empty\"\nevent = \"agent-online\"\ntarget = \"empty\"\n\n\
+         [[case]]\nname = \"a scenario\"\nscenario = \"handoff-lifecycle\"\n",
+    )
+    .unwrap();
+    let to = |case| destination(&suite, case).map(|(name, _)| name);
+    assert_eq!(to(0).as_deref(), Some("botpress"));
+    assert_eq!(to(1).as_deref(), Some("eva-service.confirm"));
+    assert_eq!(to(2).as_deref(), Some("default"));
+    assert_eq!(to(3).as_deref(), Some("botpress"), "an empty target gives way to the kind's");
+    assert_eq!(to(4).as_deref(), Some("botpress"), "a scenario's steps are Botpress events");
+    // The first of a route is the case's target, with or without a url.
+    assert_eq!(suite.targets[suite.cases[3].route[0]].name, "empty");
+}
+
+#[test]
+fn a_case_s_target_must_exist_and_be_alone() {
+    let cases = |case: &str| {
+        format!(
+            "[targets.botpress]\nurl = \"http://b.test/\"\n\n[[case]]\nname = \"a\"\nevent = \"agent-online\"\n{case}\n"
+        )
+    };
+    let msg = load_err(&cases("target = \"botpres\""));
+    assert!(msg.starts_with("suite.toml:7: case 'a': target 'botpres' is not in [targets]"), "{msg}");
+    assert!(msg.contains("did you mean 'botpress'?"), "{msg}");
+    let msg = load_err(&cases("target = \"botpress\"\nurl = \"http://x.test/\""));
+    assert!(msg.contains("give url or target, not both"), "{msg}");
     let msg = load_err(
-        "[defaults]\nurl = \"${HOOKCTL_UNIT_URL}\"\n\n[[case]]\nname = \"a\"\nevent = \"agent-online\"\n",
+        "[targets.default]\nurl = \"http://x.test/\"\n\n[[case]]\nname = \"a\"\nevent = \"agent-online\"\n",
     );
-    assert_eq!(
-        msg,
-        "suite.toml:2: defaults.url '${HOOKCTL_UNIT_URL}': unsupported scheme 'ftp' (use http or https)"
+    assert!(
+        msg.starts_with("suite.toml:1: targets.default: 'default' is the name of [defaults] url"),
+        "{msg}"
     );
-    assert!(!msg.contains("pa55"));
+    let msg = load_err("[targets.botpress]\n\n[[case]]\nname = \"a\"\nevent = \"agent-online\"\n");
+    assert!(msg.contains("missing field `url`"), "{msg}");
 }
 
 #[test]
