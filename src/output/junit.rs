@@ -62,7 +62,8 @@ fn status(c: &CaseResult) -> TestCaseStatus {
     };
     lines.extend(c.hints.iter().map(|h| format!("hint: {h}")));
     if let Some(e) = &c.exchange {
-        let status = e.status.map_or_else(|| "no answer".to_string(), |s| s.to_string());
+        let status =
+            e.status.map_or_else(|| "no answer".to_string(), |s| format!("{s} {}", super::reason(s)));
         lines.push(format!("{} {}  {status}", e.method, e.url));
         lines.extend(exchange_lines(e, false));
     }
