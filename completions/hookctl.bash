@@ -341,7 +341,7 @@ _hookctl() {
             return 0
             ;;
         hookctl__subcmd__init)
-            opts="-h --force --from --max-size --color --help"
+            opts="-h --force --from --platform --max-size --color --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -349,6 +349,10 @@ _hookctl() {
             case "${prev}" in
                 --from)
                     COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --platform)
+                    COMPREPLY=($(compgen -W "botpress eva" -- "${cur}"))
                     return 0
                     ;;
                 --max-size)
@@ -893,13 +897,17 @@ _hookctl() {
             return 0
             ;;
         hookctl__subcmd__test)
-            opts="-j -o -v -q -h --url --jobs --filter --junit --init --force --option-case --output --color --verbose --quiet --help"
+            opts="-j -o -v -q -h --url --target --builtin --deny-warnings --show-secrets --jobs --filter --junit --init --force --option-case --output --color --verbose --quiet --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
                 --url)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --target)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;

@@ -43,8 +43,8 @@ complete -c hookctl -n "__fish_hookctl_needs_command" -f -a "send" -d 'Deliver a
 complete -c hookctl -n "__fish_hookctl_needs_command" -f -a "scenario" -d 'Deliver a story of events (a handoff\'s life cycle) sharing one handoff, user and agent'
 complete -c hookctl -n "__fish_hookctl_needs_command" -f -a "listen" -d 'Receive webhooks: show, validate and capture what a platform sends, and answer it'
 complete -c hookctl -n "__fish_hookctl_needs_command" -f -a "replay" -d 'Re-send requests captured by `listen --save`, exact bytes, in order'
-complete -c hookctl -n "__fish_hookctl_needs_command" -f -a "test" -d 'Run contract suites (TOML) against a webhook, for CI'
-complete -c hookctl -n "__fish_hookctl_needs_command" -f -a "init" -d 'Write a commented starter suite covering every built-in event'
+complete -c hookctl -n "__fish_hookctl_needs_command" -f -a "test" -d 'Run contract suites (TOML) against the webhooks of a deployment, for CI'
+complete -c hookctl -n "__fish_hookctl_needs_command" -f -a "init" -d 'Write a commented starter suite: a case for every built-in event, a target per webhook'
 complete -c hookctl -n "__fish_hookctl_needs_command" -f -a "completions" -d 'Print a shell completion script'
 complete -c hookctl -n "__fish_hookctl_needs_command" -f -a "man" -d 'Print the manual page (roff), of hookctl or of one command'
 complete -c hookctl -n "__fish_hookctl_needs_command" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
@@ -200,7 +200,8 @@ complete -c hookctl -n "__fish_hookctl_using_subcommand replay" -l show-secrets 
 complete -c hookctl -n "__fish_hookctl_using_subcommand replay" -s v -l verbose -d 'Say more: the request and the answer in full (headers, bodies) and timings'
 complete -c hookctl -n "__fish_hookctl_using_subcommand replay" -s q -l quiet -d 'Say less: only the verdicts and the summary (errors and warnings still go to stderr)'
 complete -c hookctl -n "__fish_hookctl_using_subcommand replay" -s h -l help -d 'Print help (see more with \'--help\')'
-complete -c hookctl -n "__fish_hookctl_using_subcommand test" -l url -d 'Send every case here, whatever the suites and HOOKCTL_URL say. With no url from anywhere, the cases go to hookctl\'s built-in receiver' -r -f
+complete -c hookctl -n "__fish_hookctl_using_subcommand test" -l url -d 'Send every case of a suite with one target here, whatever it and HOOKCTL_URL say; a suite with several targets refuses it (use --target)' -r -f
+complete -c hookctl -n "__fish_hookctl_using_subcommand test" -l target -d 'Set the url of the suites\' target NAME (botpress, eva-service, eva-answer, default, or a name of the suite\'s own), over the suite\'s. Repeatable' -r
 complete -c hookctl -n "__fish_hookctl_using_subcommand test" -s j -l jobs -d 'Cases run at once' -r
 complete -c hookctl -n "__fish_hookctl_using_subcommand test" -l filter -d 'Run only the cases whose name contains this' -r
 complete -c hookctl -n "__fish_hookctl_using_subcommand test" -l junit -d 'Also write a JUnit XML report here, for CI systems' -r -F
@@ -211,12 +212,17 @@ json\t'One JSON document on stdout, for machines'"
 complete -c hookctl -n "__fish_hookctl_using_subcommand test" -l color -d 'When to colour text output (NO_COLOR is honoured under auto)' -r -f -a "auto\t''
 always\t''
 never\t''"
+complete -c hookctl -n "__fish_hookctl_using_subcommand test" -l builtin -d 'Run cases that have no url against hookctl\'s built-in receiver even in CI, on purpose'
+complete -c hookctl -n "__fish_hookctl_using_subcommand test" -l deny-warnings -d 'Fail a case on any contract warning (a hidden value shown, a context dropped), as deny_warnings = true in a suite does'
+complete -c hookctl -n "__fish_hookctl_using_subcommand test" -l show-secrets -d 'Print secrets as they are: header values, the URL\'s password and secret query values, and values the suites took from the environment'
 complete -c hookctl -n "__fish_hookctl_using_subcommand test" -l init -d 'Write a starter suite (to the SUITE path, or hookctl.toml) instead of running'
 complete -c hookctl -n "__fish_hookctl_using_subcommand test" -l force -d 'With --init: overwrite an existing file'
 complete -c hookctl -n "__fish_hookctl_using_subcommand test" -s v -l verbose -d 'Say more: the request and the answer in full (headers, bodies) and timings'
 complete -c hookctl -n "__fish_hookctl_using_subcommand test" -s q -l quiet -d 'Say less: only the verdicts and the summary (errors and warnings still go to stderr)'
 complete -c hookctl -n "__fish_hookctl_using_subcommand test" -s h -l help -d 'Print help (see more with \'--help\')'
-complete -c hookctl -n "__fish_hookctl_using_subcommand init" -l from -d 'Make the suite from a capture of `listen --save`: a case per distinct request, its body in a payload directory beside the suite' -r -F
+complete -c hookctl -n "__fish_hookctl_using_subcommand init" -l from -d 'Make the suite from a capture of `listen --save`: a case per distinct request, its body in a payload directory beside the suite, a target per path the requests came to' -r -F
+complete -c hookctl -n "__fish_hookctl_using_subcommand init" -l platform -d 'Write only this platform\'s cases and targets' -r -f -a "botpress\t''
+eva\t''"
 complete -c hookctl -n "__fish_hookctl_using_subcommand init" -l max-size -d 'Refuse a document larger than this (a file, standard input, a record of a capture): bytes, or with a unit (10MB, 64MiB)' -r
 complete -c hookctl -n "__fish_hookctl_using_subcommand init" -l color -d 'When to colour text output (NO_COLOR is honoured under auto)' -r -f -a "auto\t''
 always\t''
@@ -233,8 +239,8 @@ complete -c hookctl -n "__fish_hookctl_using_subcommand help; and not __fish_see
 complete -c hookctl -n "__fish_hookctl_using_subcommand help; and not __fish_seen_subcommand_from list show schema validate send scenario listen replay test init completions man help" -f -a "scenario" -d 'Deliver a story of events (a handoff\'s life cycle) sharing one handoff, user and agent'
 complete -c hookctl -n "__fish_hookctl_using_subcommand help; and not __fish_seen_subcommand_from list show schema validate send scenario listen replay test init completions man help" -f -a "listen" -d 'Receive webhooks: show, validate and capture what a platform sends, and answer it'
 complete -c hookctl -n "__fish_hookctl_using_subcommand help; and not __fish_seen_subcommand_from list show schema validate send scenario listen replay test init completions man help" -f -a "replay" -d 'Re-send requests captured by `listen --save`, exact bytes, in order'
-complete -c hookctl -n "__fish_hookctl_using_subcommand help; and not __fish_seen_subcommand_from list show schema validate send scenario listen replay test init completions man help" -f -a "test" -d 'Run contract suites (TOML) against a webhook, for CI'
-complete -c hookctl -n "__fish_hookctl_using_subcommand help; and not __fish_seen_subcommand_from list show schema validate send scenario listen replay test init completions man help" -f -a "init" -d 'Write a commented starter suite covering every built-in event'
+complete -c hookctl -n "__fish_hookctl_using_subcommand help; and not __fish_seen_subcommand_from list show schema validate send scenario listen replay test init completions man help" -f -a "test" -d 'Run contract suites (TOML) against the webhooks of a deployment, for CI'
+complete -c hookctl -n "__fish_hookctl_using_subcommand help; and not __fish_seen_subcommand_from list show schema validate send scenario listen replay test init completions man help" -f -a "init" -d 'Write a commented starter suite: a case for every built-in event, a target per webhook'
 complete -c hookctl -n "__fish_hookctl_using_subcommand help; and not __fish_seen_subcommand_from list show schema validate send scenario listen replay test init completions man help" -f -a "completions" -d 'Print a shell completion script'
 complete -c hookctl -n "__fish_hookctl_using_subcommand help; and not __fish_seen_subcommand_from list show schema validate send scenario listen replay test init completions man help" -f -a "man" -d 'Print the manual page (roff), of hookctl or of one command'
 complete -c hookctl -n "__fish_hookctl_using_subcommand help; and not __fish_seen_subcommand_from list show schema validate send scenario listen replay test init completions man help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'

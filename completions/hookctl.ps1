@@ -41,8 +41,8 @@ Register-ArgumentCompleter -Native -CommandName 'hookctl' -ScriptBlock {
             [CompletionResult]::new('scenario', 'scenario', [CompletionResultType]::ParameterValue, 'Deliver a story of events (a handoff''s life cycle) sharing one handoff, user and agent')
             [CompletionResult]::new('listen', 'listen', [CompletionResultType]::ParameterValue, 'Receive webhooks: show, validate and capture what a platform sends, and answer it')
             [CompletionResult]::new('replay', 'replay', [CompletionResultType]::ParameterValue, 'Re-send requests captured by `listen --save`, exact bytes, in order')
-            [CompletionResult]::new('test', 'test', [CompletionResultType]::ParameterValue, 'Run contract suites (TOML) against a webhook, for CI')
-            [CompletionResult]::new('init', 'init', [CompletionResultType]::ParameterValue, 'Write a commented starter suite covering every built-in event')
+            [CompletionResult]::new('test', 'test', [CompletionResultType]::ParameterValue, 'Run contract suites (TOML) against the webhooks of a deployment, for CI')
+            [CompletionResult]::new('init', 'init', [CompletionResultType]::ParameterValue, 'Write a commented starter suite: a case for every built-in event, a target per webhook')
             [CompletionResult]::new('completions', 'completions', [CompletionResultType]::ParameterValue, 'Print a shell completion script')
             [CompletionResult]::new('man', 'man', [CompletionResultType]::ParameterValue, 'Print the manual page (roff), of hookctl or of one command')
             [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
@@ -247,7 +247,8 @@ Register-ArgumentCompleter -Native -CommandName 'hookctl' -ScriptBlock {
             break
         }
         'hookctl;test' {
-            [CompletionResult]::new('--url', '--url', [CompletionResultType]::ParameterName, 'Send every case here, whatever the suites and HOOKCTL_URL say. With no url from anywhere, the cases go to hookctl''s built-in receiver')
+            [CompletionResult]::new('--url', '--url', [CompletionResultType]::ParameterName, 'Send every case of a suite with one target here, whatever it and HOOKCTL_URL say; a suite with several targets refuses it (use --target)')
+            [CompletionResult]::new('--target', '--target', [CompletionResultType]::ParameterName, 'Set the url of the suites'' target NAME (botpress, eva-service, eva-answer, default, or a name of the suite''s own), over the suite''s. Repeatable')
             [CompletionResult]::new('-j', '-j', [CompletionResultType]::ParameterName, 'Cases run at once')
             [CompletionResult]::new('--jobs', '--jobs', [CompletionResultType]::ParameterName, 'Cases run at once')
             [CompletionResult]::new('--filter', '--filter', [CompletionResultType]::ParameterName, 'Run only the cases whose name contains this')
@@ -256,6 +257,9 @@ Register-ArgumentCompleter -Native -CommandName 'hookctl' -ScriptBlock {
             [CompletionResult]::new('-o', '-o', [CompletionResultType]::ParameterName, 'Output format: coloured text for people, or JSON on stdout for machines')
             [CompletionResult]::new('--output', '--output', [CompletionResultType]::ParameterName, 'Output format: coloured text for people, or JSON on stdout for machines')
             [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to colour text output (NO_COLOR is honoured under auto)')
+            [CompletionResult]::new('--builtin', '--builtin', [CompletionResultType]::ParameterName, 'Run cases that have no url against hookctl''s built-in receiver even in CI, on purpose')
+            [CompletionResult]::new('--deny-warnings', '--deny-warnings', [CompletionResultType]::ParameterName, 'Fail a case on any contract warning (a hidden value shown, a context dropped), as deny_warnings = true in a suite does')
+            [CompletionResult]::new('--show-secrets', '--show-secrets', [CompletionResultType]::ParameterName, 'Print secrets as they are: header values, the URL''s password and secret query values, and values the suites took from the environment')
             [CompletionResult]::new('--init', '--init', [CompletionResultType]::ParameterName, 'Write a starter suite (to the SUITE path, or hookctl.toml) instead of running')
             [CompletionResult]::new('--force', '--force', [CompletionResultType]::ParameterName, 'With --init: overwrite an existing file')
             [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'Say more: the request and the answer in full (headers, bodies) and timings')
@@ -267,7 +271,8 @@ Register-ArgumentCompleter -Native -CommandName 'hookctl' -ScriptBlock {
             break
         }
         'hookctl;init' {
-            [CompletionResult]::new('--from', '--from', [CompletionResultType]::ParameterName, 'Make the suite from a capture of `listen --save`: a case per distinct request, its body in a payload directory beside the suite')
+            [CompletionResult]::new('--from', '--from', [CompletionResultType]::ParameterName, 'Make the suite from a capture of `listen --save`: a case per distinct request, its body in a payload directory beside the suite, a target per path the requests came to')
+            [CompletionResult]::new('--platform', '--platform', [CompletionResultType]::ParameterName, 'Write only this platform''s cases and targets')
             [CompletionResult]::new('--max-size', '--max-size', [CompletionResultType]::ParameterName, 'Refuse a document larger than this (a file, standard input, a record of a capture): bytes, or with a unit (10MB, 64MiB)')
             [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to colour text output (NO_COLOR is honoured under auto)')
             [CompletionResult]::new('--force', '--force', [CompletionResultType]::ParameterName, 'Overwrite an existing file (and, with --from, the payload files)')
@@ -311,8 +316,8 @@ Register-ArgumentCompleter -Native -CommandName 'hookctl' -ScriptBlock {
             [CompletionResult]::new('scenario', 'scenario', [CompletionResultType]::ParameterValue, 'Deliver a story of events (a handoff''s life cycle) sharing one handoff, user and agent')
             [CompletionResult]::new('listen', 'listen', [CompletionResultType]::ParameterValue, 'Receive webhooks: show, validate and capture what a platform sends, and answer it')
             [CompletionResult]::new('replay', 'replay', [CompletionResultType]::ParameterValue, 'Re-send requests captured by `listen --save`, exact bytes, in order')
-            [CompletionResult]::new('test', 'test', [CompletionResultType]::ParameterValue, 'Run contract suites (TOML) against a webhook, for CI')
-            [CompletionResult]::new('init', 'init', [CompletionResultType]::ParameterValue, 'Write a commented starter suite covering every built-in event')
+            [CompletionResult]::new('test', 'test', [CompletionResultType]::ParameterValue, 'Run contract suites (TOML) against the webhooks of a deployment, for CI')
+            [CompletionResult]::new('init', 'init', [CompletionResultType]::ParameterValue, 'Write a commented starter suite: a case for every built-in event, a target per webhook')
             [CompletionResult]::new('completions', 'completions', [CompletionResultType]::ParameterValue, 'Print a shell completion script')
             [CompletionResult]::new('man', 'man', [CompletionResultType]::ParameterValue, 'Print the manual page (roff), of hookctl or of one command')
             [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')

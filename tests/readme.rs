@@ -86,14 +86,19 @@ fn ci_recipe() -> Recipe {
     Recipe { command, env }
 }
 
-/// A value for each variable the recipe sets: the server for the url, a token for the rest.
+/// The variables of the suite `init` writes, one per webhook.
+const WEBHOOK_VARIABLES: [&str; 3] = ["BOTPRESS_WEBHOOK_URL", "EVA_SERVICE_URL", "EVA_ANSWER_URL"];
+
+/// A value for each variable the recipe sets: the server for the urls, a token for the rest.
 fn recipe_env(recipe: &Recipe, url: &str) -> Vec<(String, String)> {
-    assert!(recipe.env.iter().any(|v| v == "WEBHOOK_URL"), "the recipe sets WEBHOOK_URL: {:?}", recipe.env);
+    for var in WEBHOOK_VARIABLES {
+        assert!(recipe.env.iter().any(|v| v == var), "the recipe sets {var}: {:?}", recipe.env);
+    }
     recipe
         .env
         .iter()
         .map(|name| {
-            let value = if name == "WEBHOOK_URL" { url.to_string() } else { format!("{name}-value-6130") };
+            let value = if name.ends_with("_URL") { url.to_string() } else { format!("{name}-value-6130") };
             (name.clone(), value)
         })
         .collect()
@@ -160,6 +165,34 @@ fn the_ci_recipe_fails_with_a_report_when_the_webhook_fails() {
     assert_eq!(code, 1, "{out}\n{err}");
     assert_eq!(junit_counts(&recipe, dir.path()), (starter_cases(), starter_cases(), 0));
     assert!(server.requests().len() >= starter_cases());
+    // Each failure says where it went, what came back, and how to send it again.
+    let at = recipe.command.iter().position(|a| a == "--junit").unwrap();
+    let xml = std::fs::read_to_string(dir.path().join(&recipe.command[at + 1])).unwrap();
+    let doc = roxmltree::Document::parse(&xml).unwrap();
+    for failure in doc.descendants().filter(|n| n.has_tag_name("failure")) {
+        let text = failure.text().unwrap_or_default();
+        assert!(text.contains(&format!("POST {}  500 Internal Server Error", server.url())), "{text}");
+        assert!(text.contains(&format!("$ curl -X POST '{}'", server.url())), "{text}");
+    }
+}
+
+#[test]
+fn the_ci_recipe_stops_with_exit_2_when_a_url_is_missing() {
+    let recipe = ci_recipe();
+    let dir = tempfile::tempdir().unwrap();
+    let (code, _, err) = run(hookctl().arg("init").current_dir(dir.path()));
+    assert_eq!(code, 0, "{err}");
+    // CI sets CI; the step forgot EVA_ANSWER_URL.
+    let mut cmd = hookctl();
+    cmd.args(&recipe.command[1..]).current_dir(dir.path()).env("CI", "true");
+    for (k, v) in recipe_env(&recipe, "http://127.0.0.1:9/hook") {
+        if k != "EVA_ANSWER_URL" {
+            cmd.env(k, v);
+        }
+    }
+    let (code, out, err) = run(&mut cmd);
+    assert_eq!((code, out.as_str()), (2, ""), "{err}");
+    assert!(err.contains("eva-answer (set EVA_ANSWER_URL, or --target eva-answer=URL)"), "{err}");
 }
 
 /// Run one line of a README `sh` block in `dir`: leading `NAME=value` words are its environment,
@@ -238,12 +271,12 @@ fn the_example_suite_runs_as_written() {
     let path = dir.path().join("example.toml");
     std::fs::write(&path, toml).unwrap();
     let listener = Listener::start(&["--keep-secrets"]);
-    let (code, out, err) = run(hookctl()
-        .arg("test")
-        .arg(&path)
-        .args(["-o", "json"])
-        .env("WEBHOOK_URL", &listener.url)
-        .env("WEBHOOK_TOKEN", "t-0412"));
+    let mut cmd = hookctl();
+    cmd.arg("test").arg(&path).args(["-o", "json"]).env("WEBHOOK_TOKEN", "t-0412");
+    for var in WEBHOOK_VARIABLES {
+        cmd.env(var, &listener.url);
+    }
+    let (code, out, err) = run(&mut cmd);
     let records: Vec<Value> = listener.stop().into_iter().filter(|r| r.get("method").is_some()).collect();
     // The reference webhook echoes what it gets: it neither greets by name nor adds clientInfo,
     // which is what the first two cases ask of *your* webhook.
@@ -269,6 +302,86 @@ fn the_example_suite_runs_as_written() {
     for r in &records {
         let auth = r["headers"].as_array().unwrap().iter().find(|h| h[0] == "authorization");
         assert_eq!(auth.map(|h| &h[1]), Some(&json!("Bearer t-0412")), "{r}");
+    }
+}
+
+/// A Botpress receiver that takes every event, and an eva server whose two service cells each
+/// answer one fixed option of their own, as real cells do (`confirm` answers `confirm_says`).
+fn deployment(confirm_says: &'static str) -> (Server, Server) {
+    let botpress = Server::start(|_, _| Reply::json(200, json!({})));
+    let eva = Server::start(move |_, body| {
+        let option = if body["text"] == "yes, please" { confirm_says } else { "CLIENT" };
+        let mut answer = json!({"option": option});
+        for c in ["openContext", "visibleContext", "hiddenContext"] {
+            answer[c] = body[c].clone();
+        }
+        Reply::json(200, answer)
+    });
+    (botpress, eva)
+}
+
+#[test]
+fn the_deployment_layout_is_green_against_correct_servers_and_red_against_a_broken_one() {
+    let whole = readme();
+    let section = section(&whole, "### `hookctl test");
+    let toml = blocks(section, "toml").into_iter().find(|b| b.starts_with("# contract.toml")).unwrap();
+    let line = blocks(section, "sh")
+        .into_iter()
+        .flat_map(|b| b.lines().map(String::from).collect::<Vec<_>>())
+        .find(|l| l.contains("contract.toml"))
+        .unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("contract.toml"), &toml).unwrap();
+    let run_at = |botpress: &Server, eva: &Server, extra: &[(&str, &str)]| {
+        let script = line
+            .replace("localhost:3000", &botpress.addr.to_string())
+            .replace("localhost:8080", &eva.addr.to_string());
+        let mut cmd = shell(&script, dir.path(), dir.path());
+        cmd.envs(extra.iter().copied());
+        let out = cmd.output().unwrap();
+        (out.status.code().unwrap_or(-1), text(&out.stdout), text(&out.stderr))
+    };
+    let paths = |s: &Server| {
+        let mut p: Vec<String> = s.requests().iter().map(|r| r.path.clone()).collect();
+        p.dedup();
+        p
+    };
+
+    // Correct servers: green, each webhook at its own path.
+    let (botpress, eva) = deployment("YES");
+    let (code, out, err) = run_at(&botpress, &eva, &[]);
+    assert_eq!(code, 0, "{out}\n{err}");
+    assert!(out.contains("PASSED") && !err.contains("built-in"), "{out}\n{err}");
+    assert_eq!(paths(&botpress), ["/botpress/events"]);
+    let mut eva_paths = paths(&eva);
+    eva_paths.sort();
+    eva_paths.dedup();
+    assert_eq!(eva_paths, ["/eva/confirm", "/eva/identify"]);
+
+    // A planted bug (confirm answers an option it was not offered): red, and the JUnit report
+    // says where the failing case went, what came back, and how to send it again.
+    let (botpress, eva) = deployment("MAYBE");
+    let (code, out, err) = run_at(&botpress, &eva, &[]);
+    assert_eq!(code, 1, "{out}\n{err}");
+    let xml = std::fs::read_to_string(dir.path().join("contract.xml")).unwrap();
+    let doc = roxmltree::Document::parse(&xml).unwrap();
+    let failed: Vec<_> = doc.descendants().filter(|n| n.has_tag_name("failure")).collect();
+    assert_eq!(failed.len(), 1, "{xml}");
+    let case = failed[0].parent().unwrap();
+    assert_eq!(case.attribute("name"), Some("confirm takes yes or no"));
+    let confirm = format!("http://{}/eva/confirm", eva.addr);
+    let said = failed[0].text().unwrap_or_default();
+    assert!(said.contains(&format!("POST {confirm}  200 OK")), "{said}");
+    assert!(said.contains("\"option\":\"MAYBE\""), "{said}");
+    assert!(said.contains(&format!("$ curl -X POST '{confirm}'")), "{said}");
+
+    // In CI with the variables left out: exit 2 before anything is sent.
+    let script = "CI=true hookctl test contract.toml --junit contract.xml";
+    let out = shell(script, dir.path(), dir.path()).output().unwrap();
+    assert_eq!(out.status.code(), Some(2), "{}", text(&out.stderr));
+    let err = text(&out.stderr);
+    for var in ["BOTPRESS_WEBHOOK_URL", "EVA_SERVICE_URL"] {
+        assert!(err.contains(&format!("set {var}")), "{err}");
     }
 }
 
@@ -1391,22 +1504,24 @@ fn examples() -> Vec<Example> {
             }),
         ),
         ex(
-            "hookctl test regression.toml --url http://localhost:3000/hook",
+            "hookctl test regression.toml --target botpress=http://localhost:3000/hook --target eva-service=http://localhost:3000/eva/service",
             Run(|r| {
                 r.exits(0);
                 r.says("PASSED");
                 let captured = common::captured_bodies(&r.file("captures.jsonl"));
                 let got = r.served(8);
-                // The captured bodies, sent as they came.
+                // The captured bodies, sent as they came, each to its own path's target.
                 for g in got {
                     let body = String::from_utf8_lossy(&g.body);
                     assert!(captured.iter().any(|c| *c == body), "{body}");
+                    let eva = body.contains("expectedOptions");
+                    assert_eq!(g.path, if eva { "/eva/service" } else { "/hook" }, "{body}");
                 }
             }),
         ),
         // ### hookctl test
         ex(
-            "hookctl init                                   # writes hookctl.toml: a case for every event",
+            "hookctl init                                   # writes hookctl.toml: a target per webhook, a case for every event",
             Elsewhere("the_test_examples_run_as_written"),
         ),
         ex(
@@ -1414,12 +1529,20 @@ fn examples() -> Vec<Example> {
             Elsewhere("the_test_examples_run_as_written"),
         ),
         ex(
-            "WEBHOOK_URL=http://localhost:3000/hook hookctl test --junit report.xml",
+            "BOTPRESS_WEBHOOK_URL=http://localhost:3000/botpress/events hookctl test --filter handoff --junit report.xml",
             Elsewhere("the_test_examples_run_as_written"),
         ),
         ex(
-            "hookctl test suites/*.toml --url http://localhost:3000/hook --jobs 8 --filter service",
+            "hookctl test suites/*.toml --target eva-service=http://localhost:3000/eva --filter service",
             Elsewhere("the_test_examples_run_as_written"),
+        ),
+        ex(
+            "hookctl test suites/botpress-receiver.toml --url http://localhost:3000/botpress/events",
+            Elsewhere("the_test_examples_run_as_written"),
+        ),
+        ex(
+            "BOTPRESS_WEBHOOK_URL=http://localhost:3000/botpress/events EVA_SERVICE_URL=http://localhost:8080/eva hookctl test contract.toml --junit contract.xml",
+            Elsewhere("the_deployment_layout_is_green_against_correct_servers_and_red_against_a_broken_one"),
         ),
         // ### hookctl completions
         ex(

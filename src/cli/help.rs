@@ -115,12 +115,16 @@ pub const EXAMPLES: &[(&str, &[(&str, &str)])] = &[
         &[
             ("hookctl test", "runs ./hookctl.toml"),
             (
-                "hookctl test suites/*.toml --url http://localhost:3000/hook --jobs 8 --filter service",
-                "some suites' cases whose name has 'service', 8 at a time, against your server",
+                "hookctl test suites/*.toml --target eva-service=http://localhost:3000/eva --filter service",
+                "some suites' service-cell cases, 8 at a time, against your eva-service webhook",
+            ),
+            (
+                "hookctl test suites/botpress-receiver.toml --url http://localhost:3000/botpress/events",
+                "a suite with one target, against your server",
             ),
         ],
     ),
-    ("init", &[("hookctl init", "writes hookctl.toml: a case for every event")]),
+    ("init", &[("hookctl init", "writes hookctl.toml: a target per webhook, a case for every event")]),
     (
         "completions",
         &[

@@ -66,7 +66,7 @@ pub fn from_capture(records: &[Record], capture: &str, suite: &str, payload_dir:
         payloads.push((file.clone(), pretty));
         made.push((record, kind, doc, format!("{payload_dir}/{file}")));
     }
-    let paths = Paths::of(made.iter().map(|(record, ..)| record.path.as_str()));
+    let paths = Paths::of(made.iter().map(|(record, kind, ..)| (record.path.as_str(), *kind)));
     let mut cases = String::new();
     for (record, kind, doc, payload) in &made {
         cases.push_str(&case(record, *kind, doc, payload, paths.target(&record.path)));
@@ -94,19 +94,35 @@ struct Paths {
 }
 
 impl Paths {
-    fn of<'a>(paths: impl Iterator<Item = &'a str>) -> Paths {
-        let mut named: Vec<(String, String)> = Vec::new();
-        for path in paths.map(without_query) {
-            if named.iter().any(|(p, _)| p == path) {
-                continue;
+    /// Each path is named after its webhook (`botpress`, `eva-service`) when it took requests of
+    /// one webhook only and no other path took that webhook's, else after the path itself.
+    fn of<'a>(requests: impl Iterator<Item = (&'a str, Kind)>) -> Paths {
+        let mut seen: Vec<(String, Vec<&'static str>)> = Vec::new();
+        for (path, kind) in requests {
+            let path = without_query(path);
+            let webhook = kind.webhook().map_or("", |w| w.target);
+            match seen.iter_mut().find(|(p, _)| p == path) {
+                Some((_, hooks)) if !hooks.contains(&webhook) => hooks.push(webhook),
+                Some(_) => {}
+                None => seen.push((path.to_string(), vec![webhook])),
             }
-            let base: String = path
-                .trim_matches('/')
-                .split(|c: char| !(c.is_ascii_alphanumeric() || c == '_' || c == '.'))
-                .filter(|w| !w.is_empty())
-                .collect::<Vec<_>>()
-                .join("-");
-            let base = if base.is_empty() { "root".to_string() } else { base };
+        }
+        let mut named: Vec<(String, String)> = Vec::new();
+        for (path, hooks) in &seen {
+            let sole = match hooks.as_slice() {
+                [hook] if seen.iter().filter(|(_, h)| h.contains(hook)).count() == 1 => {
+                    Some(hook.to_string())
+                }
+                _ => None,
+            };
+            let base = sole.unwrap_or_else(|| {
+                let words: Vec<&str> = path
+                    .trim_matches('/')
+                    .split(|c: char| !(c.is_ascii_alphanumeric() || c == '_' || c == '.'))
+                    .filter(|w| !w.is_empty())
+                    .collect();
+                if words.is_empty() { "root".to_string() } else { words.join("-") }
+            });
             let mut name = base.clone();
             for n in 2.. {
                 if !named.iter().any(|(_, taken)| *taken == name) {
@@ -114,7 +130,7 @@ impl Paths {
                 }
                 name = format!("{base}-{n}");
             }
-            named.push((path.to_string(), name));
+            named.push((path.clone(), name));
         }
         Paths { named }
     }
@@ -301,13 +317,22 @@ mod tests {
         let made = from_capture(&records, "c.jsonl", "s.toml", "s-payloads");
         let parsed: toml::Table = made.suite.parse().unwrap();
         let targets = parsed["targets"].as_table().unwrap();
-        assert_eq!(targets["botpress-events"]["url"].as_str(), Some("${WEBHOOK_BASE_URL:-}/botpress/events"));
+        assert_eq!(targets["botpress"]["url"].as_str(), Some("${WEBHOOK_BASE_URL:-}/botpress/events"));
         // The query (and the secret it may hold) is not copied.
         assert_eq!(targets["eva-service"]["url"].as_str(), Some("${WEBHOOK_BASE_URL:-}/eva/service"));
         let cases = parsed["case"].as_array().unwrap();
-        assert_eq!(cases[0]["target"].as_str(), Some("botpress-events"));
+        assert_eq!(cases[0]["target"].as_str(), Some("botpress"));
         assert_eq!(cases[1]["target"].as_str(), Some("eva-service"));
         assert!(parsed["defaults"].get("url").is_none(), "{}", made.suite);
+
+        // A webhook taken at two paths: each named after its path.
+        let confirm = service.to_string().replace("hi", "yes");
+        let mut three = records.to_vec();
+        three.push(record(3, &confirm, json!({"status": 200, "option": "YES"})));
+        three[2].path = "/cells/confirm".into();
+        let parsed: toml::Table = from_capture(&three, "c.jsonl", "s.toml", "p").suite.parse().unwrap();
+        let names: Vec<&String> = parsed["targets"].as_table().unwrap().keys().collect();
+        assert_eq!(names, ["botpress", "cells-confirm", "eva-service"]);
 
         // One path: one target, the defaults' url, and no case names a target.
         records[1].path = "/botpress/events".into();
