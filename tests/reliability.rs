@@ -79,6 +79,11 @@ fn rows() -> Vec<Row> {
     )
     .unwrap();
     std::fs::write(
+        d.join("hookctl.toml"),
+        "[targets.botpress]\nurl = \"${BOTPRESS_WEBHOOK_URL:-}\"\n\n[targets.eva-service]\nurl = \"${EVA_SERVICE_URL:-}\"\n\n[[case]]\nname = \"a\"\nevent = \"agent-online\"\n\n[[case]]\nname = \"b\"\nevent = \"eva-service\"\n",
+    )
+    .unwrap();
+    std::fs::write(
         d.join("env.toml"),
         "[defaults]\nurl = \"${WEBHOOK_URL}\"\n\n[[case]]\nname = \"a\"\nevent = \"agent-online\"\n",
     )
@@ -104,6 +109,12 @@ fn rows() -> Vec<Row> {
         cli(d, &["test", "typo.toml"], "a misspelt key"),
         cli(d, &["test", "regex.toml"], "a bad regex"),
         cli(d, &["test", "env.toml"], "WEBHOOK_URL unset"),
+        cli(d, &["test", "hookctl.toml", "--url", "http://localhost:3000/hook"], "two targets"),
+        {
+            let args = ["test", "hookctl.toml"];
+            let (code, out, err) = run(hookctl().args(args).current_dir(d).env("CI", "true"));
+            row(&args, "in CI, the variables unset", code, &out, &err)
+        },
         cli(d, &["replay", "captures.jsonl"], "not a capture"),
     ];
 
