@@ -105,7 +105,27 @@ pub struct Target {
     /// first such redirect.
     follower: std::sync::OnceLock<reqwest::Client>,
     delivery: Delivery,
+    /// Told of each attempt as it ends ([`Target::observe`]).
+    observer: Option<Observer>,
     _receiver: Option<Receiver>,
+}
+
+/// What is told of each attempt as it ends, while the delivery goes on: a command shows progress
+/// with it (a down server under `--retry botpress` means about a minute of waiting).
+pub type Observer = std::sync::Arc<dyn Fn(&Progress) + Send + Sync>;
+
+/// One attempt of a delivery, just ended.
+#[derive(Debug, Clone)]
+pub struct Progress {
+    /// 1 for the first delivery of a body, 2 for its second (a tag edit goes out twice at once).
+    pub delivery: u32,
+    /// How many deliveries of the body go out at once.
+    pub deliveries: u32,
+    pub attempt: Attempt,
+    /// The most attempts the delivery makes.
+    pub attempts: u32,
+    /// How long until the next attempt; `None` when this one was the last.
+    pub next_in: Option<Duration>,
 }
 
 #[derive(Debug, Serialize)]
@@ -121,7 +141,7 @@ pub struct Sent {
     pub checks: Option<Verdict>,
 }
 
-#[derive(Debug, Serialize)]
+#[derive(Debug, Clone, Serialize)]
 pub struct Attempt {
     pub attempt: u32,
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -294,6 +314,7 @@ pub async fn target(delivery: &Delivery) -> Result<Target> {
         client,
         follower: std::sync::OnceLock::new(),
         delivery: delivery.clone(),
+        observer: None,
         _receiver: receiver,
     };
     target.botpress_headers = target.with_overrides(Platform::Botpress.headers());
@@ -305,6 +326,11 @@ impl Target {
     /// How every request of the run is delivered.
     pub fn delivery(&self) -> &Delivery {
         &self.delivery
+    }
+
+    /// Tell `observer` of each attempt of every delivery as it ends, while the delivery goes on.
+    pub fn observe(&mut self, observer: Observer) {
+        self.observer = Some(observer);
     }
 
     /// The url as reports show it: its password and secret query values redacted unless
@@ -358,9 +384,12 @@ impl Target {
 
     /// The same bytes `times` times at once; the last delivery takes `outgoing` itself.
     async fn deliver_times(&self, outgoing: Outgoing, expect: &Expect, times: u32) -> Vec<Report> {
-        let mut copies: Vec<Outgoing> = (1..times.max(1)).map(|_| outgoing.clone()).collect();
+        let times = times.max(1);
+        let mut copies: Vec<Outgoing> = (1..times).map(|_| outgoing.clone()).collect();
         copies.push(outgoing);
-        join_all(copies.into_iter().map(|o| self.exchange(o, expect, true)).collect()).await
+        let of = |n: u32| (n, times);
+        join_all(copies.into_iter().zip(1..).map(|(o, n)| self.deliver(o, expect, true, of(n))).collect())
+            .await
     }
 
     /// `send_times` as one report: the first delivery, the others as its repeats, passed only
@@ -438,36 +467,14 @@ impl Target {
 
     /// Deliver bytes as they are (with retries when asked) and judge the answer.
     pub async fn exchange(&self, out: Outgoing, expect: &Expect, check_request: bool) -> Report {
+        self.deliver(out, expect, check_request, (1, 1)).await
+    }
+
+    /// `exchange`, as delivery `of.0` of `of.1` of the same bytes at once (for the observer).
+    async fn deliver(&self, out: Outgoing, expect: &Expect, check_request: bool, of: (u32, u32)) -> Report {
         let (headers, bytes) = (&out.headers, &out.bytes);
         let d = &self.delivery;
-        let attempts_allowed = match d.retry {
-            Retry::None => 1,
-            Retry::Botpress => botpress::ATTEMPTS,
-        };
-        let mut attempts = Vec::new();
-        let mut last: std::result::Result<Answer, String> = Err(String::new());
-        let mut wait = Duration::ZERO;
-        for n in 1..=attempts_allowed {
-            if n > 1 {
-                wait = botpress::retry_wait(n).mul_f64(d.retry_scale);
-                tokio::time::sleep(wait).await;
-            }
-            last = http::post(&self.client, &self.url, headers, bytes, d.max_response, d.timeout).await;
-            let (status, error, latency_ms) = match &last {
-                Ok(a) => (Some(a.status), None, a.latency_ms),
-                Err(e) => (None, Some(e.clone()), 0.0),
-            };
-            attempts.push(Attempt {
-                attempt: n,
-                status,
-                error,
-                latency_ms,
-                waited_ms: wait.as_millis() as u64,
-            });
-            if matches!(&last, Ok(a) if (200..300).contains(&a.status)) {
-                break;
-            }
-        }
+        let (attempts, last) = self.attempts(headers, bytes, of).await;
         let request = Sent {
             method: "POST",
             url: self.shown_url.clone(),
@@ -500,6 +507,51 @@ impl Target {
             None => Value::String(String::from_utf8_lossy(&out.bytes).into_owned()),
         };
         report
+    }
+}
+
+impl Target {
+    /// Post the bytes until an attempt gets a 2xx or none is left (one, or Botpress's schedule
+    /// under `--retry botpress`), telling the observer of each. The attempts, and the last result.
+    async fn attempts(
+        &self,
+        headers: &HeaderMap,
+        bytes: &Bytes,
+        (delivery, deliveries): (u32, u32),
+    ) -> (Vec<Attempt>, std::result::Result<Answer, String>) {
+        let d = &self.delivery;
+        let allowed = match d.retry {
+            Retry::None => 1,
+            Retry::Botpress => botpress::ATTEMPTS,
+        };
+        let wait_before = |n: u32| botpress::retry_wait(n).mul_f64(d.retry_scale);
+        let mut attempts = Vec::new();
+        let mut last: std::result::Result<Answer, String> = Err(String::new());
+        let mut wait = Duration::ZERO;
+        for n in 1..=allowed {
+            if n > 1 {
+                wait = wait_before(n);
+                tokio::time::sleep(wait).await;
+            }
+            last = http::post(&self.client, &self.url, headers, bytes, d.max_response, d.timeout).await;
+            let (status, error, latency_ms) = match &last {
+                Ok(a) => (Some(a.status), None, a.latency_ms),
+                Err(e) => (None, Some(e.clone()), 0.0),
+            };
+            let attempt =
+                Attempt { attempt: n, status, error, latency_ms, waited_ms: wait.as_millis() as u64 };
+            let accepted = matches!(&last, Ok(a) if (200..300).contains(&a.status));
+            if let Some(observer) = &self.observer {
+                let next_in = (!accepted && n < allowed).then(|| wait_before(n + 1));
+                let attempt = attempt.clone();
+                observer(&Progress { delivery, deliveries, attempt, attempts: allowed, next_in });
+            }
+            attempts.push(attempt);
+            if accepted {
+                break;
+            }
+        }
+        (attempts, last)
     }
 }
 
