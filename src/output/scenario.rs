@@ -11,7 +11,7 @@ use super::{Level, Out, builtin_note, field_value, finding, plural, status_text,
 use crate::catalogue::Kind;
 use crate::json::Pointer;
 use crate::platform::{botpress, eva, label_of};
-use crate::scenario::ScenarioReport;
+use crate::scenario::{ScenarioReport, step_list};
 use crate::send::Report;
 
 /// The identifiers of one step's request, and the option its answer chose: what the step table
@@ -83,20 +83,6 @@ fn short_id(id: &Option<String>) -> String {
         Some(id) => id.clone(),
         None => String::new(),
     }
-}
-
-/// `step 3`, `steps 1-4`, `steps 1, 3-4`.
-fn step_list(steps: &[usize]) -> String {
-    let mut runs: Vec<(usize, usize)> = Vec::new();
-    for &n in steps {
-        match runs.last_mut() {
-            Some((_, end)) if *end + 1 == n => *end = n,
-            _ => runs.push((n, n)),
-        }
-    }
-    let parts: Vec<String> =
-        runs.iter().map(|&(a, b)| if a == b { a.to_string() } else { format!("{a}-{b}") }).collect();
-    format!("{} {}", if steps.len() == 1 { "step" } else { "steps" }, parts.join(", "))
 }
 
 pub fn scenario(o: &mut Out, r: &ScenarioReport) -> io::Result<()> {
