@@ -66,6 +66,14 @@ pub fn bodies(scenario: &Scenario, seed: Option<u64>) -> Result<Vec<Prepared>> {
     Ok(bodies)
 }
 
+/// Give each failed step the curl command that repeats its request, as its report shows it (the
+/// url and headers with their secrets redacted unless `--show-secrets`, the body as it went).
+pub fn with_curl(steps: &mut [Report]) {
+    for step in steps.iter_mut().filter(|s| !s.passed) {
+        step.curl = Some(crate::preview::curl_of(&step.request));
+    }
+}
+
 /// What the report says of a step delivered more than once at once, naming its rows as the
 /// report numbers them: `steps 4-5 handoff-tags: delivered twice at once: ...`, and under
 /// `--duplicate` `steps 4-5, 6-7 handoff-tags: delivered twice at once, each time: ...`.
@@ -137,6 +145,7 @@ pub async fn run(opts: &Options, target: &Target) -> Result<ScenarioReport> {
         }
     }
     let notes = at_once.iter().map(|(i, rows)| at_once_note(events[*i], rows)).collect();
+    with_curl(&mut steps);
     Ok(ScenarioReport {
         scenario: scenario.name.to_string(),
         summary: scenario.summary.to_string(),

@@ -195,6 +195,10 @@ pub struct Report {
     /// Why the event was delivered more than once.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub note: Option<String>,
+    /// The curl command that repeats the request, as reported (secrets redacted unless
+    /// `--show-secrets`): given for a failed step of `scenario` and `replay`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub curl: Option<String>,
     /// Every delivery passed.
     pub passed: bool,
 }
@@ -496,6 +500,7 @@ impl Target {
             changes: None,
             repeats: Vec::new(),
             note: None,
+            curl: None,
             passed: false,
         };
         match last {
