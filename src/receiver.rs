@@ -216,6 +216,11 @@ impl Record {
             json_string(out, t);
             out.push(b',');
         }
+        self.write_members(out)
+    }
+
+    /// The record's members and its closing brace, as [`Record::write_json`] writes them.
+    fn write_members(&self, out: &mut Vec<u8>) -> serde_json::Result<()> {
         out.extend_from_slice(b"\"index\":");
         serde_json::to_writer(&mut *out, &self.index)?;
         out.extend_from_slice(b",\"time\":");
