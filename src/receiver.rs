@@ -204,7 +204,24 @@ impl Record {
     /// `serde_json` scans every string for escapes a byte at a time, the record's own member
     /// names included, and a record holds several dozen short strings.
     pub fn write_json(&self, out: &mut Vec<u8>) -> serde_json::Result<()> {
-        out.extend_from_slice(b"{\"index\":");
+        self.write_json_typed(out, None)
+    }
+
+    /// As [`Record::write_json`], with a first member `"type": TYPE` when given: `listen -o json`
+    /// tells its lines apart by it.
+    pub fn write_json_typed(&self, out: &mut Vec<u8>, r#type: Option<&str>) -> serde_json::Result<()> {
+        out.push(b'{');
+        if let Some(t) = r#type {
+            out.extend_from_slice(b"\"type\":");
+            json_string(out, t);
+            out.push(b',');
+        }
+        self.write_members(out)
+    }
+
+    /// The record's members and its closing brace, as [`Record::write_json`] writes them.
+    fn write_members(&self, out: &mut Vec<u8>) -> serde_json::Result<()> {
+        out.extend_from_slice(b"\"index\":");
         serde_json::to_writer(&mut *out, &self.index)?;
         out.extend_from_slice(b",\"time\":");
         json_string(out, &self.time);

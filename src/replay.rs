@@ -112,6 +112,7 @@ pub async fn run(records: Vec<Record>, source: &str, target: &Target) -> Result<
         };
         steps.push(target.exchange(outgoing, &Expect::default(), true).await);
     }
+    crate::scenario::with_curl(&mut steps);
     Ok(ScenarioReport {
         scenario: "replay".to_string(),
         summary: format!("{} from {source}", crate::output::plural(count, "request")),

@@ -66,6 +66,38 @@ pub fn bodies(scenario: &Scenario, seed: Option<u64>) -> Result<Vec<Prepared>> {
     Ok(bodies)
 }
 
+/// Give each failed step the curl command that repeats its request, as its report shows it (the
+/// url and headers with their secrets redacted unless `--show-secrets`, the body as it went).
+pub fn with_curl(steps: &mut [Report]) {
+    for step in steps.iter_mut().filter(|s| !s.passed) {
+        step.curl = Some(crate::preview::curl_of(&step.request));
+    }
+}
+
+/// What the report says of a step delivered more than once at once, naming its rows as the
+/// report numbers them: `steps 4-5 handoff-tags: delivered twice at once: ...`, and under
+/// `--duplicate` `steps 4-5, 6-7 handoff-tags: delivered twice at once, each time: ...`.
+fn at_once_note(e: &catalogue::Event, rows: &[(usize, usize)]) -> String {
+    let times = if e.deliveries == 2 { "twice".to_string() } else { format!("{} times", e.deliveries) };
+    let each = if rows.len() > 1 { ", each time" } else { "" };
+    let rows: Vec<String> = rows.iter().map(|&(a, b)| format!("{a}-{b}")).collect();
+    format!("steps {} {}: delivered {times} at once{each}: {}", rows.join(", "), e.name, e.deliveries_why)
+}
+
+/// `step 3`, `steps 1-4`, `steps 1, 3-4`: the report's steps (1-based), runs joined.
+pub fn step_list(steps: &[usize]) -> String {
+    let mut runs: Vec<(usize, usize)> = Vec::new();
+    for &n in steps {
+        match runs.last_mut() {
+            Some((_, end)) if *end + 1 == n => *end = n,
+            _ => runs.push((n, n)),
+        }
+    }
+    let parts: Vec<String> =
+        runs.iter().map(|&(a, b)| if a == b { a.to_string() } else { format!("{a}-{b}") }).collect();
+    format!("{} {}", if steps.len() == 1 { "step" } else { "steps" }, parts.join(", "))
+}
+
 /// The handoff `before`, with the fields an action changes taken from `after` (the action's own
 /// fixture). Comments are appended: those of `after` that `before` does not have yet.
 fn updated(before: &Value, after: &Value, changes: &[&str]) -> Value {
@@ -94,20 +126,26 @@ pub async fn run(opts: &Options, target: &Target) -> Result<ScenarioReport> {
     if opts.duplicate {
         steps_order = steps_order.into_iter().flat_map(|i| [i, i]).collect();
     }
-    // A step Botpress delivers more than once (a tag edit) goes out that many times at once.
-    let mut notes = Vec::new();
-    for (i, e) in events.iter().enumerate().filter(|(_, e)| e.deliveries > 1) {
-        let times = if e.deliveries == 2 { "twice".to_string() } else { format!("{} times", e.deliveries) };
-        notes.push(format!("step {} {} is delivered {times} at once: {}", i + 1, e.name, e.deliveries_why));
-    }
     let mut order = Vec::with_capacity(steps_order.len());
     let mut steps = Vec::with_capacity(steps_order.len());
+    // The rows (1-based, as the report numbers its steps) of each step delivered more than once
+    // at once (a tag edit), by scenario step.
+    let mut at_once: Vec<(usize, Vec<(usize, usize)>)> = Vec::new();
     for &i in &steps_order {
+        let first = steps.len() + 1;
         for report in target.send_times(&bodies[i], &Expect::default(), events[i].deliveries).await {
             order.push(i);
             steps.push(report);
         }
+        if events[i].deliveries > 1 {
+            match at_once.iter_mut().find(|(step, _)| *step == i) {
+                Some((_, rows)) => rows.push((first, steps.len())),
+                None => at_once.push((i, vec![(first, steps.len())])),
+            }
+        }
     }
+    let notes = at_once.iter().map(|(i, rows)| at_once_note(events[*i], rows)).collect();
+    with_curl(&mut steps);
     Ok(ScenarioReport {
         scenario: scenario.name.to_string(),
         summary: scenario.summary.to_string(),

@@ -6,18 +6,22 @@ use std::time::Duration;
 use bytes::Bytes;
 use reqwest::header::{HeaderMap, HeaderValue};
 use serde::Serialize;
-use serde_json::{Value, json};
+use serde_json::Value;
 
-use crate::catalogue::{self, Kind, Platform};
+use crate::catalogue::{Kind, Platform};
 use crate::contract::{self, Context, Verdict};
 use crate::error::{Counts, Error, Outcome, Result};
 use crate::http::{self, Answer};
 use crate::json::Pointer;
-use crate::payload::{self, Freshener, Slots};
 use crate::platform::botpress;
-use crate::platform::eva::{self, Changes, Convenience};
+use crate::platform::eva::{self, Changes};
 use crate::receiver::Receiver;
 use crate::{defaults, input};
+
+mod attempts;
+mod template;
+
+pub use template::Template;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
 pub enum Retry {
@@ -102,7 +106,27 @@ pub struct Target {
     /// first such redirect.
     follower: std::sync::OnceLock<reqwest::Client>,
     delivery: Delivery,
+    /// Told of each attempt as it ends ([`Target::observe`]).
+    observer: Option<Observer>,
     _receiver: Option<Receiver>,
+}
+
+/// What is told of each attempt as it ends, while the delivery goes on: a command shows progress
+/// with it (a down server under `--retry botpress` means about a minute of waiting).
+pub type Observer = std::sync::Arc<dyn Fn(&Progress) + Send + Sync>;
+
+/// One attempt of a delivery, just ended.
+#[derive(Debug, Clone)]
+pub struct Progress {
+    /// 1 for the first delivery of a body, 2 for its second (a tag edit goes out twice at once).
+    pub delivery: u32,
+    /// How many deliveries of the body go out at once.
+    pub deliveries: u32,
+    pub attempt: Attempt,
+    /// The most attempts the delivery makes.
+    pub attempts: u32,
+    /// How long until the next attempt; `None` when this one was the last.
+    pub next_in: Option<Duration>,
 }
 
 #[derive(Debug, Serialize)]
@@ -118,7 +142,7 @@ pub struct Sent {
     pub checks: Option<Verdict>,
 }
 
-#[derive(Debug, Serialize)]
+#[derive(Debug, Clone, Serialize)]
 pub struct Attempt {
     pub attempt: u32,
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -172,6 +196,10 @@ pub struct Report {
     /// Why the event was delivered more than once.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub note: Option<String>,
+    /// The curl command that repeats the request, as reported (secrets redacted unless
+    /// `--show-secrets`): given for a failed step of `scenario` and `replay`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub curl: Option<String>,
     /// Every delivery passed.
     pub passed: bool,
 }
@@ -206,170 +234,6 @@ impl Outcome for Report {
         Counts::one(self.answered.transport_error.is_none(), self.passed)
             + self.repeats.iter().map(|r| Counts::one(r.answered.transport_error.is_none(), r.passed)).sum()
     }
-}
-
-/// A body parsed once, from which each send makes its own copy with fresh ids.
-#[derive(Debug, Clone)]
-pub struct Template {
-    pub name: String,
-    pub kind: Kind,
-    doc: Value,
-    /// The built-in event, when the body is one.
-    event: Option<&'static catalogue::Event>,
-    /// Built-in fixtures get fresh ids per send; the user's own `--data` is sent as given.
-    fresh: bool,
-    body: Body,
-    sets: Vec<(Vec<String>, Value)>,
-}
-
-impl Template {
-    /// Read the fixture or the user's file, and check every override once.
-    pub fn new(body: &Body) -> Result<Template> {
-        let (name, kind, doc, event) = match (&body.event, &body.data) {
-            (Some(_), Some(_)) => {
-                return Err(Error::usage("give either an EVENT or --data, not both"));
-            }
-            (None, None) => {
-                return Err(Error::usage("give an EVENT (see 'hookctl list') or --data FILE"));
-            }
-            (Some(name), None) => {
-                let event = catalogue::event(name)?;
-                (event.name.to_string(), body.kind.unwrap_or(event.request), event.fixture(), Some(event))
-            }
-            (None, Some(path)) => {
-                let max = body.max_size.unwrap_or(defaults::MAX_INPUT);
-                let doc = input::read_json_max(path, max).map_err(|e| Error::usage(format!("--data {e}")))?;
-                let kind = body.kind.or_else(|| Kind::detect(&doc)).ok_or_else(|| {
-                    Error::usage(format!("--data {}: JSON of no known kind; pass --kind", input::label(path)))
-                })?;
-                if kind.is_response() {
-                    return Err(Error::usage(format!(
-                        "--data {}: this is a webhook's answer ({kind}), not something a platform sends",
-                        input::label(path)
-                    )));
-                }
-                (input::label(path), kind, doc, None)
-            }
-        };
-        let fresh = event.is_some();
-        let sets = body.sets.iter().map(|s| payload::parse_set(s)).collect::<Result<Vec<_>>>()?;
-        let template = Template { name, kind, doc, event, fresh, body: body.clone(), sets };
-        template.instantiate(&mut Freshener::new(body.seed, &[&template.doc]))?;
-        Ok(template)
-    }
-
-    /// A body ready to send: fresh ids from `freshener`, then the conveniences, then `--set`.
-    pub fn instantiate(&self, freshener: &mut Freshener) -> Result<Prepared> {
-        self.finish(self.doc.clone(), freshener)
-    }
-
-    /// The one body of a single send, made from the template itself rather than a copy of it (a
-    /// `--data` body can be large).
-    pub fn into_prepared(mut self) -> Result<Prepared> {
-        let doc = std::mem::take(&mut self.doc);
-        let mut freshener = Freshener::new(self.body.seed, &[&doc]);
-        self.finish(doc, &mut freshener)
-    }
-
-    fn finish(&self, mut doc: Value, freshener: &mut Freshener) -> Result<Prepared> {
-        if self.fresh {
-            freshener.refresh(self.kind, &mut doc);
-        }
-        apply_conveniences(&self.body, self.kind, &mut doc)?;
-        for (path, value) in &self.sets {
-            payload::set(&mut doc, path, value.clone())?;
-        }
-        Ok(Prepared { name: self.name.clone(), kind: self.kind, doc })
-    }
-
-    /// Refuse expectations that cannot apply to this kind of body, as the body's own flags are.
-    pub fn check_expect(&self, expect: &Expect) -> Result<()> {
-        if expect.option.is_some() {
-            applies_to("--expect-option", self.kind, eva::EXPECT_OPTION_KINDS)?;
-        }
-        Ok(())
-    }
-
-    /// How many times the platform delivers this body for one action, and why when more than
-    /// once: built-in events say (Botpress sends tag edits twice); a `--data` body is sent once.
-    pub fn deliveries(&self) -> (u32, &'static str) {
-        self.event.map_or((1, ""), |e| (e.deliveries.max(1), e.deliveries_why))
-    }
-
-    /// One body, as `hookctl send` sends it.
-    pub fn prepare(&self) -> Result<Prepared> {
-        self.prepare_nth(0)
-    }
-
-    /// The body of a run with its identifiers marked by `mark(slot)` (see
-    /// `Freshener::mark_slots`), and the old identifiers in slot order (none when the body is sent
-    /// as given). Putting `fresh_values(n)` into the slots makes the body `prepare_nth(n)` makes.
-    pub fn marked(&self, mark: impl Fn(usize) -> String) -> Result<(Prepared, Vec<Value>)> {
-        let mut doc = self.doc.clone();
-        let mut order = Vec::new();
-        if self.fresh {
-            order = Freshener::new(self.body.seed, &[&self.doc]).mark_slots(self.kind, &mut doc, mark);
-        }
-        apply_conveniences(&self.body, self.kind, &mut doc)?;
-        for (path, value) in &self.sets {
-            payload::set(&mut doc, path, value.clone())?;
-        }
-        Ok((Prepared { name: self.name.clone(), kind: self.kind, doc }, order))
-    }
-
-    /// The slots of `marked`, whose values for the n-th body are drawn from `slot_seed(n)`.
-    pub fn slots(&self) -> Slots {
-        match self.fresh {
-            true => Slots::new(self.kind, &self.doc),
-            false => Slots::new(self.kind, &Value::Null),
-        }
-    }
-
-    /// The seed of the n-th body's slot values, as `prepare_nth` seeds it; unseeded, a random one
-    /// (the same fresh values, without looking for the latest timestamp: the slots hold none).
-    pub fn slot_seed(&self, n: u64) -> u64 {
-        self.body.seed.map_or_else(|| fastrand::u64(..), |s| s.wrapping_add(n))
-    }
-
-    /// The n-th body of a run: fresh ids each time; under `--seed S` the ids of body n come from
-    /// seed S + n, so a seeded run is reproducible and its bodies still differ.
-    pub fn prepare_nth(&self, n: u64) -> Result<Prepared> {
-        let seed = self.body.seed.map(|s| s.wrapping_add(n));
-        self.instantiate(&mut Freshener::new(seed, &[&self.doc]))
-    }
-}
-
-/// A flag that only makes sense for some kinds of body: a usage error for the others.
-fn applies_to(flag: &str, kind: Kind, allowed: &[Kind]) -> Result<()> {
-    if allowed.contains(&kind) {
-        return Ok(());
-    }
-    let names: Vec<&str> = allowed.iter().map(|k| k.name()).collect();
-    Err(Error::usage(format!("{flag} applies to {} only, not to {kind}", names.join(" and "))))
-}
-
-fn apply_conveniences(body: &Body, kind: Kind, doc: &mut Value) -> Result<()> {
-    let mut set = |flag: &Convenience, value: Value| -> Result<()> {
-        applies_to(flag.flag, kind, flag.kinds)?;
-        for pointer in flag.pointers {
-            let path: Vec<String> = pointer.split('/').skip(1).map(str::to_string).collect();
-            payload::set(doc, &path, value.clone())?;
-        }
-        Ok(())
-    };
-    if let Some(text) = &body.text {
-        set(&eva::TEXT_FLAG, json!(text))?;
-    }
-    if let Some(options) = &body.expected_options {
-        set(&eva::EXPECTED_OPTIONS_FLAG, json!(options))?;
-    }
-    if let Some(answer) = &body.answer {
-        set(&eva::ANSWER_FLAG, json!(answer))?;
-    }
-    if let Some(ty) = &body.answer_type {
-        set(&eva::ANSWER_TYPE_FLAG, json!(ty))?;
-    }
-    Ok(())
 }
 
 /// Where a delivery goes and with which headers, decided before anything is started: `send
@@ -455,6 +319,7 @@ pub async fn target(delivery: &Delivery) -> Result<Target> {
         client,
         follower: std::sync::OnceLock::new(),
         delivery: delivery.clone(),
+        observer: None,
         _receiver: receiver,
     };
     target.botpress_headers = target.with_overrides(Platform::Botpress.headers());
@@ -466,6 +331,11 @@ impl Target {
     /// How every request of the run is delivered.
     pub fn delivery(&self) -> &Delivery {
         &self.delivery
+    }
+
+    /// Tell `observer` of each attempt of every delivery as it ends, while the delivery goes on.
+    pub fn observe(&mut self, observer: Observer) {
+        self.observer = Some(observer);
     }
 
     /// The url as reports show it: its password and secret query values redacted unless
@@ -519,9 +389,12 @@ impl Target {
 
     /// The same bytes `times` times at once; the last delivery takes `outgoing` itself.
     async fn deliver_times(&self, outgoing: Outgoing, expect: &Expect, times: u32) -> Vec<Report> {
-        let mut copies: Vec<Outgoing> = (1..times.max(1)).map(|_| outgoing.clone()).collect();
+        let times = times.max(1);
+        let mut copies: Vec<Outgoing> = (1..times).map(|_| outgoing.clone()).collect();
         copies.push(outgoing);
-        join_all(copies.into_iter().map(|o| self.exchange(o, expect, true)).collect()).await
+        let of = |n: u32| (n, times);
+        join_all(copies.into_iter().zip(1..).map(|(o, n)| self.deliver(o, expect, true, of(n))).collect())
+            .await
     }
 
     /// `send_times` as one report: the first delivery, the others as its repeats, passed only
@@ -599,36 +472,14 @@ impl Target {
 
     /// Deliver bytes as they are (with retries when asked) and judge the answer.
     pub async fn exchange(&self, out: Outgoing, expect: &Expect, check_request: bool) -> Report {
+        self.deliver(out, expect, check_request, (1, 1)).await
+    }
+
+    /// `exchange`, as delivery `of.0` of `of.1` of the same bytes at once (for the observer).
+    async fn deliver(&self, out: Outgoing, expect: &Expect, check_request: bool, of: (u32, u32)) -> Report {
         let (headers, bytes) = (&out.headers, &out.bytes);
         let d = &self.delivery;
-        let attempts_allowed = match d.retry {
-            Retry::None => 1,
-            Retry::Botpress => botpress::ATTEMPTS,
-        };
-        let mut attempts = Vec::new();
-        let mut last: std::result::Result<Answer, String> = Err(String::new());
-        let mut wait = Duration::ZERO;
-        for n in 1..=attempts_allowed {
-            if n > 1 {
-                wait = botpress::retry_wait(n).mul_f64(d.retry_scale);
-                tokio::time::sleep(wait).await;
-            }
-            last = http::post(&self.client, &self.url, headers, bytes, d.max_response, d.timeout).await;
-            let (status, error, latency_ms) = match &last {
-                Ok(a) => (Some(a.status), None, a.latency_ms),
-                Err(e) => (None, Some(e.clone()), 0.0),
-            };
-            attempts.push(Attempt {
-                attempt: n,
-                status,
-                error,
-                latency_ms,
-                waited_ms: wait.as_millis() as u64,
-            });
-            if matches!(&last, Ok(a) if (200..300).contains(&a.status)) {
-                break;
-            }
-        }
+        let (attempts, last) = self.attempts(headers, bytes, of).await;
         let request = Sent {
             method: "POST",
             url: self.shown_url.clone(),
@@ -650,6 +501,7 @@ impl Target {
             changes: None,
             repeats: Vec::new(),
             note: None,
+            curl: None,
             passed: false,
         };
         match last {

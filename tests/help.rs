@@ -514,7 +514,13 @@ fn scenario_and_replay_quiet_keep_the_failures_and_the_count_and_verbose_every_e
     let (code, out, _) =
         run(hookctl().args(["scenario", "handoff-lifecycle", "-q", "--url", &failing.url()]));
     assert_eq!(code, 1);
-    assert_eq!(out, "  ✗ step 2 handoff-create: status: expected 2xx, found 500\n3/4 steps passed\n");
+    assert_eq!(
+        out,
+        format!(
+            "  ✗ step 2 handoff-create: status: expected 2xx, found 500\n    POST {} → 500 Internal Server Error\n3/4 steps passed\n",
+            failing.url()
+        )
+    );
 
     let (code, out, _) = run(hookctl().args(["scenario", "handoff-lifecycle", "-v", "--url", &server.url()]));
     assert_eq!(code, 0);

@@ -899,7 +899,7 @@ fn a_scenario_delivers_its_tag_edit_twice() {
     assert!(report["notes"][0].as_str().unwrap().contains("Botpress sends tag edits twice since v12.30.6"));
     let (code, _, err) = run(hookctl().args(["scenario", "handoff-full", "--url", &server.url()]));
     assert_eq!(code, 0, "{err}");
-    assert!(err.contains("handoff-tags is delivered twice at once"), "{err}");
+    assert!(err.contains("note: steps 4-5 handoff-tags: delivered twice at once"), "{err}");
 }
 
 /// What each handoff update changes in the handoff, as Botpress does it ("which action sends

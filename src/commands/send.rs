@@ -39,7 +39,7 @@ pub fn run(args: SendArgs, g: Globals, o: &mut Out) -> Result<Exit> {
             let prepared = template.into_prepared()?;
             let report = rt.block_on(async {
                 let target = send::target(&delivery).await?;
-                Ok::<_, crate::Error>(target.send_repeated(prepared, &expect, times, &why).await)
+                deliver(target, o, prepared, &expect, (times, &why)).await
             })?;
             output::send(o, &report)?;
             done(&report)
@@ -55,6 +55,34 @@ pub fn run(args: SendArgs, g: Globals, o: &mut Out) -> Result<Exit> {
             done(&summary)
         }
     }
+}
+
+/// Deliver the body to `target` as `send` does, each attempt shown on stderr as it ends under `--retry botpress`
+/// (whose waits add up to about a minute), whatever the output; the report comes back.
+async fn deliver(
+    mut target: send::Target,
+    o: &mut Out<'_>,
+    prepared: send::Prepared,
+    expect: &send::Expect,
+    (times, why): (u32, &str),
+) -> Result<send::Report> {
+    let (tx, mut rx) = tokio::sync::mpsc::unbounded_channel::<send::Progress>();
+    if target.delivery().retry == send::Retry::Botpress {
+        target.observe(Arc::new(move |p: &send::Progress| {
+            let _ = tx.send(p.clone());
+        }));
+    }
+    let mut sending = std::pin::pin!(target.send_repeated(prepared, expect, times, why));
+    let report = loop {
+        tokio::select! {
+            report = &mut sending => break report,
+            Some(p) = rx.recv() => output::attempt(o, &p)?,
+        }
+    };
+    while let Ok(p) = rx.try_recv() {
+        output::attempt(o, &p)?;
+    }
+    Ok(report)
 }
 
 /// What to send, from the flags `send` and `show` share.

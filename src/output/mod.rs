@@ -34,7 +34,7 @@ pub use listen::{
 pub use load::{load, progress};
 pub use preview::preview;
 pub use scenario::scenario;
-pub use send::send;
+pub use send::{attempt, send};
 pub use test::test;
 pub use validate::Validate;
 

@@ -7,11 +7,13 @@ use colored::Colorize;
 use serde_json::Value;
 
 use super::send::{answered_in_full, request_in_full};
-use super::{Level, Out, builtin_note, field_value, finding, plural, status_text, verdict};
+use super::{
+    Level, Out, SHOWN_BODY, bounded, builtin_note, field_value, finding, plural, status_text, verdict,
+};
 use crate::catalogue::Kind;
 use crate::json::Pointer;
 use crate::platform::{botpress, eva, label_of};
-use crate::scenario::ScenarioReport;
+use crate::scenario::{ScenarioReport, step_list};
 use crate::send::Report;
 
 /// The identifiers of one step's request, and the option its answer chose: what the step table
@@ -85,24 +87,10 @@ fn short_id(id: &Option<String>) -> String {
     }
 }
 
-/// `step 3`, `steps 1-4`, `steps 1, 3-4`.
-fn step_list(steps: &[usize]) -> String {
-    let mut runs: Vec<(usize, usize)> = Vec::new();
-    for &n in steps {
-        match runs.last_mut() {
-            Some((_, end)) if *end + 1 == n => *end = n,
-            _ => runs.push((n, n)),
-        }
-    }
-    let parts: Vec<String> =
-        runs.iter().map(|&(a, b)| if a == b { a.to_string() } else { format!("{a}-{b}") }).collect();
-    format!("{} {}", if steps.len() == 1 { "step" } else { "steps" }, parts.join(", "))
-}
-
 pub fn scenario(o: &mut Out, r: &ScenarioReport) -> io::Result<()> {
-    for step in &r.steps {
+    for (n, step) in r.steps.iter().enumerate() {
         if let Some(e) = &step.answered.transport_error {
-            o.diag(Level::Error, format!("{}: {e}", step.event))?;
+            o.diag(Level::Error, format!("step {} {}: {e}", n + 1, step.event))?;
         }
     }
     if r.builtin_receiver {
@@ -214,7 +202,7 @@ pub fn scenario(o: &mut Out, r: &ScenarioReport) -> io::Result<()> {
 }
 
 /// Why each failed step failed: its failed checks, and the answer's errors as `send` shows them
-/// (without its warnings under `-q`).
+/// (without its warnings under `-q`); then what it sent and where, and what came back.
 fn failed_steps(out: &mut dyn io::Write, r: &ScenarioReport, quiet: bool) -> io::Result<()> {
     for (n, s) in r.steps.iter().enumerate().filter(|(_, s)| !s.passed) {
         let step = format!("step {} {}", n + 1, s.event);
@@ -244,6 +232,57 @@ fn failed_steps(out: &mut dyn io::Write, r: &ScenarioReport, quiet: bool) -> io:
                 verdict(out, v)?;
             }
         }
+        if let Some(e) = &s.answered.transport_error {
+            writeln!(out, "  {} {step}: not delivered: {e}", "✗".red().bold())?;
+        }
+        exchange(out, s, quiet)?;
+    }
+    Ok(())
+}
+
+/// What a failed step sent and where, and what came back: the method and url, then (unless
+/// `quiet`) the request's headers, the answer's headers and body (cut at `SHOWN_BODY`), and the
+/// curl command that sends the request again. Secrets are as the report has them.
+fn exchange(out: &mut dyn io::Write, s: &Report, quiet: bool) -> io::Result<()> {
+    let req = &s.request;
+    let answer = match (&s.answered.response, &s.answered.transport_error) {
+        (Some(resp), _) => status_text(resp.status),
+        (None, _) => "not delivered".red().to_string(),
+    };
+    if quiet {
+        return writeln!(out, "    {} {} → {answer}", req.method.bold(), req.url);
+    }
+    writeln!(out, "    {} {} {}", "→".bold(), req.method.bold(), req.url)?;
+    header_lines(out, &req.headers)?;
+    writeln!(out, "    {} {answer}", "←".bold())?;
+    if let Some(resp) = &s.answered.response {
+        header_lines(out, &resp.headers)?;
+        let body = match &resp.body {
+            Value::Null => String::new(),
+            Value::String(text) => text.clone(),
+            doc => serde_json::to_string_pretty(doc).map_err(io::Error::other)?,
+        };
+        if body.is_empty() {
+            writeln!(out, "      {}", "(no body)".dimmed())?;
+        }
+        for line in bounded(&body, SHOWN_BODY).lines() {
+            writeln!(out, "      {line}")?;
+        }
+    }
+    if let Some(curl) = &s.curl {
+        writeln!(out, "    {}", "again with curl:".dimmed())?;
+        for line in curl.lines() {
+            writeln!(out, "      {line}")?;
+        }
+    }
+    Ok(())
+}
+
+/// Headers, one a line, their names aligned, under a request or an answer.
+fn header_lines(out: &mut dyn io::Write, headers: &[(String, String)]) -> io::Result<()> {
+    let width = headers.iter().map(|(n, _)| n.len()).max().unwrap_or(0);
+    for (name, value) in headers {
+        writeln!(out, "      {:width$}  {value}", name.dimmed())?;
     }
     Ok(())
 }

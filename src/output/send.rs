@@ -7,8 +7,31 @@ use serde_json::Value;
 
 use super::{Level, Out, builtin_note, fields, finding, plural, status_text, verdict};
 use crate::contract::snippet;
+use crate::http::human;
 use crate::platform::eva::Changes;
-use crate::send::{Answered, Received, Report, Sent};
+use crate::send::{Answered, Progress, Received, Report, Sent};
+
+/// One attempt as it ends, on stderr, whatever the output: `attempt 2 of 10: 503 Service
+/// Unavailable, next in 200 ms`. The report on stdout comes when the delivery is done.
+pub fn attempt(o: &mut Out, p: &Progress) -> io::Result<()> {
+    let a = &p.attempt;
+    let of = if p.deliveries > 1 {
+        format!("delivery {} of {}, ", p.delivery, p.deliveries)
+    } else {
+        String::new()
+    };
+    let what = match (a.status, &a.error) {
+        (Some(s), _) => status_text(s),
+        (None, Some(e)) => e.red().to_string(),
+        (None, None) => String::new(),
+    };
+    let next = match (p.next_in, a.status) {
+        (Some(wait), _) => format!(", next in {}", human(wait)),
+        (None, Some(s)) if (200..300).contains(&s) => String::new(),
+        (None, _) => ", no attempt left".to_string(),
+    };
+    writeln!(o.err, "{of}attempt {} of {}: {what}{next}", a.attempt, p.attempts)
+}
 
 pub fn send(o: &mut Out, r: &Report) -> io::Result<()> {
     if let Some(e) = &r.answered.transport_error {
