@@ -594,18 +594,22 @@ fn test_quiet_keeps_the_failed_cases_and_the_table_and_verbose_shows_every_excha
     assert!(out.starts_with("✗ fails "), "{out}");
     assert!(out.contains("    status: expected 201, found 200\n"), "{out}");
     // The url and the status stay; the headers, bodies and curl command go.
-    assert!(out.contains(&format!("    POST {}  200 OK\n", server.url())), "{out}");
-    assert!(!out.contains("> ") && !out.contains("< ") && !out.contains("$ curl"), "{out}");
+    assert!(out.contains(&format!("    POST {} → 200 OK\n", server.url())), "{out}");
+    assert!(!out.contains("←") && !out.contains("curl"), "{out}");
     assert!(out.contains("cases") && out.ends_with("FAILED\n"), "the table and the verdict: {out}");
 
     let (code, out, _) = run(hookctl().arg("test").arg(&suite).args(["-v", "--url", &server.url()]));
     assert_eq!(code, 1);
     let passed = out.split("✓ passes").nth(1).unwrap_or_else(|| panic!("{out}"));
     let passed = passed.split("\n✗").next().unwrap();
-    assert!(passed.contains(&format!("\n    POST {}  200 OK\n", server.url())), "{out}");
-    assert!(passed.contains("\n      > {\n      >   \"botId\": \"support-bot\",\n"), "{out}");
-    assert!(passed.contains("\n      < {\n      <   \"ack\": \"marker-7\"\n      < }\n"), "{out}");
-    assert!(passed.contains("\n      $ curl -X POST"), "{out}");
+    assert!(passed.contains(&format!("\n    → POST {}\n", server.url())), "{out}");
+    assert!(
+        passed.contains("\n      {\n        \"botId\": \"support-bot\",\n"),
+        "the request in full: {out}"
+    );
+    assert!(passed.contains("\n    ← 200 OK\n"), "{out}");
+    assert!(passed.contains("\n      {\n        \"ack\": \"marker-7\"\n      }\n"), "{out}");
+    assert!(passed.contains("\n    again with curl:\n      curl -X POST"), "{out}");
 
     // JSON keeps a passed case's exchange out, -v or not.
     let (_, out, _) =

@@ -4,7 +4,8 @@
 
 use quick_junit::{NonSuccessKind, Report, TestCase, TestCaseStatus, TestSuite};
 
-use super::test::{exchange_lines, warning};
+use super::exchange::{self, Shown};
+use super::test::warning;
 use crate::error::{Error, Result};
 use crate::tester::{CaseResult, TestReport};
 
@@ -62,10 +63,7 @@ fn status(c: &CaseResult) -> TestCaseStatus {
     };
     lines.extend(c.hints.iter().map(|h| format!("hint: {h}")));
     if let Some(e) = &c.exchange {
-        let status =
-            e.status.map_or_else(|| "no answer".to_string(), |s| format!("{s} {}", super::reason(s)));
-        lines.push(format!("{} {}  {status}", e.method, e.url));
-        lines.extend(exchange_lines(e, false));
+        lines.push(exchange::plain(&Shown::of_exchange(e)));
     }
     let mut s = TestCaseStatus::non_success(kind);
     s.set_message(message).set_type(kind_name).set_description(lines.join("\n"));

@@ -6,6 +6,7 @@
 //! text is coloured and tabled on a terminal, plain when piped or under `NO_COLOR`.
 
 mod catalogue;
+mod exchange;
 mod junit;
 mod listen;
 mod load;

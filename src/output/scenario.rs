@@ -6,10 +6,9 @@ use std::io;
 use colored::Colorize;
 use serde_json::Value;
 
+use super::exchange::{self, Detail, Shown};
 use super::send::{answered_in_full, request_in_full};
-use super::{
-    Level, Out, SHOWN_BODY, bounded, builtin_note, field_value, finding, plural, status_text, verdict,
-};
+use super::{Level, Out, builtin_note, field_value, finding, plural, status_text, verdict};
 use crate::catalogue::Kind;
 use crate::json::Pointer;
 use crate::platform::{botpress, eva, label_of};
@@ -235,54 +234,8 @@ fn failed_steps(out: &mut dyn io::Write, r: &ScenarioReport, quiet: bool) -> io:
         if let Some(e) = &s.answered.transport_error {
             writeln!(out, "  {} {step}: not delivered: {e}", "✗".red().bold())?;
         }
-        exchange(out, s, quiet)?;
-    }
-    Ok(())
-}
-
-/// What a failed step sent and where, and what came back: the method and url, then (unless
-/// `quiet`) the request's headers, the answer's headers and body (cut at `SHOWN_BODY`), and the
-/// curl command that sends the request again. Secrets are as the report has them.
-fn exchange(out: &mut dyn io::Write, s: &Report, quiet: bool) -> io::Result<()> {
-    let req = &s.request;
-    let answer = match (&s.answered.response, &s.answered.transport_error) {
-        (Some(resp), _) => status_text(resp.status),
-        (None, _) => "not delivered".red().to_string(),
-    };
-    if quiet {
-        return writeln!(out, "    {} {} → {answer}", req.method.bold(), req.url);
-    }
-    writeln!(out, "    {} {} {}", "→".bold(), req.method.bold(), req.url)?;
-    header_lines(out, &req.headers)?;
-    writeln!(out, "    {} {answer}", "←".bold())?;
-    if let Some(resp) = &s.answered.response {
-        header_lines(out, &resp.headers)?;
-        let body = match &resp.body {
-            Value::Null => String::new(),
-            Value::String(text) => text.clone(),
-            doc => serde_json::to_string_pretty(doc).map_err(io::Error::other)?,
-        };
-        if body.is_empty() {
-            writeln!(out, "      {}", "(no body)".dimmed())?;
-        }
-        for line in bounded(&body, SHOWN_BODY).lines() {
-            writeln!(out, "      {line}")?;
-        }
-    }
-    if let Some(curl) = &s.curl {
-        writeln!(out, "    {}", "again with curl:".dimmed())?;
-        for line in curl.lines() {
-            writeln!(out, "      {line}")?;
-        }
-    }
-    Ok(())
-}
-
-/// Headers, one a line, their names aligned, under a request or an answer.
-fn header_lines(out: &mut dyn io::Write, headers: &[(String, String)]) -> io::Result<()> {
-    let width = headers.iter().map(|(n, _)| n.len()).max().unwrap_or(0);
-    for (name, value) in headers {
-        writeln!(out, "      {:width$}  {value}", name.dimmed())?;
+        let detail = if quiet { Detail::Line } else { Detail::Failure };
+        exchange::write(out, &Shown::of_report(s), detail, 4)?;
     }
     Ok(())
 }

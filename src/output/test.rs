@@ -1,13 +1,13 @@
-//! `test`: a line per case, what failed and why with what was sent and answered, the warnings,
-//! and the tally.
+//! `test`: a line per case, what failed and why with what was sent and answered (as `scenario`
+//! shows a failed step), the warnings and hints, and the tally.
 
 use std::io;
 
 use colored::Colorize;
 
-use super::{Level, Out, SHOWN_BODY, bounded, plural, status_text};
-use crate::contract::snippet;
-use crate::tester::{CaseResult, Exchange, TestReport};
+use super::exchange::{self, Detail, Shown};
+use super::{Level, Out, plural};
+use crate::tester::{CaseResult, TestReport};
 
 pub fn test(o: &mut Out, r: &TestReport) -> io::Result<()> {
     builtin_note(o, r)?;
@@ -112,56 +112,16 @@ fn case(out: &mut dyn io::Write, c: &CaseResult, quiet: bool, verbose: bool) -> 
     if c.passed && !verbose {
         return Ok(());
     }
-    let status = e.status.map_or_else(|| "no answer".to_string(), status_text);
-    writeln!(out, "    {} {}  {status}", e.method.bold(), e.url)?;
-    if quiet {
-        return Ok(());
-    }
-    for line in exchange_lines(e, verbose) {
-        writeln!(out, "      {}", line.dimmed())?;
-    }
-    Ok(())
+    let detail = match (quiet, verbose) {
+        (true, _) => Detail::Line,
+        (_, true) => Detail::Full,
+        _ => Detail::Failure,
+    };
+    exchange::write(out, &Shown::of_exchange(e), detail, 4)
 }
 
 /// A warning as one line: where, and what.
 pub(super) fn warning(w: &crate::contract::Finding) -> String {
     let at = if w.pointer.is_empty() { "/" } else { &w.pointer };
     format!("{at}: {}", w.message)
-}
-
-/// What was sent and answered, as plain lines: `> ` the request's headers and body, `< ` the
-/// answer's, then the curl command that repeats it. Bodies are short unless `full`; an answer's
-/// body is bounded either way.
-pub(super) fn exchange_lines(e: &Exchange, full: bool) -> Vec<String> {
-    let mut lines = Vec::new();
-    for (name, value) in &e.request_headers {
-        lines.push(format!("> {name}: {value}"));
-    }
-    let sent = if full { document(&e.request) } else { snippet(&e.request) };
-    lines.extend(sent.lines().map(|l| format!("> {l}")));
-    for (name, value) in &e.response_headers {
-        lines.push(format!("< {name}: {value}"));
-    }
-    if let Some(body) = e.response.as_ref().filter(|b| !b.is_null()) {
-        let text = if full { document(body) } else { text_of(body) };
-        lines.extend(bounded(&text, SHOWN_BODY).lines().map(|l| format!("< {l}")));
-    }
-    lines.push(format!("$ {}", e.curl.replace('\n', "\n    ")));
-    lines
-}
-
-/// A document in full: JSON pretty-printed, text as it came.
-fn document(doc: &serde_json::Value) -> String {
-    match doc {
-        serde_json::Value::String(s) => s.clone(),
-        other => serde_json::to_string_pretty(other).unwrap_or_default(),
-    }
-}
-
-/// An answer's body on one line: JSON compact, text as it came.
-fn text_of(doc: &serde_json::Value) -> String {
-    match doc {
-        serde_json::Value::String(s) => s.clone(),
-        other => other.to_string(),
-    }
 }
