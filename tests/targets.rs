@@ -409,3 +409,19 @@ fn init_writes_one_platform_when_asked() {
     assert_eq!(code, 2);
     assert!(err.contains("'slack'"), "{err}");
 }
+
+#[test]
+fn send_quiet_still_says_a_warning_on_stderr() {
+    for (leak, warned) in [(true, true), (false, false)] {
+        let server = eva_service(leak);
+        let (code, out, err) = run(hookctl()
+            .args(["send", "eva-service", "-q", "--url", &server.url()])
+            .args(["--set", "hiddenContext.document=\"87237236722\""]));
+        assert_eq!((code, out.as_str()), (0, "PASSED\n"), "{err}");
+        assert_eq!(
+            err.contains("warning: /visibleContext/document: hiddenContext.document copied"),
+            warned,
+            "{err}"
+        );
+    }
+}

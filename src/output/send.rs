@@ -49,10 +49,16 @@ pub fn send(o: &mut Out, r: &Report) -> io::Result<()> {
         return o.json(r);
     }
     let verbose = o.style.verbose();
-    let out = &mut *o.out;
     if o.style.quiet() {
-        return quiet(out, r);
+        // The verdict only; the answer's warnings still said, on stderr.
+        let deliveries = std::iter::once(&r.answered).chain(r.repeats.iter().map(|a| &a.answered));
+        for w in deliveries.filter_map(|a| a.verdict.as_ref()).flat_map(|v| &v.warnings) {
+            let at = if w.pointer.is_empty() { "/" } else { &w.pointer };
+            o.diag(Level::Warning, format!("{at}: {}", w.message))?;
+        }
+        return quiet(o.out, r);
     }
+    let out = &mut *o.out;
     let req = &r.request;
     writeln!(
         out,
