@@ -252,7 +252,7 @@ fn test_reports_redact_a_literal_url_in_text_json_and_junit() {
     let (code, out, err) = run(hookctl().arg("test").arg(&suite).env("WEBHOOK_URL", secret_url(slow.addr)));
     assert_eq!(code, 3, "{out}\n{err}");
     assert!(out.contains(&format!("timeout: {} did not answer", shown_url(slow.addr))), "{out}");
-    assert!(out.contains(&format!("POST {}  no answer", shown_url(slow.addr))), "{out}");
+    assert!(out.contains(&format!("→ POST {}\n", shown_url(slow.addr))), "{out}");
     assert_no_secret("test text, url from the environment", &format!("{out}{err}"));
 
     // A literal url that cannot be used is refused, naming its line, without its password.
