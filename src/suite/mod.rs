@@ -1,4 +1,6 @@
-//! Contract suites: TOML files of cases that `hookctl test` runs against a webhook.
+//! Contract suites: TOML files of cases that `hookctl test` runs against the webhooks of a
+//! deployment. This file reads a suite, its variables and its cases; `targets` says where each
+//! case goes, `expect` what it expects, `starter` and `capture` write new suites.
 //!
 //! TOML because users write these by hand and keep them in their repositories: it has comments,
 //! needs no indentation discipline, and quoted keys hold JSON pointers (`"/option"`) as they are.
@@ -7,7 +9,6 @@
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
-use regex::Regex;
 use serde::Deserialize;
 use serde_json::Value;
 use toml::Spanned;
@@ -15,6 +16,8 @@ use toml::Spanned;
 use crate::catalogue::{self, Kind, Scenario};
 use crate::error::{Error, Result};
 use crate::send::{Body, Template};
+use expect::RawExpect;
+use targets::RawTarget;
 
 /// A suite, checked and ready to run.
 #[derive(Debug)]
@@ -28,34 +31,6 @@ pub struct Suite {
     pub headers: Headers,
     /// Values that came from the environment (`${NAME}`), masked in every report.
     pub secrets: Vec<(String, String)>,
-}
-
-/// The name of the target that `[defaults] url` makes.
-pub const DEFAULT_TARGET: &str = "default";
-
-/// A place a suite sends cases to.
-#[derive(Debug, Clone)]
-pub struct Target {
-    /// `botpress`, `eva-service.identify`, [`DEFAULT_TARGET`], or `case 'NAME'` for a case's own url.
-    pub name: String,
-    /// `--target NAME=URL` can set it: a named target or the defaults', not a case's own url.
-    pub settable: bool,
-    /// The url after substitution; `None` when none is written or it came out empty.
-    pub url: Option<String>,
-    /// The url as written, which identifies a case's own url.
-    pub written: String,
-    /// The environment variables its url reads, in order.
-    pub variables: Vec<String>,
-    pub headers: Headers,
-}
-
-/// Headers to send, and those left out because every variable in them came out empty.
-#[derive(Debug, Clone, Default)]
-pub struct Headers {
-    /// `Name: value`, in order; a later one of the same name wins.
-    pub sent: Vec<String>,
-    /// The headers left out, each with the variables that came out empty.
-    pub unsent: Vec<(String, Vec<String>)>,
 }
 
 #[derive(Debug)]
@@ -85,60 +60,6 @@ pub enum What {
     Scenario(&'static Scenario),
 }
 
-#[derive(Debug, Clone)]
-pub enum StatusExpect {
-    Exact(u16),
-    /// 2 for 2xx, 4 for 4xx, ...
-    Class(u16),
-}
-
-impl StatusExpect {
-    pub fn matches(&self, status: u16) -> bool {
-        match self {
-            StatusExpect::Exact(s) => *s == status,
-            StatusExpect::Class(c) => status / 100 == *c,
-        }
-    }
-}
-
-impl std::fmt::Display for StatusExpect {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        match self {
-            StatusExpect::Exact(s) => write!(f, "{s}"),
-            StatusExpect::Class(c) => write!(f, "{c}xx"),
-        }
-    }
-}
-
-#[derive(Debug, Clone)]
-pub enum TextExpect {
-    Contains(String),
-    Matches(Regex),
-    Equals(String),
-}
-
-#[derive(Debug, Clone)]
-pub enum FieldCheck {
-    Equals(Value),
-    Exists(bool),
-    Matches(Regex),
-}
-
-#[derive(Debug, Clone)]
-pub struct Expectations {
-    pub status: StatusExpect,
-    /// The answer follows the platform's contract (eva: schema and contract checks).
-    pub valid: bool,
-    /// The service cell's option is one of these.
-    pub option: Option<Vec<String>>,
-    pub answer: Vec<TextExpect>,
-    /// JSON pointer into the answer's body, and what must hold there.
-    pub fields: Vec<(String, FieldCheck)>,
-    pub max_latency_ms: Option<f64>,
-    /// Deliver twice; both must be accepted.
-    pub idempotent: bool,
-}
-
 // ------------------------------------------------------------------ the file as written
 
 #[derive(Deserialize)]
@@ -164,14 +85,6 @@ struct RawDefaults {
 
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
-struct RawTarget {
-    url: Spanned<String>,
-    #[serde(default)]
-    headers: BTreeMap<String, Spanned<String>>,
-}
-
-#[derive(Deserialize)]
-#[serde(deny_unknown_fields)]
 struct RawCase {
     name: Spanned<String>,
     event: Option<Spanned<String>>,
@@ -188,29 +101,6 @@ struct RawCase {
     set: BTreeMap<String, Spanned<toml::Value>>,
     #[serde(default)]
     expect: RawExpect,
-}
-
-#[derive(Deserialize, Default)]
-#[serde(deny_unknown_fields)]
-struct RawExpect {
-    status: Option<Spanned<toml::Value>>,
-    valid: Option<bool>,
-    option: Option<Spanned<toml::Value>>,
-    answer_contains: Option<Spanned<String>>,
-    answer_matches: Option<Spanned<String>>,
-    answer_equals: Option<Spanned<String>>,
-    #[serde(default)]
-    field: BTreeMap<String, Spanned<RawField>>,
-    max_latency_ms: Option<Spanned<f64>>,
-    idempotent: Option<bool>,
-}
-
-#[derive(Deserialize)]
-#[serde(deny_unknown_fields)]
-struct RawField {
-    equals: Option<toml::Value>,
-    exists: Option<bool>,
-    matches: Option<String>,
 }
 
 // ------------------------------------------------------------------ loading
@@ -384,66 +274,6 @@ impl Loader<'_> {
         Ok(())
     }
 
-    fn regex(&self, s: &str, offset: usize, key: &str) -> Result<Regex> {
-        Regex::new(s).map_err(|e| {
-            let first = e.to_string().lines().last().unwrap_or_default().trim().to_string();
-            self.err(offset, format!("{key}: invalid regex '{s}': {first}"))
-        })
-    }
-
-    /// A header whose every variable came out empty is not sent: `Bearer ${TOKEN:-}` without a
-    /// token sends no Authorization header rather than an empty bearer, and says so if the
-    /// server then refuses.
-    fn headers(&mut self, raw: &BTreeMap<String, Spanned<String>>, key: &str) -> Result<Headers> {
-        let mut out = Headers::default();
-        for (name, raw_value) in raw {
-            let at = raw_value.span().start;
-            let value = self.subst(raw_value.get_ref(), at, &format!("{key}.{name}"))?;
-            self.keep_secret(value.taken);
-            if value.references > 0 && value.empty == value.references {
-                out.unsent.push((name.clone(), value.empty_names));
-                continue;
-            }
-            // Checked here, so that a bad header names its line; what came from the environment
-            // is masked.
-            crate::http::header(name, value.text.trim(), &format!("{key}.{name}")).map_err(|e| {
-                let masked = crate::tester::mask(&self.secrets, &e.to_string());
-                self.err(at, masked)
-            })?;
-            out.sent.push(format!("{name}: {}", value.text));
-        }
-        Ok(out)
-    }
-
-    /// A target from its url as written: substituted and checked here, so that a bad one names
-    /// its line. A url that comes out empty, or whose every variable came out empty
-    /// (`${BASE_URL:-}/hook` with BASE_URL unset), is no url. A variable whose value is a whole
-    /// url is shown (its password and secret query values redacted wherever it is shown); any
-    /// other variable in a url (a token in its path) is a secret like any other.
-    fn target(&mut self, name: String, settable: bool, raw: &Spanned<String>, key: &str) -> Result<Target> {
-        let value = self.subst(raw.get_ref(), raw.span().start, key)?;
-        let (taken, shown): (Vec<_>, Vec<_>) = value.taken.into_iter().partition(|(_, v)| !v.contains("://"));
-        self.keep_secret(taken);
-        let none = value.text.trim().is_empty() || (value.references > 0 && value.empty == value.references);
-        if !none {
-            crate::http::parse_url(&value.text, key).map_err(|e| {
-                let mut masked = crate::tester::mask(&self.secrets, &e.to_string());
-                for (_, v) in &shown {
-                    masked = masked.replace(v.as_str(), &crate::http::shown_raw_url(v));
-                }
-                self.err(raw.span().start, masked)
-            })?;
-        }
-        Ok(Target {
-            name,
-            settable,
-            url: (!none).then_some(value.text),
-            written: raw.get_ref().clone(),
-            variables: value.names,
-            headers: Headers::default(),
-        })
-    }
-
     fn case(
         &mut self,
         raw: Spanned<RawCase>,
@@ -508,58 +338,6 @@ impl Loader<'_> {
         Ok(What::Body(Box::new(template)))
     }
 
-    /// Where a case goes, in order of precedence: its own url or the target it names, then the
-    /// suite's target for its kind (`botpress`, `eva-service`, `eva-answer`), then the defaults'.
-    /// `targets` holds the named ones, then the defaults'; a case's own url is added to it (once
-    /// per url as written).
-    fn route(
-        &mut self,
-        raw: &RawCase,
-        kind: Kind,
-        targets: &mut Vec<Target>,
-        at: usize,
-        ctx: &str,
-    ) -> Result<Vec<usize>> {
-        let find = |targets: &[Target], name: &str| targets.iter().position(|t| t.settable && t.name == name);
-        let mut route = Vec::new();
-        match (&raw.url, &raw.target) {
-            (Some(_), Some(_)) => return Err(self.err(at, format!("{ctx}: give url or target, not both"))),
-            (Some(url), None) => {
-                match targets.iter().position(|t| !t.settable && t.written == *url.get_ref()) {
-                    Some(i) => route.push(i),
-                    None => {
-                        let own = self.target(ctx.to_string(), false, url, &format!("{ctx}: url"))?;
-                        targets.push(own);
-                        route.push(targets.len() - 1);
-                    }
-                }
-            }
-            (None, Some(name)) => match find(targets, name.get_ref()) {
-                Some(i) => route.push(i),
-                None => {
-                    let names: Vec<&str> =
-                        targets.iter().filter(|t| t.settable).map(|t| t.name.as_str()).collect();
-                    return Err(self.err(
-                        name.span().start,
-                        format!(
-                            "{ctx}: target '{}' is not in [targets]{}; the suite's targets: {}",
-                            name.get_ref(),
-                            catalogue::suggest(name.get_ref(), &names),
-                            names.join(", ")
-                        ),
-                    ));
-                }
-            },
-            (None, None) => {}
-        }
-        for fallback in [kind.webhook().map(|w| w.target), Some(DEFAULT_TARGET)].into_iter().flatten() {
-            if let Some(i) = find(targets, fallback).filter(|i| !route.contains(i)) {
-                route.push(i);
-            }
-        }
-        Ok(route)
-    }
-
     /// A number of seconds: above 0 and at most a day, as `--timeout` takes it. A mistake names
     /// the line of the value itself.
     fn seconds(&self, t: &Spanned<f64>, key: &str) -> Result<f64> {
@@ -586,151 +364,9 @@ impl Loader<'_> {
         }
     }
 
-    /// A latency bound in milliseconds: above 0 and at most a day.
-    fn millis(&self, m: &Spanned<f64>, key: &str) -> Result<f64> {
-        let v = *m.get_ref();
-        let max = crate::defaults::MAX_SECS * 1000.0;
-        if v > 0.0 && v <= max {
-            return Ok(v);
-        }
-        Err(self.err(
-            m.span().start,
-            format!("{key}: {v} is not a number of milliseconds above 0 and at most {max}"),
-        ))
-    }
-
     fn json(&self, value: &Spanned<toml::Value>, key: &str) -> Result<Value> {
         serde_json::to_value(value.get_ref())
             .map_err(|e| self.err(value.span().start, format!("{key}: cannot be expressed as JSON ({e})")))
-    }
-
-    fn expect(&mut self, raw: RawExpect, what: &What, ctx: &str) -> Result<Expectations> {
-        let status = match &raw.status {
-            None => StatusExpect::Class(2),
-            Some(s) => {
-                let bad = || {
-                    self.err(
-                        s.span().start,
-                        format!(
-                            "{ctx}: expect.status must be a code from 100 to 599 (200) or a class (\"2xx\")"
-                        ),
-                    )
-                };
-                match s.get_ref() {
-                    toml::Value::Integer(n) if (100..=599).contains(n) => StatusExpect::Exact(*n as u16),
-                    toml::Value::String(t) => match t.to_ascii_lowercase().as_str() {
-                        c if c.len() == 3
-                            && c.ends_with("xx")
-                            && (b'1'..=b'5').contains(&c.as_bytes()[0]) =>
-                        {
-                            StatusExpect::Class(u16::from(c.as_bytes()[0] - b'0'))
-                        }
-                        c => StatusExpect::Exact(
-                            c.parse().ok().filter(|n| (100..=599).contains(n)).ok_or_else(bad)?,
-                        ),
-                    },
-                    _ => return Err(bad()),
-                }
-            }
-        };
-        let option = match &raw.option {
-            None => None,
-            Some(o) => Some(match o.get_ref() {
-                toml::Value::String(s) => vec![s.clone()],
-                toml::Value::Array(items) if !items.is_empty() && items.iter().all(toml::Value::is_str) => {
-                    items.iter().filter_map(|i| i.as_str().map(str::to_string)).collect()
-                }
-                _ => {
-                    return Err(self.err(
-                        o.span().start,
-                        format!("{ctx}: expect.option must be a string or a list of strings"),
-                    ));
-                }
-            }),
-        };
-        let mut answer = Vec::new();
-        if let Some(s) = &raw.answer_contains {
-            answer.push(TextExpect::Contains(self.env(s, &format!("{ctx}: expect.answer_contains"))?));
-        }
-        if let Some(s) = &raw.answer_matches {
-            answer.push(TextExpect::Matches(self.regex(
-                s.get_ref(),
-                s.span().start,
-                &format!("{ctx}: expect.answer_matches"),
-            )?));
-        }
-        if let Some(s) = &raw.answer_equals {
-            answer.push(TextExpect::Equals(self.env(s, &format!("{ctx}: expect.answer_equals"))?));
-        }
-        let mut fields = Vec::new();
-        for (pointer, f) in &raw.field {
-            let key = format!("{ctx}: expect.field.\"{pointer}\"");
-            if !pointer.starts_with('/') {
-                return Err(self.err(
-                    f.span().start,
-                    format!("{key}: the key must be a JSON pointer such as \"/option\""),
-                ));
-            }
-            if let Some(bad) = crate::payload::bad_escape(pointer) {
-                return Err(self.err(
-                    f.span().start,
-                    format!("{key}: '{bad}' is not a JSON pointer escape (~0 is ~, ~1 is /)"),
-                ));
-            }
-            let spec = f.get_ref();
-            let check = match (&spec.equals, spec.exists, &spec.matches) {
-                (Some(v), None, None) => FieldCheck::Equals(
-                    serde_json::to_value(v).map_err(|e| self.err(f.span().start, format!("{key}: {e}")))?,
-                ),
-                (None, Some(b), None) => FieldCheck::Exists(b),
-                (None, None, Some(r)) => {
-                    FieldCheck::Matches(self.regex(r, f.span().start, &format!("{key}.matches"))?)
-                }
-                _ => {
-                    return Err(self.err(
-                        f.span().start,
-                        format!("{key}: give exactly one of equals, exists or matches"),
-                    ));
-                }
-            };
-            fields.push((pointer.clone(), check));
-        }
-        let expect = Expectations {
-            status,
-            valid: raw.valid.unwrap_or(true),
-            option,
-            answer,
-            fields,
-            max_latency_ms: raw
-                .max_latency_ms
-                .as_ref()
-                .map(|m| self.millis(m, &format!("{ctx}: expect.max_latency_ms")))
-                .transpose()?,
-            idempotent: raw.idempotent.unwrap_or(false),
-        };
-        match what {
-            What::Scenario(_)
-                if expect.option.is_some() || !expect.answer.is_empty() || !expect.fields.is_empty() =>
-            {
-                Err(Error::usage(format!(
-                    "{}: {ctx}: a scenario case takes only status, valid, max_latency_ms and idempotent expectations",
-                    self.label
-                )))
-            }
-            What::Body(t) if expect.option.is_some() && t.kind != Kind::EvaServiceRequest => {
-                Err(Error::usage(format!(
-                    "{}: {ctx}: expect.option applies to eva-service cases only",
-                    self.label
-                )))
-            }
-            What::Body(t) if !expect.answer.is_empty() && t.kind != Kind::EvaAnswerRequest => {
-                Err(Error::usage(format!(
-                    "{}: {ctx}: expect.answer_* applies to eva-answer cases only",
-                    self.label
-                )))
-            }
-            _ => Ok(expect),
-        }
     }
 }
 
@@ -768,51 +404,14 @@ pub fn load(path: &Path) -> Result<Suite> {
     Ok(Suite { label, cases, targets, headers, secrets: loader.secrets })
 }
 
-impl Loader<'_> {
-    /// The suite's named targets, then the defaults' (with no url when it has none).
-    fn targets(&mut self, raw: &RawSuite) -> Result<Vec<Target>> {
-        let mut targets = Vec::new();
-        for (name, t) in &raw.targets {
-            let at = t.span().start;
-            let key = format!("targets.{name}");
-            if name == DEFAULT_TARGET {
-                return Err(self.err(
-                    at,
-                    format!("{key}: '{DEFAULT_TARGET}' is the name of [defaults] url: give this target another name"),
-                ));
-            }
-            if name.is_empty() || !name.chars().all(|c| c.is_ascii_alphanumeric() || "-_.".contains(c)) {
-                return Err(self.err(
-                    at,
-                    format!("{key}: a target's name is made of letters, digits, '-', '_' and '.'"),
-                ));
-            }
-            let t = t.get_ref();
-            let mut target = self.target(name.clone(), true, &t.url, &format!("{key}.url"))?;
-            target.headers = self.headers(&t.headers, &format!("{key}.headers"))?;
-            targets.push(target);
-        }
-        let mut default = match &raw.defaults.url {
-            Some(url) => self.target(DEFAULT_TARGET.to_string(), true, url, "defaults.url")?,
-            None => Target {
-                name: DEFAULT_TARGET.to_string(),
-                settable: true,
-                url: None,
-                written: String::new(),
-                variables: Vec::new(),
-                headers: Headers::default(),
-            },
-        };
-        default.headers = Headers::default();
-        targets.push(default);
-        Ok(targets)
-    }
-}
-
 mod capture;
+mod expect;
 mod starter;
+mod targets;
 #[cfg(test)]
 mod tests;
 
 pub use capture::{FromCapture, from_capture};
+pub use expect::{Expectations, FieldCheck, StatusExpect, TextExpect};
 pub use starter::starter;
+pub use targets::{DEFAULT_TARGET, Headers, Target};
