@@ -120,6 +120,12 @@ fn each_step_of_the_precedence_decides_where_a_case_goes() {
         "{err}"
     );
     assert!(err.contains("targets: botpress, custom, default"), "{err}");
+    // Across suites, each name once.
+    let other = path.with_file_name("other.toml");
+    std::fs::write(&other, "[targets.botpress]\nurl = \"http://127.0.0.1:9/x\"\n\n[[case]]\nname = \"o\"\nevent = \"agent-online\"\n").unwrap();
+    let (code, _, err) = run(test().arg(&other).args(["--target", "botpres=http://127.0.0.1:9/x"]));
+    assert_eq!(code, 2);
+    assert!(err.trim_end().ends_with("targets: botpress, custom, default"), "{err}");
     let (code, _, err) = run(test().args(["--target", "botpress"]));
     assert_eq!(code, 2);
     assert!(err.contains("'botpress' is not NAME=URL"), "{err}");

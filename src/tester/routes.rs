@@ -39,6 +39,7 @@ pub fn check_names(suites: &[Suite], overrides: &[(String, String)]) -> Result<(
                 .filter(|t| t.settable)
                 .map(|t| t.name.as_str())
                 .collect();
+            names.sort_unstable();
             names.dedup();
             return Err(Error::usage(format!(
                 "--target {name}: no suite has a target of that name{}; targets: {}",
