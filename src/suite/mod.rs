@@ -404,6 +404,26 @@ pub fn load(path: &Path) -> Result<Suite> {
     Ok(Suite { label, cases, targets, headers, secrets: loader.secrets })
 }
 
+/// Replace every secret value by `${NAME}`, longest values first: a value that holds another
+/// (`abcdef` and `abc`) is masked whole, not left with a tail showing. A value that is a URL is
+/// masked also as messages show it, its own secrets redacted.
+pub fn mask(secrets: &[(String, String)], text: &str) -> String {
+    let mut forms: Vec<(&str, String)> = Vec::new();
+    for (name, value) in secrets {
+        for form in [value.clone(), crate::http::shown_url(value, false), crate::http::shown_raw_url(value)] {
+            if !form.is_empty() && !forms.iter().any(|(_, f)| *f == form) {
+                forms.push((name, form));
+            }
+        }
+    }
+    forms.sort_by_key(|(_, form)| std::cmp::Reverse(form.len()));
+    let mut out = text.to_string();
+    for (name, form) in forms {
+        out = out.replace(form.as_str(), &format!("${{{name}}}"));
+    }
+    out
+}
+
 mod capture;
 mod expect;
 mod starter;

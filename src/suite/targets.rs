@@ -64,7 +64,7 @@ impl Loader<'_> {
             // Checked here, so that a bad header names its line; what came from the environment
             // is masked.
             crate::http::header(name, value.text.trim(), &format!("{key}.{name}")).map_err(|e| {
-                let masked = crate::tester::mask(&self.secrets, &e.to_string());
+                let masked = super::mask(&self.secrets, &e.to_string());
                 self.err(at, masked)
             })?;
             out.sent.push(format!("{name}: {}", value.text));
@@ -90,7 +90,7 @@ impl Loader<'_> {
         let none = value.text.trim().is_empty() || (value.references > 0 && value.empty == value.references);
         if !none {
             crate::http::parse_url(&value.text, key).map_err(|e| {
-                let mut masked = crate::tester::mask(&self.secrets, &e.to_string());
+                let mut masked = super::mask(&self.secrets, &e.to_string());
                 for (_, v) in &shown {
                     masked = masked.replace(v.as_str(), &crate::http::shown_raw_url(v));
                 }

@@ -17,7 +17,7 @@ use crate::error::{Counts, Error, Outcome, Result};
 use crate::receiver::Receiver;
 use crate::scenario;
 use crate::send::{self, Delivery, Expect, Retry, Target};
-use crate::suite::{self, Case, Suite, What};
+use crate::suite::{self, Case, Suite, What, mask};
 
 #[derive(Debug, Clone, Default)]
 pub struct Options {
@@ -133,26 +133,6 @@ impl TestReport {
     pub fn mask(&self, text: &str) -> String {
         mask(&self.secrets, text)
     }
-}
-
-/// Replace every secret value by `${NAME}`, longest values first: a value that holds another
-/// (`abcdef` and `abc`) is masked whole, not left with a tail showing. A value that is a URL is
-/// masked also as messages show it, its own secrets redacted.
-pub(crate) fn mask(secrets: &[(String, String)], text: &str) -> String {
-    let mut forms: Vec<(&str, String)> = Vec::new();
-    for (name, value) in secrets {
-        for form in [value.clone(), crate::http::shown_url(value, false), crate::http::shown_raw_url(value)] {
-            if !form.is_empty() && !forms.iter().any(|(_, f)| *f == form) {
-                forms.push((name, form));
-            }
-        }
-    }
-    forms.sort_by_key(|(_, form)| std::cmp::Reverse(form.len()));
-    let mut out = text.to_string();
-    for (name, form) in forms {
-        out = out.replace(form.as_str(), &format!("${{{name}}}"));
-    }
-    out
 }
 
 /// One case to run, and where it goes.
