@@ -92,7 +92,6 @@ fn each_step_of_the_precedence_decides_where_a_case_goes() {
     let targets: Vec<&str> =
         r["cases"].as_array().unwrap().iter().map(|c| c["target"].as_str().unwrap()).collect();
     assert_eq!(targets, ["botpress", "custom", "case 'own url'", "default"]);
-
     // A named target or an own url that comes out empty gives way to the kind's target.
     let (code, out, err) = run(test().env("T_CUSTOM_URL", "").env_remove("T_OWN_URL"));
     assert_eq!(code, 1, "{out}\n{err}");
@@ -129,6 +128,15 @@ fn each_step_of_the_precedence_decides_where_a_case_goes() {
     let (code, _, err) = run(test().args(["--target", "botpress"]));
     assert_eq!(code, 2);
     assert!(err.contains("'botpress' is not NAME=URL"), "{err}");
+
+    // In text, each case's line names its target when the run has several; with one, it need not.
+    let mut text = hookctl();
+    text.arg("test").arg(&path).env("T_DEFAULT_URL", default.url()).env("T_BOTPRESS_URL", botpress.url());
+    text.env("T_CUSTOM_URL", custom.url()).env("T_OWN_URL", own.url());
+    let (_, out, _) = run(&mut text);
+    assert!(out.lines().any(|l| l.starts_with("✓ named target  ") && l.contains("  → custom  ")), "{out}");
+    let (_, out, _) = run(text.args(["--filter", "by kind"]));
+    assert!(out.starts_with("✓ by kind  ") && !out.contains("→"), "{out}");
 }
 
 #[test]

@@ -15,6 +15,8 @@ pub fn test(o: &mut Out, r: &TestReport) -> io::Result<()> {
         return o.json(r);
     }
     let (quiet, verbose) = (o.style.quiet(), o.style.verbose());
+    // Where each case went is worth a word when the run has several targets.
+    let several = r.cases.iter().any(|c| c.target != r.cases[0].target);
     for c in &r.cases {
         if quiet {
             // The verdicts only; warnings still said, on stderr.
@@ -25,7 +27,7 @@ pub fn test(o: &mut Out, r: &TestReport) -> io::Result<()> {
                 continue;
             }
         }
-        case(o.out, c, quiet, verbose)?;
+        case(o.out, c, several, quiet, verbose)?;
     }
     let s = &r.summary;
     let rows = vec![
@@ -78,16 +80,19 @@ fn builtin_note(o: &mut Out, r: &TestReport) -> io::Result<()> {
     )
 }
 
-/// One case: its line, then what failed, the warnings and hints, and the exchange (short for a
+/// One case: its line (with its target when the run has `several`), then what failed, the warnings and hints, and the exchange (short for a
 /// failed case, in full under -v, only its request line and status under -q).
-fn case(out: &mut dyn io::Write, c: &CaseResult, quiet: bool, verbose: bool) -> io::Result<()> {
+fn case(
+    out: &mut dyn io::Write,
+    c: &CaseResult,
+    several: bool,
+    quiet: bool,
+    verbose: bool,
+) -> io::Result<()> {
     let mark = if c.passed { "✓".green().bold() } else { "✗".red().bold() };
-    writeln!(
-        out,
-        "{mark} {}  {}",
-        c.name,
-        format!("{}:{}  {:.0} ms", c.suite, c.line, c.duration_ms).dimmed()
-    )?;
+    let to = if several { format!("  → {}", c.target) } else { String::new() };
+    let at = format!("{}:{}{to}  {:.0} ms", c.suite, c.line, c.duration_ms);
+    writeln!(out, "{mark} {}  {}", c.name, at.dimmed())?;
     if let Some(e) = &c.error {
         writeln!(out, "    {} {e}", "not delivered:".red().bold())?;
     }
