@@ -353,6 +353,14 @@ fn the_deployment_layout_is_green_against_correct_servers_and_red_against_a_brok
     let (code, out, err) = run_at(&botpress, &eva, &[]);
     assert_eq!(code, 0, "{out}\n{err}");
     assert!(out.contains("PASSED") && !err.contains("built-in"), "{out}\n{err}");
+    let said = whole.split("(`✓ confirm takes yes or no").nth(1).and_then(|t| t.split('`').next()).unwrap();
+    let said = format!("✓ confirm takes yes or no{}", said.replace('\n', " "));
+    let said = said.split("  ").filter(|p| !p.ends_with(" ms")).collect::<Vec<_>>().join("  ");
+    assert!(
+        out.lines()
+            .any(|l| l.split("  ").filter(|p| !p.ends_with(" ms")).collect::<Vec<_>>().join("  ") == said),
+        "the README's line {said:?} in {out}"
+    );
     assert_eq!(paths(&botpress), ["/botpress/events"]);
     let mut eva_paths = paths(&eva);
     eva_paths.sort();
