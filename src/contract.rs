@@ -106,6 +106,8 @@ pub struct Context<'a> {
     pub request: Option<&'a Value>,
     pub expected_options: Option<&'a [String]>,
     pub option_case: OptionCase,
+    /// Findings show secret values as they are (`--show-secrets`), not redacted.
+    pub show_secrets: bool,
 }
 
 /// How a service cell's `option` is compared with the request's `expectedOptions`. eva does not
@@ -477,7 +479,7 @@ fn judge(kind: Kind, doc: &Value, ctx: Context<'_>) -> Verdict {
     let (mut warnings, mut not_checked) = (Vec::new(), Vec::new());
     rules(kind, doc, ctx, &mut errors, &mut warnings, &mut not_checked);
     if let (true, Some(request)) = (kind.is_response(), ctx.request) {
-        eva::leak_rule(doc, request, &mut warnings);
+        eva::leak_rule(doc, request, ctx.show_secrets, &mut warnings);
     }
     errors.dedup_by(|a, b| a.pointer == b.pointer && a.message == b.message);
     Verdict { kind, valid: errors.is_empty(), errors, warnings, not_checked, fields: Fields::default() }
@@ -501,6 +503,7 @@ fn rules<'a>(
         Kind::EvaServiceResponse => eva::option_rule(doc, ctx, errors, not_checked),
     }
     if kind.is_response() {
+        eva::other_kind_rule(kind, doc, warnings);
         eva::context_rules(doc, ctx.request, warnings);
         if ctx.request.is_none() {
             not_checked.push(eva::LEAKS_NOT_CHECKED.into());
@@ -844,7 +847,12 @@ mod tests {
             kinds: &[Kind::BotpressEvent],
             kind: None,
             answers: None,
-            ctx: Context { request: None, expected_options: None, option_case: OptionCase::Exact },
+            ctx: Context {
+                request: None,
+                expected_options: None,
+                option_case: OptionCase::Exact,
+                show_secrets: false,
+            },
             fields: true,
         };
 

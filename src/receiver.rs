@@ -926,7 +926,7 @@ fn judge_answer(
     let Some(answer) = built.or_else(|| serde_json::from_slice(bytes).ok()) else {
         return Answered { verdict: Some(not_json_verdict(kind)), ..Answered::default() };
     };
-    let ctx = Context { request: Some(request), expected_options: None, option_case };
+    let ctx = Context { request: Some(request), expected_options: None, option_case, ..Context::default() };
     Answered {
         option: answer.at(eva::ptr::OPTION).cloned(),
         content: answer.at(eva::ptr::ANSWER_CONTENT).cloned(),

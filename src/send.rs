@@ -554,8 +554,12 @@ fn judge(report: &mut Report, out: &Outgoing, answer: Answer, expect: &Expect, d
     if let (Some(response_kind), Some(request), true) = (response_kind, &out.doc, ok_status) {
         match &parsed {
             Some(doc) if !answer.truncated => {
-                let ctx =
-                    Context { request: Some(request), expected_options: None, option_case: d.option_case };
+                let ctx = Context {
+                    request: Some(request),
+                    expected_options: None,
+                    option_case: d.option_case,
+                    show_secrets: d.show_secrets,
+                };
                 report.answered.verdict = Some(contract::check(response_kind, doc, ctx));
                 report.changes = Some(eva::changes(request, doc));
             }

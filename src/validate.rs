@@ -204,6 +204,7 @@ pub fn run(opts: &Options, sink: &mut dyn Sink) -> Result<Summary> {
         request: request.as_ref().map(|(doc, _)| doc),
         expected_options: opts.expected_options.as_deref(),
         option_case: opts.option_case,
+        show_secrets: false,
     };
     let mut summary = Summary::default();
     let cores = std::thread::available_parallelism().map_or(1, usize::from);

@@ -224,6 +224,38 @@ fn answer_size(resp: &Received) -> String {
     )
 }
 
+/// What the webhook changed, labelled: the answer and its `technicalText` (before → after), and
+/// each context's keys added, changed and removed, or the context dropped.
+fn context_changes(out: &mut dyn Write, c: &Changes) -> io::Result<()> {
+    let show = |v: &Option<Value>| v.as_ref().map_or("(none)".to_string(), snippet);
+    let pairs = [
+        ("answer", &c.answer_before, &c.answer_after),
+        ("technicalText", &c.technical_text_before, &c.technical_text_after),
+    ];
+    for (label, before, after) in pairs {
+        if before != after {
+            writeln!(out, "  {}  {} → {}", label.dimmed(), show(before), show(after).bold())?;
+        }
+    }
+    for ctx in &c.contexts {
+        let mut parts = Vec::new();
+        if ctx.dropped {
+            parts.push("dropped".red().to_string());
+        }
+        for (label, keys, color) in [
+            ("added", &ctx.added, colored::Color::Green),
+            ("changed", &ctx.changed, colored::Color::Yellow),
+            ("removed", &ctx.removed, colored::Color::Red),
+        ] {
+            if !keys.is_empty() {
+                parts.push(format!("{} {}", label.color(color), keys.join(", ")));
+            }
+        }
+        writeln!(out, "  {}  {}", ctx.context.dimmed(), parts.join("; "))?;
+    }
+    Ok(())
+}
+
 /// One delivery of a sent body: its attempts, the answer, the verdict and the checks; `of` says
 /// "delivery 2 of 2" when the body went out more than once.
 fn delivered(
@@ -262,23 +294,7 @@ fn delivered(
         }
     }
     if let Some(c) = changes {
-        if c.answer_before != c.answer_after {
-            let show = |v: &Option<Value>| v.as_ref().map_or("(none)".to_string(), snippet);
-            writeln!(
-                out,
-                "  {}  {} → {}",
-                "answer".dimmed(),
-                show(&c.answer_before),
-                show(&c.answer_after).bold()
-            )?;
-        }
-        for ctx in &c.contexts {
-            let mut parts = Vec::new();
-            parts.extend(ctx.added.iter().map(|k| format!("+{k}").green().to_string()));
-            parts.extend(ctx.changed.iter().map(|k| format!("~{k}").yellow().to_string()));
-            parts.extend(ctx.removed.iter().map(|k| format!("-{k}").red().to_string()));
-            writeln!(out, "  {}  {}", ctx.context.dimmed(), parts.join(" "))?;
-        }
+        context_changes(out, c)?;
     }
     if let Some(v) = &d.verdict {
         let (mark, state) = if v.valid {

@@ -8,7 +8,7 @@ use serde_json::{Map, Value, json};
 
 use super::{Field, field};
 use crate::catalogue::Kind;
-use crate::contract::{Context, Finding, join};
+use crate::contract::{Context, Finding};
 use crate::json::{Pointer, Tree};
 
 // ------------------------------------------------------------------ the wire
@@ -94,6 +94,7 @@ pub mod ptr {
     pub const OPEN_CONTEXT: &str = "/openContext";
     pub const VISIBLE_CONTEXT: &str = "/visibleContext";
     pub const HIDDEN_CONTEXT: &str = "/hiddenContext";
+    pub const TECHNICAL_TEXT: &str = "/answer/technicalText";
 }
 
 /// The fields printed for a request, in order. Absent fields are skipped.
@@ -105,6 +106,7 @@ pub const REQUEST_FIELDS: &[Field] = &[
     field("expectedOptions", ptr::EXPECTED_OPTIONS),
     field("answer", ptr::ANSWER_CONTENT),
     field("template", ptr::ANSWER_TEMPLATE),
+    field("technicalText", ptr::TECHNICAL_TEXT),
     field("openContext", ptr::OPEN_CONTEXT),
     field("visibleContext", ptr::VISIBLE_CONTEXT),
     field("hiddenContext", ptr::HIDDEN_CONTEXT),
@@ -115,6 +117,7 @@ pub const RESPONSE_FIELDS: &[Field] = &[
     field("option", ptr::OPTION),
     field("answer", ptr::ANSWER_CONTENT),
     field("template", ptr::ANSWER_TEMPLATE),
+    field("technicalText", ptr::TECHNICAL_TEXT),
     field("openContext", ptr::OPEN_CONTEXT),
     field("visibleContext", ptr::VISIBLE_CONTEXT),
     field("hiddenContext", ptr::HIDDEN_CONTEXT),
@@ -171,13 +174,17 @@ pub fn reference_answer(kind: Option<Kind>, request: &Value, option: Option<&str
     Value::Object(answer)
 }
 
-/// What the webhook did to the answer and the contexts.
+/// What the webhook did to the answer, its `technicalText` and the contexts.
 #[derive(Debug, Default, Serialize)]
 pub struct Changes {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub answer_before: Option<Value>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub answer_after: Option<Value>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub technical_text_before: Option<Value>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub technical_text_after: Option<Value>,
     pub contexts: Vec<ContextChange>,
 }
 
@@ -187,20 +194,26 @@ pub struct ContextChange {
     pub added: Vec<String>,
     pub changed: Vec<String>,
     pub removed: Vec<String>,
+    /// The answer left the context out (its keys are in `removed`).
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    pub dropped: bool,
 }
 
-/// What the webhook did to the answer and the contexts.
+/// What the webhook did to the answer, its `technicalText` and the contexts: a context the
+/// answer leaves out counts as dropped, its keys removed.
 pub fn changes(request: &Value, response: &Value) -> Changes {
-    let pointer = ptr::ANSWER_CONTENT;
     let mut c = Changes {
-        answer_before: request.at(pointer).cloned(),
-        answer_after: response.at(pointer).cloned(),
+        answer_before: request.at(ptr::ANSWER_CONTENT).cloned(),
+        answer_after: response.at(ptr::ANSWER_CONTENT).cloned(),
+        technical_text_before: request.at(ptr::TECHNICAL_TEXT).cloned(),
+        technical_text_after: response.at(ptr::TECHNICAL_TEXT).cloned(),
         contexts: Vec::new(),
     };
+    let empty = serde_json::Map::new();
     for name in CONTEXTS {
-        let empty = serde_json::Map::new();
         let before = request.get(name).and_then(Value::as_object).unwrap_or(&empty);
-        let Some(after) = response.get(name).and_then(Value::as_object) else { continue };
+        let dropped = response.get(name).is_none();
+        let after = response.get(name).and_then(Value::as_object).unwrap_or(&empty);
         let change = ContextChange {
             context: name,
             added: after.keys().filter(|k| !before.contains_key(*k)).cloned().collect(),
@@ -210,8 +223,11 @@ pub fn changes(request: &Value, response: &Value) -> Changes {
                 .map(|(k, _)| k.clone())
                 .collect(),
             removed: before.keys().filter(|k| !after.contains_key(*k)).cloned().collect(),
+            dropped: dropped && request.get(name).is_some(),
         };
-        if !(change.added.is_empty() && change.changed.is_empty() && change.removed.is_empty()) {
+        if change.dropped
+            || !(change.added.is_empty() && change.changed.is_empty() && change.removed.is_empty())
+        {
             c.contexts.push(change);
         }
     }
@@ -299,69 +315,72 @@ pub fn option_rule<'a>(
         return;
     };
     if !options.iter().any(|o| ctx.option_case.same(o, option)) {
+        // Near miss: eva does not document whether it matches options in any case.
+        let near = options.iter().find(|o| o.eq_ignore_ascii_case(option)).map_or(String::new(), |o| {
+            format!(
+                "; it differs from '{o}' only in case (eva does not document its matching: --option-case insensitive accepts it)"
+            )
+        });
         errors.push(
-            Finding::new(ptr::OPTION, format!("option '{option}' is not one of the expectedOptions"))
+            Finding::new(ptr::OPTION, format!("option '{option}' is not one of the expectedOptions{near}"))
                 .expected(format!("one of {}", options.join(", ")))
                 .found(Some(&Value::from(option))),
         );
     }
 }
 
-/// A dropped context is a warning: eva does not document whether it keeps or clears it.
+/// An answer of the other eva kind (a transactional answer to a service cell, or the reverse)
+/// says what it looks like: the url may be the other webhook's.
+pub fn other_kind_rule<'a>(kind: Kind, doc: impl Tree<'a>, warnings: &mut Vec<Finding>) {
+    let (looks, wanted) = match kind {
+        Kind::EvaServiceResponse if doc.get("option").is_none() && doc.get("answer").is_some() => {
+            ("a transactional answer's (it has answer and no option)", "service cell's")
+        }
+        Kind::EvaAnswerResponse if doc.get("answer").is_none() && doc.get("option").is_some() => {
+            ("a service cell's (it has option and no answer)", "transactional answer's")
+        }
+        _ => return,
+    };
+    warnings.push(Finding::new(
+        "",
+        format!("this answer looks like {looks}: is the url the {wanted} webhook, not the other kind's?"),
+    ));
+}
+
+/// A context the answer drops or empties. eva keeps the contexts for the whole session, so an
+/// answer that empties one the request had keys in (`{}`) loses them; one that leaves it out may
+/// too (eva does not document whether a missing context is kept or cleared). Once per context,
+/// naming the keys lost; without the request, only a dropped context can be seen.
 pub fn context_rules<'a>(doc: impl Tree<'a>, request: Option<&Value>, warnings: &mut Vec<Finding>) {
     for name in CONTEXTS {
-        let expected_here = request.is_none_or(|r| r.get(name).is_some());
-        if expected_here && doc.get(name).is_none() {
-            warnings.push(Finding::new(
+        let before = request.map(|r| r.get(name));
+        let had: Vec<&str> = before
+            .flatten()
+            .and_then(Value::as_object)
+            .map(|o| o.keys().map(String::as_str).collect())
+            .unwrap_or_default();
+        let lost = if had.is_empty() { String::new() } else { format!(" (it held {})", had.join(", ")) };
+        match doc.get(name) {
+            None if before.is_none_or(|b| b.is_some()) => warnings.push(Finding::new(
                 format!("/{name}"),
-                format!("the response drops {name}: eva does not document whether a missing context is kept or cleared; echo it back"),
-            ));
+                format!("the answer drops {name}{lost}: eva does not document whether a missing context is kept or cleared; echo it back"),
+            )),
+            Some(ctx) if !had.is_empty() && ctx.value().as_object().is_some_and(serde_json::Map::is_empty) => {
+                warnings.push(Finding::new(
+                    format!("/{name}"),
+                    format!("the answer empties {name}, losing {} for the rest of the session: eva keeps contexts for the whole session; echo them back", had.join(", ")),
+                ));
+            }
+            _ => {}
         }
     }
 }
+
+mod leaks;
+pub use leaks::{MIN_DIGITS, MIN_STRING, leak_rule, telling};
 
 /// Why hidden data moved into a readable context is not looked for when the request is not known.
 pub const LEAKS_NOT_CHECKED: &str = "hiddenContext leaks not checked: pass --request";
-
-/// Hidden data moved where channels can read it: a value that came in the request's
-/// `hiddenContext` and appears in the answer's `openContext` or `visibleContext`, where the request
-/// did not already have it. Copying the other way (open into hidden) is harmless and not reported.
-/// Made only with the request: without it the two cannot be told apart ([`LEAKS_NOT_CHECKED`]).
-pub fn leak_rule(doc: &Value, request: &Value, warnings: &mut Vec<Finding>) {
-    let Some(hidden) = request.get(HIDDEN).and_then(Value::as_object) else { return };
-    for name in READABLE {
-        let Some(ctx) = doc.get(name).and_then(Value::as_object) else { continue };
-        let before = request.get(name).and_then(Value::as_object);
-        for (key, value) in ctx {
-            if before.and_then(|b| b.get(key)) == Some(value) {
-                continue;
-            }
-            let source = if hidden.get(key) == Some(value) {
-                Some(key)
-            } else {
-                hidden.iter().find(|(_, h)| *h == value && telling(h)).map(|(k, _)| k)
-            };
-            if let Some(source) = source {
-                warnings.push(
-                    Finding::new(
-                    join(&format!("/{name}"), key),
-                    format!("hiddenContext.{source} copied into {name}: hidden data is the sensitive kind and {name} is readable by channels"),
-                ));
-            }
-        }
-    }
-}
-
-/// A value distinctive enough that finding it elsewhere means it was copied (not `true`, `0`, "").
-fn telling(v: &Value) -> bool {
-    match v {
-        Value::String(s) => s.chars().count() >= 4,
-        Value::Number(n) => n.to_string().trim_start_matches('-').len() >= 4,
-        Value::Array(a) => !a.is_empty(),
-        Value::Object(o) => !o.is_empty(),
-        Value::Bool(_) | Value::Null => false,
-    }
-}
 
 #[cfg(test)]
 mod tests {
@@ -486,12 +505,31 @@ mod tests {
         let c = changes(&request, &request);
         assert!(c.contexts.is_empty());
         assert_eq!((c.answer_before, c.answer_after), (None, None));
-        // The answer drops every context: nothing to compare (the contract warns about it).
+        // The answer drops every context: each is dropped, its keys removed.
         let c = changes(&request, &json!({"option": "A"}));
-        assert!(c.contexts.is_empty());
-        // A context that is not an object in the answer is not compared either.
-        let c = changes(&request, &json!({"openContext": null, "visibleContext": [1]}));
-        assert!(c.contexts.is_empty());
+        let dropped: Vec<(&str, bool, &[String])> =
+            c.contexts.iter().map(|c| (c.context, c.dropped, c.removed.as_slice())).collect();
+        assert_eq!(
+            dropped,
+            [
+                ("openContext", true, &["a".to_string()][..]),
+                ("visibleContext", true, &["b".to_string()][..]),
+                ("hiddenContext", true, &["c".to_string()][..])
+            ]
+        );
+        // A context the request did not have either is not dropped.
+        assert!(changes(&json!({}), &json!({"option": "A"})).contexts.is_empty());
+        // A context that is not an object in the answer holds no keys: those it had are removed.
+        let c = changes(
+            &request,
+            &json!({"openContext": null, "visibleContext": [1], "hiddenContext": {"c": {}}}),
+        );
+        let removed: Vec<(&str, &[String])> =
+            c.contexts.iter().map(|c| (c.context, c.removed.as_slice())).collect();
+        assert_eq!(
+            removed,
+            [("openContext", &["a".to_string()][..]), ("visibleContext", &["b".to_string()][..])]
+        );
     }
 
     #[test]
@@ -505,62 +543,10 @@ mod tests {
 
     // ------------------------------------------------------------ hidden data made readable
 
-    fn leaks(request: &Value, answer: &Value) -> Vec<String> {
-        let mut warnings = Vec::new();
-        leak_rule(answer, request, &mut warnings);
-        warnings.into_iter().map(|w| w.pointer).collect()
-    }
-
-    #[test]
-    fn a_hidden_value_copied_into_a_readable_context_is_a_leak() {
-        let request = json!({
-            "openContext": {"already": "visible-1234"},
-            "hiddenContext": {"id": 6722, "card": "4111-1111", "flag": true, "pin": 42, "already": "visible-1234", "a/b": "slash-value"},
-        });
-        let answer = json!({
-            "openContext": {"id": 6722, "already": "visible-1234", "flag": true, "n": 42},
-            "visibleContext": {"customer": "4111-1111", "odd": "4111-1111x", "a/b": "slash-value"},
-            "hiddenContext": {},
-        });
-        let warned = leaks(&request, &answer);
-        // The same key (always), the same value under another name (when telling), the key escaped.
-        assert_eq!(
-            warned,
-            ["/openContext/id", "/openContext/flag", "/visibleContext/customer", "/visibleContext/a~1b"]
-        );
-    }
-
-    #[test]
-    fn the_leak_message_names_the_hidden_key_and_the_context() {
-        let request = json!({"hiddenContext": {"id": 6722}});
-        let mut warnings = Vec::new();
-        leak_rule(&json!({"visibleContext": {"customer": 6722}}), &request, &mut warnings);
-        assert_eq!(warnings.len(), 1);
-        assert_eq!(
-            warnings[0].message,
-            "hiddenContext.id copied into visibleContext: hidden data is the sensitive kind and visibleContext is readable by channels"
-        );
-    }
-
-    #[test]
-    fn copying_into_the_hidden_context_or_echoing_is_no_leak() {
-        let request = json!({
-            "openContext": {"name": "John Smith"},
-            "hiddenContext": {"id": 6722},
-        });
-        let answer = json!({
-            "openContext": {"name": "John Smith"},
-            "hiddenContext": {"id": 6722, "name": "John Smith"},
-        });
-        assert!(leaks(&request, &answer).is_empty());
-        // No hidden context in the request: nothing can leak.
-        assert!(leaks(&json!({}), &json!({"openContext": {"id": 6722}})).is_empty());
-    }
-
     #[test]
     fn without_the_request_the_leak_check_is_not_made_and_that_is_said() {
         let answer =
-            json!({"openContext": {"id": 6722}, "visibleContext": {}, "hiddenContext": {"id": 6722}});
+            json!({"openContext": {"id": 67221}, "visibleContext": {}, "hiddenContext": {"id": 67221}});
         for kind in [Kind::EvaServiceResponse, Kind::EvaAnswerResponse] {
             let v = crate::contract::check_bare(kind, &answer, Context::default());
             assert!(v.warnings.iter().all(|w| !w.pointer.starts_with("/openContext")), "{v:?}");
@@ -568,7 +554,7 @@ mod tests {
                 v.not_checked.iter().any(|n| n == "hiddenContext leaks not checked: pass --request"),
                 "{v:?}"
             );
-            let request = json!({"hiddenContext": {"id": 6722}});
+            let request = json!({"hiddenContext": {"id": 67221}});
             let v = crate::contract::check_bare(
                 kind,
                 &answer,
@@ -576,29 +562,6 @@ mod tests {
             );
             assert!(v.warnings.iter().any(|w| w.pointer == "/openContext/id"), "{v:?}");
             assert!(v.not_checked.iter().all(|n| !n.contains("leaks")), "{v:?}");
-        }
-    }
-
-    #[test]
-    fn only_distinctive_values_tell_a_copy() {
-        for (v, is) in [
-            (json!("abcd"), true),
-            (json!("abc"), false),
-            (json!("äöüß"), true),
-            (json!("äöü"), false),
-            (json!(""), false),
-            (json!(1234), true),
-            (json!(123), false),
-            (json!(-1234), true),
-            (json!(-123), false),
-            (json!([]), false),
-            (json!([0]), true),
-            (json!({}), false),
-            (json!({"a": 0}), true),
-            (json!(true), false),
-            (json!(null), false),
-        ] {
-            assert_eq!(telling(&v), is, "{v}");
         }
     }
 
@@ -615,9 +578,17 @@ mod tests {
         let request = json!({"expectedOptions": ["CLIENT", "NOT_CLIENT"]});
         let ctx = Context { request: Some(&request), ..Context::default() };
         assert_eq!(option_errors(&json!({"option": "CLIENT"}), ctx), (vec![], vec![]));
+        // A near miss says so, and how to accept it.
         assert_eq!(
             option_errors(&json!({"option": "client"}), ctx).0,
-            ["option 'client' is not one of the expectedOptions"]
+            [
+                "option 'client' is not one of the expectedOptions; it differs from 'CLIENT' only in case (eva does not document its matching: --option-case insensitive accepts it)"
+            ]
+        );
+        // Any other option does not.
+        assert_eq!(
+            option_errors(&json!({"option": "MAYBE"}), ctx).0,
+            ["option 'MAYBE' is not one of the expectedOptions"]
         );
         // --expected-options wins over the request's.
         let given = ["client".to_string()];

@@ -1,0 +1,259 @@
+//! Hidden data where a channel can read it. eva shows `hiddenContext` only to itself and its
+//! webhooks (sensitive data lives there); `openContext` and `visibleContext` are readable by
+//! channels, and a transactional answer's content and `technicalText` go to the user's channel.
+//! A value held in the request's or the answer's `hiddenContext`, at any depth, that the answer
+//! puts in one of those readable places (as a value, or inside a longer string) is a leak, unless
+//! the request already had it where a channel could read it.
+
+use serde_json::Value;
+
+use super::{HIDDEN, READABLE, ptr};
+use crate::contract::{Finding, join};
+use crate::json::Pointer;
+
+/// The fewest characters a string must have to be compared; shorter ones (`yes`, `Ana`) cannot
+/// tell anyone apart.
+pub const MIN_STRING: usize = 6;
+/// The fewest digits a number must have to be compared (`1`, `42`, `250` are counts).
+pub const MIN_DIGITS: usize = 4;
+
+/// A value to protect: where it is held, and its text as it would show in a longer string.
+struct Held<'a> {
+    /// `hiddenContext.clientInfo.document`, or `the answer's hiddenContext.doc`.
+    source: String,
+    value: &'a Value,
+    text: String,
+}
+
+/// Whether a value could tell someone apart, and so is worth looking for: numbers of
+/// [`MIN_DIGITS`] digits or more, and strings of [`MIN_STRING`] characters or more that are not a
+/// plain lowercase word (they hold a capital, a digit, a space or a sign: `John Doe`,
+/// `87237236722`, `ana@example.com`). Booleans, null, small numbers, short strings and plain
+/// words (`premium`, `active`) are not compared.
+pub fn telling(v: &Value) -> bool {
+    match v {
+        Value::String(s) => s.chars().count() >= MIN_STRING && !s.chars().all(|c| c.is_lowercase()),
+        Value::Number(n) => n.to_string().chars().filter(char::is_ascii_digit).count() >= MIN_DIGITS,
+        _ => false,
+    }
+}
+
+/// Every telling leaf under `v`, with its dotted path from `prefix`.
+fn leaves<'a>(v: &'a Value, prefix: &str, out: &mut Vec<Held<'a>>) {
+    match v {
+        Value::Object(map) => {
+            for (k, child) in map {
+                leaves(child, &format!("{prefix}.{k}"), out);
+            }
+        }
+        Value::Array(items) => {
+            for (i, child) in items.iter().enumerate() {
+                leaves(child, &format!("{prefix}[{i}]"), out);
+            }
+        }
+        leaf if telling(leaf) => {
+            let text = leaf.as_str().map_or_else(|| leaf.to_string(), str::to_string);
+            out.push(Held { source: prefix.to_string(), value: leaf, text });
+        }
+        _ => {}
+    }
+}
+
+/// Whether `held` shows in `v` (at any depth): as an equal value, or inside a longer string.
+fn shows_in(held: &Held, v: &Value) -> bool {
+    match v {
+        Value::Object(map) => map.values().any(|c| shows_in(held, c)),
+        Value::Array(items) => items.iter().any(|c| shows_in(held, c)),
+        Value::String(s) => v == held.value || s.contains(&held.text),
+        other => other == held.value,
+    }
+}
+
+/// The places of a document where `held` shows: (JSON pointer, ...) at any depth.
+fn places(held: &Held, v: &Value, at: &str, out: &mut Vec<String>) {
+    match v {
+        Value::Object(map) => {
+            for (k, child) in map {
+                places(held, child, &join(at, k), out);
+            }
+        }
+        Value::Array(items) => {
+            for (i, child) in items.iter().enumerate() {
+                places(held, child, &format!("{at}/{i}"), out);
+            }
+        }
+        leaf if shows_in(held, leaf) => out.push(at.to_string()),
+        _ => {}
+    }
+}
+
+/// What a channel can read of a document: its readable contexts, and for a transactional answer
+/// its content and `technicalText`.
+fn readable(doc: &Value) -> Vec<(String, &Value)> {
+    let mut out: Vec<(String, &Value)> =
+        READABLE.iter().filter_map(|name| doc.get(*name).map(|v| (format!("/{name}"), v))).collect();
+    for pointer in [ptr::ANSWER_CONTENT, ptr::TECHNICAL_TEXT] {
+        if let Some(v) = doc.at(pointer) {
+            out.push((pointer.to_string(), v));
+        }
+    }
+    out
+}
+
+/// The leak warnings of an answer given its request. Each names where the value was found and
+/// where it was held; the value itself is in `found`, redacted unless `show_secrets`.
+pub fn leak_rule(doc: &Value, request: &Value, show_secrets: bool, warnings: &mut Vec<Finding>) {
+    let mut held = Vec::new();
+    if let Some(hidden) = request.get(HIDDEN) {
+        leaves(hidden, HIDDEN, &mut held);
+    }
+    if let Some(hidden) = doc.get(HIDDEN) {
+        let mut more = Vec::new();
+        leaves(hidden, &format!("the answer's {HIDDEN}"), &mut more);
+        more.retain(|m| !held.iter().any(|h| h.value == m.value));
+        held.extend(more);
+    }
+    // What a channel could already read in the request is no secret of the answer's.
+    let mut known: Vec<&Value> = readable(request).into_iter().map(|(_, v)| v).collect();
+    known.extend(request.at(ptr::TEXT));
+    let mut found: Vec<String> = Vec::new();
+    for h in held.iter().filter(|h| !known.iter().any(|k| shows_in(h, k))) {
+        for (at, v) in readable(doc) {
+            let mut hits = Vec::new();
+            places(h, v, &at, &mut hits);
+            for pointer in hits {
+                if found.contains(&pointer) {
+                    continue;
+                }
+                let shown = if show_secrets { h.text.clone() } else { crate::http::REDACTED.to_string() };
+                warnings.push(
+                    Finding::new(
+                        &pointer,
+                        format!(
+                            "{pointer} ← {}: hidden data where a channel can read it (hiddenContext is the sensitive kind)",
+                            h.source
+                        ),
+                    )
+                    .found(Some(&Value::String(shown))),
+                );
+                found.push(pointer);
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use serde_json::json;
+
+    use super::*;
+
+    /// (where found, the message) of each leak warning.
+    fn leaks(request: &Value, answer: &Value) -> Vec<(String, String)> {
+        let mut warnings = Vec::new();
+        leak_rule(answer, request, false, &mut warnings);
+        warnings.into_iter().map(|w| (w.pointer, w.message)).collect()
+    }
+
+    fn pointers(request: &Value, answer: &Value) -> Vec<String> {
+        leaks(request, answer).into_iter().map(|(p, _)| p).collect()
+    }
+
+    const CLIENT: &str = "87237236722";
+
+    fn request() -> Value {
+        json!({
+            "text": "my name is Ana Lima",
+            "openContext": {"plan": "Gold-Plus 2"},
+            "visibleContext": {},
+            "hiddenContext": {"clientInfo": {"document": CLIENT, "name": "Ana Lima", "id": 67221, "vip": true, "segment": "premium", "visits": 42}},
+        })
+    }
+
+    #[test]
+    fn a_hidden_value_at_any_depth_is_a_leak_wherever_a_channel_can_read_it() {
+        let answer = json!({
+            "visibleContext": {"client": {"document": CLIENT}},
+            "openContext": {"note": format!("client {CLIENT} called"), "ids": [1, 67221]},
+            "answer": {"content": {"content": format!("Your document {CLIENT} is on file"), "type": "TEXT"}, "technicalText": {"doc": CLIENT}},
+        });
+        let mut found = pointers(&request(), &answer);
+        found.sort();
+        assert_eq!(
+            found,
+            [
+                "/answer/content/content",
+                "/answer/technicalText/doc",
+                "/openContext/ids/1",
+                "/openContext/note",
+                "/visibleContext/client/document",
+            ]
+        );
+        let all = leaks(&request(), &answer);
+        let said = |at: &str| all.iter().find(|(p, _)| p == at).map(|(_, m)| m.clone()).unwrap();
+        let message = said("/visibleContext/client/document");
+        assert!(
+            message.starts_with("/visibleContext/client/document ← hiddenContext.clientInfo.document: "),
+            "{message}"
+        );
+        let message = said("/openContext/ids/1");
+        assert!(message.starts_with("/openContext/ids/1 ← hiddenContext.clientInfo.id: "), "{message}");
+    }
+
+    #[test]
+    fn a_value_the_answer_itself_hides_and_shows_is_a_leak() {
+        let answer = json!({"hiddenContext": {"doc": "XK-778812"}, "visibleContext": {"doc": "XK-778812"}});
+        let found = leaks(&json!({}), &answer);
+        assert_eq!(found.len(), 1);
+        assert!(
+            found[0].1.starts_with("/visibleContext/doc ← the answer's hiddenContext.doc: "),
+            "{found:?}"
+        );
+    }
+
+    #[test]
+    fn harmless_answers_stay_silent() {
+        let request = request();
+        for answer in [
+            // Open copied into hidden, and everything echoed.
+            json!({"openContext": request["openContext"], "hiddenContext": {"plan": "Gold-Plus 2", "clientInfo": request["hiddenContext"]["clientInfo"]}}),
+            // A value the request already let a channel read: the name is in its text.
+            json!({"visibleContext": {"greeting": "Hello Ana Lima"}}),
+            // A common word, a small count, a boolean.
+            json!({"visibleContext": {"segment": "premium", "visits": 42, "vip": true}}),
+        ] {
+            assert!(leaks(&request, &answer).is_empty(), "{answer}");
+        }
+    }
+
+    #[test]
+    fn the_value_is_redacted_unless_secrets_are_shown() {
+        let answer = json!({"visibleContext": {"d": CLIENT}});
+        for (show, found) in [(false, "\"<redacted>\""), (true, "\"87237236722\"")] {
+            let mut warnings = Vec::new();
+            leak_rule(&answer, &request(), show, &mut warnings);
+            assert_eq!(warnings[0].found.as_deref(), Some(found));
+        }
+    }
+
+    #[test]
+    fn only_values_that_can_tell_someone_apart_are_compared() {
+        for (v, is) in [
+            (json!("Ana Lima"), true),
+            (json!("87237236722"), true),
+            (json!("ana@example.com"), true),
+            (json!("premium"), false),
+            (json!("Ana"), false),
+            (json!("ÄÖÜßxy"), true),
+            (json!(""), false),
+            (json!(1234), true),
+            (json!(123), false),
+            (json!(-1234), true),
+            (json!(1.5), false),
+            (json!(true), false),
+            (json!(null), false),
+        ] {
+            assert_eq!(telling(&v), is, "{v}");
+        }
+    }
+}
