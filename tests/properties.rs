@@ -292,7 +292,7 @@ proptest! {
     ) {
         let option_case = if insensitive { OptionCase::Insensitive } else { OptionCase::Exact };
         for kind in Kind::ALL {
-            let ctx = Context { request: request.as_ref(), expected_options: options.as_deref(), option_case };
+            let ctx = Context { request: request.as_ref(), expected_options: options.as_deref(), option_case, show_secrets: false };
             let verdict = contract::check(kind, &doc, ctx);
             prop_assert_eq!(verdict.valid, verdict.errors.is_empty(), "{:?}", verdict);
             for f in verdict.errors.iter().chain(&verdict.warnings) {

@@ -223,7 +223,7 @@ fn eva_answers_are_judged() {
     });
     let (code, out, _) = run(hookctl().args(["send", "eva-answer", "--url", &s.url()]));
     assert_eq!(code, 0, "{out}");
-    assert!(out.contains("Hi, John.") && out.contains("+clientInfo"), "{out}");
+    assert!(out.contains("Hi, John.") && out.contains("hiddenContext  added clientInfo\n"), "{out}");
 }
 
 #[test]

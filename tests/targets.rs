@@ -350,7 +350,7 @@ fn warnings_reach_every_report_and_fail_the_case_when_denied() {
     let junit = dir.path().join("j.xml");
     let (code, out, err) = run(test(&leaky, &path).arg("--junit").arg(&junit));
     assert_eq!(code, 0, "a warning is not a failure: {out}\n{err}");
-    assert!(out.contains("warning: /visibleContext/document:"), "{out}");
+    assert!(out.contains("warning: /visibleContext/document  ← hiddenContext.document: "), "{out}");
     assert!(out.contains("(1 warning)"), "{out}");
     let xml = std::fs::read_to_string(&junit).unwrap();
     let doc = roxmltree::Document::parse(&xml).unwrap();
@@ -368,7 +368,8 @@ fn warnings_reach_every_report_and_fail_the_case_when_denied() {
     let (code, out, err) = run(test(&leaky, &path).arg("-q"));
     assert_eq!(code, 0);
     assert!(
-        err.contains("warning: case 'identify': /visibleContext/document:") && !out.contains("warning:"),
+        err.contains("warning: case 'identify': /visibleContext/document  ← hiddenContext.document")
+            && !out.contains("warning:"),
         "{out}\n{err}"
     );
 
@@ -433,7 +434,7 @@ fn send_quiet_still_says_a_warning_on_stderr() {
             .args(["--set", "hiddenContext.document=\"87237236722\""]));
         assert_eq!((code, out.as_str()), (0, "PASSED\n"), "{err}");
         assert_eq!(
-            err.contains("warning: /visibleContext/document: hiddenContext.document copied"),
+            err.contains("warning: /visibleContext/document  ← hiddenContext.document: "),
             warned,
             "{err}"
         );

@@ -231,8 +231,9 @@ fn a_valid_document_on_one_line_keeps_its_warnings() {
     let (_, out, _) = run(hookctl().args(["validate", &leaky, &plain, "--request", &request]));
     let lines: Vec<&str> = out.lines().collect();
     assert!(lines[0].ends_with("leaky.json  eva-service-response  valid"), "{out}");
-    assert!(lines[1].contains("/openContext/id"), "the warning under its line: {out}");
-    assert!(lines[2].ends_with("plain.json  eva-service-response  valid"), "no more than it: {out}");
+    assert!(lines[1].contains("/openContext/id  ← hiddenContext.id: "), "the warning under its line: {out}");
+    assert_eq!(lines[2].trim(), "found <redacted>", "the value, redacted: {out}");
+    assert!(lines[3].ends_with("plain.json  eva-service-response  valid"), "no more than it: {out}");
 }
 
 #[test]

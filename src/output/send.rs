@@ -54,7 +54,7 @@ pub fn send(o: &mut Out, r: &Report) -> io::Result<()> {
         let deliveries = std::iter::once(&r.answered).chain(r.repeats.iter().map(|a| &a.answered));
         for w in deliveries.filter_map(|a| a.verdict.as_ref()).flat_map(|v| &v.warnings) {
             let at = if w.pointer.is_empty() { "/" } else { &w.pointer };
-            o.diag(Level::Warning, format!("{at}: {}", w.message))?;
+            o.diag(Level::Warning, format!("{at}  {}", w.message))?;
         }
         return quiet(o.out, r);
     }

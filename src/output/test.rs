@@ -128,5 +128,5 @@ fn case(
 /// A warning as one line: where, and what.
 pub(super) fn warning(w: &crate::contract::Finding) -> String {
     let at = if w.pointer.is_empty() { "/" } else { &w.pointer };
-    format!("{at}: {}", w.message)
+    format!("{at}  {}", w.message)
 }

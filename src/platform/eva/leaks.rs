@@ -64,9 +64,18 @@ fn shows_in(held: &Held, v: &Value) -> bool {
     match v {
         Value::Object(map) => map.values().any(|c| shows_in(held, c)),
         Value::Array(items) => items.iter().any(|c| shows_in(held, c)),
-        Value::String(s) => v == held.value || s.contains(&held.text),
+        Value::String(s) => v == held.value || inside(s, &held.text),
         other => other == held.value,
     }
+}
+
+/// Whether `needle` stands in `text` as a whole: not run into a letter or a digit on either side
+/// (`6722` is not in `87237236722`, `Ana` is not in `Banana`).
+fn inside(text: &str, needle: &str) -> bool {
+    let word = |c: Option<char>| c.is_some_and(char::is_alphanumeric);
+    text.match_indices(needle).any(|(at, _)| {
+        !word(text[..at].chars().next_back()) && !word(text[at + needle.len()..].chars().next())
+    })
 }
 
 /// The places of a document where `held` shows: (JSON pointer, ...) at any depth.
@@ -125,17 +134,18 @@ pub fn leak_rule(doc: &Value, request: &Value, show_secrets: bool, warnings: &mu
                 if found.contains(&pointer) {
                     continue;
                 }
-                let shown = if show_secrets { h.text.clone() } else { crate::http::REDACTED.to_string() };
-                warnings.push(
-                    Finding::new(
-                        &pointer,
-                        format!(
-                            "{pointer} ← {}: hidden data where a channel can read it (hiddenContext is the sensitive kind)",
-                            h.source
-                        ),
-                    )
-                    .found(Some(&Value::String(shown))),
+                let mut finding = Finding::new(
+                    &pointer,
+                    format!(
+                        "← {}: hidden data where a channel can read it (hiddenContext holds the sensitive kind)",
+                        h.source
+                    ),
                 );
+                finding.found = Some(match show_secrets {
+                    true => crate::contract::snippet(h.value),
+                    false => crate::http::REDACTED.to_string(),
+                });
+                warnings.push(finding);
                 found.push(pointer);
             }
         }
@@ -192,12 +202,9 @@ mod tests {
         let all = leaks(&request(), &answer);
         let said = |at: &str| all.iter().find(|(p, _)| p == at).map(|(_, m)| m.clone()).unwrap();
         let message = said("/visibleContext/client/document");
-        assert!(
-            message.starts_with("/visibleContext/client/document ← hiddenContext.clientInfo.document: "),
-            "{message}"
-        );
+        assert!(message.starts_with("← hiddenContext.clientInfo.document: "), "{message}");
         let message = said("/openContext/ids/1");
-        assert!(message.starts_with("/openContext/ids/1 ← hiddenContext.clientInfo.id: "), "{message}");
+        assert!(message.starts_with("← hiddenContext.clientInfo.id: "), "{message}");
     }
 
     #[test]
@@ -205,10 +212,7 @@ mod tests {
         let answer = json!({"hiddenContext": {"doc": "XK-778812"}, "visibleContext": {"doc": "XK-778812"}});
         let found = leaks(&json!({}), &answer);
         assert_eq!(found.len(), 1);
-        assert!(
-            found[0].1.starts_with("/visibleContext/doc ← the answer's hiddenContext.doc: "),
-            "{found:?}"
-        );
+        assert!(found[0].1.starts_with("← the answer's hiddenContext.doc: "), "{found:?}");
     }
 
     #[test]
@@ -227,9 +231,19 @@ mod tests {
     }
 
     #[test]
+    fn a_value_inside_a_string_counts_only_as_a_whole() {
+        let request = json!({"hiddenContext": {"id": 6722}});
+        let seen = |note: &str| pointers(&request, &json!({"visibleContext": {"note": note}}));
+        assert_eq!(seen("your id is 6722."), ["/visibleContext/note"]);
+        assert_eq!(seen("6722"), ["/visibleContext/note"]);
+        assert!(seen("document 87237236722").is_empty(), "run into other digits");
+        assert!(seen("A6722B").is_empty());
+    }
+
+    #[test]
     fn the_value_is_redacted_unless_secrets_are_shown() {
         let answer = json!({"visibleContext": {"d": CLIENT}});
-        for (show, found) in [(false, "\"<redacted>\""), (true, "\"87237236722\"")] {
+        for (show, found) in [(false, "<redacted>"), (true, "\"87237236722\"")] {
             let mut warnings = Vec::new();
             leak_rule(&answer, &request(), show, &mut warnings);
             assert_eq!(warnings[0].found.as_deref(), Some(found));
