@@ -8,9 +8,9 @@ use serde_json::Value;
 
 use crate::capture;
 use crate::catalogue::{Detection, Kind};
-use crate::contract::{self, Context, Verdict};
+use crate::contract::{self, Context, Finding, Verdict};
 use crate::error::{Counts, Error, Outcome, Result};
-use crate::input::{self, Entry};
+use crate::input::{self, Entry, NotJson};
 use crate::skeleton;
 
 #[derive(Debug, Clone)]
@@ -424,21 +424,44 @@ fn one(
         return Item::Files(vec![FileResult::new(source, d.guess_note(), FileOutcome::Checked(verdict))]);
     }
     let judged = |doc| judge(source.clone(), doc, opts.kind, answers, ctx, fields);
-    files.push(parse_judged(&source, &bytes, unread, judged).unwrap_or_else(|e| unreadable(source, e)));
+    files.push(parse_judged(&bytes, unread, judged).unwrap_or_else(|why| not_json(source, opts.kind, &why)));
     Item::Files(files)
+}
+
+/// A document that is not JSON. Validated as an answer (`--kind` of an answer), it is a server's
+/// broken answer: a contract failure, as `send` reports the same body. Anything else (no kind
+/// given, or a request's kind) is an input error naming the file.
+fn not_json(source: String, kind: Option<Kind>, why: &NotJson) -> FileResult {
+    let Some(kind) = kind.filter(|k| k.is_response()) else {
+        let error = why.about(&source);
+        return FileResult::new(source, None, FileOutcome::Unreadable { error });
+    };
+    let message = match why {
+        NotJson::Empty => "the answer is empty".to_string(),
+        NotJson::Binary => "the answer is not JSON: binary data, not JSON text".to_string(),
+        NotJson::Invalid(reason) => format!("the answer is not JSON: {reason}"),
+    };
+    let verdict = Verdict {
+        kind,
+        valid: false,
+        errors: vec![Finding::new("", message)],
+        warnings: Vec::new(),
+        not_checked: Vec::new(),
+        fields: contract::Fields::default(),
+    };
+    FileResult::new(source, None, FileOutcome::Checked(verdict))
 }
 
 /// Parse a document leaving out what `unread` names, and judge it with `judged`; one parsed without
 /// a part its kind reads, or judged with any finding, is parsed again whole and judged again, so
-/// that what is said shows it as it is. The error is the parser's, for an unreadable document.
+/// that what is said shows it as it is. The error says why the bytes are not JSON.
 fn parse_judged(
-    source: &str,
     bytes: &[u8],
     unread: &contract::Unread,
     judged: impl Fn(Value) -> FileResult,
-) -> std::result::Result<FileResult, String> {
+) -> std::result::Result<FileResult, NotJson> {
     unread.judged(
-        |skips| input::parse_skipping(source, bytes, skips),
+        |skips| input::parse_or_why(bytes, skips),
         judged,
         |result| match &result.outcome {
             FileOutcome::Checked(v) => (Some(v.kind), v.says_something()),
@@ -480,7 +503,7 @@ fn captured(
         let result = record
             .body_bytes()
             .map_err(|e| format!("{source}: {e}"))
-            .and_then(|bytes| parse_judged(&source, &bytes, &unread, judged));
+            .and_then(|bytes| parse_judged(&bytes, &unread, judged).map_err(|why| why.about(&source)));
         files.push(result.unwrap_or_else(unreadable));
     }
     if files.len() == before {
