@@ -104,10 +104,22 @@ impl Serialize for Fields<'_> {
 #[serde(untagged)]
 pub enum FileOutcome {
     Checked(Verdict),
+    /// A captured request the listener refused for its headers (`listen --require-header`): what
+    /// the platform sent is not judged, since the server would not have read it either.
+    Refused {
+        refused: Refusal,
+    },
     /// The input could not be judged: unreadable, not JSON, or of no known kind.
     Unreadable {
         error: String,
     },
+}
+
+/// How a captured request was refused: the status answered, and why.
+#[derive(Debug, Serialize)]
+pub struct Refusal {
+    pub status: u16,
+    pub reason: String,
 }
 
 #[derive(Debug, Default, Serialize)]
@@ -116,6 +128,8 @@ pub struct Summary {
     pub valid: usize,
     pub invalid: usize,
     pub unreadable: usize,
+    /// Captured requests the listener refused for their headers, and so not judged.
+    pub refused: usize,
     pub warnings: usize,
     /// Entries of directories that were not read (not regular files, links to directories).
     pub skipped: usize,
@@ -148,7 +162,8 @@ pub trait Sink {
 impl Outcome for Summary {
     /// An input that could not be read is an input error; an invalid one a contract failure.
     /// What a directory held and was skipped counts for nothing (a directory of which nothing was
-    /// read is itself an input error).
+    /// read is itself an input error), and so does a captured request the listener refused for
+    /// its headers: refusing it was the listener's doing, not a fault of the platform's body.
     fn counts(&self) -> Counts {
         Counts { transport: 0, input: self.unreadable, contract: self.invalid }
     }
@@ -355,6 +370,7 @@ fn give(summary: &mut Summary, sink: &mut dyn Sink, item: Item) -> Result<()> {
                 match &f.outcome {
                     FileOutcome::Checked(v) if v.valid => summary.valid += 1,
                     FileOutcome::Checked(_) => summary.invalid += 1,
+                    FileOutcome::Refused { .. } => summary.refused += 1,
                     FileOutcome::Unreadable { .. } => summary.unreadable += 1,
                 }
                 if let FileOutcome::Checked(v) = &f.outcome {
@@ -465,7 +481,7 @@ fn parse_judged(
         judged,
         |result| match &result.outcome {
             FileOutcome::Checked(v) => (Some(v.kind), v.says_something()),
-            FileOutcome::Unreadable { .. } => (None, true),
+            FileOutcome::Refused { .. } | FileOutcome::Unreadable { .. } => (None, true),
         },
     )
 }
@@ -473,7 +489,8 @@ fn parse_judged(
 /// Judge every request of a capture, each labelled `FILE:LINE`. What a listener received is a
 /// request, so `--request` and `--expected-options` (which say what answers are answering) do not
 /// apply to it; `--kind` does. A line that is not a capture record, or whose body is not JSON, is
-/// an input error for that line; the others are still judged.
+/// an input error for that line; the others are still judged. A request the listener refused for
+/// its headers is said to be refused, and not judged.
 fn captured(
     source: &str,
     reader: Box<dyn std::io::BufRead>,
@@ -495,6 +512,11 @@ fn captured(
                 continue;
             }
         };
+        if let Some(reason) = record.unauthorized {
+            let refused = Refusal { status: record.answer.status, reason };
+            files.push(FileResult::new(source, None, FileOutcome::Refused { refused }));
+            continue;
+        }
         let judged = |doc: Value| {
             // The shape decides, as for any document; the listener's own word when it has none.
             let kind = opts.kind.or_else(|| Kind::detect_with(&doc, None).map_or(record.kind, |_| None));
