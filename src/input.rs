@@ -327,6 +327,34 @@ pub fn parse_skipping(
     bytes: &[u8],
     skips: &crate::json::Skips,
 ) -> Result<(Value, u32), String> {
+    parse_or_why(bytes, skips).map_err(|why| why.about(source))
+}
+
+/// Why some bytes are not one JSON document.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum NotJson {
+    /// Nothing, or only white space.
+    Empty,
+    /// Not text: a NUL, or bytes that are not UTF-8.
+    Binary,
+    /// Text the parser refused, with its reason.
+    Invalid(String),
+}
+
+impl NotJson {
+    /// As an input error naming its source.
+    pub fn about(&self, source: &str) -> String {
+        match self {
+            NotJson::Empty => format!("{source}: empty, expected a JSON document"),
+            NotJson::Binary => format!("{source}: binary data, not JSON text"),
+            NotJson::Invalid(e) => format!("{source}: not valid JSON: {e}"),
+        }
+    }
+}
+
+/// As [`parse_skipping`], saying why not as a value. What the parser accepts is text without NUL,
+/// so the bytes are looked at again only when it refuses them.
+pub fn parse_or_why(bytes: &[u8], skips: &crate::json::Skips) -> Result<(Value, u32), NotJson> {
     // Text checked as UTF-8 in one pass spares the parser checking each string again.
     let parsed = match std::str::from_utf8(bytes) {
         Ok(text) => crate::json::from_str_skipping(text, skips),
@@ -334,11 +362,11 @@ pub fn parse_skipping(
     };
     parsed.map_err(|e| {
         if bytes.iter().all(u8::is_ascii_whitespace) {
-            format!("{source}: empty, expected a JSON document")
+            NotJson::Empty
         } else if bytes.contains(&0) || std::str::from_utf8(bytes).is_err() {
-            format!("{source}: binary data, not JSON text")
+            NotJson::Binary
         } else {
-            format!("{source}: not valid JSON: {e}")
+            NotJson::Invalid(e.to_string())
         }
     })
 }

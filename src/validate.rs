@@ -8,9 +8,9 @@ use serde_json::Value;
 
 use crate::capture;
 use crate::catalogue::{Detection, Kind};
-use crate::contract::{self, Context, Verdict};
+use crate::contract::{self, Context, Finding, Verdict};
 use crate::error::{Counts, Error, Outcome, Result};
-use crate::input::{self, Entry};
+use crate::input::{self, Entry, NotJson};
 use crate::skeleton;
 
 #[derive(Debug, Clone)]
@@ -104,10 +104,22 @@ impl Serialize for Fields<'_> {
 #[serde(untagged)]
 pub enum FileOutcome {
     Checked(Verdict),
+    /// A captured request the listener refused for its headers (`listen --require-header`): what
+    /// the platform sent is not judged, since the server would not have read it either.
+    Refused {
+        refused: Refusal,
+    },
     /// The input could not be judged: unreadable, not JSON, or of no known kind.
     Unreadable {
         error: String,
     },
+}
+
+/// How a captured request was refused: the status answered, and why.
+#[derive(Debug, Serialize)]
+pub struct Refusal {
+    pub status: u16,
+    pub reason: String,
 }
 
 #[derive(Debug, Default, Serialize)]
@@ -116,6 +128,8 @@ pub struct Summary {
     pub valid: usize,
     pub invalid: usize,
     pub unreadable: usize,
+    /// Captured requests the listener refused for their headers, and so not judged.
+    pub refused: usize,
     pub warnings: usize,
     /// Entries of directories that were not read (not regular files, links to directories).
     pub skipped: usize,
@@ -148,7 +162,8 @@ pub trait Sink {
 impl Outcome for Summary {
     /// An input that could not be read is an input error; an invalid one a contract failure.
     /// What a directory held and was skipped counts for nothing (a directory of which nothing was
-    /// read is itself an input error).
+    /// read is itself an input error), and so does a captured request the listener refused for
+    /// its headers: refusing it was the listener's doing, not a fault of the platform's body.
     fn counts(&self) -> Counts {
         Counts { transport: 0, input: self.unreadable, contract: self.invalid }
     }
@@ -356,6 +371,7 @@ fn give(summary: &mut Summary, sink: &mut dyn Sink, item: Item) -> Result<()> {
                 match &f.outcome {
                     FileOutcome::Checked(v) if v.valid => summary.valid += 1,
                     FileOutcome::Checked(_) => summary.invalid += 1,
+                    FileOutcome::Refused { .. } => summary.refused += 1,
                     FileOutcome::Unreadable { .. } => summary.unreadable += 1,
                 }
                 if let FileOutcome::Checked(v) = &f.outcome {
@@ -425,25 +441,48 @@ fn one(
         return Item::Files(vec![FileResult::new(source, d.guess_note(), FileOutcome::Checked(verdict))]);
     }
     let judged = |doc| judge(source.clone(), doc, opts.kind, answers, ctx, fields);
-    files.push(parse_judged(&source, &bytes, unread, judged).unwrap_or_else(|e| unreadable(source, e)));
+    files.push(parse_judged(&bytes, unread, judged).unwrap_or_else(|why| not_json(source, opts.kind, &why)));
     Item::Files(files)
+}
+
+/// A document that is not JSON. Validated as an answer (`--kind` of an answer), it is a server's
+/// broken answer: a contract failure, as `send` reports the same body. Anything else (no kind
+/// given, or a request's kind) is an input error naming the file.
+fn not_json(source: String, kind: Option<Kind>, why: &NotJson) -> FileResult {
+    let Some(kind) = kind.filter(|k| k.is_response()) else {
+        let error = why.about(&source);
+        return FileResult::new(source, None, FileOutcome::Unreadable { error });
+    };
+    let message = match why {
+        NotJson::Empty => "the answer is empty".to_string(),
+        NotJson::Binary => "the answer is not JSON: binary data, not JSON text".to_string(),
+        NotJson::Invalid(reason) => format!("the answer is not JSON: {reason}"),
+    };
+    let verdict = Verdict {
+        kind,
+        valid: false,
+        errors: vec![Finding::new("", message)],
+        warnings: Vec::new(),
+        not_checked: Vec::new(),
+        fields: contract::Fields::default(),
+    };
+    FileResult::new(source, None, FileOutcome::Checked(verdict))
 }
 
 /// Parse a document leaving out what `unread` names, and judge it with `judged`; one parsed without
 /// a part its kind reads, or judged with any finding, is parsed again whole and judged again, so
-/// that what is said shows it as it is. The error is the parser's, for an unreadable document.
+/// that what is said shows it as it is. The error says why the bytes are not JSON.
 fn parse_judged(
-    source: &str,
     bytes: &[u8],
     unread: &contract::Unread,
     judged: impl Fn(Value) -> FileResult,
-) -> std::result::Result<FileResult, String> {
+) -> std::result::Result<FileResult, NotJson> {
     unread.judged(
-        |skips| input::parse_skipping(source, bytes, skips),
+        |skips| input::parse_or_why(bytes, skips),
         judged,
         |result| match &result.outcome {
             FileOutcome::Checked(v) => (Some(v.kind), v.says_something()),
-            FileOutcome::Unreadable { .. } => (None, true),
+            FileOutcome::Refused { .. } | FileOutcome::Unreadable { .. } => (None, true),
         },
     )
 }
@@ -451,7 +490,8 @@ fn parse_judged(
 /// Judge every request of a capture, each labelled `FILE:LINE`. What a listener received is a
 /// request, so `--request` and `--expected-options` (which say what answers are answering) do not
 /// apply to it; `--kind` does. A line that is not a capture record, or whose body is not JSON, is
-/// an input error for that line; the others are still judged.
+/// an input error for that line; the others are still judged. A request the listener refused for
+/// its headers is said to be refused, and not judged.
 fn captured(
     source: &str,
     reader: Box<dyn std::io::BufRead>,
@@ -473,6 +513,11 @@ fn captured(
                 continue;
             }
         };
+        if let Some(reason) = record.unauthorized {
+            let refused = Refusal { status: record.answer.status, reason };
+            files.push(FileResult::new(source, None, FileOutcome::Refused { refused }));
+            continue;
+        }
         let judged = |doc: Value| {
             // The shape decides, as for any document; the listener's own word when it has none.
             let kind = opts.kind.or_else(|| Kind::detect_with(&doc, None).map_or(record.kind, |_| None));
@@ -481,7 +526,7 @@ fn captured(
         let result = record
             .body_bytes()
             .map_err(|e| format!("{source}: {e}"))
-            .and_then(|bytes| parse_judged(&source, &bytes, &unread, judged));
+            .and_then(|bytes| parse_judged(&bytes, &unread, judged).map_err(|why| why.about(&source)));
         files.push(result.unwrap_or_else(unreadable));
     }
     if files.len() == before {

@@ -248,3 +248,59 @@ fn init_from_refuses_to_overwrite_and_needs_a_request_to_make_a_case_of() {
     assert_eq!(code, 2);
     assert!(err.contains(&format!("{}:1: not a capture record", junk.display())), "{err}");
 }
+
+#[test]
+fn validate_reports_requests_the_listener_refused_for_their_headers_as_refused_not_judged() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("captures.jsonl");
+    let listener =
+        Listener::start(&["--save", path.to_str().unwrap(), "--require-header", "X-Webhook-Key=abc"]);
+    let key = "X-Webhook-Key: abc";
+    // Refused: an invalid event and a body that is not JSON, both without the header (answered 401).
+    feed(&listener, &[(&["send", "handoff-assign", "--set", "payload.status=lost", "--url", "{url}"], 1)]);
+    assert_eq!(post_raw(&listener.addr, "/hook", b"not json"), 401);
+    // Let in: a valid event, and one sent invalid on purpose.
+    feed(
+        &listener,
+        &[
+            (&["send", "handoff-create", "-H", key, "--url", "{url}"], 0),
+            (&["send", "handoff-assign", "--set", "payload.status=lost", "-H", key, "--url", "{url}"], 0),
+        ],
+    );
+    listener.stop();
+    let file = path.to_str().unwrap();
+    let label = |n: usize| format!("{file}:{n}");
+
+    let (code, out, err) = run(hookctl().args(["validate", file]));
+    assert_eq!(code, 1, "the invalid request let in fails the run, the refused ones do not\n{out}{err}");
+    let lines: Vec<&str> = out.lines().collect();
+    assert_eq!(lines[0], format!("{}  refused (401: missing required header x-webhook-key)", label(1)));
+    assert_eq!(lines[1], format!("{}  refused (401: missing required header x-webhook-key)", label(2)));
+    assert_eq!(lines[2], format!("{}  botpress-event  valid", label(3)));
+    assert!(lines[3].starts_with(&format!("{}  botpress-event  invalid", label(4))), "{out}");
+    assert!(out.ends_with("4 documents checked: 1 valid, 1 invalid, 2 refused\n"), "{out}");
+    assert_eq!(err, "", "a refused request is no input error");
+
+    let (_, out, _) = run(hookctl().args(["validate", file, "-o", "json"]));
+    let report: Value = serde_json::from_str(&out).unwrap();
+    let refused = &report["files"][1];
+    assert_eq!(refused["source"], label(2));
+    assert_eq!(
+        refused["refused"],
+        serde_json::json!({"status": 401, "reason": "missing required header x-webhook-key"})
+    );
+    assert_eq!((refused.get("kind"), refused.get("valid"), refused.get("error")), (None, None, None));
+    let s = &report["summary"];
+    let counts = ["files", "valid", "invalid", "unreadable", "refused"].map(|k| s[k].as_u64().unwrap());
+    assert_eq!(counts, [4, 1, 1, 0, 2], "{report:#}");
+
+    // Refused requests alongside valid ones: exit 0, and -q shows none of them.
+    let text = std::fs::read_to_string(&path).unwrap();
+    let kept: String = text.lines().take(3).map(|l| format!("{l}\n")).collect();
+    std::fs::write(&path, kept).unwrap();
+    let (code, out, err) = run(hookctl().args(["validate", file]));
+    assert_eq!(code, 0, "{out}{err}");
+    assert!(out.ends_with("3 documents checked: 1 valid, 0 invalid, 2 refused\n"), "{out}");
+    let (code, out, _) = run(hookctl().args(["validate", file, "-q"]));
+    assert_eq!((code, out.as_str()), (0, "3 documents checked: 1 valid, 0 invalid, 2 refused\n"));
+}

@@ -115,6 +115,65 @@ fn documents_that_resemble_no_kind_are_still_input_errors() {
     }
 }
 
+/// `hookctl validate ARGS` with `input` on standard input: (exit code, stdout, stderr).
+fn validate_stdin(args: &[&str], input: &str) -> (i32, String, String) {
+    run(hookctl().arg("validate").args(args).write_stdin(input.to_string()))
+}
+
+#[test]
+fn an_answer_that_is_not_json_is_a_contract_failure_in_every_output() {
+    // What a broken server behind a proxy answers, piped in as `curl ... | hookctl validate -` does.
+    let page = "<html>502 Bad Gateway</html>";
+    let reason = "the answer is not JSON: expected value at line 1 column 1";
+    for kind in ["eva-service-response", "eva-answer-response"] {
+        let (code, out, err) = validate_stdin(&["--kind", kind, "-"], page);
+        assert_eq!(code, 1, "a broken answer is a contract failure, not an input error\n{out}{err}");
+        assert!(out.contains(&format!("<stdin>  {kind}  invalid (1 error)")), "{out}");
+        assert!(out.contains(&format!("(document)  {reason}")), "{out}");
+        assert!(out.contains("1 document checked: 0 valid, 1 invalid\n"), "{out}");
+        assert_eq!(err, "", "a verdict, not an error on stderr");
+        for flag in ["-q", "-v"] {
+            let (code, out, _) = validate_stdin(&["--kind", kind, "-", flag], page);
+            assert_eq!(code, 1, "{flag}");
+            assert!(out.contains(reason) && out.contains("invalid (1 error)"), "{flag}: {out}");
+        }
+        let (code, out, _) = validate_stdin(&["--kind", kind, "-", "-o", "json"], page);
+        assert_eq!(code, 1);
+        let report: Value = serde_json::from_str(&out).unwrap();
+        let file = &report["files"][0];
+        assert_eq!((&file["kind"], &file["valid"]), (&json!(kind), &json!(false)), "{report:#}");
+        assert_eq!(file["errors"][0]["message"], reason);
+        assert_eq!(file["errors"][0]["pointer"], "");
+        let s = &report["summary"];
+        assert_eq!((&s["invalid"], &s["unreadable"]), (&json!(1), &json!(0)), "{report:#}");
+    }
+    // An empty body is said as such, in a file as on standard input.
+    let dir = tempfile::tempdir().unwrap();
+    let empty = dir.path().join("empty.json");
+    std::fs::write(&empty, "").unwrap();
+    for input in [empty.to_str().unwrap(), "-"] {
+        let (code, out, _) = validate_stdin(&["--kind", "eva-service-response", input], "  \n");
+        assert_eq!(code, 1, "{input}: {out}");
+        assert!(out.contains("(document)  the answer is empty"), "{input}: {out}");
+    }
+}
+
+#[test]
+fn a_document_that_is_not_json_stays_an_input_error_without_an_answer_kind() {
+    let page = "<html>502 Bad Gateway</html>";
+    // No kind given, or the kind of a request: not a server's answer, so an input error.
+    for args in [&["-"][..], &["--kind", "eva-service-request", "-"], &["--kind", "botpress-event", "-"]] {
+        let (code, out, err) = validate_stdin(args, page);
+        assert_eq!(code, 2, "{args:?}\n{out}{err}");
+        assert_eq!(err, "error: <stdin>: not valid JSON: expected value at line 1 column 1\n", "{args:?}");
+        assert!(out.contains("0 invalid, 1 unreadable"), "{args:?}: {out}");
+    }
+    // A JSON answer given its kind is judged as before: a good one passes.
+    let good = std::fs::read_to_string(common::fixture_path("fixtures/responses/eva-service.json")).unwrap();
+    let (code, out, err) = validate_stdin(&["--kind", "eva-service-response", "-"], &good);
+    assert_eq!(code, 0, "{out}{err}");
+}
+
 #[test]
 fn listen_judges_a_broken_eva_request_against_its_closest_kind() {
     // The same detection serves listen: an eva request missing its expectedOptions is an invalid

@@ -61,6 +61,9 @@ impl<'o, 'a> Validate<'o, 'a> {
         if s.unreadable > 0 {
             line.push_str(&format!(", {} unreadable", s.unreadable));
         }
+        if s.refused > 0 {
+            line.push_str(&format!(", {} refused", s.refused));
+        }
         if s.skipped > 0 {
             line.push_str(&format!(", {} skipped", s.skipped));
         }
@@ -132,7 +135,7 @@ impl Sink for Validate<'_, '_> {
         }
         let brief = match &f.outcome {
             FileOutcome::Checked(v) => self.brief && v.valid,
-            FileOutcome::Unreadable { .. } => false,
+            FileOutcome::Refused { .. } | FileOutcome::Unreadable { .. } => false,
         };
         if let (true, FileOutcome::Checked(v), false) = (brief, &f.outcome, self.o.style.quiet()) {
             for note in &v.not_checked {
@@ -147,10 +150,18 @@ impl Sink for Validate<'_, '_> {
 }
 
 /// One document in text: its line, then (unless -q) the note, the errors and warnings, and the
-/// fields that matter. A `brief` one is its line and its warnings.
+/// fields that matter. A `brief` one is its line and its warnings. A captured request refused for
+/// its headers is one line (none under -q: it is no failure).
 fn document(out: &mut dyn Write, style: Style, f: &FileResult, brief: bool) -> io::Result<()> {
     let (quiet, verbose) = (style.quiet(), style.verbose());
-    let FileOutcome::Checked(v) = &f.outcome else { return Ok(()) };
+    let v = match &f.outcome {
+        FileOutcome::Checked(v) => v,
+        FileOutcome::Refused { refused } if !quiet => {
+            let why = format!("refused ({}: {})", refused.status, refused.reason);
+            return writeln!(out, "{}  {}", f.source.bold(), why.yellow().bold());
+        }
+        FileOutcome::Refused { .. } | FileOutcome::Unreadable { .. } => return Ok(()),
+    };
     if quiet && v.valid {
         return Ok(());
     }
