@@ -70,3 +70,19 @@ fn send_reports_every_header_the_server_received_as_the_dry_run_lists_them() {
     assert_eq!(accept, Some(serde_json::json!(["accept", "*/*"])));
     assert_eq!(server.requests()[0].header("accept"), Some("*/*"));
 }
+
+#[test]
+fn quiet_still_says_when_the_request_itself_breaks_its_contract() {
+    let line = "the request itself breaks the eva-service-request contract (sent as asked)";
+    // A body made invalid on purpose: the line and why, under -q too.
+    let (code, out, err) = run(hookctl().args(["send", "eva-service", "--set", "text=5", "-q"]));
+    assert_eq!(code, 0, "{out}{err}");
+    assert!(out.contains(line), "{out}");
+    assert!(out.contains("/text  5 is not of type \"string\""), "{out}");
+    assert_eq!(out.lines().last(), Some("PASSED"), "{out}");
+    // A valid body: the verdict alone.
+    let (code, out, err) = run(hookctl().args(["send", "eva-service", "-q"]));
+    assert_eq!(code, 0, "{out}{err}");
+    assert!(!out.contains("breaks the"), "{out}");
+    assert_eq!(out, "PASSED\n");
+}

@@ -6,7 +6,7 @@ use colored::Colorize;
 use serde_json::Value;
 
 use super::{Level, Out, builtin_note, fields, finding, plural, status_text, verdict};
-use crate::contract::snippet;
+use crate::contract::{Verdict, snippet};
 use crate::http::human;
 use crate::platform::eva::Changes;
 use crate::send::{Answered, Progress, Received, Report, Sent};
@@ -78,13 +78,7 @@ pub fn send(o: &mut Out, r: &Report) -> io::Result<()> {
         writeln!(out, "  {}", "body".dimmed().italic())?;
         fields(out, &checks.fields, "    ")?;
         if !checks.valid {
-            writeln!(
-                out,
-                "  {} the request itself breaks the {} contract (sent as asked):",
-                "!".yellow().bold(),
-                checks.kind
-            )?;
-            verdict(out, checks)?;
+            request_breaks(out, checks)?;
         }
     }
     if verbose {
@@ -116,8 +110,24 @@ fn verdict_line(r: &Report) -> colored::ColoredString {
     }
 }
 
-/// `-q`: what failed (expectations, and the answer's contract errors), then the verdict.
+/// The request itself breaks its own contract (a body made invalid on purpose): said, with why,
+/// whatever the output level, since it explains the answer.
+fn request_breaks(out: &mut dyn Write, checks: &Verdict) -> io::Result<()> {
+    writeln!(
+        out,
+        "  {} the request itself breaks the {} contract (sent as asked):",
+        "!".yellow().bold(),
+        checks.kind
+    )?;
+    verdict(out, checks)
+}
+
+/// `-q`: the request's own contract errors when it breaks it, then what failed (expectations,
+/// and the answer's contract errors), then the verdict.
 fn quiet(out: &mut dyn Write, r: &Report) -> io::Result<()> {
+    if let Some(checks) = r.request.checks.as_ref().filter(|c| !c.valid) {
+        request_breaks(out, checks)?;
+    }
     let deliveries = 1 + r.repeats.len();
     let all = std::iter::once((1, &r.answered)).chain(r.repeats.iter().map(|a| (a.delivery, &a.answered)));
     for (n, d) in all {
