@@ -547,7 +547,8 @@ fn judge(report: &mut Report, out: &Outgoing, answer: Answer, expect: &Expect, d
             passed: ok_status,
             expected: "2xx".into(),
             found: answer.status.to_string(),
-            note: (!ok_status).then(|| report.platform.unwrap_or(Platform::Botpress).failure_note()),
+            note: (!ok_status)
+                .then(|| report.kind.map_or_else(|| Platform::Botpress.failure_note(), Kind::failure_note)),
         },
     };
     report.answered.checks.push(status_check);

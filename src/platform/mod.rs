@@ -45,6 +45,18 @@ impl Platform {
     }
 }
 
+impl Kind {
+    /// What the platform does when the receiver answers a request of this kind anything but 2xx:
+    /// a service cell and a transactional answer fail differently.
+    pub fn failure_note(self) -> String {
+        match self {
+            Kind::EvaServiceRequest | Kind::EvaServiceResponse => eva::service_failure().into(),
+            Kind::EvaAnswerRequest | Kind::EvaAnswerResponse => eva::answer_failure().into(),
+            Kind::BotpressEvent => botpress::failure_note(),
+        }
+    }
+}
+
 /// One of the webhooks a deployment has: where a platform sends one kind of request. A suite's
 /// target of this name receives the cases of that kind, and `hookctl init` reads its url from
 /// this environment variable (names that READMEs and CI files can rely on).
@@ -289,5 +301,8 @@ mod tests {
         assert_eq!(eva["content-type"], "application/json");
         assert_eq!(eva["user-agent"], concat!("hookctl/", env!("CARGO_PKG_VERSION")));
         assert!(Platform::Eva.failure_note().contains("HTTP 460"));
+        assert!(Kind::EvaServiceRequest.failure_note().contains("error path"));
+        assert!(!Kind::EvaAnswerRequest.failure_note().contains("HTTP 460"));
+        assert_eq!(Kind::BotpressEvent.failure_note(), Platform::Botpress.failure_note());
     }
 }
