@@ -38,3 +38,38 @@ fn a_failed_service_cell_and_a_failed_transactional_answer_get_their_own_notes()
     assert!(out.contains("Botpress counts anything but 2xx as a failure"), "{out}");
     assert!(!out.contains(SERVICE_NOTE) && !out.contains(ANSWER_NOTE), "{out}");
 }
+
+#[test]
+fn a_set_of_a_top_level_field_the_platform_never_sends_is_warned_of_and_sent() {
+    let server = Server::ok();
+    let (_, _, err) = run(hookctl().args(["send", "eva-service", "--set", "foo=1", "--url", &server.url()]));
+    assert!(
+        err.contains(
+            "warning: --set foo: eva never sends a top-level 'foo'; a server that depends on it will not get it from eva"
+        ),
+        "{err}"
+    );
+    assert_eq!(server.requests()[0].json()["foo"], 1, "sent as asked");
+    // What the other kind adds is not what this one is sent with.
+    let (_, _, err) = run(hookctl().args(["send", "eva-service", "--set", "answer=1", "--dry-run"]));
+    assert!(err.contains("eva never sends a top-level 'answer'"), "{err}");
+    // Botpress's envelope alike.
+    let (_, _, err) = run(hookctl().args(["send", "handoff-create", "--set", "userId=7", "--dry-run"]));
+    assert!(err.contains("--set userId: Botpress HITL Next never sends a top-level 'userId'"), "{err}");
+}
+
+#[test]
+fn a_set_of_a_known_field_or_under_one_is_silent() {
+    let cases: &[&[&str]] = &[
+        &["eva-service", "--set", "text=hi", "--set", "info.foo=2", "--set", "/hiddenContext/id=3"],
+        &["eva-answer", "--set", "answer.template=TEXT", "--set", "code=X"],
+        &["handoff-create", "--set", "payload.tags=[\"vip\"]", "--set", "botId=b"],
+    ];
+    for args in cases {
+        let server = Server::ok();
+        let (_, _, err) = run(hookctl().arg("send").args(*args).args(["--url", &server.url()]));
+        assert!(!err.contains("never sends"), "{args:?}: {err}");
+        assert!(!err.contains("warning"), "{args:?}: {err}");
+        assert_eq!(server.requests().len(), 1, "{args:?}");
+    }
+}

@@ -6,6 +6,7 @@ use colored::Colorize;
 use serde_json::Value;
 
 use super::{Level, Out, builtin_note, fields, finding, plural, status_text, verdict};
+use crate::catalogue::Platform;
 use crate::contract::{Verdict, snippet};
 use crate::http::human;
 use crate::platform::eva::Changes;
@@ -31,6 +32,19 @@ pub fn attempt(o: &mut Out, p: &Progress) -> io::Result<()> {
         (None, _) => ", no attempt left".to_string(),
     };
     writeln!(o.err, "{of}attempt {} of {}: {what}{next}", a.attempt, p.attempts)
+}
+
+/// A `--set` that adds a top-level field the platform never sends, on stderr before sending:
+/// what the server gets from hookctl it would not get from the platform.
+pub fn unsent_fields(o: &mut Out, platform: Platform, unsent: &[(String, String)]) -> io::Result<()> {
+    let name = platform.label();
+    for (path, key) in unsent {
+        o.diag(
+            Level::Warning,
+            format!("--set {path}: {name} never sends a top-level '{key}'; a server that depends on it will not get it from {name}"),
+        )?;
+    }
+    Ok(())
 }
 
 pub fn send(o: &mut Out, r: &Report) -> io::Result<()> {

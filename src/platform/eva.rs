@@ -47,6 +47,10 @@ pub const SERVICE_ERROR_OPTION: &str = "ERROR";
 
 // ------------------------------------------------------------------ the documents
 
+/// The top-level keys of the conversation event, the base body of both webhooks (each adds its
+/// own: `answer` or `expectedOptions`).
+pub const EVENT_FIELDS: [&str; 8] =
+    ["text", "code", "info", "entities", "intents", "openContext", "visibleContext", "hiddenContext"];
 /// The three contexts of an eva conversation, in the order eva documents them.
 pub const CONTEXTS: [&str; 3] = ["openContext", "visibleContext", "hiddenContext"];
 /// The contexts channels can read.
