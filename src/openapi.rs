@@ -77,7 +77,7 @@ fn operation(e: &Event) -> Value {
 
 /// What the platform reads of the answer.
 fn responses(e: &Event) -> Value {
-    let failure = json!({ "description": e.platform.failure_note() + "." });
+    let failure = json!({ "description": e.request.failure_note() + "." });
     match (e.response_kind(), e.example_response()) {
         (Some(kind), Some(example)) => json!({
             "200": {

@@ -1,7 +1,6 @@
 //! `send --dry-run` and `send --print curl`: the request exactly as `send` would deliver it (the
 //! same body from the same template, the same headers, the same url), and nothing sent.
 
-use reqwest::header::{ACCEPT, HeaderValue};
 use serde::Serialize;
 use serde_json::Value;
 
@@ -22,11 +21,6 @@ pub enum Print {
 /// A body over this many bytes does not go on curl's command line (one argument may hold at most
 /// 128 KiB on Linux): the command pipes it in from the shell's own `printf` instead.
 pub const INLINE_MAX: usize = 64 * 1024;
-
-/// What hookctl's HTTP client sends as `Accept` when the request sets none (eva's requests):
-/// shown, so that the preview is the whole request. `Host` and `Content-Length` come from the url
-/// and the body.
-const CLIENT_ACCEPT: &str = "*/*";
 
 /// The request `send` would make.
 #[derive(Debug, Serialize)]
@@ -72,9 +66,8 @@ pub fn preview(template: Template, delivery: &Delivery, once: bool, print: Optio
     let prepared = template.into_prepared()?;
     let platform = prepared.kind.platform();
     let mut headers = aim.headers_for(platform);
-    if !headers.contains_key(ACCEPT) {
-        headers.insert(ACCEPT, HeaderValue::from_static(CLIENT_ACCEPT));
-    }
+    // What the client adds too, so that the preview is the whole request.
+    send::client::complete(&mut headers);
     let wire = String::from_utf8(send::wire(&prepared.doc).to_vec()).expect("JSON is UTF-8");
     let shown = http::shown_headers(&headers, delivery.show_secrets);
     let redacted = shown.iter().any(|(_, v)| v == http::REDACTED);

@@ -7,6 +7,7 @@
 //! It returns records (and what went wrong around them) over a channel and never prints.
 
 mod auth;
+mod forward;
 mod hops;
 mod serve;
 
@@ -163,6 +164,10 @@ pub struct AnswerRecord {
     /// The answer judged against the eva contract, with the request as context.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub verdict: Option<Verdict>,
+    /// The body the `--forward-to` server answered, when it is not judged as an eva answer (a
+    /// Botpress event's, or an answer that is not 2xx): JSON as a value, else text.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub body: Option<Value>,
 }
 
 impl Record {
@@ -718,7 +723,9 @@ async fn handle(shared: Arc<Shared>, req: Request) -> Response {
                 false,
             ),
             Ok(chain) => {
-                match forward(client, url, &parts.headers, &chain, &parts.method, &bytes, config).await {
+                match forward::forward(client, url, &parts.headers, &chain, &parts.method, &bytes, config)
+                    .await
+                {
                     Ok((status, body)) => (status, body, None, true),
                     Err(why) => (
                         StatusCode::BAD_GATEWAY,
@@ -757,6 +764,10 @@ async fn handle(shared: Arc<Shared>, req: Request) -> Response {
             answered = judge_answer(rk, request, built, &answer_body, config.option_case);
         }
     }
+    // Botpress reads only the status, but what your server answered is kept to be seen; an eva
+    // answer's is in its option, content and verdict.
+    let forwarded_body =
+        (forwarded && answered.verdict.is_none()).then(|| forward::kept_body(&answer_body)).flatten();
     if answered.verdict.as_ref().is_some_and(|v| !v.valid) {
         shared.seen.lock().unwrap_or_else(|p| p.into_inner()).tally.invalid_answers += 1;
     }
@@ -790,6 +801,7 @@ async fn handle(shared: Arc<Shared>, req: Request) -> Response {
             option: answered.option,
             content: answered.content,
             verdict: answered.verdict,
+            body: forwarded_body,
         },
     };
     if let Some(text) = text {
@@ -809,6 +821,7 @@ async fn handle(shared: Arc<Shared>, req: Request) -> Response {
                 option: None,
                 content: None,
                 verdict: None,
+                body: None,
             };
             shared.event(Event::NotSaved { record, reason });
             return answer(
@@ -945,39 +958,6 @@ fn not_json_verdict(kind: Kind) -> Verdict {
     }
 }
 
-/// Relay a request, exact body bytes and headers, and bring back the status and body.
-async fn forward(
-    client: &reqwest::Client,
-    url: &url::Url,
-    headers: &HeaderMap,
-    hop_chain: &str,
-    method: &axum::http::Method,
-    body: &[u8],
-    config: &Config,
-) -> std::result::Result<(StatusCode, Vec<u8>), String> {
-    let mut relay = reqwest::header::HeaderMap::new();
-    for (name, value) in headers.iter().filter(|(n, _)| !http::hop_by_hop(n.as_str())) {
-        relay.append(name.clone(), value.clone());
-    }
-    if let Ok(chain) = HeaderValue::from_str(hop_chain) {
-        relay.insert(http::HOP_HEADER, chain);
-    }
-    let method = reqwest::Method::from_bytes(method.as_str().as_bytes()).unwrap_or(reqwest::Method::POST);
-    let resp = client
-        .request(method, url.clone())
-        .headers(relay)
-        .body(body.to_vec())
-        .send()
-        .await
-        .map_err(|e| format!("--forward-to: {}", http::describe(&e, url, config.forward_timeout)))?;
-    let status = StatusCode::from_u16(resp.status().as_u16()).unwrap_or(StatusCode::BAD_GATEWAY);
-    let body = resp
-        .bytes()
-        .await
-        .map_err(|e| format!("--forward-to: {}", http::describe(&e, url, config.forward_timeout)))?;
-    Ok((status, body.to_vec()))
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -1045,6 +1025,7 @@ mod tests {
                 option: full.then(|| json!(s)),
                 content: full.then(|| json!({ s: s })),
                 verdict: full.then(|| verdict(s, Kind::EvaServiceResponse, true, false)),
+                body: full.then(|| json!({ "ok": s })),
             },
         }
     }

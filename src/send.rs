@@ -19,6 +19,7 @@ use crate::receiver::Receiver;
 use crate::{defaults, input};
 
 mod attempts;
+pub mod client;
 mod template;
 
 pub use template::Template;
@@ -393,8 +394,10 @@ impl Target {
         let mut copies: Vec<Outgoing> = (1..times).map(|_| outgoing.clone()).collect();
         copies.push(outgoing);
         let of = |n: u32| (n, times);
-        join_all(copies.into_iter().zip(1..).map(|(o, n)| self.deliver(o, expect, true, of(n))).collect())
-            .await
+        attempts::join_all(
+            copies.into_iter().zip(1..).map(|(o, n)| self.deliver(o, expect, true, of(n))).collect(),
+        )
+        .await
     }
 
     /// `send_times` as one report: the first delivery, the others as its repeats, passed only
@@ -476,7 +479,14 @@ impl Target {
     }
 
     /// `exchange`, as delivery `of.0` of `of.1` of the same bytes at once (for the observer).
-    async fn deliver(&self, out: Outgoing, expect: &Expect, check_request: bool, of: (u32, u32)) -> Report {
+    async fn deliver(
+        &self,
+        mut out: Outgoing,
+        expect: &Expect,
+        check_request: bool,
+        of: (u32, u32),
+    ) -> Report {
+        client::complete(&mut out.headers);
         let (headers, bytes) = (&out.headers, &out.bytes);
         let d = &self.delivery;
         let (attempts, last) = self.attempts(headers, bytes, of).await;
@@ -537,7 +547,8 @@ fn judge(report: &mut Report, out: &Outgoing, answer: Answer, expect: &Expect, d
             passed: ok_status,
             expected: "2xx".into(),
             found: answer.status.to_string(),
-            note: (!ok_status).then(|| report.platform.unwrap_or(Platform::Botpress).failure_note()),
+            note: (!ok_status)
+                .then(|| report.kind.map_or_else(|| Platform::Botpress.failure_note(), Kind::failure_note)),
         },
     };
     report.answered.checks.push(status_check);
@@ -602,25 +613,4 @@ fn judge(report: &mut Report, out: &Outgoing, answer: Answer, expect: &Expect, d
 /// A body as the platforms put it on the wire: compact JSON, keys in their order.
 pub fn wire(doc: &Value) -> Bytes {
     serde_json::to_vec(doc).expect("a JSON value serialises").into()
-}
-
-/// Run futures at once on this task and collect their outputs in order.
-async fn join_all<F: std::future::Future>(futures: Vec<F>) -> Vec<F::Output> {
-    use std::task::Poll;
-    let mut futures: Vec<_> = futures.into_iter().map(Box::pin).collect();
-    let mut outputs: Vec<Option<F::Output>> = futures.iter().map(|_| None).collect();
-    std::future::poll_fn(|cx| {
-        let mut pending = false;
-        for (future, output) in futures.iter_mut().zip(outputs.iter_mut()) {
-            if output.is_none() {
-                match future.as_mut().poll(cx) {
-                    Poll::Ready(v) => *output = Some(v),
-                    Poll::Pending => pending = true,
-                }
-            }
-        }
-        if pending { Poll::Pending } else { Poll::Ready(()) }
-    })
-    .await;
-    outputs.into_iter().map(|o| o.expect("every future finished")).collect()
 }

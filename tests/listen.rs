@@ -263,6 +263,40 @@ fn forward_to_relays_to_a_second_server_and_judges_its_answer() {
 }
 
 #[test]
+fn forward_to_keeps_the_body_a_botpress_event_was_answered_with() {
+    let upstream = Server::start(|_, req| {
+        if req.get("expectedOptions").is_some() {
+            Reply::json(
+                200,
+                json!({"option": "CLIENT", "openContext": req["openContext"], "visibleContext": req["visibleContext"], "hiddenContext": req["hiddenContext"]}),
+            )
+        } else {
+            Reply::json(202, json!({"queued": "job-41"}))
+        }
+    });
+    let listener = Listener::start(&["--forward-to", &upstream.url()]);
+    send_ok(&listener.url, &["handoff-create"]);
+    send_ok(&listener.url, &["eva-service"]);
+    let lines = listener.stop();
+    let recs = records(&lines);
+    assert_eq!(recs[0]["answer"]["status"], 202);
+    assert_eq!(recs[0]["answer"]["body"], json!({"queued": "job-41"}), "{:#}", recs[0]);
+    // eva's answer is still kept as its option and verdict, not as a second copy of its body.
+    assert_eq!(recs[1]["answer"]["option"], "CLIENT", "{:#}", recs[1]);
+    assert_eq!(recs[1]["answer"]["verdict"]["valid"], true);
+    assert!(recs[1]["answer"].get("body").is_none(), "{:#}", recs[1]);
+    // -v prints it under the request.
+    let listener = Listener::start_text(&["-v", "--forward-to", &upstream.url()]);
+    send_ok(&listener.url, &["handoff-create"]);
+    send_ok(&listener.url, &["eva-service"]);
+    let out = listener.stop_text();
+    let (_, after) = out.split_once("your server's answer body").unwrap_or_else(|| panic!("{out}"));
+    assert!(after.lines().nth(2).is_some_and(|l| l.trim() == r#""queued": "job-41""#), "{out}");
+    assert!(out.contains("option CLIENT"), "{out}");
+    assert_eq!(out.matches("your server's answer body").count(), 1, "{out}");
+}
+
+#[test]
 fn a_body_over_the_limit_gets_413_and_the_listener_keeps_serving() {
     let listener = Listener::start(&["--max-body", "1000"]);
     assert_eq!(post_raw(&listener.addr, "/big", &vec![b'x'; 5000]), 413);

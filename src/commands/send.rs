@@ -13,6 +13,7 @@ pub fn run(args: SendArgs, g: Globals, o: &mut Out) -> Result<Exit> {
     let expect = send::Expect { status: args.expect_status, option: args.expect_option };
     let template = send::Template::new(&body)?;
     template.check_expect(&expect)?;
+    output::unsent_fields(o, template.kind.platform(), &template.unsent_fields())?;
     let delivery = delivery(args.delivery, g);
     if args.dry_run || args.print.is_some() {
         let preview = preview::preview(template, &delivery, args.once, args.print)?;

@@ -6,7 +6,7 @@ use std::time::{Duration, Instant};
 use bytes::Bytes;
 use http_body_util::{BodyExt, Full};
 use hyper::client::conn::http1::SendRequest;
-use hyper::header::{ACCEPT, HOST, HeaderMap, HeaderValue, LOCATION};
+use hyper::header::{HOST, HeaderMap, HeaderValue, LOCATION};
 use hyper_util::rt::TokioIo;
 
 use crate::catalogue::Platform;
@@ -51,9 +51,7 @@ impl Conn {
         if !headers.contains_key(HOST) {
             headers.insert(HOST, HeaderValue::from_str(&authority).ok()?);
         }
-        if !headers.contains_key(ACCEPT) {
-            headers.insert(ACCEPT, HeaderValue::from_static("*/*"));
-        }
+        crate::send::client::complete(&mut headers);
         let path = match url.query() {
             Some(q) => format!("{}?{q}", url.path()),
             None => url.path().to_string(),

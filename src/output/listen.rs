@@ -229,6 +229,22 @@ pub fn record(o: &mut Out, r: &Record) -> io::Result<()> {
     }
     if o.style.verbose() {
         in_full(out, r)?;
+        if let Some(body) = &a.body {
+            answer_body(out, body)?;
+        }
+    }
+    Ok(())
+}
+
+/// `-v`: the body your `--forward-to` server answered (one not judged as an eva answer).
+fn answer_body(out: &mut dyn io::Write, body: &serde_json::Value) -> io::Result<()> {
+    let text = match body {
+        serde_json::Value::String(s) => s.clone(),
+        other => serde_json::to_string_pretty(other).map_err(io::Error::other)?,
+    };
+    writeln!(out, "    {}", "your server's answer body".dimmed().italic())?;
+    for line in text.lines() {
+        writeln!(out, "      {line}")?;
     }
     Ok(())
 }

@@ -35,7 +35,7 @@ pub use listen::{
 pub use load::{load, progress};
 pub use preview::preview;
 pub use scenario::scenario;
-pub use send::{attempt, send};
+pub use send::{attempt, send, unsent_fields};
 pub use test::test;
 pub use validate::Validate;
 

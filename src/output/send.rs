@@ -6,7 +6,8 @@ use colored::Colorize;
 use serde_json::Value;
 
 use super::{Level, Out, builtin_note, fields, finding, plural, status_text, verdict};
-use crate::contract::snippet;
+use crate::catalogue::Platform;
+use crate::contract::{Verdict, snippet};
 use crate::http::human;
 use crate::platform::eva::Changes;
 use crate::send::{Answered, Progress, Received, Report, Sent};
@@ -31,6 +32,19 @@ pub fn attempt(o: &mut Out, p: &Progress) -> io::Result<()> {
         (None, _) => ", no attempt left".to_string(),
     };
     writeln!(o.err, "{of}attempt {} of {}: {what}{next}", a.attempt, p.attempts)
+}
+
+/// A `--set` that adds a top-level field the platform never sends, on stderr before sending:
+/// what the server gets from hookctl it would not get from the platform.
+pub fn unsent_fields(o: &mut Out, platform: Platform, unsent: &[(String, String)]) -> io::Result<()> {
+    let name = platform.label();
+    for (path, key) in unsent {
+        o.diag(
+            Level::Warning,
+            format!("--set {path}: {name} never sends a top-level '{key}'; a server that depends on it will not get it from {name}"),
+        )?;
+    }
+    Ok(())
 }
 
 pub fn send(o: &mut Out, r: &Report) -> io::Result<()> {
@@ -78,13 +92,7 @@ pub fn send(o: &mut Out, r: &Report) -> io::Result<()> {
         writeln!(out, "  {}", "body".dimmed().italic())?;
         fields(out, &checks.fields, "    ")?;
         if !checks.valid {
-            writeln!(
-                out,
-                "  {} the request itself breaks the {} contract (sent as asked):",
-                "!".yellow().bold(),
-                checks.kind
-            )?;
-            verdict(out, checks)?;
+            request_breaks(out, checks)?;
         }
     }
     if verbose {
@@ -116,8 +124,24 @@ fn verdict_line(r: &Report) -> colored::ColoredString {
     }
 }
 
-/// `-q`: what failed (expectations, and the answer's contract errors), then the verdict.
+/// The request itself breaks its own contract (a body made invalid on purpose): said, with why,
+/// whatever the output level, since it explains the answer.
+fn request_breaks(out: &mut dyn Write, checks: &Verdict) -> io::Result<()> {
+    writeln!(
+        out,
+        "  {} the request itself breaks the {} contract (sent as asked):",
+        "!".yellow().bold(),
+        checks.kind
+    )?;
+    verdict(out, checks)
+}
+
+/// `-q`: the request's own contract errors when it breaks it, then what failed (expectations,
+/// and the answer's contract errors), then the verdict.
 fn quiet(out: &mut dyn Write, r: &Report) -> io::Result<()> {
+    if let Some(checks) = r.request.checks.as_ref().filter(|c| !c.valid) {
+        request_breaks(out, checks)?;
+    }
     let deliveries = 1 + r.repeats.len();
     let all = std::iter::once((1, &r.answered)).chain(r.repeats.iter().map(|a| (a.delivery, &a.answered)));
     for (n, d) in all {

@@ -67,6 +67,9 @@ pub const TAG_EDIT_WHY: &str = "Botpress sends tag edits twice since v12.30.6";
 
 // ------------------------------------------------------------------ the envelope
 
+/// The top-level keys of every event Botpress sends: the envelope, the same for handoffs and agents.
+pub const TOP_LEVEL: [&str; 5] = ["botId", "resource", "type", "id", "payload"];
+
 /// `resource` of a handoff event and of an agent event.
 pub const RESOURCE_HANDOFF: &str = "handoff";
 pub const RESOURCE_AGENT: &str = "agent";

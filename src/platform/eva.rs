@@ -25,9 +25,20 @@ pub fn headers() -> HeaderMap {
     headers
 }
 
-/// What eva does when the webhook answers anything but 2xx.
+/// What eva does when a webhook answers anything but 2xx, when which webhook is not known.
 pub fn failure_note() -> String {
-    "eva takes the service-error path and the channel gets HTTP 460".into()
+    format!("for a service cell, {}; for a transactional answer, {}", service_failure(), answer_failure())
+}
+
+/// What eva does when a service cell's webhook fails (non-2xx, unreachable, not JSON).
+pub fn service_failure() -> &'static str {
+    "eva sends the cell down its error path (the automatic \"service error\" option) and the channel gets HTTP 460"
+}
+
+/// What eva does when a transactional answer's webhook fails: its documentation does not say.
+pub fn answer_failure() -> &'static str {
+    "eva's documentation does not say what becomes of a transactional answer whose webhook fails \
+     (the error path it documents is a service cell's): do not count on the answer going out unchanged"
 }
 
 /// The option a service cell's error path is known by in integrations (eva's own name for it is
@@ -36,6 +47,10 @@ pub const SERVICE_ERROR_OPTION: &str = "ERROR";
 
 // ------------------------------------------------------------------ the documents
 
+/// The top-level keys of the conversation event, the base body of both webhooks (each adds its
+/// own: `answer` or `expectedOptions`).
+pub const EVENT_FIELDS: [&str; 8] =
+    ["text", "code", "info", "entities", "intents", "openContext", "visibleContext", "hiddenContext"];
 /// The three contexts of an eva conversation, in the order eva documents them.
 pub const CONTEXTS: [&str; 3] = ["openContext", "visibleContext", "hiddenContext"];
 /// The contexts channels can read.

@@ -45,6 +45,30 @@ impl Platform {
     }
 }
 
+impl Kind {
+    /// What the platform does when the receiver answers a request of this kind anything but 2xx:
+    /// a service cell and a transactional answer fail differently.
+    pub fn failure_note(self) -> String {
+        match self {
+            Kind::EvaServiceRequest | Kind::EvaServiceResponse => eva::service_failure().into(),
+            Kind::EvaAnswerRequest | Kind::EvaAnswerResponse => eva::answer_failure().into(),
+            Kind::BotpressEvent => botpress::failure_note(),
+        }
+    }
+
+    /// Whether the platform ever sends a body of this kind with `key` at its top level (answers,
+    /// which no platform sends, say yes to all).
+    pub fn sends_top_level(self, key: &str) -> bool {
+        let own = |ptr: &str| ptr.strip_prefix('/') == Some(key);
+        match self {
+            Kind::BotpressEvent => botpress::TOP_LEVEL.contains(&key),
+            Kind::EvaServiceRequest => eva::EVENT_FIELDS.contains(&key) || own(eva::ptr::EXPECTED_OPTIONS),
+            Kind::EvaAnswerRequest => eva::EVENT_FIELDS.contains(&key) || own(eva::ptr::ANSWER),
+            Kind::EvaAnswerResponse | Kind::EvaServiceResponse => true,
+        }
+    }
+}
+
 /// One of the webhooks a deployment has: where a platform sends one kind of request. A suite's
 /// target of this name receives the cases of that kind, and `hookctl init` reads its url from
 /// this environment variable (names that READMEs and CI files can rely on).
@@ -289,5 +313,19 @@ mod tests {
         assert_eq!(eva["content-type"], "application/json");
         assert_eq!(eva["user-agent"], concat!("hookctl/", env!("CARGO_PKG_VERSION")));
         assert!(Platform::Eva.failure_note().contains("HTTP 460"));
+        assert!(Kind::EvaServiceRequest.failure_note().contains("error path"));
+        assert!(!Kind::EvaAnswerRequest.failure_note().contains("HTTP 460"));
+        assert_eq!(Kind::BotpressEvent.failure_note(), Platform::Botpress.failure_note());
+    }
+
+    #[test]
+    fn the_top_level_keys_each_kind_is_sent_with() {
+        assert!(Kind::EvaServiceRequest.sends_top_level("expectedOptions"));
+        assert!(!Kind::EvaServiceRequest.sends_top_level("answer"));
+        assert!(Kind::EvaAnswerRequest.sends_top_level("answer"));
+        assert!(Kind::EvaAnswerRequest.sends_top_level("hiddenContext"));
+        assert!(!Kind::EvaAnswerRequest.sends_top_level("sessionCode"));
+        assert!(Kind::BotpressEvent.sends_top_level("payload"));
+        assert!(!Kind::BotpressEvent.sends_top_level("userId"));
     }
 }

@@ -83,6 +83,20 @@ impl Template {
         Ok(Prepared { name: self.name.clone(), kind: self.kind, doc })
     }
 
+    /// The `--set`s that put a top-level field the platform never sends into the body: each as
+    /// the path was written, and the field. A server that depends on one will not get it from
+    /// the platform.
+    pub fn unsent_fields(&self) -> Vec<(String, String)> {
+        let written =
+            self.body.sets.iter().map(|spec| spec.split_once('=').map_or(spec.as_str(), |(p, _)| p));
+        written
+            .zip(&self.sets)
+            .filter_map(|(path, (segments, _))| Some((path, segments.first()?)))
+            .filter(|(_, key)| !self.kind.sends_top_level(key))
+            .map(|(path, key)| (path.to_string(), key.clone()))
+            .collect()
+    }
+
     /// Refuse expectations that cannot apply to this kind of body, as the body's own flags are.
     pub fn check_expect(&self, expect: &Expect) -> Result<()> {
         if expect.option.is_some() {
