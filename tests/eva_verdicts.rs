@@ -132,6 +132,14 @@ fn a_context_the_answer_empties_or_drops_warns_naming_the_keys_lost() {
     assert!(out.contains("  visibleContext  added fresh; removed unsafeVarRO\n"), "{out}");
     assert!(out.contains("  openContext  dropped; removed unsafeVar\n"), "{out}");
     assert!(out.contains("  technicalText  (none) → \"tt-2\"\n"), "{out}");
+    // technicalText is one of a transactional answer's fields, in text and in JSON.
+    assert!(
+        out.lines().any(|l| l.split_whitespace().collect::<Vec<_>>() == ["technicalText", "tt-2"]),
+        "{out}"
+    );
+    let (_, out, _) = run(hookctl().args(["send", "eva-answer", "-o", "json", "--url", &s.url()]));
+    let report: Value = serde_json::from_str(&out).unwrap();
+    assert_eq!(report["verdict"]["fields"]["technicalText"], "tt-2");
 }
 
 #[test]
