@@ -36,6 +36,10 @@ pub fn from_capture(records: &[Record], capture: &str, suite: &str, payload_dir:
     let (mut repeats, mut skipped) = (0, Vec::new());
     for record in records {
         let at = format!("request #{}", record.index);
+        if let Some(why) = &record.unauthorized {
+            skipped.push(format!("{at}: refused by the listener ({why})"));
+            continue;
+        }
         let Ok(bytes) = record.body_bytes() else {
             skipped.push(format!("{at}: its body_base64 is not base64"));
             continue;
@@ -262,6 +266,13 @@ mod tests {
         .unwrap()
     }
 
+    /// A request the listener refused for want of a required header.
+    fn refused(index: u64, body: &str) -> Record {
+        let mut r = record(index, body, json!({"status": 401}));
+        r.unauthorized = Some("missing required header x-key".into());
+        r
+    }
+
     #[test]
     fn one_case_per_distinct_body_with_its_kind_s_expectations() {
         let tags = json!({"botId": "b", "resource": "handoff", "type": "update", "id": 1, "payload": {"status": "assigned"}});
@@ -273,14 +284,16 @@ mod tests {
             record(4, &service.to_string().replace("YES", "Y"), json!({"status": 500})),
             record(5, "not json", json!({"status": 400})),
             record(6, r#"{"option":"A"}"#, json!({"status": 200})),
+            refused(7, &tags.to_string().replace("assigned", "pending")),
         ];
         let made = from_capture(&records, "c.jsonl", "s.toml", "s-payloads");
-        assert_eq!((made.requests, made.repeats), (6, 1));
+        assert_eq!((made.requests, made.repeats), (7, 1));
         assert_eq!(
             made.skipped,
             [
                 "request #5: the body is not JSON",
-                "request #6: a webhook's answer (eva-service-response), not something a platform sends"
+                "request #6: a webhook's answer (eva-service-response), not something a platform sends",
+                "request #7: refused by the listener (missing required header x-key)"
             ]
         );
         let names: Vec<&str> = made.payloads.iter().map(|(n, _)| n.as_str()).collect();
