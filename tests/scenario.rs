@@ -82,31 +82,13 @@ fn the_note_of_a_tag_edit_names_the_rows_the_report_shows_shuffled_and_duplicate
 }
 
 /// A webhook on 127.0.0.1 that answers its `fail`-th request (0-based) 500 with `X-Why: db down`
-/// and `body`, and every other one 200 `{}`. Its url.
+/// and `body`, and every other one 200 `{}`. Its url (the server serves until the test ends).
 fn failing_at(fail: usize, body: &'static str) -> String {
-    use std::sync::Arc;
-    use std::sync::atomic::{AtomicUsize, Ordering};
-    let seen = Arc::new(AtomicUsize::new(0));
-    let (tx, rx) = std::sync::mpsc::channel();
-    std::thread::spawn(move || {
-        let rt = tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap();
-        rt.block_on(async move {
-            let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
-            tx.send(listener.local_addr().unwrap()).unwrap();
-            let app = axum::Router::new().fallback(move || {
-                let n = seen.fetch_add(1, Ordering::SeqCst);
-                async move {
-                    use axum::http::StatusCode;
-                    match n == fail {
-                        true => (StatusCode::INTERNAL_SERVER_ERROR, [("x-why", "db down")], body),
-                        false => (StatusCode::OK, [("x-why", "fine")], "{}"),
-                    }
-                }
-            });
-            axum::serve(listener, app).await.unwrap();
-        });
-    });
-    format!("http://{}/hook", rx.recv().unwrap())
+    Server::start(move |n, _| match n == fail {
+        true => Reply::raw(500, body).header("x-why", "db down"),
+        false => Reply::raw(200, "{}").header("x-why", "fine"),
+    })
+    .url()
 }
 
 /// The curl command of the first failed step of `out`, as it would be pasted (its indent gone).

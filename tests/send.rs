@@ -242,7 +242,7 @@ fn expectations_on_status_and_option() {
 
 #[test]
 fn a_slow_answer_past_the_timeout_is_a_transport_error() {
-    let s = Server::start(|_, _| Reply { status: 200, body: b"{}".to_vec(), delay: Duration::from_secs(3) });
+    let s = Server::start(|_, _| Reply { delay: Duration::from_secs(3), ..Reply::raw(200, "{}") });
     let (code, report, err) = send_json(&["handoff-create", "--timeout", "0.3", "--url", &s.url()]);
     assert_eq!(code, 3);
     assert!(err.contains("timeout") && err.contains("--timeout"), "{err}");
@@ -581,7 +581,7 @@ fn load_times_out_each_request_on_its_own_clock() {
     // escape its own.
     let s = Server::start(|n, _| {
         let delay = if n < 2 { Duration::from_millis(600) } else { Duration::from_secs(4) };
-        Reply { status: 200, body: b"{}".to_vec(), delay }
+        Reply { delay, ..Reply::raw(200, "{}") }
     });
     let (code, summary, err) =
         send_json(&["handoff-create", "--count", "3", "-c", "1", "--timeout", "1", "--url", &s.url()]);
@@ -1030,31 +1030,11 @@ fn every_scenario_is_a_consistent_story() {
 // Redirects and TLS. The client's TLS roots are read at the first handshake, not when the client
 // is built: these tests hold the redirects and the https deliveries to what they were.
 
-/// A server that answers every request `status` with `location`, counting the requests.
-fn redirector(status: u16, location: String) -> (String, std::sync::Arc<std::sync::atomic::AtomicUsize>) {
-    use std::sync::atomic::{AtomicUsize, Ordering};
-    let hits = std::sync::Arc::new(AtomicUsize::new(0));
-    let counted = hits.clone();
-    let (tx, rx) = std::sync::mpsc::channel();
-    std::thread::spawn(move || {
-        let rt = tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap();
-        rt.block_on(async move {
-            let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
-            tx.send(listener.local_addr().unwrap()).unwrap();
-            let app = axum::Router::new().fallback(move || {
-                counted.fetch_add(1, Ordering::SeqCst);
-                let location = location.clone();
-                async move {
-                    let mut resp = axum::response::Response::new(axum::body::Body::empty());
-                    *resp.status_mut() = axum::http::StatusCode::from_u16(status).unwrap();
-                    resp.headers_mut().insert("location", location.parse().unwrap());
-                    resp
-                }
-            });
-            axum::serve(listener, app).await.unwrap();
-        });
-    });
-    (format!("http://{}/old", rx.recv().unwrap()), hits)
+/// A server that answers every request `status` with `location`; its url, and the server (which
+/// counts the requests).
+fn redirector(status: u16, location: String) -> (String, Server) {
+    let server = Server::start(move |_, _| Reply::raw(status, "").header("location", location.clone()));
+    (format!("http://{}/old", server.addr), server)
 }
 
 #[test]
@@ -1064,7 +1044,7 @@ fn redirects_keep_the_method_rules_of_the_client() {
         let (from, hits) = redirector(status, target.url());
         let (code, report, err) = send_json(&["handoff-create", "--url", &from]);
         assert_eq!(code, 0, "{status}: {report:#} {err}");
-        assert_eq!(hits.load(std::sync::atomic::Ordering::SeqCst), 1, "{status}");
+        assert_eq!(hits.requests().len(), 1, "{status}");
         let reqs = target.requests();
         assert_eq!(reqs.len(), 1, "{status}");
         let r = &reqs[0];
@@ -1107,7 +1087,7 @@ fn redirects_stop_after_five() {
     let (from, hits) = redirector(307, "/again".to_string());
     let (code, report, err) = send_json(&["handoff-create", "--url", &from]);
     assert_eq!(code, 3, "{report:#} {err}");
-    assert_eq!(hits.load(std::sync::atomic::Ordering::SeqCst), 6, "the first request and five more");
+    assert_eq!(hits.requests().len(), 6, "the first request and five more");
     let said = report["transport_error"].as_str().unwrap();
     assert!(said.starts_with("too many redirects from http://127.0.0.1:"), "{said}");
 }
@@ -1120,7 +1100,7 @@ fn a_load_run_stops_a_redirect_loop_where_a_single_send_does() {
     let (code, report, err) = send_json(&["handoff-create", "--url", &from, "--count", "1"]);
     assert_eq!(code, 3, "{report:#} {err}");
     assert_eq!(report["transport_errors"], 1, "{report:#}");
-    assert_eq!(hits.load(std::sync::atomic::Ordering::SeqCst), 6, "the first request and five more");
+    assert_eq!(hits.requests().len(), 6, "the first request and five more");
 }
 
 /// The test certificates: a CA, and a server certificate it signed for `localhost` and 127.0.0.1

@@ -137,8 +137,7 @@ fn a_slow_answer_fails_on_latency_or_times_out() {
     let dir = tempfile::tempdir().unwrap();
     let s = dir.path().join("slow.toml");
     std::fs::write(&s, "[[case]]\nname = \"fast enough\"\nevent = \"agent-online\"\nexpect = { max_latency_ms = 100 }\n\n[[case]]\nname = \"times out\"\nevent = \"agent-offline\"\ntimeout = 0.2\n").unwrap();
-    let server =
-        Server::start(|_, _| Reply { status: 200, body: b"{}".to_vec(), delay: Duration::from_millis(400) });
+    let server = Server::start(|_, _| Reply { delay: Duration::from_millis(400), ..Reply::raw(200, "{}") });
     let (code, report, _) = test_json(&[s.to_str().unwrap(), "--url", &server.url()]);
     assert_eq!(code, 3, "a timeout is a transport error: {report:#}");
     let slow = case(&report, "fast enough");

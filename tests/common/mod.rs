@@ -39,15 +39,23 @@ pub struct Reply {
     pub status: u16,
     pub body: Vec<u8>,
     pub delay: Duration,
+    /// Headers beside the `content-type: application/json` every answer has.
+    pub headers: Vec<(&'static str, String)>,
 }
 
 impl Reply {
     pub fn json(status: u16, body: serde_json::Value) -> Reply {
-        Reply { status, body: body.to_string().into_bytes(), delay: Duration::ZERO }
+        Reply::raw(status, &body.to_string())
     }
 
     pub fn raw(status: u16, body: &str) -> Reply {
-        Reply { status, body: body.as_bytes().to_vec(), delay: Duration::ZERO }
+        Reply { status, body: body.as_bytes().to_vec(), delay: Duration::ZERO, headers: Vec::new() }
+    }
+
+    /// The same answer with one more header.
+    pub fn header(mut self, name: &'static str, value: impl Into<String>) -> Reply {
+        self.headers.push((name, value.into()));
+        self
     }
 }
 
@@ -103,6 +111,9 @@ impl Server {
                             let mut resp: Response = reply.body.into_response();
                             *resp.status_mut() = StatusCode::from_u16(reply.status).unwrap();
                             resp.headers_mut().insert("content-type", "application/json".parse().unwrap());
+                            for (name, value) in &reply.headers {
+                                resp.headers_mut().insert(*name, value.parse().unwrap());
+                            }
                             resp
                         }
                     },
