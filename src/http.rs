@@ -227,7 +227,13 @@ const OWNED: &[(&str, &str)] = &[
 /// Parse `Name: value` (from `-H`), naming the flag in errors.
 pub fn parse_header(spec: &str) -> Result<(HeaderName, HeaderValue)> {
     let Some((name, value)) = spec.split_once(':') else {
-        return Err(Error::usage(format!("-H '{}': expected 'Name: value'", escaped(spec))));
+        // A bare header name is shown; anything else may be a secret given without its name
+        // (`-H 'Bearer abc123'`), and is not.
+        let shown = match HeaderName::from_bytes(spec.trim().as_bytes()) {
+            Ok(_) => escaped(spec),
+            Err(_) => REDACTED.to_string(),
+        };
+        return Err(Error::usage(format!("-H '{shown}': expected 'Name: value'")));
     };
     let shown =
         if is_secret(name.trim()) { format!("{}: {REDACTED}", name.trim()) } else { spec.to_string() };
@@ -627,6 +633,8 @@ mod tests {
     #[test]
     fn parse_header_names_the_flag_and_what_is_wrong() {
         assert_eq!(usage(parse_header("no-colon")), "-H 'no-colon': expected 'Name: value'");
+        // Not a header name: it may be a secret given without its name.
+        assert_eq!(usage(parse_header("Bearer abc123")), "-H '<redacted>': expected 'Name: value'");
         assert_eq!(
             usage(parse_header("bad name: v")),
             "-H 'bad name: v': 'bad name' is not a valid header name"

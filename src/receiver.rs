@@ -640,7 +640,7 @@ async fn handle(shared: Arc<Shared>, req: Request) -> Response {
         Err(refusal) => (Bytes::new(), Some(refusal)),
     };
 
-    let unauthorized = auth::check(&config.require_headers, &parts.headers, config.keep_secrets);
+    let unauthorized = auth::check(&config.require_headers, &parts.headers);
     // UTF-8 is checked once, for the record and for the parser (which then skips it).
     let text = std::str::from_utf8(&bytes).ok();
     // A request that nothing reads again to answer it, and that keeps its contract (a Botpress
