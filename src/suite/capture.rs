@@ -212,7 +212,8 @@ fn case(record: &Record, kind: Kind, doc: &Value, payload: &str, target: Option<
         quoted(&name),
         quoted(payload),
         record.method,
-        record.path.replace('\n', " "),
+        // A capture kept with --keep-secrets holds them in its paths: the suite does not.
+        crate::http::shown_url(&record.path, false).replace('\n', " "),
         record.time,
         record.answer.status
     );
@@ -326,8 +327,11 @@ mod tests {
             record(2, &service.to_string(), json!({"status": 200, "option": "YES"})),
         ];
         records[0].path = "/botpress/events".into();
-        records[1].path = "/eva/service?code=<redacted>".into();
+        records[1].path = "/eva/service?token=fn-key-5150&x=1".into();
         let made = from_capture(&records, "c.jsonl", "s.toml", "s-payloads");
+        // A secret kept in a capture (listen --keep-secrets) is not copied into the suite.
+        assert!(!made.suite.contains("fn-key-5150"), "{}", made.suite);
+        assert!(made.suite.contains("/eva/service?token=<redacted>&x=1 at"), "{}", made.suite);
         let parsed: toml::Table = made.suite.parse().unwrap();
         let targets = parsed["targets"].as_table().unwrap();
         assert_eq!(targets["botpress"]["url"].as_str(), Some("${WEBHOOK_BASE_URL:-}/botpress/events"));
