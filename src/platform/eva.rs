@@ -392,7 +392,7 @@ pub fn context_rules<'a>(doc: impl Tree<'a>, request: Option<&Value>, warnings: 
 }
 
 mod leaks;
-pub use leaks::{MIN_DIGITS, MIN_STRING, leak_rule, telling};
+pub use leaks::leak_rule;
 
 /// Why hidden data moved into a readable context is not looked for when the request is not known.
 pub const LEAKS_NOT_CHECKED: &str = "hiddenContext leaks not checked: pass --request";

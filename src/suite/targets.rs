@@ -182,7 +182,7 @@ impl Loader<'_> {
             target.headers = self.headers(&t.headers, &format!("{key}.headers"))?;
             targets.push(target);
         }
-        let mut default = match &raw.defaults.url {
+        let default = match &raw.defaults.url {
             Some(url) => self.target(DEFAULT_TARGET.to_string(), true, url, "defaults.url")?,
             None => Target {
                 name: DEFAULT_TARGET.to_string(),
@@ -193,7 +193,6 @@ impl Loader<'_> {
                 headers: Headers::default(),
             },
         };
-        default.headers = Headers::default();
         targets.push(default);
         Ok(targets)
     }

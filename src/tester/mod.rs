@@ -168,8 +168,7 @@ pub async fn run(opts: &Options) -> Result<TestReport> {
             .into_iter()
             .filter(|c| opts.filter.as_ref().is_none_or(|f| c.name.contains(f.as_str())))
             .collect();
-        let refs: Vec<&Case> = cases.iter().collect();
-        let resolved = routes::resolve(suite, &refs, &overrides)?;
+        let resolved = routes::resolve(suite, &cases, &overrides)?;
         planned.push((cases, resolved));
     }
     if planned.iter().all(|(cases, _)| cases.is_empty()) {
@@ -179,12 +178,7 @@ pub async fn run(opts: &Options) -> Result<TestReport> {
         }));
     }
     if opts.ci && !opts.builtin {
-        let runs: Vec<_> = suites
-            .iter()
-            .zip(&planned)
-            .map(|(s, (cases, resolved))| (s, cases.iter().zip(resolved.iter().cloned()).collect()))
-            .collect();
-        routes::refuse_builtin_in_ci(&runs)?;
+        routes::refuse_builtin_in_ci(suites.iter().zip(planned.iter().map(|(_, r)| r.as_slice())))?;
     }
     // The built-in receiver, when a case has no url, serves until every case has run.
     let mut builtin: Option<Receiver> = None;

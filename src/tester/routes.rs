@@ -53,7 +53,7 @@ pub fn check_names(suites: &[Suite], overrides: &[(String, String)]) -> Result<(
 
 /// Where each of `cases` (of `suite`) goes. A global url applies to a suite whose cases go to one
 /// target only; for several it is refused, naming them and how to set each.
-pub fn resolve(suite: &Suite, cases: &[&Case], overrides: &Overrides) -> Result<Vec<Resolved>> {
+pub fn resolve(suite: &Suite, cases: &[Case], overrides: &Overrides) -> Result<Vec<Resolved>> {
     let firsts: BTreeSet<usize> = cases.iter().map(|c| c.route[0]).collect();
     if let Some((origin, _)) = overrides.global {
         if firsts.len() > 1 {
@@ -116,11 +116,11 @@ fn described(t: &Target) -> String {
 /// In CI, cases with no url are refused unless the built-in receiver is meant: a green run
 /// against it would prove nothing about the user's server. Names each target without a url and
 /// what would set it.
-pub fn refuse_builtin_in_ci(runs: &[(&Suite, Vec<(&Case, Resolved)>)]) -> Result<()> {
+pub fn refuse_builtin_in_ci<'a>(runs: impl Iterator<Item = (&'a Suite, &'a [Resolved])>) -> Result<()> {
     let mut missing = Vec::new();
-    for (suite, cases) in runs {
+    for (suite, resolved) in runs {
         let targets: BTreeSet<usize> =
-            cases.iter().filter(|(_, r)| r.url.is_none()).map(|(_, r)| r.target).collect();
+            resolved.iter().filter(|r| r.url.is_none()).map(|r| r.target).collect();
         if !targets.is_empty() {
             let how: Vec<String> = targets.iter().map(|&i| how_to_set(&suite.targets[i])).collect();
             missing.push(format!("{}: no url for {}", suite.label, how.join(", ")));

@@ -13,9 +13,9 @@ use crate::json::Pointer;
 
 /// The fewest characters a string must have to be compared; shorter ones (`yes`, `Ana`) cannot
 /// tell anyone apart.
-pub const MIN_STRING: usize = 6;
+const MIN_STRING: usize = 6;
 /// The fewest digits a number must have to be compared (`1`, `42`, `250` are counts).
-pub const MIN_DIGITS: usize = 4;
+const MIN_DIGITS: usize = 4;
 
 /// A value to protect: where it is held, and its text as it would show in a longer string.
 struct Held<'a> {
@@ -30,7 +30,7 @@ struct Held<'a> {
 /// plain lowercase word (they hold a capital, a digit, a space or a sign: `John Doe`,
 /// `87237236722`, `ana@example.com`). Booleans, null, small numbers, short strings and plain
 /// words (`premium`, `active`) are not compared.
-pub fn telling(v: &Value) -> bool {
+fn telling(v: &Value) -> bool {
     match v {
         Value::String(s) => s.chars().count() >= MIN_STRING && !s.chars().all(|c| c.is_lowercase()),
         Value::Number(n) => n.to_string().chars().filter(char::is_ascii_digit).count() >= MIN_DIGITS,
@@ -125,11 +125,12 @@ pub fn leak_rule(doc: &Value, request: &Value, show_secrets: bool, warnings: &mu
     // What a channel could already read in the request is no secret of the answer's.
     let mut known: Vec<&Value> = readable(request).into_iter().map(|(_, v)| v).collect();
     known.extend(request.at(ptr::TEXT));
+    let places_read = readable(doc);
     let mut found: Vec<String> = Vec::new();
     for h in held.iter().filter(|h| !known.iter().any(|k| shows_in(h, k))) {
-        for (at, v) in readable(doc) {
+        for (at, v) in &places_read {
             let mut hits = Vec::new();
-            places(h, v, &at, &mut hits);
+            places(h, v, at, &mut hits);
             for pointer in hits {
                 if found.contains(&pointer) {
                     continue;
