@@ -10,29 +10,54 @@ use serde::Serialize;
 
 use crate::error::{Error, Result};
 
-/// Header names whose values are secrets. Matched case-insensitively, also as parts of a name
-/// (`x-api-key`, `x-auth-token`, `x-hub-signature-256`).
-const SECRET_PARTS: &[&str] =
-    &["authorization", "cookie", "api-key", "apikey", "token", "secret", "password", "session", "signature"];
+/// The one rule for what is secret, by name, for a header and for a parameter of a URL (in its
+/// query, its fragment or a path segment's `;name=value`) alike. A name is secret when, in any
+/// case, it contains one of these ...
+pub const SECRET_PARTS: &[&str] = &[
+    "auth",
+    "cookie",
+    "credential",
+    "jwt",
+    "key",
+    "passphrase",
+    "passwd",
+    "password",
+    "secret",
+    "session",
+    "signature",
+    "token",
+];
 
-/// Query parameters whose values are secrets, by name (any case): a name that contains one of
-/// these (`access_token`, `client_secret`, `hub.signature`, `X-Amz-Credential`) ...
-const SECRET_QUERY_PARTS: &[&str] =
-    &["token", "secret", "password", "passwd", "signature", "apikey", "credential", "authorization"];
+/// ... or one of its words is one of these: words split at anything not a letter or a digit, and
+/// where a lowercase letter or a digit meets an uppercase one (`sig`, `api_code`, `accessCode`; not
+/// `signal`, `zipcode`, `passage`). `code` is Azure Functions' key (`?code=`), `sig` Azure's SAS.
+pub const SECRET_WORDS: &[&str] = &["code", "hmac", "pass", "pwd", "sig"];
 
-/// ... or one of whose words (split at punctuation and at camelCase) is one of these (`key`,
-/// `api_key`, `sig`, `auth`, `sessionId`). `code` is not among them: it names too many things
-/// that are not secrets.
-const SECRET_QUERY_WORDS: &[&str] = &["key", "sig", "auth", "pass", "pwd", "jwt", "hmac", "session"];
+/// ... unless it is one of these, which hold what a server tells every client (how to authenticate),
+/// never a credential.
+pub const NOT_SECRET: &[&str] = &["www-authenticate", "proxy-authenticate"];
 
 pub const REDACTED: &str = "<redacted>";
 
-/// Whether a header's value is a secret, by the header's name.
+/// Whether a header's value is a secret, by the header's name ([`SECRET_PARTS`], [`SECRET_WORDS`]).
 pub fn is_secret(name: &str) -> bool {
+    secret_name(name.as_bytes()) && !NOT_SECRET.iter().any(|n| n.eq_ignore_ascii_case(name))
+}
+
+/// Whether a URL parameter's value is a secret, by the parameter's name (percent-decoded): the
+/// same rule as for headers.
+pub fn is_secret_param(name: &str) -> bool {
+    secret_name(name.as_bytes())
+}
+
+fn secret_name(name: &[u8]) -> bool {
+    has_secret_part(name) || has_secret_word(name)
+}
+
+fn has_secret_part(name: &[u8]) -> bool {
     // This runs for every header of every request a listener receives, and names are short: one
     // pass over the name, each place looked up by its byte among the parts' first bytes, a part
     // compared (in any case) only where one starts with it.
-    let name = name.as_bytes();
     (0..name.len()).any(|at| {
         let mut parts = SECRET_STARTS[name[at].to_ascii_lowercase() as usize];
         while parts != 0 {
@@ -57,76 +82,89 @@ static SECRET_STARTS: [u16; 256] = {
     starts
 };
 
-/// Whether a query parameter's value is a secret, by the parameter's name (percent-decoded).
-pub fn is_secret_param(name: &str) -> bool {
-    let lower = name.to_lowercase();
-    if SECRET_QUERY_PARTS.iter().any(|p| lower.contains(p)) {
-        return true;
-    }
-    words(name).iter().any(|w| SECRET_QUERY_WORDS.contains(&w.as_str()))
-}
-
-/// The words of a name, lowercase: split at anything not a letter or a digit, and where a
-/// lowercase letter is followed by an uppercase one (`accessKey` is `access`, `key`).
-fn words(name: &str) -> Vec<String> {
-    let mut out = Vec::new();
-    let mut word = String::new();
-    let mut lower_before = false;
-    for c in name.chars() {
-        if !c.is_alphanumeric() {
-            out.push(std::mem::take(&mut word));
-            lower_before = false;
+/// Whether a word of the name is one of [`SECRET_WORDS`]. Bytes beyond ASCII count as letters
+/// without case.
+fn has_secret_word(name: &[u8]) -> bool {
+    let word_char = |b: u8| b.is_ascii_alphanumeric() || !b.is_ascii();
+    let mut start = 0;
+    for at in 0..=name.len() {
+        let end = match name.get(at) {
+            None => true,
+            Some(&b) if !word_char(b) => true,
+            // A lowercase letter or a digit, then an uppercase one: a new word starts here.
+            Some(&b) => b.is_ascii_uppercase() && at > start && !name[at - 1].is_ascii_uppercase(),
+        };
+        if !end {
             continue;
         }
-        if c.is_uppercase() && lower_before {
-            out.push(std::mem::take(&mut word));
+        let word = &name[start..at];
+        if SECRET_WORDS.iter().any(|w| w.as_bytes().eq_ignore_ascii_case(word)) {
+            return true;
         }
-        lower_before = c.is_lowercase() || c.is_ascii_digit();
-        word.extend(c.to_lowercase());
+        start = if name.get(at).is_some_and(|&b| word_char(b)) { at } else { at + 1 };
     }
-    out.push(word);
-    out.retain(|w| !w.is_empty());
-    out
+    false
 }
 
 /// A URL (`http://user:pw@host/hook?token=abc`) or a request target (`/hook?token=abc`) as it may
-/// be shown, printed or saved: unless `show`, the password of its userinfo (the user name stays)
-/// and the value of every secret query parameter ([`is_secret_param`]) are `<redacted>`. The one
-/// place URLs are redacted, for every command and every output.
+/// be shown, printed or saved: unless `show`, the password of its userinfo (or its user name when
+/// it stands alone, as a token does) and the value of every secret parameter ([`is_secret_param`])
+/// in its query, its fragment (`#access_token=...`) and its path (`/hook;token=...`) are
+/// `<redacted>`. The one place URLs are redacted, for every command and every output.
 pub fn shown_url(text: &str, show: bool) -> String {
     if show {
         return text.to_string();
     }
     let (main, fragment) = match text.find('#') {
-        Some(at) => text.split_at(at),
-        None => (text, ""),
+        Some(at) => (&text[..at], Some(&text[at + 1..])),
+        None => (text, None),
     };
     let (before, query) = match main.find('?') {
         Some(at) => (&main[..at], Some(&main[at + 1..])),
         None => (main, None),
     };
     let mut out = String::with_capacity(text.len());
-    out.push_str(&redact_userinfo(before));
-    if let Some(query) = query {
-        out.push('?');
-        out.push_str(&redact_query(query));
+    out.push_str(&redact_path_params(&redact_userinfo(before)));
+    for (mark, params) in [('?', query), ('#', fragment)] {
+        if let Some(params) = params {
+            out.push(mark);
+            out.push_str(&redact_params(params, '&'));
+        }
     }
-    out.push_str(fragment);
     out
 }
 
-/// `scheme://user:password@host/...` with the password redacted; anything else as it is.
+/// `scheme://user:password@host/...` with the password redacted, `scheme://user@host/...` with
+/// the user redacted; anything else as it is.
 fn redact_userinfo(text: &str) -> Cow<'_, str> {
     let Some(scheme_end) = text.find("://") else { return Cow::Borrowed(text) };
     let start = scheme_end + 3;
     let authority_end = text[start..].find('/').map_or(text.len(), |i| start + i);
     let authority = &text[start..authority_end];
     let Some(at) = authority.rfind('@') else { return Cow::Borrowed(text) };
-    let Some(colon) = authority[..at].find(':') else { return Cow::Borrowed(text) };
-    if colon + 1 == at {
+    let from = match authority[..at].find(':') {
+        Some(colon) => colon + 1,
+        None => 0,
+    };
+    if from == at {
         return Cow::Borrowed(text);
     }
-    Cow::Owned(format!("{}{REDACTED}{}", &text[..start + colon + 1], &text[start + at..]))
+    Cow::Owned(format!("{}{REDACTED}{}", &text[..start + from], &text[start + at..]))
+}
+
+/// A path with the values of its secret matrix parameters (`/hook;token=abc`) redacted.
+fn redact_path_params(path: &str) -> Cow<'_, str> {
+    if !path.contains(';') {
+        return Cow::Borrowed(path);
+    }
+    let segments: Vec<String> = path
+        .split('/')
+        .map(|segment| match segment.split_once(';') {
+            Some((head, params)) => format!("{head};{}", redact_params(params, ';')),
+            None => segment.to_string(),
+        })
+        .collect();
+    Cow::Owned(segments.join("/"))
 }
 
 /// A URL that may not parse, as an error message echoes it: as [`shown_url`] shows it, and with
@@ -142,11 +180,11 @@ pub fn shown_raw_url(raw: &str) -> String {
     shown_url(raw, false)
 }
 
-/// A query string with the values of secret parameters redacted; names, order and the other
-/// values as they were.
-fn redact_query(query: &str) -> String {
-    let pairs: Vec<String> = query
-        .split('&')
+/// Parameters (`name=value`, split at `separator`) with the values of secret ones redacted;
+/// names, order and the other values as they were.
+fn redact_params(params: &str, separator: char) -> String {
+    let pairs: Vec<String> = params
+        .split(separator)
         .map(|pair| match pair.split_once('=') {
             Some((name, value)) if !value.is_empty() && is_secret_param(&decoded(name)) => {
                 format!("{name}={REDACTED}")
@@ -154,7 +192,7 @@ fn redact_query(query: &str) -> String {
             _ => pair.to_string(),
         })
         .collect();
-    pairs.join("&")
+    pairs.join(&separator.to_string())
 }
 
 /// A query name percent-decoded (and `+` as a space), as a server reads it.
@@ -162,18 +200,21 @@ fn decoded(name: &str) -> String {
     url::form_urlencoded::parse(name.as_bytes()).next().map_or_else(String::new, |(n, _)| n.into_owned())
 }
 
-/// The names of the query parameters that [`shown_url`] redacted in `text` (to say what a replay
-/// cannot send).
+/// The names of the parameters that [`shown_url`] redacted in `text`'s query and path (to say
+/// what a replay cannot send; a fragment is never sent).
 pub fn redacted_params(text: &str) -> Vec<String> {
     let main = text.split('#').next().unwrap_or_default();
-    let Some((_, query)) = main.split_once('?') else { return Vec::new() };
-    query
-        .split('&')
+    main.split(['?', '&', ';'])
+        .skip(1)
         .filter_map(|pair| pair.split_once('='))
-        .filter(|(_, value)| *value == REDACTED)
+        .filter(|(_, value)| value.split('/').next() == Some(REDACTED))
         .map(|(name, _)| decoded(name))
         .collect()
 }
+
+/// Headers whose value is a URL, shown as [`shown_url`] shows one (lowercase, as a header map
+/// holds names).
+const URL_VALUED: &[&str] = &["location", "content-location", "referer"];
 
 /// Headers as `(name, value)` pairs for printing and saving, with secrets redacted unless asked.
 pub fn shown_headers(headers: &HeaderMap, show_secrets: bool) -> Vec<(String, String)> {
@@ -185,9 +226,13 @@ pub fn shown_headers(headers: &HeaderMap, show_secrets: bool) -> Vec<(String, St
         } else {
             // Visible ASCII, as most values are, is the same text read either way; the lossy
             // reading is for the others.
-            match value.to_str() {
+            let text = match value.to_str() {
                 Ok(text) => text.to_owned(),
                 Err(_) => String::from_utf8_lossy(value.as_bytes()).into_owned(),
+            };
+            match URL_VALUED.contains(&name.as_str()) {
+                true => shown_url(&text, show_secrets),
+                false => text,
             }
         };
         shown.push((name.as_str().to_owned(), v));
@@ -520,7 +565,7 @@ mod tests {
     }
 
     #[test]
-    fn a_header_is_secret_when_its_name_holds_a_part_anywhere_in_any_case() {
+    fn a_name_holds_a_secret_part_anywhere_in_any_case() {
         let naive = |name: &str| SECRET_PARTS.iter().any(|p| name.to_ascii_lowercase().contains(p));
         let bits = ["", "x-", "a", "toke", "-id", "sessio", "T", "COOKIE", "Signature", "pass", "word"];
         let mut names = Vec::new();
@@ -534,9 +579,12 @@ mod tests {
         names.extend(SECRET_PARTS.iter().map(|p| p.to_string()));
         names.extend(SECRET_PARTS.iter().map(|p| p[..p.len() - 1].to_string()));
         for name in &names {
-            assert_eq!(is_secret(name), naive(name), "{name}");
+            assert_eq!(has_secret_part(name.as_bytes()), naive(name), "{name}");
         }
-        assert!(names.iter().filter(|n| is_secret(n)).count() > 100, "secret names among them");
+        assert!(
+            names.iter().filter(|n| has_secret_part(n.as_bytes())).count() > 100,
+            "secret names among them"
+        );
     }
 
     #[test]
@@ -553,6 +601,12 @@ mod tests {
             "X-Password",
             "X-Session-Id",
             "AUTHORIZATION",
+            "X-Webhook-Key",
+            "X-Auth-Key",
+            "X-Key",
+            "X-Jwt-Assertion",
+            "X-Hub-Signature",
+            "X-Functions-Key",
         ] {
             assert!(is_secret(name), "{name}");
         }
@@ -563,7 +617,7 @@ mod tests {
             "X-Tenant",
             "X-Trace",
             "Host",
-            "X-Key",
+            "Keep-Alive",
             "X-Api",
             "X-Assessment",
         ] {
@@ -584,6 +638,10 @@ mod tests {
             ]
         );
         assert_eq!(shown_headers(&h, true)[0], ("authorization".to_string(), "Bearer tok".to_string()));
+        h.insert("location", HeaderValue::from_static("https://u:pw@host/next?code=abc&page=2"));
+        let location = |show| shown_headers(&h, show).pop().map(|(_, v)| v);
+        assert_eq!(location(false).as_deref(), Some("https://u:<redacted>@host/next?code=<redacted>&page=2"));
+        assert_eq!(location(true).as_deref(), Some("https://u:pw@host/next?code=abc&page=2"));
         assert_eq!(REDACTED, "<redacted>");
     }
 
@@ -723,10 +781,29 @@ mod tests {
         ] {
             assert!(is_secret_param(name), "{name}");
         }
-        for name in ["x", "page", "monkey", "keyword", "design", "signal", "author", "code", "passage", "id"]
-        {
+        for name in ["x", "page", "design", "signal", "zipcode", "codec", "passage", "id", "hooks", "Sigma"] {
             assert!(!is_secret_param(name), "{name}");
         }
+    }
+
+    #[test]
+    fn secret_words_stand_alone_or_are_split_at_punctuation_and_case() {
+        for name in
+            ["code", "CODE", "api_code", "accessCode", "x-sig", "sig", "hmac", "user.pwd", "pass", "s3Sig"]
+        {
+            assert!(is_secret_param(name) && is_secret(name), "{name}");
+        }
+        for name in ["encode", "codes", "signals", "passes", "pwdx", "XSIGN", "Content-Encoding", "a_b_c"] {
+            assert!(!is_secret_param(name) && !is_secret(name), "{name}");
+        }
+    }
+
+    #[test]
+    fn challenges_are_not_secrets_though_they_name_auth() {
+        for name in ["WWW-Authenticate", "proxy-authenticate"] {
+            assert!(!is_secret(name), "{name}");
+        }
+        assert!(is_secret("Authentication-Info") && is_secret("X-Authenticate-Token"));
     }
 
     #[test]
@@ -736,7 +813,17 @@ mod tests {
                 "http://user:pw@127.0.0.1:3000/hook?token=abc&x=1",
                 "http://user:<redacted>@127.0.0.1:3000/hook?token=<redacted>&x=1",
             ),
-            ("https://user@host/hook", "https://user@host/hook"),
+            ("https://tok3n@host/hook", "https://<redacted>@host/hook"),
+            ("https://host/a@b", "https://host/a@b"),
+            ("https://@host/hook", "https://@host/hook"),
+            ("/cb#access_token=abc&state=s1", "/cb#access_token=<redacted>&state=s1"),
+            ("/cb#top", "/cb#top"),
+            ("/hook;token=abc;v=1/x;sig=s?x=1", "/hook;token=<redacted>;v=1/x;sig=<redacted>?x=1"),
+            ("/hook;v=1", "/hook;v=1"),
+            (
+                "/api?code=abc&X-Amz-Signature=s&X-Amz-Credential=c",
+                "/api?code=<redacted>&X-Amz-Signature=<redacted>&X-Amz-Credential=<redacted>",
+            ),
             ("https://:pw@host", "https://:<redacted>@host"),
             ("http://u:p%40ss@host/a@b?x=1", "http://u:<redacted>@host/a@b?x=1"),
             ("/hook?sig=abc", "/hook?sig=<redacted>"),
@@ -753,8 +840,8 @@ mod tests {
 
     #[test]
     fn redacted_params_are_named() {
-        let shown = shown_url("/hook?sig=abc&x=1&access_token=t", false);
-        assert_eq!(redacted_params(&shown), ["sig", "access_token"]);
+        let shown = shown_url("/hook;key=k/x?sig=abc&x=1&access_token=t#token=f", false);
+        assert_eq!(redacted_params(&shown), ["key", "sig", "access_token"]);
         assert!(redacted_params("/hook?x=1").is_empty());
     }
 

@@ -266,3 +266,269 @@ fn test_reports_redact_a_literal_url_in_text_json_and_junit() {
     assert!(err.contains("s.toml:4") && err.lines().count() == 1, "{err}");
     assert_no_secret("suite error", &err);
 }
+
+/// The README's table of what is secret, row by row (its cells, backticks and all).
+fn readme_rows() -> Vec<Vec<String>> {
+    let readme = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/README.md")).unwrap();
+    let table =
+        readme.split("<!-- secrets:start -->").nth(1).unwrap().split("<!-- secrets:end -->").next().unwrap();
+    table
+        .lines()
+        .filter(|l| l.starts_with('|'))
+        .skip(2)
+        .map(|l| l.trim_matches('|').split('|').map(|c| c.trim().to_string()).collect())
+        .collect()
+}
+
+/// The names in backticks in a cell (`X-Api-Key`, `?code=`), without `?` and `=`.
+fn names_in(cell: &str) -> Vec<String> {
+    cell.split('`').skip(1).step_by(2).map(|n| n.trim_matches(['?', '=']).to_string()).collect()
+}
+
+#[test]
+fn the_readme_table_states_the_rule_the_code_applies() {
+    let rows = readme_rows();
+    assert_eq!(rows.len(), 6, "{rows:?}");
+    let stated = |row: usize| names_in(&rows[row][1]);
+    assert_eq!(stated(0), hookctl::http::SECRET_PARTS);
+    assert_eq!(stated(1), hookctl::http::SECRET_WORDS);
+    let never: Vec<String> = names_in(&rows[2][3]).iter().map(|n| n.to_lowercase()).collect();
+    assert_eq!(never, hookctl::http::NOT_SECRET);
+}
+
+/// `send` with these headers and this url to a server that answers with `answer_headers`: the
+/// `-o json` report, and what the server received.
+fn sent(
+    headers: &[String],
+    url_tail: &str,
+    answer_headers: &[(&'static str, String)],
+) -> (Value, common::Recorded) {
+    let answer_headers = answer_headers.to_vec();
+    let server = Server::start(move |_, _| {
+        answer_headers.iter().fold(Reply::json(200, json!({})), |r, (n, v)| r.header(n, v.clone()))
+    });
+    let url = format!("http://{}{url_tail}", server.addr);
+    let mut cmd = hookctl();
+    cmd.args(["send", "agent-online", "--url", &url, "-o", "json"]);
+    for h in headers {
+        cmd.args(["-H", h]);
+    }
+    let (code, out, err) = run(&mut cmd);
+    assert_eq!(code, 0, "{out}\n{err}");
+    (serde_json::from_str(&out).unwrap(), server.requests().remove(0))
+}
+
+/// The value a report's header list gives `name` (headers are `[name, value]` pairs).
+fn header_in(list: &Value, name: &str) -> Option<String> {
+    list.as_array()?
+        .iter()
+        .find(|h| h[0].as_str().is_some_and(|n| n.eq_ignore_ascii_case(name)))
+        .map(|h| h[1].as_str().unwrap().to_string())
+}
+
+#[test]
+fn row_names_that_contain_a_secret_part_are_redacted_as_headers_and_parameters() {
+    let rows = readme_rows();
+    let (redacted, kept) = (names_in(&rows[0][2]), names_in(&rows[0][3]));
+    let headers: Vec<&String> = redacted.iter().chain(&kept).filter(|n| !n.starts_with(['?', 'a'])).collect();
+    let lines: Vec<String> = headers.iter().map(|n| format!("{n}: value-of-{}", n.to_lowercase())).collect();
+    let params: Vec<String> = redacted
+        .iter()
+        .chain(&kept)
+        .filter(|n| n.contains('_') || n.contains("Amz") || *n == "page")
+        .cloned()
+        .collect();
+    let query: Vec<String> = params.iter().map(|p| format!("{p}=value-of-{}", p.to_lowercase())).collect();
+    let (report, got) = sent(&lines, &format!("/hook?{}", query.join("&")), &[]);
+    let shown = &report["request"]["headers"];
+    for name in headers {
+        let value = header_in(shown, name).unwrap_or_else(|| panic!("{name} not shown: {shown}"));
+        let secret = redacted.contains(name);
+        assert_eq!(value == "<redacted>", secret, "{name}: {value}");
+        // Sent as given whatever it is.
+        assert_eq!(got.header(name), Some(format!("value-of-{}", name.to_lowercase()).as_str()));
+    }
+    let url = report["request"]["url"].as_str().unwrap();
+    for p in &params {
+        let secret = redacted.contains(p);
+        assert_eq!(url.contains(&format!("{p}=<redacted>")), secret, "{p}: {url}");
+        assert_eq!(url.contains(&format!("value-of-{}", p.to_lowercase())), !secret, "{p}: {url}");
+    }
+}
+
+#[test]
+fn row_names_with_a_secret_word_are_redacted_and_longer_words_are_not() {
+    let (report, got) = sent(
+        &["X-Sig: s1g-value".into(), "X-Signal: green".into()],
+        "/api?code=fn-k3y&accessCode=ac-k3y&sig=sas-s1g&zipcode=75001&signal=on",
+        &[],
+    );
+    let url = report["request"]["url"].as_str().unwrap();
+    assert!(
+        url.ends_with("/api?code=<redacted>&accessCode=<redacted>&sig=<redacted>&zipcode=75001&signal=on"),
+        "{url}"
+    );
+    assert_eq!(header_in(&report["request"]["headers"], "x-sig").as_deref(), Some("<redacted>"));
+    assert_eq!(header_in(&report["request"]["headers"], "x-signal").as_deref(), Some("green"));
+    assert_eq!(
+        got.query.as_deref(),
+        Some("code=fn-k3y&accessCode=ac-k3y&sig=sas-s1g&zipcode=75001&signal=on")
+    );
+}
+
+#[test]
+fn row_a_challenge_is_shown_though_its_name_says_auth() {
+    let challenge = ("www-authenticate", "Bearer realm=\"hooks\"".to_string());
+    let (report, _) = sent(&[], "/hook", &[challenge, ("x-auth-token", "t0k-in-answer".to_string())]);
+    let answer = &report["response"]["headers"];
+    assert_eq!(header_in(answer, "www-authenticate").as_deref(), Some("Bearer realm=\"hooks\""), "{answer}");
+    assert_eq!(header_in(answer, "x-auth-token").as_deref(), Some("<redacted>"), "{answer}");
+}
+
+#[test]
+fn row_userinfo_loses_its_password_or_a_user_that_stands_alone() {
+    for (userinfo, shown) in [("user:pa55w0rd", "user:<redacted>"), ("ghp_t0ken", "<redacted>")] {
+        let server = Server::ok();
+        let url = format!("http://{userinfo}@{}/hook", server.addr);
+        let (code, out, err) =
+            run(hookctl().args(["send", "agent-online", "--url", &url, "--dry-run", "--print", "curl"]));
+        assert_eq!(code, 0, "{out}\n{err}");
+        let secret = userinfo.rsplit(':').next().unwrap();
+        assert!(!out.contains(secret), "{out}");
+        assert!(out.contains(&format!("http://{shown}@{}/hook", server.addr)), "{out}");
+    }
+}
+
+#[test]
+fn row_parameters_in_the_fragment_and_the_path_are_redacted_too() {
+    let listener = Listener::start(&[]);
+    // A fragment never reaches a server; a matrix parameter does, in the path.
+    assert_eq!(post_raw(&listener.addr, "/hook;token=m4trix-t0k;v=1?x=1", b"{}"), 200);
+    let lines = listener.stop();
+    assert_eq!(lines[0]["path"], "/hook;token=<redacted>;v=1?x=1", "{:#}", lines[0]);
+
+    let server = Server::ok();
+    let url = format!("http://{}/cb#access_token=fr4g-t0k&state=s1", server.addr);
+    let (code, out, err) = run(hookctl().args(["send", "agent-online", "--url", &url, "--dry-run"]));
+    assert_eq!(code, 0, "{out}\n{err}");
+    assert!(!out.contains("fr4g-t0k") && out.contains("#access_token=<redacted>&state=s1"), "{out}");
+}
+
+#[test]
+fn row_a_location_header_shows_its_url_redacted() {
+    let next = "https://u:l0c-pw@example.test/next?code=l0c-code&page=2".to_string();
+    let (report, _) = sent(&[], "/hook", &[("location", next.clone()), ("x-next", next)]);
+    let answer = &report["response"]["headers"];
+    assert_eq!(
+        header_in(answer, "location").as_deref(),
+        Some("https://u:<redacted>@example.test/next?code=<redacted>&page=2"),
+        "{answer}"
+    );
+}
+
+/// POST `{}` to a listener with these headers, and the status line it answers.
+fn post_with_headers(addr: &str, headers: &[(&str, &str)]) -> String {
+    use std::io::{Read, Write};
+    let mut stream = std::net::TcpStream::connect(addr).unwrap();
+    let mut request =
+        format!("POST /hook HTTP/1.1\r\nHost: {addr}\r\nContent-Length: 2\r\nConnection: close\r\n");
+    for (name, value) in headers {
+        request.push_str(&format!("{name}: {value}\r\n"));
+    }
+    request.push_str("\r\n{}");
+    stream.write_all(request.as_bytes()).unwrap();
+    let mut answer = String::new();
+    stream.read_to_string(&mut answer).unwrap();
+    answer.lines().next().unwrap_or_default().to_string()
+}
+
+#[test]
+fn listen_redacts_custom_key_headers_in_its_banner_output_and_capture() {
+    use std::io::BufRead;
+    let dir = tempfile::tempdir().unwrap();
+    let cap = dir.path().join("cap.jsonl");
+    let required = ["--require-header", "X-Webhook-Key=wk-s3cret"];
+    let listener = Listener::start_text(&[required[0], required[1], "--save", cap.to_str().unwrap()]);
+    let status =
+        post_with_headers(&listener.addr, &[("X-Webhook-Key", "wk-s3cret"), ("X-Api-Key", "api-s3cret")]);
+    assert!(status.contains(" 200 "), "{status}");
+    let status = post_with_headers(&listener.addr, &[("X-Webhook-Key", "wr0ng-value")]);
+    assert!(status.contains(" 401 "), "{status}");
+    let text = listener.stop_text();
+    let saved = std::fs::read_to_string(&cap).unwrap();
+    for (what, shown) in [("listen's output", &text), ("the capture", &saved)] {
+        for secret in ["wk-s3cret", "api-s3cret", "wr0ng-value"] {
+            assert!(!shown.contains(secret), "{what} shows {secret}:\n{shown}");
+        }
+    }
+    assert!(saved.contains("[\"x-webhook-key\",\"<redacted>\"]"), "{saved}");
+
+    let mut child = std::process::Command::new(assert_cmd::cargo::cargo_bin("hookctl"))
+        .args(["listen", "--port", "0", required[0], required[1]])
+        .env("NO_COLOR", "1")
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut stderr = std::io::BufReader::new(child.stderr.take().unwrap());
+    let mut banner = String::new();
+    while !banner.contains("requiring") {
+        if stderr.read_line(&mut banner).unwrap() == 0 {
+            break;
+        }
+    }
+    let _ = child.kill();
+    let _ = child.wait();
+    assert!(banner.contains("requiring x-webhook-key: <redacted>"), "{banner}");
+    assert!(!banner.contains("wk-s3cret"), "{banner}");
+}
+
+#[test]
+fn init_from_a_capture_writes_variables_for_its_secrets_and_names_them() {
+    let dir = tempfile::tempdir().unwrap();
+    let cap = dir.path().join("cap.jsonl");
+    let service = hookctl::catalogue::event("eva-service").unwrap().fixture().to_string();
+    for keep in [false, true] {
+        let mut args = vec!["--save", cap.to_str().unwrap()];
+        if keep {
+            args.push("--keep-secrets");
+        }
+        let listener = Listener::start(&args);
+        let url = format!("http://{}/api/eva?code=fn-k3y-5150&page=2", listener.addr);
+        let (code, out, err) = run(hookctl()
+            .args(["send", "--data", "-", "--url", &url, "-H", "X-Webhook-Key: wk-s3cret"])
+            .write_stdin(service.clone()));
+        assert_eq!(code, 0, "{out}\n{err}");
+        listener.stop();
+    }
+    let suite = dir.path().join("suite.toml");
+    let (code, out, err) =
+        run(hookctl().args(["init", "--from", cap.to_str().unwrap(), suite.to_str().unwrap()]));
+    assert_eq!(code, 0, "{out}\n{err}");
+    assert!(
+        err.contains("set X_WEBHOOK_KEY (header x-webhook-key), WEBHOOK_CODE (query code of /api/eva)"),
+        "{err}"
+    );
+    let mut written = std::fs::read_to_string(&suite).unwrap();
+    for payload in std::fs::read_dir(dir.path().join("suite-payloads")).unwrap() {
+        written.push_str(&std::fs::read_to_string(payload.unwrap().path()).unwrap());
+    }
+    for secret in ["fn-k3y-5150", "wk-s3cret"] {
+        assert!(!written.contains(secret), "{secret} copied:\n{written}");
+    }
+    assert!(written.contains("url = \"${WEBHOOK_URL:-}?code=${WEBHOOK_CODE:-}\""), "{written}");
+    assert!(written.contains("x-webhook-key = \"${X_WEBHOOK_KEY:-}\""), "{written}");
+
+    // The suite sends what the variables hold.
+    let server = Server::ok();
+    let (code, out, err) = run(hookctl()
+        .args(["test", suite.to_str().unwrap()])
+        .env("WEBHOOK_URL", format!("http://{}/api/eva", server.addr))
+        .env("WEBHOOK_CODE", "code-from-env")
+        .env("X_WEBHOOK_KEY", "key-from-env"));
+    assert!(code == 0 || code == 1, "{out}\n{err}");
+    let got = server.requests();
+    assert!(!got.is_empty(), "{out}\n{err}");
+    assert_eq!(got[0].query.as_deref(), Some("code=code-from-env"));
+    assert_eq!(got[0].header("x-webhook-key"), Some("key-from-env"));
+}

@@ -61,6 +61,16 @@ fn from_capture(capture: &Path, path: &Path, force: bool, max: u64, o: &mut Out)
         dir.display(),
         path.display()
     )?;
+    if !made.variables.is_empty() {
+        let each: Vec<String> = made.variables.iter().map(|(var, what)| format!("{var} ({what})")).collect();
+        o.diag(
+            Level::Note,
+            format!(
+                "the captured requests carried secrets, not copied: set {} to send them",
+                each.join(", ")
+            ),
+        )?;
+    }
     Ok(Exit::Ok)
 }
 

@@ -24,6 +24,9 @@ pub struct FromCapture {
     pub repeats: usize,
     /// Requests that make no case, each with why.
     pub skipped: Vec<String>,
+    /// The variables the suite reads for the secrets the captured requests carried (header
+    /// values, query values), never copied: `(variable, what it stands for)`.
+    pub variables: Vec<(String, String)>,
 }
 
 /// Make the suite. `capture` and `suite` name the capture and the suite in the suite's header;
@@ -71,6 +74,7 @@ pub fn from_capture(records: &[Record], capture: &str, suite: &str, payload_dir:
         made.push((record, kind, doc, format!("{payload_dir}/{file}")));
     }
     let paths = Paths::of(made.iter().map(|(record, kind, ..)| (record.path.as_str(), *kind)));
+    let secrets = Secrets::of(made.iter().map(|(record, ..)| *record), &paths);
     let mut cases = String::new();
     for (record, kind, doc, payload) in &made {
         cases.push_str(&case(record, *kind, doc, payload, paths.target(&record.path)));
@@ -83,11 +87,14 @@ pub fn from_capture(records: &[Record], capture: &str, suite: &str, payload_dir:
          \n\
          [defaults]\n\
          timeout = 5                        # seconds\n\
-         # Sent only when WEBHOOK_TOKEN is set and not empty.\n\
-         headers = {{ Authorization = \"Bearer ${{WEBHOOK_TOKEN:-}}\" }}\n{}",
-        paths.targets(suite)
+         # Sent only when WEBHOOK_TOKEN is set and not empty{}.\n\
+         headers = {{ Authorization = \"Bearer ${{WEBHOOK_TOKEN:-}}\"{} }}\n{}",
+        secrets.headers_said(),
+        secrets.headers_written(),
+        paths.targets(suite, &secrets)
     );
-    FromCapture { suite: header + &cases, payloads, requests: records.len(), repeats, skipped }
+    let variables = secrets.variables();
+    FromCapture { suite: header + &cases, payloads, requests: records.len(), repeats, skipped, variables }
 }
 
 /// The paths the requests came to, without their query strings, each a target when there are
@@ -146,13 +153,23 @@ impl Paths {
     }
 
     /// The url of the suite's one target, or a target per path.
-    fn targets(&self, suite: &str) -> String {
+    fn targets(&self, suite: &str, secrets: &Secrets) -> String {
         if let [(path, _)] = self.named.as_slice() {
+            let query = secrets.query_written(path);
+            let said = match query.is_empty() {
+                true => String::new(),
+                false => format!(
+                    "# The requests carried {} in their query: the url adds it from the environment,\n\
+                     # never the captured value (with --url, give it in that url).\n",
+                    secrets.query_said(path)
+                ),
+            };
             return format!(
                 "# Where your webhook listens (the capture's requests came to {path}):\n\
                  #   WEBHOOK_URL=http://localhost:3000{path} hookctl test {suite}   (or --url)\n\
                  # With no url the cases go to hookctl's built-in receiver, and the run says so.\n\
-                 url = \"${{WEBHOOK_URL:-}}\"\n"
+                 {said}url = {}\n",
+                quoted(&format!("${{WEBHOOK_URL:-}}{query}"))
             );
         }
         let mut s = format!(
@@ -165,11 +182,111 @@ impl Paths {
             s.push_str(&format!(
                 "\n[targets.{}]\nurl = {}\n",
                 quoted_key(name),
-                quoted(&format!("${{WEBHOOK_BASE_URL:-}}{path}"))
+                quoted(&format!("${{WEBHOOK_BASE_URL:-}}{path}{}", secrets.query_written(path)))
             ));
         }
         s
     }
+}
+
+/// The secrets the captured requests carried, by name: each becomes a variable the suite reads,
+/// since a capture's values are redacted (or, kept with --keep-secrets, not to be copied).
+struct Secrets {
+    /// Secret headers (not Authorization, which the suite always reads from WEBHOOK_TOKEN):
+    /// `(name, variable)`, in order of first sight.
+    headers: Vec<(String, String)>,
+    /// For each path: its secret query parameters, `(name as sent, variable)`.
+    params: Vec<(String, Vec<(String, String)>)>,
+}
+
+impl Secrets {
+    fn of<'a>(records: impl Iterator<Item = &'a Record>, paths: &Paths) -> Secrets {
+        let mut secrets = Secrets { headers: Vec::new(), params: Vec::new() };
+        for record in records {
+            for (name, _) in &record.headers {
+                let name = name.to_ascii_lowercase();
+                let known = secrets.headers.iter().any(|(n, _)| *n == name);
+                if !known && name != "authorization" && crate::http::is_secret(&name) {
+                    secrets.headers.push((name.clone(), variable_name("", &name)));
+                }
+            }
+            let path = without_query(&record.path);
+            let prefix = paths.target(path).unwrap_or("webhook").to_string();
+            let query = record.path.split('#').next().unwrap_or_default().split_once('?').map(|(_, q)| q);
+            let params = match secrets.params.iter_mut().position(|(p, _)| p == path) {
+                Some(at) => &mut secrets.params[at].1,
+                None => {
+                    secrets.params.push((path.to_string(), Vec::new()));
+                    &mut secrets.params.last_mut().expect("just pushed").1
+                }
+            };
+            for name in query.into_iter().flat_map(|q| q.split('&')).filter_map(|pair| pair.split('=').next())
+            {
+                let decoded =
+                    url::form_urlencoded::parse(name.as_bytes()).next().map(|(n, _)| n.into_owned());
+                let secret = decoded.as_deref().is_some_and(crate::http::is_secret_param);
+                if secret && !params.iter().any(|(n, _)| n == name) {
+                    params
+                        .push((name.to_string(), variable_name(&prefix, decoded.as_deref().unwrap_or(name))));
+                }
+            }
+        }
+        secrets
+    }
+
+    /// The secret headers as entries of the defaults' inline table, each led by `, `.
+    fn headers_written(&self) -> String {
+        self.headers
+            .iter()
+            .map(|(name, var)| format!(", {} = {}", quoted_key(name), quoted(&format!("${{{var}:-}}"))))
+            .collect()
+    }
+
+    /// The secret headers in the comment above them.
+    fn headers_said(&self) -> String {
+        let said: Vec<String> =
+            self.headers.iter().map(|(name, var)| format!("; {name} from {var}")).collect();
+        said.concat()
+    }
+
+    /// A path's secret query parameters as a query string of variables (`?code=${WEBHOOK_CODE:-}`).
+    fn query_written(&self, path: &str) -> String {
+        let params =
+            self.params.iter().find(|(p, _)| p == path).map(|(_, v)| v.as_slice()).unwrap_or_default();
+        let pairs: Vec<String> = params.iter().map(|(name, var)| format!("{name}=${{{var}:-}}")).collect();
+        if pairs.is_empty() { String::new() } else { format!("?{}", pairs.join("&")) }
+    }
+
+    fn query_said(&self, path: &str) -> String {
+        let params =
+            self.params.iter().find(|(p, _)| p == path).map(|(_, v)| v.as_slice()).unwrap_or_default();
+        let said: Vec<String> = params.iter().map(|(name, var)| format!("{name} (from {var})")).collect();
+        said.join(", ")
+    }
+
+    /// Every variable, with what it stands for.
+    fn variables(&self) -> Vec<(String, String)> {
+        let headers = self.headers.iter().map(|(name, var)| (var.clone(), format!("header {name}")));
+        let params = self.params.iter().flat_map(|(path, params)| {
+            params.iter().map(move |(name, var)| (var.clone(), format!("query {name} of {path}")))
+        });
+        headers.chain(params).collect()
+    }
+}
+
+/// A variable's name for a secret: `prefix` and `name` upper-cased, anything but a letter or a
+/// digit as `_` (`x-webhook-key` is `X_WEBHOOK_KEY`; `code` under `eva-service` is
+/// `EVA_SERVICE_CODE`).
+fn variable_name(prefix: &str, name: &str) -> String {
+    let joined = if prefix.is_empty() { name.to_string() } else { format!("{prefix}_{name}") };
+    let mut var: String = joined
+        .chars()
+        .map(|c| if c.is_ascii_alphanumeric() { c.to_ascii_uppercase() } else { '_' })
+        .collect();
+    if var.starts_with(|c: char| c.is_ascii_digit()) {
+        var.insert(0, '_');
+    }
+    var
 }
 
 /// A request target without its query string (which may hold secrets, redacted in captures).
@@ -302,6 +419,7 @@ mod tests {
             names,
             ["001-botpress-event.json", "002-eva-service-request.json", "003-eva-service-request.json"]
         );
+        assert!(made.variables.is_empty(), "no secret carried, none to set: {:?}", made.variables);
         let s = &made.suite;
         assert!(
             s.contains(
@@ -335,8 +453,15 @@ mod tests {
         let parsed: toml::Table = made.suite.parse().unwrap();
         let targets = parsed["targets"].as_table().unwrap();
         assert_eq!(targets["botpress"]["url"].as_str(), Some("${WEBHOOK_BASE_URL:-}/botpress/events"));
-        // The query (and the secret it may hold) is not copied.
-        assert_eq!(targets["eva-service"]["url"].as_str(), Some("${WEBHOOK_BASE_URL:-}/eva/service"));
+        // The query is not copied; its secret comes from a variable of the target's name.
+        assert_eq!(
+            targets["eva-service"]["url"].as_str(),
+            Some("${WEBHOOK_BASE_URL:-}/eva/service?token=${EVA_SERVICE_TOKEN:-}")
+        );
+        assert_eq!(
+            made.variables,
+            [("EVA_SERVICE_TOKEN".to_string(), "query token of /eva/service".to_string())]
+        );
         let cases = parsed["case"].as_array().unwrap();
         assert_eq!(cases[0]["target"].as_str(), Some("botpress"));
         assert_eq!(cases[1]["target"].as_str(), Some("eva-service"));
@@ -358,5 +483,34 @@ mod tests {
         assert!(parsed.get("targets").is_none(), "{}", made.suite);
         assert_eq!(parsed["defaults"]["url"].as_str(), Some("${WEBHOOK_URL:-}"));
         assert!(parsed["case"].as_array().unwrap().iter().all(|c| c.get("target").is_none()));
+    }
+
+    #[test]
+    fn secret_headers_and_query_values_become_variables_never_copied() {
+        let service = json!({"info": {}, "expectedOptions": ["YES", "NO"], "text": "hi"});
+        let mut records = [record(1, &service.to_string(), json!({"status": 200, "option": "YES"}))];
+        records[0].path = "/api/eva?code=fn-key-5150&page=2".into();
+        records[0].headers = [
+            ("content-type", "application/json"),
+            ("x-webhook-key", "kept-k3y-value"),
+            ("authorization", "Bearer kept-t0ken"),
+            ("x-request-id", "r-1"),
+        ]
+        .map(|(n, v)| (n.to_string(), v.to_string()))
+        .to_vec();
+        let made = from_capture(&records, "c.jsonl", "s.toml", "p");
+        for value in ["fn-key-5150", "kept-k3y-value", "kept-t0ken"] {
+            assert!(!made.suite.contains(value), "{value} copied:\n{}", made.suite);
+        }
+        let parsed: toml::Table = made.suite.parse().unwrap();
+        let defaults = &parsed["defaults"];
+        assert_eq!(defaults["url"].as_str(), Some("${WEBHOOK_URL:-}?code=${WEBHOOK_CODE:-}"));
+        let headers = defaults["headers"].as_table().unwrap();
+        assert_eq!(headers["x-webhook-key"].as_str(), Some("${X_WEBHOOK_KEY:-}"));
+        assert_eq!(headers["Authorization"].as_str(), Some("Bearer ${WEBHOOK_TOKEN:-}"));
+        // What is not secret is not made a variable.
+        assert_eq!(headers.len(), 2, "{headers:?}");
+        let names: Vec<&str> = made.variables.iter().map(|(v, _)| v.as_str()).collect();
+        assert_eq!(names, ["X_WEBHOOK_KEY", "WEBHOOK_CODE"]);
     }
 }
