@@ -52,7 +52,7 @@ set edit:completion:arg-completer[hookctl] = {|@words|
             cand --help 'Print help (see more with ''--help'')'
         }
         &'hookctl;show'= {
-            cand --set 'Override a field: a dotted path or JSON pointer; the value is JSON if it parses, else text'
+            cand --set 'Override a field: a dotted path or JSON pointer; the value is JSON if it parses, else text. `${NAME}` is not expanded here (your shell does that); `$${` is a literal `${`'
             cand --seed 'Fixed identifiers (and the fixtures'' timestamps) for reproducible bodies'
             cand --text 'eva: the user''s text'
             cand --expected-options 'eva service cell: the options it offers (comma-separated)'
@@ -106,7 +106,7 @@ set edit:completion:arg-completer[hookctl] = {|@words|
         &'hookctl;send'= {
             cand --data 'Send your own JSON body instead of a fixture (`-` for standard input)'
             cand --kind 'The kind of the --data body, instead of detecting it'
-            cand --set 'Override a field: a dotted path or JSON pointer; the value is JSON if it parses, else text'
+            cand --set 'Override a field: a dotted path or JSON pointer; the value is JSON if it parses, else text. `${NAME}` is not expanded here (your shell does that); `$${` is a literal `${`'
             cand --seed 'Fixed identifiers (and the fixtures'' timestamps) for reproducible bodies'
             cand --text 'eva: the user''s text'
             cand --expected-options 'eva service cell: the options it offers (comma-separated)'

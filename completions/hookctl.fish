@@ -54,7 +54,7 @@ complete -c hookctl -n "__fish_hookctl_using_subcommand list" -l color -d 'When 
 always\t''
 never\t''"
 complete -c hookctl -n "__fish_hookctl_using_subcommand list" -s h -l help -d 'Print help (see more with \'--help\')'
-complete -c hookctl -n "__fish_hookctl_using_subcommand show" -l set -d 'Override a field: a dotted path or JSON pointer; the value is JSON if it parses, else text' -r
+complete -c hookctl -n "__fish_hookctl_using_subcommand show" -l set -d 'Override a field: a dotted path or JSON pointer; the value is JSON if it parses, else text. `${NAME}` is not expanded here (your shell does that); `$${` is a literal `${`' -r
 complete -c hookctl -n "__fish_hookctl_using_subcommand show" -l seed -d 'Fixed identifiers (and the fixtures\' timestamps) for reproducible bodies' -r
 complete -c hookctl -n "__fish_hookctl_using_subcommand show" -l text -d 'eva: the user\'s text' -r
 complete -c hookctl -n "__fish_hookctl_using_subcommand show" -l expected-options -d 'eva service cell: the options it offers (comma-separated)' -r
@@ -96,7 +96,7 @@ eva-answer-request\t'The body eva posts for a transactional answer'
 eva-answer-response\t'The webhook\'s answer to a transactional-answer request'
 eva-service-request\t'The body eva posts for a service cell'
 eva-service-response\t'The webhook\'s answer to a service-cell request'"
-complete -c hookctl -n "__fish_hookctl_using_subcommand send" -l set -d 'Override a field: a dotted path or JSON pointer; the value is JSON if it parses, else text' -r
+complete -c hookctl -n "__fish_hookctl_using_subcommand send" -l set -d 'Override a field: a dotted path or JSON pointer; the value is JSON if it parses, else text. `${NAME}` is not expanded here (your shell does that); `$${` is a literal `${`' -r
 complete -c hookctl -n "__fish_hookctl_using_subcommand send" -l seed -d 'Fixed identifiers (and the fixtures\' timestamps) for reproducible bodies' -r
 complete -c hookctl -n "__fish_hookctl_using_subcommand send" -l text -d 'eva: the user\'s text' -r
 complete -c hookctl -n "__fish_hookctl_using_subcommand send" -l expected-options -d 'eva service cell: the options it offers (comma-separated)' -r

@@ -57,7 +57,7 @@ Register-ArgumentCompleter -Native -CommandName 'hookctl' -ScriptBlock {
             break
         }
         'hookctl;show' {
-            [CompletionResult]::new('--set', '--set', [CompletionResultType]::ParameterName, 'Override a field: a dotted path or JSON pointer; the value is JSON if it parses, else text')
+            [CompletionResult]::new('--set', '--set', [CompletionResultType]::ParameterName, 'Override a field: a dotted path or JSON pointer; the value is JSON if it parses, else text. `${NAME}` is not expanded here (your shell does that); `$${` is a literal `${`')
             [CompletionResult]::new('--seed', '--seed', [CompletionResultType]::ParameterName, 'Fixed identifiers (and the fixtures'' timestamps) for reproducible bodies')
             [CompletionResult]::new('--text', '--text', [CompletionResultType]::ParameterName, 'eva: the user''s text')
             [CompletionResult]::new('--expected-options', '--expected-options', [CompletionResultType]::ParameterName, 'eva service cell: the options it offers (comma-separated)')
@@ -114,7 +114,7 @@ Register-ArgumentCompleter -Native -CommandName 'hookctl' -ScriptBlock {
         'hookctl;send' {
             [CompletionResult]::new('--data', '--data', [CompletionResultType]::ParameterName, 'Send your own JSON body instead of a fixture (`-` for standard input)')
             [CompletionResult]::new('--kind', '--kind', [CompletionResultType]::ParameterName, 'The kind of the --data body, instead of detecting it')
-            [CompletionResult]::new('--set', '--set', [CompletionResultType]::ParameterName, 'Override a field: a dotted path or JSON pointer; the value is JSON if it parses, else text')
+            [CompletionResult]::new('--set', '--set', [CompletionResultType]::ParameterName, 'Override a field: a dotted path or JSON pointer; the value is JSON if it parses, else text. `${NAME}` is not expanded here (your shell does that); `$${` is a literal `${`')
             [CompletionResult]::new('--seed', '--seed', [CompletionResultType]::ParameterName, 'Fixed identifiers (and the fixtures'' timestamps) for reproducible bodies')
             [CompletionResult]::new('--text', '--text', [CompletionResultType]::ParameterName, 'eva: the user''s text')
             [CompletionResult]::new('--expected-options', '--expected-options', [CompletionResultType]::ParameterName, 'eva service cell: the options it offers (comma-separated)')

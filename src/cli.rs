@@ -158,7 +158,8 @@ pub struct ShowArgs {
 #[derive(Debug, Args)]
 pub struct BodyArgs {
     /// Override a field: a dotted path or JSON pointer; the value is JSON if it parses, else text.
-    #[arg(long = "set", value_name = "PATH=VALUE")]
+    /// `${NAME}` is not expanded here (your shell does that); `$${` is a literal `${`.
+    #[arg(long = "set", value_name = "PATH=VALUE", value_parser = parse_set_spec)]
     pub sets: Vec<String>,
     /// Fixed identifiers (and the fixtures' timestamps) for reproducible bodies.
     #[arg(long, value_name = "N")]
@@ -465,6 +466,28 @@ pub struct InitArgs {
     pub platform: Option<crate::catalogue::Platform>,
     #[command(flatten)]
     pub limit: LimitArgs,
+}
+
+/// A `--set` as given, with `$${` as a literal `${`; a `${NAME}` is refused, not left half-done:
+/// variables are expanded in suites only, and a shell expands its own before hookctl sees them.
+fn parse_set_spec(s: &str) -> Result<String, String> {
+    let mut out = String::with_capacity(s.len());
+    let mut rest = s;
+    while let Some(at) = rest.find("${") {
+        if rest[..at].ends_with('$') {
+            out.push_str(&rest[..at - 1]);
+            out.push_str("${");
+            rest = &rest[at + 2..];
+            continue;
+        }
+        let reference: String = rest[at..].chars().take_while(|c| *c != '}').chain(Some('}')).collect();
+        return Err(format!(
+            "{reference} is not expanded in --set (variables are, in suite files); let your shell \
+             expand it (\"$NAME\", in double quotes), or write $${{ for a literal ${{"
+        ));
+    }
+    out.push_str(rest);
+    Ok(out)
 }
 
 /// `NAME=URL`, the url checked when the run starts.

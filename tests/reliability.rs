@@ -96,6 +96,7 @@ fn rows() -> Vec<Row> {
         cli(d, &["send", "agent-online", "--set", "payload"], ""),
         cli(d, &["send", "agent-online", "-H", "X-Token"], ""),
         cli(d, &["send", "agent-online", "-H", "Bearer abc123"], "a value without its name"),
+        cli(d, &["send", "agent-online", "--set", "payload.agentId=${AGENT_ID}"], "a variable"),
         cli(d, &["send", "agent-online", "--expect-option", "YES"], ""),
         cli(d, &["send", "eva-service", "--expected-options", "YES,"], ""),
         cli(d, &["send", "agent-online", "--url", "localhost:3000/hook"], ""),

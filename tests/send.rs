@@ -133,6 +133,23 @@ fn bad_set_paths_are_usage_errors() {
 }
 
 #[test]
+fn a_variable_in_set_is_refused_not_sent_half_expanded_and_a_doubled_dollar_is_literal() {
+    for spec in ["payload.agentId=${AGENT_ID}", "payload.agentId=a-$${B}-${C:-c}"] {
+        let (code, out, err) = run(hookctl().args(["show", "agent-online", "--set", spec]));
+        assert_eq!(code, 2, "{spec}: {out}");
+        assert!(out.is_empty(), "{out}");
+        let first = err.lines().next().unwrap_or_default();
+        assert!(first.contains("--set") && first.contains("is not expanded in --set"), "{err}");
+        assert!(first.contains("suite files") && first.contains("$${ for a literal ${"), "{err}");
+    }
+    let (code, out, err) =
+        run(hookctl().args(["show", "agent-online", "--set", "payload.note=$${name} and $HOME {x}"]));
+    assert_eq!(code, 0, "{err}");
+    let body: Value = serde_json::from_str(&out).unwrap();
+    assert_eq!(body["payload"]["note"], "${name} and $HOME {x}");
+}
+
+#[test]
 fn data_sends_the_users_own_body() {
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("mine.json");
