@@ -96,6 +96,7 @@ set edit:completion:arg-completer[hookctl] = {|@words|
             cand -o 'Output format: coloured text for people, or JSON on stdout for machines'
             cand --output 'Output format: coloured text for people, or JSON on stdout for machines'
             cand --color 'When to colour text output (NO_COLOR is honoured under auto)'
+            cand --strict 'Stop at the first line of a capture that is not a record (exit 2): nothing after it is read. Without it, each such line is reported (FILE:LINE) and the rest judged'
             cand -v 'Say more: the request and the answer in full (headers, bodies) and timings'
             cand --verbose 'Say more: the request and the answer in full (headers, bodies) and timings'
             cand -q 'Say less: only the verdicts and the summary (errors and warnings still go to stderr)'
@@ -226,6 +227,7 @@ set edit:completion:arg-completer[hookctl] = {|@words|
             cand -o 'Output format: coloured text for people, or JSON on stdout for machines'
             cand --output 'Output format: coloured text for people, or JSON on stdout for machines'
             cand --color 'When to colour text output (NO_COLOR is honoured under auto)'
+            cand --strict 'Stop at the first line of the capture that is not a record, sending nothing (exit 2). Without it, each such line is named (FILE:LINE) and the rest replayed; the exit code is then 2'
             cand --show-secrets 'Print secrets as they are: header values (authorization, cookies, keys, tokens, signatures), the URL''s password and secret query values'
             cand -v 'Say more: the request and the answer in full (headers, bodies) and timings'
             cand --verbose 'Say more: the request and the answer in full (headers, bodies) and timings'
@@ -263,6 +265,7 @@ set edit:completion:arg-completer[hookctl] = {|@words|
             cand --max-size 'Refuse a document larger than this (a file, standard input, a record of a capture): bytes, or with a unit (10MB, 64MiB)'
             cand --color 'When to colour text output (NO_COLOR is honoured under auto)'
             cand --force 'Overwrite an existing file (and, with --from, the payload files)'
+            cand --strict 'With --from: stop at the first line of the capture that is not a record, writing nothing (exit 2). Without it, each such line is named (FILE:LINE) and the suite made of the rest; the exit code is then 2'
             cand -h 'Print help'
             cand --help 'Print help'
         }

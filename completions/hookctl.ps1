@@ -103,6 +103,7 @@ Register-ArgumentCompleter -Native -CommandName 'hookctl' -ScriptBlock {
             [CompletionResult]::new('-o', '-o', [CompletionResultType]::ParameterName, 'Output format: coloured text for people, or JSON on stdout for machines')
             [CompletionResult]::new('--output', '--output', [CompletionResultType]::ParameterName, 'Output format: coloured text for people, or JSON on stdout for machines')
             [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to colour text output (NO_COLOR is honoured under auto)')
+            [CompletionResult]::new('--strict', '--strict', [CompletionResultType]::ParameterName, 'Stop at the first line of a capture that is not a record (exit 2): nothing after it is read. Without it, each such line is reported (FILE:LINE) and the rest judged')
             [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'Say more: the request and the answer in full (headers, bodies) and timings')
             [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'Say more: the request and the answer in full (headers, bodies) and timings')
             [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Say less: only the verdicts and the summary (errors and warnings still go to stderr)')
@@ -237,6 +238,7 @@ Register-ArgumentCompleter -Native -CommandName 'hookctl' -ScriptBlock {
             [CompletionResult]::new('-o', '-o', [CompletionResultType]::ParameterName, 'Output format: coloured text for people, or JSON on stdout for machines')
             [CompletionResult]::new('--output', '--output', [CompletionResultType]::ParameterName, 'Output format: coloured text for people, or JSON on stdout for machines')
             [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to colour text output (NO_COLOR is honoured under auto)')
+            [CompletionResult]::new('--strict', '--strict', [CompletionResultType]::ParameterName, 'Stop at the first line of the capture that is not a record, sending nothing (exit 2). Without it, each such line is named (FILE:LINE) and the rest replayed; the exit code is then 2')
             [CompletionResult]::new('--show-secrets', '--show-secrets', [CompletionResultType]::ParameterName, 'Print secrets as they are: header values (authorization, cookies, keys, tokens, signatures), the URL''s password and secret query values')
             [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'Say more: the request and the answer in full (headers, bodies) and timings')
             [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'Say more: the request and the answer in full (headers, bodies) and timings')
@@ -276,6 +278,7 @@ Register-ArgumentCompleter -Native -CommandName 'hookctl' -ScriptBlock {
             [CompletionResult]::new('--max-size', '--max-size', [CompletionResultType]::ParameterName, 'Refuse a document larger than this (a file, standard input, a record of a capture): bytes, or with a unit (10MB, 64MiB)')
             [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to colour text output (NO_COLOR is honoured under auto)')
             [CompletionResult]::new('--force', '--force', [CompletionResultType]::ParameterName, 'Overwrite an existing file (and, with --from, the payload files)')
+            [CompletionResult]::new('--strict', '--strict', [CompletionResultType]::ParameterName, 'With --from: stop at the first line of the capture that is not a record, writing nothing (exit 2). Without it, each such line is named (FILE:LINE) and the suite made of the rest; the exit code is then 2')
             [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
             [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
             break

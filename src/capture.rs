@@ -1,12 +1,38 @@
 //! Capture files, as `listen --save` writes them: one [`Record`] a line. Read line by line, each
-//! line capped (`--max-size`) and checked on its own, so that `replay` can stop at the first bad
-//! line and `validate` can name it and go on.
+//! line capped (`--max-size`) and checked on its own, so that a bad line (cut by a crash, edited
+//! by hand) is named as `FILE:LINE` and the readers (`replay`, `init --from`, `validate`) go on
+//! with the rest, or stop there under `--strict`. Whatever `listen` writes reads back, however
+//! deep its body is nested ([`DEEPEST`]). Also what a record says of how the listener refused it.
 
 use std::io::{BufRead, BufReader, Read};
 use std::path::Path;
 
+use serde::{Deserialize, Serialize};
+
 use crate::input::{self, Size};
 use crate::receiver::Record;
+
+/// The deepest a line is nested for it to be read as a record: past the deepest line `listen`
+/// writes, which is past `serde_json`'s own limit (128). A body is nested at most as deep as
+/// `serde_json` reads (127 levels), and a record holds it one level in (`body_json`) and copies of
+/// its parts a few levels in (`verdict.fields.LABEL`, and the answer's in
+/// `answer.verdict.fields.LABEL`), so a line it writes is at most 131 levels deep. The bound keeps
+/// a hand-made line from nesting deep enough to exhaust the stack.
+pub const DEEPEST: usize = 160;
+
+/// A line of a capture that is not a record, and why, as `FILE:LINE: reason` says it.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct BadLine {
+    /// `FILE:LINE`.
+    pub source: String,
+    pub reason: String,
+}
+
+impl std::fmt::Display for BadLine {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{}: {}", self.source, self.reason)
+    }
+}
 
 /// Whether a file is a capture by its name: `*.jsonl`, as `listen --save captures.jsonl` writes.
 pub fn named_as_capture(path: &Path) -> bool {
@@ -109,12 +135,40 @@ impl Records {
     }
 }
 
+/// Why the listener refused a captured request without judging its body, when it did: for its
+/// headers (`--require-header`, 401), or before it had the body whole (over `--max-body`, 413;
+/// not sent in time, 408; its framing broken, 400), when the record holds no body, and its note
+/// is the reason answered. A body that came whole and was answered 400 for not being JSON was not
+/// refused: it is the platform's, and is judged.
+pub fn refusal(record: &Record) -> Option<&str> {
+    if let Some(why) = &record.unauthorized {
+        return Some(why);
+    }
+    let note = record.note.as_deref()?;
+    let refused = record.bytes == 0
+        && (400..500).contains(&record.answer.status)
+        && !record.answer.forwarded
+        && record.answer.reason.as_deref() == Some(note);
+    refused.then_some(note)
+}
+
 /// One line as a record: JSON of the record's shape, with a body, and a method that is an HTTP
 /// token (a capture is user input, and may have been edited by hand).
 fn parse(text: &[u8]) -> Result<Record, String> {
     let text = std::str::from_utf8(text).map_err(|_| "binary data, not a capture record".to_string())?;
-    let record: Record = serde_json::from_str(text)
-        .map_err(|e| format!("not a capture record written by 'listen --save' ({e})"))?;
+    let not_a_record =
+        |e: serde_json::Error| format!("not a capture record written by 'listen --save' ({e})");
+    let record: Record = match serde_json::from_str(text) {
+        Ok(record) => record,
+        // serde_json's words for its nesting limit: a line as deep as `listen` writes is past it.
+        Err(e) if e.to_string().starts_with("recursion limit exceeded") => deep(text).map_err(|e| match e {
+            Deep::Nested(depth) => format!(
+                "nested {depth} levels deep, deeper than any record 'listen --save' writes (at most {DEEPEST} read)"
+            ),
+            Deep::Json(e) => not_a_record(e),
+        })?,
+        Err(e) => return Err(not_a_record(e)),
+    };
     if record.text().is_none() && record.body_base64.is_none() {
         return Err("record has no body (neither body, body_json nor body_base64)".into());
     }
@@ -122,6 +176,54 @@ fn parse(text: &[u8]) -> Result<Record, String> {
         return Err(format!("method {:?} is not an HTTP method (a token such as POST)", record.method));
     }
     Ok(record)
+}
+
+/// Why a deep line is not read.
+enum Deep {
+    /// Nested deeper than [`DEEPEST`].
+    Nested(usize),
+    Json(serde_json::Error),
+}
+
+/// A line nested past `serde_json`'s limit read as a record: past its limit, within [`DEEPEST`].
+/// Only such a line takes the pass that measures its depth.
+fn deep(text: &str) -> Result<Record, Deep> {
+    let depth = nesting(text.as_bytes());
+    if depth > DEEPEST {
+        return Err(Deep::Nested(depth));
+    }
+    let mut de = serde_json::Deserializer::from_str(text);
+    de.disable_recursion_limit();
+    let record = Record::deserialize(&mut de).map_err(Deep::Json)?;
+    de.end().map_err(Deep::Json)?;
+    Ok(record)
+}
+
+/// How deep the arrays and objects of some JSON text are nested (its strings passed over).
+fn nesting(bytes: &[u8]) -> usize {
+    let (mut depth, mut deepest) = (0usize, 0usize);
+    let (mut string, mut escaped) = (false, false);
+    for &b in bytes {
+        if string {
+            match b {
+                _ if escaped => escaped = false,
+                b'\\' => escaped = true,
+                b'"' => string = false,
+                _ => {}
+            }
+            continue;
+        }
+        match b {
+            b'"' => string = true,
+            b'[' | b'{' => {
+                depth += 1;
+                deepest = deepest.max(depth);
+            }
+            b']' | b'}' => depth = depth.saturating_sub(1),
+            _ => {}
+        }
+    }
+    deepest
 }
 
 #[cfg(test)]
@@ -156,6 +258,50 @@ mod tests {
         assert_eq!(got[0], (1, Err("record too large: more than --max-size (1000 bytes)".into())));
         assert_eq!(got[1], (2, Ok(1)));
         assert_eq!(got.len(), 2);
+    }
+
+    #[test]
+    fn a_line_past_serde_json_s_nesting_limit_is_read_within_the_bound_and_refused_past_it() {
+        // A record whose answer's body (a value read as such: two levels in) makes it this deep.
+        let nested = |depth: usize| {
+            let inner = format!("{}1{}", "[".repeat(depth - 2), "]".repeat(depth - 2));
+            RECORD.replacen("\"answer\":{", &format!("\"answer\":{{\"body\":{inner},"), 1)
+        };
+        assert_eq!(nesting(nested(140).as_bytes()), 140);
+        assert!(serde_json::from_str::<Record>(&nested(140)).is_err(), "past serde_json's limit");
+        assert_eq!(read(&nested(140), 100_000), [(1, Ok(1))]);
+        assert_eq!(read(&nested(DEEPEST), 100_000), [(1, Ok(1))]);
+        let why = format!(
+            "nested {} levels deep, deeper than any record 'listen --save' writes (at most {DEEPEST} read)",
+            DEEPEST + 1
+        );
+        assert_eq!(read(&nested(DEEPEST + 1), 100_000), [(1, Err(why))]);
+        // Brackets inside strings, escaped quotes included, are not nesting.
+        assert_eq!(nesting(br#"{"a":"[[[\"{{{","b":[[]]}"#), 3);
+    }
+
+    #[test]
+    fn a_request_refused_before_its_body_came_reads_as_refused_and_one_answered_for_its_body_does_not() {
+        let record = |bytes: usize, note: Option<&str>, status: u16, reason: Option<&str>| {
+            let mut r: Record = serde_json::from_str(RECORD).unwrap();
+            (r.bytes, r.note, r.answer.status) = (bytes, note.map(str::to_string), status);
+            r.answer.reason = reason.map(str::to_string);
+            r
+        };
+        for why in ["body not received within 30 s", "malformed body: early eof"] {
+            for status in [408, 400, 413] {
+                assert_eq!(refusal(&record(0, Some(why), status, Some(why))), Some(why));
+            }
+        }
+        // A body that came and is not JSON, an empty one, and one answered as asked: not refused.
+        let not_json = "body is not JSON";
+        assert_eq!(refusal(&record(8, Some(not_json), 400, Some(not_json))), None);
+        assert_eq!(refusal(&record(0, Some("empty body"), 400, Some(not_json))), None);
+        assert_eq!(refusal(&record(0, None, 413, Some("--status 413"))), None);
+        assert_eq!(refusal(&record(0, Some("x"), 200, Some("x"))), None);
+        let mut unauthorized = record(2, None, 401, Some("missing required header x-key (--require-header)"));
+        unauthorized.unauthorized = Some("missing required header x-key".into());
+        assert_eq!(refusal(&unauthorized), Some("missing required header x-key"));
     }
 
     #[test]

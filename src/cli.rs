@@ -215,6 +215,10 @@ pub struct ValidateArgs {
     /// The options a service cell offered (comma-separated), for the option check.
     #[arg(long, value_name = "A,B", value_delimiter = ',', value_parser = parse_option_name, conflicts_with = "request")]
     pub expected_options: Option<Vec<String>>,
+    /// Stop at the first line of a capture that is not a record (exit 2): nothing after it is
+    /// read. Without it, each such line is reported (FILE:LINE) and the rest judged.
+    #[arg(long)]
+    pub strict: bool,
     #[command(flatten)]
     pub limit: LimitArgs,
     #[command(flatten)]
@@ -400,6 +404,11 @@ pub struct ReplayArgs {
     /// Only these requests: kinds and/or 1-based indices, comma-separated (`eva-service-request,3,5`).
     #[arg(long, value_name = "KIND|N", value_delimiter = ',')]
     pub filter: Vec<String>,
+    /// Stop at the first line of the capture that is not a record, sending nothing (exit 2).
+    /// Without it, each such line is named (FILE:LINE) and the rest replayed; the exit code is
+    /// then 2.
+    #[arg(long)]
+    pub strict: bool,
     #[command(flatten)]
     pub limit: LimitArgs,
     #[command(flatten)]
@@ -464,6 +473,11 @@ pub struct InitArgs {
     /// Write only this platform's cases and targets.
     #[arg(long, value_enum)]
     pub platform: Option<crate::catalogue::Platform>,
+    /// With --from: stop at the first line of the capture that is not a record, writing nothing
+    /// (exit 2). Without it, each such line is named (FILE:LINE) and the suite made of the rest;
+    /// the exit code is then 2.
+    #[arg(long, requires = "from")]
+    pub strict: bool,
     #[command(flatten)]
     pub limit: LimitArgs,
 }

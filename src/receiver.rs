@@ -501,6 +501,33 @@ impl Capture {
     }
 }
 
+/// Open the `--save` file to append to. A file that ends inside a line (its writer stopped in the
+/// middle of a record: a crash, a full disk) is given the line's end first, so that the records
+/// appended start on lines of their own and the cut line is the only one not read back. That is
+/// checked once, here, not for each record.
+fn open_capture(path: &std::path::Path) -> std::io::Result<File> {
+    let mut file = std::fs::OpenOptions::new().create(true).append(true).open(path)?;
+    if ends_inside_a_line(path, &file) {
+        file.write_all(b"\n")?;
+    }
+    Ok(file)
+}
+
+/// Whether a capture file, open to append to, is a regular file whose last byte is not a line's
+/// end. Its last byte is read through a handle of its own (the appending one cannot read); a file
+/// that cannot be read so is taken as it is.
+fn ends_inside_a_line(path: &std::path::Path, file: &File) -> bool {
+    use std::io::{Read, Seek, SeekFrom};
+    let len = match file.metadata() {
+        Ok(m) if m.is_file() && m.len() > 0 => m.len(),
+        _ => return false,
+    };
+    let mut last = [0u8];
+    let read = File::open(path)
+        .and_then(|mut f| f.seek(SeekFrom::Start(len - 1)).and_then(|_| f.read_exact(&mut last)));
+    read.is_ok() && last[0] != b'\n'
+}
+
 /// The writing of a capture's group, handed back when it is done or dropped.
 struct Writer<'a>(&'a Capture);
 
@@ -542,7 +569,7 @@ impl Receiver {
     ) -> Result<Receiver> {
         let save = match &config.save {
             Some(path) => {
-                let file = std::fs::OpenOptions::new().create(true).append(true).open(path).map_err(|e| {
+                let file = open_capture(path).map_err(|e| {
                     Error::usage(format!(
                         "--save {}: cannot open: {}",
                         path.display(),

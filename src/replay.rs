@@ -6,6 +6,7 @@ use bytes::Bytes;
 use reqwest::header::HeaderMap;
 use serde_json::Value;
 
+use crate::capture::BadLine;
 use crate::catalogue::Kind;
 use crate::error::{Error, Result};
 use crate::http::{self, REDACTED};
@@ -14,21 +15,44 @@ use crate::scenario::ScenarioReport;
 use crate::send::{Expect, Outgoing, Target};
 use crate::{capture, input};
 
+/// A capture as read: its records, and the lines that are not records.
+#[derive(Debug)]
+pub struct Captured {
+    pub records: Vec<Record>,
+    pub bad: Vec<BadLine>,
+}
+
 /// Read a capture file: one record a line; blank lines are skipped. Each record is read up to
 /// `max` bytes (`--max-size`), so a stray huge line or an endless stream is refused, naming its
 /// line. A capture is user input: a record must have a body and a method that is an HTTP token.
-/// The first line that is not a record stops everything (nothing is sent).
-pub fn read(path: &Path, max: u64) -> Result<Vec<Record>> {
+/// A line that is not a record is set aside with why, and the rest read; under `strict` it stops
+/// everything instead (nothing is sent). A file of which no line is a record is an error naming
+/// its first bad line.
+pub fn read(path: &Path, max: u64, strict: bool) -> Result<Captured> {
     let source = input::label(path);
     let reader = capture::open(path).map_err(Error::usage)?;
-    let mut records = Vec::new();
+    let (mut records, mut bad) = (Vec::new(), Vec::new());
     for (n, record) in capture::records(reader, max) {
-        records.push(record.map_err(|msg| Error::usage(format!("{source}:{n}: {msg}")))?);
+        match record {
+            Ok(record) => records.push(record),
+            Err(reason) => {
+                let line = BadLine { source: format!("{source}:{n}"), reason };
+                if strict {
+                    return Err(Error::usage(format!("{line} (--strict)")));
+                }
+                bad.push(line);
+            }
+        }
     }
     if records.is_empty() {
-        return Err(Error::usage(format!("{source}: no captured requests")));
+        return Err(Error::usage(match bad.split_first() {
+            None => format!("{source}: no captured requests"),
+            Some((first, [])) => first.to_string(),
+            Some((first, [_])) => format!("{first} (and 1 more line, none a capture record)"),
+            Some((first, rest)) => format!("{first} (and {} more lines, none a capture record)", rest.len()),
+        }));
     }
-    Ok(records)
+    Ok(Captured { records, bad })
 }
 
 /// Keep the records a `--filter` names: kinds (`eva-service-request`, `unknown`) or 1-based indices.
@@ -55,8 +79,13 @@ pub fn filter(records: Vec<Record>, filter: &[String]) -> Result<Vec<Record>> {
 
 /// Re-send each record, exact bytes and the captured headers (with `-H` and config headers over
 /// them), and judge each answer as `send` does. Each body moves from its record to the wire
-/// without a copy.
-pub async fn run(records: Vec<Record>, source: &str, target: &Target) -> Result<ScenarioReport> {
+/// without a copy. The lines of the capture that were not records (`skipped`) go in the report.
+pub async fn run(
+    records: Vec<Record>,
+    skipped: Vec<BadLine>,
+    source: &str,
+    target: &Target,
+) -> Result<ScenarioReport> {
     let mut notes = Vec::new();
     let count = records.len();
     let mut steps = Vec::with_capacity(count);
@@ -121,6 +150,7 @@ pub async fn run(records: Vec<Record>, source: &str, target: &Target) -> Result<
         passed: steps.iter().all(|s| s.passed),
         order: (0..steps.len()).collect(),
         steps,
+        skipped_lines: skipped,
     })
 }
 

@@ -33,11 +33,16 @@ pub struct ScenarioReport {
     pub order: Vec<usize>,
     pub steps: Vec<Report>,
     pub passed: bool,
+    /// `replay`: the lines of the capture that were not records, and so were not sent.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub skipped_lines: Vec<crate::capture::BadLine>,
 }
 
 impl Outcome for ScenarioReport {
+    /// The steps' outcomes; a line of a capture that could not be read is an input error.
     fn counts(&self) -> Counts {
-        self.steps.iter().map(Outcome::counts).sum()
+        let skipped = Counts { input: self.skipped_lines.len(), ..Counts::default() };
+        self.steps.iter().map(Outcome::counts).sum::<Counts>() + skipped
     }
 }
 
@@ -154,5 +159,6 @@ pub async fn run(opts: &Options, target: &Target) -> Result<ScenarioReport> {
         passed: steps.iter().all(|s| s.passed),
         order,
         steps,
+        skipped_lines: Vec::new(),
     })
 }

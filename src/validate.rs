@@ -23,6 +23,8 @@ pub struct Options {
     pub option_case: contract::OptionCase,
     /// The most bytes read of any document (`--max-size`).
     pub max_size: u64,
+    /// Stop at the first line of a capture that is not a record (`--strict`).
+    pub strict: bool,
 }
 
 /// The result for one input.
@@ -104,8 +106,9 @@ impl Serialize for Fields<'_> {
 #[serde(untagged)]
 pub enum FileOutcome {
     Checked(Verdict),
-    /// A captured request the listener refused for its headers (`listen --require-header`): what
-    /// the platform sent is not judged, since the server would not have read it either.
+    /// A captured request the listener refused, for its headers (`listen --require-header`) or
+    /// before it had its body (413, 408, 400 for broken framing): what the platform sent is not
+    /// judged, since the server would not have read it either.
     Refused {
         refused: Refusal,
     },
@@ -128,11 +131,16 @@ pub struct Summary {
     pub valid: usize,
     pub invalid: usize,
     pub unreadable: usize,
-    /// Captured requests the listener refused for their headers, and so not judged.
+    /// Captured requests the listener refused (for their headers, or before it had their body),
+    /// and so not judged.
     pub refused: usize,
     pub warnings: usize,
     /// Entries of directories that were not read (not regular files, links to directories).
     pub skipped: usize,
+    /// `--strict`: the line of a capture (`FILE:LINE`) that was not a record, where the run
+    /// stopped; nothing after it was read.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub stopped_at: Option<String>,
 }
 
 /// Something found in a directory and not read, and why.
@@ -162,8 +170,8 @@ pub trait Sink {
 impl Outcome for Summary {
     /// An input that could not be read is an input error; an invalid one a contract failure.
     /// What a directory held and was skipped counts for nothing (a directory of which nothing was
-    /// read is itself an input error), and so does a captured request the listener refused for
-    /// its headers: refusing it was the listener's doing, not a fault of the platform's body.
+    /// read is itself an input error), and so does a captured request the listener refused:
+    /// refusing it was the listener's doing, not a fault of the platform's body.
     fn counts(&self) -> Counts {
         Counts { transport: 0, input: self.unreadable, contract: self.invalid }
     }
@@ -172,6 +180,9 @@ impl Outcome for Summary {
 /// What one entry of the inputs gives.
 enum Item {
     Files(Vec<FileResult>),
+    /// The results of a capture up to its first line that is not a record, the last of them,
+    /// under `--strict`: the run stops there.
+    Stop(Vec<FileResult>),
     Skipped(Skipped),
 }
 
@@ -259,7 +270,7 @@ pub fn run(opts: &Options, sink: &mut dyn Sink) -> Result<Summary> {
         feed(
             0,
             &mut |entry| match give(&mut summary, sink, one(entry, opts, answers, ctx, fields, unread)) {
-                Ok(()) => ControlFlow::Continue(()),
+                Ok(flow) => flow,
                 Err(e) => {
                     failed = Some(e);
                     ControlFlow::Break(())
@@ -340,9 +351,11 @@ pub fn run(opts: &Options, sink: &mut dyn Sink) -> Result<Summary> {
             waiting.insert(i, item);
             while let Some(items) = waiting.remove(&want) {
                 for item in items {
-                    // On an error the queues are dropped on return, which stops the feeder and
-                    // the workers.
-                    give(&mut summary, sink, item)?;
+                    // On an error, or a stop, the queues are dropped on return, which stops the
+                    // feeder and the workers.
+                    if give(&mut summary, sink, item)?.is_break() {
+                        return Ok(());
+                    }
                 }
                 want += 1;
             }
@@ -358,30 +371,39 @@ fn unread_parts(opts: &Options, answers: Option<Kind>, ctx: Context<'_>, fields:
     contract::Unread::new(&kinds, ctx, fields)
 }
 
-/// Count what an entry gave, and hand it to the sink.
-fn give(summary: &mut Summary, sink: &mut dyn Sink, item: Item) -> Result<()> {
+/// Count what an entry gave, and hand it to the sink; break when the run stops there.
+fn give(summary: &mut Summary, sink: &mut dyn Sink, item: Item) -> Result<ControlFlow<()>> {
     match item {
         Item::Skipped(s) => {
             summary.skipped += 1;
-            sink.skipped(s)
+            sink.skipped(s)?;
+            Ok(ControlFlow::Continue(()))
         }
         Item::Files(files) => {
-            for f in files {
-                summary.files += 1;
-                match &f.outcome {
-                    FileOutcome::Checked(v) if v.valid => summary.valid += 1,
-                    FileOutcome::Checked(_) => summary.invalid += 1,
-                    FileOutcome::Refused { .. } => summary.refused += 1,
-                    FileOutcome::Unreadable { .. } => summary.unreadable += 1,
-                }
-                if let FileOutcome::Checked(v) = &f.outcome {
-                    summary.warnings += v.warnings.len();
-                }
-                sink.file(f)?;
-            }
-            Ok(())
+            files.into_iter().try_for_each(|f| counted(summary, sink, f))?;
+            Ok(ControlFlow::Continue(()))
+        }
+        Item::Stop(files) => {
+            summary.stopped_at = files.last().map(|f| f.source.clone());
+            files.into_iter().try_for_each(|f| counted(summary, sink, f))?;
+            Ok(ControlFlow::Break(()))
         }
     }
+}
+
+/// Count one result, and hand it to the sink.
+fn counted(summary: &mut Summary, sink: &mut dyn Sink, f: FileResult) -> Result<()> {
+    summary.files += 1;
+    match &f.outcome {
+        FileOutcome::Checked(v) if v.valid => summary.valid += 1,
+        FileOutcome::Checked(_) => summary.invalid += 1,
+        FileOutcome::Refused { .. } => summary.refused += 1,
+        FileOutcome::Unreadable { .. } => summary.unreadable += 1,
+    }
+    if let FileOutcome::Checked(v) = &f.outcome {
+        summary.warnings += v.warnings.len();
+    }
+    sink.file(f)
 }
 
 /// Read and judge one entry of the inputs.
@@ -404,11 +426,14 @@ fn one(
     let source = input::label(&path);
     // A capture of `listen --save`: each line is a document of its own.
     if capture::named_as_capture(&path) {
-        match capture::open(&path) {
+        let stopped = match capture::open(&path) {
             Ok(reader) => captured(&source, reader, opts, fields, &mut files),
-            Err(error) => files.push(unreadable(source, error)),
-        }
-        return Item::Files(files);
+            Err(error) => {
+                files.push(unreadable(source, error));
+                false
+            }
+        };
+        return if stopped { Item::Stop(files) } else { Item::Files(files) };
     }
     let read = match &dir {
         Some(dir) => input::read_listed(dir, &path, opts.max_size),
@@ -420,8 +445,8 @@ fn one(
     };
     // Standard input may be a capture too (`cat captures.jsonl | hookctl validate -`).
     if dir.is_none() && input::is_stdin(&path) && capture::looks_like_capture(&bytes) {
-        captured(&source, Box::new(std::io::Cursor::new(bytes)), opts, fields, &mut files);
-        return Item::Files(files);
+        let stopped = captured(&source, Box::new(std::io::Cursor::new(bytes)), opts, fields, &mut files);
+        return if stopped { Item::Stop(files) } else { Item::Files(files) };
     }
     // A big document is judged without building the parts of its tree nothing reads.
     let bytes = if bytes.len() >= skeleton::BIG {
@@ -490,15 +515,16 @@ fn parse_judged(
 /// Judge every request of a capture, each labelled `FILE:LINE`. What a listener received is a
 /// request, so `--request` and `--expected-options` (which say what answers are answering) do not
 /// apply to it; `--kind` does. A line that is not a capture record, or whose body is not JSON, is
-/// an input error for that line; the others are still judged. A request the listener refused for
-/// its headers is said to be refused, and not judged.
+/// an input error for that line; the others are still judged, unless `--strict` stops at the first
+/// line that is not a record: then it returns true. A request the listener refused (for its
+/// headers, or before it had its body) is said to be refused, and not judged.
 fn captured(
     source: &str,
     reader: Box<dyn std::io::BufRead>,
     opts: &Options,
     fields: bool,
     files: &mut Vec<FileResult>,
-) {
+) -> bool {
     let ctx = Context { option_case: opts.option_case, ..Context::default() };
     let kinds = opts.kind.map_or_else(|| Kind::detectable(None), |kind| vec![kind]);
     let unread = contract::Unread::new(&kinds, ctx, fields);
@@ -510,11 +536,14 @@ fn captured(
             Ok(record) => record,
             Err(e) => {
                 files.push(unreadable(format!("{source}: {e}")));
+                if opts.strict {
+                    return true;
+                }
                 continue;
             }
         };
-        if let Some(reason) = record.unauthorized {
-            let refused = Refusal { status: record.answer.status, reason };
+        if let Some(reason) = capture::refusal(&record) {
+            let refused = Refusal { status: record.answer.status, reason: reason.to_string() };
             files.push(FileResult::new(source, None, FileOutcome::Refused { refused }));
             continue;
         }
@@ -533,6 +562,7 @@ fn captured(
         let error = format!("{source}: no captured requests");
         files.push(FileResult::new(source.to_string(), None, FileOutcome::Unreadable { error }));
     }
+    false
 }
 
 /// Read `--request`: it must be a body eva sends (a service-cell or transactional-answer request).

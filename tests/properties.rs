@@ -579,7 +579,7 @@ fn the_listener_answers_every_generated_request_as_documented_and_keeps_serving(
     let tally = rt.block_on(server.shutdown());
     assert!(tally.requests >= 1 && tally.requests <= seen.get() + 1, "{tally:?}");
     // Every line of the capture is a record that replay can read back.
-    let records = hookctl::replay::read(&capture, hookctl::defaults::MAX_INPUT).unwrap();
+    let records = hookctl::replay::read(&capture, hookctl::defaults::MAX_INPUT, true).unwrap().records;
     assert_eq!(records.len() as u64, tally.requests);
 }
 

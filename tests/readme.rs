@@ -1488,6 +1488,15 @@ fn examples() -> Vec<Example> {
                 assert_eq!(String::from_utf8_lossy(&got[1].body), captured[8]);
             }),
         ),
+        ex(
+            "hookctl replay captures.jsonl --strict --url http://localhost:3000/hook",
+            Run(|r| {
+                // Every line of the capture is a record: all of it is replayed.
+                r.exits(0);
+                r.says("9/9 steps passed");
+                r.served(9);
+            }),
+        ),
         // #### Captures as data (the capture of the `--save` line above)
         ex(
             "hookctl validate captures.jsonl                       # every captured request judged, as FILE:LINE",
@@ -1510,6 +1519,13 @@ fn examples() -> Vec<Example> {
                 assert_eq!(suite.matches("[[case]]").count(), 8, "{suite}");
                 assert!(suite.contains("option = [\"CLIENT\"]"), "{suite}");
                 r.file("regression-payloads/008-eva-service-request.json");
+            }),
+        ),
+        ex(
+            "hookctl validate captures.jsonl --strict              # stop at the first line that is not a record",
+            Run(|r| {
+                r.exits(0);
+                r.says("9 documents checked: 9 valid, 0 invalid");
             }),
         ),
         ex(

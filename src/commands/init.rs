@@ -5,21 +5,27 @@ use std::path::Path;
 use crate::catalogue::{Platform, WEBHOOKS, Webhook};
 use crate::cli::{InitArgs, TestArgs};
 use crate::defaults;
-use crate::error::{Error, Exit, Result};
+use crate::error::{Counts, Error, Exit, Result};
 use crate::output::{Level, Out, plural};
 use crate::{input, replay, suite};
 
 pub fn run(args: InitArgs, o: &mut Out) -> Result<Exit> {
     match &args.from {
-        Some(capture) => from_capture(capture, &args.path, args.force, args.limit.max_size.0, o),
+        Some(capture) => from_capture(capture, &args, o),
         None => write(&args.path, args.force, args.platform, o),
     }
 }
 
 /// `hookctl init --from CAPTURE [PATH]`: the suite, and its payloads in `STEM-payloads/` beside
-/// it. Nothing is written over without --force; nothing at all when the capture has no case.
-fn from_capture(capture: &Path, path: &Path, force: bool, max: u64, o: &mut Out) -> Result<Exit> {
-    let records = replay::read(capture, max)?;
+/// it. Nothing is written over without --force; nothing at all when the capture has no case. The
+/// lines of the capture that are not records are named, and the suite made of the rest (exit 2,
+/// as for any input not read whole); `--strict` stops at the first of them instead.
+fn from_capture(capture: &Path, args: &InitArgs, o: &mut Out) -> Result<Exit> {
+    let (path, force) = (args.path.as_path(), args.force);
+    let replay::Captured { records, bad } = replay::read(capture, args.limit.max_size.0, args.strict)?;
+    for line in &bad {
+        o.diag(Level::Error, line)?;
+    }
     let stem = path.file_stem().map_or_else(|| "suite".into(), |s| s.to_string_lossy().into_owned());
     let dir_name = format!("{stem}-payloads");
     let dir = path.parent().unwrap_or(Path::new("")).join(&dir_name);
@@ -47,10 +53,13 @@ fn from_capture(capture: &Path, path: &Path, force: bool, max: u64, o: &mut Out)
         std::fs::write(&file, bytes).map_err(|e| cannot(&file, e))?;
     }
     std::fs::write(path, &made.suite).map_err(|e| cannot(path, e))?;
-    let repeats = match made.repeats {
+    let mut repeats = match made.repeats {
         0 => String::new(),
         n => format!(", {} collapsed", plural(n, "repeat")),
     };
+    if !bad.is_empty() {
+        repeats.push_str(&format!(", {} skipped (not records)", plural(bad.len(), "line")));
+    }
     writeln!(
         o.err,
         "wrote {}: {} from {} ({}{repeats}), bodies in {}. Run it: hookctl test {}",
@@ -71,7 +80,7 @@ fn from_capture(capture: &Path, path: &Path, force: bool, max: u64, o: &mut Out)
             ),
         )?;
     }
-    Ok(Exit::Ok)
+    Ok(Counts { input: bad.len(), ..Counts::default() }.exit())
 }
 
 /// `hookctl test --init [SUITE]`: the same, to the first SUITE path.

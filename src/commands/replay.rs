@@ -7,12 +7,13 @@ use crate::output::{self, Out};
 use crate::{input, replay, send};
 
 pub fn run(args: ReplayArgs, g: Globals, o: &mut Out) -> Result<Exit> {
-    let records = replay::filter(replay::read(&args.file, args.limit.max_size.0)?, &args.filter)?;
+    let captured = replay::read(&args.file, args.limit.max_size.0, args.strict)?;
+    let records = replay::filter(captured.records, &args.filter)?;
     let source = input::label(&args.file);
     let delivery = delivery(args.delivery, g);
     let report = runtime()?.block_on(async {
         let target = send::target(&delivery).await?;
-        replay::run(records, &source, &target).await
+        replay::run(records, captured.bad, &source, &target).await
     })?;
     output::scenario(o, &report)?;
     done(&report)

@@ -21,6 +21,7 @@ pub fn run(args: ValidateArgs, g: Globals, o: &mut Out) -> Result<Exit> {
             expected_options: args.expected_options,
             option_case: g.option_case,
             max_size: args.limit.max_size.0,
+            strict: args.strict,
         },
         &mut render,
     )?;

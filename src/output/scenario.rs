@@ -87,6 +87,10 @@ fn short_id(id: &Option<String>) -> String {
 }
 
 pub fn scenario(o: &mut Out, r: &ScenarioReport) -> io::Result<()> {
+    // `replay`: each line of the capture that was not read, as `FILE:LINE: reason`.
+    for line in &r.skipped_lines {
+        o.diag(Level::Error, line)?;
+    }
     for (n, step) in r.steps.iter().enumerate() {
         if let Some(e) = &step.answered.transport_error {
             o.diag(Level::Error, format!("step {} {}: {e}", n + 1, step.event))?;
@@ -244,5 +248,11 @@ fn failed_steps(out: &mut dyn io::Write, r: &ScenarioReport, quiet: bool) -> io:
 fn summary_line(out: &mut dyn io::Write, r: &ScenarioReport) -> io::Result<()> {
     let ok = r.steps.iter().filter(|s| s.passed).count();
     let line = format!("{ok}/{} steps passed", r.steps.len());
-    writeln!(out, "{}", if r.passed { line.green().bold() } else { line.red().bold() })
+    write!(out, "{}", if r.passed { line.green().bold() } else { line.red().bold() })?;
+    match r.skipped_lines.len() {
+        0 => writeln!(out),
+        n => {
+            writeln!(out, "{}", format!(", {} of the capture skipped (not records)", plural(n, "line")).red())
+        }
+    }
 }

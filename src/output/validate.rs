@@ -37,6 +37,10 @@ impl<'o, 'a> Validate<'o, 'a> {
 
     /// The summary, and under `-o json` the end of the object.
     pub fn finish(self, s: &Summary) -> io::Result<()> {
+        if let Some(line) = &s.stopped_at {
+            self.o
+                .diag(Level::Note, format_args!("stopped at {line} (--strict): nothing after it was read"))?;
+        }
         let out = &mut *self.o.out;
         if self.o.style.json() {
             if self.files == 0 {

@@ -39,7 +39,7 @@ pub fn from_capture(records: &[Record], capture: &str, suite: &str, payload_dir:
     let (mut repeats, mut skipped) = (0, Vec::new());
     for record in records {
         let at = format!("request #{}", record.index);
-        if let Some(why) = &record.unauthorized {
+        if let Some(why) = crate::capture::refusal(record) {
             skipped.push(format!("{at}: refused by the listener ({why})"));
             continue;
         }
