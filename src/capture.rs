@@ -45,25 +45,29 @@ pub fn looks_like_capture(bytes: &[u8]) -> bool {
     first.is_some_and(|l| parse(l).is_ok())
 }
 
-/// Open a capture file (or standard input for `-`), with a message naming it when it cannot be.
-pub fn open(path: &Path) -> Result<Box<dyn BufRead>, String> {
+/// The records of a capture file (or standard input for `-`), as [`records`] reads them, or a
+/// message naming the file when it cannot be opened. A line longer than `max` is passed over in a
+/// file; in a stream (standard input, a pipe, a device), which may never end it (`/dev/zero`), the
+/// reading stops there.
+pub fn open(path: &Path, max: u64) -> Result<Records, String> {
     let source = input::label(path);
     let cannot = |e: std::io::Error| input::cannot_read(&source, &e);
     if input::is_stdin(path) {
-        return Ok(Box::new(std::io::stdin().lock()));
+        return Ok(Records { stream: true, ..records(Box::new(std::io::stdin().lock()), max) });
     }
     let file = std::fs::File::open(path).map_err(cannot)?;
-    if file.metadata().map_err(cannot)?.is_dir() {
+    let meta = file.metadata().map_err(cannot)?;
+    if meta.is_dir() {
         return Err(format!("{source}: is a directory"));
     }
-    Ok(Box::new(BufReader::new(file)))
+    Ok(Records { stream: !meta.is_file(), ..records(Box::new(BufReader::new(file)), max) })
 }
 
 /// The records of a capture, each with its 1-based line number. Blank lines are skipped. A line
 /// that is not a record (or longer than `max` bytes) is an error for that line only; a read that
 /// fails ends the records with one last error.
 pub fn records(reader: Box<dyn BufRead>, max: u64) -> Records {
-    Records { reader, max, line: 0, buf: Vec::new(), done: false, rest_of_line: false }
+    Records { reader, max, line: 0, buf: Vec::new(), done: false, rest_of_line: false, stream: false }
 }
 
 pub struct Records {
@@ -75,6 +79,8 @@ pub struct Records {
     /// The last line was cut at the cap: the rest of it is passed over before the next one (only
     /// when the next one is asked for, so that a reader that stops there reads no further).
     rest_of_line: bool,
+    /// What is read may never end: a line past the cap ends the reading instead of being passed.
+    stream: bool,
 }
 
 impl Iterator for Records {
@@ -99,10 +105,18 @@ impl Iterator for Records {
                     let text = self.buf.strip_suffix(b"\n").unwrap_or(&self.buf);
                     let text = text.strip_suffix(b"\r").unwrap_or(text);
                     if text.len() as u64 > self.max {
-                        // Past the cap: the rest of the line is not read into memory, only passed.
-                        self.rest_of_line = !self.buf.ends_with(b"\n");
-                        let why =
+                        // Past the cap: the rest of the line is not read into memory, only passed,
+                        // unless it may never end.
+                        let mut why =
                             format!("record too large: more than --max-size ({})", Size(self.max).human());
+                        if !self.buf.ends_with(b"\n") {
+                            if self.stream {
+                                self.done = true;
+                                why.push_str("; a stream is not read past it");
+                            } else {
+                                self.rest_of_line = true;
+                            }
+                        }
                         return Some((self.line, Err(why)));
                     }
                     if text.iter().all(u8::is_ascii_whitespace) {

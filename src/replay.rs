@@ -30,9 +30,8 @@ pub struct Captured {
 /// its first bad line.
 pub fn read(path: &Path, max: u64, strict: bool) -> Result<Captured> {
     let source = input::label(path);
-    let reader = capture::open(path).map_err(Error::usage)?;
     let (mut records, mut bad) = (Vec::new(), Vec::new());
-    for (n, record) in capture::records(reader, max) {
+    for (n, record) in capture::open(path, max).map_err(Error::usage)? {
         match record {
             Ok(record) => records.push(record),
             Err(reason) => {

@@ -426,8 +426,8 @@ fn one(
     let source = input::label(&path);
     // A capture of `listen --save`: each line is a document of its own.
     if capture::named_as_capture(&path) {
-        let stopped = match capture::open(&path) {
-            Ok(reader) => captured(&source, reader, opts, fields, &mut files),
+        let stopped = match capture::open(&path, opts.max_size) {
+            Ok(records) => captured(&source, records, opts, fields, &mut files),
             Err(error) => {
                 files.push(unreadable(source, error));
                 false
@@ -445,7 +445,8 @@ fn one(
     };
     // Standard input may be a capture too (`cat captures.jsonl | hookctl validate -`).
     if dir.is_none() && input::is_stdin(&path) && capture::looks_like_capture(&bytes) {
-        let stopped = captured(&source, Box::new(std::io::Cursor::new(bytes)), opts, fields, &mut files);
+        let records = capture::records(Box::new(std::io::Cursor::new(bytes)), opts.max_size);
+        let stopped = captured(&source, records, opts, fields, &mut files);
         return if stopped { Item::Stop(files) } else { Item::Files(files) };
     }
     // A big document is judged without building the parts of its tree nothing reads.
@@ -520,7 +521,7 @@ fn parse_judged(
 /// headers, or before it had its body) is said to be refused, and not judged.
 fn captured(
     source: &str,
-    reader: Box<dyn std::io::BufRead>,
+    records: capture::Records,
     opts: &Options,
     fields: bool,
     files: &mut Vec<FileResult>,
@@ -529,7 +530,7 @@ fn captured(
     let kinds = opts.kind.map_or_else(|| Kind::detectable(None), |kind| vec![kind]);
     let unread = contract::Unread::new(&kinds, ctx, fields);
     let before = files.len();
-    for (n, record) in capture::records(reader, opts.max_size) {
+    for (n, record) in records {
         let source = format!("{source}:{n}");
         let unreadable = |error| FileResult::new(source.clone(), None, FileOutcome::Unreadable { error });
         let record = match record {

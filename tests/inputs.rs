@@ -478,7 +478,7 @@ fn a_record_with_no_body_or_a_bad_method_names_its_line() {
     no_body.as_object_mut().unwrap().remove("body");
     let cap = capture(dir.path(), "nobody.jsonl", &[good.clone(), no_body]);
     refused(
-        hookctl().arg("replay").arg(&cap).args(["--url", &server.url()]),
+        hookctl().arg("replay").arg(&cap).args(["--url", &server.url(), "--strict"]),
         &["nobody.jsonl:2:", "record has no body"],
     );
     for method in ["GE T", "", "POST\r\n", "{}"] {
@@ -487,7 +487,7 @@ fn a_record_with_no_body_or_a_bad_method_names_its_line() {
         // A blank line before it: the line is the file's, not the record's.
         let cap = write(dir.path(), "method.jsonl", format!("{good}\n\n{bad}\n").as_bytes());
         refused(
-            hookctl().arg("replay").arg(&cap).args(["--url", &server.url()]),
+            hookctl().arg("replay").arg(&cap).args(["--url", &server.url(), "--strict"]),
             &["method.jsonl:3:", "method"],
         );
     }
@@ -508,6 +508,7 @@ fn a_capture_record_over_max_size_is_refused_naming_its_line() {
             &server.url(),
             "--max-size",
             &(cap_size - 1).to_string(),
+            "--strict",
         ]),
         &["cap.jsonl:2:", "--max-size"],
     );
