@@ -16,8 +16,9 @@ use crate::receiver::Record;
 /// writes, which is past `serde_json`'s own limit (128). A body is nested at most as deep as
 /// `serde_json` reads (127 levels), and a record holds it one level in (`body_json`) and copies of
 /// its parts a few levels in (`verdict.fields.LABEL`, and the answer's in
-/// `answer.verdict.fields.LABEL`), so a line it writes is at most 131 levels deep. The bound keeps
-/// a hand-made line from nesting deep enough to exhaust the stack.
+/// `answer.verdict.fields.LABEL`, four levels in, of a part at least one level into the answer),
+/// so a line it writes is at most 130 levels deep. The bound keeps a hand-made line from nesting
+/// deep enough to exhaust the stack.
 pub const DEEPEST: usize = 160;
 
 /// A line of a capture that is not a record, and why, as `FILE:LINE: reason` says it.
