@@ -86,9 +86,16 @@ pub async fn run(
     target: &Target,
 ) -> Result<ScenarioReport> {
     let mut notes = Vec::new();
-    let count = records.len();
-    let mut steps = Vec::with_capacity(count);
+    let mut steps = Vec::with_capacity(records.len());
     for mut record in records {
+        // Refused before its body came: there is nothing of it to send.
+        if let Some(why) = capture::refusal(&record).filter(|_| record.unauthorized.is_none()) {
+            notes.push(format!(
+                "request #{} is not replayed: the listener refused it before its body came ({} {why})",
+                record.index, record.answer.status
+            ));
+            continue;
+        }
         let bytes: Bytes = match record.take_text() {
             Some(text) => text.into(),
             None => record
@@ -143,7 +150,7 @@ pub async fn run(
     crate::scenario::with_curl(&mut steps);
     Ok(ScenarioReport {
         scenario: "replay".to_string(),
-        summary: format!("{} from {source}", crate::output::plural(count, "request")),
+        summary: format!("{} from {source}", crate::output::plural(steps.len(), "request")),
         notes,
         builtin_receiver: steps.first().is_some_and(|s| s.builtin_receiver),
         passed: steps.iter().all(|s| s.passed),

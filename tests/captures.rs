@@ -6,7 +6,7 @@ mod common;
 
 use std::path::Path;
 
-use common::{Listener, hookctl, post_raw, run};
+use common::{Listener, Server, hookctl, post_raw, run};
 use serde::Deserialize;
 use serde_json::Value;
 
@@ -604,6 +604,18 @@ fn validate_reports_requests_refused_before_their_body_came_as_refused() {
     let (_, out, _) = run(hookctl().args(["validate", file, "-o", "json"]));
     let report: Value = serde_json::from_str(&out).unwrap();
     assert_eq!(report["files"][0]["refused"], serde_json::json!({"status": 413, "reason": over}));
+
+    // replay has none of its body to send: it says so and sends the rest.
+    let target = Server::ok();
+    let (code, out, err) = run(hookctl().args(["replay", file, "--url", &target.url()]));
+    assert_eq!(code, 0, "{out}{err}");
+    assert!(
+        err.contains(&format!(
+            "request #1 is not replayed: the listener refused it before its body came (413 {over})"
+        )),
+        "{err}"
+    );
+    assert_eq!(target.requests().len(), 1, "only the request whose body came");
 
     // A body that came whole and is not JSON is the platform's: still unreadable, not refused.
     let listener = Listener::start(&["--save", file, "--max-body", "1000"]);
