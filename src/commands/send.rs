@@ -67,7 +67,7 @@ fn run_load(
         let target = send::target(delivery).await?;
         let stop = load::Stop::default();
         let bar = output::progress(opts.count);
-        let timeout = target.delivery().timeout;
+        let (timeout, shown) = (target.delivery().timeout, bar.clone());
         let mut running = std::pin::pin!(load::run(
             Arc::new(target),
             Arc::new(template),
@@ -80,7 +80,8 @@ fn run_load(
             summary = &mut running => return summary.map(Some),
             () = signals.next() => stop.interrupt(),
         }
-        output::load_stopping(o, timeout)?;
+        // Said above the progress bar, not through it.
+        shown.suspend(|| output::load_stopping(o, timeout))?;
         tokio::select! {
             summary = &mut running => summary.map(Some),
             () = signals.next() => Ok(None),
