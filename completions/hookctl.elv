@@ -114,7 +114,7 @@ set edit:completion:arg-completer[hookctl] = {|@words|
             cand --answer-type 'eva transactional answer: the answer''s type (TEXT, CAROUSEL, ...)'
             cand --expect-status 'Expect this HTTP status instead of any 2xx'
             cand --expect-option 'eva service cell: expect the answer to choose this option'
-            cand --count 'Load mode: send this many events, each with fresh ids and delivered once, and summarise'
+            cand --count 'Load mode: send this many events, each with fresh ids and delivered once, and summarise; Ctrl-C stops early with the summary so far (exit 130)'
             cand --duration 'Load mode: keep sending for this many seconds (more than 0 s, at most 86400 s, a day)'
             cand -c 'Load mode: requests in flight at once (1 to 1024)'
             cand --concurrency 'Load mode: requests in flight at once (1 to 1024)'

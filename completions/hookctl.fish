@@ -104,7 +104,7 @@ complete -c hookctl -n "__fish_hookctl_using_subcommand send" -l answer -d 'eva 
 complete -c hookctl -n "__fish_hookctl_using_subcommand send" -l answer-type -d 'eva transactional answer: the answer\'s type (TEXT, CAROUSEL, ...)' -r
 complete -c hookctl -n "__fish_hookctl_using_subcommand send" -l expect-status -d 'Expect this HTTP status instead of any 2xx' -r
 complete -c hookctl -n "__fish_hookctl_using_subcommand send" -l expect-option -d 'eva service cell: expect the answer to choose this option' -r
-complete -c hookctl -n "__fish_hookctl_using_subcommand send" -l count -d 'Load mode: send this many events, each with fresh ids and delivered once, and summarise' -r
+complete -c hookctl -n "__fish_hookctl_using_subcommand send" -l count -d 'Load mode: send this many events, each with fresh ids and delivered once, and summarise; Ctrl-C stops early with the summary so far (exit 130)' -r
 complete -c hookctl -n "__fish_hookctl_using_subcommand send" -l duration -d 'Load mode: keep sending for this many seconds (more than 0 s, at most 86400 s, a day)' -r
 complete -c hookctl -n "__fish_hookctl_using_subcommand send" -s c -l concurrency -d 'Load mode: requests in flight at once (1 to 1024)' -r
 complete -c hookctl -n "__fish_hookctl_using_subcommand send" -l max-errors -d 'Load mode: stop after this many transport errors (refused, timeouts...); 0 never stops' -r

@@ -122,7 +122,7 @@ Register-ArgumentCompleter -Native -CommandName 'hookctl' -ScriptBlock {
             [CompletionResult]::new('--answer-type', '--answer-type', [CompletionResultType]::ParameterName, 'eva transactional answer: the answer''s type (TEXT, CAROUSEL, ...)')
             [CompletionResult]::new('--expect-status', '--expect-status', [CompletionResultType]::ParameterName, 'Expect this HTTP status instead of any 2xx')
             [CompletionResult]::new('--expect-option', '--expect-option', [CompletionResultType]::ParameterName, 'eva service cell: expect the answer to choose this option')
-            [CompletionResult]::new('--count', '--count', [CompletionResultType]::ParameterName, 'Load mode: send this many events, each with fresh ids and delivered once, and summarise')
+            [CompletionResult]::new('--count', '--count', [CompletionResultType]::ParameterName, 'Load mode: send this many events, each with fresh ids and delivered once, and summarise; Ctrl-C stops early with the summary so far (exit 130)')
             [CompletionResult]::new('--duration', '--duration', [CompletionResultType]::ParameterName, 'Load mode: keep sending for this many seconds (more than 0 s, at most 86400 s, a day)')
             [CompletionResult]::new('-c', '-c', [CompletionResultType]::ParameterName, 'Load mode: requests in flight at once (1 to 1024)')
             [CompletionResult]::new('--concurrency', '--concurrency', [CompletionResultType]::ParameterName, 'Load mode: requests in flight at once (1 to 1024)')

@@ -292,7 +292,8 @@ pub struct SendArgs {
     /// Deliver once an event that Botpress delivers twice (handoff-tags).
     #[arg(long)]
     pub once: bool,
-    /// Load mode: send this many events, each with fresh ids and delivered once, and summarise.
+    /// Load mode: send this many events, each with fresh ids and delivered once, and summarise;
+    /// Ctrl-C stops early with the summary so far (exit 130).
     #[arg(long, value_name = "N", value_parser = parse_count)]
     pub count: Option<u64>,
     /// Load mode: keep sending for this many seconds (more than 0 s, at most 86400 s, a day).

@@ -390,6 +390,32 @@ fn max_errors_0_never_stops_for_transport_errors() {
 }
 
 #[test]
+fn runs_through_the_client_of_single_sends_stop_after_max_errors_too() {
+    // eva answers are judged in full: these requests go through the client, not the workers'
+    // own connections.
+    let url = format!("http://127.0.0.1:{}/eva", closed_port());
+    let (code, out, err) = run(hookctl().args([
+        "send",
+        "eva-service",
+        "--count",
+        "1000",
+        "-c",
+        "1",
+        "--max-errors",
+        "5",
+        "-o",
+        "json",
+        "--url",
+        &url,
+    ]));
+    assert_eq!(code, 3, "{out}\n{err}");
+    let s = summary(&out, &err);
+    let counts = ["requests", "transport_errors", "refused", "answered"].map(|k| s[k].as_u64().unwrap());
+    assert_eq!(counts, [5, 5, 5, 0], "{s:#}");
+    assert_eq!(attempts(refused_lines(&err)[0]), 5, "{err}");
+}
+
+#[test]
 fn a_healthy_run_says_nothing_of_refusals_nor_of_stopping() {
     let server = Server::ok();
     let (code, out, err) = run(hookctl().args([

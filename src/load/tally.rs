@@ -44,6 +44,7 @@ impl Default for Latencies {
 }
 
 impl Latencies {
+    /// One answer's latency.
     fn record(&mut self, ms: f64) {
         let us = (ms * 1e3).round().max(0.0) as u64;
         if self.histogram.record(us).is_err() {
@@ -54,6 +55,7 @@ impl Latencies {
         self.max_ms = self.max_ms.max(ms);
     }
 
+    /// Another worker's latencies, added to these.
     fn add(&mut self, o: &Latencies) {
         // Two auto-resizing histograms of the same precision always add up.
         let _ = self.histogram.add(&o.histogram);
@@ -166,6 +168,7 @@ impl Tally {
         self.latencies.add(&t.latencies);
     }
 
+    /// The latencies' percentiles, max and mean.
     pub fn latency(&self) -> Latency {
         self.latencies.summary()
     }
