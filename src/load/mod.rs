@@ -13,8 +13,8 @@ mod conn;
 mod tally;
 
 use std::collections::BTreeMap;
-use std::sync::Arc;
 use std::sync::atomic::{AtomicU8, AtomicU64, Ordering};
+use std::sync::{Arc, Mutex, PoisonError};
 use std::time::{Duration, Instant, SystemTime};
 
 use indicatif::ProgressBar;
@@ -26,7 +26,7 @@ use crate::send::{Expect, Retry, Target, Template};
 
 use bodies::Bodies;
 use conn::Conn;
-use tally::Tally;
+use tally::{Latencies, Tally};
 
 /// How many requests a worker sends between moves of the progress bar.
 const BAR_STEP: u64 = 16;
@@ -167,6 +167,8 @@ struct Shared {
     errors: AtomicU64,
     stop: Stop,
     bar: ProgressBar,
+    /// The latencies of the workers of each thread: worker i's are at i modulo their number.
+    latencies: Vec<Arc<Mutex<Latencies>>>,
 }
 
 /// Run the load until its count or duration, `stop`, or `--max-errors`; the summary says which.
@@ -184,6 +186,8 @@ pub async fn run(
         false => None,
     };
     let on_cores = bodies.is_some();
+    let workers = opts.concurrency.max(1);
+    let threads = std::thread::available_parallelism().map_or(1, usize::from).min(workers);
     let shared = Arc::new(Shared {
         slots: template.slots(),
         target,
@@ -196,10 +200,11 @@ pub async fn run(
         errors: AtomicU64::new(0),
         stop,
         bar,
+        latencies: (0..threads).map(|_| Arc::default()).collect(),
     });
-    let workers: Vec<_> = (0..opts.concurrency.max(1)).map(|_| worker(shared.clone())).collect();
+    let workers: Vec<_> = (0..workers).map(|i| worker(shared.clone(), i)).collect();
     let tallies = match on_cores {
-        true => per_core(workers).await,
+        true => per_core(workers, threads).await,
         false => {
             let handles: Vec<_> = workers.into_iter().map(tokio::spawn).collect();
             let mut tallies = Vec::with_capacity(handles.len());
@@ -209,9 +214,13 @@ pub async fn run(
             tallies
         }
     };
-    let mut total = Tally::default();
+    let mut total = Tally::new(Arc::default());
     for t in tallies {
         total.merge(t?);
+    }
+    let mut latencies = Latencies::default();
+    for l in &shared.latencies {
+        latencies.add(&l.lock().unwrap_or_else(PoisonError::into_inner));
     }
     shared.bar.finish_and_clear();
     let elapsed = started.elapsed().as_secs_f64();
@@ -236,13 +245,13 @@ pub async fn run(
         max_errors: opts.max_errors,
         elapsed_s: elapsed,
         requests_per_second: if elapsed > 0.0 { requests as f64 / elapsed } else { 0.0 },
-        latency: total.latency(),
+        latency: latencies.summary(),
     })
 }
 
-/// One worker: take the next request, send it, count its answer, until the run ends.
-async fn worker(s: Arc<Shared>) -> Result<Tally> {
-    let mut tally = Tally::default();
+/// Worker `i`: take the next request, send it, count its answer, until the run ends.
+async fn worker(s: Arc<Shared>, i: usize) -> Result<Tally> {
+    let mut tally = Tally::new(s.latencies[i % s.latencies.len()].clone());
     let mut conn = s.bodies.as_ref().and_then(|_| Conn::new(&s.target, s.template.kind.platform()));
     let mut values = SlotValues::default();
     let mut unshown = 0;
@@ -303,15 +312,15 @@ async fn post(c: &mut Conn, s: &Shared, bytes: bytes::Bytes) -> std::result::Res
     }
 }
 
-/// Run the workers on a thread per core, each thread with a runtime of its own that drives its
-/// workers and their connections (as oha's fast mode does): a worker and its connection are woken
-/// on the same thread, and no task moves between threads. The results come back in the order of
-/// the workers.
-async fn per_core<F>(workers: Vec<F>) -> Vec<Result<Tally>>
+/// Run the workers on `threads` threads (one per core), worker i on thread i modulo `threads`,
+/// each thread with a runtime of its own that drives its workers and their connections (as oha's
+/// fast mode does): a worker and its connection are woken on the same thread, and no task moves
+/// between threads. The results come back in the order of the workers.
+async fn per_core<F>(workers: Vec<F>, threads: usize) -> Vec<Result<Tally>>
 where
     F: std::future::Future<Output = Result<Tally>> + Send + 'static,
 {
-    let threads = std::thread::available_parallelism().map_or(1, usize::from).min(workers.len()).max(1);
+    let threads = threads.clamp(1, workers.len().max(1));
     let mut shares: Vec<Vec<(usize, F)>> = (0..threads).map(|_| Vec::new()).collect();
     let count = workers.len();
     for (i, w) in workers.into_iter().enumerate() {

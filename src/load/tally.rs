@@ -1,9 +1,11 @@
 //! What one worker of a load run counts as it goes, and the sum of them all: answers by verdict
 //! and status, transport errors grouped by what went wrong (with when each kind first happened),
 //! and latencies in a histogram of fixed precision, so that a run of any length keeps the same
-//! memory.
+//! memory. The workers of one thread share their histogram ([`Latencies`], behind a lock only
+//! they take), so that memory does not grow with the concurrency either.
 
 use std::collections::BTreeMap;
+use std::sync::{Arc, Mutex, PoisonError};
 use std::time::SystemTime;
 
 use hdrhistogram::Histogram;
@@ -15,7 +17,6 @@ use crate::send::{Delivery, Expect};
 /// names (and exact below 2 ms), the histogram's size set by the slowest answer, not by the count.
 const SIGFIG: u8 = 3;
 
-#[derive(Default)]
 pub(super) struct Tally {
     pub passed: u64,
     pub contract_failures: u64,
@@ -24,11 +25,12 @@ pub(super) struct Tally {
     /// Transport errors by message: how many, and when the first came.
     pub errors: BTreeMap<String, (u64, SystemTime)>,
     pub first_failure: Option<String>,
-    latencies: Latencies,
+    /// Where this worker's latencies go, shared with the workers of its thread.
+    latencies: Arc<Mutex<Latencies>>,
 }
 
 /// Latencies in microseconds, and what a histogram does not keep exactly: the sum and the max.
-struct Latencies {
+pub(super) struct Latencies {
     histogram: Histogram<u32>,
     sum_ms: f64,
     max_ms: f64,
@@ -45,7 +47,7 @@ impl Default for Latencies {
 
 impl Latencies {
     /// One answer's latency.
-    fn record(&mut self, ms: f64) {
+    pub fn record(&mut self, ms: f64) {
         let us = (ms * 1e3).round().max(0.0) as u64;
         if self.histogram.record(us).is_err() {
             // Beyond what it can grow to (about 146 years): kept as its largest value.
@@ -55,8 +57,8 @@ impl Latencies {
         self.max_ms = self.max_ms.max(ms);
     }
 
-    /// Another worker's latencies, added to these.
-    fn add(&mut self, o: &Latencies) {
+    /// Other workers' latencies, added to these.
+    pub fn add(&mut self, o: &Latencies) {
         // Two auto-resizing histograms of the same precision always add up.
         let _ = self.histogram.add(&o.histogram);
         self.sum_ms += o.sum_ms;
@@ -64,7 +66,7 @@ impl Latencies {
     }
 
     /// Nearest-rank percentiles (the sample at rank ⌈q·n⌉), never above the slowest answer.
-    fn summary(&self) -> Latency {
+    pub fn summary(&self) -> Latency {
         let n = self.histogram.len();
         if n == 0 {
             return Latency::default();
@@ -81,6 +83,24 @@ impl Latencies {
 }
 
 impl Tally {
+    /// A worker's tally, its latencies going to `latencies`.
+    pub fn new(latencies: Arc<Mutex<Latencies>>) -> Tally {
+        Tally {
+            passed: 0,
+            contract_failures: 0,
+            transport_errors: 0,
+            statuses: BTreeMap::new(),
+            errors: BTreeMap::new(),
+            first_failure: None,
+            latencies,
+        }
+    }
+
+    fn record(&self, ms: f64) {
+        // Taken only by the workers of one thread, one at a time: never waited for there.
+        self.latencies.lock().unwrap_or_else(PoisonError::into_inner).record(ms);
+    }
+
     /// Count a delivery judged as single sends judge it; true when it was a transport error.
     pub fn add(&mut self, report: &crate::send::Report) -> bool {
         if let Some(e) = &report.answered.transport_error {
@@ -89,7 +109,7 @@ impl Tally {
         }
         if let Some(r) = &report.answered.response {
             *self.statuses.entry(r.status).or_default() += 1;
-            self.latencies.record(r.latency_ms);
+            self.record(r.latency_ms);
         }
         if report.passed {
             self.passed += 1;
@@ -118,7 +138,7 @@ impl Tally {
             }
         };
         *self.statuses.entry(a.status).or_default() += 1;
-        self.latencies.record(a.latency_ms);
+        self.record(a.latency_ms);
         let failure = match expect.status {
             Some(want) if a.status != want => Some(format!("status: expected {want}, found {}", a.status)),
             None if !(200..300).contains(&a.status) => {
@@ -151,7 +171,7 @@ impl Tally {
         }
     }
 
-    /// Add another worker's counts to these.
+    /// Add another worker's counts to these (its latencies are summed apart, with its thread's).
     pub fn merge(&mut self, t: Tally) {
         self.passed += t.passed;
         self.contract_failures += t.contract_failures;
@@ -165,12 +185,6 @@ impl Tally {
             e.1 = e.1.min(first);
         }
         self.first_failure = self.first_failure.take().or(t.first_failure);
-        self.latencies.add(&t.latencies);
-    }
-
-    /// The latencies' percentiles, max and mean.
-    pub fn latency(&self) -> Latency {
-        self.latencies.summary()
     }
 
     /// The transport errors grouped by message, the earliest first.
@@ -287,8 +301,40 @@ mod tests {
     }
 
     #[test]
+    fn workers_of_a_thread_share_one_histogram() {
+        let shared = Arc::new(Mutex::new(Latencies::default()));
+        let (mut a, mut b) = (Tally::new(shared.clone()), Tally::new(shared.clone()));
+        let answer = |ms| {
+            Ok(crate::load::conn::Answer { status: 200, truncated: false, latency_ms: ms, location: None })
+        };
+        let expect = Expect::default();
+        let d = Delivery {
+            url: None,
+            botpress_config: None,
+            headers: Vec::new(),
+            timeout: std::time::Duration::from_secs(1),
+            retry: crate::send::Retry::None,
+            retry_scale: 1.0,
+            max_response: 100,
+            show_secrets: false,
+            option_case: crate::contract::OptionCase::default(),
+        };
+        assert!(!a.add_status(answer(1.0), &expect, &d));
+        assert!(!b.add_status(answer(3.0), &expect, &d));
+        assert!(b.add_status(
+            Err("connection refused: nothing is listening on 127.0.0.1:9".into()),
+            &expect,
+            &d
+        ));
+        a.merge(b);
+        assert_eq!((a.passed, a.transport_errors, a.refused()), (2, 1, 1));
+        let l = shared.lock().unwrap().summary();
+        assert_eq!([l.p50_ms, l.max_ms, l.mean_ms], [1.0, 3.0, 2.0]);
+    }
+
+    #[test]
     fn refused_connections_are_told_from_other_transport_errors() {
-        let mut t = Tally::default();
+        let mut t = Tally::new(Arc::default());
         t.transport_error("connection refused: nothing is listening on 127.0.0.1:9".into());
         t.transport_error("connection refused: nothing is listening on 127.0.0.1:9".into());
         t.transport_error("timeout: http://127.0.0.1:9/ did not answer within 1.0 s (--timeout)".into());
