@@ -707,7 +707,7 @@ _hookctl() {
             return 0
             ;;
         hookctl__subcmd__send)
-            opts="-c -H -o -v -q -h --data --kind --set --seed --text --expected-options --answer --answer-type --expect-status --expect-option --once --count --duration --concurrency --dry-run --print --max-size --url --botpress-config --header --timeout --retry --retry-scale --max-response --show-secrets --option-case --output --color --verbose --quiet --help handoff-create handoff-assign handoff-resolve handoff-reject handoff-expire handoff-tags handoff-comment agent-online agent-offline eva-answer eva-service"
+            opts="-c -H -o -v -q -h --data --kind --set --seed --text --expected-options --answer --answer-type --expect-status --expect-option --once --count --duration --concurrency --max-errors --dry-run --print --max-size --url --botpress-config --header --timeout --retry --retry-scale --max-response --show-secrets --option-case --output --color --verbose --quiet --help handoff-create handoff-assign handoff-resolve handoff-reject handoff-expire handoff-tags handoff-comment agent-online agent-offline eva-answer eva-service"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -777,6 +777,10 @@ _hookctl() {
                     return 0
                     ;;
                 -c)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --max-errors)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;

@@ -25,7 +25,7 @@ use crate::send::Retry;
     long_about = "Simulate, inspect and contract-test the webhooks of Botpress v12 HITL Next \
                   (events webhook) and eva (transactional answer, service cell), with no platform \
                   account and no cloud.",
-    after_help = "Exit codes: 0 success, 1 contract failure, 2 usage or input error, 3 transport error, 4 hookctl itself could not work.",
+    after_help = "Exit codes: 0 success, 1 contract failure, 2 usage or input error, 3 transport error, 4 hookctl itself could not work, 130 a load run stopped by Ctrl-C.",
     arg_required_else_help = true
 )]
 pub struct Cli {
@@ -253,7 +253,8 @@ pub struct DeliveryArgs {
     /// Add a header, `Name: value` (repeatable); it wins over the platform's and the config's.
     #[arg(short = 'H', long = "header", value_name = "NAME: VALUE")]
     pub headers: Vec<String>,
-    /// Give up on an answer after this many seconds (Botpress itself waits forever).
+    /// Give up on an answer after this many seconds (more than 0 s, at most 86400 s, a day;
+    /// Botpress itself waits forever).
     #[arg(long, value_name = "SECONDS", default_value_t = defaults::TIMEOUT_SECS, value_parser = parse_seconds)]
     pub timeout: f64,
     /// Re-send on failure as a platform does (`botpress`: Botpress's schedule).
@@ -262,9 +263,10 @@ pub struct DeliveryArgs {
     /// Scale the retry waits.
     #[arg(long, value_name = "FACTOR", default_value_t = 1.0, value_parser = parse_scale, help = retry_scale_help())]
     pub retry_scale: f64,
-    /// Read at most this many bytes of an answer; a longer one fails the contract.
-    #[arg(long, value_name = "BYTES", default_value_t = defaults::MAX_RESPONSE)]
-    pub max_response: usize,
+    /// Read at most this much of an answer, a longer one failing the contract: bytes, or with a
+    /// unit (64KiB, 1MB).
+    #[arg(long, value_name = "SIZE", default_value_t = Size(defaults::MAX_RESPONSE as u64))]
+    pub max_response: Size,
     /// Print secrets as they are: header values (authorization, cookies, keys, tokens,
     /// signatures), the URL's password and secret query values.
     #[arg(long)]
@@ -295,15 +297,19 @@ pub struct SendArgs {
     /// Deliver once an event that Botpress delivers twice (handoff-tags).
     #[arg(long)]
     pub once: bool,
-    /// Load mode: send this many events, each with fresh ids and delivered once, and summarise.
-    #[arg(long, value_name = "N", value_parser = clap::value_parser!(u64).range(1..))]
+    /// Load mode: send this many events, each with fresh ids and delivered once, and summarise;
+    /// Ctrl-C stops early with the summary so far (exit 130).
+    #[arg(long, value_name = "N", value_parser = parse_count)]
     pub count: Option<u64>,
-    /// Load mode: keep sending for this many seconds.
+    /// Load mode: keep sending for this many seconds (more than 0 s, at most 86400 s, a day).
     #[arg(long, value_name = "SECONDS", value_parser = parse_seconds)]
     pub duration: Option<f64>,
-    /// Load mode: requests in flight at once.
-    #[arg(short = 'c', long, value_name = "C", default_value_t = 8, value_parser = clap::value_parser!(u16).range(1..=1024))]
+    /// Load mode: requests in flight at once (1 to 1024).
+    #[arg(short = 'c', long, value_name = "C", default_value_t = 8, value_parser = parse_concurrency)]
     pub concurrency: u16,
+    /// Load mode: stop after this many transport errors (refused, timeouts...); 0 never stops.
+    #[arg(long, value_name = "N", default_value_t = crate::load::MAX_ERRORS)]
+    pub max_errors: u64,
     /// Print the request as it would go (method, url, headers, body) and send nothing.
     #[arg(long, conflicts_with_all = ["count", "duration"])]
     pub dry_run: bool,
@@ -517,10 +523,23 @@ fn parse_target(s: &str) -> Result<(String, String), String> {
     }
 }
 
+/// A number of seconds, as every flag of a duration takes it: more than 0, at most a day.
 fn parse_seconds(s: &str) -> Result<f64, String> {
-    match s.parse::<f64>() {
-        Ok(v) if v > 0.0 && v <= defaults::MAX_SECS => Ok(v),
-        _ => Err(format!("'{s}' is not a number of seconds between 0 and {}", defaults::MAX_SECS)),
+    let max = defaults::MAX_SECS;
+    match s.trim().parse::<f64>() {
+        Ok(v) if v > 0.0 && v <= max => Ok(v),
+        Ok(v) if v > max => Err(format!("{s} s is too long: it must be at most {max} s (a day)")),
+        Ok(v) if v <= 0.0 => Err(format!("{s} s is too short: it must be more than 0 s")),
+        _ => Err(format!("'{s}' is not a number of seconds (such as 5 or 0.5)")),
+    }
+}
+
+/// Requests in flight at once: 1 to 1024.
+fn parse_concurrency(s: &str) -> Result<u16, String> {
+    match s.trim().parse::<u64>() {
+        Ok(n) if (1..=1024).contains(&n) => Ok(n as u16),
+        Ok(_) => Err(format!("{s} requests in flight: it must be from 1 to 1024")),
+        Err(_) => Err(format!("'{s}' is not a number of requests in flight (1 to 1024)")),
     }
 }
 

@@ -19,6 +19,8 @@ pub enum Exit {
     Transport = 3,
     /// hookctl itself could not work: the system refused what it needs (its output, a runtime).
     Internal = 4,
+    /// Stopped by Ctrl-C (128 + SIGINT, as shells report it), after saying what was done.
+    Interrupted = 130,
 }
 
 impl Exit {

@@ -91,6 +91,8 @@ fn rows() -> Vec<Row> {
 
     let mut rows = vec![
         cli(d, &["send", "handoff-create", "--timeout", "abc"], ""),
+        cli(d, &["send", "handoff-create", "--timeout", "0"], ""),
+        cli(d, &["send", "handoff-create", "--count", "100", "-c", "0"], ""),
         cli(d, &["send", "handoff-crate"], ""),
         cli(d, &["send", "agent-online", "--set", "payload.status.x=1"], ""),
         cli(d, &["send", "agent-online", "--set", "payload"], ""),

@@ -122,7 +122,7 @@ pub fn run(args: ListenArgs, g: Globals, o: &mut Out) -> Result<Exit> {
 }
 
 /// Ctrl-C, or SIGTERM where there is one, watched from the start so that none is missed.
-struct Signals {
+pub(super) struct Signals {
     #[cfg(unix)]
     interrupt: tokio::signal::unix::Signal,
     #[cfg(unix)]
@@ -130,7 +130,7 @@ struct Signals {
 }
 
 impl Signals {
-    fn new() -> Result<Signals> {
+    pub(super) fn new() -> Result<Signals> {
         #[cfg(unix)]
         {
             use tokio::signal::unix::{SignalKind, signal};
@@ -148,7 +148,7 @@ impl Signals {
     }
 
     /// The next Ctrl-C or SIGTERM.
-    async fn next(&mut self) {
+    pub(super) async fn next(&mut self) {
         #[cfg(unix)]
         {
             tokio::select! {

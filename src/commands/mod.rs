@@ -91,7 +91,7 @@ fn delivery(args: DeliveryArgs, g: Globals) -> crate::send::Delivery {
         timeout: std::time::Duration::from_secs_f64(args.timeout),
         retry: args.retry,
         retry_scale: args.retry_scale,
-        max_response: args.max_response,
+        max_response: usize::try_from(args.max_response.0).unwrap_or(usize::MAX),
         show_secrets: args.show_secrets,
         option_case: g.option_case,
     }

@@ -1,7 +1,9 @@
-//! `hookctl send`: one event delivered and judged, or many (load mode) and summarised.
+//! `hookctl send`: one event delivered and judged, or many (load mode) and summarised, Ctrl-C
+//! ending a load run with the summary of what it did.
 
 use std::sync::Arc;
 
+use super::listen::Signals;
 use super::{Globals, delivery, done, runtime};
 use crate::cli::{BodyArgs, SendArgs};
 use crate::error::{Exit, Result};
@@ -24,6 +26,7 @@ pub fn run(args: SendArgs, g: Globals, o: &mut Out) -> Result<Exit> {
         count: args.count,
         duration: args.duration.map(std::time::Duration::from_secs_f64),
         concurrency: args.concurrency.into(),
+        max_errors: args.max_errors,
     });
     match load {
         None => {
@@ -45,16 +48,55 @@ pub fn run(args: SendArgs, g: Globals, o: &mut Out) -> Result<Exit> {
             output::send(o, &report)?;
             done(&report)
         }
-        Some(opts) => {
-            let rt = runtime()?;
-            let summary = rt.block_on(async {
-                let target = send::target(&delivery).await?;
-                let bar = output::progress(opts.count);
-                load::run(Arc::new(target), Arc::new(template), Arc::new(expect), opts, bar).await
-            })?;
-            output::load(o, &summary)?;
-            done(&summary)
+        Some(opts) => run_load(opts, &delivery, template, expect, o),
+    }
+}
+
+/// A load run, stopped early by Ctrl-C: the first lets the requests in flight finish and gives
+/// the summary of what was done (exit 130); a second stops at once, without one.
+fn run_load(
+    opts: load::Options,
+    delivery: &send::Delivery,
+    template: send::Template,
+    expect: send::Expect,
+    o: &mut Out,
+) -> Result<Exit> {
+    let rt = runtime()?;
+    let summary = rt.block_on(async {
+        let mut signals = Signals::new()?;
+        let target = send::target(delivery).await?;
+        let stop = load::Stop::default();
+        let bar = output::progress(opts.count);
+        let (timeout, shown) = (target.delivery().timeout, bar.clone());
+        let mut running = std::pin::pin!(load::run(
+            Arc::new(target),
+            Arc::new(template),
+            Arc::new(expect),
+            opts,
+            bar,
+            stop.clone()
+        ));
+        tokio::select! {
+            summary = &mut running => return summary.map(Some),
+            () = signals.next() => stop.interrupt(),
         }
+        // Said above the progress bar, not through it.
+        shown.suspend(|| output::load_stopping(o, timeout))?;
+        tokio::select! {
+            summary = &mut running => summary.map(Some),
+            () = signals.next() => Ok(None),
+        }
+    });
+    // Workers still waiting for an answer after a second Ctrl-C are not waited for.
+    rt.shutdown_background();
+    let Some(summary) = summary? else {
+        output::load_hurried(o)?;
+        return Ok(Exit::Interrupted);
+    };
+    output::load(o, &summary)?;
+    match summary.interrupted {
+        true => Ok(Exit::Interrupted),
+        false => done(&summary),
     }
 }
 

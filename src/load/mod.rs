@@ -5,27 +5,34 @@
 //! Retries, `https://` and answers with a contract (eva) go through the client single sends use.
 //! The workers of per-worker connections run on a thread per core, each thread a runtime of its
 //! own (`per_core`). Progress goes to the bar the caller gives (drawn on stderr, or hidden).
+//! A run ends at its count or duration, when told to stop ([`Stop`], Ctrl-C), or after
+//! `--max-errors` transport errors; what each worker counted is summed by [`tally`].
 
 mod bodies;
 mod conn;
+mod tally;
 
 use std::collections::BTreeMap;
-use std::sync::Arc;
-use std::sync::atomic::{AtomicU64, Ordering};
-use std::time::{Duration, Instant};
+use std::sync::atomic::{AtomicU8, AtomicU64, Ordering};
+use std::sync::{Arc, Mutex, PoisonError};
+use std::time::{Duration, Instant, SystemTime};
 
 use indicatif::ProgressBar;
 use serde::Serialize;
 
 use crate::error::{Counts, Outcome, Result};
 use crate::payload::SlotValues;
-use crate::send::{Delivery, Expect, Retry, Target, Template};
+use crate::send::{Expect, Retry, Target, Template};
 
 use bodies::Bodies;
 use conn::Conn;
+use tally::{Latencies, Tally};
 
 /// How many requests a worker sends between moves of the progress bar.
 const BAR_STEP: u64 = 16;
+
+/// Transport errors after which a run stops, unless `--max-errors` says otherwise.
+pub const MAX_ERRORS: u64 = 100;
 
 #[derive(Debug, Clone, Copy)]
 pub struct Options {
@@ -35,6 +42,46 @@ pub struct Options {
     pub duration: Option<Duration>,
     /// Requests in flight at once.
     pub concurrency: usize,
+    /// Stop after this many transport errors; 0 never stops for them.
+    pub max_errors: u64,
+}
+
+/// Why a run ended before its count or its duration.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Stopped {
+    /// Told to stop (Ctrl-C): the requests in flight were let finish.
+    Interrupted,
+    /// `--max-errors` transport errors were reached.
+    MaxErrors,
+}
+
+/// Tells the workers of a run to send no more; shared by the run and whoever may interrupt it.
+/// The first reason given is the one kept.
+#[derive(Debug, Clone, Default)]
+pub struct Stop(Arc<AtomicU8>);
+
+impl Stop {
+    /// Stop the run as Ctrl-C does: no new request, those in flight finish, then the summary.
+    pub fn interrupt(&self) {
+        self.set(Stopped::Interrupted);
+    }
+
+    fn set(&self, why: Stopped) {
+        let code = match why {
+            Stopped::Interrupted => 1,
+            Stopped::MaxErrors => 2,
+        };
+        let _ = self.0.compare_exchange(0, code, Ordering::Relaxed, Ordering::Relaxed);
+    }
+
+    fn why(&self) -> Option<Stopped> {
+        match self.0.load(Ordering::Relaxed) {
+            0 => None,
+            1 => Some(Stopped::Interrupted),
+            _ => Some(Stopped::MaxErrors),
+        }
+    }
 }
 
 #[derive(Debug, Default, Serialize)]
@@ -46,24 +93,50 @@ pub struct Latency {
     pub mean_ms: f64,
 }
 
+/// Transport errors of one wording: how many, and since when.
+#[derive(Debug, Serialize)]
+pub struct ErrorGroup {
+    pub error: String,
+    /// A refused connection: nothing listening where the target is.
+    pub refused: bool,
+    pub count: u64,
+    /// When the first came (RFC 3339, UTC).
+    pub since: String,
+    #[serde(skip)]
+    pub first: SystemTime,
+}
+
 #[derive(Debug, Serialize)]
 pub struct Summary {
     pub event: String,
     pub url: String,
     pub concurrency: usize,
     pub requests: u64,
+    /// Answered, whatever the status: passed and contract failures.
+    pub answered: u64,
     /// Delivered and every check passed.
     pub passed: u64,
     /// Delivered, but the answer broke the contract or an expectation.
     pub contract_failures: u64,
+    /// Not answered: refused connections, timeouts and other transport failures.
     pub transport_errors: u64,
+    /// The transport errors that were refused connections.
+    pub refused: u64,
     /// Answers by HTTP status.
     pub statuses: BTreeMap<u16, u64>,
     /// Transport errors by message.
     pub errors: BTreeMap<String, u64>,
+    /// The same, with when each first happened, the earliest first.
+    pub error_groups: Vec<ErrorGroup>,
     /// The first contract failure, to say what went wrong.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub first_failure: Option<String>,
+    /// The run was stopped by Ctrl-C: this is what was done until then.
+    pub interrupted: bool,
+    /// Why the run ended early, if it did: `interrupted` or `max_errors`.
+    pub stopped: Option<Stopped>,
+    /// The `--max-errors` of the run (0: never stop for transport errors).
+    pub max_errors: u64,
     pub elapsed_s: f64,
     pub requests_per_second: f64,
     pub latency: Latency,
@@ -79,92 +152,59 @@ impl Outcome for Summary {
     }
 }
 
-#[derive(Default)]
-struct Tally {
-    passed: u64,
-    contract_failures: u64,
-    transport_errors: u64,
-    statuses: BTreeMap<u16, u64>,
-    errors: BTreeMap<String, u64>,
-    first_failure: Option<String>,
-    latencies: Vec<f64>,
+/// What every worker of a run shares.
+struct Shared {
+    target: Arc<Target>,
+    template: Arc<Template>,
+    expect: Arc<Expect>,
+    bodies: Option<Bodies>,
+    slots: crate::payload::Slots,
+    opts: Options,
+    deadline: Option<Instant>,
+    /// Requests taken, by number: the n-th gets the n-th seed.
+    issued: AtomicU64,
+    /// Transport errors so far, against `--max-errors`.
+    errors: AtomicU64,
+    stop: Stop,
+    bar: ProgressBar,
+    /// The latencies of the workers of each thread: worker i's are at i modulo their number.
+    latencies: Vec<Arc<Mutex<Latencies>>>,
 }
 
+/// Run the load until its count or duration, `stop`, or `--max-errors`; the summary says which.
 pub async fn run(
     target: Arc<Target>,
     template: Arc<Template>,
     expect: Arc<Expect>,
     opts: Options,
     bar: ProgressBar,
+    stop: Stop,
 ) -> Result<Summary> {
     let started = Instant::now();
-    let deadline = opts.duration.map(|d| started + d);
-    let issued = Arc::new(AtomicU64::new(0));
     let bodies = match fast(&target, &template, &expect) {
-        true => Bodies::new(&template)?.map(Arc::new),
+        true => Bodies::new(&template)?,
         false => None,
     };
-    let slots = Arc::new(template.slots());
     let on_cores = bodies.is_some();
-    let mut workers = Vec::new();
-    for _ in 0..opts.concurrency.max(1) {
-        let (target, template, expect, issued, bar) =
-            (target.clone(), template.clone(), expect.clone(), issued.clone(), bar.clone());
-        let (bodies, slots) = (bodies.clone(), slots.clone());
-        workers.push(async move {
-            let mut tally = Tally::default();
-            let mut conn = bodies.as_ref().and_then(|_| Conn::new(&target, template.kind.platform()));
-            let mut values = SlotValues::default();
-            let mut unshown = 0;
-            loop {
-                if deadline.is_some_and(|d| Instant::now() >= d) {
-                    break;
-                }
-                let n = issued.fetch_add(1, Ordering::Relaxed);
-                if opts.count.is_some_and(|c| n >= c) {
-                    break;
-                }
-                match (&mut conn, &bodies) {
-                    (Some(c), Some(b)) => {
-                        slots.fill(template.slot_seed(n), &mut values);
-                        let bytes = b.make(&values);
-                        let mut answer = c.post(bytes.clone()).await;
-                        // A redirect is followed from here, as the client of single sends follows
-                        // it: the redirecting URL is not asked twice.
-                        if let Ok(a) = &answer {
-                            if let Some(location) = &a.location {
-                                let headers = target.headers_for(template.kind.platform());
-                                if let Some(next) = target.follow(a.status, location, headers, bytes).await {
-                                    let first = a.latency_ms;
-                                    answer = next.map(|n| conn::Answer {
-                                        status: n.status,
-                                        truncated: n.truncated,
-                                        latency_ms: first + n.latency_ms,
-                                        location: None,
-                                    });
-                                }
-                            }
-                        }
-                        tally.add_status(answer, &expect, target.delivery());
-                    }
-                    _ => {
-                        let prepared = template.prepare_nth(n)?;
-                        tally.add(&target.send_owned(prepared, &expect, n == 0).await);
-                    }
-                }
-                // The bar is moved a few requests at a time: it is shared by every worker.
-                unshown += 1;
-                if unshown == BAR_STEP {
-                    bar.inc(unshown);
-                    unshown = 0;
-                }
-            }
-            bar.inc(unshown);
-            Ok::<Tally, crate::Error>(tally)
-        });
-    }
+    let workers = opts.concurrency.max(1);
+    let threads = std::thread::available_parallelism().map_or(1, usize::from).min(workers);
+    let shared = Arc::new(Shared {
+        slots: template.slots(),
+        target,
+        template,
+        expect,
+        bodies,
+        opts,
+        deadline: opts.duration.map(|d| started + d),
+        issued: AtomicU64::new(0),
+        errors: AtomicU64::new(0),
+        stop,
+        bar,
+        latencies: (0..threads).map(|_| Arc::default()).collect(),
+    });
+    let workers: Vec<_> = (0..workers).map(|i| worker(shared.clone(), i)).collect();
     let tallies = match on_cores {
-        true => per_core(workers).await,
+        true => per_core(workers, threads).await,
         false => {
             let handles: Vec<_> = workers.into_iter().map(tokio::spawn).collect();
             let mut tallies = Vec::with_capacity(handles.len());
@@ -174,50 +214,113 @@ pub async fn run(
             tallies
         }
     };
-    let mut total = Tally::default();
+    let mut total = Tally::new(Arc::default());
     for t in tallies {
-        let t = t?;
-        total.passed += t.passed;
-        total.contract_failures += t.contract_failures;
-        total.transport_errors += t.transport_errors;
-        for (k, v) in t.statuses {
-            *total.statuses.entry(k).or_default() += v;
-        }
-        for (k, v) in t.errors {
-            *total.errors.entry(k).or_default() += v;
-        }
-        total.first_failure = total.first_failure.or(t.first_failure);
-        total.latencies.extend(t.latencies);
+        total.merge(t?);
     }
-    bar.finish_and_clear();
+    let mut latencies = Latencies::default();
+    for l in &shared.latencies {
+        latencies.add(&l.lock().unwrap_or_else(PoisonError::into_inner));
+    }
+    shared.bar.finish_and_clear();
     let elapsed = started.elapsed().as_secs_f64();
     let requests = total.passed + total.contract_failures + total.transport_errors;
+    let stopped = shared.stop.why();
     Ok(Summary {
-        event: template.name.clone(),
-        url: target.shown_url().to_string(),
+        event: shared.template.name.clone(),
+        url: shared.target.shown_url().to_string(),
         concurrency: opts.concurrency,
         requests,
+        answered: total.passed + total.contract_failures,
         passed: total.passed,
         contract_failures: total.contract_failures,
         transport_errors: total.transport_errors,
-        statuses: total.statuses,
-        errors: total.errors,
-        first_failure: total.first_failure,
+        refused: total.refused(),
+        error_groups: total.groups(),
+        errors: total.errors.iter().map(|(e, (n, _))| (e.clone(), *n)).collect(),
+        statuses: std::mem::take(&mut total.statuses),
+        first_failure: total.first_failure.take(),
+        interrupted: stopped == Some(Stopped::Interrupted),
+        stopped,
+        max_errors: opts.max_errors,
         elapsed_s: elapsed,
         requests_per_second: if elapsed > 0.0 { requests as f64 / elapsed } else { 0.0 },
-        latency: latency(&mut total.latencies),
+        latency: latencies.summary(),
     })
 }
 
-/// Run the workers on a thread per core, each thread with a runtime of its own that drives its
-/// workers and their connections (as oha's fast mode does): a worker and its connection are woken
-/// on the same thread, and no task moves between threads. The results come back in the order of
-/// the workers.
-async fn per_core<F>(workers: Vec<F>) -> Vec<Result<Tally>>
+/// Worker `i`: take the next request, send it, count its answer, until the run ends.
+async fn worker(s: Arc<Shared>, i: usize) -> Result<Tally> {
+    let mut tally = Tally::new(s.latencies[i % s.latencies.len()].clone());
+    let mut conn = s.bodies.as_ref().and_then(|_| Conn::new(&s.target, s.template.kind.platform()));
+    let mut values = SlotValues::default();
+    let mut unshown = 0;
+    loop {
+        if s.stop.why().is_some() || s.deadline.is_some_and(|d| Instant::now() >= d) {
+            break;
+        }
+        let n = s.issued.fetch_add(1, Ordering::Relaxed);
+        if s.opts.count.is_some_and(|c| n >= c) {
+            break;
+        }
+        let failed = match (&mut conn, &s.bodies) {
+            (Some(c), Some(b)) => {
+                s.slots.fill(s.template.slot_seed(n), &mut values);
+                let answer = post(c, &s, b.make(&values)).await;
+                tally.add_status(answer, &s.expect, s.target.delivery())
+            }
+            _ => {
+                let prepared = s.template.prepare_nth(n)?;
+                tally.add(&s.target.send_owned(prepared, &s.expect, n == 0).await)
+            }
+        };
+        if failed {
+            let errors = s.errors.fetch_add(1, Ordering::Relaxed) + 1;
+            if s.opts.max_errors > 0 && errors >= s.opts.max_errors {
+                s.stop.set(Stopped::MaxErrors);
+            }
+        }
+        // The bar is moved a few requests at a time: it is shared by every worker.
+        unshown += 1;
+        if unshown == BAR_STEP {
+            s.bar.inc(unshown);
+            unshown = 0;
+        }
+    }
+    s.bar.inc(unshown);
+    Ok(tally)
+}
+
+/// Post one body on the worker's connection; a redirect is followed from here, as the client of
+/// single sends follows it: the redirecting URL is not asked twice.
+async fn post(c: &mut Conn, s: &Shared, bytes: bytes::Bytes) -> std::result::Result<conn::Answer, String> {
+    let answer = c.post(bytes.clone()).await;
+    let Ok(a) = &answer else { return answer };
+    let Some(location) = &a.location else { return answer };
+    let headers = s.target.headers_for(s.template.kind.platform());
+    match s.target.follow(a.status, location, headers, bytes).await {
+        Some(next) => {
+            let first = a.latency_ms;
+            next.map(|n| conn::Answer {
+                status: n.status,
+                truncated: n.truncated,
+                latency_ms: first + n.latency_ms,
+                location: None,
+            })
+        }
+        None => answer,
+    }
+}
+
+/// Run the workers on `threads` threads (one per core), worker i on thread i modulo `threads`,
+/// each thread with a runtime of its own that drives its workers and their connections (as oha's
+/// fast mode does): a worker and its connection are woken on the same thread, and no task moves
+/// between threads. The results come back in the order of the workers.
+async fn per_core<F>(workers: Vec<F>, threads: usize) -> Vec<Result<Tally>>
 where
     F: std::future::Future<Output = Result<Tally>> + Send + 'static,
 {
-    let threads = std::thread::available_parallelism().map_or(1, usize::from).min(workers.len()).max(1);
+    let threads = threads.clamp(1, workers.len().max(1));
     let mut shares: Vec<Vec<(usize, F)>> = (0..threads).map(|_| Vec::new()).collect();
     let count = workers.len();
     for (i, w) in workers.into_iter().enumerate() {
@@ -284,135 +387,4 @@ fn fast(target: &Target, template: &Template, expect: &Expect) -> bool {
         && target.delivery().retry == Retry::None
         && template.kind.response_kind().is_none()
         && expect.option.is_none()
-}
-
-impl Tally {
-    fn add(&mut self, report: &crate::send::Report) {
-        if let Some(e) = &report.answered.transport_error {
-            self.transport_errors += 1;
-            *self.errors.entry(e.clone()).or_default() += 1;
-            return;
-        }
-        if let Some(r) = &report.answered.response {
-            *self.statuses.entry(r.status).or_default() += 1;
-            self.latencies.push(r.latency_ms);
-        }
-        if report.passed {
-            self.passed += 1;
-        } else {
-            self.contract_failures += 1;
-            if self.first_failure.is_none() {
-                self.first_failure = Some(first_failure(report));
-            }
-        }
-    }
-
-    /// Judge an answer by its status (and its size), as single sends judge an answer with no
-    /// body contract.
-    fn add_status(
-        &mut self,
-        answer: std::result::Result<conn::Answer, String>,
-        expect: &Expect,
-        d: &Delivery,
-    ) {
-        let a = match answer {
-            Ok(a) => a,
-            Err(e) => {
-                self.transport_errors += 1;
-                *self.errors.entry(e).or_default() += 1;
-                return;
-            }
-        };
-        *self.statuses.entry(a.status).or_default() += 1;
-        self.latencies.push(a.latency_ms);
-        let failure = match expect.status {
-            Some(want) if a.status != want => Some(format!("status: expected {want}, found {}", a.status)),
-            None if !(200..300).contains(&a.status) => {
-                Some(format!("status: expected 2xx, found {}", a.status))
-            }
-            _ if a.truncated => Some(format!(
-                "size: expected at most {} bytes (--max-response), found a longer body; reading stopped at the cap",
-                d.max_response
-            )),
-            _ => None,
-        };
-        match failure {
-            None => self.passed += 1,
-            Some(f) => {
-                self.contract_failures += 1;
-                self.first_failure.get_or_insert(f);
-            }
-        }
-    }
-}
-
-fn first_failure(report: &crate::send::Report) -> String {
-    if let Some(c) = report.answered.checks.iter().find(|c| !c.passed) {
-        return format!("{}: expected {}, found {}", c.check, c.expected, c.found);
-    }
-    if let Some(e) = report.answered.verdict.as_ref().and_then(|v| v.errors.first()) {
-        return format!("{} {}", e.pointer, e.message);
-    }
-    "failed".to_string()
-}
-
-fn latency(samples: &mut [f64]) -> Latency {
-    if samples.is_empty() {
-        return Latency::default();
-    }
-    samples.sort_by(f64::total_cmp);
-    let at = |q: f64| samples[((samples.len() as f64 * q).ceil() as usize).clamp(1, samples.len()) - 1];
-    Latency {
-        p50_ms: at(0.50),
-        p90_ms: at(0.90),
-        p99_ms: at(0.99),
-        max_ms: samples[samples.len() - 1],
-        mean_ms: samples.iter().sum::<f64>() / samples.len() as f64,
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    fn ms(l: &Latency) -> [f64; 5] {
-        [l.p50_ms, l.p90_ms, l.p99_ms, l.max_ms, l.mean_ms]
-    }
-
-    #[test]
-    fn no_samples_is_all_zero() {
-        assert_eq!(ms(&latency(&mut [])), [0.0; 5]);
-    }
-
-    #[test]
-    fn one_sample_is_every_percentile() {
-        assert_eq!(ms(&latency(&mut [7.5])), [7.5; 5]);
-    }
-
-    #[test]
-    fn percentiles_are_nearest_rank_on_sorted_samples() {
-        // 1..=100 in a scrambled order: the rank of p is p itself.
-        let mut samples: Vec<f64> = (0..100).map(|i| ((i * 37) % 100 + 1) as f64).collect();
-        assert_eq!(ms(&latency(&mut samples)), [50.0, 90.0, 99.0, 100.0, 50.5]);
-        assert!(samples.windows(2).all(|w| w[0] <= w[1]), "sorted in place");
-
-        // Ten samples: p50 is the 5th, p90 the 9th, p99 rounds up to the 10th.
-        let mut samples = [10.0, 1.0, 9.0, 2.0, 8.0, 3.0, 7.0, 4.0, 6.0, 5.0];
-        assert_eq!(ms(&latency(&mut samples)), [5.0, 9.0, 10.0, 10.0, 5.5]);
-
-        // Seven samples: ranks round up (p50 is the 4th of 3.5, p90 the 7th of 6.3).
-        let mut samples = [7.0, 6.0, 5.0, 4.0, 3.0, 2.0, 1.0];
-        assert_eq!(ms(&latency(&mut samples)), [4.0, 7.0, 7.0, 7.0, 4.0]);
-
-        // Two samples: p50 is the lower one, everything above it the higher.
-        assert_eq!(ms(&latency(&mut [4.0, 2.0])), [2.0, 4.0, 4.0, 4.0, 3.0]);
-    }
-
-    #[test]
-    fn one_slow_request_shows_in_max_and_mean_not_in_the_median() {
-        let mut samples = vec![1.0; 99];
-        samples.push(1000.0);
-        let l = latency(&mut samples);
-        assert_eq!(ms(&l), [1.0, 1.0, 1.0, 1000.0, 10.99]);
-    }
 }

@@ -32,7 +32,7 @@ pub use junit::junit;
 pub use listen::{
     Listening, listen_event, listen_hurried, listen_stopping, listen_summary, listening, record,
 };
-pub use load::{load, progress};
+pub use load::{load, load_hurried, load_stopping, progress};
 pub use preview::preview;
 pub use scenario::scenario;
 pub use send::{attempt, send, unsent_fields};
