@@ -349,8 +349,8 @@ pub struct ListenArgs {
     /// The address to bind. Loopback unless you say otherwise.
     #[arg(long, default_value = "127.0.0.1", value_name = "ADDR")]
     pub bind: std::net::IpAddr,
-    /// Answer every request with this status (to watch Botpress retry).
-    #[arg(long, value_name = "CODE", value_parser = clap::value_parser!(u16).range(100..=599))]
+    /// Answer every request with this status (to watch Botpress retry): a final status, 200 to 599.
+    #[arg(long, value_name = "CODE", value_parser = parse_final_status)]
     pub status: Option<u16>,
     /// Fail the first N deliveries of each distinct body with 503, then accept.
     #[arg(long, value_name = "N", default_value_t = 0)]
@@ -379,23 +379,32 @@ pub struct ListenArgs {
     /// Answer larger bodies with 413.
     #[arg(long, value_name = "BYTES", default_value_t = defaults::MAX_BODY)]
     pub max_body: usize,
-    /// Answer 408 to a client that takes longer than this to send its body.
-    #[arg(long, value_name = "SECONDS", default_value_t = defaults::READ_TIMEOUT.as_secs_f64(), value_parser = parse_seconds)]
-    pub read_timeout: f64,
+    /// Answer 408 and close the connection when a request's body (after its headers) takes longer
+    /// than this to arrive, as from a client that stopped short of its Content-Length. Default:
+    /// --header-timeout's value. Also --read-timeout.
+    #[arg(long, visible_alias = "read-timeout", value_name = "SECONDS", value_parser = parse_seconds)]
+    pub body_timeout: Option<f64>,
     /// Close a connection whose request headers take longer than this (from their first byte, or
-    /// from when the connection opened).
+    /// from when the connection opened), with no answer.
     #[arg(long, value_name = "SECONDS", default_value_t = defaults::HEADER_TIMEOUT.as_secs_f64(), value_parser = parse_seconds)]
     pub header_timeout: f64,
-    /// Close a kept-alive connection that sends no new request for this long after an answer.
+    /// Close a kept-alive connection that sends no new request for this long after an answer
+    /// (sooner when --max-connections is reached and a new client waits: the connection idle
+    /// longest is closed for it).
     #[arg(long, value_name = "SECONDS", default_value_t = defaults::IDLE_TIMEOUT.as_secs_f64(), value_parser = parse_seconds)]
     pub idle_timeout: f64,
-    /// Keep at most this many connections open; more wait until one closes.
+    /// Keep at most this many connections open. When a new client comes and all are taken, the
+    /// kept-alive connection idle longest is closed for it; with none idle, it waits until one
+    /// closes. A connection with a request under way is never closed for another.
     #[arg(long, value_name = "N", default_value_t = defaults::MAX_CONNECTIONS as u32, value_parser = clap::value_parser!(u32).range(1..=65_536))]
     pub max_connections: u32,
-    /// On Ctrl-C, give requests in flight this long to finish (a second Ctrl-C stops at once).
+    /// On Ctrl-C (or SIGTERM, or --exit-after), stop accepting and give requests in flight this
+    /// long to finish; what is left is dropped unanswered (a second Ctrl-C drops it at once).
     #[arg(long, value_name = "SECONDS", default_value_t = defaults::GRACE.as_secs_f64(), value_parser = parse_seconds)]
     pub grace: f64,
-    /// Stop after this many requests (default: run until Ctrl-C).
+    /// Stop after this many requests (default: run until Ctrl-C). Requests are counted as they
+    /// arrive: exactly N are taken, however many come at once; any more are answered 503 with
+    /// `Connection: close` and not recorded.
     #[arg(long, value_name = "N", value_parser = parse_count)]
     pub exit_after: Option<u64>,
     #[command(flatten)]
@@ -520,6 +529,17 @@ fn parse_target(s: &str) -> Result<(String, String), String> {
             "'{}' is not NAME=URL (--target botpress=http://localhost:3000/botpress/events)",
             crate::http::shown_raw_url(s)
         )),
+    }
+}
+
+/// A status a listener can answer with: a final one, 200 to 599 (a 1xx is not an answer).
+fn parse_final_status(s: &str) -> Result<u16, String> {
+    match s.trim().parse::<u16>() {
+        Ok(code) if (200..=599).contains(&code) => Ok(code),
+        Ok(code) if (100..=199).contains(&code) => {
+            Err(format!("{code} is an interim status, not an answer: give a final status, 200 to 599"))
+        }
+        _ => Err(format!("'{s}' is not a final HTTP status: give 200 to 599")),
     }
 }
 

@@ -217,27 +217,62 @@ pub fn redacted_params(text: &str) -> Vec<String> {
 const URL_VALUED: &[&str] = &["location", "content-location", "referer"];
 
 /// Headers as `(name, value)` pairs for printing and saving, with secrets redacted unless asked.
+/// A value that is not UTF-8 has those bytes escaped (`\xff`), never replaced.
 pub fn shown_headers(headers: &HeaderMap, show_secrets: bool) -> Vec<(String, String)> {
+    shown_headers_kept(headers, show_secrets).0
+}
+
+/// Headers as shown, with the values shown escaped as they came: each its index in the pairs
+/// and its bytes, base64.
+pub type KeptHeaders = (Vec<(String, String)>, Vec<(usize, String)>);
+
+/// As [`shown_headers`], and the values shown escaped (not UTF-8) kept as they came.
+pub fn shown_headers_kept(headers: &HeaderMap, show_secrets: bool) -> KeptHeaders {
+    use base64::Engine;
     // At its final size: a header map's iterator does not say how many it holds.
     let mut shown = Vec::with_capacity(headers.len());
+    let mut kept = Vec::new();
     for (name, value) in headers {
         let v = if !show_secrets && is_secret(name.as_str()) {
             REDACTED.to_string()
         } else {
-            // Visible ASCII, as most values are, is the same text read either way; the lossy
-            // reading is for the others.
+            let url_valued = URL_VALUED.contains(&name.as_str());
+            // Visible ASCII, as most values are, is the same text read either way.
             let text = match value.to_str() {
                 Ok(text) => text.to_owned(),
-                Err(_) => String::from_utf8_lossy(value.as_bytes()).into_owned(),
+                Err(_) => match std::str::from_utf8(value.as_bytes()) {
+                    Ok(text) => text.to_owned(),
+                    Err(_) => {
+                        // Kept as they came, but for a URL, whose secrets are redacted below.
+                        if !url_valued {
+                            let bytes = base64::engine::general_purpose::STANDARD.encode(value.as_bytes());
+                            kept.push((shown.len(), bytes));
+                        }
+                        escaped_bytes(value.as_bytes())
+                    }
+                },
             };
-            match URL_VALUED.contains(&name.as_str()) {
+            match url_valued {
                 true => shown_url(&text, show_secrets),
                 false => text,
             }
         };
         shown.push((name.as_str().to_owned(), v));
     }
-    shown
+    (shown, kept)
+}
+
+/// Bytes as text: UTF-8 as it is, each other byte as `\xNN`.
+pub fn escaped_bytes(bytes: &[u8]) -> String {
+    use std::fmt::Write;
+    let mut out = String::with_capacity(bytes.len() + 8);
+    for chunk in bytes.utf8_chunks() {
+        out.push_str(chunk.valid());
+        for b in chunk.invalid() {
+            let _ = write!(out, "\\x{b:02x}");
+        }
+    }
+    out
 }
 
 /// The header in which `listen --forward-to` names the hookctl listeners a relayed request came
@@ -652,7 +687,23 @@ mod tests {
         h.append("x-name", HeaderValue::from_bytes(b"ab\xffcd").expect("a value"));
         h.append("x-name", HeaderValue::from_static("plain\tvalue"));
         let values: Vec<String> = shown_headers(&h, false).into_iter().map(|(_, v)| v).collect();
-        assert_eq!(values, ["José\tSilva", "ab\u{FFFD}cd", "plain\tvalue"]);
+        // Bytes that are not UTF-8 escaped, never replaced.
+        assert_eq!(values, ["José\tSilva", "ab\\xffcd", "plain\tvalue"]);
+    }
+
+    #[test]
+    fn shown_headers_kept_keeps_the_bytes_of_a_value_that_is_not_utf8_but_not_of_a_url_or_a_secret() {
+        let mut h = HeaderMap::new();
+        h.append("x-name", HeaderValue::from_bytes("José".as_bytes()).expect("a value"));
+        h.append("x-raw", HeaderValue::from_bytes(b"ab\xffcd").expect("a value"));
+        h.append("authorization", HeaderValue::from_bytes(b"Bearer \xff").expect("a value"));
+        h.append("location", HeaderValue::from_bytes(b"/x?token=s3cret&a=\xff").expect("a value"));
+        let (shown, kept) = shown_headers_kept(&h, false);
+        assert_eq!(shown[1].1, "ab\\xffcd");
+        assert_eq!(shown[2].1, REDACTED);
+        assert!(!shown[3].1.contains("s3cret"), "{shown:?}");
+        // Only the plain value is kept as bytes: a secret's and a URL's would bypass redaction.
+        assert_eq!(kept, [(1, "YWL/Y2Q=".to_string())]);
     }
 
     #[test]

@@ -10,6 +10,7 @@ mod auth;
 mod forward;
 mod hops;
 mod serve;
+mod unjudged;
 
 use std::collections::HashMap;
 use std::fs::File;
@@ -76,6 +77,9 @@ pub struct Config {
     pub option_case: contract::OptionCase,
     /// Headers every request must carry (`--require-header`): one that lacks any is answered 401.
     pub require_headers: Vec<Required>,
+    /// Take this many requests, counted as they arrive, and answer any more 503 with
+    /// `Connection: close` (`--exit-after`): the listener is stopping.
+    pub exit_after: Option<u64>,
 }
 
 impl Default for Config {
@@ -97,6 +101,7 @@ impl Default for Config {
             keep_secrets: false,
             option_case: contract::OptionCase::Exact,
             require_headers: Vec::new(),
+            exit_after: None,
         }
     }
 }
@@ -111,7 +116,13 @@ pub struct Record {
     pub method: String,
     /// The path with its query string, secret query values redacted unless `--keep-secrets`.
     pub path: String,
+    /// Each value as text: a value that is not UTF-8 has those bytes escaped (`\xff`), and is
+    /// kept exactly under `headers_base64`.
     pub headers: Vec<(String, String)>,
+    /// The header values that are not UTF-8, exactly as received: `[index, base64]`, the index
+    /// of the value in `headers`. Absent when every value is UTF-8 (as a rule).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub headers_base64: Vec<(usize, String)>,
     /// The body exactly as received, as a JSON string, when it is UTF-8 (and not under
     /// `body_json`).
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -182,6 +193,17 @@ impl Record {
         }
     }
 
+    /// The exact bytes of the header value at `index` of `headers`, when they are kept apart
+    /// (not UTF-8); an error says why they cannot be read.
+    pub fn header_bytes(&self, index: usize) -> Option<std::result::Result<Vec<u8>, String>> {
+        let (_, b64) = self.headers_base64.iter().find(|(i, _)| *i == index)?;
+        Some(
+            base64::engine::general_purpose::STANDARD
+                .decode(b64)
+                .map_err(|e| format!("headers_base64 is not base64: {e}")),
+        )
+    }
+
     /// The body as text, when it is UTF-8, whichever way the record holds it.
     pub fn text(&self) -> Option<&str> {
         self.body_json.as_deref().or(self.body.as_deref())
@@ -243,6 +265,10 @@ impl Record {
             out.push(b']');
         }
         out.push(b']');
+        if !self.headers_base64.is_empty() {
+            out.extend_from_slice(b",\"headers_base64\":");
+            serde_json::to_writer(&mut *out, &self.headers_base64)?;
+        }
         if let Some(body) = &self.body {
             out.extend_from_slice(b",\"body\":");
             json_string(out, body);
@@ -387,6 +413,8 @@ pub enum Event {
 
 struct Shared {
     config: Config,
+    /// Requests arrived so far, counted for `--exit-after` only.
+    arrived: std::sync::atomic::AtomicU64,
     save: Option<Capture>,
     seen: Mutex<Seen>,
     forward: Option<reqwest::Client>,
@@ -607,7 +635,15 @@ impl Receiver {
             grace: config.grace,
         };
         let hop_id = hops::new_id();
-        let shared = Arc::new(Shared { config, save, seen: Mutex::default(), forward, hop_id, events });
+        let shared = Arc::new(Shared {
+            config,
+            arrived: std::sync::atomic::AtomicU64::new(0),
+            save,
+            seen: Mutex::default(),
+            forward,
+            hop_id,
+            events,
+        });
         let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
         let (hurry, hurried) = tokio::sync::oneshot::channel::<()>();
         let stops = serve::Stops { stop: stopped, hurry: hurried };
@@ -654,8 +690,14 @@ impl Receiver {
 }
 
 async fn handle(shared: Arc<Shared>, req: Request) -> Response {
-    let (parts, body) = req.into_parts();
     let config = &shared.config;
+    if let Some(n) = config.exit_after {
+        // Counted as they arrive, whatever comes at once: the first N are taken, no more.
+        if shared.arrived.fetch_add(1, std::sync::atomic::Ordering::Relaxed) >= n {
+            return beyond(n);
+        }
+    }
+    let (parts, body) = req.into_parts();
     let path = match parts.uri.path_and_query() {
         // As it is shown, with no formatting: a path and query that starts as an origin's does.
         Some(p) if p.as_str().starts_with(['/', '*']) => p.as_str().to_owned(),
@@ -677,6 +719,8 @@ async fn handle(shared: Arc<Shared>, req: Request) -> Response {
     let quick = text
         .and_then(|t| contract::judged_on_tape(t, contract::receiving(), None, None, Context::default()))
         .map(|(_, verdict)| verdict);
+    // Read on the tape: nested no deeper than it reads, well within what a line can hold.
+    let on_tape = quick.is_some();
     let (parsed, doc, kind, mut verdict) = match quick {
         Some(verdict) => (true, None, Some(verdict.kind), Some(verdict)),
         None => match text.and_then(|t| contract::parse_judged(t, contract::receiving())) {
@@ -684,11 +728,17 @@ async fn handle(shared: Arc<Shared>, req: Request) -> Response {
             None => (false, None, None, None),
         },
     };
+    // JSON that is beyond what is judged (a number out of range, too deep, a lone surrogate) says
+    // so, and where; other text that does not parse is not JSON.
+    let not_json = match parsed || bytes.is_empty() {
+        true => None,
+        false => Some(text.and_then(unjudged::reason).unwrap_or_else(|| "body is not JSON".into())),
+    };
     let mut note = refusal.as_ref().map(|(_, why)| why.clone());
     if note.is_none() {
         note = match (parsed, kind) {
             (false, _) if bytes.is_empty() => Some("empty body".into()),
-            (false, _) => Some("body is not JSON".into()),
+            (false, _) => not_json.clone(),
             (true, None) => Some("JSON of no known kind".into()),
             _ => None,
         };
@@ -764,7 +814,7 @@ async fn handle(shared: Arc<Shared>, req: Request) -> Response {
             }
         }
     } else if !parsed {
-        let why = "body is not JSON".to_string();
+        let why = not_json.unwrap_or_else(|| "body is not JSON".into());
         (StatusCode::BAD_REQUEST, json!({ "error": why }).to_string().into_bytes(), Some(why), false)
     } else if let Some(code) = config.status {
         let status = StatusCode::from_u16(code).unwrap_or(StatusCode::OK);
@@ -806,12 +856,14 @@ async fn handle(shared: Arc<Shared>, req: Request) -> Response {
         Some(_) => None,
         None => Some(base64::engine::general_purpose::STANDARD.encode(&bytes)),
     };
+    let (headers, headers_base64) = http::shown_headers_kept(&parts.headers, config.keep_secrets);
     let mut record = Record {
         index,
         time: crate::payload::format_timestamp(chrono::Utc::now()),
         method: parts.method.as_str().to_owned(),
         path: http::shown_url(&path, config.keep_secrets),
-        headers: http::shown_headers(&parts.headers, config.keep_secrets),
+        headers,
+        headers_base64,
         body: None,
         body_json: None,
         body_base64,
@@ -832,7 +884,10 @@ async fn handle(shared: Arc<Shared>, req: Request) -> Response {
         },
     };
     if let Some(text) = text {
-        record.hold(text.to_string(), parsed);
+        // A body in its place in the line is nested one level deeper there: one at the parser's
+        // limit would make the line unreadable, so it is held as a string.
+        let fits = parsed && (on_tape || unjudged::depth(text) < unjudged::DEEPEST);
+        record.hold(text.to_string(), fits);
     }
 
     // On disk before the sender hears back: what was acknowledged is never lost.
@@ -858,7 +913,20 @@ async fn handle(shared: Arc<Shared>, req: Request) -> Response {
         }
     }
     shared.event(Event::Request(record));
-    answer(status, answer_body)
+    let mut resp = answer(status, answer_body);
+    if status == StatusCode::REQUEST_TIMEOUT {
+        // What is left of a body that stopped coming is not waited for on this connection.
+        resp.headers_mut().insert(header::CONNECTION, HeaderValue::from_static("close"));
+    }
+    resp
+}
+
+/// The answer to a request past `--exit-after N`: 503, and the connection closed.
+fn beyond(n: u64) -> Response {
+    let why = format!("--exit-after {n}: this listener has taken its {n} requests and is stopping");
+    let mut resp = answer(StatusCode::SERVICE_UNAVAILABLE, json!({ "error": why }).to_string().into_bytes());
+    resp.headers_mut().insert(header::CONNECTION, HeaderValue::from_static("close"));
+    resp
 }
 
 fn answer(status: StatusCode, body: Vec<u8>) -> Response {
@@ -1036,6 +1104,7 @@ mod tests {
                 vec![]
             },
             // A record holds its body one way: as JSON in its place, or as a string.
+            headers_base64: if full { vec![(1, s.to_string())] } else { vec![] },
             body: some(s.to_string()).filter(|_| !body_json),
             body_json: body_json.then(|| r#"{"x": [1, "y"]}"#.to_string()),
             body_base64: some(s.to_string()),

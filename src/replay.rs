@@ -3,7 +3,7 @@
 use std::path::Path;
 
 use bytes::Bytes;
-use reqwest::header::HeaderMap;
+use reqwest::header::{HeaderMap, HeaderValue};
 use serde_json::Value;
 
 use crate::capture::BadLine;
@@ -104,7 +104,7 @@ pub async fn run(
                 .into(),
         };
         let mut headers = HeaderMap::new();
-        for (name, value) in &record.headers {
+        for (at, (name, value)) in record.headers.iter().enumerate() {
             if http::hop_by_hop(name) {
                 continue;
             }
@@ -113,7 +113,23 @@ pub async fn run(
                     "{name} was redacted in the capture and is not replayed: pass it with -H, or capture with --keep-secrets"
                 )
             } else {
-                match http::header(name, value, &format!("{source}: request #{}", record.index)) {
+                let origin = format!("{source}: request #{}", record.index);
+                // A value that is not UTF-8 is shown escaped and kept as it came: the bytes are sent.
+                let made =
+                    http::header(name, value, &origin).and_then(|(n, v)| match record.header_bytes(at) {
+                        None => Ok((n, v)),
+                        Some(raw) => raw
+                            .and_then(|raw| {
+                                HeaderValue::from_bytes(&raw).map_err(|_| "a control character".into())
+                            })
+                            .map(|v| (n, v))
+                            .map_err(|why| {
+                                Error::usage(format!(
+                                    "{origin}: the value of {name} in headers_base64: {why}"
+                                ))
+                            }),
+                    });
+                match made {
                     Ok((n, v)) => {
                         headers.append(n, v);
                         continue;

@@ -36,7 +36,7 @@ pub fn run(args: ListenArgs, g: Globals, o: &mut Out) -> Result<Exit> {
         respond_option: args.respond_option.clone(),
         forward_to: forward_to.clone(),
         max_body: args.max_body,
-        read_timeout: Duration::from_secs_f64(args.read_timeout),
+        read_timeout: Duration::from_secs_f64(args.body_timeout.unwrap_or(args.header_timeout)),
         header_timeout: Duration::from_secs_f64(args.header_timeout),
         idle_timeout: Duration::from_secs_f64(args.idle_timeout),
         max_connections: args.max_connections as usize,
@@ -45,6 +45,7 @@ pub fn run(args: ListenArgs, g: Globals, o: &mut Out) -> Result<Exit> {
         keep_secrets: args.keep_secrets,
         option_case: g.option_case,
         require_headers,
+        exit_after: args.exit_after,
         ..receiver::Config::default()
     };
     let grace = config.grace;

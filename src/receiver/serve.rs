@@ -1,8 +1,10 @@
 //! Serving the receiver: the accept loop, one HTTP/1 connection a task, and the limits that keep a
-//! listener answering whatever its clients do: a cap on open connections, a deadline for each
-//! request's headers, a deadline for a connection with no request under way, and a bounded grace
-//! when it is told to stop.
+//! listener answering whatever its clients do: a cap on open connections (at which the kept-alive
+//! connection idle longest is closed for a new client), a deadline for each request's headers, a
+//! deadline for a connection with no request under way, and a bounded grace when it is told to
+//! stop.
 
+use std::collections::HashMap;
 use std::convert::Infallible;
 use std::io;
 use std::pin::Pin;
@@ -16,7 +18,7 @@ use hyper_util::rt::TokioIo;
 use hyper_util::server::graceful::{GracefulShutdown, Watcher};
 use tokio::io::{AsyncRead, AsyncWrite, ReadBuf};
 use tokio::net::{TcpListener, TcpStream};
-use tokio::sync::{OwnedSemaphorePermit, Semaphore, oneshot};
+use tokio::sync::{Notify, OwnedSemaphorePermit, Semaphore, oneshot};
 use tokio::task::JoinSet;
 use tokio::time::Instant;
 
@@ -39,33 +41,26 @@ pub(super) struct Stops {
     pub hurry: oneshot::Receiver<()>,
 }
 
+/// How often a client waiting for room looks again for an idle connection to close, while every
+/// connection has a request under way.
+const RECHECK: Duration = Duration::from_millis(100);
+
 /// Accept connections and serve each until told to stop; then stop accepting at once (the socket
 /// is closed), let requests in flight finish within the grace, and drop what is left. A request
 /// is captured before it is answered, so one dropped unanswered was never acknowledged.
 pub(super) async fn serve(listener: TcpListener, shared: Arc<Shared>, limits: Limits, stops: Stops) {
     let Stops { mut stop, mut hurry } = stops;
     let permits = Arc::new(Semaphore::new(limits.max_connections));
+    let open = Arc::new(Open::default());
     let graceful = GracefulShutdown::new();
     let mut tasks = JoinSet::new();
     let mut said_full = false;
     loop {
-        let permit = match permits.clone().try_acquire_owned() {
-            Ok(permit) => permit,
-            Err(_) => {
-                if !said_full {
-                    said_full = true;
-                    shared.event(Event::Full { limit: limits.max_connections });
-                }
-                tokio::select! {
-                    biased;
-                    _ = &mut stop => break,
-                    permit = permits.clone().acquire_owned() => match permit {
-                        Ok(permit) => permit,
-                        Err(_) => break,
-                    },
-                }
-            }
-        };
+        let permit = permits.clone().try_acquire_owned().ok();
+        if permit.is_none() && !said_full {
+            said_full = true;
+            shared.event(Event::Full { limit: limits.max_connections });
+        }
         let stream = tokio::select! {
             biased;
             _ = &mut stop => break,
@@ -83,9 +78,18 @@ pub(super) async fn serve(listener: TcpListener, shared: Arc<Shared>, limits: Li
                 }
             },
         };
+        // At the cap: room is made for this client, or it waits for it.
+        let permit = match permit {
+            Some(permit) => permit,
+            None => match room(&permits, &open, &mut stop).await {
+                Some(permit) => permit,
+                None => break,
+            },
+        };
         while tasks.try_join_next().is_some() {}
         let _ = stream.set_nodelay(true);
-        tasks.spawn(connection(stream, shared.clone(), limits, graceful.watcher(), permit));
+        let state = open.add();
+        tasks.spawn(connection(stream, shared.clone(), limits, graceful.watcher(), (permit, state)));
     }
     drop(listener);
     tokio::select! {
@@ -95,6 +99,79 @@ pub(super) async fn serve(listener: TcpListener, shared: Arc<Shared>, limits: Li
     }
     tasks.abort_all();
     while tasks.join_next().await.is_some() {}
+}
+
+/// A connection's room, for a client accepted when every connection is taken: the kept-alive
+/// connection idle longest is closed for it; when none is idle, it waits until a connection
+/// closes (looking again for an idle one now and then). `None` once told to stop.
+async fn room(
+    permits: &Arc<Semaphore>,
+    open: &Open,
+    stop: &mut oneshot::Receiver<()>,
+) -> Option<OwnedSemaphorePermit> {
+    loop {
+        open.evict_idle_longest();
+        tokio::select! {
+            biased;
+            _ = &mut *stop => return None,
+            permit = permits.clone().acquire_owned() => return permit.ok(),
+            _ = tokio::time::sleep(RECHECK) => {}
+        }
+    }
+}
+
+/// The connections open, each by a number of its own, so that one idle can be closed for a new
+/// client. Written when a connection opens and closes, read only at the cap.
+#[derive(Default)]
+struct Open {
+    all: Mutex<(u64, HashMap<u64, Arc<State>>)>,
+}
+
+impl Open {
+    /// A new connection's state, registered until the returned handle is dropped.
+    fn add(self: &Arc<Self>) -> Registered {
+        let state = Arc::new(State { phase: Mutex::new(Phase::Head(Instant::now())), evict: Notify::new() });
+        let mut all = self.all.lock().unwrap_or_else(|p| p.into_inner());
+        all.0 += 1;
+        let id = all.0;
+        all.1.insert(id, state.clone());
+        Registered { open: self.clone(), id, state }
+    }
+
+    /// Close the kept-alive connection idle longest, if one is idle (answered, and no byte of
+    /// another request since): it is marked so under its phase's lock, which a request's first
+    /// byte takes too, so a connection with a request under way is never the one.
+    fn evict_idle_longest(&self) {
+        let all = self.all.lock().unwrap_or_else(|p| p.into_inner());
+        let oldest = all
+            .1
+            .values()
+            .filter_map(|s| match s.get() {
+                Phase::Waiting(since) => Some((since, s)),
+                _ => None,
+            })
+            .min_by_key(|(since, _)| *since);
+        if let Some((since, state)) = oldest {
+            let mut phase = state.phase.lock().unwrap_or_else(|p| p.into_inner());
+            if matches!(*phase, Phase::Waiting(s) if s == since) {
+                *phase = Phase::Evicted;
+                state.evict.notify_one();
+            }
+        }
+    }
+}
+
+/// A connection's place in [`Open`], given up when its task ends.
+struct Registered {
+    open: Arc<Open>,
+    id: u64,
+    state: Arc<State>,
+}
+
+impl Drop for Registered {
+    fn drop(&mut self) {
+        self.open.all.lock().unwrap_or_else(|p| p.into_inner()).1.remove(&self.id);
+    }
 }
 
 /// An accept error that concerns one connection only (the client gave up before it was accepted).
@@ -114,21 +191,34 @@ enum Phase {
     Busy,
     /// Answered, and no byte of another request yet.
     Waiting(Instant),
+    /// Was waiting, and is closed for a new client at the cap (unless a request came meanwhile).
+    Evicted,
 }
 
 /// A connection's phase, written by its socket and its service as they go and read by its
-/// deadline when that wakes. Nobody is woken when it changes: a request costs two stores, not two
-/// wake-ups of the connection's task.
+/// deadline when that wakes, and how it is told it is closed for a new client. Nobody is woken
+/// when the phase changes: a request costs two stores, not two wake-ups of the connection's task.
+struct State {
+    phase: Mutex<Phase>,
+    evict: Notify,
+}
+
+impl State {
+    fn get(&self) -> Phase {
+        *self.phase.lock().unwrap_or_else(|p| p.into_inner())
+    }
+}
+
 #[derive(Clone)]
-struct SharedPhase(Arc<Mutex<Phase>>);
+struct SharedPhase(Arc<State>);
 
 impl SharedPhase {
     fn set(&self, phase: Phase) {
-        *self.0.lock().unwrap_or_else(|p| p.into_inner()) = phase;
+        *self.0.phase.lock().unwrap_or_else(|p| p.into_inner()) = phase;
     }
 
     fn get(&self) -> Phase {
-        *self.0.lock().unwrap_or_else(|p| p.into_inner())
+        self.0.get()
     }
 }
 
@@ -138,9 +228,9 @@ async fn connection(
     shared: Arc<Shared>,
     limits: Limits,
     watcher: Watcher,
-    _permit: OwnedSemaphorePermit,
+    (_permit, registered): (OwnedSemaphorePermit, Registered),
 ) {
-    let phase = SharedPhase(Arc::new(Mutex::new(Phase::Head(Instant::now()))));
+    let phase = SharedPhase(registered.state.clone());
     let io = TokioIo::new(Watched { stream, phase: phase.clone() });
     let deadlines = phase.clone();
     let service = hyper::service::service_fn(move |req: hyper::Request<hyper::body::Incoming>| {
@@ -155,9 +245,22 @@ async fn connection(
     // No timer of hyper's own: the deadlines are kept below, and a timer per request head is a
     // cost every request would pay.
     let conn = watcher.watch(http1::Builder::new().serve_connection(io, service));
+    let evicted = evicted(&registered.state);
     tokio::select! {
         _ = conn => {}
         _ = overdue(deadlines, limits) => {}
+        _ = evicted => {}
+    }
+}
+
+/// Resolves when the connection is closed for a new client: told so, and still idle (a request
+/// that began meanwhile keeps it open).
+async fn evicted(state: &State) {
+    loop {
+        state.evict.notified().await;
+        if matches!(state.get(), Phase::Evicted) {
+            return;
+        }
     }
 }
 
@@ -175,7 +278,7 @@ async fn overdue(phase: SharedPhase, limits: Limits) {
         let deadline = match phase.get() {
             Phase::Head(since) => Some(since + limits.header_timeout),
             Phase::Waiting(since) => Some(since + limits.idle_timeout),
-            Phase::Busy => None,
+            Phase::Busy | Phase::Evicted => None,
         };
         if deadline.is_some_and(|at| at <= now) {
             return;
@@ -200,7 +303,7 @@ impl AsyncRead for Watched {
         let before = buf.filled().len();
         let polled = Pin::new(&mut self.stream).poll_read(cx, buf);
         if matches!(polled, Poll::Ready(Ok(()))) && buf.filled().len() > before {
-            let mut phase = self.phase.0.lock().unwrap_or_else(|p| p.into_inner());
+            let mut phase = self.phase.0.phase.lock().unwrap_or_else(|p| p.into_inner());
             if let Phase::Waiting(_) = *phase {
                 *phase = Phase::Head(Instant::now());
             }
