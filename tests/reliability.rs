@@ -134,6 +134,7 @@ fn rows() -> Vec<Row> {
     let mut taken_row = cli(d, &["listen", "--port", &port], "the port is taken");
     taken_row.input = taken_row.input.replace(&port, "PORT");
     rows.push(taken_row);
+    rows.push(cli(d, &["listen", "--status", "100"], "not a final status"));
 
     // Output that cannot be written.
     let full = std::fs::OpenOptions::new().write(true).open("/dev/full").unwrap();
@@ -156,9 +157,11 @@ fn rows() -> Vec<Row> {
     let listener = Listener::start(&["--max-body", "1000"]);
     assert_eq!(post_raw(&listener.addr, "/hook", &vec![b'x'; 5000]), 413);
     assert_eq!(post_raw(&listener.addr, "/hook", b"hello"), 400);
+    assert_eq!(post_raw(&listener.addr, "/hook", br#"{"payload": {"x": 1e400}}"#), 400);
     assert_eq!(post_raw(&listener.addr, "/hook", b"{}"), 200, "still serving");
     let recs = records(listener.stop());
-    for (rec, what) in recs.iter().zip(["a 5000-byte body", "a body that is not JSON"]) {
+    let whats = ["a 5000-byte body", "a body that is not JSON", "a number no double holds"];
+    for (rec, what) in recs.iter().zip(whats) {
         rows.push(Row {
             input: format!("`hookctl listen --max-body 1000` receives {what}"),
             exit: format!("answers {}, keeps serving", rec["answer"]["status"]),
