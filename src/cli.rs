@@ -381,7 +381,7 @@ pub struct ListenArgs {
     pub max_body: usize,
     /// Answer 408 and close the connection when a request's body (after its headers) takes longer
     /// than this to arrive, as from a client that stopped short of its Content-Length. Default:
-    /// --header-timeout's value. Also --read-timeout.
+    /// --header-timeout's value.
     #[arg(long, visible_alias = "read-timeout", value_name = "SECONDS", value_parser = parse_seconds)]
     pub body_timeout: Option<f64>,
     /// Close a connection whose request headers take longer than this (from their first byte, or

@@ -886,7 +886,7 @@ async fn handle(shared: Arc<Shared>, req: Request) -> Response {
     if let Some(text) = text {
         // A body in its place in the line is nested one level deeper there: one at the parser's
         // limit would make the line unreadable, so it is held as a string.
-        let fits = parsed && (on_tape || unjudged::depth(text) < unjudged::DEEPEST);
+        let fits = parsed && (on_tape || !unjudged::at_least(text, unjudged::DEEPEST));
         record.hold(text.to_string(), fits);
     }
 

@@ -83,7 +83,8 @@ pub fn listen_event(o: &mut Out, e: &Event) -> io::Result<()> {
         Event::Full { limit } => o.diag(
             Level::Warning,
             format!(
-                "{limit} connections open, the most --max-connections allows: new ones wait until one closes"
+                "{limit} connections open, the most --max-connections allows: a new client closes the \
+                 kept-alive connection idle longest, or waits until one closes"
             ),
         ),
     }

@@ -30,8 +30,16 @@ pub(super) fn reason(text: &str) -> Option<String> {
     Some(format!("{said} at {}", shown(&place(&text[..at], container))))
 }
 
+/// Whether JSON text is nested at least `limit` containers deep. Most text has fewer brackets
+/// than that, and is told so by counting them, without following its strings.
+pub(super) fn at_least(text: &str, limit: usize) -> bool {
+    limit == 0
+        || (memchr::memchr2_iter(b'[', b'{', text.as_bytes()).nth(limit - 1).is_some()
+            && depth(text) >= limit)
+}
+
 /// How deep JSON text is nested: its most containers one inside another.
-pub(super) fn depth(text: &str) -> usize {
+fn depth(text: &str) -> usize {
     let bytes = text.as_bytes();
     let (mut depth, mut deepest, mut i) = (0usize, 0usize, 0usize);
     while let Some(at) = memchr::memchr3(b'"', b'[', b'{', &bytes[i..]).map(|n| n + i) {
@@ -189,7 +197,13 @@ mod tests {
         assert_eq!(depth("1"), 0);
         assert_eq!(depth(r#"{"a": [1, {"b": "[[{{"}], "c": [[]]}"#), 3);
         assert_eq!(depth(r#"[[], [], [[["\"", "\\]]"]]]]"#), 4);
-        assert_eq!(depth(&format!("{}{}", "[".repeat(DEEPEST), "]".repeat(DEEPEST))), DEEPEST);
+        let limit = format!("{}{}", "[".repeat(DEEPEST), "]".repeat(DEEPEST));
+        assert_eq!(depth(&limit), DEEPEST);
+        assert!(at_least(&limit, DEEPEST) && !at_least(&limit, DEEPEST + 1));
+        // Brackets enough, in strings and side by side, but not nested.
+        let flat =
+            format!("[\"{}\", {}]", "[".repeat(DEEPEST), "{}, ".repeat(DEEPEST).trim_end_matches(", "));
+        assert!(!at_least(&flat, DEEPEST) && at_least(&flat, 2) && !at_least(&flat, 3));
     }
 
     #[test]
