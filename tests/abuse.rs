@@ -9,12 +9,9 @@ use std::process::{Child, Command, Stdio};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
+use common::raw::{BOUND, answer, closed, connect, in_flight, request};
 use common::{Reply, Server, free_port, hookctl, run};
 use serde_json::{Value, json};
-
-/// How long a test waits for something that should happen. Generous: the tests never judge speed,
-/// only that the thing happens at all.
-const BOUND: Duration = Duration::from_secs(10);
 
 /// `hookctl listen ARGS` as a child process (no port added: tests pass their own).
 struct Listen {
@@ -134,74 +131,6 @@ impl Drop for Listen {
     }
 }
 
-fn connect(addr: &str) -> TcpStream {
-    let s = TcpStream::connect(addr).unwrap();
-    s.set_read_timeout(Some(BOUND)).unwrap();
-    s
-}
-
-/// Whether the listener closes `s` (within the bound) without answering anything.
-fn closed_by_listener(s: &mut TcpStream) -> bool {
-    let mut buf = [0u8; 256];
-    match s.read(&mut buf) {
-        Ok(0) => true,
-        Ok(n) => panic!("answered instead of closed: {}", String::from_utf8_lossy(&buf[..n])),
-        Err(e) => e.kind() == std::io::ErrorKind::ConnectionReset,
-    }
-}
-
-/// Read one answer from `s`: its status and body, or None when none came within the read timeout.
-fn answer(s: &mut TcpStream) -> Option<(u16, String)> {
-    let mut got = Vec::new();
-    let mut buf = [0u8; 4096];
-    loop {
-        let text = String::from_utf8_lossy(&got).into_owned();
-        if let Some((head, body)) = text.split_once("\r\n\r\n") {
-            let length = head
-                .lines()
-                .find_map(|l| {
-                    l.to_ascii_lowercase().strip_prefix("content-length:").map(|v| v.trim().to_string())
-                })
-                .and_then(|v| v.parse::<usize>().ok())
-                .unwrap_or(0);
-            if body.len() >= length {
-                let status = head.split_whitespace().nth(1).and_then(|c| c.parse().ok()).unwrap_or(0);
-                return Some((status, body[..length].to_string()));
-            }
-        }
-        match s.read(&mut buf) {
-            Ok(0) => return None,
-            Ok(n) => got.extend_from_slice(&buf[..n]),
-            Err(_) => return None,
-        }
-    }
-}
-
-/// A request whose head has arrived and whose body the listener is reading (it asked for it with
-/// `100 Continue`), with only `part` of its `length` bytes sent.
-fn in_flight(addr: &str, path: &str, length: usize, part: &str) -> TcpStream {
-    let mut s = connect(addr);
-    write!(
-        s,
-        "POST {path} HTTP/1.1\r\nHost: hookctl\r\nContent-Length: {length}\r\nExpect: 100-continue\r\n\r\n"
-    )
-    .unwrap();
-    let mut got = Vec::new();
-    let mut byte = [0u8; 1];
-    while !got.ends_with(b"\r\n\r\n") {
-        assert_eq!(s.read(&mut byte).unwrap(), 1, "the listener asks for the body");
-        got.push(byte[0]);
-    }
-    assert!(got.starts_with(b"HTTP/1.1 100"), "{}", String::from_utf8_lossy(&got));
-    s.write_all(part.as_bytes()).unwrap();
-    s
-}
-
-/// A whole small request on a kept-alive connection.
-fn request(path: &str, body: &str) -> String {
-    format!("POST {path} HTTP/1.1\r\nHost: hookctl\r\nContent-Length: {}\r\n\r\n{body}", body.len())
-}
-
 fn records(lines: &[Value]) -> Vec<&Value> {
     lines.iter().filter(|l| l.get("summary").is_none()).collect()
 }
@@ -222,8 +151,8 @@ fn a_client_stalled_in_its_headers_is_cut_off_and_the_rest_are_served() {
     stalled.write_all(b"POST /slow HTTP/1.1\r\nHost: hookctl\r\nX-Half: ").unwrap();
     // A silent connection is expected to send a request head too.
     let mut silent = connect(&listen.addr);
-    assert!(closed_by_listener(&mut stalled), "a head that never ends is cut off");
-    assert!(closed_by_listener(&mut silent), "a connection that never sends a head is cut off");
+    assert!(closed(&mut stalled), "a head that never ends is cut off");
+    assert!(closed(&mut silent), "a connection that never sends a head is cut off");
     let mut good = connect(&listen.addr);
     good.write_all(request("/ok", "{}").as_bytes()).unwrap();
     assert_eq!(answer(&mut good).map(|a| a.0), Some(200), "still serving");
@@ -240,7 +169,7 @@ fn an_idle_kept_alive_connection_is_closed() {
     kept.write_all(request("/first", "{}").as_bytes()).unwrap();
     assert_eq!(answer(&mut kept).map(|a| a.0), Some(200));
     // Kept alive after the answer, then nothing more: closed, however long the head timeout is.
-    assert!(closed_by_listener(&mut kept), "an idle kept-alive connection is closed");
+    assert!(closed(&mut kept), "an idle kept-alive connection is closed");
     // A connection that keeps sending requests is not idle.
     let mut busy = connect(&listen.addr);
     for n in 0..3 {
@@ -293,7 +222,7 @@ fn stops_on(signal: &str) {
     let saved = std::fs::read_to_string(&cap).unwrap();
     assert_eq!(saved.lines().count(), 1, "the acknowledged request is on disk");
     assert!(saved.contains("\"kind\":\"botpress-event\""), "{saved}");
-    assert!(closed_by_listener(&mut head) && closed_by_listener(&mut body), "nothing answered to either");
+    assert!(closed(&mut head) && closed(&mut body), "nothing answered to either");
 }
 
 #[test]
@@ -343,7 +272,7 @@ fn a_second_ctrl_c_stops_at_once() {
     assert_eq!(code, 0, "{err}");
     assert!(err.contains("stopped at once: requests still in flight were dropped unanswered"), "{err}");
     assert_eq!(summary(&lines)["requests"], 0, "the dropped request was never acknowledged");
-    assert!(closed_by_listener(&mut body));
+    assert!(closed(&mut body));
 }
 
 #[test]
@@ -471,7 +400,7 @@ fn broken_framing_is_400_and_only_a_body_over_the_limit_is_413() {
     let mut s = connect(&listen.addr);
     s.write_all(b"POST /bad-chunk HTTP/1.1\r\nHost: hookctl\r\nTransfer-Encoding: chunked\r\n\r\nzz\r\n{}\r\n0\r\n\r\n")
         .unwrap();
-    let (status, body) = answer(&mut s).expect("an answer");
+    let (status, _, body) = answer(&mut s).expect("an answer");
     assert_eq!(status, 400, "{body}");
     assert!(body.contains("malformed body"), "{body}");
     // A chunked body cut off by the client closing its side.
@@ -510,7 +439,7 @@ fn broken_framing_is_400_and_only_a_body_over_the_limit_is_413() {
 fn a_body_that_stops_coming_is_408_not_400_or_413() {
     let listen = Listen::start(&["--port", "0", "--read-timeout", "1"]);
     let mut s = in_flight(&listen.addr, "/slow-body", 100, "{\"a\":");
-    let (status, body) = answer(&mut s).expect("an answer once the read timeout passed");
+    let (status, _, body) = answer(&mut s).expect("an answer once the read timeout passed");
     assert_eq!(status, 408, "{body}");
     let (_, lines, _) = listen.stop();
     assert_eq!(records(&lines)[0]["note"], "body not received within 1.0 s");
@@ -522,7 +451,7 @@ fn a_declared_length_over_the_limit_is_413_at_once() {
     // The head only: the answer must not wait for a body that is not coming.
     let mut s = connect(&listen.addr);
     s.write_all(b"POST /declared HTTP/1.1\r\nHost: hookctl\r\nContent-Length: 5000\r\n\r\n").unwrap();
-    let (status, body) = answer(&mut s).expect("answered without the body");
+    let (status, _, body) = answer(&mut s).expect("answered without the body");
     assert_eq!(status, 413);
     assert!(body.contains("5000") && body.contains("--max-body"), "{body}");
     let (_, lines, _) = listen.stop();

@@ -8,59 +8,9 @@ use std::io::{Read, Write};
 use std::net::TcpStream;
 use std::time::Duration;
 
+use common::raw::{BOUND, answer, closed, connect, in_flight, request};
 use common::{Listener, error_line, hookctl, run};
 use serde_json::Value;
-
-/// How long a test waits for an answer. Generous: far below the 60 s timeouts the tests set, far
-/// above what serving takes.
-const BOUND: Duration = Duration::from_secs(5);
-
-fn connect(addr: &str) -> TcpStream {
-    let s = TcpStream::connect(addr).unwrap();
-    s.set_read_timeout(Some(BOUND)).unwrap();
-    s
-}
-
-/// A whole small request on a kept-alive connection.
-fn request(path: &str, body: &str) -> String {
-    format!("POST {path} HTTP/1.1\r\nHost: hookctl\r\nContent-Length: {}\r\n\r\n{body}", body.len())
-}
-
-/// One answer from `s`: its status, head and body, or None when none came within the read timeout.
-fn answer(s: &mut TcpStream) -> Option<(u16, String, String)> {
-    let mut got = Vec::new();
-    let mut buf = [0u8; 4096];
-    loop {
-        let text = String::from_utf8_lossy(&got).into_owned();
-        if let Some((head, body)) = text.split_once("\r\n\r\n") {
-            let length = head
-                .lines()
-                .find_map(|l| {
-                    l.to_ascii_lowercase().strip_prefix("content-length:").map(|v| v.trim().to_string())
-                })
-                .and_then(|v| v.parse::<usize>().ok())
-                .unwrap_or(0);
-            if body.len() >= length {
-                let status = head.split_whitespace().nth(1).and_then(|c| c.parse().ok()).unwrap_or(0);
-                return Some((status, head.to_ascii_lowercase(), body[..length].to_string()));
-            }
-        }
-        match s.read(&mut buf) {
-            Ok(0) | Err(_) => return None,
-            Ok(n) => got.extend_from_slice(&buf[..n]),
-        }
-    }
-}
-
-/// Whether the listener closed `s` (within the bound) with nothing more said.
-fn closed(s: &mut TcpStream) -> bool {
-    let mut buf = [0u8; 256];
-    match s.read(&mut buf) {
-        Ok(0) => true,
-        Ok(n) => panic!("answered instead of closed: {}", String::from_utf8_lossy(&buf[..n])),
-        Err(e) => e.kind() == std::io::ErrorKind::ConnectionReset,
-    }
-}
 
 /// POST a body on its own connection; the answer's status and body.
 fn post(addr: &str, body: &str) -> (u16, String) {
@@ -288,8 +238,9 @@ fn exit_after_takes_exactly_n_requests_however_many_come_at_once() {
 #[test]
 fn a_request_past_exit_after_is_503_with_connection_close() {
     let listen = Listener::start(&["--exit-after", "1", "--grace", "60"]);
-    // The first is taken and holds the listener in its grace while the second comes.
-    let mut first = stalled_body(&listen.addr);
+    // The first is taken (its body asked for) and holds the listener in its grace while the
+    // second comes.
+    let mut first = in_flight(&listen.addr, "/hook", 100, "{\"half\":");
     let mut second = connect(&listen.addr);
     second.write_all(request("/second", "{}").as_bytes()).unwrap();
     let (status, head, body) = answer(&mut second).expect("an answer");

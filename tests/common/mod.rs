@@ -304,3 +304,83 @@ pub fn captured_bodies(capture: &str) -> Vec<String> {
         })
         .collect()
 }
+
+/// Raw HTTP/1.1 over a socket, for what a client library would not do (stall, send bad bytes,
+/// keep a connection idle): each read waits at most [`raw::BOUND`].
+pub mod raw {
+    use std::io::{Read, Write};
+    use std::net::TcpStream;
+    use std::time::Duration;
+
+    /// How long a read waits: far above what serving takes, far below the listeners' timeouts
+    /// that the tests set.
+    pub const BOUND: Duration = Duration::from_secs(10);
+
+    pub fn connect(addr: &str) -> TcpStream {
+        let s = TcpStream::connect(addr).unwrap();
+        s.set_read_timeout(Some(BOUND)).unwrap();
+        s
+    }
+
+    /// A whole small request on a kept-alive connection.
+    pub fn request(path: &str, body: &str) -> String {
+        format!("POST {path} HTTP/1.1\r\nHost: hookctl\r\nContent-Length: {}\r\n\r\n{body}", body.len())
+    }
+
+    /// One answer from `s`: its status, head (lowercase) and body, or None when none came within
+    /// the read timeout.
+    pub fn answer(s: &mut TcpStream) -> Option<(u16, String, String)> {
+        let mut got = Vec::new();
+        let mut buf = [0u8; 4096];
+        loop {
+            let text = String::from_utf8_lossy(&got).into_owned();
+            if let Some((head, body)) = text.split_once("\r\n\r\n") {
+                let length = head
+                    .lines()
+                    .find_map(|l| {
+                        l.to_ascii_lowercase().strip_prefix("content-length:").map(|v| v.trim().to_string())
+                    })
+                    .and_then(|v| v.parse::<usize>().ok())
+                    .unwrap_or(0);
+                if body.len() >= length {
+                    let status = head.split_whitespace().nth(1).and_then(|c| c.parse().ok()).unwrap_or(0);
+                    return Some((status, head.to_ascii_lowercase(), body[..length].to_string()));
+                }
+            }
+            match s.read(&mut buf) {
+                Ok(0) | Err(_) => return None,
+                Ok(n) => got.extend_from_slice(&buf[..n]),
+            }
+        }
+    }
+
+    /// Whether the listener closed `s` (within the bound) with nothing more said.
+    pub fn closed(s: &mut TcpStream) -> bool {
+        let mut buf = [0u8; 256];
+        match s.read(&mut buf) {
+            Ok(0) => true,
+            Ok(n) => panic!("answered instead of closed: {}", String::from_utf8_lossy(&buf[..n])),
+            Err(e) => e.kind() == std::io::ErrorKind::ConnectionReset,
+        }
+    }
+
+    /// A request whose head has arrived and whose body the listener is reading (it asked for it with
+    /// `100 Continue`), with only `part` of its `length` bytes sent.
+    pub fn in_flight(addr: &str, path: &str, length: usize, part: &str) -> TcpStream {
+        let mut s = connect(addr);
+        write!(
+            s,
+            "POST {path} HTTP/1.1\r\nHost: hookctl\r\nContent-Length: {length}\r\nExpect: 100-continue\r\n\r\n"
+        )
+        .unwrap();
+        let mut got = Vec::new();
+        let mut byte = [0u8; 1];
+        while !got.ends_with(b"\r\n\r\n") {
+            assert_eq!(s.read(&mut byte).unwrap(), 1, "the listener asks for the body");
+            got.push(byte[0]);
+        }
+        assert!(got.starts_with(b"HTTP/1.1 100"), "{}", String::from_utf8_lossy(&got));
+        s.write_all(part.as_bytes()).unwrap();
+        s
+    }
+}
