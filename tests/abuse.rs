@@ -465,3 +465,45 @@ fn exit_after_zero_is_refused() {
     assert_eq!(out.status.code(), Some(2), "{err}");
     assert!(common::error_line(&err).contains("--exit-after"), "{err}");
 }
+
+#[test]
+fn a_listener_killed_mid_run_loses_no_acknowledged_request_and_its_capture_reads_back() {
+    let dir = tempfile::tempdir().unwrap();
+    let cap = dir.path().join("cap.jsonl");
+    let file = cap.to_str().unwrap().to_string();
+    let listen = Listen::start(&["--port", "0", "--save", &file]);
+    let url = listen.url();
+    let sender = std::thread::spawn(move || {
+        run(hookctl()
+            .args(["send", "handoff-create", "--count", "100000", "-c", "8", "--max-errors", "20"])
+            .args(["--url", &url, "-o", "json"]))
+    });
+    // Killed outright (SIGKILL: nothing flushed on the way out) once requests are being kept.
+    let started = Instant::now();
+    while std::fs::read(&cap).map_or(0, |b| b.iter().filter(|c| **c == b'\n').count()) < 200 {
+        assert!(started.elapsed() < BOUND * 3, "the capture never grew");
+        std::thread::sleep(Duration::from_millis(20));
+    }
+    listen.signal("KILL");
+    let (code, out, err) = sender.join().unwrap();
+    assert_eq!(code, 3, "the run ends on the refused connections: {err}");
+    let summary: Value = serde_json::from_str(&out).unwrap_or_else(|_| panic!("{out}\n{err}"));
+    let acknowledged = summary["statuses"]["200"].as_u64().unwrap_or(0);
+    assert!(acknowledged >= 200, "{summary:#}");
+
+    // Every request the sender saw answered is in the capture, and every reader reads it.
+    let (code, out, err) = run(hookctl().args(["validate", &file, "-o", "json"]));
+    let report: Value = serde_json::from_str(&out).unwrap_or_else(|_| panic!("{out}\n{err}"));
+    let kept = report["summary"]["valid"].as_u64().unwrap();
+    assert!(kept >= acknowledged, "{kept} kept of {acknowledged} acknowledged\n{err}");
+    assert!(code == 0 || code == 2, "at most the cut last line is unreadable: {err}");
+
+    // A listener started again on it appends whole lines: the cut line, if any, is the only bad one.
+    let again = Listen::start(&["--port", "0", "--save", &file]);
+    let (code, _) = send(&again.url(), &["agent-online"]);
+    assert_eq!(code, 0);
+    let _ = again.stop();
+    let (_, out, _) = run(hookctl().args(["validate", &file, "-o", "json"]));
+    let after: Value = serde_json::from_str(&out).unwrap();
+    assert_eq!(after["summary"]["valid"].as_u64().unwrap(), kept + 1, "{:#}", after["summary"]);
+}
