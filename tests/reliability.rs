@@ -210,3 +210,28 @@ fn the_readme_reliability_table_is_what_hookctl_does() {
         "the README's reliability table is not what hookctl does now; it should be:\n\n{table}\nrewrite it with: {UPDATE}=1 cargo test --test reliability"
     );
 }
+
+/// Each promise of the README's "A listener you can leave open" names the test that holds it: that
+/// test exists, in the file named.
+#[test]
+fn every_promise_names_a_test_that_exists() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let readme = std::fs::read_to_string(root.join("README.md")).unwrap();
+    let table = readme
+        .split("<!-- promises:start -->")
+        .nth(1)
+        .unwrap()
+        .split("<!-- promises:end -->")
+        .next()
+        .unwrap();
+    let rows: Vec<&str> = table.lines().filter(|l| l.starts_with("| ")).skip(1).collect();
+    assert!(rows.len() >= 20, "{table}");
+    for row in rows {
+        let held_by = row.trim_end_matches('|').rsplit('|').next().unwrap().trim();
+        let names: Vec<&str> = held_by.split('`').skip(1).step_by(2).collect();
+        let [file, test] = names[..] else { panic!("not `FILE` `TEST`: {row}") };
+        let source =
+            std::fs::read_to_string(root.join(file)).unwrap_or_else(|e| panic!("{file}: {e} ({row})"));
+        assert!(source.contains(&format!("fn {test}(")), "{file} has no test {test} ({row})");
+    }
+}
