@@ -368,6 +368,10 @@ pub struct ListenArgs {
     /// Answer larger bodies with 413.
     #[arg(long, value_name = "BYTES", default_value_t = defaults::MAX_BODY)]
     pub max_body: usize,
+    /// With --forward-to: read at most this many bytes of your server's answer; a longer one is
+    /// answered 502 (the client is told the limit), not relayed.
+    #[arg(long, value_name = "BYTES", default_value_t = defaults::MAX_RESPONSE)]
+    pub max_response: usize,
     /// Answer 408 to a client that takes longer than this to send its body.
     #[arg(long, value_name = "SECONDS", default_value_t = defaults::READ_TIMEOUT.as_secs_f64(), value_parser = parse_seconds)]
     pub read_timeout: f64,
