@@ -193,6 +193,7 @@ set edit:completion:arg-completer[hookctl] = {|@words|
             cand --save 'Append every request to this file, one JSON line each, before answering it'
             cand --require-header 'Answer 401 to a request without this header (repeatable): `NAME=VALUE` wants that exact value, `NAME` alone any value. As the platform''s configured headers would be checked'
             cand --max-body 'Answer larger bodies with 413'
+            cand --max-response 'With --forward-to: read at most this many bytes of your server''s answer; a longer one is answered 502 (the client is told the limit), not relayed'
             cand --read-timeout 'Answer 408 to a client that takes longer than this to send its body'
             cand --header-timeout 'Close a connection whose request headers take longer than this (from their first byte, or from when the connection opened)'
             cand --idle-timeout 'Close a kept-alive connection that sends no new request for this long after an answer'

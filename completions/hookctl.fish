@@ -162,6 +162,7 @@ complete -c hookctl -n "__fish_hookctl_using_subcommand listen" -l forward-to -d
 complete -c hookctl -n "__fish_hookctl_using_subcommand listen" -l save -d 'Append every request to this file, one JSON line each, before answering it' -r -F
 complete -c hookctl -n "__fish_hookctl_using_subcommand listen" -l require-header -d 'Answer 401 to a request without this header (repeatable): `NAME=VALUE` wants that exact value, `NAME` alone any value. As the platform\'s configured headers would be checked' -r
 complete -c hookctl -n "__fish_hookctl_using_subcommand listen" -l max-body -d 'Answer larger bodies with 413' -r
+complete -c hookctl -n "__fish_hookctl_using_subcommand listen" -l max-response -d 'With --forward-to: read at most this many bytes of your server\'s answer; a longer one is answered 502 (the client is told the limit), not relayed' -r
 complete -c hookctl -n "__fish_hookctl_using_subcommand listen" -l read-timeout -d 'Answer 408 to a client that takes longer than this to send its body' -r
 complete -c hookctl -n "__fish_hookctl_using_subcommand listen" -l header-timeout -d 'Close a connection whose request headers take longer than this (from their first byte, or from when the connection opened)' -r
 complete -c hookctl -n "__fish_hookctl_using_subcommand listen" -l idle-timeout -d 'Close a kept-alive connection that sends no new request for this long after an answer' -r

@@ -203,6 +203,7 @@ Register-ArgumentCompleter -Native -CommandName 'hookctl' -ScriptBlock {
             [CompletionResult]::new('--save', '--save', [CompletionResultType]::ParameterName, 'Append every request to this file, one JSON line each, before answering it')
             [CompletionResult]::new('--require-header', '--require-header', [CompletionResultType]::ParameterName, 'Answer 401 to a request without this header (repeatable): `NAME=VALUE` wants that exact value, `NAME` alone any value. As the platform''s configured headers would be checked')
             [CompletionResult]::new('--max-body', '--max-body', [CompletionResultType]::ParameterName, 'Answer larger bodies with 413')
+            [CompletionResult]::new('--max-response', '--max-response', [CompletionResultType]::ParameterName, 'With --forward-to: read at most this many bytes of your server''s answer; a longer one is answered 502 (the client is told the limit), not relayed')
             [CompletionResult]::new('--read-timeout', '--read-timeout', [CompletionResultType]::ParameterName, 'Answer 408 to a client that takes longer than this to send its body')
             [CompletionResult]::new('--header-timeout', '--header-timeout', [CompletionResultType]::ParameterName, 'Close a connection whose request headers take longer than this (from their first byte, or from when the connection opened)')
             [CompletionResult]::new('--idle-timeout', '--idle-timeout', [CompletionResultType]::ParameterName, 'Close a kept-alive connection that sends no new request for this long after an answer')

@@ -768,9 +768,14 @@ async fn handle(shared: Arc<Shared>, req: Request) -> Response {
                     doc.as_ref().unwrap_or(&Value::Null),
                     config.respond_option.as_deref(),
                 );
-                let bytes = body.to_string().into_bytes();
+                // The answer echoes the request's contexts: made at about its final size, not
+                // grown to twice what it holds.
+                let echoes = kind.and_then(Kind::response_kind).is_some();
+                let mut out = Vec::with_capacity(if echoes { bytes.len() + 256 } else { 2 });
+                // Cannot fail: a value's keys are strings, and memory takes any write.
+                let _ = serde_json::to_writer(&mut out, &body);
                 built = Some(body);
-                bytes
+                out
             }
         };
         let reason = config.respond_option.as_ref().map(|o| format!("--respond-option {o}"));

@@ -61,7 +61,8 @@ fn records(child: Child) -> Vec<Value> {
 /// `size` bytes in all.
 fn service_request(fill: &str) -> Vec<u8> {
     let mut doc: Value =
-        serde_json::from_slice(&std::fs::read(fixture_path("fixtures/events/eva-service.json")).unwrap()).unwrap();
+        serde_json::from_slice(&std::fs::read(fixture_path("fixtures/events/eva-service.json")).unwrap())
+            .unwrap();
     doc["hiddenContext"]["big"] = json!("@FILL@");
     doc.to_string().replace("\"@FILL@\"", fill).into_bytes()
 }
@@ -129,9 +130,10 @@ fn worst_bodies() -> Vec<Vec<u8>> {
         ("eva-answer.json", &["/hiddenContext", "/answer/content"][..]),
         ("handoff-create.json", &["/payload", ""][..]),
     ] {
-        let doc: Value =
-            serde_json::from_slice(&std::fs::read(fixture_path(&format!("fixtures/events/{fixture}"))).unwrap())
-                .unwrap();
+        let doc: Value = serde_json::from_slice(
+            &std::fs::read(fixture_path(&format!("fixtures/events/{fixture}"))).unwrap(),
+        )
+        .unwrap();
         for place in places {
             for fill in &fills {
                 let mut doc = doc.clone();
@@ -207,5 +209,5 @@ fn max_response_that_is_not_a_number_is_a_usage_error() {
     let (code, _, err) =
         common::run(common::hookctl().args(["listen", "--port", "0", "--max-response", "lots"]));
     assert_eq!(code, 2);
-    assert!(err.contains("--max-response"), "{err}");
+    assert!(err.contains("invalid value 'lots' for '--max-response <BYTES>'"), "{err}");
 }

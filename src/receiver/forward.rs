@@ -30,10 +30,17 @@ pub(super) async fn forward(
     }
     let method = reqwest::Method::from_bytes(method.as_str().as_bytes()).unwrap_or(reqwest::Method::POST);
     // The body is shared with the request, not copied.
-    let answer =
-        http::send(client, method, url, relay, Some(body.clone()), config.max_response, config.forward_timeout)
-            .await
-            .map_err(|e| format!("--forward-to: {e}"))?;
+    let answer = http::send(
+        client,
+        method,
+        url,
+        relay,
+        Some(body.clone()),
+        config.max_response,
+        config.forward_timeout,
+    )
+    .await
+    .map_err(|e| format!("--forward-to: {e}"))?;
     if answer.truncated {
         return Err(over_cap(config.max_response));
     }

@@ -19,9 +19,9 @@ use crate::platform::eva;
 /// most).
 pub(super) const WEIGHED: usize = 16 * 1024;
 /// A body is judged when it holds at most this many values (and keys)...
-const FLOOR: usize = 16 * 1024;
+const FLOOR: usize = 8 * 1024;
 /// ... or at most one for this many bytes of it.
-const BYTES_PER_VALUE: usize = 48;
+const BYTES_PER_VALUE: usize = 128;
 
 /// The values (and keys) a body holds when they are more than the receiver makes a tree of:
 /// `None` for a body to judge as usual.
@@ -320,7 +320,8 @@ mod tests {
         });
         let answer = json!({"answer": {"content": {"content": "Hi", "type": "TEXT"}}, "info": {}, "visibleContext": {"v": null}});
         let odd = json!({"expectedOptions": [{"x": 1}, "B"], "info": {}});
-        for (doc, option) in [(service.clone(), None), (service, Some("OTHER")), (answer, None), (odd, None)] {
+        for (doc, option) in [(service.clone(), None), (service, Some("OTHER")), (answer, None), (odd, None)]
+        {
             // Written with spaces and escapes the tree does not keep.
             let text = serde_json::to_string_pretty(&doc).unwrap().replace("CLIENT\"", "CLIEN\\u0054\"");
             let tree: Value = serde_json::from_str(&text).unwrap();
@@ -349,9 +350,15 @@ mod tests {
     #[test]
     fn a_text_is_json_as_a_tree_s_parser_reads_it() {
         let nested = |n: usize| format!("{}{}", "[".repeat(n), "]".repeat(n));
-        for text in
-            [nested(127), nested(128), nested(129), "[1e400]".into(), "[01]".into(), "{\"a\":1} x".into(), r#"{"a":[1,{"b":null}],"c":"\u00e9"}"#.into()]
-        {
+        for text in [
+            nested(127),
+            nested(128),
+            nested(129),
+            "[1e400]".into(),
+            "[01]".into(),
+            "{\"a\":1} x".into(),
+            r#"{"a":[1,{"b":null}],"c":"\u00e9"}"#.into(),
+        ] {
             assert_eq!(is_json(&text), serde_json::from_str::<Value>(&text).is_ok(), "{text:.40}");
         }
     }
