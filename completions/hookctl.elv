@@ -195,6 +195,7 @@ set edit:completion:arg-completer[hookctl] = {|@words|
             cand --save 'Append every request to this file, one JSON line each, before answering it'
             cand --require-header 'Answer 401 to a request without this header (repeatable): `NAME=VALUE` wants that exact value, `NAME` alone any value. As the platform''s configured headers would be checked'
             cand --max-body 'Answer larger bodies with 413'
+            cand --max-response 'With --forward-to: read at most this many bytes of your server''s answer; a longer one is answered 502 (the client is told the limit), not relayed'
             cand --body-timeout 'Answer 408 and close the connection when a request''s body (after its headers) takes longer than this to arrive, as from a client that stopped short of its Content-Length. Default: --header-timeout''s value'
             cand --read-timeout 'Answer 408 and close the connection when a request''s body (after its headers) takes longer than this to arrive, as from a client that stopped short of its Content-Length. Default: --header-timeout''s value'
             cand --header-timeout 'Close a connection whose request headers take longer than this (from their first byte, or from when the connection opened), with no answer'

@@ -6,6 +6,10 @@
 //! sixteen bytes already (eight for a block of eight bytes or less). So a layout whose alignment
 //! is at most sixteen and at most its size is asked of `mi_malloc`, as the standard library's
 //! system allocator asks `malloc`; only a wider alignment uses the aligned calls.
+//!
+//! Memory freed is given back to the system at once ([`configure`]), not a second later: mimalloc
+//! purges late only when it is asked for memory again, so a listener left idle after a burst of
+//! big requests kept all it had used (BENCHMARKS.md, the listener's memory).
 
 use std::alloc::{GlobalAlloc, Layout};
 use std::ffi::c_void;
@@ -17,6 +21,18 @@ const MIN_ALIGN: usize = 16;
 
 /// The process's allocator (set in `main`).
 pub struct Allocator;
+
+/// mimalloc's option (v3): how many milliseconds memory freed waits before it is given back.
+const PURGE_DELAY: mi::mi_option_t = 15;
+
+/// Set mimalloc's options, once, first thing in `main`: memory freed is given back to the system
+/// at once, unless `MIMALLOC_PURGE_DELAY` says otherwise.
+pub fn configure() {
+    if std::env::var_os("MIMALLOC_PURGE_DELAY").is_none() {
+        // SAFETY: setting an option is a store mimalloc reads at each purge.
+        unsafe { mi::mi_option_set(PURGE_DELAY, 0) }
+    }
+}
 
 /// `malloc`'s own alignment is enough for a block of this layout's size (a smaller block is
 /// aligned to its own size rounded up to eight, so to any alignment not above that size).
@@ -118,6 +134,12 @@ mod tests {
                 Allocator.dealloc(q, Layout::from_size_align(new_size, align).unwrap());
             }
         }
+    }
+
+    /// The option set is the purge delay: its default is the second mimalloc v3 documents.
+    #[test]
+    fn the_option_set_is_the_purge_delay() {
+        assert_eq!(unsafe { mi::mi_option_get(PURGE_DELAY) }, 1000);
     }
 
     #[test]

@@ -379,6 +379,10 @@ pub struct ListenArgs {
     /// Answer larger bodies with 413.
     #[arg(long, value_name = "BYTES", default_value_t = defaults::MAX_BODY)]
     pub max_body: usize,
+    /// With --forward-to: read at most this many bytes of your server's answer; a longer one is
+    /// answered 502 (the client is told the limit), not relayed.
+    #[arg(long, value_name = "BYTES", default_value_t = defaults::MAX_RESPONSE)]
+    pub max_response: usize,
     /// Answer 408 and close the connection when a request's body (after its headers) takes longer
     /// than this to arrive, as from a client that stopped short of its Content-Length. Default:
     /// --header-timeout's value.

@@ -9,9 +9,11 @@ use serde_json::Value;
 
 #[cfg(target_arch = "x86_64")]
 mod blocks;
+mod count;
 mod parse;
 pub mod tape;
 
+pub use count::values;
 pub use parse::{Container, Skips, from_str, from_str_skipping};
 
 /// Resolving a JSON pointer in a value, as [`Value::pointer`] does.

@@ -6,6 +6,7 @@ use colored::Colorize;
 use hookctl::{Error, Exit};
 
 fn main() -> ExitCode {
+    hookctl::alloc::configure();
     let cli = match hookctl::cli::try_parse_from(std::env::args_os()) {
         Ok(cli) => cli,
         Err(e) => {

@@ -8,6 +8,7 @@
 
 mod auth;
 mod forward;
+mod heavy;
 mod hops;
 mod serve;
 mod unjudged;
@@ -31,7 +32,7 @@ use serde_json::{Value, json};
 use tokio::net::TcpListener;
 use tokio::sync::mpsc;
 
-use crate::catalogue::Kind;
+use crate::catalogue::{Kind, Platform};
 use crate::contract::{self, Context, Verdict};
 use crate::error::{Error, Result};
 use crate::json::Pointer;
@@ -57,6 +58,8 @@ pub struct Config {
     pub forward_timeout: Duration,
     /// Larger bodies are answered 413.
     pub max_body: usize,
+    /// A `--forward-to` answer longer than this is not relayed: the client is answered 502.
+    pub max_response: usize,
     /// A client that takes longer than this to send its body is answered 408.
     pub read_timeout: Duration,
     /// A connection whose request head takes longer than this (from its first byte, or from when
@@ -92,6 +95,7 @@ impl Default for Config {
             forward_to: None,
             forward_timeout: defaults::FORWARD_TIMEOUT,
             max_body: defaults::MAX_BODY,
+            max_response: defaults::MAX_RESPONSE,
             read_timeout: defaults::READ_TIMEOUT,
             header_timeout: defaults::HEADER_TIMEOUT,
             idle_timeout: defaults::IDLE_TIMEOUT,
@@ -716,14 +720,27 @@ async fn handle(shared: Arc<Shared>, req: Request) -> Response {
     // event, as a rule), is judged from its text with no document made. Any other is parsed,
     // without the parts nothing reads inside (an event's stored conversation, most of it); its
     // fields are added once the document is no longer needed, moved out of it.
+    // A long body of short values is not made a tree of (see `heavy`): only its top level is read.
+    // A Botpress event is still judged on the tape, which passes over its stored conversation.
+    let heavy = heavy::too_many_values(&bytes).map(|values| (values, text.and_then(heavy::Skim::read)));
+    let on_tape_first = heavy.as_ref().is_none_or(|(_, skim)| {
+        skim.as_ref().and_then(heavy::Skim::kind).is_some_and(|k| k.platform() == Platform::Botpress)
+    });
     let quick = text
+        .filter(|_| on_tape_first)
         .and_then(|t| contract::judged_on_tape(t, contract::receiving(), None, None, Context::default()))
         .map(|(_, verdict)| verdict);
+    let heavy = heavy.filter(|_| quick.is_none());
     // Read on the tape: nested no deeper than it reads, well within what a line can hold.
     let on_tape = quick.is_some();
-    let (parsed, doc, kind, mut verdict) = match quick {
-        Some(verdict) => (true, None, Some(verdict.kind), Some(verdict)),
-        None => match text.and_then(|t| contract::parse_judged(t, contract::receiving())) {
+    let (parsed, doc, kind, mut verdict) = match (&heavy, quick) {
+        (Some((_, skim)), _) => {
+            // JSON as a tree's parser reads it, but for the tree.
+            let parsed = skim.is_some() || text.is_some_and(heavy::is_json);
+            (parsed, None, skim.as_ref().and_then(heavy::Skim::kind), None)
+        }
+        (None, Some(verdict)) => (true, None, Some(verdict.kind), Some(verdict)),
+        (None, None) => match text.and_then(|t| contract::parse_judged(t, contract::receiving())) {
             Some((doc, kind, verdict)) => (true, Some(doc), kind, verdict),
             None => (false, None, None, None),
         },
@@ -735,6 +752,9 @@ async fn handle(shared: Arc<Shared>, req: Request) -> Response {
         false => Some(text.and_then(unjudged::reason).unwrap_or_else(|| "body is not JSON".into())),
     };
     let mut note = refusal.as_ref().map(|(_, why)| why.clone());
+    if let (None, Some((values, _)), true) = (&note, &heavy, parsed) {
+        note = Some(heavy::note(*values, bytes.len()));
+    }
     if note.is_none() {
         note = match (parsed, kind) {
             (false, _) if bytes.is_empty() => Some("empty body".into()),
@@ -822,13 +842,24 @@ async fn handle(shared: Arc<Shared>, req: Request) -> Response {
     } else if let Some(body) = &config.respond {
         (StatusCode::OK, body.clone(), Some("--respond".into()), false)
     } else {
-        let body = eva::reference_answer(
-            kind,
-            doc.as_ref().unwrap_or(&Value::Null),
-            config.respond_option.as_deref(),
-        );
-        let bytes = body.to_string().into_bytes();
-        built = Some(body);
+        let bytes = match &heavy {
+            Some((_, Some(skim))) => skim.reference_answer(kind, config.respond_option.as_deref()),
+            _ => {
+                let body = eva::reference_answer(
+                    kind,
+                    doc.as_ref().unwrap_or(&Value::Null),
+                    config.respond_option.as_deref(),
+                );
+                // The answer echoes the request's contexts: made at about its final size, not
+                // grown to twice what it holds.
+                let echoes = kind.and_then(Kind::response_kind).is_some();
+                let mut out = Vec::with_capacity(if echoes { bytes.len() + 256 } else { 2 });
+                // Cannot fail: a value's keys are strings, and memory takes any write.
+                let _ = serde_json::to_writer(&mut out, &body);
+                built = Some(body);
+                out
+            }
+        };
         let reason = config.respond_option.as_ref().map(|o| format!("--respond-option {o}"));
         (StatusCode::OK, bytes, reason.filter(|_| kind == Some(Kind::EvaServiceRequest)), false)
     };
@@ -887,7 +918,10 @@ async fn handle(shared: Arc<Shared>, req: Request) -> Response {
         // A body in its place in the line is nested one level deeper there: one at the parser's
         // limit would make the line unreadable, so it is held as a string.
         let fits = parsed && (on_tape || !unjudged::at_least(text, unjudged::DEEPEST));
-        record.hold(text.to_string(), fits);
+        // The body's own bytes, not a copy of them, unless something else still holds them.
+        let owned = Vec::from(bytes);
+        // SAFETY: these are the bytes `text` was found to be UTF-8 in, unchanged.
+        record.hold(unsafe { String::from_utf8_unchecked(owned) }, fits);
     }
 
     // On disk before the sender hears back: what was acknowledged is never lost.
@@ -1023,7 +1057,8 @@ struct Answered {
 }
 
 /// Judge an answer to an eva request against the response contract, with the request as context.
-/// `built` is the answer when it is already a value; otherwise the bytes are parsed.
+/// `built` is the answer when it is already a value; otherwise the bytes are parsed, unless they
+/// hold more values than the receiver makes a tree of (then the answer is not judged).
 fn judge_answer(
     kind: Kind,
     request: &Value,
@@ -1031,6 +1066,9 @@ fn judge_answer(
     bytes: &[u8],
     option_case: contract::OptionCase,
 ) -> Answered {
+    if built.is_none() && heavy::too_many_values(bytes).is_some() {
+        return Answered::default();
+    }
     let Some(answer) = built.or_else(|| serde_json::from_slice(bytes).ok()) else {
         return Answered { verdict: Some(not_json_verdict(kind)), ..Answered::default() };
     };

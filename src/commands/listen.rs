@@ -36,6 +36,7 @@ pub fn run(args: ListenArgs, g: Globals, o: &mut Out) -> Result<Exit> {
         respond_option: args.respond_option.clone(),
         forward_to: forward_to.clone(),
         max_body: args.max_body,
+        max_response: args.max_response,
         read_timeout: Duration::from_secs_f64(args.body_timeout.unwrap_or(args.header_timeout)),
         header_timeout: Duration::from_secs_f64(args.header_timeout),
         idle_timeout: Duration::from_secs_f64(args.idle_timeout),

@@ -75,6 +75,13 @@ pub fn listening(o: &mut Out, l: &Listening) -> io::Result<()> {
 /// What the receiver reports: each request on stdout; what went wrong around them on stderr.
 pub fn listen_event(o: &mut Out, e: &Event) -> io::Result<()> {
     match e {
+        // A forward that failed (the target unreachable, its answer over --max-response) is said
+        // on stderr too: the client was answered 502.
+        Event::Request(r) if r.answer.forwarded && r.answer.status == 502 && r.answer.reason.is_some() => {
+            let why = r.answer.reason.as_deref().unwrap_or_default();
+            o.diag(Level::Error, format!("#{}: {why}; answered 502", r.index))?;
+            record(o, r)
+        }
         Event::Request(r) => record(o, r),
         Event::NotSaved { record: r, reason } => {
             o.diag(Level::Error, format!("capture #{} not saved: {reason}; answered 507", r.index))?;

@@ -5,6 +5,9 @@
 //! puts in one of those readable places (as a value, or inside a longer string) is a leak, unless
 //! the request already had it where a channel could read it.
 
+use std::borrow::Cow;
+use std::collections::HashSet;
+
 use serde_json::Value;
 
 use super::{HIDDEN, READABLE, ptr};
@@ -22,7 +25,8 @@ struct Held<'a> {
     /// `hiddenContext.clientInfo.document`, or `the answer's hiddenContext.doc`.
     source: String,
     value: &'a Value,
-    text: String,
+    /// The string itself (not a copy of it), or the number as it is written.
+    text: Cow<'a, str>,
 }
 
 /// Whether a value could tell someone apart, and so is worth looking for: numbers of
@@ -52,7 +56,7 @@ fn leaves<'a>(v: &'a Value, prefix: &str, out: &mut Vec<Held<'a>>) {
             }
         }
         leaf if telling(leaf) => {
-            let text = leaf.as_str().map_or_else(|| leaf.to_string(), str::to_string);
+            let text = leaf.as_str().map_or_else(|| Cow::Owned(leaf.to_string()), Cow::Borrowed);
             out.push(Held { source: prefix.to_string(), value: leaf, text });
         }
         _ => {}
@@ -119,7 +123,12 @@ pub fn leak_rule(doc: &Value, request: &Value, show_secrets: bool, warnings: &mu
     if let Some(hidden) = doc.get(HIDDEN) {
         let mut more = Vec::new();
         leaves(hidden, &format!("the answer's {HIDDEN}"), &mut more);
-        more.retain(|m| !held.iter().any(|h| h.value == m.value));
+        // Values already held, told apart as `==` tells them (a string from a number by its
+        // type; numbers by how they are written, as `1` is not `1.0`): looked up, not compared
+        // with each in turn, since an answer echoes the request's hidden values.
+        let seen: HashSet<(bool, &str)> =
+            held.iter().map(|h| (h.value.is_string(), h.text.as_ref())).collect();
+        more.retain(|m| !seen.contains(&(m.value.is_string(), m.text.as_ref())));
         held.extend(more);
     }
     // What a channel could already read in the request is no secret of the answer's.
