@@ -376,13 +376,13 @@ pub struct ListenArgs {
     /// value, `NAME` alone any value. As the platform's configured headers would be checked.
     #[arg(long = "require-header", value_name = "NAME=VALUE")]
     pub require_headers: Vec<String>,
-    /// Answer larger bodies with 413.
-    #[arg(long, value_name = "BYTES", default_value_t = defaults::MAX_BODY)]
-    pub max_body: usize,
-    /// With --forward-to: read at most this many bytes of your server's answer; a longer one is
-    /// answered 502 (the client is told the limit), not relayed.
-    #[arg(long, value_name = "BYTES", default_value_t = defaults::MAX_RESPONSE)]
-    pub max_response: usize,
+    /// Answer larger bodies with 413: bytes, or with a unit (64KiB, 1MB).
+    #[arg(long, value_name = "SIZE", default_value_t = Size(defaults::MAX_BODY as u64))]
+    pub max_body: Size,
+    /// With --forward-to: read at most this much of your server's answer, bytes or with a unit
+    /// (64KiB, 1MB); a longer one is answered 502 (the client is told the limit), not relayed.
+    #[arg(long, value_name = "SIZE", default_value_t = Size(defaults::MAX_RESPONSE as u64))]
+    pub max_response: Size,
     /// Answer 408 and close the connection when a request's body (after its headers) takes longer
     /// than this to arrive, as from a client that stopped short of its Content-Length. Default:
     /// --header-timeout's value.

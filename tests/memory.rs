@@ -223,9 +223,17 @@ fn a_forwarded_answer_over_max_response_is_not_relayed_and_one_at_the_limit_is()
 }
 
 #[test]
-fn max_response_that_is_not_a_number_is_a_usage_error() {
-    let (code, _, err) =
-        common::run(common::hookctl().args(["listen", "--port", "0", "--max-response", "lots"]));
-    assert_eq!(code, 2);
-    assert!(err.contains("invalid value 'lots' for '--max-response <BYTES>'"), "{err}");
+fn max_response_and_max_body_take_a_size_with_its_unit() {
+    for flag in ["--max-response", "--max-body"] {
+        let (code, _, err) = common::run(common::hookctl().args(["listen", "--port", "0", flag, "lots"]));
+        assert_eq!(code, 2);
+        assert!(
+            err.contains(&format!("invalid value 'lots' for '{flag} <SIZE>': 'lots' is not a size")),
+            "{err}"
+        );
+    }
+    let (child, addr, _) = listen(&["--exit-after", "2", "--max-body", "1KiB"]);
+    assert_eq!(post(&addr, &vec![b' '; 1024]).0, 400, "at the limit: read, and not JSON");
+    assert_eq!(post(&addr, &vec![b' '; 1025]).0, 413);
+    drop(records(child));
 }
