@@ -174,13 +174,12 @@ fn listen_redacts_secret_query_values_in_output_and_captures_unless_kept() {
     assert_eq!(lines[0]["path"], "/hook?sig=abc-sig&x=1");
 }
 
-#[test]
-fn listen_banner_redacts_the_forward_url() {
+/// What `hookctl listen ARGS` says on stderr at start, up to the line that holds `until`.
+fn listen_banner(args: &[&str], until: &str) -> String {
     use std::io::BufRead;
-    let target = Server::ok();
-    let url = secret_url(target.addr);
     let mut child = std::process::Command::new(assert_cmd::cargo::cargo_bin("hookctl"))
-        .args(["listen", "--port", "0", "--forward-to", &url])
+        .args(["listen", "--port", "0"])
+        .args(args)
         .env("NO_COLOR", "1")
         .stdout(std::process::Stdio::null())
         .stderr(std::process::Stdio::piped())
@@ -188,13 +187,21 @@ fn listen_banner_redacts_the_forward_url() {
         .unwrap();
     let mut stderr = std::io::BufReader::new(child.stderr.take().unwrap());
     let mut banner = String::new();
-    while !banner.contains("forwarding to") {
+    while !banner.contains(until) {
         if stderr.read_line(&mut banner).unwrap() == 0 {
             break;
         }
     }
     let _ = child.kill();
     let _ = child.wait();
+    banner
+}
+
+#[test]
+fn listen_banner_redacts_the_forward_url() {
+    let target = Server::ok();
+    let url = secret_url(target.addr);
+    let banner = listen_banner(&["--forward-to", &url], "forwarding to");
     assert!(banner.contains(&format!("forwarding to {}", shown_url(target.addr))), "{banner}");
     assert_no_secret("listen banner", &banner);
 }
@@ -444,7 +451,6 @@ fn post_with_headers(addr: &str, headers: &[(&str, &str)]) -> String {
 
 #[test]
 fn listen_redacts_custom_key_headers_in_its_banner_output_and_capture() {
-    use std::io::BufRead;
     let dir = tempfile::tempdir().unwrap();
     let cap = dir.path().join("cap.jsonl");
     let required = ["--require-header", "X-Webhook-Key=wk-s3cret"];
@@ -463,22 +469,7 @@ fn listen_redacts_custom_key_headers_in_its_banner_output_and_capture() {
     }
     assert!(saved.contains("[\"x-webhook-key\",\"<redacted>\"]"), "{saved}");
 
-    let mut child = std::process::Command::new(assert_cmd::cargo::cargo_bin("hookctl"))
-        .args(["listen", "--port", "0", required[0], required[1]])
-        .env("NO_COLOR", "1")
-        .stdout(std::process::Stdio::null())
-        .stderr(std::process::Stdio::piped())
-        .spawn()
-        .unwrap();
-    let mut stderr = std::io::BufReader::new(child.stderr.take().unwrap());
-    let mut banner = String::new();
-    while !banner.contains("requiring") {
-        if stderr.read_line(&mut banner).unwrap() == 0 {
-            break;
-        }
-    }
-    let _ = child.kill();
-    let _ = child.wait();
+    let banner = listen_banner(&required, "requiring");
     assert!(banner.contains("requiring x-webhook-key: <redacted>"), "{banner}");
     assert!(!banner.contains("wk-s3cret"), "{banner}");
 }
