@@ -4,7 +4,7 @@
 
 use std::borrow::Cow;
 
-use reqwest::header::HeaderMap;
+use reqwest::header::{self, HeaderMap, HeaderName};
 
 /// The one rule for what is secret, by name, for a header and for a parameter of a URL (in its
 /// query, its fragment or a path segment's `;name=value`) alike. A name is secret when, in any
@@ -208,6 +208,18 @@ pub fn redacted_params(text: &str) -> Vec<String> {
         .collect()
 }
 
+/// Headers nearly every request carries, none of them a secret by the rule: known at a glance (a
+/// standard name compares as a number), so the rule is read only for the others.
+const PLAIN: [HeaderName; 7] = [
+    header::CONTENT_TYPE,
+    header::CONTENT_LENGTH,
+    header::HOST,
+    header::ACCEPT,
+    header::USER_AGENT,
+    header::ACCEPT_ENCODING,
+    header::CONNECTION,
+];
+
 /// Headers whose value is a URL, shown as [`shown_url`] shows one (lowercase, as a header map
 /// holds names).
 const URL_VALUED: &[&str] = &["location", "content-location", "referer"];
@@ -229,7 +241,7 @@ pub fn shown_headers_kept(headers: &HeaderMap, show_secrets: bool) -> KeptHeader
     let mut shown = Vec::with_capacity(headers.len());
     let mut kept = Vec::new();
     for (name, value) in headers {
-        let v = if !show_secrets && is_secret(name.as_str()) {
+        let v = if !show_secrets && !PLAIN.contains(name) && is_secret(name.as_str()) {
             REDACTED.to_string()
         } else {
             let url_valued = URL_VALUED.contains(&name.as_str());
@@ -433,6 +445,13 @@ mod tests {
         }
         for name in ["encode", "codes", "signals", "passes", "pwdx", "XSIGN", "Content-Encoding", "a_b_c"] {
             assert!(!is_secret_param(name) && !is_secret(name), "{name}");
+        }
+    }
+
+    #[test]
+    fn the_plain_headers_are_not_secrets_by_the_rule() {
+        for name in &PLAIN {
+            assert!(!is_secret(name.as_str()), "{name}");
         }
     }
 
