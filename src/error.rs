@@ -136,7 +136,22 @@ pub type Result<T> = std::result::Result<T, Error>;
 /// so that what the user gave, echoed in a message, can neither break it nor paint the terminal.
 fn one_line(msg: impl fmt::Display) -> String {
     let msg = msg.to_string();
-    if msg.chars().any(char::is_control) { crate::http::escaped(&msg) } else { msg }
+    if msg.chars().any(char::is_control) { escaped(&msg) } else { msg }
+}
+
+/// Text on one line: line breaks, tabs and other control characters written as escapes.
+pub fn escaped(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    for c in s.chars() {
+        match c {
+            '\r' => out.push_str("\\r"),
+            '\n' => out.push_str("\\n"),
+            '\t' => out.push_str("\\t"),
+            c if c.is_control() => out.push_str(&format!("\\u{{{:x}}}", c as u32)),
+            c => out.push(c),
+        }
+    }
+    out
 }
 
 #[cfg(test)]

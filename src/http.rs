@@ -12,6 +12,8 @@ use crate::error::{Error, Result};
 
 mod redact;
 
+pub use crate::error::escaped;
+
 pub use redact::{
     KeptHeaders, NOT_SECRET, REDACTED, SECRET_PARTS, SECRET_WORDS, escaped_bytes, is_secret, is_secret_param,
     redacted_params, shown_headers, shown_headers_kept, shown_raw_url, shown_url,
@@ -87,21 +89,6 @@ pub fn header(name: &str, value: &str, origin: &str) -> Result<(HeaderName, Head
         ))
     })?;
     Ok((header_name, value))
-}
-
-/// Text on one line: line breaks, tabs and other control characters written as escapes.
-pub fn escaped(s: &str) -> String {
-    let mut out = String::with_capacity(s.len());
-    for c in s.chars() {
-        match c {
-            '\r' => out.push_str("\\r"),
-            '\n' => out.push_str("\\n"),
-            '\t' => out.push_str("\\t"),
-            c if c.is_control() => out.push_str(&format!("\\u{{{:x}}}", c as u32)),
-            c => out.push(c),
-        }
-    }
-    out
 }
 
 /// How many redirects a delivery follows, as axios does.

@@ -38,7 +38,6 @@ pub mod receiver;
 pub mod replay;
 pub mod scenario;
 pub mod send;
-pub mod skeleton;
 pub mod suite;
 pub mod tester;
 pub mod validate;

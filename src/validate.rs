@@ -1,5 +1,7 @@
 //! `hookctl validate`: judge payload and response files against the catalogue.
 
+pub mod skeleton;
+
 use std::ops::ControlFlow;
 use std::path::PathBuf;
 
@@ -11,7 +13,6 @@ use crate::catalogue::{Detection, Kind};
 use crate::contract::{self, Context, Finding, Verdict};
 use crate::error::{Counts, Error, Outcome, Result};
 use crate::input::{self, Entry, NotJson};
-use crate::skeleton;
 
 #[derive(Debug, Clone)]
 pub struct Options {
@@ -37,7 +38,7 @@ pub struct FileResult {
     #[serde(flatten)]
     pub outcome: FileOutcome,
     /// Fields of a big document kept as their text (by label), in place of the empty values the
-    /// verdict's fields hold for them ([`crate::skeleton`]).
+    /// verdict's fields hold for them ([`skeleton`]).
     #[serde(skip)]
     pub texts: Vec<(String, skeleton::Text)>,
 }

@@ -24,12 +24,12 @@ fn big_answer() -> Value {
         "option": "CLIENT",
         "openContext": {"channel": "web"},
         "visibleContext": {},
-        "hiddenContext": history(hookctl::skeleton::BIG + 1000)
+        "hiddenContext": history(hookctl::validate::skeleton::BIG + 1000)
     })
 }
 
 fn write(dir: &Path, doc: &[u8]) -> PathBuf {
-    assert!(doc.len() > hookctl::skeleton::BIG, "big enough to be judged in parts");
+    assert!(doc.len() > hookctl::validate::skeleton::BIG, "big enough to be judged in parts");
     let path = dir.join("big.json");
     std::fs::write(&path, doc).unwrap();
     path

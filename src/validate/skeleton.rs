@@ -16,9 +16,9 @@ use serde::{Serialize, Serializer};
 use serde_json::value::RawValue;
 use serde_json::{Map, Value};
 
+use super::{self as validate, FileResult};
 use crate::catalogue::Kind;
 use crate::contract::{self, Context};
-use crate::validate::{self, FileResult};
 
 /// Documents smaller than this are parsed whole: for them the tree costs little.
 pub const BIG: usize = 1 << 20;
