@@ -25,6 +25,7 @@ pub mod commands;
 pub mod contract;
 pub mod defaults;
 pub mod error;
+pub mod finding;
 pub mod http;
 pub mod input;
 pub mod json;

@@ -7,8 +7,8 @@ use reqwest::header::{ACCEPT, CONTENT_TYPE, HeaderMap, HeaderValue, USER_AGENT};
 use serde_json::Value;
 
 use super::{Field, field};
-use crate::contract::{Finding, snippet};
 use crate::error::{Error, Result};
+use crate::finding::{Finding, snippet};
 use crate::json::{Pointer, Tree};
 use crate::{http, input};
 

@@ -8,7 +8,7 @@ use serde_json::{Map, Value, json};
 
 use super::{Field, field};
 use crate::catalogue::Kind;
-use crate::contract::{Context, Finding};
+use crate::finding::{Context, Finding};
 use crate::json::{Pointer, Tree};
 
 // ------------------------------------------------------------------ the wire

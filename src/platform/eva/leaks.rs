@@ -11,7 +11,7 @@ use std::collections::HashSet;
 use serde_json::Value;
 
 use super::{HIDDEN, READABLE, ptr};
-use crate::contract::{Finding, join};
+use crate::finding::{Finding, join};
 use crate::json::Pointer;
 
 /// The fewest characters a string must have to be compared; shorter ones (`yes`, `Ana`) cannot
@@ -152,7 +152,7 @@ pub fn leak_rule(doc: &Value, request: &Value, show_secrets: bool, warnings: &mu
                     ),
                 );
                 finding.found = Some(match show_secrets {
-                    true => crate::contract::snippet(h.value),
+                    true => crate::finding::snippet(h.value),
                     false => crate::http::REDACTED.to_string(),
                 });
                 warnings.push(finding);
