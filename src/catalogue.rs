@@ -4,57 +4,15 @@
 //! from the receiver, and (through its kind) the schema and the fields worth printing. Fixtures and
 //! schemas are files under `fixtures/`, embedded at build time so the binary needs nothing beside it.
 
-use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
 use crate::error::{Error, Result};
 
+pub use crate::kind::{Detection, Kind};
 pub use crate::platform::{Field, Platform, Webhook};
 use crate::platform::{botpress, eva};
 
-/// A kind of document hookctl knows how to validate.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, clap::ValueEnum)]
-#[serde(rename_all = "kebab-case")]
-pub enum Kind {
-    /// A Botpress HITL Next events-webhook body (handoff or agent).
-    BotpressEvent,
-    /// The body eva posts for a transactional answer.
-    EvaAnswerRequest,
-    /// The webhook's answer to a transactional-answer request.
-    EvaAnswerResponse,
-    /// The body eva posts for a service cell.
-    EvaServiceRequest,
-    /// The webhook's answer to a service-cell request.
-    EvaServiceResponse,
-}
-
 impl Kind {
-    pub const ALL: [Kind; 5] = [
-        Kind::BotpressEvent,
-        Kind::EvaAnswerRequest,
-        Kind::EvaAnswerResponse,
-        Kind::EvaServiceRequest,
-        Kind::EvaServiceResponse,
-    ];
-
-    /// The name users type (`--kind`, `hookctl schema`).
-    pub fn name(self) -> &'static str {
-        match self {
-            Kind::BotpressEvent => "botpress-event",
-            Kind::EvaAnswerRequest => "eva-answer-request",
-            Kind::EvaAnswerResponse => "eva-answer-response",
-            Kind::EvaServiceRequest => "eva-service-request",
-            Kind::EvaServiceResponse => "eva-service-response",
-        }
-    }
-
-    pub fn platform(self) -> Platform {
-        match self {
-            Kind::BotpressEvent => Platform::Botpress,
-            _ => Platform::Eva,
-        }
-    }
-
     /// The webhook a request of this kind goes to; none for an answer.
     pub fn webhook(self) -> Option<Webhook> {
         match self {
@@ -63,10 +21,6 @@ impl Kind {
             Kind::EvaAnswerRequest => Some(eva::ANSWER_WEBHOOK),
             Kind::EvaAnswerResponse | Kind::EvaServiceResponse => None,
         }
-    }
-
-    pub fn is_response(self) -> bool {
-        matches!(self, Kind::EvaAnswerResponse | Kind::EvaServiceResponse)
     }
 
     /// The JSON Schema (2020-12) of this kind, as shipped.
@@ -109,15 +63,6 @@ impl Kind {
         }
     }
 
-    /// The kind of the answer a receiver owes for a request of this kind, when the platform reads it.
-    pub fn response_kind(self) -> Option<Kind> {
-        match self {
-            Kind::EvaAnswerRequest => Some(Kind::EvaAnswerResponse),
-            Kind::EvaServiceRequest => Some(Kind::EvaServiceResponse),
-            _ => None,
-        }
-    }
-
     pub fn parse(name: &str) -> Result<Kind> {
         Kind::ALL.into_iter().find(|k| k.name() == name).ok_or_else(|| {
             let names: Vec<&str> = Kind::ALL.iter().map(|k| k.name()).collect();
@@ -149,29 +94,6 @@ impl Kind {
     /// The kinds [`Kind::detect_with`] can judge a document as, given what the documents answer.
     pub fn detectable(answers: Option<Kind>) -> Vec<Kind> {
         crate::platform::detectable(answers)
-    }
-}
-
-/// The kind a document was judged as, and why when it was only the closest one.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct Detection {
-    pub kind: Kind,
-    /// Set when the document fits no kind exactly: what it looks like.
-    pub closest: Option<&'static str>,
-}
-
-impl Detection {
-    /// A sentence for reports when the kind was the closest one, saying how to choose another.
-    pub fn guess_note(&self) -> Option<String> {
-        self.closest.map(|why| {
-            format!("judged as {}, the closest kind: {why}; pass --kind to choose another", self.kind)
-        })
-    }
-}
-
-impl std::fmt::Display for Kind {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.name())
     }
 }
 

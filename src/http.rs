@@ -1,6 +1,6 @@
 //! The HTTP side of sending: one client per run (connections are pooled and reused), transport
 //! errors that say which (refused, DNS, TLS, timeout), capped response bodies; what is secret and
-//! how it is redacted lives in [`redact`].
+//! how it is redacted lives in `http/redact.rs`.
 
 use std::error::Error as _;
 use std::time::{Duration, Instant};

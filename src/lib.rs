@@ -5,6 +5,9 @@
 //!
 //! - [`catalogue`]: every built-in event, document kind and scenario, the single source of truth,
 //!   with its fixtures and schemas embedded from `fixtures/`.
+//! - [`kind`] and [`finding`], the words the rest speaks in: the kinds of document and the
+//!   platforms; a finding by JSON pointer and the context a document is judged in. They import
+//!   nothing of hookctl.
 //! - [`platform`]: what Botpress and eva send and expect, each fact spelled once.
 //! - [`contract`]: judging a document against its kind's schema and the platform's rules.
 //! - The core, which returns values and never prints: [`send`] (deliver and judge), [`preview`]
@@ -29,6 +32,7 @@ pub mod finding;
 pub mod http;
 pub mod input;
 pub mod json;
+pub mod kind;
 pub mod load;
 pub mod openapi;
 pub mod output;

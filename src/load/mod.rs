@@ -6,7 +6,7 @@
 //! The workers of per-worker connections run on a thread per core, each thread a runtime of its
 //! own (`per_core`). Progress goes to the bar the caller gives (drawn on stderr, or hidden).
 //! A run ends at its count or duration, when told to stop ([`Stop`], Ctrl-C), or after
-//! `--max-errors` transport errors; what each worker counted is summed by [`tally`].
+//! `--max-errors` transport errors; what each worker counted is summed by `load/tally.rs`.
 
 mod bodies;
 mod conn;

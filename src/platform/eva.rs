@@ -7,9 +7,9 @@ use serde::Serialize;
 use serde_json::{Map, Value, json};
 
 use super::{Field, field};
-use crate::catalogue::Kind;
 use crate::finding::{Context, Finding};
 use crate::json::{Pointer, Tree};
+use crate::kind::Kind;
 
 // ------------------------------------------------------------------ the wire
 

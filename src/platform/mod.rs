@@ -7,27 +7,12 @@ pub mod botpress;
 pub mod eva;
 
 use reqwest::header::HeaderMap;
-use serde::Serialize;
 use serde_json::Value;
 
-use crate::catalogue::{Detection, Kind};
-
-/// The platform that sends an event.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, clap::ValueEnum)]
-#[serde(rename_all = "lowercase")]
-pub enum Platform {
-    Botpress,
-    Eva,
-}
+pub use crate::kind::Platform;
+use crate::kind::{Detection, Kind};
 
 impl Platform {
-    pub fn label(self) -> &'static str {
-        match self {
-            Platform::Botpress => "Botpress HITL Next",
-            Platform::Eva => "eva",
-        }
-    }
-
     /// The headers the platform itself puts on a webhook request.
     pub fn headers(self) -> HeaderMap {
         match self {
