@@ -1,8 +1,14 @@
-//! Capture files, as `listen --save` writes them: one [`Record`] a line. Read line by line, each
+//! Capture files: the record of one request ([`Record`], one a line) and how `listen --save` writes
+//! it (`capture/writer.rs`) and every reader reads it. Read line by line, each
 //! line capped (`--max-size`) and checked on its own, so that a bad line (cut by a crash, edited
 //! by hand) is named as `FILE:LINE` and the readers (`replay`, `init --from`, `validate`) go on
 //! with the rest, or stop there under `--strict`. Whatever `listen` writes reads back, however
 //! deep its body is nested ([`DEEPEST`]). Also what a record says of how the listener refused it.
+
+mod record;
+pub(crate) mod writer;
+
+pub use record::{AnswerRecord, Record};
 
 use std::io::{BufRead, BufReader, Read};
 use std::path::Path;
@@ -10,7 +16,6 @@ use std::path::Path;
 use serde::{Deserialize, Serialize};
 
 use crate::input::{self, Size};
-use crate::receiver::Record;
 
 /// The deepest a line is nested for it to be read as a record: past the deepest line `listen`
 /// writes, which is past `serde_json`'s own limit (128). A body is nested at most as deep as

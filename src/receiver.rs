@@ -7,11 +7,9 @@
 //! It returns records (and what went wrong around them) over a channel and never prints.
 
 mod auth;
-mod capture;
 mod forward;
 mod heavy;
 mod hops;
-mod record;
 mod serve;
 mod unjudged;
 
@@ -39,10 +37,10 @@ use crate::json::Pointer;
 use crate::platform::eva;
 use crate::{defaults, http};
 
+pub use crate::capture::{AnswerRecord, Record};
 pub use auth::Required;
-pub use record::{AnswerRecord, Record};
 
-use capture::{Capture, open_capture, save};
+use crate::capture::writer::{Capture, open_capture, save};
 
 /// How the receiver answers and what it keeps.
 #[derive(Debug, Clone)]

@@ -166,7 +166,10 @@ pub async fn run(
     crate::scenario::with_curl(&mut steps);
     Ok(ScenarioReport {
         scenario: "replay".to_string(),
-        summary: format!("{} from {source}", crate::output::plural(steps.len(), "request")),
+        summary: match steps.len() {
+            1 => format!("1 request from {source}"),
+            n => format!("{n} requests from {source}"),
+        },
         notes,
         builtin_receiver: steps.first().is_some_and(|s| s.builtin_receiver),
         passed: steps.iter().all(|s| s.passed),

@@ -13,7 +13,7 @@ use super::Record;
 /// the requests of that group writes it whole in one call while the next group gathers, and every
 /// request of a group is answered only once the write that holds its line has returned. Under a
 /// stream of requests that is one write for several of them; alone, a request writes its own.
-pub(super) struct Capture {
+pub(crate) struct Capture {
     path: PathBuf,
     /// The file and how long it is: a group that cannot be written whole is cut off again, so
     /// that a capture never holds half a line. Only the group's writer takes it.
@@ -38,7 +38,7 @@ struct Group {
 const GROUP_KEPT: usize = 1 << 20;
 
 impl Capture {
-    pub(super) fn new(path: PathBuf, file: File) -> Capture {
+    pub(crate) fn new(path: PathBuf, file: File) -> Capture {
         let len = file.metadata().map(|m| m.len()).unwrap_or(0);
         Capture {
             path,
@@ -111,7 +111,7 @@ impl Capture {
 /// middle of a record: a crash, a full disk) is given the line's end first, so that the records
 /// appended start on lines of their own and the cut line is the only one not read back. That is
 /// checked once, here, not for each record.
-pub(super) fn open_capture(path: &std::path::Path) -> std::io::Result<File> {
+pub(crate) fn open_capture(path: &std::path::Path) -> std::io::Result<File> {
     let mut file = std::fs::OpenOptions::new().create(true).append(true).open(path)?;
     if ends_inside_a_line(path, &file) {
         file.write_all(b"\n")?;
@@ -146,7 +146,7 @@ impl Drop for Writer<'_> {
 
 /// A lock, also when a thread panicked while holding it (what it guards stays consistent).
 /// Append a record to the capture as one line, or say why it could not be.
-pub(super) async fn save(capture: &Capture, record: &Record) -> std::result::Result<(), String> {
+pub(crate) async fn save(capture: &Capture, record: &Record) -> std::result::Result<(), String> {
     // A line that cannot be made is not saved either: never an empty line acknowledged.
     // Room for the body, escaped, and the rest of the record: the line is not grown piece by piece.
     let mut line = Vec::with_capacity(record.bytes + record.bytes / 4 + 2048);

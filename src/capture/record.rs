@@ -119,7 +119,7 @@ impl Record {
 
     /// Hold a UTF-8 body: as it is when it is JSON (`parsed`) on one line with nothing around it,
     /// as a string otherwise.
-    pub(super) fn hold(&mut self, text: String, parsed: bool) {
+    pub(crate) fn hold(&mut self, text: String, parsed: bool) {
         let verbatim = parsed
             && text.as_bytes().first().is_some_and(|b| !b.is_ascii_whitespace())
             && text.as_bytes().last().is_some_and(|b| !b.is_ascii_whitespace())
