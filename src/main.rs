@@ -1,8 +1,9 @@
 //! The hookctl binary: parse the command line, run it, exit with the code its result says.
 
+use std::io::IsTerminal;
 use std::process::ExitCode;
 
-use colored::Colorize;
+use hookctl::output::{Level, colored_stream, tag};
 use hookctl::{Error, Exit};
 
 fn main() -> ExitCode {
@@ -16,11 +17,12 @@ fn main() -> ExitCode {
             return if e.use_stderr() { ExitCode::from(Exit::Usage.code()) } else { ExitCode::SUCCESS };
         }
     };
+    let err_color = colored_stream(cli.color, std::io::stderr().is_terminal());
     match hookctl::commands::run(cli) {
         Ok(exit) => ExitCode::from(exit.code()),
         Err(Error::BrokenPipe) => ExitCode::SUCCESS,
         Err(e) => {
-            eprintln!("{} {e}", "error:".red().bold());
+            eprintln!("{} {e}", tag(Level::Error, err_color));
             ExitCode::from(e.exit().code())
         }
     }

@@ -297,3 +297,67 @@ fn output_that_cannot_be_written_is_exit_4_with_one_line() {
     assert!(err.contains("cannot write output"), "{err}");
     assert!(!err.contains("panicked"), "{err}");
 }
+
+/// Run `hookctl ARGS` with a terminal on stdout and stderr (util-linux `script`), `redirect` added
+/// to the shell line (`2>FILE`); what the terminal showed.
+fn on_a_terminal(args: &str, redirect: &str, env: &[(&str, &str)]) -> String {
+    let bin = assert_cmd::cargo::cargo_bin("hookctl");
+    let line = format!("'{}' {args} {redirect}", bin.display());
+    let out = std::process::Command::new("script")
+        .args(["-qec", &line, "/dev/null"])
+        .env_remove("NO_COLOR")
+        .env_remove("CLICOLOR_FORCE")
+        .env("TERM", "xterm")
+        .envs(env.iter().copied())
+        .output()
+        .expect("util-linux script (Debian bsdutils) runs a command on a terminal");
+    String::from_utf8_lossy(&out.stdout).into_owned()
+}
+
+const ESC: &str = "\u{1b}[";
+
+#[test]
+fn each_stream_is_coloured_on_its_own_decision() {
+    let dir = tempfile::tempdir().unwrap();
+    let log = dir.path().join("err.log");
+    // stdout a terminal, stderr a file: the summary coloured, the error line in the file plain.
+    let shown = on_a_terminal("validate missing.json", &format!("2>'{}'", log.display()), &[]);
+    let logged = std::fs::read_to_string(&log).unwrap();
+    assert!(shown.contains(ESC), "{shown:?}");
+    assert!(logged.starts_with("error: missing.json: cannot read"), "{logged:?}");
+    assert!(!logged.contains(ESC), "{logged:?}");
+    // Asked for, it is coloured wherever it goes.
+    on_a_terminal("validate missing.json --color always", &format!("2>'{}'", log.display()), &[]);
+    assert!(std::fs::read_to_string(&log).unwrap().contains(ESC));
+}
+
+#[test]
+fn term_dumb_and_no_color_mean_no_colour_even_on_a_terminal() {
+    assert!(on_a_terminal("validate missing.json", "", &[]).contains(ESC), "a terminal is coloured");
+    for env in [("TERM", "dumb"), ("NO_COLOR", "1")] {
+        let shown = on_a_terminal("validate missing.json", "", &[env]);
+        assert!(!shown.contains(ESC), "{env:?}: {shown:?}");
+        let (_, out, _) = run(hookctl()
+            .args(["validate", "missing.json"])
+            .env_remove("NO_COLOR")
+            .env("CLICOLOR_FORCE", "1")
+            .env(env.0, env.1));
+        assert!(!out.contains(ESC), "{env:?} wins over CLICOLOR_FORCE: {out:?}");
+    }
+    let (_, out, _) = run(hookctl()
+        .args(["validate", "missing.json"])
+        .env_remove("NO_COLOR")
+        .env("CLICOLOR_FORCE", "1")
+        .env("TERM", "xterm"));
+    assert!(out.contains(ESC), "CLICOLOR_FORCE colours a pipe");
+}
+
+#[test]
+fn color_never_reaches_the_parsers_own_errors() {
+    let shown = on_a_terminal("send handoff-crate", "", &[]);
+    assert!(shown.contains("unknown event") && shown.contains(ESC), "{shown:?}");
+    for args in ["--color never send handoff-crate", "send handoff-crate --color=never"] {
+        let shown = on_a_terminal(args, "", &[]);
+        assert!(shown.contains("unknown event") && !shown.contains(ESC), "{args}: {shown:?}");
+    }
+}

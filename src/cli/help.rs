@@ -232,6 +232,23 @@ pub fn documented() -> clap::Command {
     })
 }
 
+/// The value of the last `--color` on a command line, as given (`--color never`, `--color=never`).
+fn given_color(args: &[OsString]) -> Option<&str> {
+    let mut found = None;
+    let mut words = args.iter().filter_map(|a| a.to_str());
+    while let Some(word) = words.next() {
+        if word == "--" {
+            break;
+        }
+        if word == "--color" {
+            found = words.next();
+        } else if let Some(value) = word.strip_prefix("--color=") {
+            found = Some(value);
+        }
+    }
+    found
+}
+
 /// Parse a command line (the program's name first). A global flag given to a command that does
 /// not take it, and `--option-case` before a command that has none, are usage errors, as clap's
 /// own are.
@@ -240,7 +257,14 @@ where
     I: IntoIterator<Item = T>,
     T: Into<OsString> + Clone,
 {
-    let mut cmd = command();
+    let args: Vec<OsString> = args.into_iter().map(Into::into).collect();
+    // The parser's own errors follow --color too (it is read before the rest is parsed).
+    let color = match given_color(&args) {
+        Some("always") => clap::ColorChoice::Always,
+        Some("never") => clap::ColorChoice::Never,
+        _ => clap::ColorChoice::Auto,
+    };
+    let mut cmd = command().color(color);
     let mut matches = cmd.try_get_matches_from_mut(args)?;
     if let Some((name, sub)) = matches.subcommand() {
         let given = |m: &clap::ArgMatches, id: &str| {

@@ -30,14 +30,7 @@ pub struct Globals {
 /// Run one parsed command line. Errors that stop a command come back as `Err`; outcomes (contract
 /// or transport failures included) come back as their exit code.
 pub fn run(cli: Cli) -> Result<Exit> {
-    let env_set = |name: &str| std::env::var_os(name).is_some_and(|v| !v.is_empty() && v != "0");
-    let style = Style::new(
-        cli.output,
-        cli.color,
-        io::stdout().is_terminal(),
-        std::env::var_os("NO_COLOR").is_some_and(|v| !v.is_empty()),
-        env_set("CLICOLOR_FORCE"),
-    );
+    let style = Style::new(cli.output, cli.color, io::stdout().is_terminal(), io::stderr().is_terminal());
     let verbosity = match (cli.quiet, cli.verbose) {
         (true, _) => Verbosity::Quiet,
         (_, true) => Verbosity::Verbose,

@@ -71,29 +71,25 @@ pub enum Verbosity {
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Style {
     pub format: Format,
-    /// Text is coloured.
+    /// Text on stdout is coloured.
     pub color: bool,
+    /// Diagnostics on stderr are coloured: decided for stderr on its own.
+    pub err_color: bool,
     /// Stdout is a terminal: tables get borders, documents are pretty-printed.
     pub terminal: bool,
     pub verbosity: Verbosity,
 }
 
 impl Style {
-    /// The style for a run: `--color`, then `NO_COLOR` / `CLICOLOR_FORCE`, then whether stdout is
-    /// a terminal. `no_color` and `force_color` are those variables' verdicts.
-    pub fn new(
-        format: Format,
-        choice: ColorChoice,
-        terminal: bool,
-        no_color: bool,
-        force_color: bool,
-    ) -> Style {
-        let color = match choice {
-            ColorChoice::Always => true,
-            ColorChoice::Never => false,
-            ColorChoice::Auto => !no_color && (force_color || terminal),
-        };
-        Style { format, color, terminal, verbosity: Verbosity::Normal }
+    /// The style for a run, each stream's colour decided on its own ([`colored_stream`]).
+    pub fn new(format: Format, choice: ColorChoice, terminal: bool, err_terminal: bool) -> Style {
+        Style {
+            format,
+            color: colored_stream(choice, terminal),
+            err_color: colored_stream(choice, err_terminal),
+            terminal,
+            verbosity: Verbosity::Normal,
+        }
     }
 
     pub fn with_verbosity(self, verbosity: Verbosity) -> Style {
@@ -118,6 +114,31 @@ impl Style {
     }
 }
 
+/// Whether a stream is coloured: `--color always|never`, else not under `NO_COLOR` (not empty) or
+/// `TERM=dumb`, else under `CLICOLOR_FORCE` (not empty nor `0`), else when the stream is a
+/// terminal.
+pub fn colored_stream(choice: ColorChoice, terminal: bool) -> bool {
+    let set = |name: &str| std::env::var_os(name).filter(|v| !v.is_empty());
+    match choice {
+        ColorChoice::Always => true,
+        ColorChoice::Never => false,
+        ColorChoice::Auto if set("NO_COLOR").is_some() => false,
+        ColorChoice::Auto if set("TERM").is_some_and(|t| t == "dumb") => false,
+        ColorChoice::Auto => set("CLICOLOR_FORCE").is_some_and(|v| v != "0") || terminal,
+    }
+}
+
+/// A diagnostic's tag (`error:`, `warning:`, `note:`) as a stream shows it: bold and coloured when
+/// that stream is, whatever stdout's choice (which the colouring crate keeps for the process).
+pub fn tag(level: Level, color: bool) -> String {
+    let (word, code) = match level {
+        Level::Error => ("error:", "31"),
+        Level::Warning => ("warning:", "33"),
+        Level::Note => ("note:", "36"),
+    };
+    if color { format!("\x1b[1;{code}m{word}\x1b[0m") } else { word.to_string() }
+}
+
 /// Where a renderer writes: results to `out`, diagnostics (errors, notes, progress) to `err`.
 pub struct Out<'a> {
     pub out: &'a mut dyn Write,
@@ -128,11 +149,7 @@ pub struct Out<'a> {
 impl Out<'_> {
     /// One diagnostic line on `err`: `error:`, `warning:` or `note:` and the message.
     pub fn diag(&mut self, level: Level, msg: impl std::fmt::Display) -> io::Result<()> {
-        let tag = match level {
-            Level::Error => "error:".red().bold(),
-            Level::Warning => "warning:".yellow().bold(),
-            Level::Note => "note:".cyan().bold(),
-        };
+        let tag = tag(level, self.style.err_color);
         writeln!(self.err, "{tag} {msg}")
     }
 
