@@ -140,7 +140,7 @@ fn a_header_value_that_is_not_utf8_is_shown_escaped_and_replayed_as_it_came() {
         c.set_read_timeout(Some(BOUND)).unwrap();
         let mut head = Vec::new();
         let mut byte = [0u8; 1];
-        while !head.ends_with(b"\r\n\r\n") && c.read(&mut byte).unwrap() == 1 {
+        while !head.ends_with(b"\r\n\r\n") && c.read_exact(&mut byte).is_ok() {
             head.push(byte[0]);
         }
         c.write_all(b"HTTP/1.1 200 OK\r\nContent-Length: 2\r\nConnection: close\r\n\r\n{}").unwrap();

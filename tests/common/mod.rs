@@ -348,6 +348,8 @@ pub mod raw {
                 }
             }
             match s.read(&mut buf) {
+                // A signal to the test process (a child ending) is no answer: read again.
+                Err(e) if e.kind() == std::io::ErrorKind::Interrupted => continue,
                 Ok(0) | Err(_) => return None,
                 Ok(n) => got.extend_from_slice(&buf[..n]),
             }
@@ -357,10 +359,13 @@ pub mod raw {
     /// Whether the listener closed `s` (within the bound) with nothing more said.
     pub fn closed(s: &mut TcpStream) -> bool {
         let mut buf = [0u8; 256];
-        match s.read(&mut buf) {
-            Ok(0) => true,
-            Ok(n) => panic!("answered instead of closed: {}", String::from_utf8_lossy(&buf[..n])),
-            Err(e) => e.kind() == std::io::ErrorKind::ConnectionReset,
+        loop {
+            return match s.read(&mut buf) {
+                Err(e) if e.kind() == std::io::ErrorKind::Interrupted => continue,
+                Ok(0) => true,
+                Ok(n) => panic!("answered instead of closed: {}", String::from_utf8_lossy(&buf[..n])),
+                Err(e) => e.kind() == std::io::ErrorKind::ConnectionReset,
+            };
         }
     }
 
@@ -376,7 +381,13 @@ pub mod raw {
         let mut got = Vec::new();
         let mut byte = [0u8; 1];
         while !got.ends_with(b"\r\n\r\n") {
-            assert_eq!(s.read(&mut byte).unwrap(), 1, "the listener asks for the body");
+            let read = loop {
+                match s.read(&mut byte) {
+                    Err(e) if e.kind() == std::io::ErrorKind::Interrupted => continue,
+                    read => break read,
+                }
+            };
+            assert_eq!(read.unwrap(), 1, "the listener asks for the body");
             got.push(byte[0]);
         }
         assert!(got.starts_with(b"HTTP/1.1 100"), "{}", String::from_utf8_lossy(&got));
