@@ -14,7 +14,7 @@ mod parse;
 pub mod tape;
 
 pub use count::values;
-pub use parse::{Container, Skips, from_str, from_str_skipping};
+pub use parse::{Container, Skips, from_str, from_str_skipping, is_json};
 
 /// Resolving a JSON pointer in a value, as [`Value::pointer`] does.
 pub trait Pointer {

@@ -319,7 +319,7 @@ async fn handle(shared: Arc<Shared>, req: Request) -> Response {
     let (parsed, doc, kind, mut verdict) = match (&heavy, quick) {
         (Some((_, skim)), _) => {
             // JSON as a tree's parser reads it, but for the tree.
-            let parsed = skim.is_some() || text.is_some_and(heavy::is_json);
+            let parsed = skim.is_some() || text.is_some_and(crate::json::is_json);
             (parsed, None, skim.as_ref().and_then(heavy::Skim::kind), None)
         }
         (None, Some(verdict)) => (true, None, Some(verdict.kind), Some(verdict)),

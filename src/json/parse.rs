@@ -229,6 +229,13 @@ impl<'de> Visitor<'de> for Sized<'_, '_> {
     }
 }
 
+/// Whether a text is one JSON value as a tree's parser reads it (nested at most as deep, so refused
+/// where a tree would be), read without keeping any of it.
+pub fn is_json(text: &str) -> bool {
+    let mut de = serde_json::Deserializer::from_str(text);
+    Ignored.deserialize(&mut de).is_ok() && de.end().is_ok()
+}
+
 /// A value parsed as any other (through the same paths of the parser, so refused where it would be
 /// refused, nesting limit included) with nothing of it kept.
 struct Ignored;

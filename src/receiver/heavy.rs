@@ -60,7 +60,7 @@ impl<'a> Skim<'a> {
     /// The top level of a JSON object; `None` when the text is not one, or not JSON as a tree's
     /// parser reads it (nested too deep, say: a member's text is otherwise read to its end only).
     pub(super) fn read(text: &'a str) -> Option<Skim<'a>> {
-        is_json(text).then_some(())?;
+        crate::json::is_json(text).then_some(())?;
         let mut de = serde_json::Deserializer::from_str(text);
         let skim = de.deserialize_map(TopLevel).ok()?;
         de.end().ok()?;
@@ -102,59 +102,6 @@ impl<'a> Skim<'a> {
         }
         out.push(b'}');
         out
-    }
-}
-
-/// Whether a text is one JSON value as a tree's parser reads it (nested at most as deep), read
-/// without keeping any of it. (`IgnoredAny` alone reads any depth.)
-pub(super) fn is_json(text: &str) -> bool {
-    let mut de = serde_json::Deserializer::from_str(text);
-    de.deserialize_any(Any).is_ok() && de.end().is_ok()
-}
-
-/// Any value, read through `deserialize_any` at every level, so that the parser counts its depth.
-#[derive(Clone, Copy)]
-struct Any;
-
-impl<'de> DeserializeSeed<'de> for Any {
-    type Value = ();
-    fn deserialize<D: Deserializer<'de>>(self, d: D) -> Result<(), D::Error> {
-        d.deserialize_any(self)
-    }
-}
-
-impl<'de> Visitor<'de> for Any {
-    type Value = ();
-    fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
-        f.write_str("any JSON value")
-    }
-    fn visit_bool<E>(self, _: bool) -> Result<(), E> {
-        Ok(())
-    }
-    fn visit_i64<E>(self, _: i64) -> Result<(), E> {
-        Ok(())
-    }
-    fn visit_u64<E>(self, _: u64) -> Result<(), E> {
-        Ok(())
-    }
-    fn visit_f64<E>(self, _: f64) -> Result<(), E> {
-        Ok(())
-    }
-    fn visit_str<E>(self, _: &str) -> Result<(), E> {
-        Ok(())
-    }
-    fn visit_unit<E>(self) -> Result<(), E> {
-        Ok(())
-    }
-    fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<(), A::Error> {
-        while seq.next_element_seed(Any)?.is_some() {}
-        Ok(())
-    }
-    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<(), A::Error> {
-        while map.next_key::<IgnoredAny>()?.is_some() {
-            map.next_value_seed(Any)?;
-        }
-        Ok(())
     }
 }
 
@@ -359,7 +306,11 @@ mod tests {
             "{\"a\":1} x".into(),
             r#"{"a":[1,{"b":null}],"c":"\u00e9"}"#.into(),
         ] {
-            assert_eq!(is_json(&text), serde_json::from_str::<Value>(&text).is_ok(), "{text:.40}");
+            assert_eq!(
+                crate::json::is_json(&text),
+                serde_json::from_str::<Value>(&text).is_ok(),
+                "{text:.40}"
+            );
         }
     }
 
