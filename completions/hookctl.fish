@@ -106,7 +106,7 @@ complete -c hookctl -n "__fish_hookctl_using_subcommand send" -l answer-type -d 
 complete -c hookctl -n "__fish_hookctl_using_subcommand send" -l expect-status -d 'Expect this HTTP status instead of any 2xx' -r
 complete -c hookctl -n "__fish_hookctl_using_subcommand send" -l expect-option -d 'eva service cell: expect the answer to choose this option' -r
 complete -c hookctl -n "__fish_hookctl_using_subcommand send" -l count -d 'Load mode: send this many events, each with fresh ids and delivered once, and summarise; Ctrl-C stops early with the summary so far (exit 130)' -r
-complete -c hookctl -n "__fish_hookctl_using_subcommand send" -l duration -d 'Load mode: keep sending for this many seconds (more than 0 s, at most 86400 s, a day)' -r
+complete -c hookctl -n "__fish_hookctl_using_subcommand send" -l duration -d 'Load mode: keep sending for this many seconds, or a duration with its unit (10s, 5m); more than 0 s, at most 86400 s, a day' -r
 complete -c hookctl -n "__fish_hookctl_using_subcommand send" -s c -l concurrency -d 'Load mode: requests in flight at once (1 to 1024)' -r
 complete -c hookctl -n "__fish_hookctl_using_subcommand send" -l max-errors -d 'Load mode: stop after this many transport errors (refused, timeouts...); 0 never stops' -r
 complete -c hookctl -n "__fish_hookctl_using_subcommand send" -l print -d 'Print the request as a command instead of sending it (`curl`: one shell-quoted curl command line; secret header values redacted unless --show-secrets)' -r -f -a "curl\t'One curl command line, shell-quoted'"
@@ -114,7 +114,7 @@ complete -c hookctl -n "__fish_hookctl_using_subcommand send" -l max-size -d 'Re
 complete -c hookctl -n "__fish_hookctl_using_subcommand send" -l url -d 'The webhook URL. Without one (and without HOOKCTL_URL or --botpress-config), hookctl delivers to its own built-in receiver' -r -f
 complete -c hookctl -n "__fish_hookctl_using_subcommand send" -l botpress-config -d 'Aim with the Botpress `hitlnext.json` you give Botpress: its eventsWebHook url and headers' -r -F
 complete -c hookctl -n "__fish_hookctl_using_subcommand send" -s H -l header -d 'Add a header, `Name: value` (repeatable); it wins over the platform\'s and the config\'s' -r
-complete -c hookctl -n "__fish_hookctl_using_subcommand send" -l timeout -d 'Give up on an answer after this many seconds (more than 0 s, at most 86400 s, a day; Botpress itself waits forever)' -r
+complete -c hookctl -n "__fish_hookctl_using_subcommand send" -l timeout -d 'Give up on an answer after this many seconds, or a duration with its unit (500ms, 10s); more than 0 s, at most 86400 s, a day (Botpress itself waits forever)' -r
 complete -c hookctl -n "__fish_hookctl_using_subcommand send" -l retry -d 'Re-send on failure: `botpress` follows Botpress\'s schedule (10 attempts, 100 ms doubling)' -r -f -a "none\t'One attempt'
 botpress\t'Botpress\'s schedule: 10 attempts in all: the first at once, then 9 retries after waits of 100 ms doubling to 25.6 s (about 51 s in all), no jitter'"
 complete -c hookctl -n "__fish_hookctl_using_subcommand send" -l retry-scale -d 'Scale the retry waits (0.01 runs Botpress\'s 51 s of waits in 0.5 s)' -r
@@ -136,7 +136,7 @@ complete -c hookctl -n "__fish_hookctl_using_subcommand scenario" -l seed -d 'Fi
 complete -c hookctl -n "__fish_hookctl_using_subcommand scenario" -l url -d 'The webhook URL. Without one (and without HOOKCTL_URL or --botpress-config), hookctl delivers to its own built-in receiver' -r -f
 complete -c hookctl -n "__fish_hookctl_using_subcommand scenario" -l botpress-config -d 'Aim with the Botpress `hitlnext.json` you give Botpress: its eventsWebHook url and headers' -r -F
 complete -c hookctl -n "__fish_hookctl_using_subcommand scenario" -s H -l header -d 'Add a header, `Name: value` (repeatable); it wins over the platform\'s and the config\'s' -r
-complete -c hookctl -n "__fish_hookctl_using_subcommand scenario" -l timeout -d 'Give up on an answer after this many seconds (more than 0 s, at most 86400 s, a day; Botpress itself waits forever)' -r
+complete -c hookctl -n "__fish_hookctl_using_subcommand scenario" -l timeout -d 'Give up on an answer after this many seconds, or a duration with its unit (500ms, 10s); more than 0 s, at most 86400 s, a day (Botpress itself waits forever)' -r
 complete -c hookctl -n "__fish_hookctl_using_subcommand scenario" -l retry -d 'Re-send on failure: `botpress` follows Botpress\'s schedule (10 attempts, 100 ms doubling)' -r -f -a "none\t'One attempt'
 botpress\t'Botpress\'s schedule: 10 attempts in all: the first at once, then 9 retries after waits of 100 ms doubling to 25.6 s (about 51 s in all), no jitter'"
 complete -c hookctl -n "__fish_hookctl_using_subcommand scenario" -l retry-scale -d 'Scale the retry waits (0.01 runs Botpress\'s 51 s of waits in 0.5 s)' -r
@@ -187,7 +187,7 @@ complete -c hookctl -n "__fish_hookctl_using_subcommand replay" -l max-size -d '
 complete -c hookctl -n "__fish_hookctl_using_subcommand replay" -l url -d 'The webhook URL. Without one (and without HOOKCTL_URL or --botpress-config), hookctl delivers to its own built-in receiver' -r -f
 complete -c hookctl -n "__fish_hookctl_using_subcommand replay" -l botpress-config -d 'Aim with the Botpress `hitlnext.json` you give Botpress: its eventsWebHook url and headers' -r -F
 complete -c hookctl -n "__fish_hookctl_using_subcommand replay" -s H -l header -d 'Add a header, `Name: value` (repeatable); it wins over the platform\'s and the config\'s' -r
-complete -c hookctl -n "__fish_hookctl_using_subcommand replay" -l timeout -d 'Give up on an answer after this many seconds (more than 0 s, at most 86400 s, a day; Botpress itself waits forever)' -r
+complete -c hookctl -n "__fish_hookctl_using_subcommand replay" -l timeout -d 'Give up on an answer after this many seconds, or a duration with its unit (500ms, 10s); more than 0 s, at most 86400 s, a day (Botpress itself waits forever)' -r
 complete -c hookctl -n "__fish_hookctl_using_subcommand replay" -l retry -d 'Re-send on failure: `botpress` follows Botpress\'s schedule (10 attempts, 100 ms doubling)' -r -f -a "none\t'One attempt'
 botpress\t'Botpress\'s schedule: 10 attempts in all: the first at once, then 9 retries after waits of 100 ms doubling to 25.6 s (about 51 s in all), no jitter'"
 complete -c hookctl -n "__fish_hookctl_using_subcommand replay" -l retry-scale -d 'Scale the retry waits (0.01 runs Botpress\'s 51 s of waits in 0.5 s)' -r

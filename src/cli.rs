@@ -253,8 +253,8 @@ pub struct DeliveryArgs {
     /// Add a header, `Name: value` (repeatable); it wins over the platform's and the config's.
     #[arg(short = 'H', long = "header", value_name = "NAME: VALUE")]
     pub headers: Vec<String>,
-    /// Give up on an answer after this many seconds (more than 0 s, at most 86400 s, a day;
-    /// Botpress itself waits forever).
+    /// Give up on an answer after this many seconds, or a duration with its unit (500ms, 10s);
+    /// more than 0 s, at most 86400 s, a day (Botpress itself waits forever).
     #[arg(long, value_name = "SECONDS", default_value_t = defaults::TIMEOUT_SECS, value_parser = parse_seconds)]
     pub timeout: f64,
     /// Re-send on failure as a platform does (`botpress`: Botpress's schedule).
@@ -301,7 +301,8 @@ pub struct SendArgs {
     /// Ctrl-C stops early with the summary so far (exit 130).
     #[arg(long, value_name = "N", value_parser = parse_count)]
     pub count: Option<u64>,
-    /// Load mode: keep sending for this many seconds (more than 0 s, at most 86400 s, a day).
+    /// Load mode: keep sending for this many seconds, or a duration with its unit (10s, 5m); more
+    /// than 0 s, at most 86400 s, a day.
     #[arg(long, value_name = "SECONDS", value_parser = parse_seconds)]
     pub duration: Option<f64>,
     /// Load mode: requests in flight at once (1 to 1024).
@@ -548,13 +549,25 @@ fn parse_final_status(s: &str) -> Result<u16, String> {
 }
 
 /// A number of seconds, as every flag of a duration takes it: more than 0, at most a day.
+/// Seconds (`5`, `0.5`) or a duration with its unit (`500ms`, `10s`, `2m`, `1h 30m`).
 fn parse_seconds(s: &str) -> Result<f64, String> {
     let max = defaults::MAX_SECS;
-    match s.trim().parse::<f64>() {
-        Ok(v) if v > 0.0 && v <= max => Ok(v),
-        Ok(v) if v > max => Err(format!("{s} s is too long: it must be at most {max} s (a day)")),
-        Ok(v) if v <= 0.0 => Err(format!("{s} s is too short: it must be more than 0 s")),
-        _ => Err(format!("'{s}' is not a number of seconds (such as 5 or 0.5)")),
+    let text = s.trim();
+    let (seconds, shown) = match text.parse::<f64>() {
+        Ok(v) if v.is_finite() => (v, format!("{text} s")),
+        _ => match humantime::parse_duration(text) {
+            Ok(d) => (d.as_secs_f64(), text.to_string()),
+            Err(_) => {
+                return Err(format!(
+                    "'{s}' is not a duration: give seconds (5, 0.5) or a number with a unit (500ms, 10s, 2m)"
+                ));
+            }
+        },
+    };
+    match seconds {
+        v if v > 0.0 && v <= max => Ok(v),
+        v if v > max => Err(format!("{shown} is too long: it must be at most {max} s (a day)")),
+        _ => Err(format!("{shown} is too short: it must be more than 0 s")),
     }
 }
 

@@ -443,7 +443,12 @@ fn the_load_flags_say_their_units_and_bounds() {
         ("--timeout", "0", "'0' for '--timeout <SECONDS>': 0 s is too short: it must be more than 0 s"),
         ("--duration", "0", "'0' for '--duration <SECONDS>': 0 s is too short: it must be more than 0 s"),
         ("--duration", "100000", "100000 s is too long: it must be at most 86400 s (a day)"),
-        ("--duration", "soon", "'soon' is not a number of seconds (such as 5 or 0.5)"),
+        (
+            "--duration",
+            "soon",
+            "'soon' is not a duration: give seconds (5, 0.5) or a number with a unit (500ms, 10s, 2m)",
+        ),
+        ("--timeout", "2d", "2d is too long: it must be at most 86400 s (a day)"),
         (
             "--concurrency",
             "0",
@@ -468,9 +473,9 @@ fn the_load_flags_say_their_units_and_bounds() {
         "--count",
         "3",
         "--timeout",
-        "0.5",
+        "500ms",
         "--duration",
-        "86400",
+        "24h",
         "-c",
         "1024",
         "--max-response",
@@ -481,9 +486,14 @@ fn the_load_flags_say_their_units_and_bounds() {
     assert_eq!(code, 0, "{out}{err}");
     assert_eq!(server.requests().len(), 3);
     let (_, help, _) = run(hookctl().args(["send", "--help"]));
-    for said in
-        ["more than 0 s, at most 86400 s", "1 to 1024", "0 never stops", "[default: 100]", "[default: 1MiB]"]
-    {
+    for said in [
+        "500ms, 10s",
+        "more than 0 s, at most 86400 s",
+        "1 to 1024",
+        "0 never stops",
+        "[default: 100]",
+        "[default: 1MiB]",
+    ] {
         assert!(help.contains(said), "{said}: {help}");
     }
 }
