@@ -154,16 +154,7 @@ fn ctrl_c_ends_a_text_load_run_with_its_summary_too() {
 #[test]
 fn a_load_run_left_alone_is_not_marked_interrupted() {
     let server = Server::ok();
-    let (code, out, err) = run(hookctl().args([
-        "send",
-        "handoff-create",
-        "--count",
-        "30",
-        "-o",
-        "json",
-        "--url",
-        &server.url(),
-    ]));
+    let (code, out, err) = load("handoff-create", &server.url(), "--count 30 -o json");
     assert_eq!(code, 0, "{out}\n{err}");
     let s = summary(&out, &err);
     assert_eq!((s["interrupted"].as_bool(), &s["stopped"]), (Some(false), &Value::Null), "{s:#}");
@@ -240,6 +231,11 @@ fn read_request(stream: &std::net::TcpStream) {
     let _ = reader.read_exact(&mut body);
 }
 
+/// `hookctl send EVENT FLAGS --url URL` (FLAGS split at spaces): its exit code, stdout and stderr.
+fn load(event: &str, url: &str, flags: &str) -> (i32, String, String) {
+    run(hookctl().args(["send", event]).args(flags.split(' ')).args(["--url", url]))
+}
+
 /// The lines on stderr that name refused connections.
 fn refused_lines(err: &str) -> Vec<&str> {
     err.lines().filter(|l| l.contains("connection refused")).collect()
@@ -260,20 +256,7 @@ fn attempts(line: &str) -> u64 {
 #[test]
 fn a_target_that_dies_mid_run_is_one_refused_line_and_the_run_stops_after_max_errors() {
     let url = dying_server(5);
-    let (code, out, err) = run(hookctl().args([
-        "send",
-        "handoff-create",
-        "--count",
-        "1000",
-        "-c",
-        "1",
-        "--max-errors",
-        "7",
-        "-o",
-        "json",
-        "--url",
-        &url,
-    ]));
+    let (code, out, err) = load("handoff-create", &url, "--count 1000 -c 1 --max-errors 7 -o json");
     assert_eq!(code, 3, "{out}\n{err}");
     let s = summary(&out, &err);
     // One worker: five answered, then exactly seven errors, and nothing more sent.
@@ -293,18 +276,7 @@ fn a_target_that_dies_mid_run_is_one_refused_line_and_the_run_stops_after_max_er
 #[test]
 fn the_text_summary_puts_the_answered_apart_from_the_refused() {
     let url = dying_server(3);
-    let (code, out, err) = run(hookctl().args([
-        "send",
-        "handoff-create",
-        "--count",
-        "1000",
-        "-c",
-        "1",
-        "--max-errors",
-        "4",
-        "--url",
-        &url,
-    ]));
+    let (code, out, err) = load("handoff-create", &url, "--count 1000 -c 1 --max-errors 4");
     assert_eq!(code, 3, "{out}\n{err}");
     let refused = attempts(refused_lines(&err)[0]);
     for row in [
@@ -340,18 +312,7 @@ fn one_line_per_wording(s: &Value, err: &str) {
 #[test]
 fn a_target_never_up_stops_the_run_after_the_default_max_errors() {
     let url = format!("http://127.0.0.1:{}/hook", closed_port());
-    let (code, out, err) = run(hookctl().args([
-        "send",
-        "handoff-create",
-        "--count",
-        "100000",
-        "-c",
-        "4",
-        "-o",
-        "json",
-        "--url",
-        &url,
-    ]));
+    let (code, out, err) = load("handoff-create", &url, "--count 100000 -c 4 -o json");
     assert_eq!(code, 3, "{out}\n{err}");
     let s = summary(&out, &err);
     // Stopped at 100 errors; the workers' requests already under way when it did are counted.
@@ -367,20 +328,7 @@ fn a_target_never_up_stops_the_run_after_the_default_max_errors() {
 #[test]
 fn max_errors_0_never_stops_for_transport_errors() {
     let url = format!("http://127.0.0.1:{}/hook", closed_port());
-    let (code, out, err) = run(hookctl().args([
-        "send",
-        "handoff-create",
-        "--count",
-        "300",
-        "-c",
-        "2",
-        "--max-errors",
-        "0",
-        "-o",
-        "json",
-        "--url",
-        &url,
-    ]));
+    let (code, out, err) = load("handoff-create", &url, "--count 300 -c 2 --max-errors 0 -o json");
     assert_eq!(code, 3, "{out}\n{err}");
     let s = summary(&out, &err);
     assert_eq!((s["transport_errors"].as_u64(), s["refused"].as_u64()), (Some(300), Some(300)), "{s:#}");
@@ -394,20 +342,7 @@ fn runs_through_the_client_of_single_sends_stop_after_max_errors_too() {
     // eva answers are judged in full: these requests go through the client, not the workers'
     // own connections.
     let url = format!("http://127.0.0.1:{}/eva", closed_port());
-    let (code, out, err) = run(hookctl().args([
-        "send",
-        "eva-service",
-        "--count",
-        "1000",
-        "-c",
-        "1",
-        "--max-errors",
-        "5",
-        "-o",
-        "json",
-        "--url",
-        &url,
-    ]));
+    let (code, out, err) = load("eva-service", &url, "--count 1000 -c 1 --max-errors 5 -o json");
     assert_eq!(code, 3, "{out}\n{err}");
     let s = summary(&out, &err);
     let counts = ["requests", "transport_errors", "refused", "answered"].map(|k| s[k].as_u64().unwrap());
@@ -418,18 +353,7 @@ fn runs_through_the_client_of_single_sends_stop_after_max_errors_too() {
 #[test]
 fn a_healthy_run_says_nothing_of_refusals_nor_of_stopping() {
     let server = Server::ok();
-    let (code, out, err) = run(hookctl().args([
-        "send",
-        "handoff-create",
-        "--count",
-        "50",
-        "-c",
-        "4",
-        "--max-errors",
-        "1",
-        "--url",
-        &server.url(),
-    ]));
+    let (code, out, err) = load("handoff-create", &server.url(), "--count 50 -c 4 --max-errors 1");
     assert_eq!(code, 0, "{out}\n{err}");
     assert!(err.is_empty(), "{err}");
     for row in ["answered            50", "transport errors    0", "refused             0"] {
@@ -467,22 +391,11 @@ fn the_load_flags_say_their_units_and_bounds() {
     }
     // The harmless direction: the same flags within their bounds, with their units, run.
     let server = Server::ok();
-    let (code, out, err) = run(hookctl().args([
-        "send",
+    let (code, out, err) = load(
         "handoff-create",
-        "--count",
-        "3",
-        "--timeout",
-        "500ms",
-        "--duration",
-        "24h",
-        "-c",
-        "1024",
-        "--max-response",
-        "64KiB",
-        "--url",
         &server.url(),
-    ]));
+        "--count 3 --timeout 500ms --duration 24h -c 1024 --max-response 64KiB",
+    );
     assert_eq!(code, 0, "{out}{err}");
     assert_eq!(server.requests().len(), 3);
     let (_, help, _) = run(hookctl().args(["send", "--help"]));

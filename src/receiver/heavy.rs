@@ -122,8 +122,11 @@ fn write_copy(out: &mut Vec<u8>, raw: Option<&RawValue>, absent: &[u8]) {
 
 /// The first item of an array, when it is a string.
 fn first_string(raw: &RawValue) -> Option<String> {
+    if !raw.get().starts_with('[') {
+        return None;
+    }
     let mut de = serde_json::Deserializer::from_str(raw.get());
-    de.deserialize_any(First).ok().flatten()
+    de.deserialize_seq(First).ok().flatten()
 }
 
 struct TopLevel;
@@ -182,73 +185,9 @@ impl<'de> Visitor<'de> for First {
         f.write_str("an array")
     }
     fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Option<String>, A::Error> {
-        let first = seq.next_element_seed(StringOrNot)?.flatten();
+        let first: Option<&'de RawValue> = seq.next_element()?;
         while seq.next_element::<IgnoredAny>()?.is_some() {}
-        Ok(first)
-    }
-    fn visit_map<A: MapAccess<'de>>(self, map: A) -> Result<Option<String>, A::Error> {
-        IgnoredAny.visit_map(map).map(|_| None)
-    }
-    fn visit_str<E: de::Error>(self, _: &str) -> Result<Option<String>, E> {
-        Ok(None)
-    }
-    fn visit_bool<E: de::Error>(self, _: bool) -> Result<Option<String>, E> {
-        Ok(None)
-    }
-    fn visit_i64<E: de::Error>(self, _: i64) -> Result<Option<String>, E> {
-        Ok(None)
-    }
-    fn visit_u64<E: de::Error>(self, _: u64) -> Result<Option<String>, E> {
-        Ok(None)
-    }
-    fn visit_f64<E: de::Error>(self, _: f64) -> Result<Option<String>, E> {
-        Ok(None)
-    }
-    fn visit_unit<E: de::Error>(self) -> Result<Option<String>, E> {
-        Ok(None)
-    }
-}
-
-/// A value that is kept when it is a string, read and let go otherwise.
-struct StringOrNot;
-
-impl<'de> DeserializeSeed<'de> for StringOrNot {
-    type Value = Option<String>;
-    fn deserialize<D: Deserializer<'de>>(self, d: D) -> Result<Self::Value, D::Error> {
-        d.deserialize_any(Scalar)
-    }
-}
-
-struct Scalar;
-
-impl<'de> Visitor<'de> for Scalar {
-    type Value = Option<String>;
-    fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
-        f.write_str("any value")
-    }
-    fn visit_str<E: de::Error>(self, s: &str) -> Result<Option<String>, E> {
-        Ok(Some(s.to_string()))
-    }
-    fn visit_seq<A: SeqAccess<'de>>(self, seq: A) -> Result<Option<String>, A::Error> {
-        IgnoredAny.visit_seq(seq).map(|_| None)
-    }
-    fn visit_map<A: MapAccess<'de>>(self, map: A) -> Result<Option<String>, A::Error> {
-        IgnoredAny.visit_map(map).map(|_| None)
-    }
-    fn visit_bool<E: de::Error>(self, _: bool) -> Result<Option<String>, E> {
-        Ok(None)
-    }
-    fn visit_i64<E: de::Error>(self, _: i64) -> Result<Option<String>, E> {
-        Ok(None)
-    }
-    fn visit_u64<E: de::Error>(self, _: u64) -> Result<Option<String>, E> {
-        Ok(None)
-    }
-    fn visit_f64<E: de::Error>(self, _: f64) -> Result<Option<String>, E> {
-        Ok(None)
-    }
-    fn visit_unit<E: de::Error>(self) -> Result<Option<String>, E> {
-        Ok(None)
+        Ok(first.and_then(|raw| serde_json::from_str(raw.get()).ok()))
     }
 }
 
