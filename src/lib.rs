@@ -1,24 +1,20 @@
 //! hookctl: simulate, inspect and contract-test the webhooks of Botpress HITL Next and eva.
 //!
 //! The library holds everything; the binary parses the command line, runs it, and exits with the
-//! code the result says. A map of the rooms:
+//! code the result says. The rooms stand on five floors, and a room imports only from its own
+//! floor and the floors below (README.md, "A map of the source"; `.ci/imports` checks it):
 //!
-//! - [`catalogue`]: every built-in event, document kind and scenario, the single source of truth,
-//!   with its fixtures and schemas embedded from `fixtures/`.
-//! - [`kind`] and [`finding`], the words the rest speaks in: the kinds of document and the
-//!   platforms; a finding by JSON pointer and the context a document is judged in. They import
-//!   nothing of hookctl.
-//! - [`platform`]: what Botpress and eva send and expect, each fact spelled once.
-//! - [`contract`]: judging a document against its kind's schema and the platform's rules.
-//! - The core, which returns values and never prints: [`send`] (deliver and judge), [`preview`]
-//!   (what `send` would deliver), [`load`], [`scenario`], [`receiver`] (stand in for the user's
-//!   server), [`capture`] and [`replay`] (what it kept), [`suite`] and [`tester`] (contract
-//!   suites), [`validate`], [`openapi`], with [`payload`], [`http`] and [`input`] beside.
-//! - [`cli`]: the command-line definition; [`commands`]: one module per subcommand, from arguments
-//!   to the core to a renderer; [`output`]: the renderers (text, JSON, JUnit) over result values.
-//! - [`error`]: the exit codes, the one rule from outcomes to them, and the errors that stop a
-//!   command; [`defaults`]: defaults shared by several commands; [`alloc`]: the heap the binary
-//!   allocates from.
+//! - commands: [`cli`] (the command-line definition) and [`commands`] (one module per
+//!   subcommand: arguments to options, the feature, a renderer);
+//! - renderers: [`output`] (text, JSON and JUnit from result values and a style);
+//! - features, which return values and never print: [`send`], [`preview`], [`load`],
+//!   [`scenario`], [`receiver`], [`capture`], [`replay`], [`validate`], [`suite`], [`tester`],
+//!   [`openapi`];
+//! - the domain, facts and rules with no I/O: [`catalogue`] (every built-in event, kind and
+//!   scenario), [`platform`] (what Botpress and eva send and expect), [`contract`] (judging a
+//!   document), [`payload`] (building bodies), [`kind`] and [`finding`];
+//! - the ground: [`json`], [`http`], [`input`], [`error`] (exit codes and the one rule from
+//!   outcomes to them), [`defaults`], [`alloc`].
 
 pub mod alloc;
 pub mod capture;
