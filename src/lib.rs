@@ -12,8 +12,8 @@
 //! - [`contract`]: judging a document against its kind's schema and the platform's rules.
 //! - The core, which returns values and never prints: [`send`] (deliver and judge), [`preview`]
 //!   (what `send` would deliver), [`load`], [`scenario`], [`receiver`] (stand in for the user's
-//!   server), [`capture`] and [`replay`] (what it kept), [`suite`] and [`tester`] (contract
-//!   suites), [`validate`], [`openapi`], with [`payload`], [`http`] and [`input`] beside.
+//!   server), [`capture`] and [`replay`] (what it kept), [`suite`] (contract suites and
+//!   their runs), [`validate`], [`openapi`], with [`payload`], [`http`] and [`input`] beside.
 //! - [`cli`]: the command-line definition; [`commands`]: one module per subcommand, from arguments
 //!   to the core to a renderer; [`output`]: the renderers (text, JSON, JUnit) over result values.
 //! - [`error`]: the exit codes, the one rule from outcomes to them, and the errors that stop a
@@ -44,7 +44,6 @@ pub mod replay;
 pub mod scenario;
 pub mod send;
 pub mod suite;
-pub mod tester;
 pub mod validate;
 
 pub use error::{Error, Exit};
