@@ -153,7 +153,7 @@ fn headers(record: &Record, source: &str, notes: &mut Vec<String>) -> HeaderMap 
             );
             continue;
         }
-        match header(record, at, name, value, source) {
+        match header(record, at, source) {
             Ok((n, v)) => {
                 headers.append(n, v);
             }
@@ -166,13 +166,8 @@ fn headers(record: &Record, source: &str, notes: &mut Vec<String>) -> HeaderMap 
 
 /// The record's header `at` as it is sent. A value that is not UTF-8 is shown escaped and kept as
 /// it came (in `headers_base64`): the bytes are sent.
-fn header(
-    record: &Record,
-    at: usize,
-    name: &str,
-    value: &str,
-    source: &str,
-) -> Result<(HeaderName, HeaderValue)> {
+fn header(record: &Record, at: usize, source: &str) -> Result<(HeaderName, HeaderValue)> {
+    let (name, value) = &record.headers[at];
     let origin = format!("{source}: request #{}", record.index);
     let (n, v) = http::header(name, value, &origin)?;
     match record.header_bytes(at) {
