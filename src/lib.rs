@@ -8,7 +8,7 @@
 //!   subcommand: arguments to options, the feature, a renderer);
 //! - renderers: [`output`] (text, JSON and JUnit from result values and a style);
 //! - features, which return values and never print: [`send`], [`preview`], [`load`],
-//!   [`scenario`], [`receiver`], [`capture`], [`replay`], [`validate`], [`suite`], [`tester`],
+//!   [`scenario`], [`receiver`], [`capture`], [`replay`], [`validate`], [`suite`],
 //!   [`openapi`];
 //! - the domain, facts and rules with no I/O: [`catalogue`] (every built-in event, kind and
 //!   scenario), [`platform`] (what Botpress and eva send and expect), [`contract`] (judging a
@@ -40,7 +40,6 @@ pub mod replay;
 pub mod scenario;
 pub mod send;
 pub mod suite;
-pub mod tester;
 pub mod validate;
 
 pub use error::{Error, Exit};

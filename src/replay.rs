@@ -3,7 +3,7 @@
 use std::path::Path;
 
 use bytes::Bytes;
-use reqwest::header::{HeaderMap, HeaderValue};
+use reqwest::header::{HeaderMap, HeaderName, HeaderValue};
 use serde_json::Value;
 
 use crate::capture::BadLine;
@@ -103,54 +103,16 @@ pub async fn run(
                 .map_err(|e| Error::usage(format!("{source}: request #{}: {e}", record.index)))?
                 .into(),
         };
-        let mut headers = HeaderMap::new();
-        for (at, (name, value)) in record.headers.iter().enumerate() {
-            if http::hop_by_hop(name) {
-                continue;
-            }
-            let note = if value == REDACTED {
-                format!(
-                    "{name} was redacted in the capture and is not replayed: pass it with -H, or capture with --keep-secrets"
-                )
-            } else {
-                let origin = format!("{source}: request #{}", record.index);
-                // A value that is not UTF-8 is shown escaped and kept as it came: the bytes are sent.
-                let made =
-                    http::header(name, value, &origin).and_then(|(n, v)| match record.header_bytes(at) {
-                        None => Ok((n, v)),
-                        Some(raw) => raw
-                            .and_then(|raw| {
-                                HeaderValue::from_bytes(&raw).map_err(|_| "a control character".into())
-                            })
-                            .map(|v| (n, v))
-                            .map_err(|why| {
-                                Error::usage(format!(
-                                    "{origin}: the value of {name} in headers_base64: {why}"
-                                ))
-                            }),
-                    });
-                match made {
-                    Ok((n, v)) => {
-                        headers.append(n, v);
-                        continue;
-                    }
-                    // A hand-edited capture can hold what no header may: say what is dropped.
-                    Err(e) => format!("{e}; it is not replayed"),
-                }
-            };
-            if !notes.contains(&note) {
-                notes.push(note);
-            }
-        }
+        let headers = headers(&record, source, &mut notes);
         let params = http::redacted_params(&record.path);
         if !params.is_empty() {
-            let note = format!(
-                "the query's {} was redacted in the capture: replay sends to the url it is given, so put it there, or capture with --keep-secrets",
-                params.join(", ")
+            note(
+                &mut notes,
+                format!(
+                    "the query's {} was redacted in the capture: replay sends to the url it is given, so put it there, or capture with --keep-secrets",
+                    params.join(", ")
+                ),
             );
-            if !notes.contains(&note) {
-                notes.push(note);
-            }
         }
         let doc: Option<Value> = serde_json::from_slice(&bytes).ok();
         let kind = record.kind.or_else(|| doc.as_ref().and_then(Kind::detect));
@@ -164,7 +126,67 @@ pub async fn run(
         steps.push(target.exchange(outgoing, &Expect::default(), true).await);
     }
     crate::scenario::with_curl(&mut steps);
-    Ok(ScenarioReport {
+    Ok(report(steps, notes, skipped, source))
+}
+
+/// Add a note once.
+fn note(notes: &mut Vec<String>, note: String) {
+    if !notes.contains(&note) {
+        notes.push(note);
+    }
+}
+
+/// The record's headers that can be replayed; each one that cannot (redacted, or no valid
+/// header) is left out with a note saying why.
+fn headers(record: &Record, source: &str, notes: &mut Vec<String>) -> HeaderMap {
+    let mut headers = HeaderMap::new();
+    for (at, (name, value)) in record.headers.iter().enumerate() {
+        if http::hop_by_hop(name) {
+            continue;
+        }
+        if value == REDACTED {
+            note(
+                notes,
+                format!(
+                    "{name} was redacted in the capture and is not replayed: pass it with -H, or capture with --keep-secrets"
+                ),
+            );
+            continue;
+        }
+        match header(record, at, source) {
+            Ok((n, v)) => {
+                headers.append(n, v);
+            }
+            // A hand-edited capture can hold what no header may: say what is dropped.
+            Err(e) => note(notes, format!("{e}; it is not replayed")),
+        }
+    }
+    headers
+}
+
+/// The record's header `at` as it is sent. A value that is not UTF-8 is shown escaped and kept as
+/// it came (in `headers_base64`): the bytes are sent.
+fn header(record: &Record, at: usize, source: &str) -> Result<(HeaderName, HeaderValue)> {
+    let (name, value) = &record.headers[at];
+    let origin = format!("{source}: request #{}", record.index);
+    let (n, v) = http::header(name, value, &origin)?;
+    match record.header_bytes(at) {
+        None => Ok((n, v)),
+        Some(raw) => raw
+            .and_then(|raw| HeaderValue::from_bytes(&raw).map_err(|_| "a control character".into()))
+            .map(|v| (n, v))
+            .map_err(|why| Error::usage(format!("{origin}: the value of {name} in headers_base64: {why}"))),
+    }
+}
+
+/// The replay as a scenario's report: its steps in capture order.
+fn report(
+    steps: Vec<crate::send::Report>,
+    notes: Vec<String>,
+    skipped: Vec<BadLine>,
+    source: &str,
+) -> ScenarioReport {
+    ScenarioReport {
         scenario: "replay".to_string(),
         summary: match steps.len() {
             1 => format!("1 request from {source}"),
@@ -176,7 +198,7 @@ pub async fn run(
         order: (0..steps.len()).collect(),
         steps,
         skipped_lines: skipped,
-    })
+    }
 }
 
 #[cfg(test)]

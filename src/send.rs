@@ -526,6 +526,8 @@ impl Target {
     }
 }
 
+/// Judge an answer: its status, its size, its body against the contract of the request's kind,
+/// the option expected; then keep the answer as shown and decide whether the delivery passed.
 fn judge(report: &mut Report, out: &Outgoing, answer: Answer, expect: &Expect, d: &Delivery) {
     let parsed: Option<Value> = serde_json::from_slice(&answer.body).ok();
     let body = match &parsed {
@@ -534,24 +536,7 @@ fn judge(report: &mut Report, out: &Outgoing, answer: Answer, expect: &Expect, d
         None => Value::String(String::from_utf8_lossy(&answer.body).into_owned()),
     };
     let ok_status = (200..300).contains(&answer.status);
-    let status_check = match expect.status {
-        Some(want) => Check {
-            check: "status".into(),
-            passed: answer.status == want,
-            expected: want.to_string(),
-            found: answer.status.to_string(),
-            note: None,
-        },
-        None => Check {
-            check: "status".into(),
-            passed: ok_status,
-            expected: "2xx".into(),
-            found: answer.status.to_string(),
-            note: (!ok_status)
-                .then(|| report.kind.map_or_else(|| Platform::Botpress.failure_note(), Kind::failure_note)),
-        },
-    };
-    report.answered.checks.push(status_check);
+    report.answered.checks.push(status_check(answer.status, expect.status, report.kind));
     if answer.truncated {
         report.answered.checks.push(Check {
             check: "size".into(),
@@ -561,32 +546,8 @@ fn judge(report: &mut Report, out: &Outgoing, answer: Answer, expect: &Expect, d
             note: None,
         });
     }
-    let response_kind = out.kind.and_then(Kind::response_kind);
-    if let (Some(response_kind), Some(request), true) = (response_kind, &out.doc, ok_status) {
-        match &parsed {
-            Some(doc) if !answer.truncated => {
-                let ctx = Context {
-                    request: Some(request),
-                    expected_options: None,
-                    option_case: d.option_case,
-                    show_secrets: d.show_secrets,
-                };
-                report.answered.verdict = Some(contract::check(response_kind, doc, ctx));
-                report.changes = Some(eva::changes(request, doc));
-            }
-            _ if answer.truncated => {}
-            _ => report.answered.checks.push(Check {
-                check: "body".into(),
-                passed: false,
-                expected: format!("a JSON {response_kind}"),
-                found: if answer.body.is_empty() {
-                    "an empty body".into()
-                } else {
-                    "a body that is not JSON".into()
-                },
-                note: None,
-            }),
-        }
+    if ok_status {
+        check_contract(report, out, &answer, parsed.as_ref(), d);
     }
     if let Some(want) = &expect.option {
         let found = parsed.as_ref().and_then(|b| b.at(eva::ptr::OPTION));
@@ -608,6 +569,69 @@ fn judge(report: &mut Report, out: &Outgoing, answer: Answer, expect: &Expect, d
     });
     report.passed = report.answered.checks.iter().all(|c| c.passed)
         && report.answered.verdict.as_ref().is_none_or(|v| v.valid);
+}
+
+/// The status expected (`--expect-status`), else any 2xx, with a note on what a failure means to
+/// the platform.
+fn status_check(status: u16, want: Option<u16>, kind: Option<Kind>) -> Check {
+    match want {
+        Some(want) => Check {
+            check: "status".into(),
+            passed: status == want,
+            expected: want.to_string(),
+            found: status.to_string(),
+            note: None,
+        },
+        None => {
+            let ok = (200..300).contains(&status);
+            Check {
+                check: "status".into(),
+                passed: ok,
+                expected: "2xx".into(),
+                found: status.to_string(),
+                note: (!ok)
+                    .then(|| kind.map_or_else(|| Platform::Botpress.failure_note(), Kind::failure_note)),
+            }
+        }
+    }
+}
+
+/// A request whose kind has an answer contract (eva): its accepted answer judged against it, and
+/// what the answer changes; a body that is not JSON fails (a truncated one is not judged).
+fn check_contract(
+    report: &mut Report,
+    out: &Outgoing,
+    answer: &Answer,
+    parsed: Option<&Value>,
+    d: &Delivery,
+) {
+    let (Some(response_kind), Some(request)) = (out.kind.and_then(Kind::response_kind), &out.doc) else {
+        return;
+    };
+    match parsed {
+        Some(doc) if !answer.truncated => {
+            let ctx = Context {
+                request: Some(request),
+                expected_options: None,
+                option_case: d.option_case,
+                show_secrets: d.show_secrets,
+            };
+            report.answered.verdict = Some(contract::check(response_kind, doc, ctx));
+            report.changes = Some(eva::changes(request, doc));
+        }
+        _ if answer.truncated => {}
+        _ => report.answered.checks.push(Check {
+            check: "body".into(),
+            passed: false,
+            expected: format!("a JSON {response_kind}"),
+            found: if answer.body.is_empty() {
+                "an empty body".into()
+            } else {
+                "a body that is not JSON".into()
+            },
+            note: None,
+        }),
+    }
 }
 
 /// A body as the platforms put it on the wire: compact JSON, keys in their order.

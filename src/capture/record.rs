@@ -185,33 +185,8 @@ impl Record {
         out.extend_from_slice(b",\"kind\":");
         serde_json::to_writer(&mut *out, &self.kind)?;
         if let Some(v) = &self.verdict {
-            out.extend_from_slice(b",\"verdict\":{\"kind\":");
-            serde_json::to_writer(&mut *out, &v.kind)?;
-            out.extend_from_slice(if v.valid {
-                b",\"valid\":true,\"errors\":"
-            } else {
-                b",\"valid\":false,\"errors\":"
-            });
-            serde_json::to_writer(&mut *out, &v.errors)?;
-            out.extend_from_slice(b",\"warnings\":");
-            serde_json::to_writer(&mut *out, &v.warnings)?;
-            if !v.not_checked.is_empty() {
-                out.extend_from_slice(b",\"not_checked\":");
-                serde_json::to_writer(&mut *out, &v.not_checked)?;
-            }
-            out.extend_from_slice(b",\"fields\":{");
-            for (n, (label, value)) in v.fields.iter().enumerate() {
-                if n > 0 {
-                    out.push(b',');
-                }
-                json_string(out, label);
-                out.push(b':');
-                match value {
-                    Value::String(s) => json_string(out, s),
-                    other => serde_json::to_writer(&mut *out, other)?,
-                }
-            }
-            out.extend_from_slice(b"}}");
+            out.extend_from_slice(b",\"verdict\":");
+            write_verdict(out, v)?;
         }
         if let Some(note) = &self.note {
             out.extend_from_slice(b",\"note\":");
@@ -234,6 +209,39 @@ impl Record {
         out.push(b'}');
         Ok(())
     }
+}
+
+/// A request's verdict as `serde_json` writes it, its field values that are strings by
+/// `json_string`.
+fn write_verdict(out: &mut Vec<u8>, v: &Verdict) -> serde_json::Result<()> {
+    out.extend_from_slice(b"{\"kind\":");
+    serde_json::to_writer(&mut *out, &v.kind)?;
+    out.extend_from_slice(if v.valid {
+        b",\"valid\":true,\"errors\":"
+    } else {
+        b",\"valid\":false,\"errors\":"
+    });
+    serde_json::to_writer(&mut *out, &v.errors)?;
+    out.extend_from_slice(b",\"warnings\":");
+    serde_json::to_writer(&mut *out, &v.warnings)?;
+    if !v.not_checked.is_empty() {
+        out.extend_from_slice(b",\"not_checked\":");
+        serde_json::to_writer(&mut *out, &v.not_checked)?;
+    }
+    out.extend_from_slice(b",\"fields\":{");
+    for (n, (label, value)) in v.fields.iter().enumerate() {
+        if n > 0 {
+            out.push(b',');
+        }
+        json_string(out, label);
+        out.push(b':');
+        match value {
+            Value::String(s) => json_string(out, s),
+            other => serde_json::to_writer(&mut *out, other)?,
+        }
+    }
+    out.extend_from_slice(b"}}");
+    Ok(())
 }
 
 /// A string as JSON, byte for byte as `serde_json` writes it: the runs with nothing to escape (a

@@ -8,10 +8,10 @@ use crate::cli::TestArgs;
 use crate::defaults;
 use crate::error::{Error, Exit, Result};
 use crate::output::{self, Out};
-use crate::{input, tester};
+use crate::{input, suite};
 
 pub fn run(args: TestArgs, g: Globals, o: &mut Out) -> Result<Exit> {
-    let opts = tester::Options {
+    let opts = suite::Options {
         suites: suites(args.suites)?,
         url: args.url,
         env_url: defaults::env_url(),
@@ -26,16 +26,16 @@ pub fn run(args: TestArgs, g: Globals, o: &mut Out) -> Result<Exit> {
         keep_exchanges: o.style.verbose() && !o.style.json(),
         show_secrets: args.show_secrets,
     };
-    let report = runtime()?.block_on(tester::run(&opts))?;
+    let report = runtime()?.block_on(suite::run(&opts))?;
     // Rendered aside first, to mask what came from the environment in everything shown.
     let (mut out, mut err) = (Vec::new(), Vec::new());
     output::test(&mut Out { out: &mut out, err: &mut err, style: o.style }, &report)?;
-    o.err.write_all(report.mask(&String::from_utf8_lossy(&err)).as_bytes())?;
+    o.err.write_all(suite::mask(&report.secrets, &String::from_utf8_lossy(&err)).as_bytes())?;
     // The results before the JUnit file: a path that cannot be written must not hide them.
-    o.out.write_all(report.mask(&String::from_utf8_lossy(&out)).as_bytes())?;
+    o.out.write_all(suite::mask(&report.secrets, &String::from_utf8_lossy(&out)).as_bytes())?;
     o.out.flush()?;
     if let Some(path) = &args.junit {
-        let xml = report.mask(&output::junit(&report)?);
+        let xml = suite::mask(&report.secrets, &output::junit(&report)?);
         std::fs::write(path, xml).map_err(|e| {
             Error::usage(format!("--junit {}: cannot write: {}", path.display(), input::io_reason(&e)))
         })?;

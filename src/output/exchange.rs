@@ -10,7 +10,7 @@ use serde_json::Value;
 
 use super::{SHOWN_BODY, bounded, reason, status_text};
 use crate::send::Report;
-use crate::tester::Exchange;
+use crate::suite::Exchange;
 
 /// What is shown of a delivery, from whichever report holds it.
 pub struct Shown<'a> {

@@ -7,7 +7,7 @@ use quick_junit::{NonSuccessKind, Report, TestCase, TestCaseStatus, TestSuite};
 use super::exchange::{self, Shown};
 use super::test::warning;
 use crate::error::{Error, Result};
-use crate::tester::{CaseResult, TestReport};
+use crate::suite::{CaseResult, TestReport};
 
 /// The report as JUnit XML: a test suite per suite file, a test case per case.
 pub fn junit(r: &TestReport) -> Result<String> {

@@ -119,28 +119,31 @@ pub fn scenario(o: &mut Out, r: &ScenarioReport) -> io::Result<()> {
     }
     writeln!(o.out, "{} {}", r.scenario.cyan().bold(), format!("({})", r.summary).dimmed())?;
     let ids: Vec<StepIds> = r.steps.iter().map(StepIds::of).collect();
+    let columns: Vec<_> = columns(r, &ids)
+        .into_iter()
+        .filter(|(_, c, always)| *always || c.iter().any(|v| !v.is_empty()))
+        .collect();
+    let mut table = tabled::builder::Builder::default();
+    table.push_record(columns.iter().map(|(h, _, _)| h.to_string()));
+    for n in 0..r.steps.len() {
+        table.push_record(columns.iter().map(|(_, c, _)| c[n].clone()));
+    }
+    o.table(table.build())?;
+    ids_in_full(o.out, &ids)?;
+    failed_steps(o.out, r, false)?;
+    summary_line(o.out, r)
+}
+
+/// The step table's columns: (header, a cell per step, shown even when every cell is empty).
+fn columns(r: &ScenarioReport, ids: &[StepIds]) -> Vec<(&'static str, Vec<String>, bool)> {
     let cells = |f: &dyn Fn(usize, &Report, &StepIds) -> String| -> Vec<String> {
-        r.steps.iter().zip(&ids).enumerate().map(|(i, (s, id))| f(i, s, id)).collect()
+        r.steps.iter().zip(ids).enumerate().map(|(i, (s, id))| f(i, s, id)).collect()
     };
-    // (header, cells, shown even when empty)
-    let columns: Vec<(&str, Vec<String>, bool)> = vec![
+    vec![
         ("#", cells(&|i, _, _| (i + 1).to_string()), true),
         ("EVENT", cells(&|_, s, _| s.event.clone()), true),
         ("HANDOFF", cells(&|_, _, id| id.handoff.clone().unwrap_or_default()), false),
-        (
-            "STATUS",
-            cells(&|_, s, _| {
-                let body = &s.request.body;
-                match (body.at(botpress::ptr::STATUS), body.at(botpress::ptr::ONLINE)) {
-                    (Some(status), _) => field_value(status).into_owned(),
-                    (None, Some(online)) if botpress::resource(body) == Some(botpress::RESOURCE_AGENT) => {
-                        format!("online={online}")
-                    }
-                    _ => String::new(),
-                }
-            }),
-            false,
-        ),
+        ("STATUS", cells(&|_, s, _| status_cell(&s.request.body)), false),
         ("USER THREAD", cells(&|_, _, id| short_id(&id.user_thread)), false),
         ("AGENT THREAD", cells(&|_, _, id| short_id(&id.agent_thread)), false),
         ("AGENT", cells(&|_, _, id| short_id(&id.agent)), false),
@@ -167,18 +170,22 @@ pub fn scenario(o: &mut Out, r: &ScenarioReport) -> io::Result<()> {
             cells(&|_, s, _| if s.passed { "✓".green().to_string() } else { "✗".red().to_string() }),
             true,
         ),
-    ];
-    let columns: Vec<_> =
-        columns.into_iter().filter(|(_, c, always)| *always || c.iter().any(|v| !v.is_empty())).collect();
-    let mut table = tabled::builder::Builder::default();
-    table.push_record(columns.iter().map(|(h, _, _)| h.to_string()));
-    for n in 0..r.steps.len() {
-        table.push_record(columns.iter().map(|(_, c, _)| c[n].clone()));
-    }
-    o.table(table.build())?;
-    let out = &mut *o.out;
+    ]
+}
 
-    // Each id in full, once, with the steps that carry it.
+/// The STATUS cell: the Botpress status a request sets, or an agent's `online`.
+fn status_cell(body: &Value) -> String {
+    match (body.at(botpress::ptr::STATUS), body.at(botpress::ptr::ONLINE)) {
+        (Some(status), _) => field_value(status).into_owned(),
+        (None, Some(online)) if botpress::resource(body) == Some(botpress::RESOURCE_AGENT) => {
+            format!("online={online}")
+        }
+        _ => String::new(),
+    }
+}
+
+/// Each id in full, once, with the steps that carry it.
+fn ids_in_full(out: &mut dyn io::Write, ids: &[StepIds]) -> io::Result<()> {
     let mut listed: Vec<(&str, &str, Vec<usize>)> = Vec::new();
     for slot in 0..StepIds::LISTED {
         for (n, id) in ids.iter().enumerate() {
@@ -199,9 +206,7 @@ pub fn scenario(o: &mut Out, r: &ScenarioReport) -> io::Result<()> {
             step_list(steps).dimmed()
         )?;
     }
-
-    failed_steps(out, r, false)?;
-    summary_line(out, r)
+    Ok(())
 }
 
 /// Why each failed step failed: its failed checks, and the answer's errors as `send` shows them

@@ -7,7 +7,7 @@ use colored::Colorize;
 
 use super::exchange::{self, Detail, Shown};
 use super::{Level, Out, plural};
-use crate::tester::{CaseResult, TestReport};
+use crate::suite::{CaseResult, TestReport};
 
 pub fn test(o: &mut Out, r: &TestReport) -> io::Result<()> {
     builtin_note(o, r)?;

@@ -112,49 +112,59 @@ impl Loader<'_> {
     }
 
     pub(super) fn expect(&mut self, raw: RawExpect, what: &What, ctx: &str) -> Result<Expectations> {
-        let status = match &raw.status {
-            None => StatusExpect::Class(2),
-            Some(s) => {
-                let bad = || {
-                    self.err(
-                        s.span().start,
-                        format!(
-                            "{ctx}: expect.status must be a code from 100 to 599 (200) or a class (\"2xx\")"
-                        ),
-                    )
-                };
-                match s.get_ref() {
-                    toml::Value::Integer(n) if (100..=599).contains(n) => StatusExpect::Exact(*n as u16),
-                    toml::Value::String(t) => match t.to_ascii_lowercase().as_str() {
-                        c if c.len() == 3
-                            && c.ends_with("xx")
-                            && (b'1'..=b'5').contains(&c.as_bytes()[0]) =>
-                        {
-                            StatusExpect::Class(u16::from(c.as_bytes()[0] - b'0'))
-                        }
-                        c => StatusExpect::Exact(
-                            c.parse().ok().filter(|n| (100..=599).contains(n)).ok_or_else(bad)?,
-                        ),
-                    },
-                    _ => return Err(bad()),
+        let expect = Expectations {
+            status: self.status(raw.status.as_ref(), ctx)?,
+            valid: raw.valid.unwrap_or(true),
+            option: self.option(raw.option.as_ref(), ctx)?,
+            answer: self.answer(&raw, ctx)?,
+            fields: self.fields(&raw.field, ctx)?,
+            max_latency_ms: raw
+                .max_latency_ms
+                .as_ref()
+                .map(|m| self.millis(m, &format!("{ctx}: expect.max_latency_ms")))
+                .transpose()?,
+            idempotent: raw.idempotent.unwrap_or(false),
+        };
+        self.applies(&expect, what, ctx)?;
+        Ok(expect)
+    }
+
+    /// `status`: a code (`200`, `"200"`) or a class (`"2xx"`); 2xx when not given.
+    fn status(&self, raw: Option<&Spanned<toml::Value>>, ctx: &str) -> Result<StatusExpect> {
+        let Some(s) = raw else { return Ok(StatusExpect::Class(2)) };
+        let bad = || {
+            self.err(
+                s.span().start,
+                format!("{ctx}: expect.status must be a code from 100 to 599 (200) or a class (\"2xx\")"),
+            )
+        };
+        Ok(match s.get_ref() {
+            toml::Value::Integer(n) if (100..=599).contains(n) => StatusExpect::Exact(*n as u16),
+            toml::Value::String(t) => match t.to_ascii_lowercase().as_str() {
+                c if c.len() == 3 && c.ends_with("xx") && (b'1'..=b'5').contains(&c.as_bytes()[0]) => {
+                    StatusExpect::Class(u16::from(c.as_bytes()[0] - b'0'))
                 }
+                c => StatusExpect::Exact(c.parse().ok().filter(|n| (100..=599).contains(n)).ok_or_else(bad)?),
+            },
+            _ => return Err(bad()),
+        })
+    }
+
+    /// `option`: one option or a non-empty list of them.
+    fn option(&self, raw: Option<&Spanned<toml::Value>>, ctx: &str) -> Result<Option<Vec<String>>> {
+        let Some(o) = raw else { return Ok(None) };
+        match o.get_ref() {
+            toml::Value::String(s) => Ok(Some(vec![s.clone()])),
+            toml::Value::Array(items) if !items.is_empty() && items.iter().all(toml::Value::is_str) => {
+                Ok(Some(items.iter().filter_map(|i| i.as_str().map(str::to_string)).collect()))
             }
-        };
-        let option = match &raw.option {
-            None => None,
-            Some(o) => Some(match o.get_ref() {
-                toml::Value::String(s) => vec![s.clone()],
-                toml::Value::Array(items) if !items.is_empty() && items.iter().all(toml::Value::is_str) => {
-                    items.iter().filter_map(|i| i.as_str().map(str::to_string)).collect()
-                }
-                _ => {
-                    return Err(self.err(
-                        o.span().start,
-                        format!("{ctx}: expect.option must be a string or a list of strings"),
-                    ));
-                }
-            }),
-        };
+            _ => Err(self
+                .err(o.span().start, format!("{ctx}: expect.option must be a string or a list of strings"))),
+        }
+    }
+
+    /// `answer_contains`, `answer_matches` and `answer_equals`, in that order.
+    fn answer(&mut self, raw: &RawExpect, ctx: &str) -> Result<Vec<TextExpect>> {
         let mut answer = Vec::new();
         if let Some(s) = &raw.answer_contains {
             answer.push(TextExpect::Contains(self.env(s, &format!("{ctx}: expect.answer_contains"))?));
@@ -169,8 +179,17 @@ impl Loader<'_> {
         if let Some(s) = &raw.answer_equals {
             answer.push(TextExpect::Equals(self.env(s, &format!("{ctx}: expect.answer_equals"))?));
         }
+        Ok(answer)
+    }
+
+    /// `[case.expect.field."/pointer"]`: each key a JSON pointer, each with one check.
+    fn fields(
+        &self,
+        raw: &BTreeMap<String, Spanned<RawField>>,
+        ctx: &str,
+    ) -> Result<Vec<(String, FieldCheck)>> {
         let mut fields = Vec::new();
-        for (pointer, f) in &raw.field {
+        for (pointer, f) in raw {
             let key = format!("{ctx}: expect.field.\"{pointer}\"");
             if !pointer.starts_with('/') {
                 return Err(self.err(
@@ -184,59 +203,46 @@ impl Loader<'_> {
                     format!("{key}: '{bad}' is not a JSON pointer escape (~0 is ~, ~1 is /)"),
                 ));
             }
-            let spec = f.get_ref();
-            let check = match (&spec.equals, spec.exists, &spec.matches) {
-                (Some(v), None, None) => FieldCheck::Equals(
-                    serde_json::to_value(v).map_err(|e| self.err(f.span().start, format!("{key}: {e}")))?,
-                ),
-                (None, Some(b), None) => FieldCheck::Exists(b),
-                (None, None, Some(r)) => {
-                    FieldCheck::Matches(self.regex(r, f.span().start, &format!("{key}.matches"))?)
-                }
-                _ => {
-                    return Err(self.err(
-                        f.span().start,
-                        format!("{key}: give exactly one of equals, exists or matches"),
-                    ));
-                }
-            };
-            fields.push((pointer.clone(), check));
+            fields.push((pointer.clone(), self.field(f, &key)?));
         }
-        let expect = Expectations {
-            status,
-            valid: raw.valid.unwrap_or(true),
-            option,
-            answer,
-            fields,
-            max_latency_ms: raw
-                .max_latency_ms
-                .as_ref()
-                .map(|m| self.millis(m, &format!("{ctx}: expect.max_latency_ms")))
-                .transpose()?,
-            idempotent: raw.idempotent.unwrap_or(false),
-        };
-        match what {
+        Ok(fields)
+    }
+
+    fn field(&self, f: &Spanned<RawField>, key: &str) -> Result<FieldCheck> {
+        let spec = f.get_ref();
+        Ok(match (&spec.equals, spec.exists, &spec.matches) {
+            (Some(v), None, None) => FieldCheck::Equals(
+                serde_json::to_value(v).map_err(|e| self.err(f.span().start, format!("{key}: {e}")))?,
+            ),
+            (None, Some(b), None) => FieldCheck::Exists(b),
+            (None, None, Some(r)) => {
+                FieldCheck::Matches(self.regex(r, f.span().start, &format!("{key}.matches"))?)
+            }
+            _ => {
+                return Err(
+                    self.err(f.span().start, format!("{key}: give exactly one of equals, exists or matches"))
+                );
+            }
+        })
+    }
+
+    /// The expectations that only some cases can have: none of option or answer for a scenario,
+    /// option for eva-service only, answer for eva-answer only.
+    fn applies(&self, expect: &Expectations, what: &What, ctx: &str) -> Result<()> {
+        let wrong = match what {
             What::Scenario(_)
                 if expect.option.is_some() || !expect.answer.is_empty() || !expect.fields.is_empty() =>
             {
-                Err(Error::usage(format!(
-                    "{}: {ctx}: a scenario case takes only status, valid, max_latency_ms and idempotent expectations",
-                    self.label
-                )))
+                "a scenario case takes only status, valid, max_latency_ms and idempotent expectations"
             }
             What::Body(t) if expect.option.is_some() && t.kind != Kind::EvaServiceRequest => {
-                Err(Error::usage(format!(
-                    "{}: {ctx}: expect.option applies to eva-service cases only",
-                    self.label
-                )))
+                "expect.option applies to eva-service cases only"
             }
             What::Body(t) if !expect.answer.is_empty() && t.kind != Kind::EvaAnswerRequest => {
-                Err(Error::usage(format!(
-                    "{}: {ctx}: expect.answer_* applies to eva-answer cases only",
-                    self.label
-                )))
+                "expect.answer_* applies to eva-answer cases only"
             }
-            _ => Ok(expect),
-        }
+            _ => return Ok(()),
+        };
+        Err(Error::usage(format!("{}: {ctx}: {wrong}", self.label)))
     }
 }

@@ -1,6 +1,8 @@
-//! Contract suites: TOML files of cases that `hookctl test` runs against the webhooks of a
-//! deployment. This file reads a suite, its variables and its cases; `targets` says where each
-//! case goes, `expect` what it expects, `starter` and `capture` write new suites.
+//! Contract suites: TOML files of cases, and `hookctl test`, which runs them against the webhooks
+//! of a deployment. This file reads a suite, its variables and its cases; `targets` says where
+//! each case can go and `expect` what it expects; `run` runs the cases, `routes` picks each one's
+//! url and `judge` holds the answers to the expectations; `mask` hides the values taken from the
+//! environment; `starter` and `capture` write new suites.
 //!
 //! TOML because users write these by hand and keep them in their repositories: it has comments,
 //! needs no indentation discipline, and quoted keys hold JSON pointers (`"/option"`) as they are.
@@ -404,28 +406,12 @@ pub fn load(path: &Path) -> Result<Suite> {
     Ok(Suite { label, cases, targets, headers, secrets: loader.secrets })
 }
 
-/// Replace every secret value by `${NAME}`, longest values first: a value that holds another
-/// (`abcdef` and `abc`) is masked whole, not left with a tail showing. A value that is a URL is
-/// masked also as messages show it, its own secrets redacted.
-pub fn mask(secrets: &[(String, String)], text: &str) -> String {
-    let mut forms: Vec<(&str, String)> = Vec::new();
-    for (name, value) in secrets {
-        for form in [value.clone(), crate::http::shown_url(value, false), crate::http::shown_raw_url(value)] {
-            if !form.is_empty() && !forms.iter().any(|(_, f)| *f == form) {
-                forms.push((name, form));
-            }
-        }
-    }
-    forms.sort_by_key(|(_, form)| std::cmp::Reverse(form.len()));
-    let mut out = text.to_string();
-    for (name, form) in forms {
-        out = out.replace(form.as_str(), &format!("${{{name}}}"));
-    }
-    out
-}
-
 mod capture;
 mod expect;
+mod judge;
+mod mask;
+mod routes;
+mod run;
 mod starter;
 mod targets;
 #[cfg(test)]
@@ -433,5 +419,7 @@ mod tests;
 
 pub use capture::{FromCapture, from_capture};
 pub use expect::{Expectations, FieldCheck, StatusExpect, TextExpect};
+pub use mask::mask;
+pub use run::{CaseResult, Exchange, Failure, Options, Summary, TestReport, run};
 pub use starter::starter;
 pub use targets::{DEFAULT_TARGET, Headers, Target};

@@ -3,11 +3,10 @@
 
 use serde_json::Value;
 
-use super::{CaseResult, Exchange, Failure};
+use super::{CaseResult, Exchange, Expectations, Failure, FieldCheck, TextExpect};
 use crate::json::Pointer;
 use crate::platform::eva;
 use crate::send;
-use crate::suite::{Expectations, FieldCheck, TextExpect};
 
 /// Which delivery of a case a failure is about: one of several of a body, or a scenario's step.
 #[derive(Debug, Clone, Copy)]
@@ -60,6 +59,9 @@ pub fn judge(result: &mut CaseResult, report: &send::Report, expect: &Expectatio
     }
 }
 
+/// A failed expectation as it is found: what, expected, found.
+type Fail<'a> = dyn FnMut(String, String, String) + 'a;
+
 /// The expectations, one failure for each that does not hold.
 fn check(result: &mut CaseResult, report: &send::Report, expect: &Expectations, tag: Tag) {
     if let Some(e) = &report.answered.transport_error {
@@ -67,48 +69,62 @@ fn check(result: &mut CaseResult, report: &send::Report, expect: &Expectations, 
         return;
     }
     let Some(resp) = &report.answered.response else { return };
-    let mut fail = |what: String, expected: String, found: String| {
+    let fail = &mut |what: String, expected: String, found: String| {
         result.failures.push(Failure { expectation: tag.on(&what), expected, found });
     };
     if !expect.status.matches(resp.status) {
         fail("status".into(), expect.status.to_string(), resp.status.to_string());
     }
     if expect.valid {
-        for c in report.answered.checks.iter().filter(|c| !c.passed && c.check != "status") {
-            fail(format!("valid ({})", c.check), c.expected.clone(), c.found.clone());
-        }
-        if let Some(v) = report.answered.verdict.as_ref().filter(|v| !v.valid) {
-            for e in &v.errors {
-                let at = if e.pointer.is_empty() { "/" } else { &e.pointer };
-                fail(
-                    format!("valid {} at {at}", v.kind),
-                    e.expected.clone().unwrap_or_else(|| e.message.clone()),
-                    e.found.clone().unwrap_or_else(|| e.message.clone()),
-                );
-            }
-        }
+        check_valid(&report.answered, fail);
     }
     let body = &resp.body;
     if let Some(options) = &expect.option {
-        let found = body.at(eva::ptr::OPTION);
-        if !found.and_then(Value::as_str).is_some_and(|o| options.iter().any(|x| x == o)) {
-            let expected = if options.len() == 1 {
-                options[0].clone()
-            } else {
-                format!("one of {}", options.join(", "))
-            };
+        check_option(body, options, fail);
+    }
+    check_answer(body, &expect.answer, fail);
+    check_fields(body, &expect.fields, fail);
+    if let Some(max) = expect.max_latency_ms {
+        if resp.latency_ms > max {
+            fail("max_latency_ms".into(), format!("at most {max} ms"), format!("{:.1} ms", resp.latency_ms));
+        }
+    }
+}
+
+/// `valid`: every check `send` made but the status passed, and the answer keeps its contract.
+fn check_valid(answered: &send::Answered, fail: &mut Fail) {
+    for c in answered.checks.iter().filter(|c| !c.passed && c.check != "status") {
+        fail(format!("valid ({})", c.check), c.expected.clone(), c.found.clone());
+    }
+    if let Some(v) = answered.verdict.as_ref().filter(|v| !v.valid) {
+        for e in &v.errors {
+            let at = if e.pointer.is_empty() { "/" } else { &e.pointer };
             fail(
-                "option".into(),
-                expected,
-                found.map_or_else(|| "no option".into(), crate::contract::snippet),
+                format!("valid {} at {at}", v.kind),
+                e.expected.clone().unwrap_or_else(|| e.message.clone()),
+                e.found.clone().unwrap_or_else(|| e.message.clone()),
             );
         }
     }
+}
+
+/// `option`: the service cell's option is one of `options`.
+fn check_option(body: &Value, options: &[String], fail: &mut Fail) {
+    let found = body.at(eva::ptr::OPTION);
+    if !found.and_then(Value::as_str).is_some_and(|o| options.iter().any(|x| x == o)) {
+        let expected =
+            if options.len() == 1 { options[0].clone() } else { format!("one of {}", options.join(", ")) };
+        fail("option".into(), expected, found.map_or_else(|| "no option".into(), crate::contract::snippet));
+    }
+}
+
+/// `answer_*`: the answer's content as text, against each expectation on it.
+fn check_answer(body: &Value, answer: &[TextExpect], fail: &mut Fail) {
     let content = body.at(eva::ptr::ANSWER_CONTENT).map(|v| match v {
         Value::String(s) => s.clone(),
         other => other.to_string(),
     });
-    for t in &expect.answer {
+    for t in answer {
         let found = content.clone().unwrap_or_default();
         let (what, expected, ok) = match t {
             TextExpect::Contains(s) => {
@@ -124,7 +140,11 @@ fn check(result: &mut CaseResult, report: &send::Report, expect: &Expectations, 
             fail(what.into(), expected, shown);
         }
     }
-    for (pointer, check) in &expect.fields {
+}
+
+/// `field."/pointer"`: each check on a field of the answer's body.
+fn check_fields(body: &Value, fields: &[(String, FieldCheck)], fail: &mut Fail) {
+    for (pointer, check) in fields {
         let found = body.at(pointer);
         let shown = found.map_or_else(|| "nothing (absent)".to_string(), crate::contract::snippet);
         let (expected, ok) = match check {
@@ -138,11 +158,6 @@ fn check(result: &mut CaseResult, report: &send::Report, expect: &Expectations, 
         };
         if !ok {
             fail(format!("field {pointer}"), expected, shown);
-        }
-    }
-    if let Some(max) = expect.max_latency_ms {
-        if resp.latency_ms > max {
-            fail("max_latency_ms".into(), format!("at most {max} ms"), format!("{:.1} ms", resp.latency_ms));
         }
     }
 }

@@ -1,8 +1,5 @@
-//! `hookctl test`: run contract suites against the webhooks of a deployment and report per case:
-//! where each case went, what failed and why, with what was sent and answered.
-
-mod judge;
-mod routes;
+//! Running suites: every case sent where its route says, its answers judged, and a result per
+//! case: where it went, what failed and why, with what was sent and answered.
 
 use std::collections::HashMap;
 use std::path::PathBuf;
@@ -12,12 +9,12 @@ use std::time::{Duration, Instant};
 use serde::Serialize;
 use serde_json::Value;
 
+use super::{Case, Suite, What, judge, load, mask, routes};
 use crate::contract::Finding;
 use crate::error::{Counts, Error, Outcome, Result};
 use crate::receiver::Receiver;
 use crate::scenario;
 use crate::send::{self, Delivery, Expect, Retry, Target};
-use crate::suite::{self, Case, Suite, What, mask};
 
 #[derive(Debug, Clone, Default)]
 pub struct Options {
@@ -128,13 +125,6 @@ impl Outcome for TestReport {
     }
 }
 
-impl TestReport {
-    /// Replace every value that came from the environment by `${NAME}`.
-    pub fn mask(&self, text: &str) -> String {
-        mask(&self.secrets, text)
-    }
-}
-
 /// One case to run, and where it goes.
 struct Job {
     suite: String,
@@ -148,7 +138,7 @@ struct Job {
 /// case goes (so a url missing in CI fails before anything is sent too), then run.
 pub async fn run(opts: &Options) -> Result<TestReport> {
     let started = Instant::now();
-    let mut suites: Vec<Suite> = opts.suites.iter().map(|p| suite::load(p)).collect::<Result<_>>()?;
+    let mut suites: Vec<Suite> = opts.suites.iter().map(|p| load(p)).collect::<Result<_>>()?;
     let secrets: Vec<(String, String)> =
         if opts.show_secrets { Vec::new() } else { suites.iter().flat_map(|s| s.secrets.clone()).collect() };
     let global = match (&opts.url, &opts.env_url) {
@@ -333,55 +323,4 @@ async fn run_case(job: &Job, keep_exchanges: bool, deny_warnings: bool) -> CaseR
         result.exchange = None;
     }
     result
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    fn secrets(pairs: &[(&str, &str)]) -> Vec<(String, String)> {
-        pairs.iter().map(|(n, v)| (n.to_string(), v.to_string())).collect()
-    }
-
-    #[test]
-    fn every_occurrence_of_a_secret_becomes_its_name() {
-        let s = secrets(&[("TOKEN", "tok-5150"), ("KEY", "k-93f2a1")]);
-        assert_eq!(
-            mask(&s, "Bearer tok-5150, key k-93f2a1, again tok-5150"),
-            "Bearer ${TOKEN}, key ${KEY}, again ${TOKEN}"
-        );
-        assert_eq!(mask(&s, "tok-5150tok-5150"), "${TOKEN}${TOKEN}");
-    }
-
-    #[test]
-    fn text_without_secrets_is_unchanged() {
-        let s = secrets(&[("TOKEN", "tok-5150")]);
-        assert_eq!(mask(&s, "nothing to hide: tok-515"), "nothing to hide: tok-515");
-        assert_eq!(mask(&[], "tok-5150"), "tok-5150");
-        assert_eq!(mask(&s, ""), "");
-    }
-
-    #[test]
-    fn masking_is_case_sensitive_and_exact() {
-        let s = secrets(&[("TOKEN", "Secret")]);
-        assert_eq!(mask(&s, "Secret secret SECRET"), "${TOKEN} secret SECRET");
-    }
-
-    #[test]
-    fn the_report_masks_with_its_own_secrets() {
-        let report = TestReport {
-            cases: Vec::new(),
-            summary: Summary::default(),
-            secrets: secrets(&[("URL", "http://user:pw@host.test/")]),
-        };
-        assert_eq!(report.mask("posting to http://user:pw@host.test/ failed"), "posting to ${URL} failed");
-    }
-
-    #[test]
-    fn a_secret_that_holds_another_is_masked_whole() {
-        for pairs in [[("A", "abc"), ("B", "abcdef")], [("B", "abcdef"), ("A", "abc")]] {
-            let masked = mask(&secrets(&pairs), "token abcdef and abc");
-            assert_eq!(masked, "token ${B} and ${A}", "{pairs:?}");
-        }
-    }
 }

@@ -4,8 +4,8 @@
 
 use std::collections::BTreeSet;
 
+use super::{Case, Suite, Target};
 use crate::error::{Error, Result};
-use crate::suite::{Case, Suite, Target};
 
 /// Where one case goes, decided before anything is sent.
 #[derive(Debug, Clone)]
