@@ -265,7 +265,8 @@ pub fn aim(delivery: &Delivery) -> Result<Aim> {
     let mut config_headers = HeaderMap::new();
     let mut config_url = None;
     if let Some(path) = &delivery.botpress_config {
-        let (url, headers) = botpress::read_config(path)?;
+        let doc = input::read_json(path).map_err(|e| Error::usage(format!("--botpress-config {e}")))?;
+        let (url, headers) = botpress::webhook_config(&doc, &input::label(path))?;
         if url.is_none() && delivery.url.is_none() {
             // Botpress disables the webhook when the url is missing or empty: nothing to aim at.
             return Err(Error::usage(format!(
