@@ -430,7 +430,7 @@ impl Target {
         location: &HeaderValue,
         mut headers: HeaderMap,
         body: Bytes,
-    ) -> Option<std::result::Result<Answer, String>> {
+    ) -> Option<std::result::Result<Answer, http::TransportError>> {
         use reqwest::header::{
             AUTHORIZATION, CONTENT_ENCODING, CONTENT_LENGTH, CONTENT_TYPE, COOKIE, PROXY_AUTHORIZATION,
             REFERER, TRANSFER_ENCODING, WWW_AUTHENTICATE,
@@ -516,7 +516,7 @@ impl Target {
             passed: false,
         };
         match last {
-            Err(e) => report.answered.transport_error = Some(e),
+            Err(e) => report.answered.transport_error = Some(e.to_string()),
             Ok(answer) => judge(&mut report, &out, answer, expect, d),
         }
         report.request.body = match out.doc {
