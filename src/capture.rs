@@ -15,7 +15,7 @@ use std::path::Path;
 
 use serde::{Deserialize, Serialize};
 
-use crate::input::{self, Size};
+use crate::input::{self, InputError, Size};
 
 /// The deepest a line is nested for it to be read as a record: past the deepest line `listen`
 /// writes, which is past `serde_json`'s own limit (128). A body is nested at most as deep as
@@ -40,6 +40,33 @@ impl std::fmt::Display for BadLine {
     }
 }
 
+/// Why a line of a capture is not a record, or why the reading stopped there.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum RecordError {
+    #[error("binary data, not a capture record")]
+    Binary,
+    /// Not JSON of a record's shape: `serde_json`'s reason.
+    #[error("not a capture record written by 'listen --save' ({0})")]
+    NotRecord(String),
+    /// Nested deeper than [`DEEPEST`]: how deep.
+    #[error("nested {0} levels deep, deeper than any record 'listen --save' writes (at most {DEEPEST} read)")]
+    Nested(usize),
+    #[error("record has no body (neither body, body_json nor body_base64)")]
+    NoBody,
+    #[error("method {0:?} is not an HTTP method (a token such as POST)")]
+    Method(String),
+    /// Longer than `--max-size`; in a stream, the reading stops there.
+    #[error(
+        "record too large: more than --max-size ({}){}",
+        Size(*max).human(),
+        if *stream { "; a stream is not read past it" } else { "" }
+    )]
+    TooLarge { max: u64, stream: bool },
+    /// A read failed: the reason of the I/O error. The reading stops there.
+    #[error("cannot read: {0}")]
+    Unreadable(String),
+}
+
 /// Whether a file is a capture by its name: `*.jsonl`, as `listen --save captures.jsonl` writes.
 pub fn named_as_capture(path: &Path) -> bool {
     input::has_extension(path, "jsonl")
@@ -52,19 +79,19 @@ pub fn looks_like_capture(bytes: &[u8]) -> bool {
 }
 
 /// The records of a capture file (or standard input for `-`), as [`records`] reads them, or a
-/// message naming the file when it cannot be opened. A line longer than `max` is passed over in a
+/// error naming the file when it cannot be opened. A line longer than `max` is passed over in a
 /// file; in a stream (standard input, a pipe, a device), which may never end it (`/dev/zero`), the
 /// reading stops there.
-pub fn open(path: &Path, max: u64) -> Result<Records, String> {
+pub fn open(path: &Path, max: u64) -> Result<Records, InputError> {
     let source = input::label(path);
-    let cannot = |e: std::io::Error| input::cannot_read(&source, &e);
+    let cannot = |e: std::io::Error| InputError::unreadable(&source, &e);
     if input::is_stdin(path) {
         return Ok(Records { stream: true, ..records(Box::new(std::io::stdin().lock()), max) });
     }
     let file = std::fs::File::open(path).map_err(cannot)?;
     let meta = file.metadata().map_err(cannot)?;
     if meta.is_dir() {
-        return Err(format!("{source}: is a directory"));
+        return Err(InputError::Directory { file: source });
     }
     Ok(Records { stream: !meta.is_file(), ..records(Box::new(BufReader::new(file)), max) })
 }
@@ -90,7 +117,7 @@ pub struct Records {
 }
 
 impl Iterator for Records {
-    type Item = (usize, Result<Record, String>);
+    type Item = (usize, Result<Record, RecordError>);
 
     fn next(&mut self) -> Option<Self::Item> {
         while !self.done {
@@ -105,7 +132,7 @@ impl Iterator for Records {
                 Ok(0) => self.done = true,
                 Err(e) => {
                     self.done = true;
-                    return Some((self.line, Err(format!("cannot read: {}", input::io_reason(&e)))));
+                    return Some((self.line, Err(RecordError::Unreadable(input::io_reason(&e)))));
                 }
                 Ok(_) => {
                     let text = self.buf.strip_suffix(b"\n").unwrap_or(&self.buf);
@@ -113,17 +140,16 @@ impl Iterator for Records {
                     if text.len() as u64 > self.max {
                         // Past the cap: the rest of the line is not read into memory, only passed,
                         // unless it may never end.
-                        let mut why =
-                            format!("record too large: more than --max-size ({})", Size(self.max).human());
+                        let mut stream = false;
                         if !self.buf.ends_with(b"\n") {
                             if self.stream {
                                 self.done = true;
-                                why.push_str("; a stream is not read past it");
+                                stream = true;
                             } else {
                                 self.rest_of_line = true;
                             }
                         }
-                        return Some((self.line, Err(why)));
+                        return Some((self.line, Err(RecordError::TooLarge { max: self.max, stream })));
                     }
                     if text.iter().all(u8::is_ascii_whitespace) {
                         continue;
@@ -174,26 +200,25 @@ pub fn refusal(record: &Record) -> Option<&str> {
 
 /// One line as a record: JSON of the record's shape, with a body, and a method that is an HTTP
 /// token (a capture is user input, and may have been edited by hand).
-fn parse(text: &[u8]) -> Result<Record, String> {
-    let text = std::str::from_utf8(text).map_err(|_| "binary data, not a capture record".to_string())?;
-    let not_a_record =
-        |e: serde_json::Error| format!("not a capture record written by 'listen --save' ({e})");
+fn parse(text: &[u8]) -> Result<Record, RecordError> {
+    let text = std::str::from_utf8(text).map_err(|_| RecordError::Binary)?;
+    let not_a_record = |e: serde_json::Error| RecordError::NotRecord(e.to_string());
     let record: Record = match serde_json::from_str(text) {
         Ok(record) => record,
         // serde_json's words for its nesting limit: a line as deep as `listen` writes is past it.
-        Err(e) if e.to_string().starts_with("recursion limit exceeded") => deep(text).map_err(|e| match e {
-            Deep::Nested(depth) => format!(
-                "nested {depth} levels deep, deeper than any record 'listen --save' writes (at most {DEEPEST} read)"
-            ),
-            Deep::Json(e) => not_a_record(e),
-        })?,
+        Err(e) if e.to_string().starts_with("recursion limit exceeded") => {
+            deep(text).map_err(|e| match e {
+                Deep::Nested(depth) => RecordError::Nested(depth),
+                Deep::Json(e) => not_a_record(e),
+            })?
+        }
         Err(e) => return Err(not_a_record(e)),
     };
     if record.text().is_none() && record.body_base64.is_none() {
-        return Err("record has no body (neither body, body_json nor body_base64)".into());
+        return Err(RecordError::NoBody);
     }
     if reqwest::Method::from_bytes(record.method.as_bytes()).is_err() {
-        return Err(format!("method {:?} is not an HTTP method (a token such as POST)", record.method));
+        return Err(RecordError::Method(record.method));
     }
     Ok(record)
 }
@@ -254,7 +279,7 @@ mod tests {
 
     fn read(text: &str, max: u64) -> Vec<(usize, Result<u64, String>)> {
         let reader: Box<dyn BufRead> = Box::new(std::io::Cursor::new(text.as_bytes().to_vec()));
-        records(reader, max).map(|(n, r)| (n, r.map(|r| r.index))).collect()
+        records(reader, max).map(|(n, r)| (n, r.map(|r| r.index).map_err(|e| e.to_string()))).collect()
     }
 
     #[test]

@@ -130,6 +130,13 @@ impl From<std::io::Error> for Error {
     }
 }
 
+impl From<crate::input::InputError> for Error {
+    /// An input that cannot be read stops the command that needs it (exit 2).
+    fn from(e: crate::input::InputError) -> Self {
+        Error::usage(e)
+    }
+}
+
 pub type Result<T> = std::result::Result<T, Error>;
 
 /// A message on one line: control characters (line breaks, terminal escapes) written as escapes,

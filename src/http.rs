@@ -217,8 +217,13 @@ pub struct Answer {
     pub latency_ms: f64,
 }
 
+/// A transport failure (refused, DNS, TLS, timeout, a broken answer): an outcome of a delivery,
+/// not an error of the command. It holds its one-line description ([`describe`]).
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("{0}")]
+pub struct TransportError(pub String);
+
 /// POST a body and read the answer, at most `cap` bytes of it.
-/// The error is the one-line description of a transport failure.
 pub async fn post(
     client: &reqwest::Client,
     url: &url::Url,
@@ -226,7 +231,7 @@ pub async fn post(
     body: &bytes::Bytes,
     cap: usize,
     timeout: Duration,
-) -> std::result::Result<Answer, String> {
+) -> std::result::Result<Answer, TransportError> {
     send(client, reqwest::Method::POST, url, headers.clone(), Some(body.clone()), cap, timeout).await
 }
 
@@ -239,18 +244,18 @@ pub async fn send(
     body: Option<bytes::Bytes>,
     cap: usize,
     timeout: Duration,
-) -> std::result::Result<Answer, String> {
+) -> std::result::Result<Answer, TransportError> {
     let started = Instant::now();
     let mut request = client.request(method, url.clone()).headers(headers);
     if let Some(body) = body {
         request = request.body(body);
     }
-    let mut resp = request.send().await.map_err(|e| describe(&e, url, timeout))?;
+    let mut resp = request.send().await.map_err(|e| TransportError(describe(&e, url, timeout)))?;
     let status = resp.status().as_u16();
     let headers = resp.headers().clone();
     let mut body = Vec::new();
     let mut truncated = false;
-    while let Some(chunk) = resp.chunk().await.map_err(|e| describe(&e, url, timeout))? {
+    while let Some(chunk) = resp.chunk().await.map_err(|e| TransportError(describe(&e, url, timeout)))? {
         let room = cap - body.len();
         if chunk.len() > room {
             body.extend_from_slice(&chunk[..room]);

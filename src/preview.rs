@@ -111,9 +111,11 @@ fn listen_url() -> String {
     format!("http://127.0.0.1:{}/hook", defaults::PORT)
 }
 
-/// One curl command that makes the same request: `POST`, the headers in order, the exact bytes.
-/// A body of up to [`INLINE_MAX`] bytes is inline (`--data-raw`); a larger one is piped in.
+/// One curl command that makes the same request: `POST`, the headers in order, the exact bytes,
+/// each word quoted for a POSIX shell where it needs to be. A body of up to [`INLINE_MAX`] bytes is
+/// inline (`--data-raw`); a larger one is piped in.
 pub fn curl(url: &str, headers: &[(String, String)], body: &str) -> String {
+    use shell_words::quote;
     let mut parts = vec![format!("curl -X POST {}", quote(url))];
     for (name, value) in headers {
         parts.push(format!("-H {}", quote(&format!("{name}: {value}"))));
@@ -137,21 +139,20 @@ pub fn curl_of(sent: &send::Sent) -> String {
     curl(&sent.url, &sent.headers, &body)
 }
 
-/// Quote a word for a POSIX shell: single quotes, and `'\''` for a quote inside.
-pub fn quote(s: &str) -> String {
-    format!("'{}'", s.replace('\'', r"'\''"))
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
 
     #[test]
-    fn words_are_single_quoted_with_quotes_escaped() {
-        assert_eq!(quote("plain"), "'plain'");
-        assert_eq!(quote("it's"), r"'it'\''s'");
-        assert_eq!(quote("$HOME `x` \"y\" \\n"), "'$HOME `x` \"y\" \\n'");
-        assert_eq!(quote(""), "''");
+    fn words_are_quoted_where_a_shell_would_read_them_otherwise() {
+        let headers = |value: &str| vec![("x-a".to_string(), value.to_string())];
+        let command = curl("http://h/x?a=1", &headers("it's"), "");
+        assert_eq!(command, "curl -X POST 'http://h/x?a=1' \\\n  -H 'x-a: it'\\''s' \\\n  --data-raw ''");
+        let command = curl("http://h/x", &headers("$HOME `x` \"y\" \\n"), "true");
+        assert_eq!(
+            command,
+            "curl -X POST http://h/x \\\n  -H 'x-a: $HOME `x` \"y\" \\n' \\\n  --data-raw true"
+        );
     }
 
     #[test]
@@ -160,7 +161,7 @@ mod tests {
         let small = curl("http://h/x", &headers, r#"{"a":"it's"}"#);
         assert_eq!(
             small,
-            "curl -X POST 'http://h/x' \\\n  -H 'content-type: application/json' \\\n  --data-raw '{\"a\":\"it'\\''s\"}'"
+            "curl -X POST http://h/x \\\n  -H 'content-type: application/json' \\\n  --data-raw '{\"a\":\"it'\\''s\"}'"
         );
         let big = format!("\"{}\"", "x".repeat(INLINE_MAX));
         let piped = curl("http://h/x", &headers, &big);

@@ -509,7 +509,7 @@ async fn handle(shared: Arc<Shared>, req: Request) -> Response {
 
     // On disk before the sender hears back: what was acknowledged is never lost.
     if let Some(capture) = &shared.save {
-        if let Err(reason) = save(capture, &record).await {
+        if let Err(reason) = save(capture, &record).await.map_err(|e| e.to_string()) {
             // Not saved, so not acknowledged: the sender will retry.
             shared.seen.lock().unwrap_or_else(|p| p.into_inner()).tally.not_saved += 1;
             let why = format!("capture not saved: {reason}");

@@ -31,11 +31,11 @@ pub struct Captured {
 pub fn read(path: &Path, max: u64, strict: bool) -> Result<Captured> {
     let source = input::label(path);
     let (mut records, mut bad) = (Vec::new(), Vec::new());
-    for (n, record) in capture::open(path, max).map_err(Error::usage)? {
+    for (n, record) in capture::open(path, max)? {
         match record {
             Ok(record) => records.push(record),
             Err(reason) => {
-                let line = BadLine { source: format!("{source}:{n}"), reason };
+                let line = BadLine { source: format!("{source}:{n}"), reason: reason.to_string() };
                 if strict {
                     return Err(Error::usage(format!("{line} (--strict)")));
                 }

@@ -265,7 +265,8 @@ pub fn aim(delivery: &Delivery) -> Result<Aim> {
     let mut config_headers = HeaderMap::new();
     let mut config_url = None;
     if let Some(path) = &delivery.botpress_config {
-        let (url, headers) = botpress::read_config(path)?;
+        let doc = input::read_json(path).map_err(|e| Error::usage(format!("--botpress-config {e}")))?;
+        let (url, headers) = botpress::webhook_config(&doc, &input::label(path))?;
         if url.is_none() && delivery.url.is_none() {
             // Botpress disables the webhook when the url is missing or empty: nothing to aim at.
             return Err(Error::usage(format!(
@@ -429,7 +430,7 @@ impl Target {
         location: &HeaderValue,
         mut headers: HeaderMap,
         body: Bytes,
-    ) -> Option<std::result::Result<Answer, String>> {
+    ) -> Option<std::result::Result<Answer, http::TransportError>> {
         use reqwest::header::{
             AUTHORIZATION, CONTENT_ENCODING, CONTENT_LENGTH, CONTENT_TYPE, COOKIE, PROXY_AUTHORIZATION,
             REFERER, TRANSFER_ENCODING, WWW_AUTHENTICATE,
@@ -515,7 +516,7 @@ impl Target {
             passed: false,
         };
         match last {
-            Err(e) => report.answered.transport_error = Some(e),
+            Err(e) => report.answered.transport_error = Some(e.to_string()),
             Ok(answer) => judge(&mut report, &out, answer, expect, d),
         }
         report.request.body = match out.doc {

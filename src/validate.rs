@@ -430,7 +430,7 @@ fn one(
         let stopped = match capture::open(&path, opts.max_size) {
             Ok(records) => captured(&source, records, opts, fields, &mut files),
             Err(error) => {
-                files.push(unreadable(source, error));
+                files.push(unreadable(source, error.to_string()));
                 false
             }
         };
@@ -442,7 +442,7 @@ fn one(
     };
     let bytes = match read {
         Ok(bytes) => bytes,
-        Err(error) => return Item::Files(vec![unreadable(source, error)]),
+        Err(error) => return Item::Files(vec![unreadable(source, error.to_string())]),
     };
     // Standard input may be a capture too (`cat captures.jsonl | hookctl validate -`).
     if dir.is_none() && input::is_stdin(&path) && capture::looks_like_capture(&bytes) {

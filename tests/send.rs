@@ -191,6 +191,10 @@ fn botpress_config_aims_and_adds_headers_redacted_in_output() {
     let (code, _, err) = run(hookctl().args(["send", "agent-online", "--botpress-config"]).arg(&cfg));
     assert_eq!(code, 2);
     assert!(err.contains("hitlnext.json") && err.contains("not valid JSON"), "{err}");
+    let (code, _, err) =
+        run(hookctl().args(["send", "agent-online", "--botpress-config", "/nonexistent/hitlnext.json"]));
+    assert_eq!(code, 2);
+    assert!(err.contains("--botpress-config /nonexistent/hitlnext.json: cannot read"), "{err}");
 }
 
 #[test]

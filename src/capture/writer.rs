@@ -9,6 +9,17 @@ use std::sync::{Arc, Mutex};
 
 use super::Record;
 
+/// Why a record was not saved: one line.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum SaveError {
+    /// The capture file refused the write: its path and the reason of the I/O error.
+    #[error("{path}: {reason}")]
+    Write { path: String, reason: String },
+    /// The record could not be made into a line.
+    #[error("cannot encode the record: {0}")]
+    Encode(String),
+}
+
 /// The `--save` file, written in groups. A request's line joins the group being gathered; one of
 /// the requests of that group writes it whole in one call while the next group gathers, and every
 /// request of a group is answered only once the write that holds its line has returned. Under a
@@ -29,7 +40,7 @@ struct Group {
     /// The room of the group written last, emptied, for the group after the next: a group does not
     /// grow from nothing (each growth into memory never touched yet costs a page fault).
     spare: Vec<u8>,
-    outcome: Arc<std::sync::OnceLock<std::result::Result<(), String>>>,
+    outcome: Arc<std::sync::OnceLock<Result<(), SaveError>>>,
     /// A group is being written.
     writing: bool,
 }
@@ -49,7 +60,7 @@ impl Capture {
     }
 
     /// Append a line (ending in a newline), returning once it is written or could not be.
-    async fn append(&self, line: &[u8]) -> std::result::Result<(), String> {
+    async fn append(&self, line: &[u8]) -> Result<(), SaveError> {
         let outcome = {
             let mut group = lock(&self.gather);
             group.lines.extend_from_slice(line);
@@ -90,7 +101,7 @@ impl Capture {
         }
     }
 
-    fn write(&self, lines: &[u8]) -> std::result::Result<(), String> {
+    fn write(&self, lines: &[u8]) -> Result<(), SaveError> {
         let mut file = lock(&self.file);
         let (f, len) = &mut *file;
         match f.write_all(lines).and_then(|_| f.flush()) {
@@ -101,7 +112,8 @@ impl Capture {
             Err(e) => {
                 // Not a regular file (a pipe, /dev/full): nothing to cut.
                 let _ = f.set_len(*len);
-                Err(format!("{}: {}", self.path.display(), crate::input::io_reason(&e)))
+                let path = self.path.display().to_string();
+                Err(SaveError::Write { path, reason: crate::input::io_reason(&e) })
             }
         }
     }
@@ -144,17 +156,17 @@ impl Drop for Writer<'_> {
     }
 }
 
-/// A lock, also when a thread panicked while holding it (what it guards stays consistent).
 /// Append a record to the capture as one line, or say why it could not be.
-pub(crate) async fn save(capture: &Capture, record: &Record) -> std::result::Result<(), String> {
+pub(crate) async fn save(capture: &Capture, record: &Record) -> Result<(), SaveError> {
     // A line that cannot be made is not saved either: never an empty line acknowledged.
     // Room for the body, escaped, and the rest of the record: the line is not grown piece by piece.
     let mut line = Vec::with_capacity(record.bytes + record.bytes / 4 + 2048);
-    record.write_json(&mut line).map_err(|e| format!("cannot encode the record: {e}"))?;
+    record.write_json(&mut line).map_err(|e| SaveError::Encode(e.to_string()))?;
     line.push(b'\n');
     capture.append(&line).await
 }
 
+/// A lock, also when a thread panicked while holding it (what it guards stays consistent).
 fn lock<T>(m: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
     m.lock().unwrap_or_else(|p| p.into_inner())
 }

@@ -10,7 +10,7 @@ use hyper::header::{HOST, HeaderMap, HeaderValue, LOCATION};
 use hyper_util::rt::TokioIo;
 
 use crate::catalogue::Platform;
-use crate::http;
+use crate::http::{self, TransportError};
 use crate::send::Target;
 
 /// What came back, as much as a status-only judgement needs.
@@ -73,7 +73,7 @@ impl Conn {
     }
 
     /// Post one body and read the answer, within `--timeout`; a transport error in one line.
-    pub async fn post(&mut self, body: Bytes) -> Result<Answer, String> {
+    pub async fn post(&mut self, body: Bytes) -> Result<Answer, TransportError> {
         let started = Instant::now();
         let deadline = tokio::time::Instant::from_std(started + self.timeout);
         // One timer per connection, moved only when it fires early (it was set for an earlier
@@ -103,16 +103,16 @@ impl Conn {
             }
             Err(_) => {
                 self.sender = None;
-                Err(format!(
+                Err(TransportError(format!(
                     "timeout: {} did not answer within {} (--timeout)",
                     self.shown,
                     http::human(self.timeout)
-                ))
+                )))
             }
         }
     }
 
-    async fn exchange(&mut self, body: Bytes) -> Result<(u16, bool, Option<HeaderValue>), String> {
+    async fn exchange(&mut self, body: Bytes) -> Result<(u16, bool, Option<HeaderValue>), TransportError> {
         let mut request = hyper::Request::new(Full::new(body));
         *request.method_mut() = hyper::Method::POST;
         *request.uri_mut() = self.path.clone();
@@ -166,7 +166,7 @@ impl Conn {
         Ok((status, truncated, location))
     }
 
-    async fn connect(&self) -> Result<SendRequest<Full<Bytes>>, String> {
+    async fn connect(&self) -> Result<SendRequest<Full<Bytes>>, TransportError> {
         let stream = tokio::net::TcpStream::connect((self.host.as_str(), self.port))
             .await
             .map_err(|e| self.name(&e))?;
@@ -177,13 +177,18 @@ impl Conn {
         Ok(sender)
     }
 
-    fn name(&self, e: &(dyn std::error::Error + 'static)) -> String {
+    fn name(&self, e: &(dyn std::error::Error + 'static)) -> TransportError {
         name(&self.at, e)
     }
 }
 
 /// Name a transport failure as single sends do.
-fn name(at: &str, e: &(dyn std::error::Error + 'static)) -> String {
+fn name(at: &str, e: &(dyn std::error::Error + 'static)) -> TransportError {
+    TransportError(describe(at, e))
+}
+
+/// What [`name`] says, in words.
+fn describe(at: &str, e: &(dyn std::error::Error + 'static)) -> String {
     {
         let mut source: Option<&(dyn std::error::Error + 'static)> = Some(e);
         while let Some(s) = source {

@@ -293,7 +293,11 @@ async fn worker(s: Arc<Shared>, i: usize) -> Result<Tally> {
 
 /// Post one body on the worker's connection; a redirect is followed from here, as the client of
 /// single sends follows it: the redirecting URL is not asked twice.
-async fn post(c: &mut Conn, s: &Shared, bytes: bytes::Bytes) -> std::result::Result<conn::Answer, String> {
+async fn post(
+    c: &mut Conn,
+    s: &Shared,
+    bytes: bytes::Bytes,
+) -> std::result::Result<conn::Answer, crate::http::TransportError> {
     let answer = c.post(bytes.clone()).await;
     let Ok(a) = &answer else { return answer };
     let Some(location) = &a.location else { return answer };

@@ -126,14 +126,14 @@ impl Tally {
     /// body contract; true when it was a transport error.
     pub fn add_status(
         &mut self,
-        answer: std::result::Result<super::conn::Answer, String>,
+        answer: std::result::Result<super::conn::Answer, crate::http::TransportError>,
         expect: &Expect,
         d: &Delivery,
     ) -> bool {
         let a = match answer {
             Ok(a) => a,
             Err(e) => {
-                self.transport_error(e);
+                self.transport_error(e.0);
                 return true;
             }
         };
@@ -322,7 +322,9 @@ mod tests {
         assert!(!a.add_status(answer(1.0), &expect, &d));
         assert!(!b.add_status(answer(3.0), &expect, &d));
         assert!(b.add_status(
-            Err("connection refused: nothing is listening on 127.0.0.1:9".into()),
+            Err(crate::http::TransportError(
+                "connection refused: nothing is listening on 127.0.0.1:9".into()
+            )),
             &expect,
             &d
         ));

@@ -7,7 +7,7 @@ use bytes::Bytes;
 use reqwest::header::HeaderMap;
 
 use super::{Attempt, Progress, Retry, Target};
-use crate::http::{self, Answer};
+use crate::http::{self, Answer, TransportError};
 use crate::platform::botpress;
 
 impl Target {
@@ -18,7 +18,7 @@ impl Target {
         headers: &HeaderMap,
         bytes: &Bytes,
         (delivery, deliveries): (u32, u32),
-    ) -> (Vec<Attempt>, std::result::Result<Answer, String>) {
+    ) -> (Vec<Attempt>, Result<Answer, TransportError>) {
         let d = &self.delivery;
         let allowed = match d.retry {
             Retry::None => 1,
@@ -26,7 +26,7 @@ impl Target {
         };
         let wait_before = |n: u32| botpress::retry_wait(n).mul_f64(d.retry_scale);
         let mut attempts = Vec::new();
-        let mut last: std::result::Result<Answer, String> = Err(String::new());
+        let mut last = Err(TransportError(String::new()));
         let mut wait = Duration::ZERO;
         for n in 1..=allowed {
             if n > 1 {
@@ -36,7 +36,7 @@ impl Target {
             last = http::post(&self.client, &self.url, headers, bytes, d.max_response, d.timeout).await;
             let (status, error, latency_ms) = match &last {
                 Ok(a) => (Some(a.status), None, a.latency_ms),
-                Err(e) => (None, Some(e.clone()), 0.0),
+                Err(e) => (None, Some(e.to_string()), 0.0),
             };
             let attempt =
                 Attempt { attempt: n, status, error, latency_ms, waited_ms: wait.as_millis() as u64 };
