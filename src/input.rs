@@ -32,20 +32,11 @@ pub fn is_stdin(path: &Path) -> bool {
     path.as_os_str() == "-"
 }
 
-/// A number of bytes as flags take it: `1000`, `10MB` (powers of 1000) or `64MiB` (powers of
-/// 1024), units in any case. Shown back in the form it is best written in.
+/// A number of bytes as flags take it, read by [`bytesize`]: `1000`, `10MB` or `1.5GB` (powers of
+/// 1000), `64MiB` (powers of 1024), units in any case. Shown back in the form it is best written
+/// in.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Size(pub u64);
-
-const UNITS: &[(&str, u64)] = &[
-    ("b", 1),
-    ("kb", 1000),
-    ("mb", 1000 * 1000),
-    ("gb", 1000 * 1000 * 1000),
-    ("kib", 1 << 10),
-    ("mib", 1 << 20),
-    ("gib", 1 << 30),
-];
 
 impl std::str::FromStr for Size {
     type Err = String;
@@ -53,25 +44,18 @@ impl std::str::FromStr for Size {
     fn from_str(s: &str) -> Result<Size, String> {
         let bad = || {
             format!(
-                "'{s}' is not a size: give bytes (1000) or a number with KB, MB, GB, KiB, MiB or GiB (64MiB)"
+                "'{s}' is not a size: give bytes (1000) or a number with KB, MB, GB, KiB, MiB or GiB (64MiB, 1.5GB)"
             )
         };
         let t = s.trim();
-        let digits = t.bytes().take_while(u8::is_ascii_digit).count();
-        if digits == 0 {
+        if !t.starts_with(|c: char| c.is_ascii_digit()) {
             return Err(bad());
         }
-        let n: u64 = t[..digits].parse().map_err(|_| bad())?;
-        let unit = t[digits..].trim().to_ascii_lowercase();
-        let scale = if unit.is_empty() {
-            1
-        } else {
-            UNITS.iter().find(|(u, _)| *u == unit).map(|(_, scale)| *scale).ok_or_else(bad)?
-        };
-        match n.checked_mul(scale) {
-            Some(0) => Err(format!("'{s}' is not a size: it must be at least 1 byte")),
-            Some(bytes) => Ok(Size(bytes)),
-            None => Err(bad()),
+        // bytesize saturates what overflows: the largest count stands for "too large".
+        match t.parse::<bytesize::ByteSize>().map_err(|_| bad())?.as_u64() {
+            0 => Err(format!("'{s}' is not a size: it must be at least 1 byte")),
+            u64::MAX => Err(bad()),
+            bytes => Ok(Size(bytes)),
         }
     }
 }
@@ -237,6 +221,8 @@ mod tests {
             ("1KiB", 1024),
             ("3GiB", 3 << 30),
             ("7B", 7),
+            ("1.5MiB", 3 << 19),
+            ("2.5 kb", 2500),
         ] {
             assert_eq!(s.parse::<Size>(), Ok(Size(n)), "{s}");
         }
@@ -245,7 +231,8 @@ mod tests {
             "0",
             "0MiB",
             "MiB",
-            "1.5MiB",
+            "0.5B",
+            ".5MiB",
             "-1",
             "10XB",
             "99999999999999999999",
