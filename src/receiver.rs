@@ -386,7 +386,7 @@ async fn handle(shared: Arc<Shared>, req: Request<Incoming>) -> Response<Full<By
     let fits = judged
         .text
         .map(|text| judged.parsed && (judged.on_tape || !unjudged::at_least(text, unjudged::DEEPEST)));
-    let mut record = make_record(config, &arrival, judged, counted, &reply, answered);
+    let mut record = make_record(config, &arrival, judged, counted, &mut reply, answered);
     if let Some(fits) = fits {
         // The body's own bytes, not a copy of them, unless something else still holds them.
         let owned = Vec::from(arrival.bytes);
@@ -571,13 +571,14 @@ fn own_reply(config: &Config, judged: &Judged<'_>, request_len: usize) -> Reply 
     Reply { status: StatusCode::OK, body, reason, forwarded: false, built }
 }
 
-/// The record of a request as judged and answered, without its body (held after).
+/// The record of a request as judged and answered, without its body (held after). The reply's
+/// reason moves into it.
 fn make_record(
     config: &Config,
     arrival: &Arrival,
     judged: Judged<'_>,
     counted: Counted,
-    reply: &Reply,
+    reply: &mut Reply,
     answered: Answered,
 ) -> Record {
     // Botpress reads only the status, but what your server answered is kept to be seen; an eva
@@ -608,7 +609,7 @@ fn make_record(
         answer: AnswerRecord {
             status: reply.status.as_u16(),
             forwarded: reply.forwarded,
-            reason: reply.reason.clone(),
+            reason: reply.reason.take(),
             option: answered.option,
             content: answered.content,
             verdict: answered.verdict,
