@@ -5,8 +5,14 @@
 //!
 //! `hookctl listen` runs it in the foreground; `hookctl send` with no target runs it quietly.
 //! It returns records (and what went wrong around them) over a channel and never prints.
+//!
+//! It is served with hyper alone, not a web framework: it runs its own accept loop and connection
+//! limits (`serve`) and sends every path and method to one handler, so a router, extractors and
+//! middleware would have nothing to do. The body is read as hyper gives it, and the answer is one
+//! buffer (`Full<Bytes>`), with nothing boxed on the way.
 
 mod auth;
+mod body;
 mod forward;
 mod heavy;
 mod hops;
@@ -20,11 +26,12 @@ use std::sync::Arc;
 use std::sync::Mutex;
 use std::time::Duration;
 
-use axum::body::{Body, Bytes};
-use axum::extract::Request;
-use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
-use axum::response::Response;
 use base64::Engine;
+use bytes::Bytes;
+use http_body_util::Full;
+use hyper::body::Incoming;
+use hyper::header::{self, HeaderValue};
+use hyper::{Request, Response, StatusCode};
 use serde::Serialize;
 use serde_json::{Value, json};
 use tokio::net::TcpListener;
@@ -151,6 +158,10 @@ struct Shared {
 }
 
 impl Shared {
+    fn seen(&self) -> std::sync::MutexGuard<'_, Seen> {
+        self.seen.lock().unwrap_or_else(|p| p.into_inner())
+    }
+
     fn event(&self, event: Event) {
         if let Some(tx) = &self.events {
             let _ = tx.send(event);
@@ -276,7 +287,73 @@ impl Receiver {
     }
 }
 
-async fn handle(shared: Arc<Shared>, req: Request) -> Response {
+/// A request as it arrived: its head, its path as shown, its body (empty when refused) or why it
+/// was refused, and what it lacks of the `--require-header` headers.
+struct Arrival {
+    parts: hyper::http::request::Parts,
+    path: String,
+    bytes: Bytes,
+    refusal: Option<(StatusCode, String)>,
+    unauthorized: Option<String>,
+}
+
+/// What the receiver made of a request's body.
+struct Judged<'a> {
+    /// The body, when it is UTF-8 (checked once, for the record and for the parser).
+    text: Option<&'a str>,
+    /// A long body of short values (see `heavy`): how many, and its top level when it is read.
+    heavy: Option<(usize, Option<heavy::Skim<'a>>)>,
+    /// Judged on the tape: nested no deeper than it reads, well within what a line can hold.
+    on_tape: bool,
+    /// JSON, as a tree's parser reads it.
+    parsed: bool,
+    /// The document, when one was made: the answer is made from it and judged with it.
+    doc: Option<Value>,
+    kind: Option<Kind>,
+    verdict: Option<Verdict>,
+    /// Why a body that does not parse is not judged.
+    not_json: Option<String>,
+    /// What the record says of a body with no verdict (or of a refused request).
+    note: Option<String>,
+}
+
+/// A request's place among those received: its number, the first delivery it repeats, and how
+/// many times its delivery (method, path and body) has come.
+struct Counted {
+    index: u64,
+    repeat_of: Option<u64>,
+    deliveries: u32,
+}
+
+/// What the client is answered, and why when it is not the reference answer.
+struct Reply {
+    status: StatusCode,
+    body: Vec<u8>,
+    reason: Option<String>,
+    forwarded: bool,
+    /// The reference answer as a value too, so that judging it does not parse it again.
+    built: Option<Value>,
+}
+
+impl Reply {
+    /// `status` with `{"error": why}`.
+    fn error(status: StatusCode, why: String, forwarded: bool) -> Reply {
+        Reply { status, body: error_body(&why), reason: Some(why), forwarded, built: None }
+    }
+
+    /// The mock's answer, as told.
+    fn told(status: StatusCode, body: Vec<u8>, reason: Option<String>) -> Reply {
+        Reply { status, body, reason, forwarded: false, built: None }
+    }
+}
+
+fn error_body(why: &str) -> Vec<u8> {
+    json!({ "error": why }).to_string().into_bytes()
+}
+
+/// Serve one request: read it, judge it, count it, decide the answer, capture the record, then
+/// answer.
+async fn handle(shared: Arc<Shared>, req: Request<Incoming>) -> Response<Full<Bytes>> {
     let config = &shared.config;
     if let Some(n) = config.exit_after {
         // Counted as they arrive, whatever comes at once: the first N are taken, no more.
@@ -284,6 +361,44 @@ async fn handle(shared: Arc<Shared>, req: Request) -> Response {
             return beyond(n);
         }
     }
+    let arrival = arrive(req, config).await;
+    let refused = arrival.refusal.as_ref().map(|(_, why)| why.as_str());
+    let mut judged = judge_request(&arrival.bytes, refused);
+    let counted = shared.count(&arrival, &judged);
+    let mut reply = choose_reply(&shared, &arrival, &judged, counted.deliveries).await;
+
+    // Every 2xx answer to an eva request is judged, whoever made it: a mock that answers outside
+    // the contract (as asked) must say so, never pass it off as valid.
+    let answered = match (judged.kind.and_then(Kind::response_kind), &judged.doc) {
+        (Some(kind), Some(request)) if reply.status.is_success() => {
+            judge_answer(kind, request, reply.built.take(), &reply.body, config.option_case)
+        }
+        _ => Answered::default(),
+    };
+    if answered.verdict.as_ref().is_some_and(|v| !v.valid) {
+        shared.seen().tally.invalid_answers += 1;
+    }
+    if let (Some(v), Some(doc)) = (judged.verdict.as_mut(), judged.doc.take()) {
+        v.fields = contract::fields_owned(v.kind, doc);
+    }
+    // A body in its place in the line is nested one level deeper there: one at the parser's limit
+    // would make the line unreadable, so it is held as a string.
+    let fits = judged
+        .text
+        .map(|text| judged.parsed && (judged.on_tape || !unjudged::at_least(text, unjudged::DEEPEST)));
+    let mut record = make_record(config, &arrival, judged, counted, &mut reply, answered);
+    if let Some(fits) = fits {
+        // The body's own bytes, not a copy of them, unless something else still holds them.
+        let owned = Vec::from(arrival.bytes);
+        // SAFETY: these are the bytes `judge_request` found to be UTF-8 (`fits` is only `Some`
+        // then), unchanged.
+        record.hold(unsafe { String::from_utf8_unchecked(owned) }, fits);
+    }
+    capture_then_answer(&shared, record, reply.status, reply.body).await
+}
+
+/// Read a request's head and body (within the limits), and check its required headers.
+async fn arrive(req: Request<Incoming>, config: &Config) -> Arrival {
     let (parts, body) = req.into_parts();
     let path = match parts.uri.path_and_query() {
         // As it is shown, with no formatting: a path and query that starts as an origin's does.
@@ -291,32 +406,36 @@ async fn handle(shared: Arc<Shared>, req: Request) -> Response {
         Some(p) => p.to_string(),
         None => parts.uri.path().to_string(),
     };
-    let (bytes, refusal) = match receive(body, &parts.headers, config).await {
+    let (bytes, refusal) = match body::receive(body, &parts.headers, config).await {
         Ok(bytes) => (bytes, None),
         Err(refusal) => (Bytes::new(), Some(refusal)),
     };
-
     let unauthorized = auth::check(&config.require_headers, &parts.headers);
-    // UTF-8 is checked once, for the record and for the parser (which then skips it).
-    let text = std::str::from_utf8(&bytes).ok();
-    // A request that nothing reads again to answer it, and that keeps its contract (a Botpress
-    // event, as a rule), is judged from its text with no document made. Any other is parsed,
-    // without the parts nothing reads inside (an event's stored conversation, most of it); its
-    // fields are added once the document is no longer needed, moved out of it.
-    // A long body of short values is not made a tree of (see `heavy`): only its top level is read.
-    // A Botpress event is still judged on the tape, which passes over its stored conversation.
-    let heavy = heavy::too_many_values(&bytes).map(|values| (values, text.and_then(heavy::Skim::read)));
+    Arrival { parts, path, bytes, refusal, unauthorized }
+}
+
+/// Judge a request's body against the receiving contracts. `refused` is why its body was not
+/// read, if it was not.
+///
+/// A request that nothing reads again to answer it, and that keeps its contract (a Botpress event,
+/// as a rule), is judged from its text with no document made. Any other is parsed, without the
+/// parts nothing reads inside (an event's stored conversation, most of it); its fields are added
+/// once the document is no longer needed, moved out of it. A long body of short values is not made
+/// a tree of (see `heavy`): only its top level is read. A Botpress event is still judged on the
+/// tape, which passes over its stored conversation.
+fn judge_request<'a>(bytes: &'a [u8], refused: Option<&str>) -> Judged<'a> {
+    let text = std::str::from_utf8(bytes).ok();
+    let heavy = heavy::too_many_values(bytes).map(|values| (values, text.and_then(heavy::Skim::read)));
     let on_tape_first = heavy.as_ref().is_none_or(|(_, skim)| {
         skim.as_ref().and_then(heavy::Skim::kind).is_some_and(|k| k.platform() == Platform::Botpress)
     });
-    let quick = text
+    let judged_on_tape = text
         .filter(|_| on_tape_first)
         .and_then(|t| contract::judged_on_tape(t, contract::receiving(), None, None, Context::default()))
         .map(|(_, verdict)| verdict);
-    let heavy = heavy.filter(|_| quick.is_none());
-    // Read on the tape: nested no deeper than it reads, well within what a line can hold.
-    let on_tape = quick.is_some();
-    let (parsed, doc, kind, mut verdict) = match (&heavy, quick) {
+    let heavy = heavy.filter(|_| judged_on_tape.is_none());
+    let on_tape = judged_on_tape.is_some();
+    let (parsed, doc, kind, verdict) = match (&heavy, judged_on_tape) {
         (Some((_, skim)), _) => {
             // JSON as a tree's parser reads it, but for the tree.
             let parsed = skim.is_some() || text.is_some_and(crate::json::is_json);
@@ -334,203 +453,200 @@ async fn handle(shared: Arc<Shared>, req: Request) -> Response {
         true => None,
         false => Some(text.and_then(unjudged::reason).unwrap_or_else(|| "body is not JSON".into())),
     };
-    let mut note = refusal.as_ref().map(|(_, why)| why.clone());
-    if let (None, Some((values, _)), true) = (&note, &heavy, parsed) {
-        note = Some(heavy::note(*values, bytes.len()));
-    }
-    if note.is_none() {
-        note = match (parsed, kind) {
+    let note = match (refused, &heavy) {
+        (Some(why), _) => Some(why.to_owned()),
+        (None, Some((values, _))) if parsed => Some(heavy::note(*values, bytes.len())),
+        _ => match (parsed, kind) {
             (false, _) if bytes.is_empty() => Some("empty body".into()),
             (false, _) => not_json.clone(),
             (true, None) => Some("JSON of no known kind".into()),
             _ => None,
-        };
-    }
+        },
+    };
+    Judged { text, heavy, on_tape, parsed, doc, kind, verdict, not_json, note }
+}
 
-    // Index, repeats and fail-first bookkeeping in one critical section.
-    let (index, repeat_of, deliveries) = {
-        let mut seen = shared.seen.lock().unwrap_or_else(|p| p.into_inner());
+impl Shared {
+    /// Number a request, find the delivery it repeats, and count it in the tally, all in one
+    /// critical section. A refused request is no delivery: it repeats none, and none repeats it.
+    fn count(&self, arrival: &Arrival, judged: &Judged<'_>) -> Counted {
+        let refused = arrival.refusal.is_some();
+        let key =
+            (!refused).then(|| delivery_key(arrival.parts.method.as_str(), &arrival.path, &arrival.bytes));
+        let mut seen = self.seen();
         seen.next += 1;
         let index = seen.next;
-        let (repeat_of, deliveries) = if refusal.is_some() {
-            (None, 1)
-        } else {
-            let entry =
-                seen.bodies.entry(delivery_key(parts.method.as_str(), &path, &bytes)).or_insert((index, 0));
-            entry.1 += 1;
-            let (first, count) = *entry;
-            ((first != index).then_some(first), count)
+        let (repeat_of, deliveries) = match key {
+            None => (None, 1),
+            Some(key) => {
+                let entry = seen.bodies.entry(key).or_insert((index, 0));
+                entry.1 += 1;
+                let (first, count) = *entry;
+                ((first != index).then_some(first), count)
+            }
         };
         let t = &mut seen.tally;
         t.requests += 1;
-        let name = kind.map_or("unknown", Kind::name);
+        let name = judged.kind.map_or("unknown", Kind::name);
         match t.by_kind.get_mut(name) {
             Some(n) => *n += 1,
             None => {
                 t.by_kind.insert(name.to_string(), 1);
             }
         }
-        if verdict.as_ref().is_some_and(|v| !v.valid) || (kind.is_none() && refusal.is_none()) {
+        if judged.verdict.as_ref().is_some_and(|v| !v.valid) || (judged.kind.is_none() && !refused) {
             t.invalid += 1;
         }
         if repeat_of.is_some() {
             t.repeats += 1;
         }
-        if unauthorized.is_some() {
+        if arrival.unauthorized.is_some() {
             t.unauthorized += 1;
         }
-        (index, repeat_of, deliveries)
-    };
+        Counted { index, repeat_of, deliveries }
+    }
+}
 
-    // Decide the answer (forwarding when asked). The reference answer is kept as a value too, so
-    // that judging it below does not parse it again.
-    let mut built: Option<Value> = None;
-    let (status, answer_body, reason, forwarded) = if let Some(why) = &unauthorized {
+/// Decide the answer, in this order: 401 without a required header, the refusal of a body not
+/// read, 503 for `--fail-first`, what the `--forward-to` target answers, or the mock's own.
+async fn choose_reply(shared: &Shared, arrival: &Arrival, judged: &Judged<'_>, deliveries: u32) -> Reply {
+    let config = &shared.config;
+    if let Some(why) = &arrival.unauthorized {
         // As a server that checks the platform's configured headers answers.
-        let why = format!("{why} (--require-header)");
-        (StatusCode::UNAUTHORIZED, json!({ "error": why }).to_string().into_bytes(), Some(why), false)
-    } else if let Some((status, why)) = refusal {
-        (status, json!({ "error": why }).to_string().into_bytes(), Some(why), false)
-    } else if deliveries <= config.fail_first {
+        return Reply::error(StatusCode::UNAUTHORIZED, format!("{why} (--require-header)"), false);
+    }
+    if let Some((status, why)) = &arrival.refusal {
+        return Reply::error(*status, why.clone(), false);
+    }
+    if deliveries <= config.fail_first {
         let why = format!("--fail-first {}: delivery {deliveries} of this body", config.fail_first);
-        (StatusCode::SERVICE_UNAVAILABLE, json!({ "error": why }).to_string().into_bytes(), Some(why), false)
-    } else if let (Some(url), Some(client)) = (&config.forward_to, &shared.forward) {
-        match hops::relay_chain(&parts.headers, &shared.hop_id) {
-            Err(why) => (
-                StatusCode::LOOP_DETECTED,
-                json!({ "error": why }).to_string().into_bytes(),
-                Some(why),
-                false,
-            ),
+        return Reply::error(StatusCode::SERVICE_UNAVAILABLE, why, false);
+    }
+    if let (Some(url), Some(client)) = (&config.forward_to, &shared.forward) {
+        let headers = &arrival.parts.headers;
+        return match hops::relay_chain(headers, &shared.hop_id) {
+            Err(why) => Reply::error(StatusCode::LOOP_DETECTED, why, false),
             Ok(chain) => {
-                match forward::forward(client, url, &parts.headers, &chain, &parts.method, &bytes, config)
-                    .await
-                {
-                    Ok((status, body)) => (status, body, None, true),
-                    Err(why) => (
-                        StatusCode::BAD_GATEWAY,
-                        json!({ "error": why }).to_string().into_bytes(),
-                        Some(why),
-                        true,
-                    ),
+                let method = &arrival.parts.method;
+                match forward::forward(client, url, headers, &chain, method, &arrival.bytes, config).await {
+                    Ok((status, body)) => Reply { status, body, reason: None, forwarded: true, built: None },
+                    Err(why) => Reply::error(StatusCode::BAD_GATEWAY, why, true),
                 }
             }
-        }
-    } else if !parsed {
-        let why = not_json.unwrap_or_else(|| "body is not JSON".into());
-        (StatusCode::BAD_REQUEST, json!({ "error": why }).to_string().into_bytes(), Some(why), false)
-    } else if let Some(code) = config.status {
-        let status = StatusCode::from_u16(code).unwrap_or(StatusCode::OK);
-        (status, b"{}".to_vec(), Some(format!("--status {code}")), false)
-    } else if let Some(body) = &config.respond {
-        (StatusCode::OK, body.clone(), Some("--respond".into()), false)
-    } else {
-        let bytes = match &heavy {
-            Some((_, Some(skim))) => skim.reference_answer(kind, config.respond_option.as_deref()),
-            _ => {
-                let body = eva::reference_answer(
-                    kind,
-                    doc.as_ref().unwrap_or(&Value::Null),
-                    config.respond_option.as_deref(),
-                );
-                // The answer echoes the request's contexts: made at about its final size, not
-                // grown to twice what it holds.
-                let echoes = kind.and_then(Kind::response_kind).is_some();
-                let mut out = Vec::with_capacity(if echoes { bytes.len() + 256 } else { 2 });
-                // Cannot fail: a value's keys are strings, and memory takes any write.
-                let _ = serde_json::to_writer(&mut out, &body);
-                built = Some(body);
-                out
-            }
         };
-        let reason = config.respond_option.as_ref().map(|o| format!("--respond-option {o}"));
-        (StatusCode::OK, bytes, reason.filter(|_| kind == Some(Kind::EvaServiceRequest)), false)
-    };
-
-    // Every 2xx answer to an eva request is judged, whoever made it: a mock that answers outside
-    // the contract (as asked) must say so, never pass it off as valid.
-    let mut answered = Answered::default();
-    if let (Some(rk), Some(request)) = (kind.and_then(Kind::response_kind), &doc) {
-        if status.is_success() {
-            answered = judge_answer(rk, request, built, &answer_body, config.option_case);
-        }
     }
+    own_reply(config, judged, arrival.bytes.len())
+}
+
+/// The mock's own answer: 400 to a body that is not JSON; otherwise as told (`--status`,
+/// `--respond`) or the reference answer (made as a value, kept to be judged).
+fn own_reply(config: &Config, judged: &Judged<'_>, request_len: usize) -> Reply {
+    if !judged.parsed {
+        let why = judged.not_json.clone().unwrap_or_else(|| "body is not JSON".into());
+        return Reply::error(StatusCode::BAD_REQUEST, why, false);
+    }
+    if let Some(code) = config.status {
+        let status = StatusCode::from_u16(code).unwrap_or(StatusCode::OK);
+        return Reply::told(status, b"{}".to_vec(), Some(format!("--status {code}")));
+    }
+    if let Some(body) = &config.respond {
+        return Reply::told(StatusCode::OK, body.clone(), Some("--respond".into()));
+    }
+    let (kind, option) = (judged.kind, config.respond_option.as_deref());
+    let (body, built) = match &judged.heavy {
+        Some((_, Some(skim))) => (skim.reference_answer(kind, option), None),
+        _ => {
+            let body = eva::reference_answer(kind, judged.doc.as_ref().unwrap_or(&Value::Null), option);
+            // The answer echoes the request's contexts: made at about its final size, not grown
+            // to twice what it holds.
+            let echoes = kind.and_then(Kind::response_kind).is_some();
+            let mut out = Vec::with_capacity(if echoes { request_len + 256 } else { 2 });
+            // Cannot fail: a value's keys are strings, and memory takes any write.
+            let _ = serde_json::to_writer(&mut out, &body);
+            (out, Some(body))
+        }
+    };
+    let reason =
+        option.map(|o| format!("--respond-option {o}")).filter(|_| kind == Some(Kind::EvaServiceRequest));
+    Reply { status: StatusCode::OK, body, reason, forwarded: false, built }
+}
+
+/// The record of a request as judged and answered, without its body (held after). The reply's
+/// reason moves into it.
+fn make_record(
+    config: &Config,
+    arrival: &Arrival,
+    judged: Judged<'_>,
+    counted: Counted,
+    reply: &mut Reply,
+    answered: Answered,
+) -> Record {
     // Botpress reads only the status, but what your server answered is kept to be seen; an eva
     // answer's is in its option, content and verdict.
     let forwarded_body =
-        (forwarded && answered.verdict.is_none()).then(|| forward::kept_body(&answer_body)).flatten();
-    if answered.verdict.as_ref().is_some_and(|v| !v.valid) {
-        shared.seen.lock().unwrap_or_else(|p| p.into_inner()).tally.invalid_answers += 1;
-    }
-    if let (Some(v), Some(doc)) = (verdict.as_mut(), doc) {
-        v.fields = contract::fields_owned(v.kind, doc);
-    }
-
-    let body_base64 = match text {
+        (reply.forwarded && answered.verdict.is_none()).then(|| forward::kept_body(&reply.body)).flatten();
+    let body_base64 = match judged.text {
         Some(_) => None,
-        None => Some(base64::engine::general_purpose::STANDARD.encode(&bytes)),
+        None => Some(base64::engine::general_purpose::STANDARD.encode(&arrival.bytes)),
     };
-    let (headers, headers_base64) = http::shown_headers_kept(&parts.headers, config.keep_secrets);
-    let mut record = Record {
-        index,
+    let (headers, headers_base64) = http::shown_headers_kept(&arrival.parts.headers, config.keep_secrets);
+    Record {
+        index: counted.index,
         time: crate::payload::format_timestamp(chrono::Utc::now()),
-        method: parts.method.as_str().to_owned(),
-        path: http::shown_url(&path, config.keep_secrets),
+        method: arrival.parts.method.as_str().to_owned(),
+        path: http::shown_url(&arrival.path, config.keep_secrets),
         headers,
         headers_base64,
         body: None,
         body_json: None,
         body_base64,
-        bytes: bytes.len(),
-        kind,
-        verdict,
-        note,
-        repeat_of,
-        unauthorized,
+        bytes: arrival.bytes.len(),
+        kind: judged.kind,
+        verdict: judged.verdict,
+        note: judged.note,
+        repeat_of: counted.repeat_of,
+        unauthorized: arrival.unauthorized.clone(),
         answer: AnswerRecord {
-            status: status.as_u16(),
-            forwarded,
-            reason,
+            status: reply.status.as_u16(),
+            forwarded: reply.forwarded,
+            reason: reply.reason.take(),
             option: answered.option,
             content: answered.content,
             verdict: answered.verdict,
             body: forwarded_body,
         },
-    };
-    if let Some(text) = text {
-        // A body in its place in the line is nested one level deeper there: one at the parser's
-        // limit would make the line unreadable, so it is held as a string.
-        let fits = parsed && (on_tape || !unjudged::at_least(text, unjudged::DEEPEST));
-        // The body's own bytes, not a copy of them, unless something else still holds them.
-        let owned = Vec::from(bytes);
-        // SAFETY: these are the bytes `text` was found to be UTF-8 in, unchanged.
-        record.hold(unsafe { String::from_utf8_unchecked(owned) }, fits);
     }
+}
 
-    // On disk before the sender hears back: what was acknowledged is never lost.
+/// Capture the record, then answer: on disk before the sender hears back, so what was
+/// acknowledged is never lost. A record that cannot be written is answered 507 instead (not
+/// acknowledged, so the sender will retry).
+async fn capture_then_answer(
+    shared: &Shared,
+    mut record: Record,
+    status: StatusCode,
+    body: Vec<u8>,
+) -> Response<Full<Bytes>> {
     if let Some(capture) = &shared.save {
-        if let Err(reason) = save(capture, &record).await.map_err(|e| e.to_string()) {
-            // Not saved, so not acknowledged: the sender will retry.
-            shared.seen.lock().unwrap_or_else(|p| p.into_inner()).tally.not_saved += 1;
+        if let Err(reason) = save(capture, &record).await {
+            shared.seen().tally.not_saved += 1;
             let why = format!("capture not saved: {reason}");
+            let body = error_body(&why);
             record.answer = AnswerRecord {
                 status: StatusCode::INSUFFICIENT_STORAGE.as_u16(),
                 forwarded: false,
-                reason: Some(why.clone()),
+                reason: Some(why),
                 option: None,
                 content: None,
                 verdict: None,
                 body: None,
             };
-            shared.event(Event::NotSaved { record, reason });
-            return answer(
-                StatusCode::INSUFFICIENT_STORAGE,
-                json!({ "error": why }).to_string().into_bytes(),
-            );
+            shared.event(Event::NotSaved { record, reason: reason.to_string() });
+            return answer(StatusCode::INSUFFICIENT_STORAGE, body);
         }
     }
     shared.event(Event::Request(record));
-    let mut resp = answer(status, answer_body);
+    let mut resp = answer(status, body);
     if status == StatusCode::REQUEST_TIMEOUT {
         // What is left of a body that stopped coming is not waited for on this connection.
         resp.headers_mut().insert(header::CONNECTION, HeaderValue::from_static("close"));
@@ -539,78 +655,18 @@ async fn handle(shared: Arc<Shared>, req: Request) -> Response {
 }
 
 /// The answer to a request past `--exit-after N`: 503, and the connection closed.
-fn beyond(n: u64) -> Response {
+fn beyond(n: u64) -> Response<Full<Bytes>> {
     let why = format!("--exit-after {n}: this listener has taken its {n} requests and is stopping");
-    let mut resp = answer(StatusCode::SERVICE_UNAVAILABLE, json!({ "error": why }).to_string().into_bytes());
+    let mut resp = answer(StatusCode::SERVICE_UNAVAILABLE, error_body(&why));
     resp.headers_mut().insert(header::CONNECTION, HeaderValue::from_static("close"));
     resp
 }
 
-fn answer(status: StatusCode, body: Vec<u8>) -> Response {
-    let mut resp = Response::new(Body::from(body));
+fn answer(status: StatusCode, body: Vec<u8>) -> Response<Full<Bytes>> {
+    let mut resp = Response::new(Full::new(Bytes::from(body)));
     *resp.status_mut() = status;
     resp.headers_mut().insert(header::CONTENT_TYPE, HeaderValue::from_static("application/json"));
     resp
-}
-
-/// Read a request's body within the limits, or say how it is refused: 413 for a body over
-/// `--max-body` (at once when its declared length is), 400 for one whose framing is broken or that
-/// ends early, 408 for one that does not arrive in time.
-async fn receive(
-    body: Body,
-    headers: &HeaderMap,
-    config: &Config,
-) -> std::result::Result<Bytes, (StatusCode, String)> {
-    let over = || {
-        (StatusCode::PAYLOAD_TOO_LARGE, format!("body over the {} byte limit (--max-body)", config.max_body))
-    };
-    let declared = headers
-        .get(header::CONTENT_LENGTH)
-        .and_then(|v| v.to_str().ok())
-        .and_then(|v| v.trim().parse::<u64>().ok());
-    if let Some(n) = declared.filter(|n| *n > config.max_body as u64) {
-        let why = format!(
-            "body of {n} bytes (Content-Length) over the {} byte limit (--max-body)",
-            config.max_body
-        );
-        return Err((StatusCode::PAYLOAD_TOO_LARGE, why));
-    }
-    let read = async {
-        use http_body_util::BodyExt;
-        let mut body = body;
-        // Most bodies come in one piece: it is kept as it is, not copied.
-        let (mut pieces, mut total) = (Vec::<Bytes>::new(), 0usize);
-        while let Some(frame) = body.frame().await {
-            let frame =
-                frame.map_err(|e| (StatusCode::BAD_REQUEST, format!("malformed body: {}", cause(&e))))?;
-            if let Ok(data) = frame.into_data() {
-                total += data.len();
-                if total > config.max_body {
-                    return Err(over());
-                }
-                pieces.push(data);
-            }
-        }
-        Ok(match pieces.len() {
-            0 | 1 => pieces.pop().unwrap_or_default(),
-            _ => Bytes::from(pieces.concat()),
-        })
-    };
-    tokio::time::timeout(config.read_timeout, read).await.unwrap_or_else(|_| {
-        Err((
-            StatusCode::REQUEST_TIMEOUT,
-            format!("body not received within {}", http::human(config.read_timeout)),
-        ))
-    })
-}
-
-/// What went wrong at the bottom of an error's chain.
-fn cause(e: &(dyn std::error::Error + 'static)) -> String {
-    let mut last = e;
-    while let Some(source) = last.source() {
-        last = source;
-    }
-    last.to_string()
 }
 
 /// What makes two requests the same delivery: method, path and body bytes (hashed, so that a long

@@ -7,10 +7,10 @@ use std::path::Path;
 use colored::Colorize;
 
 use super::{Level, Out, Status, field_value, finding, plural, verdict};
-use crate::contract::snippet;
+use crate::contract::{Verdict, snippet};
 use crate::http::human;
 use crate::platform::eva;
-use crate::receiver::{Event, Record, Tally};
+use crate::receiver::{AnswerRecord, Event, Record, Tally};
 
 /// Text in a colour when colour is on; its bytes as they are, with nothing made of them, when it
 /// is off.
@@ -124,20 +124,51 @@ pub fn record(o: &mut Out, r: &Record) -> io::Result<()> {
         line.push(b'\n');
         return out.write_all(&line);
     }
-    // Written piece by piece: a request costs no string of its own when colour is off (the usual
-    // case when a stream of requests is piped or saved).
     let on = colored::control::SHOULD_COLORIZE.should_colorize();
+    out.write_all(&request_line(r, on)?)?;
+    if o.style.quiet() {
+        // One line a request.
+        return Ok(());
+    }
+    if let Some(v) = &r.verdict {
+        request_verdict(out, v, on)?;
+    }
+    let a = &r.answer;
+    if let Some(reason) = a.reason.as_ref().filter(|_| r.unauthorized.is_none()) {
+        writeln!(out, "    {} {reason}", "answer:".dimmed())?;
+    }
+    if let Some(v) = &a.verdict {
+        if a.forwarded {
+            let state = if v.valid { "valid".green().bold() } else { "invalid".red().bold() };
+            writeln!(out, "    {} {} {state}", "your server's answer:".dimmed(), v.kind)?;
+        } else if !v.valid {
+            writeln!(out, "    {}", "the mock's answer (sent as asked):".dimmed())?;
+        }
+        verdict(out, v)?;
+    }
+    if o.style.verbose() {
+        in_full(out, r)?;
+        if let Some(body) = &a.body {
+            answer_body(out, body)?;
+        }
+    }
+    Ok(())
+}
+
+/// The line a request gets in text: number, time, method, path, kind, verdict or note, what it
+/// repeats, and what it was answered.
+///
+/// Gathered in pieces and written once. With colour off (the usual case when a stream of requests
+/// is piped or saved) a piece is its bytes: nothing is formatted but two numbers.
+fn request_line(r: &Record, on: bool) -> io::Result<Vec<u8>> {
     let time = r.time.get(11..23).unwrap_or(&r.time);
     let kind = r.kind.map_or("unknown", |k| k.name());
-    // Gathered in pieces and written once. With colour off (the usual case when a stream of
-    // requests is piped or saved) a piece is its bytes: nothing is formatted but two numbers.
     let mut head = Vec::with_capacity(160);
-    let mut number = itoa::Buffer::new();
     if on {
         write!(head, "{} ", format!("#{}", r.index).bold())?;
     } else {
         head.push(b'#');
-        head.extend_from_slice(number.format(r.index).as_bytes());
+        head.extend_from_slice(itoa::Buffer::new().format(r.index).as_bytes());
         head.push(b' ');
     }
     put(&mut head, on, time, |t| t.dimmed())?;
@@ -155,91 +186,76 @@ pub fn record(o: &mut Out, r: &Record) -> io::Result<()> {
     if let Some(i) = r.repeat_of {
         put(&mut head, on, &format!("  repeat of #{i}"), |t| t.yellow())?;
     }
-    let a = &r.answer;
-    let arrow = if a.forwarded { "forwarded → " } else { "→ " };
-    head.extend_from_slice(b"  ");
-    put(&mut head, on, arrow, |t| t.dimmed())?;
-    if on {
-        write!(head, "{}", Status(a.status))?;
-    } else {
-        head.extend_from_slice(number.format(a.status).as_bytes());
-        head.push(b' ');
-        head.extend_from_slice(super::reason(a.status).as_bytes());
-    }
-    // What was answered, then whether that answer keeps the contract.
-    if let Some(option) = &a.option {
-        head.extend_from_slice(b"  option ");
-        put(&mut head, on, &field_value(option), |t| t.bold())?;
-    }
-    if let Some(content) = &a.content {
-        head.extend_from_slice(b"  answer ");
-        put(&mut head, on, &snippet(content), |t| t.bold())?;
-    }
-    match &a.verdict {
-        Some(v) if v.valid => {
-            head.extend_from_slice(b"  ");
-            put(&mut head, on, "✓", |t| t.green().bold())?;
-        }
-        Some(v) => {
-            head.extend_from_slice(b"  ");
-            put(&mut head, on, "✗", |t| t.red().bold())?;
-            head.push(b' ');
-            put(&mut head, on, &format!("answer breaks the {} contract", v.kind), |t| t.red().bold())?;
-        }
-        None => {}
-    }
+    answer_summary(&mut head, &r.answer, on)?;
     if let Some(why) = &r.unauthorized {
         put(&mut head, on, &format!("  ✗ {why}"), |t| t.red().bold())?;
     }
     head.push(b'\n');
-    out.write_all(&head)?;
-    if o.style.quiet() {
-        // One line a request.
-        return Ok(());
+    Ok(head)
+}
+
+/// The end of a request's line: the status it was answered (and whether forwarded), what the
+/// answer said, and whether that answer keeps the contract.
+fn answer_summary(head: &mut Vec<u8>, a: &AnswerRecord, on: bool) -> io::Result<()> {
+    let arrow = if a.forwarded { "forwarded → " } else { "→ " };
+    head.extend_from_slice(b"  ");
+    put(head, on, arrow, |t| t.dimmed())?;
+    if on {
+        write!(head, "{}", Status(a.status))?;
+    } else {
+        head.extend_from_slice(itoa::Buffer::new().format(a.status).as_bytes());
+        head.push(b' ');
+        head.extend_from_slice(super::reason(a.status).as_bytes());
     }
-    if let Some(v) = &r.verdict {
-        // Long values stay in the JSON output and the capture.
-        let shown = v.fields.iter().filter(|(k, _)| !LONG_FIELDS.contains(k) && !eva::CONTEXTS.contains(k));
-        // Gathered here in pieces, with no formatting to set up for each (a dozen a request), and
-        // written out once.
-        let mut line = Vec::with_capacity(256);
-        for (k, val) in shown {
-            line.extend_from_slice(if line.is_empty() { b"    " } else { b"  " });
-            match on {
-                true => write!(line, "{}", k.dimmed())?,
-                false => line.extend_from_slice(k.as_bytes()),
-            }
-            line.push(b' ');
-            line.extend_from_slice(field_value(val).as_bytes());
-        }
-        if !line.is_empty() {
-            line.push(b'\n');
-            out.write_all(&line)?;
-        }
-        for e in v.errors.iter().take(3) {
-            finding(out, e, true)?;
-        }
-        if v.errors.len() > 3 {
-            writeln!(out, "    … and {} more", v.errors.len() - 3)?;
-        }
+    if let Some(option) = &a.option {
+        head.extend_from_slice(b"  option ");
+        put(head, on, &field_value(option), |t| t.bold())?;
     }
-    if let Some(reason) = r.answer.reason.as_ref().filter(|_| r.unauthorized.is_none()) {
-        writeln!(out, "    {} {reason}", "answer:".dimmed())?;
+    if let Some(content) = &a.content {
+        head.extend_from_slice(b"  answer ");
+        put(head, on, &snippet(content), |t| t.bold())?;
     }
-    if let Some(v) = &a.verdict {
-        if a.forwarded {
-            let state = if v.valid { "valid".green().bold() } else { "invalid".red().bold() };
-            writeln!(out, "    {} {} {state}", "your server's answer:".dimmed(), v.kind)?;
-        } else if !v.valid {
-            writeln!(out, "    {}", "the mock's answer (sent as asked):".dimmed())?;
+    match &a.verdict {
+        Some(v) if v.valid => {
+            head.extend_from_slice(b"  ");
+            put(head, on, "✓", |t| t.green().bold())?;
         }
-        verdict(out, v)?;
+        Some(v) => {
+            head.extend_from_slice(b"  ");
+            put(head, on, "✗", |t| t.red().bold())?;
+            head.push(b' ');
+            put(head, on, &format!("answer breaks the {} contract", v.kind), |t| t.red().bold())?;
+        }
+        None => {}
     }
-    if o.style.verbose() {
-        in_full(out, r)?;
-        if let Some(body) = &a.body {
-            answer_body(out, body)?;
+    Ok(())
+}
+
+/// Beneath a request's line: the fields that matter (long values stay in the JSON output and the
+/// capture), then its first three errors.
+fn request_verdict(out: &mut dyn io::Write, v: &Verdict, on: bool) -> io::Result<()> {
+    let shown = v.fields.iter().filter(|(k, _)| !LONG_FIELDS.contains(k) && !eva::CONTEXTS.contains(k));
+    // Gathered here in pieces, with no formatting to set up for each (a dozen a request), and
+    // written out once.
+    let mut line = Vec::with_capacity(256);
+    for (k, val) in shown {
+        line.extend_from_slice(if line.is_empty() { b"    " } else { b"  " });
+        match on {
+            true => write!(line, "{}", k.dimmed())?,
+            false => line.extend_from_slice(k.as_bytes()),
         }
+        line.push(b' ');
+        line.extend_from_slice(field_value(val).as_bytes());
+    }
+    if !line.is_empty() {
+        line.push(b'\n');
+        out.write_all(&line)?;
+    }
+    for e in v.errors.iter().take(3) {
+        finding(out, e, true)?;
+    }
+    if v.errors.len() > 3 {
+        writeln!(out, "    … and {} more", v.errors.len() - 3)?;
     }
     Ok(())
 }

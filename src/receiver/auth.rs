@@ -2,7 +2,7 @@
 //! `eventsWebHook.headers`, an eva webhook's header pairs), which a request must carry to be
 //! accepted. One that lacks one, or carries another value, is answered 401 and flagged.
 
-use axum::http::{HeaderMap, HeaderName, HeaderValue};
+use hyper::header::{HeaderMap, HeaderName, HeaderValue};
 
 use crate::error::{Error, Result};
 use crate::http;

@@ -3,8 +3,9 @@
 //! The answer is read whole (it is judged and kept in the record), at most `--max-response` bytes
 //! of it: a longer one is not relayed, and the client is answered 502 with the limit named.
 
-use axum::body::Bytes;
-use axum::http::{HeaderMap, HeaderValue, StatusCode};
+use bytes::Bytes;
+use hyper::header::{HeaderMap, HeaderValue};
+use hyper::{Method, StatusCode};
 use serde_json::Value;
 
 use super::Config;
@@ -17,7 +18,7 @@ pub(super) async fn forward(
     url: &url::Url,
     headers: &HeaderMap,
     hop_chain: &str,
-    method: &axum::http::Method,
+    method: &Method,
     body: &Bytes,
     config: &Config,
 ) -> std::result::Result<(StatusCode, Vec<u8>), String> {

@@ -4,7 +4,7 @@
 
 use std::net::{IpAddr, Ipv4Addr, Ipv6Addr, SocketAddr};
 
-use axum::http::HeaderMap;
+use hyper::header::HeaderMap;
 
 use crate::defaults;
 use crate::http::HOP_HEADER;

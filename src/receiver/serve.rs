@@ -12,7 +12,6 @@ use std::sync::{Arc, Mutex};
 use std::task::{Context, Poll};
 use std::time::Duration;
 
-use axum::body::Body;
 use hyper::server::conn::http1;
 use hyper_util::rt::TokioIo;
 use hyper_util::server::graceful::{GracefulShutdown, Watcher};
@@ -237,7 +236,7 @@ async fn connection(
         let (shared, phase) = (shared.clone(), phase.clone());
         phase.set(Phase::Busy);
         async move {
-            let response = super::handle(shared, req.map(Body::new)).await;
+            let response = super::handle(shared, req).await;
             phase.set(Phase::Waiting(Instant::now()));
             Ok::<_, Infallible>(response)
         }

@@ -7,10 +7,10 @@ use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use assert_cmd::Command;
-use axum::Router;
-use axum::body::Bytes;
-use axum::http::{HeaderMap, Method, StatusCode, Uri};
-use axum::response::{IntoResponse, Response};
+use bytes::Bytes;
+use http_body_util::{BodyExt, Full};
+use hyper::body::Incoming;
+use hyper::{Request, Response, StatusCode};
 
 /// One request as the server saw it.
 #[derive(Debug, Clone)]
@@ -79,46 +79,20 @@ impl Server {
             rt.block_on(async move {
                 let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
                 tx.send(listener.local_addr().unwrap()).unwrap();
-                let app = Router::new().fallback(
-                    move |method: Method, uri: Uri, headers: HeaderMap, body: Bytes| {
-                        let log = shared.clone();
-                        let script = script.clone();
-                        async move {
-                            let n = {
-                                let mut log = log.lock().unwrap();
-                                log.push(Recorded {
-                                    method: method.to_string(),
-                                    path: uri.path().to_string(),
-                                    query: uri.query().map(str::to_string),
-                                    headers: headers
-                                        .iter()
-                                        .map(|(k, v)| {
-                                            (
-                                                k.to_string(),
-                                                String::from_utf8_lossy(v.as_bytes()).into_owned(),
-                                            )
-                                        })
-                                        .collect(),
-                                    body: body.to_vec(),
-                                });
-                                log.len() - 1
-                            };
-                            let parsed = serde_json::from_slice(&body).unwrap_or(serde_json::Value::Null);
-                            let reply = script(n, &parsed);
-                            if !reply.delay.is_zero() {
-                                tokio::time::sleep(reply.delay).await;
-                            }
-                            let mut resp: Response = reply.body.into_response();
-                            *resp.status_mut() = StatusCode::from_u16(reply.status).unwrap();
-                            resp.headers_mut().insert("content-type", "application/json".parse().unwrap());
-                            for (name, value) in &reply.headers {
-                                resp.headers_mut().insert(*name, value.parse().unwrap());
-                            }
-                            resp
-                        }
-                    },
-                );
-                axum::serve(listener, app).await.unwrap();
+                loop {
+                    let Ok((stream, _)) = listener.accept().await else {
+                        tokio::time::sleep(Duration::from_millis(10)).await;
+                        continue;
+                    };
+                    let (log, script) = (shared.clone(), script.clone());
+                    let service =
+                        hyper::service::service_fn(move |req| answer(req, log.clone(), script.clone()));
+                    tokio::spawn(async move {
+                        let io = hyper_util::rt::TokioIo::new(stream);
+                        let _ =
+                            hyper::server::conn::http1::Builder::new().serve_connection(io, service).await;
+                    });
+                }
             });
         });
         let addr = rx.recv().unwrap();
@@ -137,6 +111,43 @@ impl Server {
     pub fn requests(&self) -> Vec<Recorded> {
         self.log.lock().unwrap().clone()
     }
+}
+
+/// Record one request and answer it as the script says.
+async fn answer(
+    req: Request<Incoming>,
+    log: Arc<Mutex<Vec<Recorded>>>,
+    script: Arc<Script>,
+) -> Result<Response<Full<Bytes>>, hyper::Error> {
+    let (parts, body) = req.into_parts();
+    let body = body.collect().await?.to_bytes();
+    let n = {
+        let mut log = log.lock().unwrap();
+        log.push(Recorded {
+            method: parts.method.to_string(),
+            path: parts.uri.path().to_string(),
+            query: parts.uri.query().map(str::to_string),
+            headers: parts
+                .headers
+                .iter()
+                .map(|(k, v)| (k.to_string(), String::from_utf8_lossy(v.as_bytes()).into_owned()))
+                .collect(),
+            body: body.to_vec(),
+        });
+        log.len() - 1
+    };
+    let parsed = serde_json::from_slice(&body).unwrap_or(serde_json::Value::Null);
+    let reply = script(n, &parsed);
+    if !reply.delay.is_zero() {
+        tokio::time::sleep(reply.delay).await;
+    }
+    let mut resp = Response::new(Full::new(Bytes::from(reply.body)));
+    *resp.status_mut() = StatusCode::from_u16(reply.status).unwrap();
+    resp.headers_mut().insert("content-type", "application/json".parse().unwrap());
+    for (name, value) in &reply.headers {
+        resp.headers_mut().insert(*name, value.parse().unwrap());
+    }
+    Ok(resp)
 }
 
 /// A loopback port with nothing listening on it, and that nothing a test starts can take: it is
