@@ -256,7 +256,7 @@ fn an_endless_input_hits_the_default_cap() {
 
 #[test]
 fn max_size_must_be_a_size() {
-    for bad in ["0", "ten", "10XB", "-5", "1.5MiB"] {
+    for bad in ["0", "ten", "10XB", "-5", "0.5B", ".5MiB"] {
         refused(hookctl().args(["validate", "-", &format!("--max-size={bad}")]), &["--max-size", bad]);
     }
 }
