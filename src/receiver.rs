@@ -525,12 +525,12 @@ async fn choose_reply(shared: &Shared, arrival: &Arrival, judged: &Judged<'_>, d
     if let (Some(url), Some(client)) = (&config.forward_to, &shared.forward) {
         let headers = &arrival.parts.headers;
         return match hops::relay_chain(headers, &shared.hop_id) {
-            Err(why) => Reply::error(StatusCode::LOOP_DETECTED, why, false),
+            Err(why) => Reply::error(StatusCode::LOOP_DETECTED, why.0, false),
             Ok(chain) => {
                 let method = &arrival.parts.method;
                 match forward::forward(client, url, headers, &chain, method, &arrival.bytes, config).await {
                     Ok((status, body)) => Reply { status, body, reason: None, forwarded: true, built: None },
-                    Err(why) => Reply::error(StatusCode::BAD_GATEWAY, why, true),
+                    Err(why) => Reply::error(StatusCode::BAD_GATEWAY, why.0, true),
                 }
             }
         };

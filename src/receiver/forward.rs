@@ -9,7 +9,7 @@ use hyper::{Method, StatusCode};
 use serde_json::Value;
 
 use super::Config;
-use crate::http;
+use crate::http::{self, TransportError};
 
 /// Relay a request, exact body bytes and headers, and bring back the status and body; or say in
 /// one line why not (the target cannot be reached, or its answer is over `--max-response`).
@@ -21,7 +21,7 @@ pub(super) async fn forward(
     method: &Method,
     body: &Bytes,
     config: &Config,
-) -> std::result::Result<(StatusCode, Vec<u8>), String> {
+) -> std::result::Result<(StatusCode, Vec<u8>), TransportError> {
     let mut relay = reqwest::header::HeaderMap::new();
     for (name, value) in headers.iter().filter(|(n, _)| !http::hop_by_hop(n.as_str())) {
         relay.append(name.clone(), value.clone());
@@ -41,9 +41,9 @@ pub(super) async fn forward(
         config.forward_timeout,
     )
     .await
-    .map_err(|e| format!("--forward-to: {e}"))?;
+    .map_err(|e| TransportError(format!("--forward-to: {e}")))?;
     if answer.truncated {
-        return Err(over_cap(config.max_response));
+        return Err(TransportError(over_cap(config.max_response)));
     }
     let status = StatusCode::from_u16(answer.status).unwrap_or(StatusCode::BAD_GATEWAY);
     Ok((status, answer.body))

@@ -55,9 +55,14 @@ fn reaches(target: SocketAddr, bound: SocketAddr) -> bool {
     }
 }
 
+/// A request not relayed because it went round: its one-line description.
+#[derive(Debug, thiserror::Error)]
+#[error("{0}")]
+pub(super) struct ForwardingLoop(pub String);
+
 /// The hop header to relay a request with (the listeners it came through, then this one), or why
 /// it is a loop.
-pub(super) fn relay_chain(headers: &HeaderMap, id: &str) -> Result<String, String> {
+pub(super) fn relay_chain(headers: &HeaderMap, id: &str) -> Result<String, ForwardingLoop> {
     let chain: Vec<&str> = headers
         .get_all(HOP_HEADER)
         .iter()
@@ -67,19 +72,19 @@ pub(super) fn relay_chain(headers: &HeaderMap, id: &str) -> Result<String, Strin
         .filter(|hop| !hop.is_empty())
         .collect();
     if chain.contains(&id) {
-        return Err(format!(
+        return Err(ForwardingLoop(format!(
             "forwarding loop: this request already came through this listener ({HOP_HEADER}: {}); \
              not forwarded again",
             chain.join(", ")
-        ));
+        )));
     }
     if chain.len() >= defaults::MAX_HOPS {
-        return Err(format!(
+        return Err(ForwardingLoop(format!(
             "forwarding loop: this request already came through {} hookctl listeners ({HOP_HEADER}), \
              the most allowed is {}; not forwarded again",
             chain.len(),
             defaults::MAX_HOPS
-        ));
+        )));
     }
     let mut chain = chain;
     chain.push(id);
@@ -123,11 +128,11 @@ mod tests {
         headers.insert(HOP_HEADER, "a, b".parse().unwrap());
         assert_eq!(relay_chain(&headers, "me").unwrap(), "a, b, me");
         headers.append(HOP_HEADER, "me".parse().unwrap());
-        let why = relay_chain(&headers, "me").unwrap_err();
+        let why = relay_chain(&headers, "me").unwrap_err().to_string();
         assert!(why.contains("already came through this listener") && why.contains("a, b, me"), "{why}");
         let many = ["x"; defaults::MAX_HOPS].join(",");
         headers.insert(HOP_HEADER, many.parse().unwrap());
-        let why = relay_chain(&headers, "me").unwrap_err();
+        let why = relay_chain(&headers, "me").unwrap_err().to_string();
         assert!(why.contains(&format!("through {} hookctl listeners", defaults::MAX_HOPS)), "{why}");
         headers.insert(HOP_HEADER, ["x"; defaults::MAX_HOPS - 1].join(",").parse().unwrap());
         assert!(relay_chain(&headers, "me").is_ok(), "one short of the most is still relayed");
