@@ -236,8 +236,9 @@ fn slot(kind: Kind) -> usize {
     Kind::ALL.iter().position(|k| *k == kind).expect("kind is in Kind::ALL")
 }
 
-/// What a receiver parses what arrives without: the parts nothing reads inside of the requests it
-/// does not read again to make or judge an answer (a Botpress event's stored conversation event).
+/// What a receiver reads what arrives onto its tape without: the parts nothing reads inside of the
+/// requests it does not read again to make or judge an answer (a Botpress event's stored
+/// conversation event).
 pub fn receiving() -> &'static Unread {
     static UNREAD: OnceLock<Unread> = OnceLock::new();
     UNREAD.get_or_init(|| {
