@@ -3,6 +3,7 @@
 //! `platform::eva`). Findings are located by JSON pointer. Returns values; never prints.
 
 use std::borrow::Cow;
+use std::ops::Range;
 use std::sync::OnceLock;
 
 use jsonschema::{Validator, error::ValidationErrorKind};
@@ -11,7 +12,7 @@ use serde_json::Value;
 
 use crate::catalogue::{Detection, Kind};
 pub use crate::finding::{Context, Finding, OptionCase, SNIPPET_CHARS, join, snippet};
-use crate::json::tape::{OnTape, Tape};
+use crate::json::tape::{OnTape, Place, Tape};
 use crate::json::{Container, Pointer, Skips, Tree};
 use crate::platform::{botpress, eva};
 
@@ -42,6 +43,10 @@ impl Fields {
 
     pub fn get(&self, label: &str) -> Option<&Value> {
         self.0.iter().find(|(l, _)| l == label).map(|(_, v)| v)
+    }
+
+    pub fn get_mut(&mut self, label: &str) -> Option<&mut Value> {
+        self.0.iter_mut().find(|(l, _)| l == label).map(|(_, v)| v)
     }
 
     pub fn iter(&self) -> impl ExactSizeIterator<Item = (&str, &Value)> + Clone {
@@ -151,35 +156,22 @@ fn inside(a: &str, b: &str) -> bool {
 
 /// The parts of a document of `kind` that nothing reads inside, as pointers, each with the JSON
 /// type its schema asks: the schema asks of it only that type and nothing on the way reads inside
-/// it or may report a value that holds it (see `asks_only_type`), no rule looks into it, and no
-/// field printed is below it. A document judged with an empty value of that type in the place of
-/// such a part is judged as with the part, in the same words.
-pub fn unread_inside(kind: Kind, ctx: Context<'_>) -> Vec<(&'static str, &'static str)> {
-    unread(kind, ctx, Words::Same)
-}
-
-/// Whether a part left out must leave every finding in the same words, or only the verdict the same.
-#[derive(Clone, Copy, PartialEq, Eq)]
-enum Words {
-    Same,
-    /// Findings may show the part's stand-in; a document with findings is judged again whole.
-    Rejudged,
-}
-
-fn unread(kind: Kind, ctx: Context<'_>, words: Words) -> Vec<(&'static str, &'static str)> {
+/// it (see `asks_only_type`), no rule looks into it, and no field is below it. A document that
+/// keeps its contract with no warning with an empty value of that type in the place of such a part
+/// keeps it, with no warning, with the part.
+fn unread(kind: Kind, ctx: Context<'_>) -> Vec<(&'static str, &'static str)> {
     let root = parsed(kind);
     crate::platform::unread(kind, ctx.request.is_some())
         .iter()
         .filter(|&&at| !kind.fields().iter().any(|f| inside(at, f.pointer)))
-        .filter_map(|&at| Some((at, asks_only_type(root, at, words)?)))
+        .filter_map(|&at| Some((at, asks_only_type(root, at)?)))
         .collect()
 }
 
-/// What a document can be parsed without, for the kinds it may be judged as: the parts that nothing
-/// reads inside in one of those kinds at least (less those a field is shown from, when the fields
-/// are shown), and for each kind the parts it leaves unread. A document parsed without a part that
-/// the kind it is judged as reads, or judged with any finding, is parsed again whole and judged
-/// again ([`Unread::judged`]): what is said then shows it as it came.
+/// What a document can be read onto its tape without, for the kinds it may be judged as: the parts
+/// that nothing reads inside in one of those kinds at least, and for each kind the parts it leaves
+/// unread. A document read without a part that the kind it is judged as reads is not judged on its
+/// tape ([`judge_text`]).
 #[derive(Debug, Clone, Default)]
 pub struct Unread {
     skips: Skips,
@@ -187,7 +179,7 @@ pub struct Unread {
     by_kind: [u32; Kind::ALL.len()],
     /// The kinds it is for (bits, in the order of `Kind::ALL`).
     kinds: u32,
-    /// The fields that matter are shown, so kept.
+    /// The fields that matter are gathered.
     fields: bool,
 }
 
@@ -198,13 +190,14 @@ impl Unread {
         let mut mask = 0;
         for &kind in kinds {
             mask |= 1 << slot(kind);
-            for (at, ty) in unread(kind, ctx, Words::Rejudged) {
+            for (at, ty) in unread(kind, ctx) {
                 let container = match ty {
                     "object" => Container::Object,
                     "array" => Container::Array,
                     _ => continue,
                 };
-                if fields && kind.fields().iter().any(|f| f.pointer == at) {
+                // A field shown from a part is shown from its text; one that holds a part is not.
+                if fields && kind.fields().iter().any(|f| inside(f.pointer, at)) {
                     continue;
                 }
                 let i = match parts.iter().position(|(p, c)| *p == at && *c == container) {
@@ -231,28 +224,10 @@ impl Unread {
         &self.skips
     }
 
-    /// A document parsed by `parse` (told the parts to leave out) and judged by `judge`; `said`
-    /// tells of a judgement the kind it was judged as and whether it has any finding. When it does
-    /// not hold for what was left out, the document is parsed again whole and judged again.
-    pub fn judged<T, E>(
-        &self,
-        parse: impl Fn(&Skips) -> std::result::Result<(Value, u32), E>,
-        judge: impl Fn(Value) -> T,
-        said: impl Fn(&T) -> (Option<Kind>, bool),
-    ) -> std::result::Result<T, E> {
-        let (doc, left_out) = parse(&self.skips)?;
-        let judged = judge(doc);
-        let (kind, findings) = said(&judged);
-        if self.holds(left_out, kind, findings) {
-            return Ok(judged);
-        }
-        parse(&Skips::default()).map(|(doc, _)| judge(doc))
-    }
-
-    /// Whether a document parsed without the parts `left_out` (bits, as the parser says) and
-    /// judged as `kind`, with or without findings, was judged as it would be whole.
-    fn holds(&self, left_out: u32, kind: Option<Kind>, findings: bool) -> bool {
-        left_out == 0 || (!findings && kind.is_some_and(|k| left_out & !self.by_kind[slot(k)] == 0))
+    /// Whether a document read without the parts `left_out` (bits, as the tape says) may be judged
+    /// as `kind` without them: `kind` reads none of them.
+    fn holds(&self, left_out: u32, kind: Kind) -> bool {
+        left_out & !self.by_kind[slot(kind)] == 0
     }
 }
 
@@ -261,8 +236,9 @@ fn slot(kind: Kind) -> usize {
     Kind::ALL.iter().position(|k| *k == kind).expect("kind is in Kind::ALL")
 }
 
-/// What a receiver parses what arrives without: the parts nothing reads inside of the requests it
-/// does not read again to make or judge an answer (a Botpress event's stored conversation event).
+/// What a receiver reads what arrives onto its tape without: the parts nothing reads inside of the
+/// requests it does not read again to make or judge an answer (a Botpress event's stored
+/// conversation event).
 pub fn receiving() -> &'static Unread {
     static UNREAD: OnceLock<Unread> = OnceLock::new();
     UNREAD.get_or_init(|| {
@@ -272,43 +248,27 @@ pub fn receiving() -> &'static Unread {
     })
 }
 
-/// A document judged by its shape, as the receiver judges what arrives: its text parsed (`None`
-/// when it is not JSON) without the parts of `unread`, its kind detected, and its verdict without
-/// the fields. The document comes back with empty values in the place of the parts left out
-/// (unless it was parsed again whole): it is not to be read inside them.
-pub fn parse_judged(text: &str, unread: &Unread) -> Option<(Value, Option<Kind>, Option<Verdict>)> {
-    unread
-        .judged(
-            |skips| crate::json::from_str_skipping(text, skips),
-            |doc| {
-                let kind = Kind::detect(&doc);
-                let verdict = kind.map(|k| judge(k, &doc, Context::default()));
-                (doc, kind, verdict)
-            },
-            |(_, kind, verdict)| (*kind, verdict.as_ref().is_some_and(Verdict::says_something)),
-        )
-        .ok()
-}
-
-impl Verdict {
-    /// It has an error or a warning: something that may show a part of the document.
-    pub fn says_something(&self) -> bool {
-        !self.errors.is_empty() || !self.warnings.is_empty()
-    }
+/// A document judged by its shape, as the receiver judges what arrives: its text parsed whole
+/// (`None` when it is not JSON), its kind detected, and its verdict without the fields. A document
+/// is read without parts only on its tape ([`judged_on_tape`]).
+pub fn parse_judged(text: &str) -> Option<(Value, Option<Kind>, Option<Verdict>)> {
+    let doc = crate::json::from_str(text).ok()?;
+    let kind = Kind::detect(&doc);
+    let verdict = kind.map(|k| judge(k, &doc, Context::default()));
+    Some((doc, kind, verdict))
 }
 
 /// The JSON type (`object` or `array`) the schema asks of the value at `pointer`, when that is all
 /// it asks of it and nothing on the way there looks inside it: then whether a value there of that
 /// type keeps the schema does not depend on what it holds. `None` when that cannot be shown: a
 /// keyword this does not know, a reference out of the document, a branch (`anyOf`, `oneOf`,
-/// `not`), a keyword that reads a whole value (`enum`, `const`). With [`Words::Same`], what is
-/// reported must not depend on it either, so nothing on the way may report a value that holds the
-/// part: no `additionalProperties: false` that refuses a key on the way (its finding shows the
-/// value), and key-counting keywords only inside an `if`, which reports nothing.
-fn asks_only_type(root: &'static Value, pointer: &str, words: Words) -> Option<&'static str> {
+/// `not`), a keyword that reads a whole value (`enum`, `const`). Keywords on the way that read only
+/// the keys of an object holding the part, or refuse a key beside it, may report that object; a
+/// document with any finding is not judged without its parts.
+fn asks_only_type(root: &'static Value, pointer: &str) -> Option<&'static str> {
     /// What a schema on the way may say: nothing in it reads inside a property's value but what
-    /// is followed, and nothing it reports shows a value holding the part.
-    const ON_THE_WAY: [&str; 15] = [
+    /// is followed.
+    const ON_THE_WAY: [&str; 19] = [
         "$schema",
         "$id",
         "$defs",
@@ -324,16 +284,18 @@ fn asks_only_type(root: &'static Value, pointer: &str, words: Words) -> Option<&
         "if",
         "then",
         "else",
+        "minProperties",
+        "maxProperties",
+        "dependentRequired",
+        "propertyNames",
     ];
-    /// Keywords that read the keys of an object only; a finding of theirs shows the object.
-    const KEYS_ONLY: [&str; 4] = ["minProperties", "maxProperties", "dependentRequired", "propertyNames"];
     /// What the part's own schemas may say (those they refer to and are made of are its own too).
     const TYPE_ONLY: [&str; 9] =
         ["title", "description", "$comment", "type", "$ref", "allOf", "if", "then", "else"];
-    let mut here = applying(root, vec![(root, false)])?;
+    let mut here = applying(root, vec![root])?;
     for key in crate::json::tokens(pointer)? {
         let mut next = Vec::new();
-        for &(schema, in_if) in &here {
+        for &schema in &here {
             let Some(schema) = schema.as_object() else {
                 // `true` asks nothing; `false` refuses the value.
                 if schema.as_bool()? {
@@ -341,27 +303,21 @@ fn asks_only_type(root: &'static Value, pointer: &str, words: Words) -> Option<&
                 }
                 return None;
             };
-            let known = |k: &String| {
-                let k = k.as_str();
-                ON_THE_WAY.contains(&k) || KEYS_ONLY.contains(&k) && (in_if || words == Words::Rejudged)
-            };
-            if !schema.keys().all(known) {
+            if !schema.keys().all(|k| ON_THE_WAY.contains(&k.as_str())) {
                 return None;
             }
             let property = schema.get("properties").and_then(|p| p.get(key.as_ref()));
             match (property, schema.get("additionalProperties")) {
-                (Some(sub), _) => next.push((sub, in_if)),
-                (None, None | Some(Value::Bool(true))) => {}
-                // The key is refused whatever its value holds; the finding shows the value.
-                (None, Some(Value::Bool(false))) if words == Words::Rejudged || in_if => {}
-                (None, Some(Value::Bool(false))) => return None,
-                (None, Some(sub)) => next.push((sub, in_if)),
+                (Some(sub), _) => next.push(sub),
+                // Refused or not, whatever the value holds.
+                (None, None | Some(Value::Bool(_))) => {}
+                (None, Some(sub)) => next.push(sub),
             }
         }
         here = applying(root, next)?;
     }
     let mut asked = None;
-    for (schema, _) in here {
+    for schema in here {
         let Some(schema) = schema.as_object() else {
             if schema.as_bool()? {
                 continue;
@@ -383,35 +339,24 @@ fn asks_only_type(root: &'static Value, pointer: &str, words: Words) -> Option<&
 }
 
 /// The schemas that apply where these apply: each, the one it refers to (`$ref`, within the
-/// document), and those it is made of (`allOf`, `if`, `then`, `else`). Each is paired with whether
-/// it is reached through an `if`, whose outcome is not reported.
-fn applying(
-    root: &'static Value,
-    mut todo: Vec<(&'static Value, bool)>,
-) -> Option<Vec<(&'static Value, bool)>> {
+/// document), and those it is made of (`allOf`, `if`, `then`, `else`).
+fn applying(root: &'static Value, mut todo: Vec<&'static Value>) -> Option<Vec<&'static Value>> {
     /// More than this many is a reference cycle, or a schema not worth the trouble.
     const MOST: usize = 256;
     let mut out = Vec::new();
-    while let Some((schema, guard)) = todo.pop() {
+    while let Some(schema) = todo.pop() {
         if out.len() == MOST {
             return None;
         }
-        out.push((schema, guard));
+        out.push(schema);
         let Some(obj) = schema.as_object() else { continue };
         if let Some(r) = obj.get("$ref") {
-            todo.push((root.at(r.as_str()?.strip_prefix('#')?)?, guard));
+            todo.push(root.at(r.as_str()?.strip_prefix('#')?)?);
         }
         if let Some(all) = obj.get("allOf") {
-            todo.extend(all.as_array()?.iter().map(|s| (s, guard)));
+            todo.extend(all.as_array()?);
         }
-        if let Some(s) = obj.get("if") {
-            todo.push((s, true));
-        }
-        for branch in ["then", "else"] {
-            if let Some(s) = obj.get(branch) {
-                todo.push((s, guard));
-            }
-        }
+        todo.extend(["if", "then", "else"].into_iter().filter_map(|branch| obj.get(branch)));
     }
     Some(out)
 }
@@ -479,20 +424,30 @@ fn compiled_for_tape(kind: Kind) -> &'static Validator<OnTape> {
     })
 }
 
-/// A document judged from its text without making a [`Value`] of it, when that verdict is the one
-/// [`Unread::judged`] gives it as a `Value` (fields too, when `unread` keeps them): a document of
-/// one of the kinds `unread` is for (`kind`, else the kind its shape says given what it
-/// `answers`), that keeps its contract with no warning, judged with no request (the one rule that
-/// compares the answer's contexts with the request's reads two trees at once). `None` for any other
-/// (not JSON, another kind, any finding, JSON that only a `Value` holds faithfully): judge that as a
-/// `Value`, which says what is wrong in its own words.
-pub fn judged_on_tape(
+/// A document judged from its text on its tape ([`judge_text`]).
+#[derive(Debug)]
+pub struct TextVerdict {
+    pub detection: Detection,
+    pub verdict: Verdict,
+    /// The fields left out of the tape, by label, each with where its text is: the verdict's
+    /// fields hold an empty value of the same type for them.
+    pub left_out: Vec<(&'static str, Range<usize>)>,
+}
+
+/// A document judged from its text without making a [`Value`] of it, read without the parts
+/// `unread` names, when that verdict is the one it gets as a `Value`: a document of one of the
+/// kinds `unread` is for (`kind`, else the kind its shape says given what it `answers`) that keeps
+/// its contract with no warning, judged with no request (the one rule that compares the answer's
+/// contexts with the request's reads two trees at once). The fields are gathered when `unread` says
+/// so. `None` for any other (not JSON, another kind, any finding, JSON that only a `Value` holds
+/// faithfully): judge that as a `Value`, which says what is wrong in its own words.
+pub fn judge_text(
     text: &str,
     unread: &Unread,
     kind: Option<Kind>,
     answers: Option<Kind>,
     ctx: Context<'_>,
-) -> Option<(Detection, Verdict)> {
+) -> Option<TextVerdict> {
     if ctx.request.is_some() {
         return None;
     }
@@ -504,10 +459,7 @@ pub fn judged_on_tape(
         None => crate::platform::detect_by_keys(|k| root.get(k).is_some(), answers)?,
     };
     let kind = detection.kind;
-    if !unread.is_for(kind) || !unread.holds(left_out, Some(kind), false) {
-        return None;
-    }
-    if !compiled_for_tape(kind).is_valid(root) {
+    if !unread.is_for(kind) || !unread.holds(left_out, kind) || !compiled_for_tape(kind).is_valid(root) {
         return None;
     }
     let (mut errors, mut warnings, mut not_checked) = (Vec::new(), Vec::new(), Vec::new());
@@ -515,8 +467,40 @@ pub fn judged_on_tape(
     if !errors.is_empty() || !warnings.is_empty() {
         return None;
     }
-    let fields = if unread.fields { fields(kind, root) } else { Fields::default() };
-    Some((detection, Verdict { kind, valid: true, errors, warnings, not_checked, fields }))
+    let (fields, left_out) = if unread.fields { fields_on_tape(kind, root) } else { Default::default() };
+    let verdict = Verdict { kind, valid: true, errors, warnings, not_checked, fields };
+    Some(TextVerdict { detection, verdict, left_out })
+}
+
+/// As [`judge_text`], with the fields left out of the tape parsed from their text.
+pub fn judged_on_tape(
+    text: &str,
+    unread: &Unread,
+    kind: Option<Kind>,
+    answers: Option<Kind>,
+    ctx: Context<'_>,
+) -> Option<(Detection, Verdict)> {
+    let TextVerdict { detection, mut verdict, left_out } = judge_text(text, unread, kind, answers, ctx)?;
+    for (label, at) in left_out {
+        *verdict.fields.get_mut(label)? = crate::json::from_str(&text[at]).ok()?;
+    }
+    Some((detection, verdict))
+}
+
+/// The fields that matter for this kind, as found on a tape; with, for those left out of it, where
+/// their text is.
+fn fields_on_tape(kind: Kind, root: Place<'_>) -> (Fields, Vec<(&'static str, Range<usize>)>) {
+    let all = kind.fields();
+    let mut fields = Fields::with_capacity(all.len());
+    let mut left_out = Vec::new();
+    let mut last = None;
+    for f in all {
+        if let Some(v) = crate::json::find_after(root, f.pointer, &mut last) {
+            left_out.extend(v.left_out().map(|at| (f.label, at)));
+            fields.0.push((Cow::Borrowed(f.label), v.owned()));
+        }
+    }
+    (fields, left_out)
 }
 
 fn schema_errors(kind: Kind, doc: &Value) -> Vec<Finding> {
@@ -594,36 +578,31 @@ mod tests {
 
     #[test]
     fn only_contexts_the_schema_and_rules_never_look_into_are_unread_inside() {
-        let parts = |kind, ctx| unread_inside(kind, ctx).into_iter().map(|(n, _)| n).collect::<Vec<_>>();
+        let parts = |kind, ctx| unread(kind, ctx).into_iter().map(|(n, _)| n).collect::<Vec<_>>();
         let contexts = [eva::ptr::OPEN_CONTEXT, eva::ptr::VISIBLE_CONTEXT, eva::ptr::HIDDEN_CONTEXT];
         assert_eq!(parts(Kind::EvaServiceResponse, Context::default()), contexts);
-        assert!(
-            unread_inside(Kind::EvaServiceResponse, Context::default()).iter().all(|(_, t)| *t == "object")
-        );
+        assert!(unread(Kind::EvaServiceResponse, Context::default()).iter().all(|(_, t)| *t == "object"));
         // With the request, the readable contexts are compared with it (the leak check).
         let request = json!({});
         let ctx = Context { request: Some(&request), ..Context::default() };
         assert_eq!(parts(Kind::EvaServiceResponse, ctx), [eva::ptr::HIDDEN_CONTEXT]);
-        // An agent event refuses the stored conversation, showing it: not in the same words.
-        assert!(parts(Kind::BotpressEvent, Context::default()).is_empty());
         assert_eq!(
-            unread(Kind::BotpressEvent, Context::default(), Words::Rejudged),
+            unread(Kind::BotpressEvent, Context::default()),
             [(botpress::ptr::CONVERSATION_EVENT, "object"), (botpress::ptr::USER_ATTRIBUTES, "object")]
         );
     }
 
     /// What the schema asks at `pointer`, for a schema made here.
-    fn asked(schema: Value, pointer: &str, words: Words) -> Option<&'static str> {
-        asks_only_type(Box::leak(Box::new(schema)), pointer, words)
+    fn asked(schema: Value, pointer: &str) -> Option<&'static str> {
+        asks_only_type(Box::leak(Box::new(schema)), pointer)
     }
 
     #[test]
     fn a_part_asks_only_its_type_when_nothing_on_the_way_looks_inside_it() {
-        use Words::{Rejudged, Same};
         let part =
             |inner: Value| json!({"type": "object", "properties": {"a": {"properties": {"b": inner}}}});
-        assert_eq!(asked(part(json!({"type": "object", "description": "d"})), "/a/b", Same), Some("object"));
-        assert_eq!(asked(part(json!({"type": "array"})), "/a/b", Same), Some("array"));
+        assert_eq!(asked(part(json!({"type": "object", "description": "d"})), "/a/b"), Some("object"));
+        assert_eq!(asked(part(json!({"type": "array"})), "/a/b"), Some("array"));
         // What it holds is asked about, or it may be of several types, or of no container type.
         for inner in [
             json!({"type": "object", "required": ["x"]}),
@@ -635,15 +614,15 @@ mod tests {
             json!({"type": "object", "enum": [{}]}),
             json!(false),
         ] {
-            assert_eq!(asked(part(inner.clone()), "/a/b", Rejudged), None, "{inner}");
+            assert_eq!(asked(part(inner.clone()), "/a/b"), None, "{inner}");
         }
         // Followed through references and the parts of a schema.
         let by_ref = json!({"properties": {"a": {"$ref": "#/$defs/x"}}, "$defs": {"x": {"type": "object"}}});
-        assert_eq!(asked(by_ref, "/a", Same), Some("object"));
+        assert_eq!(asked(by_ref, "/a"), Some("object"));
         let elsewhere = json!({"properties": {"a": {"$ref": "other.json"}}});
-        assert_eq!(asked(elsewhere, "/a", Rejudged), None);
+        assert_eq!(asked(elsewhere, "/a"), None);
         let cycle = json!({"$ref": "#", "properties": {"a": {"type": "object"}}});
-        assert_eq!(asked(cycle, "/a", Rejudged), None);
+        assert_eq!(asked(cycle, "/a"), None);
         for looks_inside in [
             json!({"properties": {"a": {"type": "object"}}, "allOf": [{"properties": {"a": {"required": ["x"]}}}]}),
             json!({"properties": {"a": {"type": "object"}}, "if": {"properties": {"a": {"properties": {"x": {"const": 1}}}}}}),
@@ -653,21 +632,19 @@ mod tests {
             json!({"properties": {"b": {}}, "additionalProperties": {"type": "object", "minProperties": 1}}),
             json!({"properties": {"a": {"type": "object"}}, "patternProperties": {"^a": {"required": ["x"]}}}),
         ] {
-            assert_eq!(asked(looks_inside.clone(), "/a", Rejudged), None, "{looks_inside}");
+            assert_eq!(asked(looks_inside.clone(), "/a"), None, "{looks_inside}");
         }
         let rest = json!({"properties": {"b": {}}, "additionalProperties": {"type": "object"}});
-        assert_eq!(asked(rest, "/a", Same), Some("object"));
-        // A key refused on the way, or the keys of a value holding the part counted, is reported
-        // with that value: the verdict stands without the part, the words would not.
+        assert_eq!(asked(rest, "/a"), Some("object"));
+        // A key refused on the way, or the keys of a value holding the part counted: the verdict
+        // stands without the part (a document with a finding is not judged without it).
         let refused =
             json!({"allOf": [{"properties": {"a": {"type": "object"}}}, {"additionalProperties": false}]});
-        assert_eq!(asked(refused.clone(), "/a", Rejudged), Some("object"));
-        assert_eq!(asked(refused, "/a", Same), None);
+        assert_eq!(asked(refused, "/a"), Some("object"));
         let counted = json!({"minProperties": 2, "properties": {"a": {"type": "object"}}});
-        assert_eq!(asked(counted.clone(), "/a", Rejudged), Some("object"));
-        assert_eq!(asked(counted, "/a", Same), None);
+        assert_eq!(asked(counted, "/a"), Some("object"));
         let in_an_if = json!({"if": {"minProperties": 2}, "then": {"properties": {"a": {"type": "object"}}}});
-        assert_eq!(asked(in_an_if, "/a", Same), Some("object"));
+        assert_eq!(asked(in_an_if, "/a"), Some("object"));
     }
 
     /// A document parsed whole and judged by its shape.
@@ -678,7 +655,7 @@ mod tests {
     }
 
     #[test]
-    fn a_document_judged_by_its_shape_without_its_unread_parts_is_judged_as_whole() {
+    fn a_document_judged_by_its_shape_on_its_tape_or_else_as_a_value_is_judged_as_whole() {
         use botpress::ptr::{CONVERSATION_EVENT, USER_ATTRIBUTES};
         let create = crate::catalogue::EVENTS.iter().find(|e| e.name == "handoff-create").unwrap().fixture();
         let changed = |at: &str, value: Value| {
@@ -703,24 +680,30 @@ mod tests {
         agent["resource"] = json!("agent");
         agent["payload"]["userConversation"]["event"] = json!({"deep": {"text": "shown in the finding"}});
         docs.push(agent);
+        let mut on_its_tape = 0;
         for doc in docs {
             let text = doc.to_string();
-            let (parsed, kind, verdict) = parse_judged(&text, receiving()).unwrap();
+            // As the receiver judges: on the tape when it can, else parsed whole.
+            let (kind, verdict) = match on_tape(&text) {
+                Some(verdict) => {
+                    on_its_tape += 1;
+                    (Some(verdict.kind), Some(Verdict { fields: Fields::default(), ..verdict }))
+                }
+                None => {
+                    let (parsed, kind, verdict) = parse_judged(&text).unwrap();
+                    assert_eq!(parsed, doc, "parsed whole");
+                    (kind, verdict)
+                }
+            };
             assert_eq!((kind, serde_json::to_value(&verdict).unwrap()), judged_whole(&text), "{text}");
-            if verdict.as_ref().is_some_and(|v| !v.errors.is_empty()) {
-                assert_eq!(parsed, doc, "judged again whole, and given back whole");
-            }
         }
-        // A valid event comes back with its unread parts left out, and the rest whole.
-        let (parsed, ..) = parse_judged(&create.to_string(), receiving()).unwrap();
-        let mut emptied = create.clone();
-        for at in [CONVERSATION_EVENT, USER_ATTRIBUTES] {
-            *emptied.at_mut(at).unwrap() = json!({});
-        }
-        assert_eq!(parsed, emptied);
-        assert_ne!(create.at(CONVERSATION_EVENT), Some(&json!({})), "the fixture has something to leave out");
+        assert!(on_its_tape > 2, "the valid events are judged on their tape");
+        // A valid event is read without its unread parts.
+        let (_, left_out) = Tape::parse_skipping(&create.to_string(), receiving().skips()).unwrap();
+        assert_eq!(left_out, 0b11, "{CONVERSATION_EVENT} and {USER_ATTRIBUTES}");
+        assert_eq!(parse_judged(&create.to_string()).unwrap().0, create, "parsed whole");
         // Not JSON: nothing.
-        assert!(parse_judged("{", receiving()).is_none());
+        assert!(parse_judged("{").is_none());
     }
 
     /// The verdict a document has when it is parsed whole into a `Value`.
@@ -777,15 +760,15 @@ mod tests {
                 Some((d, v))
             });
             let unread = Unread::new(self.kinds, self.ctx, self.fields);
-            let quick = judged_on_tape(text, &unread, self.kind, self.answers, self.ctx);
+            let on_tape = judged_on_tape(text, &unread, self.kind, self.answers, self.ctx);
             let clean = whole.as_ref().filter(|(d, v)| {
-                v.valid && !v.says_something() && self.kinds.contains(&d.kind) && self.ctx.request.is_none()
+                v.valid && v.warnings.is_empty() && self.kinds.contains(&d.kind) && self.ctx.request.is_none()
             });
             let json = |(d, v): &(Detection, Verdict)| (d.guess_note(), serde_json::to_value(v).unwrap());
-            match (&quick, clean) {
-                (Some(q), Some(w)) if json(q) == json(w) => Ok(true),
+            match (&on_tape, clean) {
+                (Some(t), Some(w)) if json(t) == json(w) => Ok(true),
                 (None, None) => Ok(false),
-                _ => Err(format!("on the tape {quick:?}, as a value {whole:?}: {text}")),
+                _ => Err(format!("on the tape {on_tape:?}, as a value {whole:?}: {text}")),
             }
         }
     }
@@ -1027,37 +1010,49 @@ mod tests {
     }
 
     #[test]
-    fn a_document_parsed_without_a_part_its_kind_reads_is_judged_again() {
+    fn a_document_read_without_a_part_its_kind_reads_is_not_judged_on_its_tape() {
         use botpress::ptr::CONVERSATION_EVENT;
+        let read = |text: &str, unread: &Unread| {
+            let (tape, left_out) = Tape::parse_skipping(text, unread.skips()).unwrap();
+            (tape.root().owned(), left_out)
+        };
         // Judged by its shape, any kind: the contexts are left out, and the stored event.
         let all = Unread::new(&Kind::ALL, Context::default(), false);
         let service = json!({"option": "A", "openContext": {"x": {"deep": 1}}, "hiddenContext": {}});
-        let (doc, left_out) = crate::json::from_str_skipping(&service.to_string(), all.skips()).unwrap();
+        let (doc, left_out) = read(&service.to_string(), &all);
         assert_eq!(doc, json!({"option": "A", "openContext": {}, "hiddenContext": {}}));
-        assert!(all.holds(left_out, Some(Kind::EvaServiceResponse), false));
-        assert!(!all.holds(left_out, Some(Kind::EvaServiceResponse), true), "a finding: again");
-        // A Botpress event reads inside the contexts (it refuses them, shown): again.
-        assert!(!all.holds(left_out, Some(Kind::BotpressEvent), false));
-        assert!(!all.holds(left_out, None, false), "of no kind: again");
-        assert!(all.holds(0, None, true), "nothing left out");
-        // The fields shown are not left out: the contexts are fields of eva's documents.
+        assert!(all.holds(left_out, Kind::EvaServiceResponse));
+        // A Botpress event reads inside the contexts (it refuses them).
+        assert!(!all.holds(left_out, Kind::BotpressEvent));
+        assert!(all.holds(0, Kind::BotpressEvent), "nothing left out");
+        // The fields shown are left out too, and said where their text is: the contexts are fields
+        // of eva's documents.
         let shown = Unread::new(&Kind::ALL, Context::default(), true);
-        let (doc, _) = crate::json::from_str_skipping(&service.to_string(), shown.skips()).unwrap();
-        assert_eq!(doc, service);
+        let valid = json!({"option": "A", "openContext": {"x": {"deep": 1}}, "visibleContext": {}, "hiddenContext": {}});
+        let text = valid.to_string();
+        let judged = judge_text(&text, &shown, None, None, Context::default()).expect("valid");
+        let texts: Vec<(&str, &str)> =
+            judged.left_out.iter().map(|(l, at)| (*l, &text[at.clone()])).collect();
+        assert_eq!(
+            texts,
+            [("openContext", r#"{"x":{"deep":1}}"#), ("visibleContext", "{}"), (eva::HIDDEN, "{}")]
+        );
+        assert_eq!(judged.verdict.fields.get("openContext"), Some(&json!({})), "a stand-in");
+        let (_, verdict) = judged_on_tape(&text, &shown, None, None, Context::default()).expect("valid");
+        assert_eq!(verdict.fields, fields(Kind::EvaServiceResponse, &valid), "parsed from their text");
         let event = crate::catalogue::EVENTS[0].fixture();
-        let (doc, left_out) = crate::json::from_str_skipping(&event.to_string(), shown.skips()).unwrap();
+        let (doc, left_out) = read(&event.to_string(), &shown);
         assert_eq!(doc.at(CONVERSATION_EVENT), Some(&json!({})));
-        assert!(shown.holds(left_out, Some(Kind::BotpressEvent), false));
+        assert!(shown.holds(left_out, Kind::BotpressEvent));
         // With the request, a response's readable contexts are compared with it: read.
         let request = json!({});
         let ctx = Context { request: Some(&request), ..Context::default() };
         let answers = Unread::new(&[Kind::EvaServiceResponse], ctx, false);
-        let (doc, left_out) = crate::json::from_str_skipping(&service.to_string(), answers.skips()).unwrap();
+        let (doc, left_out) = read(&service.to_string(), &answers);
         assert_eq!(doc["openContext"], service["openContext"]);
-        assert!(answers.holds(left_out, Some(Kind::EvaServiceResponse), false));
+        assert!(answers.holds(left_out, Kind::EvaServiceResponse));
         // The receiver leaves out only what a Botpress event does not read.
-        let (doc, _) = crate::json::from_str_skipping(&service.to_string(), receiving().skips()).unwrap();
-        assert_eq!(doc, service);
+        assert_eq!(read(&service.to_string(), receiving()), (service, 0));
     }
 
     #[test]

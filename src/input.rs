@@ -95,25 +95,15 @@ pub fn read_json(path: &Path) -> Result<Value, InputError> {
 /// are gone once the document is parsed.
 pub fn read_json_max(path: &Path, max: u64) -> Result<Value, InputError> {
     let bytes = read_bytes(path, max)?;
-    let parsed = parse_or_why(&bytes, &crate::json::Skips::default());
-    parsed.map(|(doc, _)| doc).map_err(|why| InputError::NotJson { file: label(path), why })
+    let parsed = parse_or_why(&bytes);
+    parsed.map_err(|why| InputError::NotJson { file: label(path), why })
 }
 
 /// Parse bytes as one JSON document, with a message that says why not. What the parser accepts is
 /// text without NUL, so the bytes are looked at again only when it refuses them, to say whether
 /// they were empty or binary rather than broken JSON.
 pub fn parse(source: &str, bytes: &[u8]) -> Result<Value, String> {
-    parse_skipping(source, bytes, &crate::json::Skips::default()).map(|(doc, _)| doc)
-}
-
-/// As [`parse`], leaving out the parts `skips` names (see [`crate::json::from_str_skipping`]):
-/// which were left out comes back with the document.
-pub fn parse_skipping(
-    source: &str,
-    bytes: &[u8],
-    skips: &crate::json::Skips,
-) -> Result<(Value, u32), String> {
-    parse_or_why(bytes, skips).map_err(|why| why.about(source))
+    parse_or_why(bytes).map_err(|why| why.about(source))
 }
 
 /// Why some bytes are not one JSON document.
@@ -138,13 +128,12 @@ impl NotJson {
     }
 }
 
-/// As [`parse_skipping`], saying why not as a value. What the parser accepts is text without NUL,
-/// so the bytes are looked at again only when it refuses them.
-pub fn parse_or_why(bytes: &[u8], skips: &crate::json::Skips) -> Result<(Value, u32), NotJson> {
+/// As [`parse`], saying why not as a value.
+pub fn parse_or_why(bytes: &[u8]) -> Result<Value, NotJson> {
     // Text checked as UTF-8 in one pass spares the parser checking each string again.
     let parsed = match std::str::from_utf8(bytes) {
-        Ok(text) => crate::json::from_str_skipping(text, skips),
-        Err(_) => serde_json::from_slice(bytes).map(|doc| (doc, 0)),
+        Ok(text) => crate::json::from_str(text),
+        Err(_) => serde_json::from_slice(bytes),
     };
     parsed.map_err(|e| {
         if bytes.iter().all(u8::is_ascii_whitespace) {

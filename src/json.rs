@@ -1,7 +1,8 @@
 //! JSON pointers (RFC 6901) resolved without allocating: a token is unescaped into a new string
 //! only when it holds an escape (`~0`, `~1`), which no pointer of the catalogue does. The checks
 //! and the fields that matter resolve a dozen pointers a document, so this is on every hot path.
-//! Documents are parsed here too ([`from_str`]), each object and array made at its final size.
+//! Documents are parsed here too: into a [`Value`] ([`from_str`], each object and array made at its
+//! final size), or onto a [`tape::Tape`] that borrows from the text and can leave parts out.
 
 use std::borrow::Cow;
 
@@ -11,10 +12,14 @@ use serde_json::Value;
 mod blocks;
 mod count;
 mod parse;
+mod skips;
 pub mod tape;
+mod text;
 
 pub use count::values;
-pub use parse::{Container, Skips, from_str, from_str_skipping, is_json};
+pub use parse::{from_str, is_json};
+pub use skips::{Container, Skips};
+pub use text::Text;
 
 /// Resolving a JSON pointer in a value, as [`Value::pointer`] does.
 pub trait Pointer {
@@ -60,10 +65,10 @@ pub trait Tree<'a>: Copy + 'a {
     fn item(self, index: usize) -> Option<Self>;
     fn as_str(self) -> Option<&'a str>;
     fn is_null(self) -> bool;
-    /// The items of an array.
-    fn each(self) -> Option<impl Iterator<Item = Self>>;
-    /// The same JSON value, as `Value`'s `==` has it.
-    fn same(self, other: Self) -> bool;
+    /// The elements of an array; `None` for anything else.
+    fn elements(self) -> Option<impl Iterator<Item = Self>>;
+    /// Whether the two are equal, as `Value`'s `==` has it (`1` is not `1.0`).
+    fn equals(self, other: Self) -> bool;
     /// The value as a [`Value`], to report.
     fn value(self) -> Cow<'a, Value>;
 
@@ -97,11 +102,11 @@ impl<'a> Tree<'a> for &'a Value {
         Value::is_null(self)
     }
 
-    fn each(self) -> Option<impl Iterator<Item = Self>> {
+    fn elements(self) -> Option<impl Iterator<Item = Self>> {
         self.as_array().map(|items| items.iter())
     }
 
-    fn same(self, other: Self) -> bool {
+    fn equals(self, other: Self) -> bool {
         self == other
     }
 

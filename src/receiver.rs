@@ -418,8 +418,8 @@ async fn arrive(req: Request<Incoming>, config: &Config) -> Arrival {
 /// read, if it was not.
 ///
 /// A request that nothing reads again to answer it, and that keeps its contract (a Botpress event,
-/// as a rule), is judged from its text with no document made. Any other is parsed, without the
-/// parts nothing reads inside (an event's stored conversation, most of it); its fields are added
+/// as a rule), is judged from its text with no document made, passing over the parts nothing reads
+/// inside (an event's stored conversation, most of it). Any other is parsed whole; its fields are added
 /// once the document is no longer needed, moved out of it. A long body of short values is not made
 /// a tree of (see `heavy`): only its top level is read. A Botpress event is still judged on the
 /// tape, which passes over its stored conversation.
@@ -442,7 +442,7 @@ fn judge_request<'a>(bytes: &'a [u8], refused: Option<&str>) -> Judged<'a> {
             (parsed, None, skim.as_ref().and_then(heavy::Skim::kind), None)
         }
         (None, Some(verdict)) => (true, None, Some(verdict.kind), Some(verdict)),
-        (None, None) => match text.and_then(|t| contract::parse_judged(t, contract::receiving())) {
+        (None, None) => match text.and_then(contract::parse_judged) {
             Some((doc, kind, verdict)) => (true, Some(doc), kind, verdict),
             None => (false, None, None, None),
         },

@@ -1,18 +1,20 @@
 //! `hookctl validate`: judge payload and response files against the catalogue.
 
-pub mod skeleton;
+mod parallel;
 
 use std::ops::ControlFlow;
 use std::path::PathBuf;
+use std::sync::Arc;
 
 use serde::Serialize;
 use serde_json::Value;
 
 use crate::capture;
 use crate::catalogue::{Detection, Kind};
-use crate::contract::{self, Context, Finding, Verdict};
+use crate::contract::{self, Context, Finding, TextVerdict, Verdict};
 use crate::error::{Counts, Error, Outcome, Result};
 use crate::input::{self, Entry, NotJson};
+use crate::json::Text;
 
 #[derive(Debug, Clone)]
 pub struct Options {
@@ -37,11 +39,15 @@ pub struct FileResult {
     pub kind_note: Option<String>,
     #[serde(flatten)]
     pub outcome: FileOutcome,
-    /// Fields of a big document kept as their text (by label), in place of the empty values the
-    /// verdict's fields hold for them ([`skeleton`]).
+    /// Fields kept as their text (by label), in place of the empty values the verdict's fields
+    /// hold for them: big parts of a document that nothing reads inside (see [`BIG_FIELD`]).
     #[serde(skip)]
-    pub texts: Vec<(String, skeleton::Text)>,
+    pub texts: Vec<(&'static str, Text)>,
 }
+
+/// A field left out of a document's tape that is at least this long is kept as its text rather
+/// than parsed into a tree (BENCHMARKS.md, section 7).
+pub const BIG_FIELD: usize = 64 << 10;
 
 impl FileResult {
     fn new(source: String, kind_note: Option<String>, outcome: FileOutcome) -> Self {
@@ -49,8 +55,8 @@ impl FileResult {
     }
 
     /// The value of a field as shown: its text when it was kept as text.
-    pub fn text(&self, label: &str) -> Option<&skeleton::Text> {
-        self.texts.iter().find(|(l, _)| l == label).map(|(_, t)| t)
+    pub fn text(&self, label: &str) -> Option<&Text> {
+        self.texts.iter().find(|(l, _)| *l == label).map(|(_, t)| t)
     }
 
     /// The result as `-o json` writes it: with the fields kept as text written out in full, as
@@ -187,30 +193,42 @@ enum Item {
     Skipped(Skipped),
 }
 
-/// How many batches wait in each queue between the threads: with [`BATCH`], the bound on what
-/// is held at once.
-const AHEAD: usize = 4;
+/// How each document of a run is judged.
+#[derive(Clone, Copy)]
+struct Judging<'a> {
+    opts: &'a Options,
+    /// The most bytes read of a document: `--max-size`, or less to warm a schema up.
+    max_size: u64,
+    /// What the documents answer, when known: it decides the kind of every eva document.
+    answers: Option<Kind>,
+    ctx: Context<'a>,
+    /// The verdicts carry the fields that matter.
+    fields: bool,
+    /// What a document's tape is read without.
+    unread: &'a contract::Unread,
+}
 
-/// How many entries a worker takes at a time, at first and at most. Each batch handed over can
-/// wake a thread, which costs about as much as judging a document, so batches grow from the first
-/// (which lets a few inputs still share the cores, and the first results come soon) to the most
-/// (which bounds what a worker can still hold when the others are done).
-const BATCH: (usize, usize) = (16, 256);
+/// The inputs, in order: listed already, or to walk while the documents are judged.
+enum Inputs<'a> {
+    Listed(Vec<Entry>),
+    Walked(&'a [PathBuf]),
+}
 
-/// The largest document judged to warm a schema (one read of [`input::read_listed`]): judging a
-/// bigger one twice would cost more than the wait it saves.
-const WARM_UP_MAX: u64 = 64 << 10;
-
-/// What the feeder hands the workers.
-enum Job {
-    /// The first document found in a directory still being listed, judged at once and the result
-    /// dropped: judging it compiles the schema of its kind (most of a directory is often of one
-    /// kind), which then is done when the listing ends and the batches come, instead of keeping
-    /// every worker but one waiting for it. It is judged again in its place. Only a document of
-    /// at most [`WARM_UP_MAX`] is judged so.
-    WarmUp(Entry),
-    /// The next batch of entries in order, with its number.
-    Batch(usize, Vec<Entry>),
+impl Inputs<'_> {
+    /// Each entry to `emit`, in order, until it breaks; with the first `ahead` files found in a
+    /// directory still being listed also given ahead ([`input::expand_ahead`]).
+    fn feed(self, ahead: usize, emit: &mut dyn FnMut(Entry) -> ControlFlow<()>) {
+        match self {
+            Inputs::Listed(entries) => {
+                for entry in entries {
+                    if emit(entry).is_break() {
+                        return;
+                    }
+                }
+            }
+            Inputs::Walked(inputs) => input::expand_ahead(inputs, ahead, emit),
+        }
+    }
 }
 
 /// Judge every input, handing each result to `sink` in the order of the inputs, and return the
@@ -221,7 +239,6 @@ pub fn run(opts: &Options, sink: &mut dyn Sink) -> Result<Summary> {
         return Err(Error::usage("validate: give at least one FILE, DIR or '-' for standard input"));
     }
     let request = opts.request.as_deref().map(|r| read_request(r, opts.max_size)).transpose()?;
-    // What the documents answer, when known: it decides the kind of every eva document.
     let answers = match (&request, &opts.expected_options) {
         (Some((_, kind)), _) => kind.response_kind(),
         (None, Some(_)) => Some(Kind::EvaServiceResponse),
@@ -233,143 +250,45 @@ pub fn run(opts: &Options, sink: &mut dyn Sink) -> Result<Summary> {
         option_case: opts.option_case,
         show_secrets: false,
     };
-    let mut summary = Summary::default();
-    let cores = std::thread::available_parallelism().map_or(1, usize::from);
-    // Whether more than one document may come decides the form of the results, and so the fields
-    // gathered: a directory always may (it is walked while its documents are judged); files and
-    // `-` are counted first, which costs nothing.
-    let dirs = opts.inputs.iter().any(|input| input.is_dir());
-    let listed = (!dirs).then(|| {
-        let mut entries = Vec::new();
-        input::expand(&opts.inputs, &mut |entry| {
-            entries.push(entry);
-            ControlFlow::Continue(())
-        });
-        entries
-    });
-    let many = listed.as_ref().is_none_or(|entries| {
-        let mut files = entries.iter().filter_map(Entry::path);
-        files.clone().nth(1).is_some() || files.any(capture::named_as_capture)
-    });
+    let (inputs, many) = inputs(&opts.inputs);
     sink.expect(many);
     let fields = sink.wants_fields();
-    let unread = &unread_parts(opts, answers, ctx, fields);
-    // Each entry, in order, from the list or from the walk.
-    let feed = move |ahead: usize, emit: &mut dyn FnMut(Entry) -> ControlFlow<()>| match listed {
-        Some(entries) => {
-            for entry in entries {
-                if emit(entry).is_break() {
-                    return;
-                }
-            }
-        }
-        None => input::expand_ahead(&opts.inputs, ahead, emit),
-    };
+    let kinds = opts.kind.map_or_else(|| Kind::detectable(answers), |kind| vec![kind]);
+    let unread = &contract::Unread::new(&kinds, ctx, fields);
+    let judging = Judging { opts, max_size: opts.max_size, answers, ctx, fields, unread };
+    let mut summary = Summary::default();
+    let cores = std::thread::available_parallelism().map_or(1, usize::from);
     if cores <= 1 || !many {
         // One document (or one core): no thread to start.
         let mut failed = None;
-        feed(
-            0,
-            &mut |entry| match give(&mut summary, sink, one(entry, opts, answers, ctx, fields, unread)) {
-                Ok(flow) => flow,
-                Err(e) => {
-                    failed = Some(e);
-                    ControlFlow::Break(())
-                }
-            },
-        );
-        return failed.map_or(Ok(summary), Err);
-    }
-    // A feeder walks the inputs and hands the entries out in order through a short queue; the
-    // workers' results come back through another, and are put back in order here. Both queues
-    // are bounded, so what is held at once is bounded too, however slow the sink.
-    let (jobs_tx, jobs_rx) = std::sync::mpsc::sync_channel::<Job>(AHEAD);
-    // Shared by the workers, and gone with the last of them, which stops the feeder.
-    let jobs_rx = std::sync::Arc::new(std::sync::Mutex::new(jobs_rx));
-    let (tx, rx) = std::sync::mpsc::sync_channel::<(usize, Vec<Item>)>(AHEAD);
-    let warm_up = &Options { max_size: opts.max_size.min(WARM_UP_MAX), ..opts.clone() };
-    std::thread::scope(|scope| {
-        scope.spawn(move || {
-            let (mut size, mut i) = (BATCH.0, 0);
-            let mut batch = Vec::with_capacity(size);
-            feed(1, &mut |entry| {
-                if let Entry::Ahead { .. } = entry {
-                    return if jobs_tx.send(Job::WarmUp(entry)).is_err() {
-                        ControlFlow::Break(())
-                    } else {
-                        ControlFlow::Continue(())
-                    };
-                }
-                batch.push(entry);
-                if batch.len() < size {
-                    return ControlFlow::Continue(());
-                }
-                size = (size * 2).min(BATCH.1);
-                let full = std::mem::replace(&mut batch, Vec::with_capacity(size));
-                i += 1;
-                if jobs_tx.send(Job::Batch(i - 1, full)).is_err() {
-                    ControlFlow::Break(())
-                } else {
-                    ControlFlow::Continue(())
-                }
-            });
-            if !batch.is_empty() {
-                let _ = jobs_tx.send(Job::Batch(i, batch));
+        inputs.feed(0, &mut |entry| match give(&mut summary, sink, one(entry, judging)) {
+            Ok(flow) => flow,
+            Err(e) => {
+                failed = Some(e);
+                ControlFlow::Break(())
             }
         });
-        for _ in 0..cores {
-            let tx = tx.clone();
-            let jobs_rx = std::sync::Arc::clone(&jobs_rx);
-            scope.spawn(move || {
-                loop {
-                    let job = match jobs_rx.lock() {
-                        Ok(rx) => rx.recv(),
-                        Err(_) => return,
-                    };
-                    let (i, batch) = match job {
-                        Ok(Job::Batch(i, batch)) => (i, batch),
-                        Ok(Job::WarmUp(entry)) => {
-                            drop(one(entry, warm_up, answers, ctx, fields, unread));
-                            continue;
-                        }
-                        Err(_) => return,
-                    };
-                    let items = batch
-                        .into_iter()
-                        .map(|entry| one(entry, opts, answers, ctx, fields, unread))
-                        .collect();
-                    if tx.send((i, items)).is_err() {
-                        return;
-                    }
-                }
-            });
-        }
-        drop((tx, jobs_rx));
-        let mut waiting = std::collections::BTreeMap::new();
-        let mut want = 0;
-        // Owned here, so that on an error it is dropped at once and the workers stop.
-        for (i, item) in rx {
-            waiting.insert(i, item);
-            while let Some(items) = waiting.remove(&want) {
-                for item in items {
-                    // On an error, or a stop, the queues are dropped on return, which stops the
-                    // feeder and the workers.
-                    if give(&mut summary, sink, item)?.is_break() {
-                        return Ok(());
-                    }
-                }
-                want += 1;
-            }
-        }
-        Ok::<(), Error>(())
-    })?;
+        return failed.map_or(Ok(summary), Err);
+    }
+    parallel::run(inputs, judging, cores, &mut |item| give(&mut summary, sink, item))?;
     Ok(summary)
 }
 
-/// The parts of a document nothing reads, for the kinds it may be judged as.
-fn unread_parts(opts: &Options, answers: Option<Kind>, ctx: Context<'_>, fields: bool) -> contract::Unread {
-    let kinds = opts.kind.map_or_else(|| Kind::detectable(answers), |kind| vec![kind]);
-    contract::Unread::new(&kinds, ctx, fields)
+/// The inputs, and whether more than one document may come (which decides the form of the results,
+/// and so the fields gathered): a directory always may (it is walked while its documents are
+/// judged); files and `-` are counted first, which costs nothing.
+fn inputs(paths: &[PathBuf]) -> (Inputs<'_>, bool) {
+    if paths.iter().any(|input| input.is_dir()) {
+        return (Inputs::Walked(paths), true);
+    }
+    let mut entries = Vec::new();
+    input::expand(paths, &mut |entry| {
+        entries.push(entry);
+        ControlFlow::Continue(())
+    });
+    let mut files = entries.iter().filter_map(Entry::path);
+    let many = files.clone().nth(1).is_some() || files.any(capture::named_as_capture);
+    (Inputs::Listed(entries), many)
 }
 
 /// Count what an entry gave, and hand it to the sink; break when the run stops there.
@@ -408,37 +327,25 @@ fn counted(summary: &mut Summary, sink: &mut dyn Sink, f: FileResult) -> Result<
 }
 
 /// Read and judge one entry of the inputs.
-fn one(
-    entry: Entry,
-    opts: &Options,
-    answers: Option<Kind>,
-    ctx: Context<'_>,
-    fields: bool,
-    unread: &contract::Unread,
-) -> Item {
+fn one(entry: Entry, judging: Judging<'_>) -> Item {
     let unreadable = |source, error| FileResult::new(source, None, FileOutcome::Unreadable { error });
-    let mut files = Vec::new();
     let (path, dir) = match entry {
         Entry::File(path) => (path, None),
         Entry::Listed { path, dir } | Entry::Ahead { path, dir } => (path, Some(dir)),
         Entry::Error { source, error } => return Item::Files(vec![unreadable(source, error)]),
         Entry::Skipped { source, reason } => return Item::Skipped(Skipped { source, reason }),
     };
-    let source = input::label(&path);
+    let (source, max_size) = (input::label(&path), judging.max_size);
     // A capture of `listen --save`: each line is a document of its own.
     if capture::named_as_capture(&path) {
-        let stopped = match capture::open(&path, opts.max_size) {
-            Ok(records) => captured(&source, records, opts, fields, &mut files),
-            Err(error) => {
-                files.push(unreadable(source, error.to_string()));
-                false
-            }
+        return match capture::open(&path, max_size) {
+            Ok(records) => captured(&source, records, judging),
+            Err(error) => Item::Files(vec![unreadable(source, error.to_string())]),
         };
-        return if stopped { Item::Stop(files) } else { Item::Files(files) };
     }
     let read = match &dir {
-        Some(dir) => input::read_listed(dir, &path, opts.max_size),
-        None => input::read_bytes(&path, opts.max_size),
+        Some(dir) => input::read_listed(dir, &path, max_size),
+        None => input::read_bytes(&path, max_size),
     };
     let bytes = match read {
         Ok(bytes) => bytes,
@@ -446,30 +353,57 @@ fn one(
     };
     // Standard input may be a capture too (`cat captures.jsonl | hookctl validate -`).
     if dir.is_none() && input::is_stdin(&path) && capture::looks_like_capture(&bytes) {
-        let records = capture::records(Box::new(std::io::Cursor::new(bytes)), opts.max_size);
-        let stopped = captured(&source, records, opts, fields, &mut files);
-        return if stopped { Item::Stop(files) } else { Item::Files(files) };
+        let records = capture::records(Box::new(std::io::Cursor::new(bytes)), max_size);
+        return captured(&source, records, judging);
     }
-    // A big document is judged without building the parts of its tree nothing reads.
-    let bytes = if bytes.len() >= skeleton::BIG {
-        match skeleton::judge(&source, bytes, opts.kind, answers, ctx) {
-            Ok(result) => return Item::Files(vec![result]),
-            Err(bytes) => bytes,
-        }
-    } else {
-        bytes
+    let (kind, answers) = (judging.opts.kind, judging.answers);
+    let whole = |source, doc| judge(source, doc, kind, answers, judging.ctx, judging.fields);
+    let result = judged(source.clone(), bytes, judging, whole);
+    Item::Files(vec![result.unwrap_or_else(|why| not_json(source, kind, &why))])
+}
+
+/// A document judged from its bytes: on its tape when it can be (most documents keep their
+/// contract), with no document made, else parsed whole and judged by `whole`. The error says why
+/// the bytes are not JSON.
+fn judged(
+    source: String,
+    bytes: Vec<u8>,
+    judging: Judging<'_>,
+    whole: impl FnOnce(String, Value) -> FileResult,
+) -> std::result::Result<FileResult, NotJson> {
+    let (kind, answers, ctx) = (judging.opts.kind, judging.answers, judging.ctx);
+    let text = match String::from_utf8(bytes) {
+        Ok(text) => text,
+        Err(not_text) => return input::parse_or_why(not_text.as_bytes()).map(|doc| whole(source, doc)),
     };
-    // Most documents keep their contract: one is judged from its text when it can be, with no
-    // document made.
-    if let Some((d, verdict)) = std::str::from_utf8(&bytes)
-        .ok()
-        .and_then(|text| contract::judged_on_tape(text, unread, opts.kind, answers, ctx))
-    {
-        return Item::Files(vec![FileResult::new(source, d.guess_note(), FileOutcome::Checked(verdict))]);
+    let Some(judged) = contract::judge_text(&text, judging.unread, kind, answers, ctx) else {
+        return input::parse_or_why(text.as_bytes()).map(|doc| whole(source, doc));
+    };
+    let note = judged.detection.guess_note();
+    if judged.left_out.is_empty() {
+        return Ok(FileResult::new(source, note, FileOutcome::Checked(judged.verdict)));
     }
-    let judged = |doc| judge(source.clone(), doc, opts.kind, answers, ctx, fields);
-    files.push(parse_judged(&bytes, unread, judged).unwrap_or_else(|why| not_json(source, opts.kind, &why)));
-    Item::Files(files)
+    let doc = Arc::new(text);
+    match shown_from_text(&doc, judged) {
+        Some((verdict, texts)) => {
+            Ok(FileResult { texts, ..FileResult::new(source, note, FileOutcome::Checked(verdict)) })
+        }
+        // A field's text that does not parse (the tape read it: never), judged as if not on the tape.
+        None => input::parse_or_why(doc.as_bytes()).map(|doc| whole(source, doc)),
+    }
+}
+
+/// The verdict of a document judged on its tape, with each field left out of the tape parsed from
+/// its text, or kept as its text when it is big ([`BIG_FIELD`]) and has no key twice.
+fn shown_from_text(doc: &Arc<String>, judged: TextVerdict) -> Option<(Verdict, Vec<(&'static str, Text)>)> {
+    let (mut verdict, mut texts) = (judged.verdict, Vec::new());
+    for (label, at) in judged.left_out {
+        match (at.len() >= BIG_FIELD).then(|| Text::new(Arc::clone(doc), at.clone())).flatten() {
+            Some(text) => texts.push((label, text)),
+            None => *verdict.fields.get_mut(label)? = crate::json::from_str(&doc[at]).ok()?,
+        }
+    }
+    Some((verdict, texts))
 }
 
 /// A document that is not JSON. Validated as an answer (`--kind` of an answer), it is a server's
@@ -496,41 +430,19 @@ fn not_json(source: String, kind: Option<Kind>, why: &NotJson) -> FileResult {
     FileResult::new(source, None, FileOutcome::Checked(verdict))
 }
 
-/// Parse a document leaving out what `unread` names, and judge it with `judged`; one parsed without
-/// a part its kind reads, or judged with any finding, is parsed again whole and judged again, so
-/// that what is said shows it as it is. The error says why the bytes are not JSON.
-fn parse_judged(
-    bytes: &[u8],
-    unread: &contract::Unread,
-    judged: impl Fn(Value) -> FileResult,
-) -> std::result::Result<FileResult, NotJson> {
-    unread.judged(
-        |skips| input::parse_or_why(bytes, skips),
-        judged,
-        |result| match &result.outcome {
-            FileOutcome::Checked(v) => (Some(v.kind), v.says_something()),
-            FileOutcome::Refused { .. } | FileOutcome::Unreadable { .. } => (None, true),
-        },
-    )
-}
-
 /// Judge every request of a capture, each labelled `FILE:LINE`. What a listener received is a
 /// request, so `--request` and `--expected-options` (which say what answers are answering) do not
 /// apply to it; `--kind` does. A line that is not a capture record, or whose body is not JSON, is
 /// an input error for that line; the others are still judged, unless `--strict` stops at the first
-/// line that is not a record: then it returns true. A request the listener refused (for its
+/// line that is not a record: [`Item::Stop`] then. A request the listener refused (for its
 /// headers, or before it had its body) is said to be refused, and not judged.
-fn captured(
-    source: &str,
-    records: capture::Records,
-    opts: &Options,
-    fields: bool,
-    files: &mut Vec<FileResult>,
-) -> bool {
+fn captured(source: &str, records: capture::Records, judging: Judging<'_>) -> Item {
+    let opts = judging.opts;
     let ctx = Context { option_case: opts.option_case, ..Context::default() };
     let kinds = opts.kind.map_or_else(|| Kind::detectable(None), |kind| vec![kind]);
-    let unread = contract::Unread::new(&kinds, ctx, fields);
-    let before = files.len();
+    let unread = &contract::Unread::new(&kinds, ctx, judging.fields);
+    let judging = Judging { answers: None, ctx, unread, ..judging };
+    let mut files = Vec::new();
     for (n, record) in records {
         let source = format!("{source}:{n}");
         let unreadable = |error| FileResult::new(source.clone(), None, FileOutcome::Unreadable { error });
@@ -539,7 +451,7 @@ fn captured(
             Err(e) => {
                 files.push(unreadable(format!("{source}: {e}")));
                 if opts.strict {
-                    return true;
+                    return Item::Stop(files);
                 }
                 continue;
             }
@@ -549,22 +461,21 @@ fn captured(
             files.push(FileResult::new(source, None, FileOutcome::Refused { refused }));
             continue;
         }
-        let judged = |doc: Value| {
+        let whole = |source, doc: Value| {
             // The shape decides, as for any document; the listener's own word when it has none.
             let kind = opts.kind.or_else(|| Kind::detect_with(&doc, None).map_or(record.kind, |_| None));
-            judge(source.clone(), doc, kind, None, ctx, fields)
+            judge(source, doc, kind, None, ctx, judging.fields)
         };
-        let result = record
-            .body_bytes()
-            .map_err(|e| format!("{source}: {e}"))
-            .and_then(|bytes| parse_judged(&bytes, &unread, judged).map_err(|why| why.about(&source)));
+        let result = record.body_bytes().map_err(|e| format!("{source}: {e}")).and_then(|bytes| {
+            judged(source.clone(), bytes, judging, whole).map_err(|why| why.about(&source))
+        });
         files.push(result.unwrap_or_else(unreadable));
     }
-    if files.len() == before {
+    if files.is_empty() {
         let error = format!("{source}: no captured requests");
         files.push(FileResult::new(source.to_string(), None, FileOutcome::Unreadable { error }));
     }
-    false
+    Item::Files(files)
 }
 
 /// Read `--request`: it must be a body eva sends (a service-cell or transactional-answer request).
@@ -594,7 +505,7 @@ fn read_request(path: &std::path::Path, max_size: u64) -> Result<(Value, Kind)> 
 
 /// Judge one parsed document: of the kind given, else of the kind its shape (and what it answers)
 /// says, else of no known kind. The verdict carries the fields that matter when `fields` is set.
-pub fn judge(
+fn judge(
     source: String,
     doc: Value,
     kind: Option<Kind>,

@@ -1,6 +1,6 @@
 //! Big documents: `validate` judges them without building the parts of the tree nothing reads
-//! inside, and must say exactly what it says of them parsed whole. The real binary, every time;
-//! what is expected is worked out from the whole tree here.
+//! inside (shown from their text), and must say exactly what it says of them parsed whole. The
+//! real binary, every time; what is expected is worked out from the whole tree here.
 
 mod common;
 
@@ -18,18 +18,21 @@ fn history(bytes: usize) -> Value {
     json!({"history": (0..bytes / one + 1).map(entry).collect::<Vec<_>>()})
 }
 
-/// A service-cell answer bigger than the size from which documents are judged in parts.
+/// How big a big document is here.
+const BIG: usize = 1 << 20;
+
+/// A service-cell answer with a context bigger than a field shown from its text.
 fn big_answer() -> Value {
     json!({
         "option": "CLIENT",
         "openContext": {"channel": "web"},
         "visibleContext": {},
-        "hiddenContext": history(hookctl::validate::skeleton::BIG + 1000)
+        "hiddenContext": history(BIG + 1000)
     })
 }
 
 fn write(dir: &Path, doc: &[u8]) -> PathBuf {
-    assert!(doc.len() > hookctl::validate::skeleton::BIG, "big enough to be judged in parts");
+    assert!(doc.len() > BIG && BIG > hookctl::validate::BIG_FIELD, "big enough to be shown from its text");
     let path = dir.join("big.json");
     std::fs::write(&path, doc).unwrap();
     path
@@ -163,11 +166,13 @@ fn a_readable_context_of_a_big_answer_is_still_compared_with_the_request() {
     let request_path = dir.path().join("request.json");
     std::fs::write(&request_path, serde_json::to_vec(&request).unwrap()).unwrap();
     let (key, value) = request["hiddenContext"].as_object().unwrap().iter().next().unwrap();
-    // The hidden value copied into a big readable context.
+    // The hidden value copied into a big readable context. (The hidden context is small: every
+    // value held in it is looked for in every readable one.)
     let mut doc = big_answer();
     doc["option"] = request["expectedOptions"][0].clone();
-    doc["openContext"] = history(100_000);
+    doc["openContext"] = history(BIG + 1000);
     doc["openContext"][key] = value.clone();
+    doc["hiddenContext"] = json!({"channel": "web"});
     let path = write(dir.path(), &serde_json::to_vec(&doc).unwrap());
     let (code, out, err) = validate(&[
         "-o".as_ref(),
@@ -182,4 +187,31 @@ fn a_readable_context_of_a_big_answer_is_still_compared_with_the_request() {
     let leak = format!("/openContext/{key}");
     assert!(warnings.iter().any(|w| w["pointer"] == leak.as_str()), "{warnings:#?}");
     assert_eq!(report["files"][0]["fields"]["openContext"], doc["openContext"]);
+}
+
+#[test]
+fn a_big_hidden_context_is_judged_as_it_is_with_the_request() {
+    let dir = tempfile::tempdir().unwrap();
+    let request = hookctl::catalogue::event("eva-service").unwrap().fixture();
+    let request_path = dir.path().join("request.json");
+    std::fs::write(&request_path, serde_json::to_vec(&request).unwrap()).unwrap();
+    assert!(request["hiddenContext"].as_object().is_some_and(|o| !o.is_empty()), "the request holds some");
+    let mut doc = big_answer();
+    doc["option"] = request["expectedOptions"][0].clone();
+    let path = write(dir.path(), &serde_json::to_vec(&doc).unwrap());
+    let (code, out, err) = validate(&[
+        "-o".as_ref(),
+        "json".as_ref(),
+        "--request".as_ref(),
+        request_path.as_os_str(),
+        path.as_os_str(),
+    ]);
+    assert_eq!(code, 0, "{err}");
+    let report: Value = serde_json::from_str(&out).unwrap();
+    let warnings = &report["files"][0]["warnings"];
+    // Not said to empty its hidden context: it holds the history.
+    assert!(!warnings.as_array().unwrap().iter().any(|w| w["pointer"] == "/hiddenContext"), "{warnings:#}");
+    let ctx = hookctl::contract::Context { request: Some(&request), ..Default::default() };
+    let whole = hookctl::contract::check(hookctl::catalogue::Kind::EvaServiceResponse, &doc, ctx);
+    assert_eq!(*warnings, serde_json::to_value(&whole.warnings).unwrap(), "as the whole tree is judged");
 }

@@ -407,6 +407,34 @@ fn a_hidden_value_moved_where_channels_read_it_is_a_leak() {
 }
 
 #[test]
+fn a_leak_of_the_answers_own_hidden_value_is_found_however_little_is_shown() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut req = fixture("eva-service");
+    for context in ["openContext", "visibleContext", "hiddenContext"] {
+        req[context] = json!({});
+    }
+    let request = write(&dir, "req.json", &req);
+    // A hidden value the request did not have, in the answer's hiddenContext and where a channel
+    // reads it.
+    let answer = json!({
+        "option": req["expectedOptions"][0],
+        "openContext": {"x": "a-token-of-its-own"},
+        "visibleContext": {},
+        "hiddenContext": {"token": "a-token-of-its-own"},
+    });
+    let path = write(&dir, "answer.json", &answer);
+    let (code, report, _) = validate_json(&[&path, "--request", &request]);
+    assert_eq!(code, 0, "{report:#}");
+    assert_eq!(report["files"][0]["warnings"][0]["pointer"], "/openContext/x", "{report:#}");
+    // Without the fields shown (-q, or many documents in brief), it is found all the same.
+    let (_, out, _) = run(hookctl().args(["validate", "-q", &path, "--request", &request]));
+    assert!(out.contains("1 valid, 0 invalid, 1 warning"), "{out}");
+    let again = write(&dir, "again.json", &answer);
+    let (_, out, _) = run(hookctl().args(["validate", &path, &again, "--request", &request]));
+    assert!(out.contains("2 valid, 0 invalid, 2 warnings"), "{out}");
+}
+
+#[test]
 fn a_value_the_request_already_had_in_the_open_is_not_a_leak() {
     // The request carries the same value in hiddenContext and openContext: echoing it is no leak.
     let server = webhook(|req| {

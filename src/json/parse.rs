@@ -9,10 +9,6 @@
 //! what a duplicate key does (the later value, in the place of the first). One difference, on
 //! purpose: `serde_json` takes a key spelled as its private raw-value token for an instruction to
 //! itself; here it is a key like any other.
-//!
-//! A parse can also be told of parts to leave out ([`Skips`]): such a part is parsed as any other
-//! (what it would refuse is refused, in the same words) but nothing of it is kept, and an empty
-//! value of its type stands in its place.
 
 use std::cell::RefCell;
 use std::fmt;
@@ -28,43 +24,6 @@ const KEPT: usize = 4096;
 struct Stack {
     entries: Vec<(String, Value)>,
     items: Vec<Value>,
-    /// The parts left out of the document being read, a bit each in the order of the [`Skips`].
-    left_out: u32,
-}
-
-/// The parts of a document to check but not keep: each a path of object keys from the root and
-/// the type the part must be of to be left out (a part of another type is kept, whole).
-#[derive(Debug, Clone, Default)]
-pub struct Skips(Vec<(Vec<String>, Container)>);
-
-/// The types of value a part left out can be of.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Container {
-    Object,
-    Array,
-}
-
-impl Skips {
-    /// The most parts one parse can leave out.
-    pub const MOST: usize = 32;
-
-    /// From each part's JSON pointer (object keys only) and type; `None` for a pointer that is
-    /// not one or for more than [`Skips::MOST`] parts.
-    pub fn new<'a>(parts: impl IntoIterator<Item = (&'a str, Container)>) -> Option<Skips> {
-        let mut out = Vec::new();
-        for (pointer, container) in parts {
-            let keys: Vec<String> = super::tokens(pointer)?.map(|t| t.into_owned()).collect();
-            if keys.is_empty() {
-                return None;
-            }
-            out.push((keys, container));
-        }
-        (out.len() <= Skips::MOST).then_some(Skips(out))
-    }
-
-    pub fn is_empty(&self) -> bool {
-        self.0.is_empty()
-    }
 }
 
 thread_local! {
@@ -78,77 +37,23 @@ pub fn from_str(text: &str) -> serde_json::Result<Value> {
         // A document that failed half-way left its members here.
         stack.entries.clear();
         stack.items.clear();
-        let parsed = document(text, stack, Mode::Keep);
+        let parsed = document(text, stack);
         stack.entries.shrink_to(KEPT);
         stack.items.shrink_to(KEPT);
         parsed
     })
 }
 
-/// As [`from_str`], leaving out the parts `skips` names; says which were left out, a bit each in
-/// their order (bit 0 the first).
-pub fn from_str_skipping(text: &str, skips: &Skips) -> serde_json::Result<(Value, u32)> {
-    if skips.is_empty() {
-        return from_str(text).map(|v| (v, 0));
-    }
-    STACK.with_borrow_mut(|stack| {
-        stack.entries.clear();
-        stack.items.clear();
-        stack.left_out = 0;
-        let parsed = document(text, stack, Mode::planned(skips));
-        stack.entries.shrink_to(KEPT);
-        stack.items.shrink_to(KEPT);
-        parsed.map(|v| (v, stack.left_out))
-    })
-}
-
-fn document(text: &str, stack: &mut Stack, mode: Mode<'_>) -> serde_json::Result<Value> {
+fn document(text: &str, stack: &mut Stack) -> serde_json::Result<Value> {
     let mut de = serde_json::Deserializer::from_str(text);
-    let value = Sized(stack, mode).deserialize(&mut de)?;
+    let value = Sized(stack).deserialize(&mut de)?;
     de.end()?;
     Ok(value)
 }
 
-/// Where a value stands against the parts to leave out.
-#[derive(Clone, Copy)]
-pub(super) enum Mode<'p> {
-    /// Kept whole.
-    Keep,
-    /// `depth` keys down from the root; `live` are the parts whose keys so far lead here.
-    Plan { skips: &'p Skips, live: u32, depth: usize },
-    /// The part of this index, to leave out when it is of this type.
-    Leave(usize, Container),
-}
+struct Sized<'s>(&'s mut Stack);
 
-impl<'p> Mode<'p> {
-    /// The mode of a document's root, with these parts to leave out.
-    pub(super) fn planned(skips: &'p Skips) -> Mode<'p> {
-        if skips.is_empty() {
-            return Mode::Keep;
-        }
-        let all = u32::MAX >> (u32::BITS as usize - skips.0.len());
-        Mode::Plan { skips, live: all, depth: 0 }
-    }
-
-    /// The mode of the value under `key` of an object in this mode.
-    pub(super) fn under(self, key: &str) -> Mode<'p> {
-        let Mode::Plan { skips, live, depth } = self else { return Mode::Keep };
-        let mut next = 0;
-        for (i, (keys, container)) in skips.0.iter().enumerate() {
-            if live & (1 << i) != 0 && keys[depth] == key {
-                if keys.len() == depth + 1 {
-                    return Mode::Leave(i, *container);
-                }
-                next |= 1 << i;
-            }
-        }
-        if next == 0 { Mode::Keep } else { Mode::Plan { skips, live: next, depth: depth + 1 } }
-    }
-}
-
-struct Sized<'s, 'p>(&'s mut Stack, Mode<'p>);
-
-impl<'de> DeserializeSeed<'de> for Sized<'_, '_> {
+impl<'de> DeserializeSeed<'de> for Sized<'_> {
     type Value = Value;
 
     fn deserialize<D: Deserializer<'de>>(self, d: D) -> Result<Value, D::Error> {
@@ -156,7 +61,7 @@ impl<'de> DeserializeSeed<'de> for Sized<'_, '_> {
     }
 }
 
-impl<'de> Visitor<'de> for Sized<'_, '_> {
+impl<'de> Visitor<'de> for Sized<'_> {
     type Value = Value;
 
     fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
@@ -193,14 +98,8 @@ impl<'de> Visitor<'de> for Sized<'_, '_> {
 
     fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Value, A::Error> {
         let stack = self.0;
-        if let Mode::Leave(i, Container::Array) = self.1 {
-            while seq.next_element_seed(Ignored)?.is_some() {}
-            stack.left_out |= 1 << i;
-            return Ok(Value::Array(Vec::new()));
-        }
         let start = stack.items.len();
-        // Parts to leave out are named by object keys only: nothing inside an array is one.
-        while let Some(item) = seq.next_element_seed(Sized(&mut *stack, Mode::Keep))? {
+        while let Some(item) = seq.next_element_seed(Sized(&mut *stack))? {
             stack.items.push(item);
         }
         // Collected from a drain, the vector is allocated at its length.
@@ -208,17 +107,10 @@ impl<'de> Visitor<'de> for Sized<'_, '_> {
     }
 
     fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Value, A::Error> {
-        let (stack, mode) = (self.0, self.1);
-        if let Mode::Leave(i, Container::Object) = mode {
-            while map.next_key_seed(Ignored)?.is_some() {
-                map.next_value_seed(Ignored)?;
-            }
-            stack.left_out |= 1 << i;
-            return Ok(Value::Object(Map::new()));
-        }
+        let stack = self.0;
         let start = stack.entries.len();
         while let Some(key) = map.next_key::<String>()? {
-            let value = map.next_value_seed(Sized(&mut *stack, mode.under(&key)))?;
+            let value = map.next_value_seed(Sized(&mut *stack))?;
             stack.entries.push((key, value));
         }
         let mut object = Map::with_capacity(stack.entries.len() - start);
@@ -377,103 +269,6 @@ pub(super) mod tests {
         STACK.with(|s| assert!(s.borrow().items.capacity() <= KEPT, "the room of a big array is given back"));
     }
 
-    fn skips(parts: &[(&str, Container)]) -> Skips {
-        Skips::new(parts.iter().copied()).unwrap()
-    }
-
-    /// The document parsed whole, with an empty value of the same type in the place of each part
-    /// of the type asked.
-    fn stood_in(text: &str, parts: &[(&str, Container)]) -> (Value, u32) {
-        use crate::json::Pointer;
-        let mut doc: Value = serde_json::from_str(text).unwrap();
-        let mut left_out = 0;
-        for (i, (at, container)) in parts.iter().enumerate() {
-            match (doc.at_mut(at), container) {
-                (Some(v @ Value::Object(_)), Container::Object) => *v = Value::Object(Map::new()),
-                (Some(v @ Value::Array(_)), Container::Array) => *v = Value::Array(Vec::new()),
-                _ => continue,
-            }
-            left_out |= 1 << i;
-        }
-        (doc, left_out)
-    }
-
-    #[test]
-    fn a_part_left_out_is_an_empty_value_of_its_type_and_the_rest_is_whole() {
-        let parts = [("/a/b", Container::Object), ("/a/c", Container::Array), ("/d~1e", Container::Object)];
-        for text in [
-            r#"{"a":{"b":{"x":[1,{"y":2}]},"c":[1,[2]],"k":3},"d/e":{"z":1},"f":{"b":{"x":1}}}"#,
-            // Of another type than asked: kept whole.
-            r#"{"a":{"b":[1,2],"c":{"x":1}},"d/e":"s"}"#,
-            // Under an array, a key of the same name is not the part.
-            r#"[{"a":{"b":{"x":1}}}]"#,
-            r#"{"a":[{"b":{"x":1}}]}"#,
-            r#"{"x":1}"#,
-            "7",
-        ] {
-            let ours = from_str_skipping(text, &skips(&parts)).unwrap();
-            let whole = stood_in(text, &parts);
-            assert_eq!(ours, whole, "{text}");
-            assert_eq!(ours.0.to_string(), whole.0.to_string(), "the order of keys: {text}");
-        }
-        // Given twice: each value is left out, and the later one stands, in the first one's place.
-        let text = r#"{"a":{"b":{"x":1},"k":2,"b":{"y":2}}}"#;
-        let (doc, left_out) = from_str_skipping(text, &skips(&parts)).unwrap();
-        assert_eq!(left_out, 0b001);
-        assert_eq!(doc.to_string(), r#"{"a":{"b":{},"k":2}}"#);
-        let (doc, _) = from_str_skipping(r#"{"a":{"b":{"x":1}},"a":5}"#, &skips(&parts)).unwrap();
-        assert_eq!(doc, serde_json::json!({"a": 5}));
-        // A part left out and then given again as another type: the later value stands, and the
-        // part is still said to have been left out (harmless: what stands is the value given last).
-        let (doc, left_out) =
-            from_str_skipping(r#"{"a":{},"a":null}"#, &skips(&[("/a", Container::Object)])).unwrap();
-        assert_eq!((doc, left_out), (serde_json::json!({"a": null}), 1));
-        // Nothing to leave out: a plain parse.
-        let text = r#"{"a":{"b":{"x":1}}}"#;
-        assert_eq!(from_str_skipping(text, &Skips::default()).unwrap(), (from_str(text).unwrap(), 0));
-    }
-
-    #[test]
-    fn a_part_left_out_is_refused_where_and_as_a_whole_parse_refuses_it() {
-        let parts = skips(&[("/a", Container::Object), ("/b", Container::Array)]);
-        let deep = |n: usize| format!(r#"{{"a":{{"x":{}{}}}}}"#, "[".repeat(n), "]".repeat(n));
-        let mut texts: Vec<String> = vec![
-            r#"{"a":{"x":01}}"#.into(),
-            r#"{"a":{"x":1e400}}"#.into(),
-            r#"{"a":{"x":"\q"}}"#.into(),
-            "{\"a\":{\"x\":\"\u{1}\"}}".into(),
-            r#"{"a":{"x" 1}}"#.into(),
-            r#"{"a":{"x":[1,]}}"#.into(),
-            r#"{"b":[{"x":}]}"#.into(),
-            r#"{"b":[1,2"#.into(),
-            r#"{"a":{}} x"#.into(),
-        ];
-        texts.extend([124, 125, 126, 127, 200].map(deep));
-        for text in texts {
-            let ours = from_str_skipping(&text, &parts).map(|_| ()).map_err(|e| e.to_string());
-            let theirs = serde_json::from_str::<Value>(&text).map(|_| ()).map_err(|e| e.to_string());
-            assert_eq!(ours, theirs, "{text}");
-        }
-    }
-
-    #[test]
-    fn parts_are_object_keys_and_few() {
-        assert!(Skips::new([("", Container::Object)]).is_none(), "not the whole document");
-        assert!(Skips::new([("a", Container::Object)]).is_none(), "not a pointer");
-        let many: Vec<String> = (0..=Skips::MOST).map(|i| format!("/k{i}")).collect();
-        assert!(Skips::new(many.iter().map(|p| (p.as_str(), Container::Object))).is_none());
-        let most = &many[..Skips::MOST];
-        let parts = Skips::new(most.iter().map(|p| (p.as_str(), Container::Object))).unwrap();
-        let members: Vec<String> = most.iter().map(|p| format!(r#""{}":{{"x":1}}"#, &p[1..])).collect();
-        let (doc, left_out) = from_str_skipping(&format!("{{{}}}", members.join(",")), &parts).unwrap();
-        assert_eq!(left_out, u32::MAX, "each one");
-        assert_eq!(doc.as_object().map(Map::len), Some(Skips::MOST));
-        assert!(
-            doc.as_object().unwrap().values().all(|v| *v == Value::Object(Map::new())),
-            "the last one too"
-        );
-    }
-
     /// Any JSON value; an object is generated as its text, keys repeated at times (see [`text`]).
     pub(in crate::json) fn value() -> impl Strategy<Value = Value> {
         let leaf = prop_oneof![
@@ -510,22 +305,6 @@ pub(super) mod tests {
     }
 
     proptest! {
-        #[test]
-        fn any_document_with_parts_left_out_parses_as_a_whole_one_with_them_emptied(v in value()) {
-            let parts = [("/a", Container::Object), ("/b/c", Container::Array), ("/b/a", Container::Object)];
-            let text = text(&v);
-            let ours = from_str_skipping(&text, &skips(&parts));
-            match serde_json::from_str::<Value>(&text) {
-                Ok(_) => {
-                    // A key given twice may have had its first value left out: said as left out.
-                    let ((doc, left_out), whole) = (ours.unwrap(), stood_in(&text, &parts));
-                    prop_assert_eq!(doc, whole.0);
-                    prop_assert_eq!(left_out & whole.1, whole.1);
-                }
-                Err(e) => prop_assert_eq!(ours.unwrap_err().to_string(), e.to_string()),
-            }
-        }
-
         #[test]
         fn any_document_parses_as_serde_json_parses_it(v in value(), pad in "[ \n\t]{0,2}") {
             let (ours, theirs) = both(&format!("{pad}{}{pad}", text(&v)));

@@ -167,7 +167,7 @@ pub fn rules<'a>(doc: impl Tree<'a>, errors: &mut Vec<Finding>) {
     let status_at = find(ptr::STATUS);
     let comments = find(ptr::COMMENTS);
     if let (Some(id), Some(pid)) = (id, payload_id) {
-        if !id.same(pid) {
+        if !id.equals(pid) {
             push(
                 Finding::new(ptr::ID, "a handoff envelope's id must equal payload.id")
                     .expected(snippet(&*pid.value()))
@@ -202,9 +202,9 @@ pub fn rules<'a>(doc: impl Tree<'a>, errors: &mut Vec<Finding>) {
             );
         }
     }
-    if let (Some(comments), Some(pid)) = (comments.and_then(Tree::each), payload_id) {
+    if let (Some(comments), Some(pid)) = (comments.and_then(Tree::elements), payload_id) {
         for (i, c) in comments.enumerate() {
-            if let Some(hid) = c.get("handoffId").filter(|h| !h.same(pid)) {
+            if let Some(hid) = c.get("handoffId").filter(|h| !h.equals(pid)) {
                 push(
                     Finding::new(
                         format!("/payload/comments/{i}/handoffId"),

@@ -255,7 +255,7 @@ pub fn changes(request: &Value, response: &Value) -> Changes {
 pub fn service_request_rules<'a>(doc: impl Tree<'a>, warnings: &mut Vec<Finding>) {
     if doc
         .find(ptr::EXPECTED_OPTIONS)
-        .and_then(Tree::each)
+        .and_then(Tree::elements)
         .is_some_and(|mut options| options.next().is_none())
     {
         warnings.push(Finding::new(
@@ -293,7 +293,7 @@ pub fn answer_rules<'a>(doc: impl Tree<'a>, errors: &mut Vec<Finding>, warnings:
     let carousel = ty == Some(CAROUSEL);
     let pointer = ptr::ANSWER_CONTENT;
     let wrong = if carousel {
-        content.each().is_none().then(|| {
+        content.elements().is_none().then(|| {
             Finding::new(pointer, "a CAROUSEL answer's content must be an array of cards")
                 .expected("array of cards")
         })
