@@ -215,3 +215,39 @@ fn a_big_hidden_context_is_judged_as_it_is_with_the_request() {
     let whole = hookctl::contract::check(hookctl::catalogue::Kind::EvaServiceResponse, &doc, ctx);
     assert_eq!(*warnings, serde_json::to_value(&whole.warnings).unwrap(), "as the whole tree is judged");
 }
+
+#[test]
+fn every_value_of_a_big_hidden_context_is_looked_for_in_a_big_readable_one() {
+    let dir = tempfile::tempdir().unwrap();
+    let request = hookctl::catalogue::event("eva-service").unwrap().fixture();
+    let request_path = dir.path().join("request.json");
+    std::fs::write(&request_path, serde_json::to_vec(&request).unwrap()).unwrap();
+    // Tens of thousands of values held (dates, intents, counts), and as many strings a channel can
+    // read, of which one is a held value.
+    let mut doc = big_answer();
+    doc["option"] = request["expectedOptions"][0].clone();
+    let letters =
+        |i: usize| (0..4).map(|d| char::from(b'a' + (i / 26usize.pow(d) % 26) as u8)).collect::<String>();
+    let log: Vec<String> = (0..20_000).map(|i| format!("Step {} done", letters(i))).collect();
+    doc["openContext"] = json!({"log": log, "copied": "intent_42"});
+    let path = write(dir.path(), &serde_json::to_vec(&doc).unwrap());
+    // Bounded so that a search that does not end fails rather than hangs.
+    let (code, out, err) = run(hookctl()
+        .args(["validate", "-o", "json", "--request"])
+        .arg(&request_path)
+        .arg(&path)
+        .timeout(std::time::Duration::from_secs(120)));
+    assert_eq!(code, 0, "{err}");
+    let report: Value = serde_json::from_str(&out).unwrap();
+    let warnings = report["files"][0]["warnings"].as_array().unwrap();
+    let in_open: Vec<&Value> = warnings
+        .iter()
+        .filter(|w| w["pointer"].as_str().is_some_and(|p| p.starts_with("/openContext")))
+        .collect();
+    assert_eq!(in_open.len(), 1, "{in_open:#?}");
+    assert_eq!(in_open[0]["pointer"], "/openContext/copied");
+    assert!(
+        in_open[0]["message"].as_str().unwrap().contains("the answer's hiddenContext.history["),
+        "{in_open:#?}"
+    );
+}

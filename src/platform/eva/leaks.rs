@@ -6,7 +6,9 @@
 //! the request already had it where a channel could read it.
 
 use std::borrow::Cow;
-use std::collections::HashSet;
+use std::collections::{HashMap, HashSet};
+
+use aho_corasick::AhoCorasick;
 
 use serde_json::Value;
 
@@ -63,40 +65,77 @@ fn leaves<'a>(v: &'a Value, prefix: &str, out: &mut Vec<Held<'a>>) {
     }
 }
 
-/// Whether `held` shows in `v` (at any depth): as an equal value, or inside a longer string.
-fn shows_in(held: &Held, v: &Value) -> bool {
-    match v {
-        Value::Object(map) => map.values().any(|c| shows_in(held, c)),
-        Value::Array(items) => items.iter().any(|c| shows_in(held, c)),
-        Value::String(s) => v == held.value || inside(s, &held.text),
-        other => other == held.value,
+/// The held values, searched for all at once: every string of a document is read once, whatever
+/// the number of values held (an answer's contexts can hold thousands of each).
+struct Search<'h> {
+    held: &'h [Held<'h>],
+    /// One pattern per distinct text; each stands for the values held with that text.
+    texts: AhoCorasick,
+    holders: Vec<Vec<usize>>,
+    /// The numbers held, by how they are written: a number shows only as an equal number.
+    numbers: HashMap<&'h str, Vec<usize>>,
+}
+
+impl<'h> Search<'h> {
+    fn new(held: &'h [Held<'h>]) -> Search<'h> {
+        let mut index: HashMap<&str, usize> = HashMap::new();
+        let mut holders: Vec<Vec<usize>> = Vec::new();
+        let mut numbers: HashMap<&str, Vec<usize>> = HashMap::new();
+        for (i, h) in held.iter().enumerate() {
+            let slot = *index.entry(h.text.as_ref()).or_insert_with(|| {
+                holders.push(Vec::new());
+                holders.len() - 1
+            });
+            holders[slot].push(i);
+            if h.value.is_number() {
+                numbers.entry(h.text.as_ref()).or_default().push(i);
+            }
+        }
+        let mut patterns = vec![""; holders.len()];
+        for (text, slot) in index {
+            patterns[slot] = text;
+        }
+        let texts = AhoCorasick::new(patterns).expect("patterns of a few hundred bytes each at most");
+        Search { held, texts, holders, numbers }
     }
-}
 
-/// Whether `needle` stands in `text` as a whole: not run into a letter or a digit on either side
-/// (`6722` is not in `87237236722`, `Ana` is not in `Banana`).
-fn inside(text: &str, needle: &str) -> bool {
-    let word = |c: Option<char>| c.is_some_and(char::is_alphanumeric);
-    text.match_indices(needle).any(|(at, _)| {
-        !word(text[..at].chars().next_back()) && !word(text[at + needle.len()..].chars().next())
-    })
-}
+    /// The held values (indices) that show in the leaf `v`: an equal number, or a text standing
+    /// in a string as a whole, not run into a letter or a digit on either side (`6722` is not in
+    /// `87237236722`, `Ana` is not in `Banana`).
+    fn in_leaf(&self, v: &Value, out: &mut Vec<usize>) {
+        match v {
+            Value::String(s) => {
+                let word = |c: Option<char>| c.is_some_and(char::is_alphanumeric);
+                for m in self.texts.find_overlapping_iter(s.as_str()) {
+                    if !word(s[..m.start()].chars().next_back()) && !word(s[m.end()..].chars().next()) {
+                        out.extend(&self.holders[m.pattern().as_usize()]);
+                    }
+                }
+            }
+            Value::Number(n) => {
+                let text = n.to_string();
+                let equal = self.numbers.get(text.as_str()).into_iter().flatten();
+                out.extend(equal.filter(|&&i| self.held[i].value == v));
+            }
+            _ => {}
+        }
+    }
 
-/// The places of a document where `held` shows: (JSON pointer, ...) at any depth.
-fn places(held: &Held, v: &Value, at: &str, out: &mut Vec<String>) {
-    match v {
-        Value::Object(map) => {
-            for (k, child) in map {
-                places(held, child, &join(at, k), out);
+    /// Each leaf of `v` (at any depth), with its pointer from `at`, and the held values in it.
+    fn leaves(&self, v: &Value, at: &str, each: &mut dyn FnMut(String, &[usize])) {
+        match v {
+            Value::Object(map) => map.iter().for_each(|(k, child)| self.leaves(child, &join(at, k), each)),
+            Value::Array(items) => {
+                items.iter().enumerate().for_each(|(i, child)| self.leaves(child, &format!("{at}/{i}"), each))
+            }
+            leaf => {
+                let mut found = Vec::new();
+                self.in_leaf(leaf, &mut found);
+                if !found.is_empty() {
+                    each(at.to_string(), &found);
+                }
             }
         }
-        Value::Array(items) => {
-            for (i, child) in items.iter().enumerate() {
-                places(held, child, &format!("{at}/{i}"), out);
-            }
-        }
-        leaf if shows_in(held, leaf) => out.push(at.to_string()),
-        _ => {}
     }
 }
 
@@ -132,33 +171,36 @@ pub fn leak_rule(doc: &Value, request: &Value, show_secrets: bool, warnings: &mu
         held.extend(more);
     }
     // What a channel could already read in the request is no secret of the answer's.
-    let mut known: Vec<&Value> = readable(request).into_iter().map(|(_, v)| v).collect();
-    known.extend(request.at(ptr::TEXT));
-    let places_read = readable(doc);
-    let mut found: Vec<String> = Vec::new();
-    for h in held.iter().filter(|h| !known.iter().any(|k| shows_in(h, k))) {
-        for (at, v) in &places_read {
-            let mut hits = Vec::new();
-            places(h, v, at, &mut hits);
-            for pointer in hits {
-                if found.contains(&pointer) {
-                    continue;
-                }
-                let mut finding = Finding::new(
-                    &pointer,
-                    format!(
-                        "← {}: hidden data where a channel can read it (hiddenContext holds the sensitive kind)",
-                        h.source
-                    ),
-                );
-                finding.found = Some(match show_secrets {
-                    true => crate::finding::snippet(h.value),
-                    false => crate::http::REDACTED.to_string(),
-                });
-                warnings.push(finding);
-                found.push(pointer);
+    let search = Search::new(&held);
+    let mut known = vec![false; held.len()];
+    let mark = &mut |_: String, found: &[usize]| found.iter().for_each(|&i| known[i] = true);
+    for (at, v) in readable(request).into_iter().chain(request.at(ptr::TEXT).map(|v| (String::new(), v))) {
+        search.leaves(v, &at, mark);
+    }
+    // Each place read is said once, of the first value held (in order) that shows there.
+    let mut hits: Vec<(usize, usize, String)> = Vec::new();
+    for (at, v) in readable(doc) {
+        search.leaves(v, &at, &mut |pointer, found| {
+            if let Some(&first) = found.iter().filter(|&&i| !known[i]).min() {
+                hits.push((first, hits.len(), pointer));
             }
-        }
+        });
+    }
+    hits.sort();
+    for (i, _, pointer) in hits {
+        let h = &held[i];
+        let mut finding = Finding::new(
+            &pointer,
+            format!(
+                "← {}: hidden data where a channel can read it (hiddenContext holds the sensitive kind)",
+                h.source
+            ),
+        );
+        finding.found = Some(match show_secrets {
+            true => crate::finding::snippet(h.value),
+            false => crate::http::REDACTED.to_string(),
+        });
+        warnings.push(finding);
     }
 }
 
