@@ -505,6 +505,9 @@ impl<'t> Reader<'t> {
     /// read here) is not walked. What is inside a string is known from the quotes before it, so
     /// a block with a backslash (which may stand before a quote that does not end a string) is
     /// not walked: a part that holds one is left to [`Reader::skip_each`].
+    ///
+    /// One loop, longer than the house's functions: its state stays in registers only while it is
+    /// not cut into calls (BENCHMARKS.md, section 19).
     #[cfg(target_arch = "x86_64")]
     #[inline(always)]
     fn skip_blocks(&mut self, classify: impl Fn(&[u8; blocks::BLOCK]) -> blocks::Classes) -> Walked {
