@@ -19,7 +19,7 @@ mod text;
 pub use count::values;
 pub use parse::{from_str, is_json};
 pub use skips::{Container, Skips};
-pub use text::Text;
+pub use text::{Key, Text};
 
 /// Resolving a JSON pointer in a value, as [`Value::pointer`] does.
 pub trait Pointer {

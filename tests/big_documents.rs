@@ -38,6 +38,14 @@ fn write(dir: &Path, doc: &[u8]) -> PathBuf {
     path
 }
 
+/// The eva request the answers answer, and the file it is written to in `dir`.
+fn eva_request(dir: &Path) -> (Value, PathBuf) {
+    let request = hookctl::catalogue::event("eva-service").unwrap().fixture();
+    let path = dir.join("request.json");
+    std::fs::write(&path, serde_json::to_vec(&request).unwrap()).unwrap();
+    (request, path)
+}
+
 fn validate(args: &[&std::ffi::OsStr]) -> (i32, String, String) {
     run(hookctl().arg("validate").args(args))
 }
@@ -162,9 +170,7 @@ fn a_big_document_that_does_not_parse_says_where_as_parsing_it_whole_does() {
 #[test]
 fn a_readable_context_of_a_big_answer_is_still_compared_with_the_request() {
     let dir = tempfile::tempdir().unwrap();
-    let request = hookctl::catalogue::event("eva-service").unwrap().fixture();
-    let request_path = dir.path().join("request.json");
-    std::fs::write(&request_path, serde_json::to_vec(&request).unwrap()).unwrap();
+    let (request, request_path) = eva_request(dir.path());
     let (key, value) = request["hiddenContext"].as_object().unwrap().iter().next().unwrap();
     // The hidden value copied into a big readable context. (The hidden context is small: every
     // value held in it is looked for in every readable one.)
@@ -192,9 +198,7 @@ fn a_readable_context_of_a_big_answer_is_still_compared_with_the_request() {
 #[test]
 fn a_big_hidden_context_is_judged_as_it_is_with_the_request() {
     let dir = tempfile::tempdir().unwrap();
-    let request = hookctl::catalogue::event("eva-service").unwrap().fixture();
-    let request_path = dir.path().join("request.json");
-    std::fs::write(&request_path, serde_json::to_vec(&request).unwrap()).unwrap();
+    let (request, request_path) = eva_request(dir.path());
     assert!(request["hiddenContext"].as_object().is_some_and(|o| !o.is_empty()), "the request holds some");
     let mut doc = big_answer();
     doc["option"] = request["expectedOptions"][0].clone();
@@ -219,9 +223,7 @@ fn a_big_hidden_context_is_judged_as_it_is_with_the_request() {
 #[test]
 fn every_value_of_a_big_hidden_context_is_looked_for_in_a_big_readable_one() {
     let dir = tempfile::tempdir().unwrap();
-    let request = hookctl::catalogue::event("eva-service").unwrap().fixture();
-    let request_path = dir.path().join("request.json");
-    std::fs::write(&request_path, serde_json::to_vec(&request).unwrap()).unwrap();
+    let (request, request_path) = eva_request(dir.path());
     // Tens of thousands of values held (dates, intents, counts), and as many strings a channel can
     // read, of which one is a held value.
     let mut doc = big_answer();

@@ -108,8 +108,8 @@ impl<'de> Visitor<'de> for Distinct {
     }
 }
 
-/// An object's key, borrowed from the text when it has no escape.
-struct Key;
+/// An object's key as a seed for `serde_json`: borrowed from the text when it has no escape.
+pub struct Key;
 
 impl<'de> DeserializeSeed<'de> for Key {
     type Value = Cow<'de, str>;
