@@ -46,6 +46,18 @@ fn eva_request(dir: &Path) -> (Value, PathBuf) {
     (request, path)
 }
 
+/// The `-o json` report of an answer validated with `--request`, which must pass. Bounded, so
+/// that a judgement that does not end fails rather than hangs.
+fn judged_with(request: &Path, answer: &Path) -> Value {
+    let (code, out, err) = run(hookctl()
+        .args(["validate", "-o", "json", "--request"])
+        .arg(request)
+        .arg(answer)
+        .timeout(std::time::Duration::from_secs(120)));
+    assert_eq!(code, 0, "{err}");
+    serde_json::from_str(&out).unwrap()
+}
+
 fn validate(args: &[&std::ffi::OsStr]) -> (i32, String, String) {
     run(hookctl().arg("validate").args(args))
 }
@@ -180,15 +192,7 @@ fn a_readable_context_of_a_big_answer_is_still_compared_with_the_request() {
     doc["openContext"][key] = value.clone();
     doc["hiddenContext"] = json!({"channel": "web"});
     let path = write(dir.path(), &serde_json::to_vec(&doc).unwrap());
-    let (code, out, err) = validate(&[
-        "-o".as_ref(),
-        "json".as_ref(),
-        "--request".as_ref(),
-        request_path.as_os_str(),
-        path.as_os_str(),
-    ]);
-    assert_eq!(code, 0, "{err}");
-    let report: Value = serde_json::from_str(&out).unwrap();
+    let report = judged_with(&request_path, &path);
     let warnings = report["files"][0]["warnings"].as_array().unwrap();
     let leak = format!("/openContext/{key}");
     assert!(warnings.iter().any(|w| w["pointer"] == leak.as_str()), "{warnings:#?}");
@@ -203,15 +207,7 @@ fn a_big_hidden_context_is_judged_as_it_is_with_the_request() {
     let mut doc = big_answer();
     doc["option"] = request["expectedOptions"][0].clone();
     let path = write(dir.path(), &serde_json::to_vec(&doc).unwrap());
-    let (code, out, err) = validate(&[
-        "-o".as_ref(),
-        "json".as_ref(),
-        "--request".as_ref(),
-        request_path.as_os_str(),
-        path.as_os_str(),
-    ]);
-    assert_eq!(code, 0, "{err}");
-    let report: Value = serde_json::from_str(&out).unwrap();
+    let report = judged_with(&request_path, &path);
     let warnings = &report["files"][0]["warnings"];
     // Not said to empty its hidden context: it holds the history.
     assert!(!warnings.as_array().unwrap().iter().any(|w| w["pointer"] == "/hiddenContext"), "{warnings:#}");
@@ -233,14 +229,7 @@ fn every_value_of_a_big_hidden_context_is_looked_for_in_a_big_readable_one() {
     let log: Vec<String> = (0..20_000).map(|i| format!("Step {} done", letters(i))).collect();
     doc["openContext"] = json!({"log": log, "copied": "intent_42"});
     let path = write(dir.path(), &serde_json::to_vec(&doc).unwrap());
-    // Bounded so that a search that does not end fails rather than hangs.
-    let (code, out, err) = run(hookctl()
-        .args(["validate", "-o", "json", "--request"])
-        .arg(&request_path)
-        .arg(&path)
-        .timeout(std::time::Duration::from_secs(120)));
-    assert_eq!(code, 0, "{err}");
-    let report: Value = serde_json::from_str(&out).unwrap();
+    let report = judged_with(&request_path, &path);
     let warnings = report["files"][0]["warnings"].as_array().unwrap();
     let in_open: Vec<&Value> = warnings
         .iter()
