@@ -43,6 +43,9 @@ impl std::fmt::Display for BadLine {
 /// Why a line of a capture is not a record, or why the reading stopped there.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum RecordError {
+    /// A record whose body or header value kept as base64 is not base64.
+    #[error("{field} is not base64: {reason}")]
+    NotBase64 { field: &'static str, reason: String },
     #[error("binary data, not a capture record")]
     Binary,
     /// Not JSON of a record's shape: `serde_json`'s reason.

@@ -173,6 +173,7 @@ fn header(record: &Record, at: usize, source: &str) -> Result<(HeaderName, Heade
     match record.header_bytes(at) {
         None => Ok((n, v)),
         Some(raw) => raw
+            .map_err(|e| e.to_string())
             .and_then(|raw| HeaderValue::from_bytes(&raw).map_err(|_| "a control character".into()))
             .map(|v| (n, v))
             .map_err(|why| Error::usage(format!("{origin}: the value of {name} in headers_base64: {why}"))),

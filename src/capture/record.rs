@@ -6,6 +6,7 @@ use base64::Engine;
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
+use super::RecordError;
 use crate::catalogue::Kind;
 use crate::contract::Verdict;
 
@@ -86,24 +87,24 @@ pub struct AnswerRecord {
 
 impl Record {
     /// The body's bytes, exactly as received.
-    pub fn body_bytes(&self) -> std::result::Result<Vec<u8>, String> {
+    pub fn body_bytes(&self) -> std::result::Result<Vec<u8>, RecordError> {
         match (self.text(), &self.body_base64) {
             (Some(text), _) => Ok(text.as_bytes().to_vec()),
             (None, Some(b64)) => base64::engine::general_purpose::STANDARD
                 .decode(b64)
-                .map_err(|e| format!("body_base64 is not base64: {e}")),
+                .map_err(|e| RecordError::NotBase64 { field: "body_base64", reason: e.to_string() }),
             (None, None) => Ok(Vec::new()),
         }
     }
 
     /// The exact bytes of the header value at `index` of `headers`, when they are kept apart
     /// (not UTF-8); an error says why they cannot be read.
-    pub fn header_bytes(&self, index: usize) -> Option<std::result::Result<Vec<u8>, String>> {
+    pub fn header_bytes(&self, index: usize) -> Option<std::result::Result<Vec<u8>, RecordError>> {
         let (_, b64) = self.headers_base64.iter().find(|(i, _)| *i == index)?;
         Some(
             base64::engine::general_purpose::STANDARD
                 .decode(b64)
-                .map_err(|e| format!("headers_base64 is not base64: {e}")),
+                .map_err(|e| RecordError::NotBase64 { field: "headers_base64", reason: e.to_string() }),
         )
     }
 
@@ -302,6 +303,23 @@ mod tests {
 
     use crate::contract::{self, Finding};
     use proptest::prelude::*;
+
+    #[test]
+    fn bytes_kept_as_base64_are_read_back_and_bad_base64_names_its_field() {
+        let mut record = record("x", false, false);
+        record.body_base64 = Some("AP8=".into());
+        record.headers = vec![("x-raw".into(), "?".into())];
+        record.headers_base64 = vec![(0, "/w==".into())];
+        assert_eq!(record.body_bytes(), Ok(vec![0, 255]));
+        assert_eq!(record.header_bytes(0), Some(Ok(vec![255])));
+        assert_eq!(record.header_bytes(1), None);
+        record.body_base64 = Some("not base64!".into());
+        record.headers_base64 = vec![(0, "%%".into())];
+        let body = record.body_bytes().unwrap_err().to_string();
+        assert!(body.starts_with("body_base64 is not base64: "), "{body}");
+        let header = record.header_bytes(0).unwrap().unwrap_err().to_string();
+        assert!(header.starts_with("headers_base64 is not base64: "), "{header}");
+    }
 
     /// The line as `serde_json` writes the record, a JSON body put last.
     fn by_serde(r: &Record) -> Vec<u8> {
