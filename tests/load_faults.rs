@@ -207,28 +207,11 @@ fn dying_server(served: usize) -> String {
             if n == served {
                 listening = None;
             }
-            read_request(&stream);
+            common::raw::read_request(&stream);
             let _ = stream.write_all(b"HTTP/1.1 200 OK\r\ncontent-length: 2\r\nconnection: close\r\n\r\n{}");
         }
     });
     url
-}
-
-/// Read one HTTP/1.1 request from `stream`: its head, and a body of its Content-Length.
-fn read_request(stream: &std::net::TcpStream) {
-    let mut reader = BufReader::new(stream);
-    let mut length = 0;
-    loop {
-        let mut line = String::new();
-        if reader.read_line(&mut line).unwrap_or(0) == 0 || line == "\r\n" {
-            break;
-        }
-        if let Some(v) = line.to_ascii_lowercase().strip_prefix("content-length:") {
-            length = v.trim().parse().unwrap();
-        }
-    }
-    let mut body = vec![0; length];
-    let _ = reader.read_exact(&mut body);
 }
 
 /// `hookctl send EVENT FLAGS --url URL` (FLAGS split at spaces): its exit code, stdout and stderr.

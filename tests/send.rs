@@ -616,27 +616,6 @@ fn load_times_out_each_request_on_its_own_clock() {
     assert!(errors.keys().all(|e| e.starts_with("timeout") && e.contains("--timeout")), "{summary}");
 }
 
-/// Read one HTTP/1.1 request from `stream` (its head, and a body of its Content-Length), and give
-/// back its first line.
-fn read_request(stream: &std::net::TcpStream) -> String {
-    use std::io::{BufRead, BufReader, Read};
-    let mut reader = BufReader::new(stream);
-    let (mut first, mut length) = (String::new(), 0);
-    let _ = reader.read_line(&mut first);
-    loop {
-        let mut line = String::new();
-        if reader.read_line(&mut line).unwrap_or(0) == 0 || line == "\r\n" {
-            break;
-        }
-        if let Some(v) = line.to_ascii_lowercase().strip_prefix("content-length:") {
-            length = v.trim().parse().unwrap();
-        }
-    }
-    let mut body = vec![0; length];
-    let _ = reader.read_exact(&mut body);
-    first
-}
-
 /// A server that answers each request `200 {}` and closes the connection after it, as a server
 /// with keep-alive off does; says how many connections it took.
 fn closing_server() -> (String, std::sync::Arc<std::sync::atomic::AtomicUsize>) {
@@ -649,7 +628,7 @@ fn closing_server() -> (String, std::sync::Arc<std::sync::atomic::AtomicUsize>) 
         for stream in listener.incoming() {
             let Ok(mut stream) = stream else { return };
             count.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
-            read_request(&stream);
+            common::raw::read_request(&stream);
             let _ = stream.write_all(b"HTTP/1.1 200 OK\r\ncontent-length: 2\r\nconnection: close\r\n\r\n{}");
         }
     });
@@ -676,7 +655,7 @@ fn redirecting_server(status: u16) -> (String, std::sync::Arc<std::sync::Mutex<V
     std::thread::spawn(move || {
         for stream in listener.incoming() {
             let Ok(mut stream) = stream else { return };
-            let first = read_request(&stream);
+            let first = common::raw::read_request(&stream);
             let request: Vec<&str> = first.split_whitespace().take(2).collect();
             log.lock().unwrap().push(request.join(" "));
             let answer = match request.get(1) {

@@ -327,6 +327,27 @@ pub mod raw {
     /// that the tests set.
     pub const BOUND: Duration = Duration::from_secs(10);
 
+    /// Read one HTTP/1.1 request from `stream` (its head, and a body of its Content-Length), and
+    /// give back its first line.
+    pub fn read_request(stream: &TcpStream) -> String {
+        use std::io::{BufRead, BufReader};
+        let mut reader = BufReader::new(stream);
+        let (mut first, mut length) = (String::new(), 0);
+        let _ = reader.read_line(&mut first);
+        loop {
+            let mut line = String::new();
+            if reader.read_line(&mut line).unwrap_or(0) == 0 || line == "\r\n" {
+                break;
+            }
+            if let Some(v) = line.to_ascii_lowercase().strip_prefix("content-length:") {
+                length = v.trim().parse().unwrap();
+            }
+        }
+        let mut body = vec![0; length];
+        let _ = reader.read_exact(&mut body);
+        first
+    }
+
     pub fn connect(addr: &str) -> TcpStream {
         let s = TcpStream::connect(addr).unwrap();
         s.set_read_timeout(Some(BOUND)).unwrap();
