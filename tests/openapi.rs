@@ -159,3 +159,22 @@ fn schema_takes_a_kind_or_openapi() {
         "https://json-schema.org/draft/2020-12/schema"
     );
 }
+
+/// The export, read by the Python openapi-spec-validator (installed from PyPI on first use).
+#[test]
+fn openapi_spec_validator_accepts_the_export() {
+    let tool = common::tools::pip("openapi-spec-validator", "openapi-spec-validator");
+    let Some(validator) = common::tools::ready(tool, "openapi_spec_validator_accepts_the_export") else {
+        return;
+    };
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("openapi.json");
+    std::fs::write(&path, serde_json::to_vec_pretty(&document()).unwrap()).unwrap();
+    let out = std::process::Command::new(validator).arg(&path).output().unwrap();
+    assert!(
+        out.status.success(),
+        "openapi-spec-validator refused the export:\n{}{}",
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr)
+    );
+}
