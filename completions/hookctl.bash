@@ -397,7 +397,7 @@ _hookctl() {
             return 0
             ;;
         hookctl__subcmd__listen)
-            opts="-p -o -v -q -h --port --bind --status --fail-first --respond --respond-option --forward-to --save --keep-secrets --require-header --max-body --max-response --read-timeout --body-timeout --header-timeout --idle-timeout --max-connections --grace --exit-after --option-case --output --color --verbose --quiet --help"
+            opts="-p -o -v -q -h --port --bind --status --fail-first --respond --respond-option --forward-to --forward-exact --filter --save --keep-secrets --require-header --max-body --max-response --read-timeout --body-timeout --header-timeout --idle-timeout --max-connections --grace --exit-after --option-case --output --color --verbose --quiet --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -443,6 +443,10 @@ _hookctl() {
                     return 0
                     ;;
                 --forward-to)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --filter)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;

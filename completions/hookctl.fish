@@ -160,7 +160,8 @@ complete -c hookctl -n "__fish_hookctl_using_subcommand listen" -l status -d 'An
 complete -c hookctl -n "__fish_hookctl_using_subcommand listen" -l fail-first -d 'Fail the first N deliveries of each distinct body with 503, then accept' -r
 complete -c hookctl -n "__fish_hookctl_using_subcommand listen" -l respond -d 'Answer with this JSON file instead of the reference answer' -r -F
 complete -c hookctl -n "__fish_hookctl_using_subcommand listen" -l respond-option -d 'As an eva webhook mock: the option service cells get (default: the first expected one)' -r
-complete -c hookctl -n "__fish_hookctl_using_subcommand listen" -l forward-to -d 'Relay every request (exact bytes and headers) to your server, and answer with its answer. Refused when it is this listener itself; a request that comes back is answered 508' -r -f
+complete -c hookctl -n "__fish_hookctl_using_subcommand listen" -l forward-to -d 'Relay every request (exact bytes and headers) to your server, and answer with its answer: the request\'s path and query go after the URL\'s (`--forward-to localhost:3000/api`, a request to /eva/service?x=1 goes to http://localhost:3000/api/eva/service?x=1; one to /, to the URL itself). Refused when it is this listener itself; a request that comes back is answered 508' -r -f
+complete -c hookctl -n "__fish_hookctl_using_subcommand listen" -l filter -d 'Show (and save) only the requests of this kind (as `hookctl validate --kind` names them, or `unknown`) or to this path: exact, or every path that begins so when it ends in / or * (/eva/, /hook*); the query is not looked at. Repeatable, or comma-separated. The others are answered (and forwarded) all the same; the summary counts them' -r
 complete -c hookctl -n "__fish_hookctl_using_subcommand listen" -l save -d 'Append every request to this file, one JSON line each, before answering it' -r -F
 complete -c hookctl -n "__fish_hookctl_using_subcommand listen" -l require-header -d 'Answer 401 to a request without this header (repeatable): `NAME=VALUE` wants that exact value, `NAME` alone any value. As the platform\'s configured headers would be checked' -r
 complete -c hookctl -n "__fish_hookctl_using_subcommand listen" -l max-body -d 'Answer larger bodies with 413: bytes, or with a unit (64KiB, 1MB)' -r
@@ -170,7 +171,7 @@ complete -c hookctl -n "__fish_hookctl_using_subcommand listen" -l header-timeou
 complete -c hookctl -n "__fish_hookctl_using_subcommand listen" -l idle-timeout -d 'Close a kept-alive connection that sends no new request for this long after an answer (sooner when --max-connections is reached and a new client waits: the connection idle longest is closed for it)' -r
 complete -c hookctl -n "__fish_hookctl_using_subcommand listen" -l max-connections -d 'Keep at most this many connections open. When a new client comes and all are taken, the kept-alive connection idle longest is closed for it; with none idle, it waits until one closes. A connection with a request under way is never closed for another' -r
 complete -c hookctl -n "__fish_hookctl_using_subcommand listen" -l grace -d 'On Ctrl-C (or SIGTERM, or --exit-after), stop accepting and give requests in flight this long to finish; what is left is dropped unanswered (a second Ctrl-C drops it at once)' -r
-complete -c hookctl -n "__fish_hookctl_using_subcommand listen" -l exit-after -d 'Stop after this many requests (default: run until Ctrl-C). Requests are counted as they arrive: exactly N are taken, however many come at once; any more are answered 503 with `Connection: close` and not recorded' -r
+complete -c hookctl -n "__fish_hookctl_using_subcommand listen" -l exit-after -d 'Stop after this many requests (default: run until Ctrl-C). Requests are counted as they arrive (those --filter leaves out too): exactly N are taken, however many come at once; any more are answered 503 with `Connection: close` and not recorded' -r
 complete -c hookctl -n "__fish_hookctl_using_subcommand listen" -l option-case -d 'How an eva service cell\'s option is matched against expectedOptions. eva does not document it: exact by default' -r -f -a "exact\t''
 insensitive\t''"
 complete -c hookctl -n "__fish_hookctl_using_subcommand listen" -s o -l output -d 'Output format: coloured text for people, or JSON on stdout for machines' -r -f -a "text\t'Coloured, tabled text for people'
@@ -178,6 +179,7 @@ json\t'One JSON document on stdout, for machines'"
 complete -c hookctl -n "__fish_hookctl_using_subcommand listen" -l color -d 'When to colour text output (NO_COLOR is honoured under auto)' -r -f -a "auto\t''
 always\t''
 never\t''"
+complete -c hookctl -n "__fish_hookctl_using_subcommand listen" -l forward-exact -d 'With --forward-to: relay every request to the URL exactly as given, whatever its path and query'
 complete -c hookctl -n "__fish_hookctl_using_subcommand listen" -l keep-secrets -d 'Keep secrets in output and captures: header values (authorization, cookies, keys, tokens, signatures) and secret query values'
 complete -c hookctl -n "__fish_hookctl_using_subcommand listen" -s v -l verbose -d 'Say more: the request and the answer in full (headers, bodies) and timings'
 complete -c hookctl -n "__fish_hookctl_using_subcommand listen" -s q -l quiet -d 'Say less: only the verdicts and the summary (errors and warnings still go to stderr)'

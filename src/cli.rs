@@ -280,6 +280,9 @@ pub struct SendArgs {
     /// The built-in event to send (see `hookctl list`).
     #[arg(value_name = "EVENT", required_unless_present = "data", value_parser = CatalogueNames::events())]
     pub event: Option<String>,
+    /// The webhook URL, as --url takes it (`hookctl send handoff-create localhost:3000/hook`).
+    #[arg(value_name = "URL", conflicts_with = "url", requires = "event", value_hint = ValueHint::Url)]
+    pub target: Option<String>,
     /// Send your own JSON body instead of a fixture (`-` for standard input).
     #[arg(long, value_name = "FILE|-", conflicts_with = "event", value_hint = ValueHint::FilePath)]
     pub data: Option<PathBuf>,
@@ -362,10 +365,23 @@ pub struct ListenArgs {
     /// As an eva webhook mock: the option service cells get (default: the first expected one).
     #[arg(long, value_name = "OPTION")]
     pub respond_option: Option<String>,
-    /// Relay every request (exact bytes and headers) to your server, and answer with its answer.
-    /// Refused when it is this listener itself; a request that comes back is answered 508.
+    /// Relay every request (exact bytes and headers) to your server, and answer with its answer:
+    /// the request's path and query go after the URL's (`--forward-to localhost:3000/api`, a
+    /// request to /eva/service?x=1 goes to http://localhost:3000/api/eva/service?x=1; one to /, to
+    /// the URL itself). Refused when it is this listener itself; a request that comes back is
+    /// answered 508.
     #[arg(long, value_name = "URL", conflicts_with = "status", value_hint = ValueHint::Url)]
     pub forward_to: Option<String>,
+    /// With --forward-to: relay every request to the URL exactly as given, whatever its path and
+    /// query.
+    #[arg(long, requires = "forward_to")]
+    pub forward_exact: bool,
+    /// Show (and save) only the requests of this kind (as `hookctl validate --kind` names them,
+    /// or `unknown`) or to this path: exact, or every path that begins so when it ends in / or *
+    /// (/eva/, /hook*); the query is not looked at. Repeatable, or comma-separated. The others are
+    /// answered (and forwarded) all the same; the summary counts them.
+    #[arg(long, value_name = "KIND|PATH", value_delimiter = ',')]
+    pub filter: Vec<String>,
     /// Append every request to this file, one JSON line each, before answering it.
     #[arg(long, value_name = "FILE", value_hint = ValueHint::FilePath)]
     pub save: Option<PathBuf>,
@@ -408,8 +424,8 @@ pub struct ListenArgs {
     #[arg(long, value_name = "SECONDS", default_value_t = defaults::GRACE.as_secs_f64(), value_parser = parse_seconds)]
     pub grace: f64,
     /// Stop after this many requests (default: run until Ctrl-C). Requests are counted as they
-    /// arrive: exactly N are taken, however many come at once; any more are answered 503 with
-    /// `Connection: close` and not recorded.
+    /// arrive (those --filter leaves out too): exactly N are taken, however many come at once;
+    /// any more are answered 503 with `Connection: close` and not recorded.
     #[arg(long, value_name = "N", value_parser = parse_count)]
     pub exit_after: Option<u64>,
     #[command(flatten)]

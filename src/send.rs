@@ -280,7 +280,7 @@ pub fn aim(delivery: &Delivery) -> Result<Aim> {
     let env_url = defaults::env_url();
     let chosen = match (&delivery.url, config_url, env_url) {
         (Some(u), _, _) => Some(http::parse_url(u, "--url")?),
-        (None, Some(u), _) => Some(http::parse_url(
+        (None, Some(u), _) => Some(http::parse_url_as_written(
             &u,
             &format!(
                 "{}: eventsWebHook.url",

@@ -1111,6 +1111,16 @@ fn examples() -> Vec<Example> {
             }),
         ),
         ex(
+            "hookctl send handoff-create localhost:3000/hook  # the URL after the event; http:// when it has no scheme",
+            Run(|r| {
+                r.exits(0);
+                r.says("PASSED");
+                let got = r.served(1);
+                assert_eq!(got[0].path, "/hook");
+                assert_eq!(got[0].json()["type"], "create");
+            }),
+        ),
+        ex(
             "hookctl send handoff-assign --set payload.tags='[\"vip\"]' --set /payload/userChannel=messenger",
             Run(|r| {
                 r.exits(0);
@@ -1356,16 +1366,36 @@ fn examples() -> Vec<Example> {
             ),
         ),
         ex(
-            "hookctl listen --forward-to http://localhost:3000/hook   # stand between the platform and your server",
-            Listen(&["hookctl send eva-service --url http://{addr}/eva/service"], |r| {
+            "hookctl listen --forward-to localhost:3000       # stand between the platform and your server",
+            Listen(&["hookctl send eva-service --url http://{addr}/eva/service?x=1"], |r| {
                 r.exits(0);
                 assert_eq!(r.fed[0].0, 0, "{}", r.context());
                 let got = r.served(1);
-                assert_eq!(got[0].path, "/hook");
+                assert_eq!((got[0].path.as_str(), got[0].query.as_deref()), ("/eva/service", Some("x=1")));
                 assert_eq!(got[0].header("user-agent").map(|u| u.starts_with("hookctl/")), Some(true));
                 assert_eq!(got[0].json()["expectedOptions"], json!(["CLIENT", "NOT_CLIENT"]));
-                r.says("forwarded → 200");
+                r.says("/eva/service?x=1 → 200 OK");
+                assert!(has(&r.out, "forwarded to http://127.0.0.1:"), "{}", r.context());
             }),
+        ),
+        ex(
+            "hookctl listen --filter eva-service-request --filter /botpress/   # show and save only these",
+            Listen(
+                &[
+                    "hookctl send eva-service --url http://{addr}/eva",
+                    "hookctl send handoff-create --url http://{addr}/hook",
+                    "hookctl send agent-online --url http://{addr}/botpress/events",
+                ],
+                |r| {
+                    r.exits(0);
+                    assert!(r.fed.iter().all(|f| f.0 == 0), "every one answered\n{}", r.context());
+                    let seen = r.listened();
+                    assert_eq!(seen.len(), 2, "{}", r.context());
+                    assert!(has(seen[0], "POST /eva  eva-service-request"), "{}", r.context());
+                    assert!(has(seen[1], "POST /botpress/events  botpress-event"), "{}", r.context());
+                    r.says("2 requests (botpress-event 1, eva-service-request 1), 0 invalid, 0 repeats, 1 left out by --filter");
+                },
+            ),
         ),
         ex(
             "hookctl listen --status 500                      # watch Botpress retry",

@@ -199,7 +199,7 @@ fn invalid_suites_exit_2_with_file_line_and_key() {
         ),
         (
             "bad-url.toml",
-            "[defaults]\nurl = \"localhost:3000/hook\"\n[[case]]\nname = \"a\"\nevent = \"agent-online\"\n",
+            "[defaults]\nurl = \"htp://localhost:3000/hook\"\n[[case]]\nname = \"a\"\nevent = \"agent-online\"\n",
             ":2:",
             "defaults.url",
         ),

@@ -52,6 +52,10 @@ pub const EXAMPLES: &[(&str, &[(&str, &str)])] = &[
                 "deliver an event to your server",
             ),
             (
+                "hookctl send handoff-create localhost:3000/hook",
+                "the URL after the event; http:// when it has no scheme",
+            ),
+            (
                 "hookctl send handoff-assign --set payload.tags='[\"vip\"]' --set /payload/userChannel=messenger",
                 "override fields, by dotted path or JSON pointer",
             ),
@@ -89,9 +93,10 @@ pub const EXAMPLES: &[(&str, &[(&str, &str)])] = &[
         &[
             ("hookctl listen", "http://127.0.0.1:8080, any path, any method"),
             ("hookctl listen --port 9000 --save captures.jsonl", "also keep every request on disk"),
+            ("hookctl listen --forward-to localhost:3000", "stand between the platform and your server"),
             (
-                "hookctl listen --forward-to http://localhost:3000/hook",
-                "stand between the platform and your server",
+                "hookctl listen --filter eva-service-request --filter /botpress/",
+                "show and save only these kinds and paths",
             ),
             ("hookctl listen --status 500", "watch Botpress retry"),
             ("hookctl listen --respond-option NOT_CLIENT", "as an eva webhook mock, choose this option"),
