@@ -701,12 +701,16 @@ _hookctl() {
             return 0
             ;;
         hookctl__subcmd__schema)
-            opts="-h --openapi --color --help botpress-event eva-answer-request eva-answer-response eva-service-request eva-service-response"
+            opts="-h --report --openapi --color --help botpress-event eva-answer-request eva-answer-response eva-service-request eva-service-response"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
+                --report)
+                    COMPREPLY=($(compgen -W "list validate send load scenario listen-line replay test" -- "${cur}"))
+                    return 0
+                    ;;
                 --color)
                     COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
                     return 0

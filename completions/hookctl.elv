@@ -77,6 +77,7 @@ set edit:completion:arg-completer[hookctl] = {|@words|
             cand eva-service 'eva asks the webhook which option a service cell takes'
         }
         &'hookctl;schema'= {
+            cand --report 'Print the JSON Schema of one of hookctl''s own JSON reports (what `-o json` prints) instead; without a name, list the names'
             cand --color 'When to colour text output (NO_COLOR is honoured under auto)'
             cand --openapi 'Print an OpenAPI 3.1 document instead: every built-in event as a webhook, with its schema, its example and what the platform reads of the answer'
             cand -h 'Print help (see more with ''--help'')'

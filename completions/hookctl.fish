@@ -67,6 +67,14 @@ complete -c hookctl -n "__fish_hookctl_using_subcommand show" -l response -d 'Sh
 complete -c hookctl -n "__fish_hookctl_using_subcommand show" -l pretty -d 'Pretty-print even when piped (default: pretty on a terminal, the wire\'s compact form when piped)'
 complete -c hookctl -n "__fish_hookctl_using_subcommand show" -l compact -d 'Print the exact compact bytes sent on the wire, even on a terminal'
 complete -c hookctl -n "__fish_hookctl_using_subcommand show" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c hookctl -n "__fish_hookctl_using_subcommand schema" -l report -d 'Print the JSON Schema of one of hookctl\'s own JSON reports (what `-o json` prints) instead; without a name, list the names' -r -f -a "list\t'`list -o json`'
+validate\t'`validate -o json`'
+send\t'`send -o json` (and `send --dry-run -o json`)'
+load\t'`send --count/--duration -o json`'
+scenario\t'`scenario NAME -o json` (and the list of scenarios, `scenario -o json`)'
+listen-line\t'Each line of `listen -o json`'
+replay\t'`replay -o json`'
+test\t'`test -o json`'"
 complete -c hookctl -n "__fish_hookctl_using_subcommand schema" -l color -d 'When to colour text output (NO_COLOR is honoured under auto)' -r -f -a "auto\t''
 always\t''
 never\t''"

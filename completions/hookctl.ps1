@@ -83,6 +83,7 @@ Register-ArgumentCompleter -Native -CommandName 'hookctl' -ScriptBlock {
             break
         }
         'hookctl;schema' {
+            [CompletionResult]::new('--report', '--report', [CompletionResultType]::ParameterName, 'Print the JSON Schema of one of hookctl''s own JSON reports (what `-o json` prints) instead; without a name, list the names')
             [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to colour text output (NO_COLOR is honoured under auto)')
             [CompletionResult]::new('--openapi', '--openapi', [CompletionResultType]::ParameterName, 'Print an OpenAPI 3.1 document instead: every built-in event as a webhook, with its schema, its example and what the platform reads of the answer')
             [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')

@@ -193,8 +193,12 @@ impl BodyArgs {
 #[derive(Debug, Args)]
 pub struct SchemaArgs {
     /// The document kind.
-    #[arg(value_enum, required_unless_present = "openapi")]
+    #[arg(value_enum, required_unless_present_any = ["openapi", "report"])]
     pub kind: Option<Kind>,
+    /// Print the JSON Schema of one of hookctl's own JSON reports (what `-o json` prints)
+    /// instead; without a name, list the names.
+    #[arg(long, value_enum, value_name = "NAME", num_args = 0..=1, conflicts_with_all = ["kind", "openapi"])]
+    pub report: Option<Option<crate::output::ReportName>>,
     /// Print an OpenAPI 3.1 document instead: every built-in event as a webhook, with its schema,
     /// its example and what the platform reads of the answer.
     #[arg(long, conflicts_with = "kind")]

@@ -43,7 +43,9 @@ pub struct Preview {
     pub deliveries: u32,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub note: Option<String>,
-    /// The body judged against its own kind's contract (sending an invalid body is allowed).
+    /// The body judged against its own kind's contract (sending an invalid body is allowed). In
+    /// JSON `verdict`, as every document's verdict is named.
+    #[serde(rename = "verdict")]
     pub checks: Verdict,
     /// Some header values were redacted (and so are in `curl`).
     pub redacted: bool,

@@ -20,10 +20,56 @@ pub struct Options {
     pub seed: Option<u64>,
 }
 
+/// What was run: a built-in scenario, by its name, or a capture replayed, by where it was read.
+/// In JSON, the report's `scenario` or `replay` member.
+#[derive(Debug, Clone, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Run {
+    Scenario(String),
+    Replay(String),
+}
+
+impl Run {
+    /// The heading of the run's text: the scenario's name, or `replay`.
+    pub fn heading(&self) -> &str {
+        match self {
+            Run::Scenario(name) => name,
+            Run::Replay(_) => "replay",
+        }
+    }
+}
+
+/// The counts of a run's deliveries (its rows), as every report's `summary` counts.
+#[derive(Debug, Clone, Default, Serialize)]
+pub struct StepSummary {
+    pub steps: usize,
+    /// Answered and accepted.
+    pub passed: usize,
+    /// Answered, but the answer failed a check.
+    pub failed: usize,
+    /// Not answered: the target could not be reached.
+    pub transport_errors: usize,
+}
+
+impl StepSummary {
+    pub fn of(steps: &[Report]) -> StepSummary {
+        let transport_errors = steps.iter().filter(|s| s.answered.transport_error.is_some()).count();
+        let passed = steps.iter().filter(|s| s.passed).count();
+        StepSummary {
+            steps: steps.len(),
+            passed,
+            failed: steps.len() - passed - transport_errors,
+            transport_errors,
+        }
+    }
+}
+
 #[derive(Debug, Serialize)]
 pub struct ScenarioReport {
-    pub scenario: String,
-    pub summary: String,
+    #[serde(flatten)]
+    pub run: Run,
+    /// What the run is: the scenario's story, or how many requests were replayed from where.
+    pub description: String,
     /// Things worth knowing about the run (a header that could not be replayed, ...).
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub notes: Vec<String>,
@@ -32,6 +78,7 @@ pub struct ScenarioReport {
     /// twice appears twice), one entry for each report in `steps`.
     pub order: Vec<usize>,
     pub steps: Vec<Report>,
+    pub summary: StepSummary,
     pub passed: bool,
     /// `replay`: the lines of the capture that were not records, and so were not sent.
     #[serde(skip_serializing_if = "Vec::is_empty")]
@@ -152,11 +199,12 @@ pub async fn run(opts: &Options, target: &Target) -> Result<ScenarioReport> {
     let notes = at_once.iter().map(|(i, rows)| at_once_note(events[*i], rows)).collect();
     with_curl(&mut steps);
     Ok(ScenarioReport {
-        scenario: scenario.name.to_string(),
-        summary: scenario.summary.to_string(),
+        run: Run::Scenario(scenario.name.to_string()),
+        description: scenario.summary.to_string(),
         notes,
         builtin_receiver: steps.first().is_some_and(|s| s.builtin_receiver),
         passed: steps.iter().all(|s| s.passed),
+        summary: StepSummary::of(&steps),
         order,
         steps,
         skipped_lines: Vec::new(),

@@ -138,8 +138,9 @@ pub struct Sent {
     pub body: Value,
     pub bytes: usize,
     /// The request judged against its own schema: sending an invalid body on purpose is allowed,
-    /// but it is said. Load runs judge the first request only.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    /// but it is said. Load runs judge the first request only. In JSON `verdict`, as every
+    /// document's verdict is named (`checks` are the expectations on the answer).
+    #[serde(rename = "verdict", skip_serializing_if = "Option::is_none")]
     pub checks: Option<Verdict>,
 }
 

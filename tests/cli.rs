@@ -39,7 +39,8 @@ fn list_shows_every_event() {
     }
     let (code, out, _) = run(hookctl().args(["list", "--output", "json"]));
     assert_eq!(code, 0);
-    let rows: Vec<Value> = serde_json::from_str(&out).unwrap();
+    let report: Value = serde_json::from_str(&out).unwrap();
+    let rows = report["events"].as_array().unwrap();
     assert_eq!(rows.len(), hookctl::catalogue::EVENTS.len());
     assert_eq!(rows[0]["name"], "handoff-create");
     assert_eq!(rows[0]["platform"], "Botpress HITL Next");

@@ -72,7 +72,7 @@ fn an_invalid_body_is_reported_with_its_pointer() {
     let listener = Listener::start(&[]);
     // Sending a broken body on purpose is allowed (exit 0), and the report says it is broken.
     let report = send_ok(&listener.url, &["handoff-assign", "--set", "payload.status=waiting"]);
-    assert_eq!(report["request"]["checks"]["valid"], false, "{report:#}");
+    assert_eq!(report["request"]["verdict"]["valid"], false, "{report:#}");
     let lines = listener.stop();
     let rec = records(&lines)[0];
     assert_eq!(rec["verdict"]["valid"], false);

@@ -1024,6 +1024,24 @@ fn examples() -> Vec<Example> {
                 );
             }),
         ),
+        ex(
+            "hookctl schema --report send > send-report.schema.json   # what send -o json prints, for scripts",
+            Run(|r| {
+                r.exits(0);
+                let schema = r.json("send-report.schema.json");
+                assert_eq!(schema["$schema"], "https://json-schema.org/draft/2020-12/schema");
+                // What send -o json prints follows it, and a report without `passed` does not.
+                let server = Server::start(reference_webhook);
+                let (code, out, err) =
+                    run(hookctl().args(["send", "eva-service", "--url", &server.url(), "-o", "json"]));
+                assert_eq!(code, 0, "{err}");
+                let mut report: Value = serde_json::from_str(&out).unwrap();
+                let validator = jsonschema::validator_for(&schema).unwrap();
+                assert!(validator.is_valid(&report), "{report:#}");
+                report.as_object_mut().unwrap().remove("passed");
+                assert!(!validator.is_valid(&report));
+            }),
+        ),
         // ### hookctl validate
         ex(
             "hookctl validate response.json",

@@ -612,7 +612,7 @@ fn load_times_out_each_request_on_its_own_clock() {
         (Some(2), Some(1)),
         "{summary}"
     );
-    let errors = summary["errors"].as_object().unwrap();
+    let errors = summary["transport_errors_by_message"].as_object().unwrap();
     assert!(errors.keys().all(|e| e.starts_with("timeout") && e.contains("--timeout")), "{summary}");
 }
 
@@ -695,7 +695,7 @@ fn load_transport_errors_are_counted_and_named() {
     assert_eq!(code, 3, "{summary}{err}");
     assert_eq!(summary["transport_errors"], 5);
     let want = format!("connection refused: nothing is listening on 127.0.0.1:{port}");
-    assert_eq!(summary["errors"], json!({ want: 5 }), "{summary}");
+    assert_eq!(summary["transport_errors_by_message"], json!({ want: 5 }), "{summary}");
 }
 
 #[test]
@@ -944,9 +944,9 @@ fn every_scenario_is_a_consistent_story() {
             // What went on the wire is what the report says, and it follows the contract.
             assert_eq!(&step["request"]["body"], body, "{name}: {event}");
             assert_eq!(
-                step["request"]["checks"]["valid"], true,
+                step["request"]["verdict"]["valid"], true,
                 "{name}: {event}: {:#}",
-                step["request"]["checks"]
+                step["request"]["verdict"]
             );
             if body["resource"] != "handoff" {
                 continue;

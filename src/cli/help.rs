@@ -25,10 +25,16 @@ pub const EXAMPLES: &[(&str, &[(&str, &str)])] = &[
     ),
     (
         "schema",
-        &[(
-            "hookctl schema eva-service-response > eva-service-response.schema.json",
-            "the schema your eva webhook's answers must follow, for any validator",
-        )],
+        &[
+            (
+                "hookctl schema eva-service-response > eva-service-response.schema.json",
+                "the schema your eva webhook's answers must follow, for any validator",
+            ),
+            (
+                "hookctl schema --report send > send-report.schema.json",
+                "the schema of `send -o json`'s report, for scripts that read it",
+            ),
+        ],
     ),
     (
         "validate",

@@ -124,7 +124,9 @@ pub struct Summary {
     pub refused: u64,
     /// Answers by HTTP status.
     pub statuses: BTreeMap<u16, u64>,
-    /// Transport errors by message.
+    /// Transport errors by message (in JSON `transport_errors_by_message`: `errors` is a list of
+    /// findings wherever else it appears).
+    #[serde(rename = "transport_errors_by_message")]
     pub errors: BTreeMap<String, u64>,
     /// The same, with when each first happened, the earliest first.
     pub error_groups: Vec<ErrorGroup>,
@@ -137,9 +139,16 @@ pub struct Summary {
     pub stopped: Option<Stopped>,
     /// The `--max-errors` of the run (0: never stop for transport errors).
     pub max_errors: u64,
+    /// Seconds; in JSON `elapsed_ms`, in milliseconds, as every duration of a report is.
+    #[serde(rename = "elapsed_ms", serialize_with = "as_ms")]
     pub elapsed_s: f64,
     pub requests_per_second: f64,
     pub latency: Latency,
+}
+
+/// Seconds written as milliseconds.
+fn as_ms<S: serde::Serializer>(seconds: &f64, s: S) -> std::result::Result<S::Ok, S::Error> {
+    s.serialize_f64(seconds * 1e3)
 }
 
 impl Outcome for Summary {

@@ -134,14 +134,19 @@ pub fn listen_hurried(o: &mut Out) -> io::Result<()> {
     o.diag(Level::Warning, "stopped at once: requests still in flight were dropped unanswered")
 }
 
-/// One received request: a line, and the fields that matter beneath it. NDJSON under `-o json`,
-/// the record with `"type": "request"` first (the summary's line is `"type": "summary"`).
+/// One received request: a line, and the fields that matter beneath it. NDJSON under `-o json`:
+/// a report, the record with `"type": "request"` after the version (the summary's line is
+/// `"type": "summary"`).
 /// Not flushed: the caller writes several at once when several are waiting.
 pub fn record(o: &mut Out, r: &Record) -> io::Result<()> {
     let out = &mut *o.out;
     if o.style.json() {
         let mut line = Vec::with_capacity(r.bytes + 1024);
+        super::report::open(&mut line, false)?;
+        // The record's own object, its `{` replaced by the comma after the version.
+        let start = line.len();
         r.write_json_typed(&mut line, Some("request"))?;
+        line[start] = b',';
         line.push(b'\n');
         return out.write_all(&line);
     }
@@ -329,7 +334,7 @@ fn in_full(out: &mut dyn io::Write, r: &Record) -> io::Result<()> {
 pub fn listen_summary(o: &mut Out, t: &Tally) -> io::Result<()> {
     let out = &mut *o.out;
     if o.style.json() {
-        serde_json::to_writer(&mut *out, &serde_json::json!({ "type": "summary", "summary": t }))?;
+        super::report::write(out, &serde_json::json!({ "type": "summary", "summary": t }), false)?;
         return writeln!(out);
     }
     let kinds: Vec<String> = t.by_kind.iter().map(|(k, n)| format!("{k} {n}")).collect();

@@ -62,7 +62,7 @@ pub fn load(o: &mut Out, s: &Summary) -> io::Result<()> {
         None => {}
     }
     if o.style.json() {
-        return o.json(s);
+        return o.report(s);
     }
     writeln!(
         o.out,

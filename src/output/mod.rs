@@ -11,6 +11,7 @@ mod junit;
 mod listen;
 mod load;
 mod preview;
+mod report;
 mod scenario;
 mod send;
 mod test;
@@ -34,6 +35,7 @@ pub use listen::{
 };
 pub use load::{load, load_hurried, load_stopping, progress};
 pub use preview::preview;
+pub use report::{FORMAT, ReportName};
 pub use scenario::scenario;
 pub use send::{attempt, send, unsent_fields};
 pub use test::test;
@@ -153,9 +155,16 @@ impl Out<'_> {
         writeln!(self.err, "{tag} {msg}")
     }
 
-    /// Any serialisable value as pretty JSON on `out`.
+    /// Any serialisable value as pretty JSON on `out`, as it is: for the documents `show` and
+    /// `schema` print, which are not hookctl's reports.
     pub fn json<T: Serialize + ?Sized>(&mut self, value: &T) -> io::Result<()> {
         json(self.out, value)
+    }
+
+    /// A report (a value that serialises as an object) as pretty JSON on `out`, its first member
+    /// the format's version (see [`report`]).
+    pub fn report<T: Serialize + ?Sized>(&mut self, value: &T) -> io::Result<()> {
+        report::write(self.out, value, true)
     }
 
     /// A table on `out`, bordered on a terminal, aligned plain text otherwise.
@@ -169,9 +178,15 @@ impl Out<'_> {
         writeln!(self.out, "{table}")
     }
 
-    /// Rows as a table for people, or as a JSON array.
-    pub fn rows<T: Serialize + Tabled>(&mut self, rows: Vec<T>) -> io::Result<()> {
-        if self.style.json() { self.json(&rows) } else { self.table(Table::new(rows)) }
+    /// Rows as a table for people, or as a JSON report holding them as the array `member`.
+    pub fn rows<T: Serialize + Tabled>(&mut self, member: &str, rows: Vec<T>) -> io::Result<()> {
+        if self.style.json() {
+            let mut report = serde_json::Map::new();
+            report.insert(member.to_string(), serde_json::to_value(&rows).map_err(io::Error::other)?);
+            self.report(&report)
+        } else {
+            self.table(Table::new(rows))
+        }
     }
 }
 

@@ -38,7 +38,7 @@ pub fn preview(o: &mut Out, p: &Preview) -> io::Result<()> {
         }
     }
     if o.style.json() {
-        return o.json(p);
+        return o.report(p);
     }
     let out = &mut *o.out;
     if let Some(curl) = &p.curl {
