@@ -146,7 +146,7 @@ fn k6_script(
         slots,
         expect,
         option_case: delivery.option_case,
-        seeded: template.seeded(),
+        seed: template.seed(),
         duplicate: false,
         shuffle: false,
         show_secrets: delivery.show_secrets,

@@ -125,7 +125,7 @@ pub fn k6_script(opts: &Options, delivery: &crate::send::Delivery) -> Result<cra
         slots,
         expect: &Expect::default(),
         option_case: delivery.option_case,
-        seeded: opts.seed.is_some(),
+        seed: opts.seed,
         duplicate: opts.duplicate,
         shuffle: opts.shuffle,
         show_secrets: delivery.show_secrets,

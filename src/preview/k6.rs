@@ -45,8 +45,9 @@ pub struct Plan<'a> {
     pub slots: Vec<Value>,
     pub expect: &'a Expect,
     pub option_case: OptionCase,
-    /// Seeded: timestamps stay as they are in the body (as `--seed` keeps them).
-    pub seeded: bool,
+    /// `--seed`: timestamps stay as they are in the body (as a seeded run keeps them), and the
+    /// numbers' start is the seed's.
+    pub seed: Option<u64>,
     /// Scenario: each step twice in a row.
     pub duplicate: bool,
     /// Scenario: the steps in a new random order each iteration.
@@ -99,7 +100,7 @@ pub fn script(plan: &Plan) -> Result<Script> {
         out.push_str(&format!("  {}: {},\n", js_str(&h.name), h.value));
     }
     out.push_str("};\n");
-    out.push_str(&format!("const MOVE_TIMES = {};\n", !plan.seeded));
+    out.push_str(&format!("const MOVE_TIMES = {};\n", plan.seed.is_none()));
     out.push_str(&format!("const INSENSITIVE = {};\n", plan.option_case == OptionCase::Insensitive));
     let bodies: Vec<Pieces> = plan.steps.iter().map(|s| cut(&send::wire(&s.doc))).collect::<Result<_>>()?;
     let latest = bodies.iter().flat_map(|b| b.iter()).filter_map(|p| match p {
@@ -107,7 +108,8 @@ pub fn script(plan: &Plan) -> Result<Script> {
         _ => None,
     });
     out.push_str(&format!("const LATEST = {};\n\n", latest.max().unwrap_or(0)));
-    out.push_str(&ids(&plan.slots));
+    let start = plan.seed.map_or_else(fastrand::Rng::new, fastrand::Rng::with_seed).u32(0..999_000);
+    out.push_str(&ids(&plan.slots, start));
     for (i, (step, body)) in plan.steps.iter().zip(&bodies).enumerate() {
         out.push_str(&body_fn(i, step, body));
         out.push_str(&checks_fn(i, step, plan)?);
@@ -244,13 +246,14 @@ fn js_str(text: &str) -> String {
 }
 
 /// `ids()`: one iteration's identifiers, as JSON texts, slot by slot.
-fn ids(slots: &[Value]) -> String {
+fn ids(slots: &[Value], start: u32) -> String {
     let numbers = slots.iter().filter(|v| Shape::of(v) == Some(Shape::Number)).count();
     let mut out = format!(
-        "// Numbers count up from a random start (1,000 to 999,999), so that no two requests of a run share\n\
-         // one, across VUs and k6 instances; the other ids are drawn at random, of the fixture's form.\n\
+        "// Numbers (1,000 to 999,999) count up from a start drawn when the script was printed, so that no\n\
+         // two requests of a run share one, across VUs and k6 instances (k6-operator's parallel runners\n\
+         // too); the other ids are drawn at random, of the fixture's form.\n\
          const NUMBERS = {numbers};\n\
-         const START = Math.floor(Math.random() * 999000);\n\n\
+         const START = {start};\n\n\
          // The identifiers of one iteration, as JSON (each commented with the value it replaces).\n\
          function ids() {{\n  const n = exec.scenario.iterationInTest * NUMBERS;\n  return [\n"
     );

@@ -154,9 +154,9 @@ impl Template {
         }
     }
 
-    /// Whether the bodies are seeded (`--seed`): ids reproducible, timestamps as in the fixture.
-    pub fn seeded(&self) -> bool {
-        self.body.seed.is_some()
+    /// The seed of the bodies (`--seed`): ids reproducible, timestamps as in the fixture.
+    pub fn seed(&self) -> Option<u64> {
+        self.body.seed
     }
 
     /// The seed of the n-th body's slot values, as `prepare_nth` seeds it; unseeded, a random one
