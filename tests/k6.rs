@@ -73,7 +73,7 @@ fn captured(path: &Path) -> Vec<Value> {
 }
 
 /// The bodies of a capture, parsed.
-fn bodies(path: &Path) -> Vec<Value> {
+fn captured_json(path: &Path) -> Vec<Value> {
     let text = std::fs::read_to_string(path).unwrap();
     common::captured_bodies(&text).iter().map(|b| serde_json::from_str(b).unwrap()).collect()
 }
@@ -130,7 +130,7 @@ fn send_s_script_sends_valid_events_with_fresh_ids_and_the_platform_s_headers() 
         assert_eq!(header(record, "content-type"), Some("application/json"));
         assert!(header(record, "authorization").is_some(), "the secret header is sent");
     }
-    let bodies = bodies(&cap);
+    let bodies = captured_json(&cap);
     let ids: BTreeSet<u64> = bodies.iter().map(|b| b["id"].as_u64().unwrap()).collect();
     assert_eq!(ids.len(), bodies.len(), "no two requests share a handoff id");
     let threads: BTreeSet<&str> =
@@ -151,6 +151,11 @@ fn a_seeded_script_keeps_the_fixture_s_timestamps() {
     let dir = tempfile::tempdir().unwrap();
     let (_, text) = script(dir.path(), &["send", "handoff-create", "--seed", "3", "--print", "k6"]);
     assert!(text.contains("const MOVE_TIMES = false;"), "{text}");
+    let (_, shown, _) = run(hookctl().args(["show", "handoff-create", "--seed", "3"]));
+    let fixture: Value = serde_json::from_str(&shown).unwrap();
+    let created =
+        chrono::DateTime::parse_from_rfc3339(fixture["payload"]["createdAt"].as_str().unwrap()).unwrap();
+    assert!(text.contains(&format!("at({})", created.timestamp_millis())), "the fixture's time: {text}");
     let (_, text) = script(dir.path(), &["send", "handoff-create", "--print", "k6"]);
     assert!(text.contains("const MOVE_TIMES = true;"), "{text}");
 }
@@ -180,7 +185,7 @@ fn an_eva_service_script_checks_the_option_both_ways() {
         assert!(header(r, "user-agent").is_some_and(|a| a.starts_with("hookctl/")), "{r:#}");
     }
     let sessions: BTreeSet<String> =
-        bodies(&cap).iter().map(|b| b["info"]["sessionCode"].to_string()).collect();
+        captured_json(&cap).iter().map(|b| b["info"]["sessionCode"].to_string()).collect();
     assert_eq!(sessions.len(), 20, "a fresh sessionCode each request");
 
     for (respond, failed) in
@@ -192,6 +197,33 @@ fn an_eva_service_script_checks_the_option_both_ways() {
         assert_eq!(code, 99, "{respond}: a failed check fails the run: {log}");
         assert!(log.contains(failed), "{respond}: {log}");
         assert!(log.contains("✓ status is 2xx"), "{respond}: the status is fine: {log}");
+    }
+}
+
+#[test]
+fn option_case_and_the_transactional_answer_are_checked_both_ways() {
+    let Some(k6) = k6("option_case_and_the_transactional_answer_are_checked_both_ways") else { return };
+    let dir = tempfile::tempdir().unwrap();
+    let listener = Listener::start(&["--respond-option", "client"]);
+    for (case, code) in [("insensitive", 0), ("exact", 99)] {
+        let (path, _) = script(dir.path(), &["send", "eva-service", "--option-case", case, "--print", "k6"]);
+        let (got, log) = k6_run(&k6, &path, &["--iterations", "2"], &[("HOOKCTL_URL", &listener.url)]);
+        assert_eq!(got, code, "--option-case {case}: {log}");
+    }
+    listener.stop();
+    let (path, _) = script(dir.path(), &["send", "eva-answer", "--print", "k6"]);
+    let no_answer = dir.path().join("no-answer.json");
+    std::fs::write(&no_answer, r#"{"openContext":{}}"#).unwrap();
+    for (respond, code) in [(None, 0), (Some(&no_answer), 99)] {
+        let listener = match respond {
+            Some(file) => Listener::start(&["--respond", file.to_str().unwrap()]),
+            None => Listener::start(&[]),
+        };
+        let (got, log) = k6_run(&k6, &path, &["--iterations", "2"], &[("HOOKCTL_URL", &listener.url)]);
+        listener.stop();
+        assert_eq!(got, code, "{respond:?}: {log}");
+        let mark = if code == 0 { "✓" } else { "✗" };
+        assert!(log.contains(&format!("{mark} the answer carries an answer object")), "{log}");
     }
 }
 
@@ -208,7 +240,7 @@ fn a_scenario_s_script_sends_its_steps_in_order_sharing_their_ids() {
     listener.stop();
     assert_eq!(code, 0, "{log}");
     assert_valid(&cap);
-    let bodies = bodies(&cap);
+    let bodies = captured_json(&cap);
     assert_eq!(bodies.len(), 3 * steps, "every step of every iteration: {log}");
     // One VU: the iterations one after the other, each the steps in order with one handoff id.
     let mut seen = BTreeMap::new();
@@ -227,6 +259,19 @@ fn a_scenario_s_script_sends_its_steps_in_order_sharing_their_ids() {
         let threads: BTreeSet<&str> =
             iteration.iter().filter_map(|b| b["payload"]["userThreadId"].as_str()).collect();
         assert_eq!(threads.len(), 1, "the user's thread is shared: {threads:?}");
+    }
+
+    let (path, _) =
+        script(dir.path(), &["scenario", "handoff-lifecycle", "--duplicate", "--shuffle", "--print", "k6"]);
+    let cap = dir.path().join("twice.jsonl");
+    let listener = Listener::start(&["--save", cap.to_str().unwrap()]);
+    let (code, log) = k6_run(&k6, &path, &["--iterations", "1"], &[("HOOKCTL_URL", &listener.url)]);
+    listener.stop();
+    assert_eq!(code, 0, "{log}");
+    let twice = captured_json(&cap);
+    assert_eq!(twice.len(), 2 * steps, "--duplicate: every step twice");
+    for pair in twice.chunks(2) {
+        assert_eq!(pair[0], pair[1], "twice in a row, the same body");
     }
 }
 

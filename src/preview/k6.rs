@@ -77,9 +77,12 @@ pub fn script(plan: &Plan) -> Result<Script> {
     out.push_str(&format!("// hookctl {} --print k6: a k6 script that sends ", plan.title));
     out.push_str(if plan.steps.len() == 1 { "the event" } else { "the scenario's steps, in order," });
     out.push_str(" as hookctl's load mode does:\n");
+    out.push_str(match plan.slots.is_empty() {
+        true => "// the platform's headers, the body as it is (a --data body goes as given), and k6 checks\n",
+        false => "// the platform's headers, the body with fresh ids and timestamps for each request, and k6 checks\n",
+    });
     out.push_str(
-        "// the platform's headers, the body with fresh ids and timestamps for each request, and k6 checks\n\
-         // of the answer (a failed check fails the run, exit 99). Run it with\n\
+        "// of the answer (a failed check fails the run, exit 99). Run it with\n\
          //   k6 run --vus 10 --duration 1m -e HOOKCTL_URL=http://host:port/hook script.js\n",
     );
     out.push_str(&url_line);
