@@ -387,7 +387,10 @@ mod tests {
             "{plain}"
         );
         assert!(
-            plain.ends_with("\n\n  # Out of order, as retries can make it\n  hookctl scenario handoff-full --shuffle --seed 3"),
+            plain.ends_with(
+                "\n\n  # Out of order, as retries can make it\n  hookctl scenario handoff-full --shuffle --seed 3\n\n  \
+                 # A k6 script: each iteration the whole story\n  hookctl scenario handoff-full --print k6 > handoff-full.js"
+            ),
             "{plain}"
         );
         for (line, what) in examples("scenario") {
