@@ -624,7 +624,7 @@ _hookctl() {
             return 0
             ;;
         hookctl__subcmd__scenario)
-            opts="-H -o -v -q -h --duplicate --shuffle --seed --url --botpress-config --header --timeout --retry --retry-scale --max-response --show-secrets --option-case --output --color --verbose --quiet --help handoff-lifecycle handoff-lifecycle-reject handoff-lifecycle-expire handoff-full"
+            opts="-H -o -v -q -h --duplicate --shuffle --seed --print --url --botpress-config --header --timeout --retry --retry-scale --max-response --show-secrets --option-case --output --color --verbose --quiet --help handoff-lifecycle handoff-lifecycle-reject handoff-lifecycle-expire handoff-full"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -632,6 +632,10 @@ _hookctl() {
             case "${prev}" in
                 --seed)
                     COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --print)
+                    COMPREPLY=($(compgen -W "curl k6" -- "${cur}"))
                     return 0
                     ;;
                 --url)
@@ -801,7 +805,7 @@ _hookctl() {
                     return 0
                     ;;
                 --print)
-                    COMPREPLY=($(compgen -W "curl" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "curl k6" -- "${cur}"))
                     return 0
                     ;;
                 --max-size)

@@ -121,7 +121,7 @@ set edit:completion:arg-completer[hookctl] = {|@words|
             cand -c 'Load mode: requests in flight at once (1 to 1024)'
             cand --concurrency 'Load mode: requests in flight at once (1 to 1024)'
             cand --max-errors 'Load mode: stop after this many transport errors (refused, timeouts...); 0 never stops'
-            cand --print 'Print the request as a command instead of sending it (`curl`: one shell-quoted curl command line; secret header values redacted unless --show-secrets)'
+            cand --print 'Print the request as a command instead of sending it (`curl`: one shell-quoted curl command line; secret header values redacted unless --show-secrets; `k6`: a k6 script that sends it as load mode does, secret values read from the environment)'
             cand --max-size 'Refuse a document larger than this (a file, standard input, a record of a capture): bytes, or with a unit (10MB, 64MiB)'
             cand --url 'The webhook URL. Without one (and without HOOKCTL_URL or --botpress-config), hookctl delivers to its own built-in receiver'
             cand --botpress-config 'Aim with the Botpress `hitlnext.json` you give Botpress: its eventsWebHook url and headers'
@@ -158,6 +158,7 @@ set edit:completion:arg-completer[hookctl] = {|@words|
         }
         &'hookctl;scenario'= {
             cand --seed 'Fixed identifiers and order'
+            cand --print 'Print the scenario as a script instead of sending it (`k6`: a k6 script whose iterations send the steps in order with fresh ids; secret header values read from the environment unless --show-secrets)'
             cand --url 'The webhook URL. Without one (and without HOOKCTL_URL or --botpress-config), hookctl delivers to its own built-in receiver'
             cand --botpress-config 'Aim with the Botpress `hitlnext.json` you give Botpress: its eventsWebHook url and headers'
             cand -H 'Add a header, `Name: value` (repeatable); it wins over the platform''s and the config''s'

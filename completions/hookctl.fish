@@ -117,7 +117,8 @@ complete -c hookctl -n "__fish_hookctl_using_subcommand send" -l count -d 'Load 
 complete -c hookctl -n "__fish_hookctl_using_subcommand send" -l duration -d 'Load mode: keep sending for this many seconds, or a duration with its unit (10s, 5m); more than 0 s, at most 86400 s, a day' -r
 complete -c hookctl -n "__fish_hookctl_using_subcommand send" -s c -l concurrency -d 'Load mode: requests in flight at once (1 to 1024)' -r
 complete -c hookctl -n "__fish_hookctl_using_subcommand send" -l max-errors -d 'Load mode: stop after this many transport errors (refused, timeouts...); 0 never stops' -r
-complete -c hookctl -n "__fish_hookctl_using_subcommand send" -l print -d 'Print the request as a command instead of sending it (`curl`: one shell-quoted curl command line; secret header values redacted unless --show-secrets)' -r -f -a "curl\t'One curl command line, shell-quoted'"
+complete -c hookctl -n "__fish_hookctl_using_subcommand send" -l print -d 'Print the request as a command instead of sending it (`curl`: one shell-quoted curl command line; secret header values redacted unless --show-secrets; `k6`: a k6 script that sends it as load mode does, secret values read from the environment)' -r -f -a "curl\t'One curl command line, shell-quoted'
+k6\t'A k6 script that sends the event as load mode does (fresh ids each request), with checks'"
 complete -c hookctl -n "__fish_hookctl_using_subcommand send" -l max-size -d 'Refuse a document larger than this (a file, standard input, a record of a capture): bytes, or with a unit (10MB, 64MiB)' -r
 complete -c hookctl -n "__fish_hookctl_using_subcommand send" -l url -d 'The webhook URL. Without one (and without HOOKCTL_URL or --botpress-config), hookctl delivers to its own built-in receiver' -r -f
 complete -c hookctl -n "__fish_hookctl_using_subcommand send" -l botpress-config -d 'Aim with the Botpress `hitlnext.json` you give Botpress: its eventsWebHook url and headers' -r -F
@@ -141,6 +142,8 @@ complete -c hookctl -n "__fish_hookctl_using_subcommand send" -s v -l verbose -d
 complete -c hookctl -n "__fish_hookctl_using_subcommand send" -s q -l quiet -d 'Say less: only the verdicts and the summary (errors and warnings still go to stderr)'
 complete -c hookctl -n "__fish_hookctl_using_subcommand send" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c hookctl -n "__fish_hookctl_using_subcommand scenario" -l seed -d 'Fixed identifiers and order' -r
+complete -c hookctl -n "__fish_hookctl_using_subcommand scenario" -l print -d 'Print the scenario as a script instead of sending it (`k6`: a k6 script whose iterations send the steps in order with fresh ids; secret header values read from the environment unless --show-secrets)' -r -f -a "curl\t'One curl command line, shell-quoted'
+k6\t'A k6 script that sends the event as load mode does (fresh ids each request), with checks'"
 complete -c hookctl -n "__fish_hookctl_using_subcommand scenario" -l url -d 'The webhook URL. Without one (and without HOOKCTL_URL or --botpress-config), hookctl delivers to its own built-in receiver' -r -f
 complete -c hookctl -n "__fish_hookctl_using_subcommand scenario" -l botpress-config -d 'Aim with the Botpress `hitlnext.json` you give Botpress: its eventsWebHook url and headers' -r -F
 complete -c hookctl -n "__fish_hookctl_using_subcommand scenario" -s H -l header -d 'Add a header, `Name: value` (repeatable); it wins over the platform\'s and the config\'s' -r

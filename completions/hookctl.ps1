@@ -129,7 +129,7 @@ Register-ArgumentCompleter -Native -CommandName 'hookctl' -ScriptBlock {
             [CompletionResult]::new('-c', '-c', [CompletionResultType]::ParameterName, 'Load mode: requests in flight at once (1 to 1024)')
             [CompletionResult]::new('--concurrency', '--concurrency', [CompletionResultType]::ParameterName, 'Load mode: requests in flight at once (1 to 1024)')
             [CompletionResult]::new('--max-errors', '--max-errors', [CompletionResultType]::ParameterName, 'Load mode: stop after this many transport errors (refused, timeouts...); 0 never stops')
-            [CompletionResult]::new('--print', '--print', [CompletionResultType]::ParameterName, 'Print the request as a command instead of sending it (`curl`: one shell-quoted curl command line; secret header values redacted unless --show-secrets)')
+            [CompletionResult]::new('--print', '--print', [CompletionResultType]::ParameterName, 'Print the request as a command instead of sending it (`curl`: one shell-quoted curl command line; secret header values redacted unless --show-secrets; `k6`: a k6 script that sends it as load mode does, secret values read from the environment)')
             [CompletionResult]::new('--max-size', '--max-size', [CompletionResultType]::ParameterName, 'Refuse a document larger than this (a file, standard input, a record of a capture): bytes, or with a unit (10MB, 64MiB)')
             [CompletionResult]::new('--url', '--url', [CompletionResultType]::ParameterName, 'The webhook URL. Without one (and without HOOKCTL_URL or --botpress-config), hookctl delivers to its own built-in receiver')
             [CompletionResult]::new('--botpress-config', '--botpress-config', [CompletionResultType]::ParameterName, 'Aim with the Botpress `hitlnext.json` you give Botpress: its eventsWebHook url and headers')
@@ -167,6 +167,7 @@ Register-ArgumentCompleter -Native -CommandName 'hookctl' -ScriptBlock {
         }
         'hookctl;scenario' {
             [CompletionResult]::new('--seed', '--seed', [CompletionResultType]::ParameterName, 'Fixed identifiers and order')
+            [CompletionResult]::new('--print', '--print', [CompletionResultType]::ParameterName, 'Print the scenario as a script instead of sending it (`k6`: a k6 script whose iterations send the steps in order with fresh ids; secret header values read from the environment unless --show-secrets)')
             [CompletionResult]::new('--url', '--url', [CompletionResultType]::ParameterName, 'The webhook URL. Without one (and without HOOKCTL_URL or --botpress-config), hookctl delivers to its own built-in receiver')
             [CompletionResult]::new('--botpress-config', '--botpress-config', [CompletionResultType]::ParameterName, 'Aim with the Botpress `hitlnext.json` you give Botpress: its eventsWebHook url and headers')
             [CompletionResult]::new('-H', '-H ', [CompletionResultType]::ParameterName, 'Add a header, `Name: value` (repeatable); it wins over the platform''s and the config''s')

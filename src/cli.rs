@@ -322,7 +322,8 @@ pub struct SendArgs {
     #[arg(long, conflicts_with_all = ["count", "duration"])]
     pub dry_run: bool,
     /// Print the request as a command instead of sending it (`curl`: one shell-quoted curl
-    /// command line; secret header values redacted unless --show-secrets).
+    /// command line; secret header values redacted unless --show-secrets; `k6`: a k6 script that
+    /// sends it as load mode does, secret values read from the environment).
     #[arg(long, value_enum, value_name = "FORM", conflicts_with_all = ["count", "duration"])]
     pub print: Option<crate::preview::Print>,
     #[command(flatten)]
@@ -345,6 +346,11 @@ pub struct ScenarioArgs {
     /// Fixed identifiers and order.
     #[arg(long, value_name = "N")]
     pub seed: Option<u64>,
+    /// Print the scenario as a script instead of sending it (`k6`: a k6 script whose iterations
+    /// send the steps in order with fresh ids; secret header values read from the environment
+    /// unless --show-secrets).
+    #[arg(long, value_enum, value_name = "FORM")]
+    pub print: Option<crate::preview::Print>,
     #[command(flatten)]
     pub delivery: DeliveryArgs,
 }

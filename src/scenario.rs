@@ -99,6 +99,34 @@ impl Outcome for ScenarioReport {
 /// (`Event::updates`, taken from the step's own fixture). So tags stay null until a tags step,
 /// comments empty until a note, and a resolve carries only what happened before it.
 pub fn bodies(scenario: &Scenario, seed: Option<u64>) -> Result<Vec<Prepared>> {
+    story(scenario, seed, |freshener, kind, doc| freshener.refresh(kind, doc))
+}
+
+/// The bodies of `bodies` with their identifiers marked by `mark(slot)`, slots numbered across
+/// the steps (an id shared by steps is one slot), and each timestamp by `mark_time(t)`; and the
+/// old identifiers in slot order. Putting fresh values into the slots makes another story.
+pub fn marked_bodies(
+    scenario: &Scenario,
+    seed: Option<u64>,
+    mark: &dyn Fn(usize) -> String,
+    mark_time: &dyn Fn(chrono::DateTime<chrono::Utc>) -> String,
+) -> Result<(Vec<Prepared>, Vec<Value>)> {
+    let mut order = Vec::new();
+    let bodies = story(scenario, seed, |freshener, kind, doc| {
+        let base = order.len();
+        order.extend(freshener.mark_slots(kind, doc, |i| mark(base + i)));
+        crate::payload::mark_timestamps(doc, mark_time);
+    })?;
+    Ok((bodies, order))
+}
+
+/// The steps' bodies, each made fresh by `fresh` with the one freshener of the story, then each
+/// handoff update made from the handoff as the step before left it.
+fn story(
+    scenario: &Scenario,
+    seed: Option<u64>,
+    mut fresh: impl FnMut(&mut Freshener, crate::catalogue::Kind, &mut Value),
+) -> Result<Vec<Prepared>> {
     let events = scenario.steps.iter().map(|s| catalogue::event(s)).collect::<Result<Vec<_>>>()?;
     let mut docs: Vec<_> = events.iter().map(|e| e.fixture()).collect();
     let mut freshener = Freshener::new(seed, &docs.iter().collect::<Vec<_>>());
@@ -106,7 +134,7 @@ pub fn bodies(scenario: &Scenario, seed: Option<u64>) -> Result<Vec<Prepared>> {
     let mut handoff: Option<Value> = None;
     let mut bodies = Vec::with_capacity(events.len());
     for (e, doc) in events.iter().zip(docs.iter_mut()) {
-        freshener.refresh(e.request, doc);
+        fresh(&mut freshener, e.request, doc);
         if botpress::resource(doc) == Some(botpress::RESOURCE_HANDOFF) {
             if let (Some(changes), Some(before)) = (e.updates, &handoff) {
                 doc["payload"] = updated(before, &doc["payload"], changes);
@@ -116,6 +144,39 @@ pub fn bodies(scenario: &Scenario, seed: Option<u64>) -> Result<Vec<Prepared>> {
         bodies.push(Prepared { name: e.name.to_string(), kind: e.request, doc: doc.clone() });
     }
     Ok(bodies)
+}
+
+/// The k6 script of a scenario (`scenario NAME --print k6`): each iteration sends the steps in
+/// order (shuffled each time under `--shuffle`, each twice under `--duplicate`), the ids that tie
+/// them together shared, fresh for each iteration; a step Botpress delivers twice goes twice at once.
+pub fn k6_script(opts: &Options, delivery: &crate::send::Delivery) -> Result<crate::preview::k6::Script> {
+    use crate::preview::k6;
+    let scenario = catalogue::scenario(&opts.name)?;
+    let (bodies, slots) = marked_bodies(scenario, opts.seed, &k6::mark, &k6::mark_time)?;
+    let aim = crate::send::aim(delivery)?;
+    let platform = bodies.first().map_or(crate::catalogue::Platform::Botpress, |b| b.kind.platform());
+    let mut headers = aim.headers_for(platform);
+    crate::send::client::complete(&mut headers);
+    let steps = bodies
+        .into_iter()
+        .map(|b| {
+            let times = catalogue::event(&b.name).map_or(1, |e| e.deliveries.max(1));
+            k6::Step { name: b.name, kind: b.kind, doc: b.doc, times }
+        })
+        .collect();
+    k6::script(&k6::Plan {
+        title: format!("scenario {}", scenario.name),
+        url: aim.url,
+        headers: &headers,
+        steps,
+        slots,
+        expect: &Expect::default(),
+        option_case: delivery.option_case,
+        seed: opts.seed,
+        duplicate: opts.duplicate,
+        shuffle: opts.shuffle,
+        show_secrets: delivery.show_secrets,
+    })
 }
 
 /// Give each failed step the curl command that repeats its request, as its report shows it (the

@@ -1267,6 +1267,43 @@ fn examples() -> Vec<Example> {
                 assert_eq!(bodies.len(), 10000, "each with fresh ids");
             }),
         ),
+        // #### Beyond one machine: k6
+        ex(
+            "hookctl send handoff-create --print k6 --url http://localhost:3000/hook > handoff-create.js",
+            Run(|r| {
+                r.exits(0);
+                r.served(0);
+                r.warns("printed, not sent");
+                let script = r.file("handoff-create.js");
+                assert!(script.contains("const URL = __ENV.HOOKCTL_URL || 'http://127.0.0.1:"), "{script}");
+                assert!(script.contains("['handoff-create', body_0, CHECKS_0, 1]"), "{script}");
+            }),
+        ),
+        ex(
+            "hookctl scenario handoff-full --print k6 > handoff-full.js",
+            Run(|r| {
+                r.exits(0);
+                let script = r.file("handoff-full.js");
+                assert!(script.contains("['handoff-tags', body_3, CHECKS_3, 2]"), "twice at once: {script}");
+                assert!(script.contains("['agent-offline', body_6, CHECKS_6, 1]"), "{script}");
+            }),
+        ),
+        ex(
+            "k6 run --vus 50 --duration 10m -e HOOKCTL_URL=http://localhost:3000/hook handoff-create.js",
+            Elsewhere("send_s_script_sends_valid_events_with_fresh_ids_and_the_platform_s_headers"),
+        ),
+        ex(
+            "kubectl create configmap handoff-create --from-file=handoff-create.js",
+            Skip("needs a Kubernetes cluster with k6-operator"),
+        ),
+        ex(
+            "kubectl apply -f handoff-create-testrun.yaml",
+            Skip("needs a Kubernetes cluster with k6-operator"),
+        ),
+        ex(
+            "k6 cloud run -e HOOKCTL_URL=https://hooks.example.com/botpress handoff-create.js",
+            Skip("needs a Grafana Cloud k6 account"),
+        ),
         // ### hookctl scenario
         ex(
             "hookctl scenario                                     # list them",
@@ -1342,6 +1379,16 @@ fn examples() -> Vec<Example> {
             }),
         ),
         // ### hookctl listen
+        ex(
+            "hookctl scenario handoff-full --print k6 > handoff-full.js   # a k6 script: each iteration the whole story",
+            Run(|r| {
+                r.exits(0);
+                r.warns("printed, not sent");
+                let script = r.file("handoff-full.js");
+                assert!(script.contains("hookctl scenario handoff-full --print k6"), "{script}");
+                assert!(script.contains("export default function"), "{script}");
+            }),
+        ),
         ex(
             "hookctl listen                                   # http://127.0.0.1:8080, any path, any method",
             Listen(&["hookctl send handoff-create --url http://{addr}/any/path"], |r| {
@@ -1793,7 +1840,7 @@ const QUICK_START: &[&str] = &["## Quick start"];
 const COMMANDS: &[&str] = &["## Commands"];
 const LIST_SHOW_SCHEMA: &[&str] = &["### `hookctl list`", "### `hookctl show", "### `hookctl schema"];
 const VALIDATE: &[&str] = &["### `hookctl validate"];
-const SEND: &[&str] = &["### `hookctl send"];
+const SEND: &[&str] = &["### `hookctl send", "#### Beyond one machine: k6"];
 const SCENARIO: &[&str] = &["### `hookctl scenario"];
 const LISTEN_REPLAY: &[&str] = &["### `hookctl listen", "### `hookctl replay", "#### Captures as data"];
 const COMPLETIONS: &[&str] = &["### `hookctl completions"];

@@ -80,6 +80,10 @@ pub const EXAMPLES: &[(&str, &[(&str, &str)])] = &[
                 "load: 10,000 events, 32 at a time, and a summary",
             ),
             ("hookctl send eva-service -v", "the request and the answer in full, with timings"),
+            (
+                "hookctl send handoff-create --print k6 --url http://localhost:3000/hook > handoff-create.js",
+                "a k6 script that sends it as load mode does, for k6 run, k6-operator or Grafana Cloud",
+            ),
         ],
     ),
     (
@@ -92,6 +96,10 @@ pub const EXAMPLES: &[(&str, &[(&str, &str)])] = &[
             ),
             ("hookctl scenario handoff-full --duplicate", "every event twice: is your receiver idempotent?"),
             ("hookctl scenario handoff-full --shuffle --seed 3", "out of order, as retries can make it"),
+            (
+                "hookctl scenario handoff-full --print k6 > handoff-full.js",
+                "a k6 script: each iteration the whole story",
+            ),
         ],
     ),
     (
@@ -390,7 +398,10 @@ mod tests {
             "{plain}"
         );
         assert!(
-            plain.ends_with("\n\n  # Out of order, as retries can make it\n  hookctl scenario handoff-full --shuffle --seed 3"),
+            plain.ends_with(
+                "\n\n  # Out of order, as retries can make it\n  hookctl scenario handoff-full --shuffle --seed 3\n\n  \
+                 # A k6 script: each iteration the whole story\n  hookctl scenario handoff-full --print k6 > handoff-full.js"
+            ),
             "{plain}"
         );
         for (line, what) in examples("scenario") {

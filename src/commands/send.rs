@@ -19,7 +19,7 @@ pub fn run(mut args: SendArgs, g: Globals, o: &mut Out) -> Result<Exit> {
     output::unsent_fields(o, template.kind.platform(), &template.unsent_fields())?;
     let delivery = delivery(args.delivery, g);
     if args.dry_run || args.print.is_some() {
-        let preview = preview::preview(template, &delivery, args.once, args.print)?;
+        let preview = preview::preview(template, &delivery, args.once, args.print, &expect)?;
         output::preview(o, &preview)?;
         return Ok(Exit::Ok);
     }

@@ -34,7 +34,7 @@ pub use listen::{
     Listening, listen_event, listen_hurried, listen_stopping, listen_summary, listening, record,
 };
 pub use load::{load, load_hurried, load_stopping, progress};
-pub use preview::preview;
+pub use preview::{preview, script};
 pub use report::{FORMAT, ReportName};
 pub use scenario::scenario;
 pub use send::{attempt, send, unsent_fields};
