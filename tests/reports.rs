@@ -178,6 +178,8 @@ fn send_reports_match_their_schema_passed_failed_unreachable_and_unsent() {
     assert_eq!((code, &preview["deliveries"]), (0, &json!(2)));
     let (code, _) = report("send", &["send", "eva-service", "--dry-run", "--print", "curl"]);
     assert_eq!(code, 0);
+    let (code, k6) = report("send", &["send", "eva-service", "--print", "k6"]);
+    assert!(code == 0 && k6["k6"]["script"].as_str().is_some_and(|s| s.contains("k6/http")), "{k6:#}");
     // A report without `passed`, or with an attempt's latency in seconds, is caught.
     let mut missing = ok.clone();
     missing.as_object_mut().unwrap().remove("passed");
@@ -233,6 +235,8 @@ fn scenario_reports_match_their_schema_with_a_summary_of_the_steps() {
     let (code, unreachable) = report("scenario", &["scenario", "handoff-lifecycle-expire", "--url", &closed]);
     assert_eq!(code, 3);
     assert_eq!(unreachable["summary"]["transport_errors"], 2);
+    let (code, k6) = report("scenario", &["scenario", "handoff-lifecycle", "--print", "k6"]);
+    assert!(code == 0 && k6["script"].as_str().is_some_and(|s| s.contains("k6/http")), "{k6:#}");
     // A summary that is a string again, as the story once was, is caught.
     let mut story = ok.clone();
     story["summary"] = ok["description"].clone();

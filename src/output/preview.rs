@@ -68,7 +68,7 @@ pub fn script(o: &mut Out, s: &crate::preview::k6::Script) -> io::Result<()> {
         o.diag(Level::Note, note)?;
     }
     if o.style.json() {
-        return o.json(s);
+        return o.report(s);
     }
     write!(o.out, "{}", s.script)
 }
