@@ -122,7 +122,7 @@ set edit:completion:arg-completer[hookctl] = {|@words|
             cand --max-errors 'Load mode: stop after this many transport errors (refused, timeouts...); 0 never stops'
             cand --print 'Print the request as a command instead of sending it (`curl`: one shell-quoted curl command line; secret header values redacted unless --show-secrets)'
             cand --max-size 'Refuse a document larger than this (a file, standard input, a record of a capture): bytes, or with a unit (10MB, 64MiB)'
-            cand --url 'The webhook URL. Without one (and without HOOKCTL_URL or --botpress-config), hookctl delivers to its own built-in receiver'
+            cand --url 'The webhook URL. Without one, --botpress-config''s url, else HOOKCTL_URL; without any, hookctl delivers to its own built-in receiver'
             cand --botpress-config 'Aim with the Botpress `hitlnext.json` you give Botpress: its eventsWebHook url and headers'
             cand -H 'Add a header, `Name: value` (repeatable); it wins over the platform''s and the config''s'
             cand --header 'Add a header, `Name: value` (repeatable); it wins over the platform''s and the config''s'
@@ -157,7 +157,7 @@ set edit:completion:arg-completer[hookctl] = {|@words|
         }
         &'hookctl;scenario'= {
             cand --seed 'Fixed identifiers and order'
-            cand --url 'The webhook URL. Without one (and without HOOKCTL_URL or --botpress-config), hookctl delivers to its own built-in receiver'
+            cand --url 'The webhook URL. Without one, --botpress-config''s url, else HOOKCTL_URL; without any, hookctl delivers to its own built-in receiver'
             cand --botpress-config 'Aim with the Botpress `hitlnext.json` you give Botpress: its eventsWebHook url and headers'
             cand -H 'Add a header, `Name: value` (repeatable); it wins over the platform''s and the config''s'
             cand --header 'Add a header, `Name: value` (repeatable); it wins over the platform''s and the config''s'
@@ -218,7 +218,7 @@ set edit:completion:arg-completer[hookctl] = {|@words|
         &'hookctl;replay'= {
             cand --filter 'Only these requests: kinds and/or 1-based indices, comma-separated (`eva-service-request,3,5`)'
             cand --max-size 'Refuse a document larger than this (a file, standard input, a record of a capture): bytes, or with a unit (10MB, 64MiB)'
-            cand --url 'The webhook URL. Without one (and without HOOKCTL_URL or --botpress-config), hookctl delivers to its own built-in receiver'
+            cand --url 'The webhook URL. Without one, --botpress-config''s url, else HOOKCTL_URL; without any, hookctl delivers to its own built-in receiver'
             cand --botpress-config 'Aim with the Botpress `hitlnext.json` you give Botpress: its eventsWebHook url and headers'
             cand -H 'Add a header, `Name: value` (repeatable); it wins over the platform''s and the config''s'
             cand --header 'Add a header, `Name: value` (repeatable); it wins over the platform''s and the config''s'
@@ -240,7 +240,7 @@ set edit:completion:arg-completer[hookctl] = {|@words|
             cand --help 'Print help (see more with ''--help'')'
         }
         &'hookctl;test'= {
-            cand --url 'Send every case of a suite with one target here, whatever it and HOOKCTL_URL say; a suite with several targets refuses it (use --target)'
+            cand --url 'Send every case of a suite with one target here, whatever it and HOOKCTL_URL say; a suite with several targets refuses it (use --target). Without it, HOOKCTL_URL does the same'
             cand --target 'Set the url of the suites'' target NAME (botpress, eva-service, eva-answer, default, or a name of the suite''s own), over the suite''s. Repeatable'
             cand -j 'Cases run at once'
             cand --jobs 'Cases run at once'

@@ -111,7 +111,7 @@ complete -c hookctl -n "__fish_hookctl_using_subcommand send" -s c -l concurrenc
 complete -c hookctl -n "__fish_hookctl_using_subcommand send" -l max-errors -d 'Load mode: stop after this many transport errors (refused, timeouts...); 0 never stops' -r
 complete -c hookctl -n "__fish_hookctl_using_subcommand send" -l print -d 'Print the request as a command instead of sending it (`curl`: one shell-quoted curl command line; secret header values redacted unless --show-secrets)' -r -f -a "curl\t'One curl command line, shell-quoted'"
 complete -c hookctl -n "__fish_hookctl_using_subcommand send" -l max-size -d 'Refuse a document larger than this (a file, standard input, a record of a capture): bytes, or with a unit (10MB, 64MiB)' -r
-complete -c hookctl -n "__fish_hookctl_using_subcommand send" -l url -d 'The webhook URL. Without one (and without HOOKCTL_URL or --botpress-config), hookctl delivers to its own built-in receiver' -r -f
+complete -c hookctl -n "__fish_hookctl_using_subcommand send" -l url -d 'The webhook URL. Without one, --botpress-config\'s url, else HOOKCTL_URL; without any, hookctl delivers to its own built-in receiver' -r -f
 complete -c hookctl -n "__fish_hookctl_using_subcommand send" -l botpress-config -d 'Aim with the Botpress `hitlnext.json` you give Botpress: its eventsWebHook url and headers' -r -F
 complete -c hookctl -n "__fish_hookctl_using_subcommand send" -s H -l header -d 'Add a header, `Name: value` (repeatable); it wins over the platform\'s and the config\'s' -r
 complete -c hookctl -n "__fish_hookctl_using_subcommand send" -l timeout -d 'Give up on an answer after this many seconds, or a duration with its unit (500ms, 10s); more than 0 s, at most 86400 s, a day (Botpress itself waits forever)' -r
@@ -133,7 +133,7 @@ complete -c hookctl -n "__fish_hookctl_using_subcommand send" -s v -l verbose -d
 complete -c hookctl -n "__fish_hookctl_using_subcommand send" -s q -l quiet -d 'Say less: only the verdicts and the summary (errors and warnings still go to stderr)'
 complete -c hookctl -n "__fish_hookctl_using_subcommand send" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c hookctl -n "__fish_hookctl_using_subcommand scenario" -l seed -d 'Fixed identifiers and order' -r
-complete -c hookctl -n "__fish_hookctl_using_subcommand scenario" -l url -d 'The webhook URL. Without one (and without HOOKCTL_URL or --botpress-config), hookctl delivers to its own built-in receiver' -r -f
+complete -c hookctl -n "__fish_hookctl_using_subcommand scenario" -l url -d 'The webhook URL. Without one, --botpress-config\'s url, else HOOKCTL_URL; without any, hookctl delivers to its own built-in receiver' -r -f
 complete -c hookctl -n "__fish_hookctl_using_subcommand scenario" -l botpress-config -d 'Aim with the Botpress `hitlnext.json` you give Botpress: its eventsWebHook url and headers' -r -F
 complete -c hookctl -n "__fish_hookctl_using_subcommand scenario" -s H -l header -d 'Add a header, `Name: value` (repeatable); it wins over the platform\'s and the config\'s' -r
 complete -c hookctl -n "__fish_hookctl_using_subcommand scenario" -l timeout -d 'Give up on an answer after this many seconds, or a duration with its unit (500ms, 10s); more than 0 s, at most 86400 s, a day (Botpress itself waits forever)' -r
@@ -184,7 +184,7 @@ complete -c hookctl -n "__fish_hookctl_using_subcommand listen" -s q -l quiet -d
 complete -c hookctl -n "__fish_hookctl_using_subcommand listen" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c hookctl -n "__fish_hookctl_using_subcommand replay" -l filter -d 'Only these requests: kinds and/or 1-based indices, comma-separated (`eva-service-request,3,5`)' -r
 complete -c hookctl -n "__fish_hookctl_using_subcommand replay" -l max-size -d 'Refuse a document larger than this (a file, standard input, a record of a capture): bytes, or with a unit (10MB, 64MiB)' -r
-complete -c hookctl -n "__fish_hookctl_using_subcommand replay" -l url -d 'The webhook URL. Without one (and without HOOKCTL_URL or --botpress-config), hookctl delivers to its own built-in receiver' -r -f
+complete -c hookctl -n "__fish_hookctl_using_subcommand replay" -l url -d 'The webhook URL. Without one, --botpress-config\'s url, else HOOKCTL_URL; without any, hookctl delivers to its own built-in receiver' -r -f
 complete -c hookctl -n "__fish_hookctl_using_subcommand replay" -l botpress-config -d 'Aim with the Botpress `hitlnext.json` you give Botpress: its eventsWebHook url and headers' -r -F
 complete -c hookctl -n "__fish_hookctl_using_subcommand replay" -s H -l header -d 'Add a header, `Name: value` (repeatable); it wins over the platform\'s and the config\'s' -r
 complete -c hookctl -n "__fish_hookctl_using_subcommand replay" -l timeout -d 'Give up on an answer after this many seconds, or a duration with its unit (500ms, 10s); more than 0 s, at most 86400 s, a day (Botpress itself waits forever)' -r
@@ -204,7 +204,7 @@ complete -c hookctl -n "__fish_hookctl_using_subcommand replay" -l show-secrets 
 complete -c hookctl -n "__fish_hookctl_using_subcommand replay" -s v -l verbose -d 'Say more: the request and the answer in full (headers, bodies) and timings'
 complete -c hookctl -n "__fish_hookctl_using_subcommand replay" -s q -l quiet -d 'Say less: only the verdicts and the summary (errors and warnings still go to stderr)'
 complete -c hookctl -n "__fish_hookctl_using_subcommand replay" -s h -l help -d 'Print help (see more with \'--help\')'
-complete -c hookctl -n "__fish_hookctl_using_subcommand test" -l url -d 'Send every case of a suite with one target here, whatever it and HOOKCTL_URL say; a suite with several targets refuses it (use --target)' -r -f
+complete -c hookctl -n "__fish_hookctl_using_subcommand test" -l url -d 'Send every case of a suite with one target here, whatever it and HOOKCTL_URL say; a suite with several targets refuses it (use --target). Without it, HOOKCTL_URL does the same' -r -f
 complete -c hookctl -n "__fish_hookctl_using_subcommand test" -l target -d 'Set the url of the suites\' target NAME (botpress, eva-service, eva-answer, default, or a name of the suite\'s own), over the suite\'s. Repeatable' -r
 complete -c hookctl -n "__fish_hookctl_using_subcommand test" -s j -l jobs -d 'Cases run at once' -r
 complete -c hookctl -n "__fish_hookctl_using_subcommand test" -l filter -d 'Run only the cases whose name contains this' -r

@@ -130,7 +130,7 @@ Register-ArgumentCompleter -Native -CommandName 'hookctl' -ScriptBlock {
             [CompletionResult]::new('--max-errors', '--max-errors', [CompletionResultType]::ParameterName, 'Load mode: stop after this many transport errors (refused, timeouts...); 0 never stops')
             [CompletionResult]::new('--print', '--print', [CompletionResultType]::ParameterName, 'Print the request as a command instead of sending it (`curl`: one shell-quoted curl command line; secret header values redacted unless --show-secrets)')
             [CompletionResult]::new('--max-size', '--max-size', [CompletionResultType]::ParameterName, 'Refuse a document larger than this (a file, standard input, a record of a capture): bytes, or with a unit (10MB, 64MiB)')
-            [CompletionResult]::new('--url', '--url', [CompletionResultType]::ParameterName, 'The webhook URL. Without one (and without HOOKCTL_URL or --botpress-config), hookctl delivers to its own built-in receiver')
+            [CompletionResult]::new('--url', '--url', [CompletionResultType]::ParameterName, 'The webhook URL. Without one, --botpress-config''s url, else HOOKCTL_URL; without any, hookctl delivers to its own built-in receiver')
             [CompletionResult]::new('--botpress-config', '--botpress-config', [CompletionResultType]::ParameterName, 'Aim with the Botpress `hitlnext.json` you give Botpress: its eventsWebHook url and headers')
             [CompletionResult]::new('-H', '-H ', [CompletionResultType]::ParameterName, 'Add a header, `Name: value` (repeatable); it wins over the platform''s and the config''s')
             [CompletionResult]::new('--header', '--header', [CompletionResultType]::ParameterName, 'Add a header, `Name: value` (repeatable); it wins over the platform''s and the config''s')
@@ -166,7 +166,7 @@ Register-ArgumentCompleter -Native -CommandName 'hookctl' -ScriptBlock {
         }
         'hookctl;scenario' {
             [CompletionResult]::new('--seed', '--seed', [CompletionResultType]::ParameterName, 'Fixed identifiers and order')
-            [CompletionResult]::new('--url', '--url', [CompletionResultType]::ParameterName, 'The webhook URL. Without one (and without HOOKCTL_URL or --botpress-config), hookctl delivers to its own built-in receiver')
+            [CompletionResult]::new('--url', '--url', [CompletionResultType]::ParameterName, 'The webhook URL. Without one, --botpress-config''s url, else HOOKCTL_URL; without any, hookctl delivers to its own built-in receiver')
             [CompletionResult]::new('--botpress-config', '--botpress-config', [CompletionResultType]::ParameterName, 'Aim with the Botpress `hitlnext.json` you give Botpress: its eventsWebHook url and headers')
             [CompletionResult]::new('-H', '-H ', [CompletionResultType]::ParameterName, 'Add a header, `Name: value` (repeatable); it wins over the platform''s and the config''s')
             [CompletionResult]::new('--header', '--header', [CompletionResultType]::ParameterName, 'Add a header, `Name: value` (repeatable); it wins over the platform''s and the config''s')
@@ -229,7 +229,7 @@ Register-ArgumentCompleter -Native -CommandName 'hookctl' -ScriptBlock {
         'hookctl;replay' {
             [CompletionResult]::new('--filter', '--filter', [CompletionResultType]::ParameterName, 'Only these requests: kinds and/or 1-based indices, comma-separated (`eva-service-request,3,5`)')
             [CompletionResult]::new('--max-size', '--max-size', [CompletionResultType]::ParameterName, 'Refuse a document larger than this (a file, standard input, a record of a capture): bytes, or with a unit (10MB, 64MiB)')
-            [CompletionResult]::new('--url', '--url', [CompletionResultType]::ParameterName, 'The webhook URL. Without one (and without HOOKCTL_URL or --botpress-config), hookctl delivers to its own built-in receiver')
+            [CompletionResult]::new('--url', '--url', [CompletionResultType]::ParameterName, 'The webhook URL. Without one, --botpress-config''s url, else HOOKCTL_URL; without any, hookctl delivers to its own built-in receiver')
             [CompletionResult]::new('--botpress-config', '--botpress-config', [CompletionResultType]::ParameterName, 'Aim with the Botpress `hitlnext.json` you give Botpress: its eventsWebHook url and headers')
             [CompletionResult]::new('-H', '-H ', [CompletionResultType]::ParameterName, 'Add a header, `Name: value` (repeatable); it wins over the platform''s and the config''s')
             [CompletionResult]::new('--header', '--header', [CompletionResultType]::ParameterName, 'Add a header, `Name: value` (repeatable); it wins over the platform''s and the config''s')
@@ -252,7 +252,7 @@ Register-ArgumentCompleter -Native -CommandName 'hookctl' -ScriptBlock {
             break
         }
         'hookctl;test' {
-            [CompletionResult]::new('--url', '--url', [CompletionResultType]::ParameterName, 'Send every case of a suite with one target here, whatever it and HOOKCTL_URL say; a suite with several targets refuses it (use --target)')
+            [CompletionResult]::new('--url', '--url', [CompletionResultType]::ParameterName, 'Send every case of a suite with one target here, whatever it and HOOKCTL_URL say; a suite with several targets refuses it (use --target). Without it, HOOKCTL_URL does the same')
             [CompletionResult]::new('--target', '--target', [CompletionResultType]::ParameterName, 'Set the url of the suites'' target NAME (botpress, eva-service, eva-answer, default, or a name of the suite''s own), over the suite''s. Repeatable')
             [CompletionResult]::new('-j', '-j', [CompletionResultType]::ParameterName, 'Cases run at once')
             [CompletionResult]::new('--jobs', '--jobs', [CompletionResultType]::ParameterName, 'Cases run at once')

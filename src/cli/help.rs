@@ -264,8 +264,9 @@ where
         Some("never") => clap::ColorChoice::Never,
         _ => clap::ColorChoice::Auto,
     };
-    let mut cmd = command().color(color);
+    let mut cmd = env_parsed(command()).color(color);
     let mut matches = cmd.try_get_matches_from_mut(args)?;
+    let from_env = matches.subcommand().map(|(_, sub)| from_env(sub)).unwrap_or_default();
     if let Some((name, sub)) = matches.subcommand() {
         let given = |m: &clap::ArgMatches, id: &str| {
             m.try_contains_id(id).unwrap_or(false) && m.value_source(id) == Some(ValueSource::CommandLine)
@@ -287,7 +288,56 @@ where
             ));
         }
     }
-    Cli::from_arg_matches_mut(&mut matches).map_err(|e| e.format(&mut cmd))
+    let mut cli = Cli::from_arg_matches_mut(&mut matches).map_err(|e| e.format(&mut cmd))?;
+    if from_env.contains(&"url") {
+        if let Some(url) = command_url(&mut cli) {
+            *url = None;
+        }
+    }
+    Ok(cli)
+}
+
+/// The `--url` of the command, for those that have one.
+fn command_url(cli: &mut Cli) -> Option<&mut Option<String>> {
+    use super::Command;
+    match &mut cli.command {
+        Command::Send(a) => Some(&mut a.delivery.url),
+        Command::Scenario(a) => Some(&mut a.delivery.url),
+        Command::Replay(a) => Some(&mut a.delivery.url),
+        Command::Test(a) => Some(&mut a.url),
+        _ => None,
+    }
+}
+
+/// The arguments whose variable help and the man page name (`[env: HOOKCTL_URL]`) but which the
+/// command reads itself, where its precedence is decided: `send` puts `--botpress-config`'s url
+/// between `--url` and the variable, and `test` names which of the two it used.
+const READ_BY_THE_COMMAND: &[&str] = &["url"];
+
+/// The arguments of [`READ_BY_THE_COMMAND`] whose value the parser took from their variable: that
+/// value is dropped after parsing, so that they hold only what the command line gave (the command
+/// reads the variable itself).
+fn from_env(sub: &clap::ArgMatches) -> Vec<&'static str> {
+    let taken = |id: &str| {
+        sub.try_contains_id(id).unwrap_or(false) && sub.value_source(id) == Some(ValueSource::EnvVariable)
+    };
+    READ_BY_THE_COMMAND.iter().copied().filter(|id| taken(id)).collect()
+}
+
+/// The definition the parser uses: as [`command`], except that a variable which is not text
+/// (the command reads it as unset) is not given to the parser, which would refuse it.
+fn env_parsed(cmd: clap::Command) -> clap::Command {
+    if std::env::var_os(crate::defaults::ENV_URL).is_none_or(|v| v.to_str().is_some()) {
+        return cmd;
+    }
+    cmd.mut_subcommands(|sc| {
+        let ids: Vec<clap::Id> = sc
+            .get_arguments()
+            .filter(|a| READ_BY_THE_COMMAND.contains(&a.get_id().as_str()) && a.get_env().is_some())
+            .map(|a| a.get_id().clone())
+            .collect();
+        ids.into_iter().fold(sc, |sc, id| sc.mut_arg(id, |a| a.env(None)))
+    })
 }
 
 /// A name from the catalogue (an event, a scenario): completions offer the names and help lists

@@ -22,7 +22,8 @@ use std::io::{self, Write};
 use colored::Colorize;
 use serde::Serialize;
 use serde_json::Value;
-use tabled::settings::{Modify, Padding, Style as TableStyle, object::Rows};
+use tabled::settings::peaker::Priority;
+use tabled::settings::{Modify, Padding, Style as TableStyle, Width, object::Rows};
 use tabled::{Table, Tabled};
 
 use crate::contract::{Fields, Finding, Verdict, snippet};
@@ -78,6 +79,9 @@ pub struct Style {
     /// Stdout is a terminal: tables get borders, documents are pretty-printed.
     pub terminal: bool,
     pub verbosity: Verbosity,
+    /// The width tables fit on the terminal, their long values wrapped; none (when piped):
+    /// every value whole.
+    pub width: Option<usize>,
 }
 
 impl Style {
@@ -89,7 +93,13 @@ impl Style {
             err_color: colored_stream(choice, err_terminal),
             terminal,
             verbosity: Verbosity::Normal,
+            width: None,
         }
+    }
+
+    /// Tables fit `width` columns (see [`terminal_width`]).
+    pub fn with_width(self, width: Option<usize>) -> Style {
+        Style { width, ..self }
     }
 
     pub fn with_verbosity(self, verbosity: Verbosity) -> Style {
@@ -128,6 +138,15 @@ pub fn colored_stream(choice: ColorChoice, terminal: bool) -> bool {
     }
 }
 
+/// The width of the terminal stdout is: `COLUMNS` when it is a number (as `ls` reads it), else
+/// the terminal's own; none when neither says.
+pub fn terminal_width() -> Option<usize> {
+    let columns = std::env::var("COLUMNS").ok().and_then(|c| c.trim().parse::<usize>().ok());
+    columns
+        .filter(|&c| c > 0)
+        .or_else(|| terminal_size::terminal_size_of(io::stdout()).map(|(w, _)| usize::from(w.0)))
+}
+
 /// A diagnostic's tag (`error:`, `warning:`, `note:`) as a stream shows it: bold and coloured when
 /// that stream is, whatever stdout's choice (which the colouring crate keeps for the process).
 pub fn tag(level: Level, color: bool) -> String {
@@ -158,10 +177,15 @@ impl Out<'_> {
         json(self.out, value)
     }
 
-    /// A table on `out`, bordered on a terminal, aligned plain text otherwise.
+    /// A table on `out`, bordered on a terminal, aligned plain text otherwise. On a terminal of a
+    /// known width, long values are wrapped (between words where they can be) so that no line is
+    /// wider than it; piped, every value is whole.
     pub fn table(&mut self, mut table: Table) -> io::Result<()> {
         if self.style.terminal {
             table.with(TableStyle::rounded());
+            if let Some(width) = self.style.width {
+                table.with(Width::wrap(width).priority(Priority::max(true)).keep_words(true));
+            }
         } else {
             table.with(TableStyle::blank());
             table.with(Modify::new(Rows::new(..)).with(Padding::new(0, 2, 0, 0)));
