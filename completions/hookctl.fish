@@ -26,7 +26,7 @@ end
 
 complete -c hookctl -n "__fish_hookctl_needs_command" -s o -l output -d 'Output format: coloured text for people, or JSON on stdout for machines' -r -f -a "text\t'Coloured, tabled text for people'
 json\t'One JSON document on stdout, for machines'"
-complete -c hookctl -n "__fish_hookctl_needs_command" -l color -d 'When to colour text output (NO_COLOR is honoured under auto)' -r -f -a "auto\t''
+complete -c hookctl -n "__fish_hookctl_needs_command" -l color -d 'When to colour text output (under auto: not with NO_COLOR or TERM=dumb, and when piped only with CLICOLOR_FORCE)' -r -f -a "auto\t''
 always\t''
 never\t''"
 complete -c hookctl -n "__fish_hookctl_needs_command" -l option-case -d '`--option-case` before the command, as hookctl once took it; the command\'s own wins' -r -f -a "exact\t''
@@ -50,7 +50,7 @@ complete -c hookctl -n "__fish_hookctl_needs_command" -f -a "man" -d 'Print the 
 complete -c hookctl -n "__fish_hookctl_needs_command" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c hookctl -n "__fish_hookctl_using_subcommand list" -s o -l output -d 'Output format: coloured text for people, or JSON on stdout for machines' -r -f -a "text\t'Coloured, tabled text for people'
 json\t'One JSON document on stdout, for machines'"
-complete -c hookctl -n "__fish_hookctl_using_subcommand list" -l color -d 'When to colour text output (NO_COLOR is honoured under auto)' -r -f -a "auto\t''
+complete -c hookctl -n "__fish_hookctl_using_subcommand list" -l color -d 'When to colour text output (under auto: not with NO_COLOR or TERM=dumb, and when piped only with CLICOLOR_FORCE)' -r -f -a "auto\t''
 always\t''
 never\t''"
 complete -c hookctl -n "__fish_hookctl_using_subcommand list" -s h -l help -d 'Print help (see more with \'--help\')'
@@ -60,14 +60,14 @@ complete -c hookctl -n "__fish_hookctl_using_subcommand show" -l text -d 'eva: t
 complete -c hookctl -n "__fish_hookctl_using_subcommand show" -l expected-options -d 'eva service cell: the options it offers (comma-separated)' -r
 complete -c hookctl -n "__fish_hookctl_using_subcommand show" -l answer -d 'eva transactional answer: the answer\'s content before the webhook rewrites it' -r
 complete -c hookctl -n "__fish_hookctl_using_subcommand show" -l answer-type -d 'eva transactional answer: the answer\'s type (TEXT, CAROUSEL, ...)' -r
-complete -c hookctl -n "__fish_hookctl_using_subcommand show" -l color -d 'When to colour text output (NO_COLOR is honoured under auto)' -r -f -a "auto\t''
+complete -c hookctl -n "__fish_hookctl_using_subcommand show" -l color -d 'When to colour text output (under auto: not with NO_COLOR or TERM=dumb, and when piped only with CLICOLOR_FORCE)' -r -f -a "auto\t''
 always\t''
 never\t''"
 complete -c hookctl -n "__fish_hookctl_using_subcommand show" -l response -d 'Show the example of a valid answer from the webhook instead (eva events)'
 complete -c hookctl -n "__fish_hookctl_using_subcommand show" -l pretty -d 'Pretty-print even when piped (default: pretty on a terminal, the wire\'s compact form when piped)'
 complete -c hookctl -n "__fish_hookctl_using_subcommand show" -l compact -d 'Print the exact compact bytes sent on the wire, even on a terminal'
 complete -c hookctl -n "__fish_hookctl_using_subcommand show" -s h -l help -d 'Print help (see more with \'--help\')'
-complete -c hookctl -n "__fish_hookctl_using_subcommand schema" -l color -d 'When to colour text output (NO_COLOR is honoured under auto)' -r -f -a "auto\t''
+complete -c hookctl -n "__fish_hookctl_using_subcommand schema" -l color -d 'When to colour text output (under auto: not with NO_COLOR or TERM=dumb, and when piped only with CLICOLOR_FORCE)' -r -f -a "auto\t''
 always\t''
 never\t''"
 complete -c hookctl -n "__fish_hookctl_using_subcommand schema" -l openapi -d 'Print an OpenAPI 3.1 document instead: every built-in event as a webhook, with its schema, its example and what the platform reads of the answer'
@@ -84,7 +84,7 @@ complete -c hookctl -n "__fish_hookctl_using_subcommand validate" -l option-case
 insensitive\t''"
 complete -c hookctl -n "__fish_hookctl_using_subcommand validate" -s o -l output -d 'Output format: coloured text for people, or JSON on stdout for machines' -r -f -a "text\t'Coloured, tabled text for people'
 json\t'One JSON document on stdout, for machines'"
-complete -c hookctl -n "__fish_hookctl_using_subcommand validate" -l color -d 'When to colour text output (NO_COLOR is honoured under auto)' -r -f -a "auto\t''
+complete -c hookctl -n "__fish_hookctl_using_subcommand validate" -l color -d 'When to colour text output (under auto: not with NO_COLOR or TERM=dumb, and when piped only with CLICOLOR_FORCE)' -r -f -a "auto\t''
 always\t''
 never\t''"
 complete -c hookctl -n "__fish_hookctl_using_subcommand validate" -l strict -d 'Stop at the first line of a capture that is not a record (exit 2): nothing after it is read. Without it, each such line is reported (FILE:LINE) and the rest judged'
@@ -123,7 +123,7 @@ complete -c hookctl -n "__fish_hookctl_using_subcommand send" -l option-case -d 
 insensitive\t''"
 complete -c hookctl -n "__fish_hookctl_using_subcommand send" -s o -l output -d 'Output format: coloured text for people, or JSON on stdout for machines' -r -f -a "text\t'Coloured, tabled text for people'
 json\t'One JSON document on stdout, for machines'"
-complete -c hookctl -n "__fish_hookctl_using_subcommand send" -l color -d 'When to colour text output (NO_COLOR is honoured under auto)' -r -f -a "auto\t''
+complete -c hookctl -n "__fish_hookctl_using_subcommand send" -l color -d 'When to colour text output (under auto: not with NO_COLOR or TERM=dumb, and when piped only with CLICOLOR_FORCE)' -r -f -a "auto\t''
 always\t''
 never\t''"
 complete -c hookctl -n "__fish_hookctl_using_subcommand send" -l once -d 'Deliver once an event that Botpress delivers twice (handoff-tags)'
@@ -145,7 +145,7 @@ complete -c hookctl -n "__fish_hookctl_using_subcommand scenario" -l option-case
 insensitive\t''"
 complete -c hookctl -n "__fish_hookctl_using_subcommand scenario" -s o -l output -d 'Output format: coloured text for people, or JSON on stdout for machines' -r -f -a "text\t'Coloured, tabled text for people'
 json\t'One JSON document on stdout, for machines'"
-complete -c hookctl -n "__fish_hookctl_using_subcommand scenario" -l color -d 'When to colour text output (NO_COLOR is honoured under auto)' -r -f -a "auto\t''
+complete -c hookctl -n "__fish_hookctl_using_subcommand scenario" -l color -d 'When to colour text output (under auto: not with NO_COLOR or TERM=dumb, and when piped only with CLICOLOR_FORCE)' -r -f -a "auto\t''
 always\t''
 never\t''"
 complete -c hookctl -n "__fish_hookctl_using_subcommand scenario" -l duplicate -d 'Deliver every event twice in a row: receivers must be idempotent'
@@ -175,7 +175,7 @@ complete -c hookctl -n "__fish_hookctl_using_subcommand listen" -l option-case -
 insensitive\t''"
 complete -c hookctl -n "__fish_hookctl_using_subcommand listen" -s o -l output -d 'Output format: coloured text for people, or JSON on stdout for machines' -r -f -a "text\t'Coloured, tabled text for people'
 json\t'One JSON document on stdout, for machines'"
-complete -c hookctl -n "__fish_hookctl_using_subcommand listen" -l color -d 'When to colour text output (NO_COLOR is honoured under auto)' -r -f -a "auto\t''
+complete -c hookctl -n "__fish_hookctl_using_subcommand listen" -l color -d 'When to colour text output (under auto: not with NO_COLOR or TERM=dumb, and when piped only with CLICOLOR_FORCE)' -r -f -a "auto\t''
 always\t''
 never\t''"
 complete -c hookctl -n "__fish_hookctl_using_subcommand listen" -l keep-secrets -d 'Keep secrets in output and captures: header values (authorization, cookies, keys, tokens, signatures) and secret query values'
@@ -196,7 +196,7 @@ complete -c hookctl -n "__fish_hookctl_using_subcommand replay" -l option-case -
 insensitive\t''"
 complete -c hookctl -n "__fish_hookctl_using_subcommand replay" -s o -l output -d 'Output format: coloured text for people, or JSON on stdout for machines' -r -f -a "text\t'Coloured, tabled text for people'
 json\t'One JSON document on stdout, for machines'"
-complete -c hookctl -n "__fish_hookctl_using_subcommand replay" -l color -d 'When to colour text output (NO_COLOR is honoured under auto)' -r -f -a "auto\t''
+complete -c hookctl -n "__fish_hookctl_using_subcommand replay" -l color -d 'When to colour text output (under auto: not with NO_COLOR or TERM=dumb, and when piped only with CLICOLOR_FORCE)' -r -f -a "auto\t''
 always\t''
 never\t''"
 complete -c hookctl -n "__fish_hookctl_using_subcommand replay" -l strict -d 'Stop at the first line of the capture that is not a record, sending nothing (exit 2). Without it, each such line is named (FILE:LINE) and the rest replayed; the exit code is then 2'
@@ -213,10 +213,10 @@ complete -c hookctl -n "__fish_hookctl_using_subcommand test" -l option-case -d 
 insensitive\t''"
 complete -c hookctl -n "__fish_hookctl_using_subcommand test" -s o -l output -d 'Output format: coloured text for people, or JSON on stdout for machines' -r -f -a "text\t'Coloured, tabled text for people'
 json\t'One JSON document on stdout, for machines'"
-complete -c hookctl -n "__fish_hookctl_using_subcommand test" -l color -d 'When to colour text output (NO_COLOR is honoured under auto)' -r -f -a "auto\t''
+complete -c hookctl -n "__fish_hookctl_using_subcommand test" -l color -d 'When to colour text output (under auto: not with NO_COLOR or TERM=dumb, and when piped only with CLICOLOR_FORCE)' -r -f -a "auto\t''
 always\t''
 never\t''"
-complete -c hookctl -n "__fish_hookctl_using_subcommand test" -l builtin -d 'Run cases that have no url against hookctl\'s built-in receiver even in CI, on purpose'
+complete -c hookctl -n "__fish_hookctl_using_subcommand test" -l builtin -d 'Run cases that have no url against hookctl\'s built-in receiver even in CI (the CI variable set), on purpose'
 complete -c hookctl -n "__fish_hookctl_using_subcommand test" -l deny-warnings -d 'Fail a case on any contract warning (a hidden value shown, a context dropped), as deny_warnings = true in a suite does'
 complete -c hookctl -n "__fish_hookctl_using_subcommand test" -l show-secrets -d 'Print secrets as they are: header values, the URL\'s password and secret query values, and values the suites took from the environment'
 complete -c hookctl -n "__fish_hookctl_using_subcommand test" -l init -d 'Write a starter suite (to the SUITE path, or hookctl.toml) instead of running'
@@ -228,7 +228,7 @@ complete -c hookctl -n "__fish_hookctl_using_subcommand init" -l from -d 'Make t
 complete -c hookctl -n "__fish_hookctl_using_subcommand init" -l platform -d 'Write only this platform\'s cases and targets' -r -f -a "botpress\t''
 eva\t''"
 complete -c hookctl -n "__fish_hookctl_using_subcommand init" -l max-size -d 'Refuse a document larger than this (a file, standard input, a record of a capture): bytes, or with a unit (10MB, 64MiB)' -r
-complete -c hookctl -n "__fish_hookctl_using_subcommand init" -l color -d 'When to colour text output (NO_COLOR is honoured under auto)' -r -f -a "auto\t''
+complete -c hookctl -n "__fish_hookctl_using_subcommand init" -l color -d 'When to colour text output (under auto: not with NO_COLOR or TERM=dumb, and when piped only with CLICOLOR_FORCE)' -r -f -a "auto\t''
 always\t''
 never\t''"
 complete -c hookctl -n "__fish_hookctl_using_subcommand init" -l force -d 'Overwrite an existing file (and, with --from, the payload files)'

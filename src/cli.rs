@@ -33,7 +33,8 @@ pub struct Cli {
     #[arg(short, long, global = true, value_enum, default_value_t = Format::Text)]
     pub output: Format,
 
-    /// When to colour text output (NO_COLOR is honoured under auto).
+    /// When to colour text output (under auto: not with NO_COLOR or TERM=dumb, and when piped
+    /// only with CLICOLOR_FORCE).
     #[arg(long, global = true, value_enum, default_value_t = ColorChoice::Auto)]
     pub color: ColorChoice,
 
@@ -448,7 +449,8 @@ pub struct TestArgs {
     /// name of the suite's own), over the suite's. Repeatable.
     #[arg(long, value_name = "NAME=URL", value_parser = parse_target)]
     pub target: Vec<(String, String)>,
-    /// Run cases that have no url against hookctl's built-in receiver even in CI, on purpose.
+    /// Run cases that have no url against hookctl's built-in receiver even in CI (the CI variable
+    /// set), on purpose.
     #[arg(long)]
     pub builtin: bool,
     /// Fail a case on any contract warning (a hidden value shown, a context dropped), as
