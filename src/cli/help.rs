@@ -266,7 +266,7 @@ where
     };
     let mut cmd = env_parsed(command()).color(color);
     let mut matches = cmd.try_get_matches_from_mut(args)?;
-    let from_env = matches.subcommand().map(|(_, sub)| from_env(sub)).unwrap_or_default();
+    let url_from_env = matches.subcommand().is_some_and(|(_, sub)| url_from_env(sub));
     if let Some((name, sub)) = matches.subcommand() {
         let given = |m: &clap::ArgMatches, id: &str| {
             m.try_contains_id(id).unwrap_or(false) && m.value_source(id) == Some(ValueSource::CommandLine)
@@ -289,7 +289,7 @@ where
         }
     }
     let mut cli = Cli::from_arg_matches_mut(&mut matches).map_err(|e| e.format(&mut cmd))?;
-    if from_env.contains(&"url") {
+    if url_from_env {
         if let Some(url) = command_url(&mut cli) {
             *url = None;
         }
@@ -309,19 +309,15 @@ fn command_url(cli: &mut Cli) -> Option<&mut Option<String>> {
     }
 }
 
-/// The arguments whose variable help and the man page name (`[env: HOOKCTL_URL]`) but which the
-/// command reads itself, where its precedence is decided: `send` puts `--botpress-config`'s url
-/// between `--url` and the variable, and `test` names which of the two it used.
-const READ_BY_THE_COMMAND: &[&str] = &["url"];
+/// `--url`: help and the man page name its variable (`[env: HOOKCTL_URL]`), but each command
+/// reads the variable itself, where its precedence is decided: `send` puts `--botpress-config`'s
+/// url between `--url` and the variable, and `test` names which of the two it used.
+const URL: &str = "url";
 
-/// The arguments of [`READ_BY_THE_COMMAND`] whose value the parser took from their variable: that
-/// value is dropped after parsing, so that they hold only what the command line gave (the command
-/// reads the variable itself).
-fn from_env(sub: &clap::ArgMatches) -> Vec<&'static str> {
-    let taken = |id: &str| {
-        sub.try_contains_id(id).unwrap_or(false) && sub.value_source(id) == Some(ValueSource::EnvVariable)
-    };
-    READ_BY_THE_COMMAND.iter().copied().filter(|id| taken(id)).collect()
+/// Whether the parser took `--url` from its variable: that value is dropped after parsing, so
+/// that `--url` holds only what the command line gave.
+fn url_from_env(sub: &clap::ArgMatches) -> bool {
+    sub.try_contains_id(URL).unwrap_or(false) && sub.value_source(URL) == Some(ValueSource::EnvVariable)
 }
 
 /// The definition the parser uses: as [`command`], except that a variable which is not text
@@ -331,12 +327,8 @@ fn env_parsed(cmd: clap::Command) -> clap::Command {
         return cmd;
     }
     cmd.mut_subcommands(|sc| {
-        let ids: Vec<clap::Id> = sc
-            .get_arguments()
-            .filter(|a| READ_BY_THE_COMMAND.contains(&a.get_id().as_str()) && a.get_env().is_some())
-            .map(|a| a.get_id().clone())
-            .collect();
-        ids.into_iter().fold(sc, |sc, id| sc.mut_arg(id, |a| a.env(None)))
+        let has_url = sc.get_arguments().any(|a| a.get_id() == URL);
+        if has_url { sc.mut_arg(URL, |a| a.env(None)) } else { sc }
     })
 }
 
