@@ -33,7 +33,8 @@ pub struct Cli {
     #[arg(short, long, global = true, value_enum, default_value_t = Format::Text)]
     pub output: Format,
 
-    /// When to colour text output (NO_COLOR is honoured under auto).
+    /// When to colour text output (under auto: not with NO_COLOR or TERM=dumb, and when piped
+    /// only with CLICOLOR_FORCE).
     #[arg(long, global = true, value_enum, default_value_t = ColorChoice::Auto)]
     pub color: ColorChoice,
 
@@ -247,9 +248,9 @@ pub struct CompletionsArgs {
 /// Where and how to deliver; shared by `send` and the commands built on it.
 #[derive(Debug, Args)]
 pub struct DeliveryArgs {
-    /// The webhook URL. Without one (and without HOOKCTL_URL or --botpress-config), hookctl
-    /// delivers to its own built-in receiver.
-    #[arg(long, value_name = "URL", value_hint = ValueHint::Url)]
+    /// The webhook URL. Without one, --botpress-config's url, else HOOKCTL_URL; without any,
+    /// hookctl delivers to its own built-in receiver.
+    #[arg(long, value_name = "URL", value_hint = ValueHint::Url, env = defaults::ENV_URL, hide_env_values = true)]
     pub url: Option<String>,
     /// Aim with the Botpress `hitlnext.json` you give Botpress: its eventsWebHook url and headers.
     #[arg(long, value_name = "PATH", value_hint = ValueHint::FilePath)]
@@ -467,14 +468,15 @@ pub struct TestArgs {
     #[arg(value_name = "SUITE", value_hint = ValueHint::FilePath)]
     pub suites: Vec<PathBuf>,
     /// Send every case of a suite with one target here, whatever it and HOOKCTL_URL say; a suite
-    /// with several targets refuses it (use --target).
-    #[arg(long, value_name = "URL", value_hint = ValueHint::Url)]
+    /// with several targets refuses it (use --target). Without it, HOOKCTL_URL does the same.
+    #[arg(long, value_name = "URL", value_hint = ValueHint::Url, env = defaults::ENV_URL, hide_env_values = true)]
     pub url: Option<String>,
     /// Set the url of the suites' target NAME (botpress, eva-service, eva-answer, default, or a
     /// name of the suite's own), over the suite's. Repeatable.
     #[arg(long, value_name = "NAME=URL", value_parser = parse_target)]
     pub target: Vec<(String, String)>,
-    /// Run cases that have no url against hookctl's built-in receiver even in CI, on purpose.
+    /// Run cases that have no url against hookctl's built-in receiver even in CI (the CI variable
+    /// set), on purpose.
     #[arg(long)]
     pub builtin: bool,
     /// Fail a case on any contract warning (a hidden value shown, a context dropped), as

@@ -1256,9 +1256,19 @@ fn examples() -> Vec<Example> {
                 for row in ["passed              10000", "contract failures   0", "transport errors    0"] {
                     r.says(row);
                 }
-                for row in
-                    ["requests/s", "latency p50", "latency p90", "latency p99", "latency max", "200: 10000"]
-                {
+                for row in [
+                    "requests/s",
+                    "latency p50",
+                    "latency p75",
+                    "latency p90",
+                    "latency p95",
+                    "latency p99",
+                    "latency p99.9",
+                    "latency max",
+                    "latency mean",
+                    "200: 10000",
+                    "  response times\n",
+                ] {
                     r.says(row);
                 }
                 let got = r.served(10000);

@@ -283,8 +283,9 @@ where
         Some("never") => clap::ColorChoice::Never,
         _ => clap::ColorChoice::Auto,
     };
-    let mut cmd = command().color(color);
+    let mut cmd = env_parsed(command()).color(color);
     let mut matches = cmd.try_get_matches_from_mut(args)?;
+    let url_from_env = matches.subcommand().is_some_and(|(_, sub)| url_from_env(sub));
     if let Some((name, sub)) = matches.subcommand() {
         let given = |m: &clap::ArgMatches, id: &str| {
             m.try_contains_id(id).unwrap_or(false) && m.value_source(id) == Some(ValueSource::CommandLine)
@@ -306,7 +307,48 @@ where
             ));
         }
     }
-    Cli::from_arg_matches_mut(&mut matches).map_err(|e| e.format(&mut cmd))
+    let mut cli = Cli::from_arg_matches_mut(&mut matches).map_err(|e| e.format(&mut cmd))?;
+    if url_from_env {
+        if let Some(url) = command_url(&mut cli) {
+            *url = None;
+        }
+    }
+    Ok(cli)
+}
+
+/// The `--url` of the command, for those that have one.
+fn command_url(cli: &mut Cli) -> Option<&mut Option<String>> {
+    use super::Command;
+    match &mut cli.command {
+        Command::Send(a) => Some(&mut a.delivery.url),
+        Command::Scenario(a) => Some(&mut a.delivery.url),
+        Command::Replay(a) => Some(&mut a.delivery.url),
+        Command::Test(a) => Some(&mut a.url),
+        _ => None,
+    }
+}
+
+/// `--url`: help and the man page name its variable (`[env: HOOKCTL_URL]`), but each command
+/// reads the variable itself, where its precedence is decided: `send` puts `--botpress-config`'s
+/// url between `--url` and the variable, and `test` names which of the two it used.
+const URL: &str = "url";
+
+/// Whether the parser took `--url` from its variable: that value is dropped after parsing, so
+/// that `--url` holds only what the command line gave.
+fn url_from_env(sub: &clap::ArgMatches) -> bool {
+    sub.try_contains_id(URL).unwrap_or(false) && sub.value_source(URL) == Some(ValueSource::EnvVariable)
+}
+
+/// The definition the parser uses: as [`command`], except that a variable which is not text
+/// (the command reads it as unset) is not given to the parser, which would refuse it.
+fn env_parsed(cmd: clap::Command) -> clap::Command {
+    if std::env::var_os(crate::defaults::ENV_URL).is_none_or(|v| v.to_str().is_some()) {
+        return cmd;
+    }
+    cmd.mut_subcommands(|sc| {
+        let has_url = sc.get_arguments().any(|a| a.get_id() == URL);
+        if has_url { sc.mut_arg(URL, |a| a.env(None)) } else { sc }
+    })
 }
 
 /// A name from the catalogue (an event, a scenario): completions offer the names and help lists

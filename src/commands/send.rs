@@ -67,7 +67,7 @@ fn run_load(
         let mut signals = Signals::new()?;
         let target = send::target(delivery).await?;
         let stop = load::Stop::default();
-        let bar = output::progress(opts.count);
+        let bar = output::progress(opts.count, opts.duration);
         let (timeout, shown) = (target.delivery().timeout, bar.clone());
         let mut running = std::pin::pin!(load::run(
             Arc::new(target),

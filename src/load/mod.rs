@@ -84,13 +84,29 @@ impl Stop {
     }
 }
 
+/// The latencies of the answers of a run (transport errors have none): percentiles, max and mean,
+/// and how they spread.
 #[derive(Debug, Default, Serialize)]
 pub struct Latency {
     pub p50_ms: f64,
+    pub p75_ms: f64,
     pub p90_ms: f64,
+    pub p95_ms: f64,
     pub p99_ms: f64,
+    pub p999_ms: f64,
     pub max_ms: f64,
     pub mean_ms: f64,
+    /// The answers counted in [`tally::HISTOGRAM_BUCKETS`] buckets of equal width, from the
+    /// fastest answer (the first bucket's bound) to the slowest (the last's); one bucket when
+    /// every answer took the same time, none without answers.
+    pub histogram: Vec<Bucket>,
+}
+
+/// The answers whose latency is at most `le_ms` and above the bound of the bucket before.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize)]
+pub struct Bucket {
+    pub le_ms: f64,
+    pub count: u64,
 }
 
 /// Transport errors of one wording: how many, and since when.

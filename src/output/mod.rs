@@ -23,7 +23,8 @@ use std::io::{self, Write};
 use colored::Colorize;
 use serde::Serialize;
 use serde_json::Value;
-use tabled::settings::{Modify, Padding, Style as TableStyle, object::Rows};
+use tabled::settings::peaker::Priority;
+use tabled::settings::{Modify, Padding, Style as TableStyle, Width, object::Rows};
 use tabled::{Table, Tabled};
 
 use crate::contract::{Fields, Finding, Verdict, snippet};
@@ -80,6 +81,9 @@ pub struct Style {
     /// Stdout is a terminal: tables get borders, documents are pretty-printed.
     pub terminal: bool,
     pub verbosity: Verbosity,
+    /// The width tables fit on the terminal, their long values wrapped; none (when piped):
+    /// every value whole.
+    pub width: Option<usize>,
 }
 
 impl Style {
@@ -91,7 +95,13 @@ impl Style {
             err_color: colored_stream(choice, err_terminal),
             terminal,
             verbosity: Verbosity::Normal,
+            width: None,
         }
+    }
+
+    /// Tables fit `width` columns (see [`terminal_width`]).
+    pub fn with_width(self, width: Option<usize>) -> Style {
+        Style { width, ..self }
     }
 
     pub fn with_verbosity(self, verbosity: Verbosity) -> Style {
@@ -128,6 +138,15 @@ pub fn colored_stream(choice: ColorChoice, terminal: bool) -> bool {
         ColorChoice::Auto if set("TERM").is_some_and(|t| t == "dumb") => false,
         ColorChoice::Auto => set("CLICOLOR_FORCE").is_some_and(|v| v != "0") || terminal,
     }
+}
+
+/// The width of the terminal stdout is: `COLUMNS` when it is a number (as `ls` reads it), else
+/// the terminal's own; none when neither says.
+pub fn terminal_width() -> Option<usize> {
+    let columns = std::env::var("COLUMNS").ok().and_then(|c| c.trim().parse::<usize>().ok());
+    columns
+        .filter(|&c| c > 0)
+        .or_else(|| terminal_size::terminal_size_of(io::stdout()).map(|(w, _)| usize::from(w.0)))
 }
 
 /// A diagnostic's tag (`error:`, `warning:`, `note:`) as a stream shows it: bold and coloured when
@@ -167,10 +186,15 @@ impl Out<'_> {
         report::write(self.out, value, true)
     }
 
-    /// A table on `out`, bordered on a terminal, aligned plain text otherwise.
+    /// A table on `out`, bordered on a terminal, aligned plain text otherwise. On a terminal of a
+    /// known width, long values are wrapped (between words where they can be) so that no line is
+    /// wider than it; piped, every value is whole.
     pub fn table(&mut self, mut table: Table) -> io::Result<()> {
         if self.style.terminal {
             table.with(TableStyle::rounded());
+            if let Some(width) = self.style.width {
+                table.with(Width::wrap(width).priority(Priority::max(true)).keep_words(true));
+            }
         } else {
             table.with(TableStyle::blank());
             table.with(Modify::new(Rows::new(..)).with(Padding::new(0, 2, 0, 0)));
