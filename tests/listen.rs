@@ -667,7 +667,7 @@ fn requests_arriving_together_are_each_captured_whole_once() {
     let cap = dir.path().join("cap.jsonl");
     let listener = Listener::start(&["--save", cap.to_str().unwrap(), "-q"]);
     let report = send_ok(&listener.url, &["handoff-create", "--count", "400", "-c", "16"]);
-    assert_eq!(report["passed"], 400, "{report:#}");
+    assert_eq!(report["summary"]["passed"], 400, "{report:#}");
     let lines = listener.stop();
     let saved = captured(&cap);
     assert_eq!(saved.len(), 400);

@@ -196,11 +196,11 @@ fn load_reports_match_their_schema_and_count_time_in_milliseconds() {
     let botpress = Server::ok();
     let (code, ok) =
         report("load", &["send", "handoff-create", "--count", "20", "-c", "2", "--url", &botpress.url()]);
-    assert_eq!((code, &ok["passed"]), (0, &json!(20)));
+    assert_eq!((code, &ok["summary"]["passed"], &ok["passed"]), (0, &json!(20), &json!(true)));
     assert!(ok["elapsed_ms"].as_f64().unwrap() > 0.0 && ok.get("elapsed_s").is_none(), "{ok:#}");
     let failing = failing(500);
     let (code, failed) = report("load", &["send", "eva-service", "--count", "5", "--url", &failing.url()]);
-    assert_eq!((code, &failed["contract_failures"]), (1, &json!(5)));
+    assert_eq!((code, &failed["summary"]["failed"], &failed["passed"]), (1, &json!(5), &json!(false)));
     let closed = format!("http://127.0.0.1:{}/hook", closed_port());
     let (code, unreachable) =
         report("load", &["send", "handoff-create", "--count", "50", "--max-errors", "3", "--url", &closed]);
