@@ -697,12 +697,16 @@ _hookctl() {
             return 0
             ;;
         hookctl__subcmd__schema)
-            opts="-h --openapi --color --help botpress-event eva-answer-request eva-answer-response eva-service-request eva-service-response"
+            opts="-h --openapi --paths --server --color --help botpress-event eva-answer-request eva-answer-response eva-service-request eva-service-response"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
+                --server)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --color)
                     COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
                     return 0

@@ -77,8 +77,10 @@ set edit:completion:arg-completer[hookctl] = {|@words|
             cand eva-service 'eva asks the webhook which option a service cell takes'
         }
         &'hookctl;schema'= {
+            cand --server 'The OpenAPI document with your receiver''s base URL as its `servers` entry (default: where `hookctl listen` listens, http://127.0.0.1:8080)'
             cand --color 'When to colour text output (NO_COLOR is honoured under auto)'
             cand --openapi 'Print an OpenAPI 3.1 document instead: every built-in event as a webhook, with its schema, its example and what the platform reads of the answer'
+            cand --paths 'The OpenAPI document with each webhook also as an operation of your receiver (POST /botpress/events, /eva/service, /eva/answer), for tools that read only `paths` (Prism, Schemathesis)'
             cand -h 'Print help (see more with ''--help'')'
             cand --help 'Print help (see more with ''--help'')'
             cand botpress-event 'A Botpress HITL Next events-webhook body (handoff or agent)'

@@ -67,10 +67,12 @@ complete -c hookctl -n "__fish_hookctl_using_subcommand show" -l response -d 'Sh
 complete -c hookctl -n "__fish_hookctl_using_subcommand show" -l pretty -d 'Pretty-print even when piped (default: pretty on a terminal, the wire\'s compact form when piped)'
 complete -c hookctl -n "__fish_hookctl_using_subcommand show" -l compact -d 'Print the exact compact bytes sent on the wire, even on a terminal'
 complete -c hookctl -n "__fish_hookctl_using_subcommand show" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c hookctl -n "__fish_hookctl_using_subcommand schema" -l server -d 'The OpenAPI document with your receiver\'s base URL as its `servers` entry (default: where `hookctl listen` listens, http://127.0.0.1:8080)' -r -f
 complete -c hookctl -n "__fish_hookctl_using_subcommand schema" -l color -d 'When to colour text output (NO_COLOR is honoured under auto)' -r -f -a "auto\t''
 always\t''
 never\t''"
 complete -c hookctl -n "__fish_hookctl_using_subcommand schema" -l openapi -d 'Print an OpenAPI 3.1 document instead: every built-in event as a webhook, with its schema, its example and what the platform reads of the answer'
+complete -c hookctl -n "__fish_hookctl_using_subcommand schema" -l paths -d 'The OpenAPI document with each webhook also as an operation of your receiver (POST /botpress/events, /eva/service, /eva/answer), for tools that read only `paths` (Prism, Schemathesis)'
 complete -c hookctl -n "__fish_hookctl_using_subcommand schema" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c hookctl -n "__fish_hookctl_using_subcommand validate" -l kind -d 'The kind of every document, instead of detecting it from its shape' -r -f -a "botpress-event\t'A Botpress HITL Next events-webhook body (handoff or agent)'
 eva-answer-request\t'The body eva posts for a transactional answer'

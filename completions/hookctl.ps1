@@ -83,8 +83,10 @@ Register-ArgumentCompleter -Native -CommandName 'hookctl' -ScriptBlock {
             break
         }
         'hookctl;schema' {
+            [CompletionResult]::new('--server', '--server', [CompletionResultType]::ParameterName, 'The OpenAPI document with your receiver''s base URL as its `servers` entry (default: where `hookctl listen` listens, http://127.0.0.1:8080)')
             [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to colour text output (NO_COLOR is honoured under auto)')
             [CompletionResult]::new('--openapi', '--openapi', [CompletionResultType]::ParameterName, 'Print an OpenAPI 3.1 document instead: every built-in event as a webhook, with its schema, its example and what the platform reads of the answer')
+            [CompletionResult]::new('--paths', '--paths', [CompletionResultType]::ParameterName, 'The OpenAPI document with each webhook also as an operation of your receiver (POST /botpress/events, /eva/service, /eva/answer), for tools that read only `paths` (Prism, Schemathesis)')
             [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
             [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
             [CompletionResult]::new('botpress-event', 'botpress-event', [CompletionResultType]::ParameterValue, 'A Botpress HITL Next events-webhook body (handoff or agent)')

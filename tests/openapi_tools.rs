@@ -230,31 +230,53 @@ fn prism_mocks_every_webhook_receiver_and_refuses_a_bad_body() {
     }
 }
 
-#[test]
-fn schemathesis_runs_the_examples_against_listen() {
-    let test = "schemathesis_runs_the_examples_against_listen";
-    let Some(st) = tools::ready(tools::pip(SCHEMATHESIS, "schemathesis"), test) else { return };
+/// Runs Schemathesis on the `--paths` document against `hookctl listen ARGS`: the examples, then
+/// the coverage and fuzzing phases with valid bodies (the listener answers every body, valid or
+/// not: it shows what a platform sends, so refusing invalid ones is not asked of it).
+fn schemathesis(st: &Path, listen: &[&str]) -> (Output, Vec<Value>) {
     let dir = tempfile::tempdir().unwrap();
     let path = write(dir.path(), "openapi.json", &document(&["--openapi", "--paths"]));
-    let listener = Listener::start(&[]);
+    let listener = Listener::start(listen);
     let out = bounded(
-        Command::new(&st)
-            .args(["run", "--phases", "examples", "--checks", "all", "--url"])
+        Command::new(st)
+            .args(["run", "--phases", "examples,coverage,fuzzing", "--mode", "positive", "--checks", "all"])
+            .args(["--max-examples", "20", "--generation-deterministic", "--url"])
             .arg(format!("http://{}", listener.addr))
             .arg(&path)
             .env("NO_COLOR", "1")
             .current_dir(dir.path()),
         "schemathesis run",
     );
+    (out, listener.stop())
+}
+
+#[test]
+fn schemathesis_runs_against_listen_and_its_answers_match_the_documented_responses() {
+    let test = "schemathesis_runs_against_listen_and_its_answers_match_the_documented_responses";
+    let Some(st) = tools::ready(tools::pip(SCHEMATHESIS, "schemathesis"), test) else { return };
+    let (out, lines) = schemathesis(&st, &[]);
     assert!(out.status.success(), "schemathesis failed against hookctl listen:\n{}", text(&out));
-    let lines = listener.stop();
-    let requests = lines.iter().filter(|l| l["type"] == "request").count();
-    let examples = hookctl::catalogue::EVENTS.len();
+    let said = text(&out);
     assert!(
-        requests >= examples,
-        "every example was sent: {requests} requests for {examples} examples\n{}",
-        text(&out)
+        said.contains("Examples") && said.contains("Fuzzing") && said.contains("No issues found"),
+        "{said}"
     );
+    let requests: Vec<&Value> = lines.iter().filter(|l| l["type"] == "request").collect();
+    for e in hookctl::catalogue::EVENTS {
+        let fixture = e.fixture();
+        assert!(
+            requests.iter().any(|r| r["body_json"] == fixture),
+            "{}: its example was not sent\n{said}",
+            e.name
+        );
+    }
+    // Not vacuous: a receiver whose answers break the documented response fails it.
+    let dir = tempfile::tempdir().unwrap();
+    let answer = dir.path().join("answer.json");
+    std::fs::write(&answer, r#"{"nothing": "of the contract"}"#).unwrap();
+    let (out, _) = schemathesis(&st, &["--respond", answer.to_str().unwrap()]);
+    assert!(!out.status.success(), "{}", text(&out));
+    assert!(text(&out).contains("Response violates schema"), "{}", text(&out));
 }
 
 // ------------------------------------------------------------------ generated types

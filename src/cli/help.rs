@@ -25,10 +25,20 @@ pub const EXAMPLES: &[(&str, &[(&str, &str)])] = &[
     ),
     (
         "schema",
-        &[(
-            "hookctl schema eva-service-response > eva-service-response.schema.json",
-            "the schema your eva webhook's answers must follow, for any validator",
-        )],
+        &[
+            (
+                "hookctl schema eva-service-response > eva-service-response.schema.json",
+                "the schema your eva webhook's answers must follow, for any validator",
+            ),
+            (
+                "hookctl schema --openapi > webhooks.openapi.json",
+                "the whole contract, for linters and code generators",
+            ),
+            (
+                "hookctl schema --openapi --paths --server https://hooks.example.com > receivers.openapi.json",
+                "also as your receiver's operations, for Prism and Schemathesis",
+            ),
+        ],
     ),
     (
         "validate",
