@@ -194,16 +194,25 @@ impl BodyArgs {
 #[derive(Debug, Args)]
 pub struct SchemaArgs {
     /// The document kind.
-    #[arg(value_enum, required_unless_present_any = ["openapi", "report"])]
+    #[arg(value_enum, required_unless_present_any = ["openapi", "paths", "server", "report"])]
     pub kind: Option<Kind>,
     /// Print the JSON Schema of one of hookctl's own JSON reports (what `-o json` prints)
     /// instead; without a name, list the names.
-    #[arg(long, value_enum, value_name = "NAME", num_args = 0..=1, conflicts_with_all = ["kind", "openapi"])]
+    #[arg(long, value_enum, value_name = "NAME", num_args = 0..=1, conflicts_with_all = ["kind", "openapi", "paths", "server"])]
     pub report: Option<Option<crate::output::ReportName>>,
     /// Print an OpenAPI 3.1 document instead: every built-in event as a webhook, with its schema,
     /// its example and what the platform reads of the answer.
     #[arg(long, conflicts_with = "kind")]
     pub openapi: bool,
+    /// The OpenAPI document with each webhook also as an operation of your receiver (POST
+    /// /botpress/events, /eva/service, /eva/answer), for tools that read only `paths` (Prism,
+    /// Schemathesis).
+    #[arg(long, conflicts_with = "kind")]
+    pub paths: bool,
+    /// The OpenAPI document with your receiver's base URL as its `servers` entry (default: where
+    /// `hookctl listen` listens, http://127.0.0.1:8080).
+    #[arg(long, value_name = "URL", conflicts_with = "kind", value_hint = ValueHint::Url)]
+    pub server: Option<String>,
 }
 
 #[derive(Debug, Args)]

@@ -1010,7 +1010,7 @@ fn examples() -> Vec<Example> {
             }),
         ),
         ex(
-            "hookctl schema --openapi > webhooks.openapi.json   # the whole contract, for Postman, Prism, Schemathesis",
+            "hookctl schema --openapi > webhooks.openapi.json   # the whole contract, for linters and code generators",
             Run(|r| {
                 r.exits(0);
                 let doc = r.json("webhooks.openapi.json");
@@ -1022,6 +1022,17 @@ fn examples() -> Vec<Example> {
                         ["schema"]["$ref"],
                     "#/components/schemas/eva-service-response"
                 );
+            }),
+        ),
+        ex(
+            "hookctl schema --openapi --paths --server https://hooks.example.com > receivers.openapi.json   # also as your receiver's operations, for Prism and Schemathesis",
+            Run(|r| {
+                r.exits(0);
+                let doc = r.json("receivers.openapi.json");
+                assert_eq!(doc["servers"][0]["url"], "https://hooks.example.com");
+                let paths: Vec<&String> = doc["paths"].as_object().unwrap().keys().collect();
+                assert_eq!(paths, ["/botpress/events", "/eva/service", "/eva/answer"]);
+                assert_eq!(doc["webhooks"], r.json("webhooks.openapi.json")["webhooks"], "the same webhooks");
             }),
         ),
         ex(

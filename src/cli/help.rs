@@ -34,6 +34,14 @@ pub const EXAMPLES: &[(&str, &[(&str, &str)])] = &[
                 "hookctl schema --report send > send-report.schema.json",
                 "the schema of `send -o json`'s report, for scripts that read it",
             ),
+            (
+                "hookctl schema --openapi > webhooks.openapi.json",
+                "the whole contract, for linters and code generators",
+            ),
+            (
+                "hookctl schema --openapi --paths --server https://hooks.example.com > receivers.openapi.json",
+                "also as your receiver's operations, for Prism and Schemathesis",
+            ),
         ],
     ),
     (
