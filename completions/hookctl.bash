@@ -705,7 +705,7 @@ _hookctl() {
             return 0
             ;;
         hookctl__subcmd__schema)
-            opts="-h --report --openapi --color --help botpress-event eva-answer-request eva-answer-response eva-service-request eva-service-response"
+            opts="-h --report --openapi --paths --server --color --help botpress-event eva-answer-request eva-answer-response eva-service-request eva-service-response"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -713,6 +713,10 @@ _hookctl() {
             case "${prev}" in
                 --report)
                     COMPREPLY=($(compgen -W "list validate send load scenario listen-line replay test" -- "${cur}"))
+                    return 0
+                    ;;
+                --server)
+                    COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
                 --color)

@@ -571,7 +571,10 @@ fn load_judges_a_botpress_answer_by_its_status_alone() {
         send_json(&["agent-online", "--count", "30", "-c", "3", "--url", &server.url()]);
     assert_eq!(code, 1, "{summary}{err}");
     assert_eq!(summary["summary"]["requests"], 30);
-    assert_eq!((summary["summary"]["passed"].as_u64(), summary["summary"]["failed"].as_u64()), (Some(20), Some(10)));
+    assert_eq!(
+        (summary["summary"]["passed"].as_u64(), summary["summary"]["failed"].as_u64()),
+        (Some(20), Some(10))
+    );
     assert_eq!(summary["statuses"], json!({"200": 20, "500": 10}));
     assert_eq!(summary["first_failure"], "status: expected 2xx, found 500");
 
