@@ -294,8 +294,9 @@ pub struct SendArgs {
     /// The built-in event to send (see `hookctl list`).
     #[arg(value_name = "EVENT", required_unless_present = "data", value_parser = CatalogueNames::events())]
     pub event: Option<String>,
-    /// The webhook URL, as --url takes it (`hookctl send handoff-create localhost:3000/hook`).
-    #[arg(value_name = "URL", conflicts_with = "url", requires = "event", value_hint = ValueHint::Url)]
+    /// The webhook URL, as --url takes it (`hookctl send handoff-create localhost:3000/hook`); not
+    /// with --url (checked after parsing, so that HOOKCTL_URL, which fills --url, does not count).
+    #[arg(value_name = "URL", requires = "event", value_hint = ValueHint::Url)]
     pub target: Option<String>,
     /// Send your own JSON body instead of a fixture (`-` for standard input).
     #[arg(long, value_name = "FILE|-", conflicts_with = "event", value_hint = ValueHint::FilePath)]

@@ -1102,7 +1102,7 @@ fn a_load_run_stops_a_redirect_loop_where_a_single_send_does() {
     let (from, hits) = redirector(307, "/again".to_string());
     let (code, report, err) = send_json(&["handoff-create", "--url", &from, "--count", "1"]);
     assert_eq!(code, 3, "{report:#} {err}");
-    assert_eq!(report["transport_errors"], 1, "{report:#}");
+    assert_eq!(report["summary"]["transport_errors"], 1, "{report:#}");
     assert_eq!(hits.requests().len(), 6, "the first request and five more");
 }
 

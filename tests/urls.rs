@@ -143,7 +143,18 @@ fn send_takes_the_url_after_the_event_and_not_with_url_too() {
         run(hookctl().args(["send", "agent-online", &server.url(), "--url", &server.url()]));
     assert_eq!(code, 2);
     assert!(out.is_empty());
-    assert_eq!(common::error_line(&err), "error: the argument '[URL]' cannot be used with '--url <URL>'");
+    assert_eq!(
+        common::error_line(&err),
+        "error: the URL after the event and --url both say where to send: give one"
+    );
+
+    // HOOKCTL_URL fills --url for the parser, yet it is no --url given: the URL after the event
+    // is taken, and wins over the variable as --url does.
+    let closed = format!("http://127.0.0.1:{}/hook", common::closed_port());
+    let (code, _, err) =
+        run(hookctl().env("HOOKCTL_URL", &closed).args(["send", "agent-online", &server.url()]));
+    assert_eq!(code, 0, "{err}");
+    assert_eq!(server.requests().len(), 2);
 
     // A URL where the event goes is not taken for an unknown event.
     for args in

@@ -314,6 +314,13 @@ where
                 format!("--{long} does not apply to 'hookctl {name}'"),
             ));
         }
+        if name == "send" && given(sub, "target") && given(sub, URL) {
+            let sc = cmd.find_subcommand_mut(name).expect("the subcommand just parsed");
+            return Err(sc.error(
+                clap::error::ErrorKind::ArgumentConflict,
+                "the URL after the event and --url both say where to send: give one",
+            ));
+        }
     }
     let mut cli = Cli::from_arg_matches_mut(&mut matches).map_err(|e| e.format(&mut cmd))?;
     if url_from_env {
