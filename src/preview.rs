@@ -107,7 +107,7 @@ pub fn preview(template: Template, delivery: &Delivery, once: bool, print: Optio
 }
 
 /// Where `hookctl listen` listens by default.
-fn listen_url() -> String {
+pub fn listen_url() -> String {
     format!("http://127.0.0.1:{}/hook", defaults::PORT)
 }
 
