@@ -9,7 +9,7 @@ use serde::Serialize;
 use serde_json::Value;
 
 use crate::capture::BadLine;
-use crate::catalogue::Kind;
+use crate::catalogue::{Kind, Platform};
 use crate::contract::{self, Context, Verdict};
 use crate::error::{Error, Result};
 use crate::http::{self, REDACTED};
@@ -84,14 +84,21 @@ pub fn filter(records: Vec<Record>, filter: &[String]) -> Result<Vec<Record>> {
 /// platforms send JSON, and is judged as what was sent.
 #[derive(Debug, Default)]
 pub struct Edits {
-    sets: Vec<(Vec<String>, Value)>,
+    /// Each `--set`: the path as written, then parsed, and the value.
+    sets: Vec<(String, Vec<String>, Value)>,
     data: Option<Value>,
 }
 
 impl Edits {
     /// Parse the `--set`s and read the `--data` body (JSON, at most `max` bytes).
     pub fn new(sets: &[String], data: Option<&Path>, max: u64) -> Result<Edits> {
-        let sets = sets.iter().map(|s| payload::parse_set(s)).collect::<Result<Vec<_>>>()?;
+        let sets = sets
+            .iter()
+            .map(|spec| {
+                let written = spec.split_once('=').map_or(spec.as_str(), |(p, _)| p).to_string();
+                payload::parse_set(spec).map(|(path, value)| (written, path, value))
+            })
+            .collect::<Result<Vec<_>>>()?;
         let data = data
             .map(|path| input::read_json_max(path, max).map_err(|e| Error::usage(format!("--data {e}"))))
             .transpose()?;
@@ -110,6 +117,34 @@ impl Edits {
         }
     }
 
+    /// The `--set`s that put a top-level field the platform never sends into a body re-sent, by
+    /// platform, each as the path was written and the field, as `send` warns of them: a server
+    /// that depends on one will not get it from the platform.
+    pub fn unsent_fields(&self, records: &[Record]) -> Vec<(Platform, Vec<(String, String)>)> {
+        let mut kinds: Vec<Kind> = match &self.data {
+            Some(doc) => Kind::detect(doc).into_iter().collect(),
+            None => records.iter().filter_map(|r| r.kind).collect(),
+        };
+        kinds.dedup();
+        let mut out: Vec<(Platform, Vec<(String, String)>)> = Vec::new();
+        for kind in kinds {
+            for (written, path, _) in &self.sets {
+                // A longer path needs its parent there already: a body without it is an error.
+                let [key] = path.as_slice() else { continue };
+                if kind.sends_top_level(key) {
+                    continue;
+                }
+                let field = (written.clone(), key.clone());
+                match out.iter_mut().find(|(p, _)| *p == kind.platform()) {
+                    Some((_, fields)) if fields.contains(&field) => {}
+                    Some((_, fields)) => fields.push(field),
+                    None => out.push((kind.platform(), vec![field])),
+                }
+            }
+        }
+        out
+    }
+
     fn any(&self) -> bool {
         !self.sets.is_empty() || self.data.is_some()
     }
@@ -123,7 +158,7 @@ impl Edits {
                 Error::usage(format!("{origin}: --set edits a JSON body, and this one is not JSON ({e})"))
             })?,
         };
-        for (path, value) in &self.sets {
+        for (_, path, value) in &self.sets {
             payload::set(&mut doc, path, value.clone())
                 .map_err(|e| Error::usage(format!("{origin}: {e}")))?;
         }

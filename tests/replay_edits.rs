@@ -246,4 +246,43 @@ fn print_curl_prints_the_edited_requests_and_sh_makes_them_as_replay_would() {
         ),
         "{err}"
     );
+    // As send warns of it: Botpress never sends a top-level `text` (eva does, and is not named).
+    let unsent: Vec<&str> = err.lines().filter(|l| l.contains("never sends a top-level")).collect();
+    assert_eq!(unsent.len(), 1, "{err}");
+    assert!(
+        unsent[0].starts_with("warning: --set text: Botpress HITL Next never sends a top-level 'text'"),
+        "{err}"
+    );
+    let (_, _, err) = replay(&capture, &["--print", "curl", "--set", "payload.tags=[]", "--filter", "1"]);
+    assert!(!err.contains("warning"), "a field the platform sends is silent: {err}");
+
+    // -o json: the commands and the notes.
+    let (code, out, err) = replay(&capture, &["--print", "curl", "--filter", "2", "-o", "json"]);
+    assert_eq!(code, 0, "{err}");
+    let printed: Value = serde_json::from_str(&out).unwrap();
+    assert_eq!(printed["requests"][0]["event"], "#2 eva-service-request");
+    assert!(printed["requests"][0]["curl"].as_str().unwrap().starts_with("curl -X POST "), "{printed}");
+    assert!(printed["notes"].is_array(), "{printed}");
+}
+
+#[test]
+fn data_from_standard_input_needs_the_capture_in_a_file() {
+    let dir = tempfile::tempdir().unwrap();
+    let capture = capture(dir.path());
+    let lines = std::fs::read_to_string(&capture).unwrap();
+    let (code, _, err) =
+        run(hookctl().args(["replay", "-", "--data", "-", "--print", "curl"]).write_stdin(lines));
+    assert_eq!(code, 2, "{err}");
+    assert_eq!(
+        error_line(&err),
+        "error: --data <stdin>: the capture is read from standard input already; give --data a file"
+    );
+    let (_, body, _) = run(hookctl().args(["show", "handoff-resolve", "--seed", "3"]));
+    let (code, out, err) = run(hookctl()
+        .arg("replay")
+        .arg(&capture)
+        .args(["--filter", "1", "--data", "-", "--print", "curl"])
+        .write_stdin(body.clone()));
+    assert_eq!(code, 0, "{err}");
+    assert!(out.contains(&format!("--data-raw '{}'", body.trim())), "{out}");
 }

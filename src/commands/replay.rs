@@ -20,6 +20,9 @@ pub fn run(args: ReplayArgs, g: Globals, o: &mut Out) -> Result<Exit> {
     let source = input::label(&args.file);
     let edits = replay::Edits::new(&args.sets, args.data.as_deref(), max)?;
     edits.check(&records, &source)?;
+    for (platform, unsent) in edits.unsent_fields(&records) {
+        output::unsent_fields(o, platform, &unsent)?;
+    }
     let delivery = delivery(args.delivery, g);
     if args.print.is_some() {
         let printed = replay::print(records, &edits, &source, &delivery)?;
