@@ -466,7 +466,7 @@ _hookctl() {
             return 0
             ;;
         hookctl__subcmd__listen)
-            opts="-p -o -v -q -h --port --bind --status --fail-first --respond --respond-option --forward-to --save --keep-secrets --require-header --max-body --max-response --read-timeout --body-timeout --header-timeout --idle-timeout --max-connections --grace --exit-after --option-case --output --color --verbose --quiet --help"
+            opts="-p -o -v -q -h --port --bind --status --fail-first --respond --respond-option --forward-to --forward-exact --filter --save --keep-secrets --require-header --max-body --max-response --read-timeout --body-timeout --header-timeout --idle-timeout --max-connections --grace --exit-after --option-case --output --color --verbose --quiet --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -512,6 +512,10 @@ _hookctl() {
                     return 0
                     ;;
                 --forward-to)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --filter)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -638,7 +642,7 @@ _hookctl() {
                     return 0
                     ;;
                 --print)
-                    COMPREPLY=($(compgen -W "curl" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "curl k6" -- "${cur}"))
                     return 0
                     ;;
                 --max-size)
@@ -712,7 +716,7 @@ _hookctl() {
             return 0
             ;;
         hookctl__subcmd__scenario)
-            opts="-H -o -v -q -h --duplicate --shuffle --seed --url --botpress-config --header --timeout --retry --retry-scale --max-response --show-secrets --option-case --output --color --verbose --quiet --help handoff-lifecycle handoff-lifecycle-reject handoff-lifecycle-expire handoff-full"
+            opts="-H -o -v -q -h --duplicate --shuffle --seed --print --url --botpress-config --header --timeout --retry --retry-scale --max-response --show-secrets --option-case --output --color --verbose --quiet --help handoff-lifecycle handoff-lifecycle-reject handoff-lifecycle-expire handoff-full"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -720,6 +724,10 @@ _hookctl() {
             case "${prev}" in
                 --seed)
                     COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --print)
+                    COMPREPLY=($(compgen -W "curl k6" -- "${cur}"))
                     return 0
                     ;;
                 --url)
@@ -789,12 +797,20 @@ _hookctl() {
             return 0
             ;;
         hookctl__subcmd__schema)
-            opts="-h --openapi --color --help botpress-event eva-answer-request eva-answer-response eva-service-request eva-service-response"
+            opts="-h --report --openapi --paths --server --color --help botpress-event eva-answer-request eva-answer-response eva-service-request eva-service-response"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
+                --report)
+                    COMPREPLY=($(compgen -W "list validate send load scenario listen-line replay test" -- "${cur}"))
+                    return 0
+                    ;;
+                --server)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --color)
                     COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
                     return 0
@@ -885,7 +901,7 @@ _hookctl() {
                     return 0
                     ;;
                 --print)
-                    COMPREPLY=($(compgen -W "curl" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "curl k6" -- "${cur}"))
                     return 0
                     ;;
                 --max-size)

@@ -26,7 +26,7 @@ end
 
 complete -c hookctl -n "__fish_hookctl_needs_command" -s o -l output -d 'Output format: coloured text for people, or JSON on stdout for machines' -r -f -a "text\t'Coloured, tabled text for people'
 json\t'One JSON document on stdout, for machines'"
-complete -c hookctl -n "__fish_hookctl_needs_command" -l color -d 'When to colour text output (NO_COLOR is honoured under auto)' -r -f -a "auto\t''
+complete -c hookctl -n "__fish_hookctl_needs_command" -l color -d 'When to colour text output (under auto: not with NO_COLOR or TERM=dumb, and when piped only with CLICOLOR_FORCE)' -r -f -a "auto\t''
 always\t''
 never\t''"
 complete -c hookctl -n "__fish_hookctl_needs_command" -l option-case -d '`--option-case` before the command, as hookctl once took it; the command\'s own wins' -r -f -a "exact\t''
@@ -51,7 +51,7 @@ complete -c hookctl -n "__fish_hookctl_needs_command" -f -a "man" -d 'Print the 
 complete -c hookctl -n "__fish_hookctl_needs_command" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c hookctl -n "__fish_hookctl_using_subcommand list" -s o -l output -d 'Output format: coloured text for people, or JSON on stdout for machines' -r -f -a "text\t'Coloured, tabled text for people'
 json\t'One JSON document on stdout, for machines'"
-complete -c hookctl -n "__fish_hookctl_using_subcommand list" -l color -d 'When to colour text output (NO_COLOR is honoured under auto)' -r -f -a "auto\t''
+complete -c hookctl -n "__fish_hookctl_using_subcommand list" -l color -d 'When to colour text output (under auto: not with NO_COLOR or TERM=dumb, and when piped only with CLICOLOR_FORCE)' -r -f -a "auto\t''
 always\t''
 never\t''"
 complete -c hookctl -n "__fish_hookctl_using_subcommand list" -s h -l help -d 'Print help (see more with \'--help\')'
@@ -61,17 +61,27 @@ complete -c hookctl -n "__fish_hookctl_using_subcommand show" -l text -d 'eva: t
 complete -c hookctl -n "__fish_hookctl_using_subcommand show" -l expected-options -d 'eva service cell: the options it offers (comma-separated)' -r
 complete -c hookctl -n "__fish_hookctl_using_subcommand show" -l answer -d 'eva transactional answer: the answer\'s content before the webhook rewrites it' -r
 complete -c hookctl -n "__fish_hookctl_using_subcommand show" -l answer-type -d 'eva transactional answer: the answer\'s type (TEXT, CAROUSEL, ...)' -r
-complete -c hookctl -n "__fish_hookctl_using_subcommand show" -l color -d 'When to colour text output (NO_COLOR is honoured under auto)' -r -f -a "auto\t''
+complete -c hookctl -n "__fish_hookctl_using_subcommand show" -l color -d 'When to colour text output (under auto: not with NO_COLOR or TERM=dumb, and when piped only with CLICOLOR_FORCE)' -r -f -a "auto\t''
 always\t''
 never\t''"
 complete -c hookctl -n "__fish_hookctl_using_subcommand show" -l response -d 'Show the example of a valid answer from the webhook instead (eva events)'
 complete -c hookctl -n "__fish_hookctl_using_subcommand show" -l pretty -d 'Pretty-print even when piped (default: pretty on a terminal, the wire\'s compact form when piped)'
 complete -c hookctl -n "__fish_hookctl_using_subcommand show" -l compact -d 'Print the exact compact bytes sent on the wire, even on a terminal'
 complete -c hookctl -n "__fish_hookctl_using_subcommand show" -s h -l help -d 'Print help (see more with \'--help\')'
-complete -c hookctl -n "__fish_hookctl_using_subcommand schema" -l color -d 'When to colour text output (NO_COLOR is honoured under auto)' -r -f -a "auto\t''
+complete -c hookctl -n "__fish_hookctl_using_subcommand schema" -l report -d 'Print the JSON Schema of one of hookctl\'s own JSON reports (what `-o json` prints) instead; without a name, list the names' -r -f -a "list\t'`list -o json`'
+validate\t'`validate -o json`'
+send\t'`send -o json` (and `send --dry-run -o json`)'
+load\t'`send --count/--duration -o json`'
+scenario\t'`scenario NAME -o json` (and the list of scenarios, `scenario -o json`)'
+listen-line\t'Each line of `listen -o json`'
+replay\t'`replay -o json`'
+test\t'`test -o json`'"
+complete -c hookctl -n "__fish_hookctl_using_subcommand schema" -l server -d 'The OpenAPI document with your receiver\'s base URL as its `servers` entry (default: where `hookctl listen` listens, http://127.0.0.1:8080)' -r -f
+complete -c hookctl -n "__fish_hookctl_using_subcommand schema" -l color -d 'When to colour text output (under auto: not with NO_COLOR or TERM=dumb, and when piped only with CLICOLOR_FORCE)' -r -f -a "auto\t''
 always\t''
 never\t''"
 complete -c hookctl -n "__fish_hookctl_using_subcommand schema" -l openapi -d 'Print an OpenAPI 3.1 document instead: every built-in event as a webhook, with its schema, its example and what the platform reads of the answer'
+complete -c hookctl -n "__fish_hookctl_using_subcommand schema" -l paths -d 'The OpenAPI document with each webhook also as an operation of your receiver (POST /botpress/events, /eva/service, /eva/answer), for tools that read only `paths` (Prism, Schemathesis)'
 complete -c hookctl -n "__fish_hookctl_using_subcommand schema" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c hookctl -n "__fish_hookctl_using_subcommand validate" -l kind -d 'The kind of every document, instead of detecting it from its shape' -r -f -a "botpress-event\t'A Botpress HITL Next events-webhook body (handoff or agent)'
 eva-answer-request\t'The body eva posts for a transactional answer'
@@ -85,7 +95,7 @@ complete -c hookctl -n "__fish_hookctl_using_subcommand validate" -l option-case
 insensitive\t''"
 complete -c hookctl -n "__fish_hookctl_using_subcommand validate" -s o -l output -d 'Output format: coloured text for people, or JSON on stdout for machines' -r -f -a "text\t'Coloured, tabled text for people'
 json\t'One JSON document on stdout, for machines'"
-complete -c hookctl -n "__fish_hookctl_using_subcommand validate" -l color -d 'When to colour text output (NO_COLOR is honoured under auto)' -r -f -a "auto\t''
+complete -c hookctl -n "__fish_hookctl_using_subcommand validate" -l color -d 'When to colour text output (under auto: not with NO_COLOR or TERM=dumb, and when piped only with CLICOLOR_FORCE)' -r -f -a "auto\t''
 always\t''
 never\t''"
 complete -c hookctl -n "__fish_hookctl_using_subcommand validate" -l strict -d 'Stop at the first line of a capture that is not a record (exit 2): nothing after it is read. Without it, each such line is reported (FILE:LINE) and the rest judged'
@@ -110,9 +120,10 @@ complete -c hookctl -n "__fish_hookctl_using_subcommand send" -l count -d 'Load 
 complete -c hookctl -n "__fish_hookctl_using_subcommand send" -l duration -d 'Load mode: keep sending for this many seconds, or a duration with its unit (10s, 5m); more than 0 s, at most 86400 s, a day' -r
 complete -c hookctl -n "__fish_hookctl_using_subcommand send" -s c -l concurrency -d 'Load mode: requests in flight at once (1 to 1024)' -r
 complete -c hookctl -n "__fish_hookctl_using_subcommand send" -l max-errors -d 'Load mode: stop after this many transport errors (refused, timeouts...); 0 never stops' -r
-complete -c hookctl -n "__fish_hookctl_using_subcommand send" -l print -d 'Print the request as a command instead of sending it (`curl`: one shell-quoted curl command line; secret header values redacted unless --show-secrets)' -r -f -a "curl\t'One curl command line, shell-quoted'"
+complete -c hookctl -n "__fish_hookctl_using_subcommand send" -l print -d 'Print the request as a command instead of sending it (`curl`: one shell-quoted curl command line; secret header values redacted unless --show-secrets; `k6`: a k6 script that sends it as load mode does, secret values read from the environment)' -r -f -a "curl\t'One curl command line, shell-quoted'
+k6\t'A k6 script that sends the event as load mode does (fresh ids each request), with checks'"
 complete -c hookctl -n "__fish_hookctl_using_subcommand send" -l max-size -d 'Refuse a document larger than this (a file, standard input, a record of a capture): bytes, or with a unit (10MB, 64MiB)' -r
-complete -c hookctl -n "__fish_hookctl_using_subcommand send" -l url -d 'The webhook URL. Without one (and without HOOKCTL_URL or --botpress-config), hookctl delivers to its own built-in receiver' -r -f
+complete -c hookctl -n "__fish_hookctl_using_subcommand send" -l url -d 'The webhook URL. Without one, --botpress-config\'s url, else HOOKCTL_URL; without any, hookctl delivers to its own built-in receiver' -r -f
 complete -c hookctl -n "__fish_hookctl_using_subcommand send" -l botpress-config -d 'Aim with the Botpress `hitlnext.json` you give Botpress: its eventsWebHook url and headers' -r -F
 complete -c hookctl -n "__fish_hookctl_using_subcommand send" -s H -l header -d 'Add a header, `Name: value` (repeatable); it wins over the platform\'s and the config\'s' -r
 complete -c hookctl -n "__fish_hookctl_using_subcommand send" -l timeout -d 'Give up on an answer after this many seconds, or a duration with its unit (500ms, 10s); more than 0 s, at most 86400 s, a day (Botpress itself waits forever)' -r
@@ -124,7 +135,7 @@ complete -c hookctl -n "__fish_hookctl_using_subcommand send" -l option-case -d 
 insensitive\t''"
 complete -c hookctl -n "__fish_hookctl_using_subcommand send" -s o -l output -d 'Output format: coloured text for people, or JSON on stdout for machines' -r -f -a "text\t'Coloured, tabled text for people'
 json\t'One JSON document on stdout, for machines'"
-complete -c hookctl -n "__fish_hookctl_using_subcommand send" -l color -d 'When to colour text output (NO_COLOR is honoured under auto)' -r -f -a "auto\t''
+complete -c hookctl -n "__fish_hookctl_using_subcommand send" -l color -d 'When to colour text output (under auto: not with NO_COLOR or TERM=dumb, and when piped only with CLICOLOR_FORCE)' -r -f -a "auto\t''
 always\t''
 never\t''"
 complete -c hookctl -n "__fish_hookctl_using_subcommand send" -l once -d 'Deliver once an event that Botpress delivers twice (handoff-tags)'
@@ -134,7 +145,9 @@ complete -c hookctl -n "__fish_hookctl_using_subcommand send" -s v -l verbose -d
 complete -c hookctl -n "__fish_hookctl_using_subcommand send" -s q -l quiet -d 'Say less: only the verdicts and the summary (errors and warnings still go to stderr)'
 complete -c hookctl -n "__fish_hookctl_using_subcommand send" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c hookctl -n "__fish_hookctl_using_subcommand scenario" -l seed -d 'Fixed identifiers and order' -r
-complete -c hookctl -n "__fish_hookctl_using_subcommand scenario" -l url -d 'The webhook URL. Without one (and without HOOKCTL_URL or --botpress-config), hookctl delivers to its own built-in receiver' -r -f
+complete -c hookctl -n "__fish_hookctl_using_subcommand scenario" -l print -d 'Print the scenario as a script instead of sending it (`k6`: a k6 script whose iterations send the steps in order with fresh ids; secret header values read from the environment unless --show-secrets)' -r -f -a "curl\t'One curl command line, shell-quoted'
+k6\t'A k6 script that sends the event as load mode does (fresh ids each request), with checks'"
+complete -c hookctl -n "__fish_hookctl_using_subcommand scenario" -l url -d 'The webhook URL. Without one, --botpress-config\'s url, else HOOKCTL_URL; without any, hookctl delivers to its own built-in receiver' -r -f
 complete -c hookctl -n "__fish_hookctl_using_subcommand scenario" -l botpress-config -d 'Aim with the Botpress `hitlnext.json` you give Botpress: its eventsWebHook url and headers' -r -F
 complete -c hookctl -n "__fish_hookctl_using_subcommand scenario" -s H -l header -d 'Add a header, `Name: value` (repeatable); it wins over the platform\'s and the config\'s' -r
 complete -c hookctl -n "__fish_hookctl_using_subcommand scenario" -l timeout -d 'Give up on an answer after this many seconds, or a duration with its unit (500ms, 10s); more than 0 s, at most 86400 s, a day (Botpress itself waits forever)' -r
@@ -146,7 +159,7 @@ complete -c hookctl -n "__fish_hookctl_using_subcommand scenario" -l option-case
 insensitive\t''"
 complete -c hookctl -n "__fish_hookctl_using_subcommand scenario" -s o -l output -d 'Output format: coloured text for people, or JSON on stdout for machines' -r -f -a "text\t'Coloured, tabled text for people'
 json\t'One JSON document on stdout, for machines'"
-complete -c hookctl -n "__fish_hookctl_using_subcommand scenario" -l color -d 'When to colour text output (NO_COLOR is honoured under auto)' -r -f -a "auto\t''
+complete -c hookctl -n "__fish_hookctl_using_subcommand scenario" -l color -d 'When to colour text output (under auto: not with NO_COLOR or TERM=dumb, and when piped only with CLICOLOR_FORCE)' -r -f -a "auto\t''
 always\t''
 never\t''"
 complete -c hookctl -n "__fish_hookctl_using_subcommand scenario" -l duplicate -d 'Deliver every event twice in a row: receivers must be idempotent'
@@ -161,7 +174,8 @@ complete -c hookctl -n "__fish_hookctl_using_subcommand listen" -l status -d 'An
 complete -c hookctl -n "__fish_hookctl_using_subcommand listen" -l fail-first -d 'Fail the first N deliveries of each distinct body with 503, then accept' -r
 complete -c hookctl -n "__fish_hookctl_using_subcommand listen" -l respond -d 'Answer with this JSON file instead of the reference answer' -r -F
 complete -c hookctl -n "__fish_hookctl_using_subcommand listen" -l respond-option -d 'As an eva webhook mock: the option service cells get (default: the first expected one)' -r
-complete -c hookctl -n "__fish_hookctl_using_subcommand listen" -l forward-to -d 'Relay every request (exact bytes and headers) to your server, and answer with its answer. Refused when it is this listener itself; a request that comes back is answered 508' -r -f
+complete -c hookctl -n "__fish_hookctl_using_subcommand listen" -l forward-to -d 'Relay every request (exact bytes and headers) to your server, and answer with its answer: the request\'s path and query go after the URL\'s (`--forward-to localhost:3000/api`, a request to /eva/service?x=1 goes to http://localhost:3000/api/eva/service?x=1; one to /, to the URL itself). Refused when it is this listener itself; a request that comes back is answered 508' -r -f
+complete -c hookctl -n "__fish_hookctl_using_subcommand listen" -l filter -d 'Show (and save) only the requests of this kind (as `hookctl validate --kind` names them, or `unknown`) or to this path: exact, or every path that begins so when it ends in / or * (/eva/, /hook*); the query is not looked at. Repeatable, or comma-separated. The others are answered (and forwarded) all the same; the summary counts them' -r
 complete -c hookctl -n "__fish_hookctl_using_subcommand listen" -l save -d 'Append every request to this file, one JSON line each, before answering it' -r -F
 complete -c hookctl -n "__fish_hookctl_using_subcommand listen" -l require-header -d 'Answer 401 to a request without this header (repeatable): `NAME=VALUE` wants that exact value, `NAME` alone any value. As the platform\'s configured headers would be checked' -r
 complete -c hookctl -n "__fish_hookctl_using_subcommand listen" -l max-body -d 'Answer larger bodies with 413: bytes, or with a unit (64KiB, 1MB)' -r
@@ -171,14 +185,15 @@ complete -c hookctl -n "__fish_hookctl_using_subcommand listen" -l header-timeou
 complete -c hookctl -n "__fish_hookctl_using_subcommand listen" -l idle-timeout -d 'Close a kept-alive connection that sends no new request for this long after an answer (sooner when --max-connections is reached and a new client waits: the connection idle longest is closed for it)' -r
 complete -c hookctl -n "__fish_hookctl_using_subcommand listen" -l max-connections -d 'Keep at most this many connections open. When a new client comes and all are taken, the kept-alive connection idle longest is closed for it; with none idle, it waits until one closes. A connection with a request under way is never closed for another' -r
 complete -c hookctl -n "__fish_hookctl_using_subcommand listen" -l grace -d 'On Ctrl-C (or SIGTERM, or --exit-after), stop accepting and give requests in flight this long to finish; what is left is dropped unanswered (a second Ctrl-C drops it at once)' -r
-complete -c hookctl -n "__fish_hookctl_using_subcommand listen" -l exit-after -d 'Stop after this many requests (default: run until Ctrl-C). Requests are counted as they arrive: exactly N are taken, however many come at once; any more are answered 503 with `Connection: close` and not recorded' -r
+complete -c hookctl -n "__fish_hookctl_using_subcommand listen" -l exit-after -d 'Stop after this many requests (default: run until Ctrl-C). Requests are counted as they arrive (those --filter leaves out too): exactly N are taken, however many come at once; any more are answered 503 with `Connection: close` and not recorded' -r
 complete -c hookctl -n "__fish_hookctl_using_subcommand listen" -l option-case -d 'How an eva service cell\'s option is matched against expectedOptions. eva does not document it: exact by default' -r -f -a "exact\t''
 insensitive\t''"
 complete -c hookctl -n "__fish_hookctl_using_subcommand listen" -s o -l output -d 'Output format: coloured text for people, or JSON on stdout for machines' -r -f -a "text\t'Coloured, tabled text for people'
 json\t'One JSON document on stdout, for machines'"
-complete -c hookctl -n "__fish_hookctl_using_subcommand listen" -l color -d 'When to colour text output (NO_COLOR is honoured under auto)' -r -f -a "auto\t''
+complete -c hookctl -n "__fish_hookctl_using_subcommand listen" -l color -d 'When to colour text output (under auto: not with NO_COLOR or TERM=dumb, and when piped only with CLICOLOR_FORCE)' -r -f -a "auto\t''
 always\t''
 never\t''"
+complete -c hookctl -n "__fish_hookctl_using_subcommand listen" -l forward-exact -d 'With --forward-to: relay every request to the URL exactly as given, whatever its path and query'
 complete -c hookctl -n "__fish_hookctl_using_subcommand listen" -l keep-secrets -d 'Keep secrets in output and captures: header values (authorization, cookies, keys, tokens, signatures) and secret query values'
 complete -c hookctl -n "__fish_hookctl_using_subcommand listen" -s v -l verbose -d 'Say more: the request and the answer in full (headers, bodies) and timings'
 complete -c hookctl -n "__fish_hookctl_using_subcommand listen" -s q -l quiet -d 'Say less: only the verdicts and the summary (errors and warnings still go to stderr)'
@@ -186,9 +201,10 @@ complete -c hookctl -n "__fish_hookctl_using_subcommand listen" -s h -l help -d 
 complete -c hookctl -n "__fish_hookctl_using_subcommand replay" -l filter -d 'Only these requests: kinds and/or 1-based indices, comma-separated (`eva-service-request,3,5`)' -r
 complete -c hookctl -n "__fish_hookctl_using_subcommand replay" -l set -d 'Override a field of each body re-sent, as `send --set` does (repeatable): a dotted path or JSON pointer; the value is JSON if it parses, else text. The body is then sent compact' -r
 complete -c hookctl -n "__fish_hookctl_using_subcommand replay" -l data -d 'Send this JSON body (`-` for standard input) instead of the captured one, with the captured headers; one request only (pick it with --filter)' -r -F
-complete -c hookctl -n "__fish_hookctl_using_subcommand replay" -l print -d 'Print the requests (edits applied) as commands instead of sending them (`curl`: one shell-quoted curl command line each; secret header values redacted unless --show-secrets)' -r -f -a "curl\t'One curl command line, shell-quoted'"
+complete -c hookctl -n "__fish_hookctl_using_subcommand replay" -l print -d 'Print the requests (edits applied) as commands instead of sending them (`curl`: one shell-quoted curl command line each; secret header values redacted unless --show-secrets)' -r -f -a "curl\t'One curl command line, shell-quoted'
+k6\t'A k6 script that sends the event as load mode does (fresh ids each request), with checks'"
 complete -c hookctl -n "__fish_hookctl_using_subcommand replay" -l max-size -d 'Refuse a document larger than this (a file, standard input, a record of a capture): bytes, or with a unit (10MB, 64MiB)' -r
-complete -c hookctl -n "__fish_hookctl_using_subcommand replay" -l url -d 'The webhook URL. Without one (and without HOOKCTL_URL or --botpress-config), hookctl delivers to its own built-in receiver' -r -f
+complete -c hookctl -n "__fish_hookctl_using_subcommand replay" -l url -d 'The webhook URL. Without one, --botpress-config\'s url, else HOOKCTL_URL; without any, hookctl delivers to its own built-in receiver' -r -f
 complete -c hookctl -n "__fish_hookctl_using_subcommand replay" -l botpress-config -d 'Aim with the Botpress `hitlnext.json` you give Botpress: its eventsWebHook url and headers' -r -F
 complete -c hookctl -n "__fish_hookctl_using_subcommand replay" -s H -l header -d 'Add a header, `Name: value` (repeatable); it wins over the platform\'s and the config\'s' -r
 complete -c hookctl -n "__fish_hookctl_using_subcommand replay" -l timeout -d 'Give up on an answer after this many seconds, or a duration with its unit (500ms, 10s); more than 0 s, at most 86400 s, a day (Botpress itself waits forever)' -r
@@ -200,7 +216,7 @@ complete -c hookctl -n "__fish_hookctl_using_subcommand replay" -l option-case -
 insensitive\t''"
 complete -c hookctl -n "__fish_hookctl_using_subcommand replay" -s o -l output -d 'Output format: coloured text for people, or JSON on stdout for machines' -r -f -a "text\t'Coloured, tabled text for people'
 json\t'One JSON document on stdout, for machines'"
-complete -c hookctl -n "__fish_hookctl_using_subcommand replay" -l color -d 'When to colour text output (NO_COLOR is honoured under auto)' -r -f -a "auto\t''
+complete -c hookctl -n "__fish_hookctl_using_subcommand replay" -l color -d 'When to colour text output (under auto: not with NO_COLOR or TERM=dumb, and when piped only with CLICOLOR_FORCE)' -r -f -a "auto\t''
 always\t''
 never\t''"
 complete -c hookctl -n "__fish_hookctl_using_subcommand replay" -l strict -d 'Stop at the first line of the capture that is not a record, sending nothing (exit 2). Without it, each such line is named (FILE:LINE) and the rest replayed; the exit code is then 2'
@@ -214,13 +230,13 @@ complete -c hookctl -n "__fish_hookctl_using_subcommand export" -l out -d 'Write
 complete -c hookctl -n "__fish_hookctl_using_subcommand export" -l url -d 'The url every request goes to, instead of the one it came to (its Host header and path)' -r -f
 complete -c hookctl -n "__fish_hookctl_using_subcommand export" -l filter -d 'Only these requests: kinds and/or 1-based indices, comma-separated (`eva-service-request,3,5`)' -r
 complete -c hookctl -n "__fish_hookctl_using_subcommand export" -l max-size -d 'Refuse a document larger than this (a file, standard input, a record of a capture): bytes, or with a unit (10MB, 64MiB)' -r
-complete -c hookctl -n "__fish_hookctl_using_subcommand export" -l color -d 'When to colour text output (NO_COLOR is honoured under auto)' -r -f -a "auto\t''
+complete -c hookctl -n "__fish_hookctl_using_subcommand export" -l color -d 'When to colour text output (under auto: not with NO_COLOR or TERM=dumb, and when piped only with CLICOLOR_FORCE)' -r -f -a "auto\t''
 always\t''
 never\t''"
 complete -c hookctl -n "__fish_hookctl_using_subcommand export" -l show-secrets -d 'Write secrets as they are: header values (authorization, cookies, keys, tokens, signatures), the URL\'s password and secret query values (as far as the capture kept them)'
 complete -c hookctl -n "__fish_hookctl_using_subcommand export" -l strict -d 'Stop at the first line of the capture that is not a record, writing nothing (exit 2). Without it, each such line is named (FILE:LINE) and the rest exported; the exit code is then 2'
 complete -c hookctl -n "__fish_hookctl_using_subcommand export" -s h -l help -d 'Print help (see more with \'--help\')'
-complete -c hookctl -n "__fish_hookctl_using_subcommand test" -l url -d 'Send every case of a suite with one target here, whatever it and HOOKCTL_URL say; a suite with several targets refuses it (use --target)' -r -f
+complete -c hookctl -n "__fish_hookctl_using_subcommand test" -l url -d 'Send every case of a suite with one target here, whatever it and HOOKCTL_URL say; a suite with several targets refuses it (use --target). Without it, HOOKCTL_URL does the same' -r -f
 complete -c hookctl -n "__fish_hookctl_using_subcommand test" -l target -d 'Set the url of the suites\' target NAME (botpress, eva-service, eva-answer, default, or a name of the suite\'s own), over the suite\'s. Repeatable' -r
 complete -c hookctl -n "__fish_hookctl_using_subcommand test" -s j -l jobs -d 'Cases run at once' -r
 complete -c hookctl -n "__fish_hookctl_using_subcommand test" -l filter -d 'Run only the cases whose name contains this' -r
@@ -229,10 +245,10 @@ complete -c hookctl -n "__fish_hookctl_using_subcommand test" -l option-case -d 
 insensitive\t''"
 complete -c hookctl -n "__fish_hookctl_using_subcommand test" -s o -l output -d 'Output format: coloured text for people, or JSON on stdout for machines' -r -f -a "text\t'Coloured, tabled text for people'
 json\t'One JSON document on stdout, for machines'"
-complete -c hookctl -n "__fish_hookctl_using_subcommand test" -l color -d 'When to colour text output (NO_COLOR is honoured under auto)' -r -f -a "auto\t''
+complete -c hookctl -n "__fish_hookctl_using_subcommand test" -l color -d 'When to colour text output (under auto: not with NO_COLOR or TERM=dumb, and when piped only with CLICOLOR_FORCE)' -r -f -a "auto\t''
 always\t''
 never\t''"
-complete -c hookctl -n "__fish_hookctl_using_subcommand test" -l builtin -d 'Run cases that have no url against hookctl\'s built-in receiver even in CI, on purpose'
+complete -c hookctl -n "__fish_hookctl_using_subcommand test" -l builtin -d 'Run cases that have no url against hookctl\'s built-in receiver even in CI (the CI variable set), on purpose'
 complete -c hookctl -n "__fish_hookctl_using_subcommand test" -l deny-warnings -d 'Fail a case on any contract warning (a hidden value shown, a context dropped), as deny_warnings = true in a suite does'
 complete -c hookctl -n "__fish_hookctl_using_subcommand test" -l show-secrets -d 'Print secrets as they are: header values, the URL\'s password and secret query values, and values the suites took from the environment'
 complete -c hookctl -n "__fish_hookctl_using_subcommand test" -l init -d 'Write a starter suite (to the SUITE path, or hookctl.toml) instead of running'
@@ -244,7 +260,7 @@ complete -c hookctl -n "__fish_hookctl_using_subcommand init" -l from -d 'Make t
 complete -c hookctl -n "__fish_hookctl_using_subcommand init" -l platform -d 'Write only this platform\'s cases and targets' -r -f -a "botpress\t''
 eva\t''"
 complete -c hookctl -n "__fish_hookctl_using_subcommand init" -l max-size -d 'Refuse a document larger than this (a file, standard input, a record of a capture): bytes, or with a unit (10MB, 64MiB)' -r
-complete -c hookctl -n "__fish_hookctl_using_subcommand init" -l color -d 'When to colour text output (NO_COLOR is honoured under auto)' -r -f -a "auto\t''
+complete -c hookctl -n "__fish_hookctl_using_subcommand init" -l color -d 'When to colour text output (under auto: not with NO_COLOR or TERM=dumb, and when piped only with CLICOLOR_FORCE)' -r -f -a "auto\t''
 always\t''
 never\t''"
 complete -c hookctl -n "__fish_hookctl_using_subcommand init" -l force -d 'Overwrite an existing file (and, with --from, the payload files)'

@@ -33,7 +33,8 @@ pub struct Cli {
     #[arg(short, long, global = true, value_enum, default_value_t = Format::Text)]
     pub output: Format,
 
-    /// When to colour text output (NO_COLOR is honoured under auto).
+    /// When to colour text output (under auto: not with NO_COLOR or TERM=dumb, and when piped
+    /// only with CLICOLOR_FORCE).
     #[arg(long, global = true, value_enum, default_value_t = ColorChoice::Auto)]
     pub color: ColorChoice,
 
@@ -196,12 +197,25 @@ impl BodyArgs {
 #[derive(Debug, Args)]
 pub struct SchemaArgs {
     /// The document kind.
-    #[arg(value_enum, required_unless_present = "openapi")]
+    #[arg(value_enum, required_unless_present_any = ["openapi", "paths", "server", "report"])]
     pub kind: Option<Kind>,
+    /// Print the JSON Schema of one of hookctl's own JSON reports (what `-o json` prints)
+    /// instead; without a name, list the names.
+    #[arg(long, value_enum, value_name = "NAME", num_args = 0..=1, conflicts_with_all = ["kind", "openapi", "paths", "server"])]
+    pub report: Option<Option<crate::output::ReportName>>,
     /// Print an OpenAPI 3.1 document instead: every built-in event as a webhook, with its schema,
     /// its example and what the platform reads of the answer.
     #[arg(long, conflicts_with = "kind")]
     pub openapi: bool,
+    /// The OpenAPI document with each webhook also as an operation of your receiver (POST
+    /// /botpress/events, /eva/service, /eva/answer), for tools that read only `paths` (Prism,
+    /// Schemathesis).
+    #[arg(long, conflicts_with = "kind")]
+    pub paths: bool,
+    /// The OpenAPI document with your receiver's base URL as its `servers` entry (default: where
+    /// `hookctl listen` listens, http://127.0.0.1:8080).
+    #[arg(long, value_name = "URL", conflicts_with = "kind", value_hint = ValueHint::Url)]
+    pub server: Option<String>,
 }
 
 #[derive(Debug, Args)]
@@ -246,9 +260,9 @@ pub struct CompletionsArgs {
 /// Where and how to deliver; shared by `send` and the commands built on it.
 #[derive(Debug, Args)]
 pub struct DeliveryArgs {
-    /// The webhook URL. Without one (and without HOOKCTL_URL or --botpress-config), hookctl
-    /// delivers to its own built-in receiver.
-    #[arg(long, value_name = "URL", value_hint = ValueHint::Url)]
+    /// The webhook URL. Without one, --botpress-config's url, else HOOKCTL_URL; without any,
+    /// hookctl delivers to its own built-in receiver.
+    #[arg(long, value_name = "URL", value_hint = ValueHint::Url, env = defaults::ENV_URL, hide_env_values = true)]
     pub url: Option<String>,
     /// Aim with the Botpress `hitlnext.json` you give Botpress: its eventsWebHook url and headers.
     #[arg(long, value_name = "PATH", value_hint = ValueHint::FilePath)]
@@ -283,6 +297,9 @@ pub struct SendArgs {
     /// The built-in event to send (see `hookctl list`).
     #[arg(value_name = "EVENT", required_unless_present = "data", value_parser = CatalogueNames::events())]
     pub event: Option<String>,
+    /// The webhook URL, as --url takes it (`hookctl send handoff-create localhost:3000/hook`).
+    #[arg(value_name = "URL", conflicts_with = "url", requires = "event", value_hint = ValueHint::Url)]
+    pub target: Option<String>,
     /// Send your own JSON body instead of a fixture (`-` for standard input).
     #[arg(long, value_name = "FILE|-", conflicts_with = "event", value_hint = ValueHint::FilePath)]
     pub data: Option<PathBuf>,
@@ -318,7 +335,8 @@ pub struct SendArgs {
     #[arg(long, conflicts_with_all = ["count", "duration"])]
     pub dry_run: bool,
     /// Print the request as a command instead of sending it (`curl`: one shell-quoted curl
-    /// command line; secret header values redacted unless --show-secrets).
+    /// command line; secret header values redacted unless --show-secrets; `k6`: a k6 script that
+    /// sends it as load mode does, secret values read from the environment).
     #[arg(long, value_enum, value_name = "FORM", conflicts_with_all = ["count", "duration"])]
     pub print: Option<crate::preview::Print>,
     #[command(flatten)]
@@ -341,6 +359,11 @@ pub struct ScenarioArgs {
     /// Fixed identifiers and order.
     #[arg(long, value_name = "N")]
     pub seed: Option<u64>,
+    /// Print the scenario as a script instead of sending it (`k6`: a k6 script whose iterations
+    /// send the steps in order with fresh ids; secret header values read from the environment
+    /// unless --show-secrets).
+    #[arg(long, value_enum, value_name = "FORM")]
+    pub print: Option<crate::preview::Print>,
     #[command(flatten)]
     pub delivery: DeliveryArgs,
 }
@@ -365,10 +388,23 @@ pub struct ListenArgs {
     /// As an eva webhook mock: the option service cells get (default: the first expected one).
     #[arg(long, value_name = "OPTION")]
     pub respond_option: Option<String>,
-    /// Relay every request (exact bytes and headers) to your server, and answer with its answer.
-    /// Refused when it is this listener itself; a request that comes back is answered 508.
+    /// Relay every request (exact bytes and headers) to your server, and answer with its answer:
+    /// the request's path and query go after the URL's (`--forward-to localhost:3000/api`, a
+    /// request to /eva/service?x=1 goes to http://localhost:3000/api/eva/service?x=1; one to /, to
+    /// the URL itself). Refused when it is this listener itself; a request that comes back is
+    /// answered 508.
     #[arg(long, value_name = "URL", conflicts_with = "status", value_hint = ValueHint::Url)]
     pub forward_to: Option<String>,
+    /// With --forward-to: relay every request to the URL exactly as given, whatever its path and
+    /// query.
+    #[arg(long, requires = "forward_to")]
+    pub forward_exact: bool,
+    /// Show (and save) only the requests of this kind (as `hookctl validate --kind` names them,
+    /// or `unknown`) or to this path: exact, or every path that begins so when it ends in / or *
+    /// (/eva/, /hook*); the query is not looked at. Repeatable, or comma-separated. The others are
+    /// answered (and forwarded) all the same; the summary counts them.
+    #[arg(long, value_name = "KIND|PATH", value_delimiter = ',')]
+    pub filter: Vec<String>,
     /// Append every request to this file, one JSON line each, before answering it.
     #[arg(long, value_name = "FILE", value_hint = ValueHint::FilePath)]
     pub save: Option<PathBuf>,
@@ -411,8 +447,8 @@ pub struct ListenArgs {
     #[arg(long, value_name = "SECONDS", default_value_t = defaults::GRACE.as_secs_f64(), value_parser = parse_seconds)]
     pub grace: f64,
     /// Stop after this many requests (default: run until Ctrl-C). Requests are counted as they
-    /// arrive: exactly N are taken, however many come at once; any more are answered 503 with
-    /// `Connection: close` and not recorded.
+    /// arrive (those --filter leaves out too): exactly N are taken, however many come at once;
+    /// any more are answered 503 with `Connection: close` and not recorded.
     #[arg(long, value_name = "N", value_parser = parse_count)]
     pub exit_after: Option<u64>,
     #[command(flatten)]
@@ -488,14 +524,15 @@ pub struct TestArgs {
     #[arg(value_name = "SUITE", value_hint = ValueHint::FilePath)]
     pub suites: Vec<PathBuf>,
     /// Send every case of a suite with one target here, whatever it and HOOKCTL_URL say; a suite
-    /// with several targets refuses it (use --target).
-    #[arg(long, value_name = "URL", value_hint = ValueHint::Url)]
+    /// with several targets refuses it (use --target). Without it, HOOKCTL_URL does the same.
+    #[arg(long, value_name = "URL", value_hint = ValueHint::Url, env = defaults::ENV_URL, hide_env_values = true)]
     pub url: Option<String>,
     /// Set the url of the suites' target NAME (botpress, eva-service, eva-answer, default, or a
     /// name of the suite's own), over the suite's. Repeatable.
     #[arg(long, value_name = "NAME=URL", value_parser = parse_target)]
     pub target: Vec<(String, String)>,
-    /// Run cases that have no url against hookctl's built-in receiver even in CI, on purpose.
+    /// Run cases that have no url against hookctl's built-in receiver even in CI (the CI variable
+    /// set), on purpose.
     #[arg(long)]
     pub builtin: bool,
     /// Fail a case on any contract warning (a hidden value shown, a context dropped), as

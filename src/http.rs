@@ -10,6 +10,7 @@ use serde::Serialize;
 
 use crate::error::{Error, Result};
 
+mod address;
 mod redact;
 
 pub use crate::error::escaped;
@@ -187,21 +188,18 @@ impl rustls::client::danger::ServerCertVerifier for SystemRoots {
     }
 }
 
-/// Check a target URL: absolute, http or https.
+/// Check a target URL typed by a person (a flag, a variable, a suite): absolute, http or https;
+/// without a scheme it is `http://` (`localhost:3000/hook`, `:3000/hook` on localhost). A
+/// mistyped scheme (`http//host`, `htp://host`) is refused with the URL meant. Errors name
+/// `origin` and echo the URL with its secrets redacted.
 pub fn parse_url(raw: &str, origin: &str) -> Result<url::Url> {
-    // The URL is echoed in the message, but never its secrets.
-    let shown = shown_raw_url(raw);
-    let url = url::Url::parse(raw).map_err(|e| {
-        Error::usage(format!(
-            "{origin} '{shown}': not a valid URL ({e}); expected e.g. http://localhost:3000/hook"
-        ))
-    })?;
-    match url.scheme() {
-        "http" | "https" => Ok(url),
-        other => {
-            Err(Error::usage(format!("{origin} '{shown}': unsupported scheme '{other}' (use http or https)")))
-        }
-    }
+    address::parse(raw, origin, address::Scheme::Optional)
+}
+
+/// As [`parse_url`], for a URL a platform uses as written (a Botpress config's): without its
+/// scheme it is refused, with the URL meant.
+pub fn parse_url_as_written(raw: &str, origin: &str) -> Result<url::Url> {
+    address::parse(raw, origin, address::Scheme::Required)
 }
 
 /// What came back.
@@ -295,8 +293,12 @@ pub fn describe(e: &reqwest::Error, url: &url::Url, timeout: Duration) -> String
     let mut chain = String::new();
     let mut source = e.source();
     while let Some(s) = source {
-        if let Some(said) = s.downcast_ref::<std::io::Error>().and_then(|io| io_failure(io, &at)) {
+        let io = s.downcast_ref::<std::io::Error>();
+        if let Some(said) = io.and_then(|io| io_failure(io, &at)) {
             return said;
+        }
+        if wrapped_tls(s).is_some_and(plain_http) {
+            return format!("TLS handshake failed: the server speaks plain HTTP; use {}", as_http(url));
         }
         chain.push_str(&s.to_string().to_lowercase());
         chain.push(' ');
@@ -316,6 +318,32 @@ pub fn describe(e: &reqwest::Error, url: &url::Url, timeout: Duration) -> String
     } else {
         format!("transport error talking to {at}: {}", chain.trim())
     }
+}
+
+/// The TLS error `e` is, or wraps in I/O errors (whose own `source` skips what they wrap).
+fn wrapped_tls<'a>(mut e: &'a (dyn std::error::Error + 'static)) -> Option<&'a rustls::Error> {
+    loop {
+        if let Some(tls) = e.downcast_ref::<rustls::Error>() {
+            return Some(tls);
+        }
+        e = e.downcast_ref::<std::io::Error>()?.get_ref()?;
+    }
+}
+
+/// Whether a TLS handshake failed because the server answered in plain text: what came back
+/// does not begin as a TLS record does (a plain HTTP server answers `HTTP/1.1 400`).
+fn plain_http(e: &rustls::Error) -> bool {
+    matches!(e, rustls::Error::InvalidMessage(rustls::InvalidMessage::InvalidContentType))
+}
+
+/// An `https://` URL as `http://` to the same host and port, as an error message shows it.
+fn as_http(url: &url::Url) -> String {
+    let mut plain = url.clone();
+    let port = url.port_or_known_default();
+    if plain.set_scheme("http").is_ok() {
+        let _ = plain.set_port(port);
+    }
+    shown_url(plain.as_str(), false)
 }
 
 pub fn human(d: Duration) -> String {
@@ -396,11 +424,32 @@ mod tests {
             usage(parse_url("ftp://example.test/hook", "--url")),
             "--url 'ftp://example.test/hook': unsupported scheme 'ftp' (use http or https)"
         );
-        // Without a scheme the host reads as one.
+        // Without a scheme, http; `:PORT` is on localhost.
+        for (raw, read) in [
+            ("localhost:3000/hook", "http://localhost:3000/hook"),
+            (":3000/hook", "http://localhost:3000/hook"),
+            ("example.test", "http://example.test/"),
+            ("[::1]:8080/x?y=1", "http://[::1]:8080/x?y=1"),
+            (" 127.0.0.1:9/eva ", "http://127.0.0.1:9/eva"),
+        ] {
+            assert_eq!(parse_url(raw, "--url").unwrap().as_str(), read, "{raw}");
+        }
+        // A mistyped scheme names the URL meant.
         assert_eq!(
-            usage(parse_url("localhost:3000/hook", "defaults.url")),
-            "defaults.url 'localhost:3000/hook': unsupported scheme 'localhost' (use http or https)"
+            usage(parse_url("http//localhost:3000/hook", "defaults.url")),
+            "defaults.url 'http//localhost:3000/hook': mistyped scheme; did you mean http://localhost:3000/hook?"
         );
+        assert_eq!(
+            usage(parse_url("htps://example.test/x", "--url")),
+            "--url 'htps://example.test/x': mistyped scheme; did you mean https://example.test/x?"
+        );
+        // As written: the scheme is needed.
+        assert_eq!(
+            usage(parse_url_as_written("localhost:3000/hook", "hitlnext.json: eventsWebHook.url")),
+            "hitlnext.json: eventsWebHook.url 'localhost:3000/hook': no scheme, and this URL is used as written; \
+             did you mean http://localhost:3000/hook?"
+        );
+        assert!(parse_url_as_written("http://localhost:3000/hook", "x").is_ok());
         for raw in ["not a url", "/hook", ""] {
             let msg = usage(parse_url(raw, "HOOKCTL_URL"));
             assert!(msg.starts_with(&format!("HOOKCTL_URL '{raw}': not a valid URL (")), "{msg}");

@@ -1,5 +1,8 @@
-//! `send --dry-run` and `send --print curl`: the request exactly as `send` would deliver it (the
-//! same body from the same template, the same headers, the same url), and nothing sent.
+//! `send --dry-run` and `send --print curl|k6`: the request exactly as `send` would deliver it
+//! (the same body from the same template, the same headers, the same url), and nothing sent; a
+//! k6 script (`k6`) sends it as load mode does.
+
+pub mod k6;
 
 use serde::Serialize;
 use serde_json::Value;
@@ -16,6 +19,8 @@ use crate::send::{self, Aim, Delivery, Template};
 pub enum Print {
     /// One curl command line, shell-quoted.
     Curl,
+    /// A k6 script that sends the event as load mode does (fresh ids each request), with checks.
+    K6,
 }
 
 /// A body over this many bytes does not go on curl's command line (one argument may hold at most
@@ -43,31 +48,48 @@ pub struct Preview {
     pub deliveries: u32,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub note: Option<String>,
-    /// The body judged against its own kind's contract (sending an invalid body is allowed).
+    /// The body judged against its own kind's contract (sending an invalid body is allowed). In
+    /// JSON `verdict`, as every document's verdict is named.
+    #[serde(rename = "verdict")]
     pub checks: Verdict,
     /// Some header values were redacted (and so are in `curl`).
     pub redacted: bool,
     /// The curl command, when asked for.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub curl: Option<String>,
+    /// The k6 script, when asked for.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub k6: Option<k6::Script>,
     /// The url the curl command targets when `send` has none (where `hookctl listen` listens).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub curl_url_note: Option<String>,
 }
 
 /// Build the request `send` would make, without starting anything. `once` is `send --once`.
-pub fn preview(template: Template, delivery: &Delivery, once: bool, print: Option<Print>) -> Result<Preview> {
+pub fn preview(
+    template: Template,
+    delivery: &Delivery,
+    once: bool,
+    print: Option<Print>,
+    expect: &send::Expect,
+) -> Result<Preview> {
     let aim = send::aim(delivery)?;
     let (times, why) = template.deliveries();
+    // A k6 script sends each event once an iteration, as load mode does.
+    let once = once || print == Some(Print::K6);
     let (deliveries, note) = match times {
         n if n > 1 && !once => (n, Some(format!("delivered {n} times at once: {why}; --once sends one"))),
         _ => (1, None),
     };
-    let prepared = template.into_prepared()?;
-    let platform = prepared.kind.platform();
+    let platform = template.kind.platform();
     let mut headers = aim.headers_for(platform);
     // What the client adds too, so that the preview is the whole request.
     send::client::complete(&mut headers);
+    let k6 = match print {
+        Some(Print::K6) => Some(k6_script(&template, &aim, &headers, delivery, expect)?),
+        _ => None,
+    };
+    let prepared = template.into_prepared()?;
     let wire = String::from_utf8(send::wire(&prepared.doc).to_vec()).expect("JSON is UTF-8");
     let shown = http::shown_headers(&headers, delivery.show_secrets);
     let redacted = shown.iter().any(|(_, v)| v == http::REDACTED);
@@ -88,6 +110,7 @@ pub fn preview(template: Template, delivery: &Delivery, once: bool, print: Optio
         checks,
         redacted,
         curl: None,
+        k6,
         curl_url_note: None,
     };
     if print == Some(Print::Curl) {
@@ -104,6 +127,32 @@ pub fn preview(template: Template, delivery: &Delivery, once: bool, print: Optio
         preview.curl = Some(curl(&url, &preview.headers, &preview.wire));
     }
     Ok(preview)
+}
+
+/// The k6 script of one event: its body marked where each request gets fresh values.
+fn k6_script(
+    template: &Template,
+    aim: &Aim,
+    headers: &reqwest::header::HeaderMap,
+    delivery: &Delivery,
+    expect: &send::Expect,
+) -> Result<k6::Script> {
+    let (marked, slots) = template.marked_with_times(k6::mark, Some(&k6::mark_time))?;
+    let times = 1;
+    let step = k6::Step { name: marked.name, kind: marked.kind, doc: marked.doc, times };
+    k6::script(&k6::Plan {
+        title: format!("send {}", template.name),
+        url: aim.url.clone(),
+        headers,
+        steps: vec![step],
+        slots,
+        expect,
+        option_case: delivery.option_case,
+        seed: template.seed(),
+        duplicate: false,
+        shuffle: false,
+        show_secrets: delivery.show_secrets,
+    })
 }
 
 /// Where `hookctl listen` listens by default.

@@ -13,6 +13,7 @@
 
 mod auth;
 mod body;
+mod filter;
 mod forward;
 mod heavy;
 mod hops;
@@ -46,6 +47,7 @@ use crate::{defaults, http};
 
 pub use crate::capture::{AnswerRecord, Record};
 pub use auth::Required;
+pub use filter::Filter;
 
 use crate::capture::writer::{Capture, open_capture, save};
 
@@ -60,8 +62,14 @@ pub struct Config {
     pub respond: Option<Vec<u8>>,
     /// The option a service cell answer chooses, instead of the first expected one.
     pub respond_option: Option<String>,
-    /// Relay each request to this URL and answer with what it answers.
+    /// Relay each request to this URL (its path and query after this URL's) and answer with what
+    /// it answers.
     pub forward_to: Option<url::Url>,
+    /// Relay every request to `forward_to` as given, whatever its path (`--forward-exact`).
+    pub forward_exact: bool,
+    /// Show and save only the requests that match (`--filter`); the others are answered all the
+    /// same, and only counted.
+    pub filter: Option<Filter>,
     /// Give up on the forward target after this long.
     pub forward_timeout: Duration,
     /// Larger bodies are answered 413.
@@ -101,6 +109,8 @@ impl Default for Config {
             respond: None,
             respond_option: None,
             forward_to: None,
+            forward_exact: false,
+            filter: None,
             forward_timeout: defaults::FORWARD_TIMEOUT,
             max_body: defaults::MAX_BODY,
             max_response: defaults::MAX_RESPONSE,
@@ -131,6 +141,8 @@ pub struct Tally {
     pub not_saved: u64,
     /// Requests that lacked a `--require-header` header (or had another value): answered 401.
     pub unauthorized: u64,
+    /// Requests `--filter` left out: answered, neither shown nor saved nor counted above.
+    pub filtered_out: u64,
 }
 
 /// What a running receiver reports, in order.
@@ -143,6 +155,8 @@ pub enum Event {
     NotSaved { record: Record, reason: String },
     /// As many connections are open as allowed: new ones wait until one closes (said once).
     Full { limit: usize },
+    /// A request `--filter` left out, answered (counted for `--exit-after`, not shown).
+    FilteredOut,
 }
 
 struct Shared {
@@ -317,12 +331,13 @@ struct Judged<'a> {
     note: Option<String>,
 }
 
-/// A request's place among those received: its number, the first delivery it repeats, and how
-/// many times its delivery (method, path and body) has come.
+/// A request's place among those received: its number, the first delivery it repeats, how many
+/// times its delivery (method, path and body) has come, and whether `--filter` shows it.
 struct Counted {
     index: u64,
     repeat_of: Option<u64>,
     deliveries: u32,
+    shown: bool,
 }
 
 /// What the client is answered, and why when it is not the reference answer.
@@ -330,20 +345,21 @@ struct Reply {
     status: StatusCode,
     body: Vec<u8>,
     reason: Option<String>,
-    forwarded: bool,
+    /// Where the request was relayed (`--forward-to`), whatever came of it.
+    forwarded: Option<url::Url>,
     /// The reference answer as a value too, so that judging it does not parse it again.
     built: Option<Value>,
 }
 
 impl Reply {
     /// `status` with `{"error": why}`.
-    fn error(status: StatusCode, why: String, forwarded: bool) -> Reply {
+    fn error(status: StatusCode, why: String, forwarded: Option<url::Url>) -> Reply {
         Reply { status, body: error_body(&why), reason: Some(why), forwarded, built: None }
     }
 
     /// The mock's answer, as told.
     fn told(status: StatusCode, body: Vec<u8>, reason: Option<String>) -> Reply {
-        Reply { status, body, reason, forwarded: false, built: None }
+        Reply { status, body, reason, forwarded: None, built: None }
     }
 }
 
@@ -375,7 +391,8 @@ async fn handle(shared: Arc<Shared>, req: Request<Incoming>) -> Response<Full<By
         }
         _ => Answered::default(),
     };
-    if answered.verdict.as_ref().is_some_and(|v| !v.valid) {
+    let shown = counted.shown;
+    if shown && answered.verdict.as_ref().is_some_and(|v| !v.valid) {
         shared.seen().tally.invalid_answers += 1;
     }
     if let (Some(v), Some(doc)) = (judged.verdict.as_mut(), judged.doc.take()) {
@@ -394,7 +411,7 @@ async fn handle(shared: Arc<Shared>, req: Request<Incoming>) -> Response<Full<By
         // then), unchanged.
         record.hold(unsafe { String::from_utf8_unchecked(owned) }, fits);
     }
-    capture_then_answer(&shared, record, reply.status, reply.body).await
+    capture_then_answer(&shared, record, shown, reply.status, reply.body).await
 }
 
 /// Read a request's head and body (within the limits), and check its required headers.
@@ -467,9 +484,12 @@ fn judge_request<'a>(bytes: &'a [u8], refused: Option<&str>) -> Judged<'a> {
 }
 
 impl Shared {
-    /// Number a request, find the delivery it repeats, and count it in the tally, all in one
-    /// critical section. A refused request is no delivery: it repeats none, and none repeats it.
+    /// Number a request, find the delivery it repeats, and count it in the tally (as left out
+    /// when `--filter` does not show it), all in one critical section. A refused request is no
+    /// delivery: it repeats none, and none repeats it.
     fn count(&self, arrival: &Arrival, judged: &Judged<'_>) -> Counted {
+        let shown =
+            self.config.filter.as_ref().is_none_or(|f| f.shows(judged.kind, arrival.parts.uri.path()));
         let refused = arrival.refusal.is_some();
         let key =
             (!refused).then(|| delivery_key(arrival.parts.method.as_str(), &arrival.path, &arrival.bytes));
@@ -486,6 +506,10 @@ impl Shared {
             }
         };
         let t = &mut seen.tally;
+        if !shown {
+            t.filtered_out += 1;
+            return Counted { index, repeat_of, deliveries, shown };
+        }
         t.requests += 1;
         let name = judged.kind.map_or("unknown", Kind::name);
         match t.by_kind.get_mut(name) {
@@ -503,7 +527,7 @@ impl Shared {
         if arrival.unauthorized.is_some() {
             t.unauthorized += 1;
         }
-        Counted { index, repeat_of, deliveries }
+        Counted { index, repeat_of, deliveries, shown }
     }
 }
 
@@ -513,24 +537,27 @@ async fn choose_reply(shared: &Shared, arrival: &Arrival, judged: &Judged<'_>, d
     let config = &shared.config;
     if let Some(why) = &arrival.unauthorized {
         // As a server that checks the platform's configured headers answers.
-        return Reply::error(StatusCode::UNAUTHORIZED, format!("{why} (--require-header)"), false);
+        return Reply::error(StatusCode::UNAUTHORIZED, format!("{why} (--require-header)"), None);
     }
     if let Some((status, why)) = &arrival.refusal {
-        return Reply::error(*status, why.clone(), false);
+        return Reply::error(*status, why.clone(), None);
     }
     if deliveries <= config.fail_first {
         let why = format!("--fail-first {}: delivery {deliveries} of this body", config.fail_first);
-        return Reply::error(StatusCode::SERVICE_UNAVAILABLE, why, false);
+        return Reply::error(StatusCode::SERVICE_UNAVAILABLE, why, None);
     }
     if let (Some(url), Some(client)) = (&config.forward_to, &shared.forward) {
         let headers = &arrival.parts.headers;
         return match hops::relay_chain(headers, &shared.hop_id) {
-            Err(why) => Reply::error(StatusCode::LOOP_DETECTED, why.0, false),
+            Err(why) => Reply::error(StatusCode::LOOP_DETECTED, why.0, None),
             Ok(chain) => {
-                let method = &arrival.parts.method;
-                match forward::forward(client, url, headers, &chain, method, &arrival.bytes, config).await {
-                    Ok((status, body)) => Reply { status, body, reason: None, forwarded: true, built: None },
-                    Err(why) => Reply::error(StatusCode::BAD_GATEWAY, why.0, true),
+                let (method, to) =
+                    (&arrival.parts.method, forward::target(url, &arrival.path, config.forward_exact));
+                match forward::forward(client, &to, headers, &chain, method, &arrival.bytes, config).await {
+                    Ok((status, body)) => {
+                        Reply { status, body, reason: None, forwarded: Some(to), built: None }
+                    }
+                    Err(why) => Reply::error(StatusCode::BAD_GATEWAY, why.0, Some(to)),
                 }
             }
         };
@@ -543,7 +570,7 @@ async fn choose_reply(shared: &Shared, arrival: &Arrival, judged: &Judged<'_>, d
 fn own_reply(config: &Config, judged: &Judged<'_>, request_len: usize) -> Reply {
     if !judged.parsed {
         let why = judged.not_json.clone().unwrap_or_else(|| "body is not JSON".into());
-        return Reply::error(StatusCode::BAD_REQUEST, why, false);
+        return Reply::error(StatusCode::BAD_REQUEST, why, None);
     }
     if let Some(code) = config.status {
         let status = StatusCode::from_u16(code).unwrap_or(StatusCode::OK);
@@ -568,7 +595,7 @@ fn own_reply(config: &Config, judged: &Judged<'_>, request_len: usize) -> Reply 
     };
     let reason =
         option.map(|o| format!("--respond-option {o}")).filter(|_| kind == Some(Kind::EvaServiceRequest));
-    Reply { status: StatusCode::OK, body, reason, forwarded: false, built }
+    Reply { status: StatusCode::OK, body, reason, forwarded: None, built }
 }
 
 /// The record of a request as judged and answered, without its body (held after). The reply's
@@ -583,8 +610,9 @@ fn make_record(
 ) -> Record {
     // Botpress reads only the status, but what your server answered is kept to be seen; an eva
     // answer's is in its option, content and verdict.
-    let forwarded_body =
-        (reply.forwarded && answered.verdict.is_none()).then(|| forward::kept_body(&reply.body)).flatten();
+    let forwarded_body = (reply.forwarded.is_some() && answered.verdict.is_none())
+        .then(|| forward::kept_body(&reply.body))
+        .flatten();
     let body_base64 = match judged.text {
         Some(_) => None,
         None => Some(base64::engine::general_purpose::STANDARD.encode(&arrival.bytes)),
@@ -608,7 +636,8 @@ fn make_record(
         unauthorized: arrival.unauthorized.clone(),
         answer: AnswerRecord {
             status: reply.status.as_u16(),
-            forwarded: reply.forwarded,
+            forwarded: reply.forwarded.is_some(),
+            forwarded_to: reply.forwarded.as_ref().map(|u| http::shown_url(u.as_str(), config.keep_secrets)),
             reason: reply.reason.take(),
             option: answered.option,
             content: answered.content,
@@ -620,14 +649,18 @@ fn make_record(
 
 /// Capture the record, then answer: on disk before the sender hears back, so what was
 /// acknowledged is never lost. A record that cannot be written is answered 507 instead (not
-/// acknowledged, so the sender will retry).
+/// acknowledged, so the sender will retry). One `--filter` does not show is neither captured nor
+/// reported, only answered.
 async fn capture_then_answer(
     shared: &Shared,
     mut record: Record,
+    shown: bool,
     status: StatusCode,
     body: Vec<u8>,
 ) -> Response<Full<Bytes>> {
-    if let Some(capture) = &shared.save {
+    if !shown {
+        shared.event(Event::FilteredOut);
+    } else if let Some(capture) = &shared.save {
         if let Err(reason) = save(capture, &record).await {
             shared.seen().tally.not_saved += 1;
             let why = format!("capture not saved: {reason}");
@@ -635,6 +668,7 @@ async fn capture_then_answer(
             record.answer = AnswerRecord {
                 status: StatusCode::INSUFFICIENT_STORAGE.as_u16(),
                 forwarded: false,
+                forwarded_to: None,
                 reason: Some(why),
                 option: None,
                 content: None,
@@ -645,7 +679,9 @@ async fn capture_then_answer(
             return answer(StatusCode::INSUFFICIENT_STORAGE, body);
         }
     }
-    shared.event(Event::Request(record));
+    if shown {
+        shared.event(Event::Request(record));
+    }
     let mut resp = answer(status, body);
     if status == StatusCode::REQUEST_TIMEOUT {
         // What is left of a body that stopped coming is not waited for on this connection.

@@ -394,7 +394,7 @@ fn header(record: &Record, at: usize, source: &str) -> Result<(HeaderName, Heade
     }
 }
 
-/// The replay as a scenario's report: its steps in capture order.
+/// The replay's report: its steps in capture order, the run named `replay` and its source.
 fn report(
     steps: Vec<crate::send::Report>,
     notes: Vec<String>,
@@ -402,14 +402,15 @@ fn report(
     source: &str,
 ) -> ScenarioReport {
     ScenarioReport {
-        scenario: "replay".to_string(),
-        summary: match steps.len() {
+        run: crate::scenario::Run::Replay(source.to_string()),
+        description: match steps.len() {
             1 => format!("1 request from {source}"),
             n => format!("{n} requests from {source}"),
         },
         notes,
         builtin_receiver: steps.first().is_some_and(|s| s.builtin_receiver),
         passed: steps.iter().all(|s| s.passed),
+        summary: crate::scenario::StepSummary::of(&steps),
         order: (0..steps.len()).collect(),
         steps,
         skipped_lines: skipped,

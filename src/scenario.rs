@@ -20,10 +20,56 @@ pub struct Options {
     pub seed: Option<u64>,
 }
 
+/// What was run: a built-in scenario, by its name, or a capture replayed, by where it was read.
+/// In JSON, the report's `scenario` or `replay` member.
+#[derive(Debug, Clone, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Run {
+    Scenario(String),
+    Replay(String),
+}
+
+impl Run {
+    /// The heading of the run's text: the scenario's name, or `replay`.
+    pub fn heading(&self) -> &str {
+        match self {
+            Run::Scenario(name) => name,
+            Run::Replay(_) => "replay",
+        }
+    }
+}
+
+/// The counts of a run's deliveries (its rows), as every report's `summary` counts.
+#[derive(Debug, Clone, Default, Serialize)]
+pub struct StepSummary {
+    pub steps: usize,
+    /// Answered and accepted.
+    pub passed: usize,
+    /// Answered, but the answer failed a check.
+    pub failed: usize,
+    /// Not answered: the target could not be reached.
+    pub transport_errors: usize,
+}
+
+impl StepSummary {
+    pub fn of(steps: &[Report]) -> StepSummary {
+        let transport_errors = steps.iter().filter(|s| s.answered.transport_error.is_some()).count();
+        let passed = steps.iter().filter(|s| s.passed).count();
+        StepSummary {
+            steps: steps.len(),
+            passed,
+            failed: steps.len() - passed - transport_errors,
+            transport_errors,
+        }
+    }
+}
+
 #[derive(Debug, Serialize)]
 pub struct ScenarioReport {
-    pub scenario: String,
-    pub summary: String,
+    #[serde(flatten)]
+    pub run: Run,
+    /// What the run is: the scenario's story, or how many requests were replayed from where.
+    pub description: String,
     /// Things worth knowing about the run (a header that could not be replayed, ...).
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub notes: Vec<String>,
@@ -32,6 +78,7 @@ pub struct ScenarioReport {
     /// twice appears twice), one entry for each report in `steps`.
     pub order: Vec<usize>,
     pub steps: Vec<Report>,
+    pub summary: StepSummary,
     pub passed: bool,
     /// `replay`: the lines of the capture that were not records, and so were not sent.
     #[serde(skip_serializing_if = "Vec::is_empty")]
@@ -52,6 +99,34 @@ impl Outcome for ScenarioReport {
 /// (`Event::updates`, taken from the step's own fixture). So tags stay null until a tags step,
 /// comments empty until a note, and a resolve carries only what happened before it.
 pub fn bodies(scenario: &Scenario, seed: Option<u64>) -> Result<Vec<Prepared>> {
+    story(scenario, seed, |freshener, kind, doc| freshener.refresh(kind, doc))
+}
+
+/// The bodies of `bodies` with their identifiers marked by `mark(slot)`, slots numbered across
+/// the steps (an id shared by steps is one slot), and each timestamp by `mark_time(t)`; and the
+/// old identifiers in slot order. Putting fresh values into the slots makes another story.
+pub fn marked_bodies(
+    scenario: &Scenario,
+    seed: Option<u64>,
+    mark: &dyn Fn(usize) -> String,
+    mark_time: &dyn Fn(chrono::DateTime<chrono::Utc>) -> String,
+) -> Result<(Vec<Prepared>, Vec<Value>)> {
+    let mut order = Vec::new();
+    let bodies = story(scenario, seed, |freshener, kind, doc| {
+        let base = order.len();
+        order.extend(freshener.mark_slots(kind, doc, |i| mark(base + i)));
+        crate::payload::mark_timestamps(doc, mark_time);
+    })?;
+    Ok((bodies, order))
+}
+
+/// The steps' bodies, each made fresh by `fresh` with the one freshener of the story, then each
+/// handoff update made from the handoff as the step before left it.
+fn story(
+    scenario: &Scenario,
+    seed: Option<u64>,
+    mut fresh: impl FnMut(&mut Freshener, crate::catalogue::Kind, &mut Value),
+) -> Result<Vec<Prepared>> {
     let events = scenario.steps.iter().map(|s| catalogue::event(s)).collect::<Result<Vec<_>>>()?;
     let mut docs: Vec<_> = events.iter().map(|e| e.fixture()).collect();
     let mut freshener = Freshener::new(seed, &docs.iter().collect::<Vec<_>>());
@@ -59,7 +134,7 @@ pub fn bodies(scenario: &Scenario, seed: Option<u64>) -> Result<Vec<Prepared>> {
     let mut handoff: Option<Value> = None;
     let mut bodies = Vec::with_capacity(events.len());
     for (e, doc) in events.iter().zip(docs.iter_mut()) {
-        freshener.refresh(e.request, doc);
+        fresh(&mut freshener, e.request, doc);
         if botpress::resource(doc) == Some(botpress::RESOURCE_HANDOFF) {
             if let (Some(changes), Some(before)) = (e.updates, &handoff) {
                 doc["payload"] = updated(before, &doc["payload"], changes);
@@ -69,6 +144,39 @@ pub fn bodies(scenario: &Scenario, seed: Option<u64>) -> Result<Vec<Prepared>> {
         bodies.push(Prepared { name: e.name.to_string(), kind: e.request, doc: doc.clone() });
     }
     Ok(bodies)
+}
+
+/// The k6 script of a scenario (`scenario NAME --print k6`): each iteration sends the steps in
+/// order (shuffled each time under `--shuffle`, each twice under `--duplicate`), the ids that tie
+/// them together shared, fresh for each iteration; a step Botpress delivers twice goes twice at once.
+pub fn k6_script(opts: &Options, delivery: &crate::send::Delivery) -> Result<crate::preview::k6::Script> {
+    use crate::preview::k6;
+    let scenario = catalogue::scenario(&opts.name)?;
+    let (bodies, slots) = marked_bodies(scenario, opts.seed, &k6::mark, &k6::mark_time)?;
+    let aim = crate::send::aim(delivery)?;
+    let platform = bodies.first().map_or(crate::catalogue::Platform::Botpress, |b| b.kind.platform());
+    let mut headers = aim.headers_for(platform);
+    crate::send::client::complete(&mut headers);
+    let steps = bodies
+        .into_iter()
+        .map(|b| {
+            let times = catalogue::event(&b.name).map_or(1, |e| e.deliveries.max(1));
+            k6::Step { name: b.name, kind: b.kind, doc: b.doc, times }
+        })
+        .collect();
+    k6::script(&k6::Plan {
+        title: format!("scenario {}", scenario.name),
+        url: aim.url,
+        headers: &headers,
+        steps,
+        slots,
+        expect: &Expect::default(),
+        option_case: delivery.option_case,
+        seed: opts.seed,
+        duplicate: opts.duplicate,
+        shuffle: opts.shuffle,
+        show_secrets: delivery.show_secrets,
+    })
 }
 
 /// Give each failed step the curl command that repeats its request, as its report shows it (the
@@ -152,11 +260,12 @@ pub async fn run(opts: &Options, target: &Target) -> Result<ScenarioReport> {
     let notes = at_once.iter().map(|(i, rows)| at_once_note(events[*i], rows)).collect();
     with_curl(&mut steps);
     Ok(ScenarioReport {
-        scenario: scenario.name.to_string(),
-        summary: scenario.summary.to_string(),
+        run: Run::Scenario(scenario.name.to_string()),
+        description: scenario.summary.to_string(),
         notes,
         builtin_receiver: steps.first().is_some_and(|s| s.builtin_receiver),
         passed: steps.iter().all(|s| s.passed),
+        summary: StepSummary::of(&steps),
         order,
         steps,
         skipped_lines: Vec::new(),

@@ -138,8 +138,9 @@ pub struct Sent {
     pub body: Value,
     pub bytes: usize,
     /// The request judged against its own schema: sending an invalid body on purpose is allowed,
-    /// but it is said. Load runs judge the first request only.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    /// but it is said. Load runs judge the first request only. In JSON `verdict`, as every
+    /// document's verdict is named (`checks` are the expectations on the answer).
+    #[serde(rename = "verdict", skip_serializing_if = "Option::is_none")]
     pub checks: Option<Verdict>,
 }
 
@@ -284,7 +285,7 @@ pub fn aim(delivery: &Delivery) -> Result<Aim> {
     let env_url = defaults::env_url();
     let chosen = match (&delivery.url, config_url, env_url) {
         (Some(u), _, _) => Some(http::parse_url(u, "--url")?),
-        (None, Some(u), _) => Some(http::parse_url(
+        (None, Some(u), _) => Some(http::parse_url_as_written(
             &u,
             &format!(
                 "{}: eventsWebHook.url",

@@ -309,7 +309,8 @@ fn listeners_forwarding_to_each_other_stop_the_loop_with_508() {
     let (a_recs, b_recs) = (records(&a_lines), records(&b_lines));
     assert_eq!(b_recs.len(), 1, "B relayed it once: {b_lines:?}");
     assert_eq!(a_recs.len(), 2, "A saw it twice, and stopped it the second time: {a_lines:?}");
-    let back = a_recs.iter().find(|r| r["path"] == "/a").unwrap();
+    // Each relays the path it was sent after its own target's: /hook, then /b/hook, then /a/b/hook.
+    let back = a_recs.iter().find(|r| r["path"] == "/a/b/hook").unwrap();
     assert_eq!(back["answer"]["status"], 508);
     assert_eq!(back["answer"]["forwarded"], false, "not relayed again");
     assert!(back["answer"]["reason"].as_str().unwrap().contains("already came through this listener"));

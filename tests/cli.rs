@@ -39,7 +39,8 @@ fn list_shows_every_event() {
     }
     let (code, out, _) = run(hookctl().args(["list", "--output", "json"]));
     assert_eq!(code, 0);
-    let rows: Vec<Value> = serde_json::from_str(&out).unwrap();
+    let report: Value = serde_json::from_str(&out).unwrap();
+    let rows = report["events"].as_array().unwrap();
     assert_eq!(rows.len(), hookctl::catalogue::EVENTS.len());
     assert_eq!(rows[0]["name"], "handoff-create");
     assert_eq!(rows[0]["platform"], "Botpress HITL Next");
@@ -360,4 +361,57 @@ fn color_never_reaches_the_parsers_own_errors() {
         let shown = on_a_terminal(args, "", &[]);
         assert!(shown.contains("unknown event") && !shown.contains(ESC), "{args}: {shown:?}");
     }
+}
+
+/// What a terminal showed, without colours and carriage returns.
+fn plain(shown: &str) -> String {
+    regex::Regex::new("\x1b\\[[0-9;?]*[a-zA-Z]").unwrap().replace_all(shown, "").replace('\r', "")
+}
+
+#[test]
+fn tables_fit_the_terminals_width_and_piped_tables_keep_long_values_whole() {
+    // Each table hookctl draws: the catalogue, a scenario's steps, a load run's summary.
+    for args in ["list", "scenario handoff-lifecycle", "send handoff-create --count 20"] {
+        let shown = plain(&on_a_terminal(args, "2>/dev/null", &[("COLUMNS", "60")]));
+        assert!(shown.contains('╭'), "{args}: a bordered table: {shown}");
+        let table = shown.lines().filter(|l| l.starts_with(['╭', '│', '├', '╰']));
+        for line in table {
+            assert!(line.chars().count() <= 60, "{args}: wider than 60: {line:?}\n{shown}");
+        }
+    }
+    // Piped, COLUMNS changes nothing: every value whole.
+    let (code, piped, _) = run(hookctl().arg("list").env("COLUMNS", "60"));
+    assert_eq!(code, 0);
+    // Wrapped, nothing is lost: the same characters as the piped table, borders and spaces aside.
+    let characters = |text: &str| {
+        let mut c: Vec<char> =
+            text.chars().filter(|c| !c.is_whitespace() && !"╭╮╰╯─│┬┴├┤┼".contains(*c)).collect();
+        c.sort_unstable();
+        c
+    };
+    let narrow = plain(&on_a_terminal("list", "", &[("COLUMNS", "60")]));
+    assert_eq!(characters(&narrow), characters(&piped), "{narrow}");
+    // A wide terminal keeps the table on one line a row.
+    let longest = hookctl::catalogue::EVENTS.iter().map(|e| e.summary).max_by_key(|s| s.len()).unwrap();
+    let wide = plain(&on_a_terminal("list", "", &[("COLUMNS", "300")]));
+    assert!(wide.lines().any(|l| l.contains(longest)), "{wide}");
+    let (_, unset, _) = run(hookctl().arg("list").env_remove("COLUMNS"));
+    assert_eq!(piped, unset);
+    for e in hookctl::catalogue::EVENTS {
+        assert!(piped.lines().any(|l| l.contains(e.summary)), "{}: {piped}", e.name);
+    }
+}
+
+#[test]
+fn a_load_run_on_a_terminal_shows_a_progress_bar_and_a_pipe_none() {
+    // The bar draws on stderr; a first frame is drawn as the run starts, and cleared at its end.
+    let shown = plain(&on_a_terminal("send handoff-create --count 300 -c 2", "", &[("COLUMNS", "120")]));
+    let bar = regex::Regex::new(r"\[[=> ]{30}\] \d+/300 sent  \d+/s  ETA \d+[hms]").unwrap();
+    assert!(bar.is_match(&shown), "{shown}");
+    let timed = plain(&on_a_terminal("send handoff-create --duration 1 -c 2", "", &[("COLUMNS", "120")]));
+    let bar = regex::Regex::new(r"\[[=> ]{30}\] \d+s/1s \d+ sent  \d+/s  ETA \d+[hms]").unwrap();
+    assert!(bar.is_match(&timed), "{timed}");
+    let (code, _, err) = run(hookctl().args(["send", "handoff-create", "--count", "300", "-c", "2"]));
+    assert_eq!(code, 0, "{err}");
+    assert!(!err.contains(" sent "), "no bar in a pipe: {err}");
 }

@@ -221,8 +221,8 @@ fn global_flags_are_refused_where_they_do_not_apply_and_taken_in_either_position
     for args in [&["-o", "json", "list"][..], &["list", "-o", "json"][..]] {
         let (code, out, _) = run(hookctl().args(args));
         assert_eq!(code, 0, "{args:?}");
-        let rows: Vec<Value> = serde_json::from_str(&out).unwrap_or_else(|e| panic!("{args:?}: {e}: {out}"));
-        assert_eq!(rows.len(), hookctl::catalogue::EVENTS.len());
+        let report: Value = serde_json::from_str(&out).unwrap_or_else(|e| panic!("{args:?}: {e}: {out}"));
+        assert_eq!(report["events"].as_array().unwrap().len(), hookctl::catalogue::EVENTS.len());
     }
     let (code, _, err) = run(hookctl().args(["-q", "-v", "validate", "x.json"]));
     assert_eq!(code, 2);
@@ -373,6 +373,66 @@ fn the_man_page_renders_and_names_every_command() {
     assert!(err.contains("tip: a similar value exists: 'send'"), "{err}");
 }
 
+/// A section of a man page, from its `.SH` line to the next.
+fn man_section<'a>(page: &'a str, title: &str) -> &'a str {
+    let start = [format!("\n.SH {title}\n"), format!("\n.SH \"{title}\"\n")]
+        .iter()
+        .find_map(|h| page.find(h.as_str()).map(|at| at + h.len()))
+        .unwrap_or_else(|| panic!("no {title} section:\n{page}"));
+    let rest = &page[start..];
+    &rest[..rest.find("\n.SH ").unwrap_or(rest.len())]
+}
+
+#[test]
+fn the_man_page_has_an_environment_section_with_every_variable_read() {
+    let (code, page, err) = run(hookctl().arg("man"));
+    assert_eq!(code, 0, "{err}");
+    let env = man_section(&page, "ENVIRONMENT");
+    for var in ["HOOKCTL_URL", "CI", "NO_COLOR", "TERM", "CLICOLOR_FORCE", "COLUMNS", "MIMALLOC_PURGE_DELAY"]
+    {
+        assert!(env.contains(&format!(".TP\n\\fB{var}\\fR\n")), "{var}:\n{env}");
+    }
+    assert!(env.contains("\\fB${NAME} in a suite\\fR"), "{env}");
+    assert!(env.contains("\\fBHTTP_PROXY, HTTPS_PROXY, ALL_PROXY, NO_PROXY\\fR"), "{env}");
+    assert!(env.contains("\\-\\-botpress\\-config"), "flags as typed: {env}");
+    let order = |s: &str| page.find(&format!("\n.SH \"{s}\"")).unwrap();
+    assert!(order("ENVIRONMENT") < order("EXIT STATUS"), "{page}");
+}
+
+#[test]
+fn each_command_page_shows_the_command_as_typed_in_its_synopsis() {
+    for c in commands() {
+        let (code, page, err) = run(hookctl().args(["man", &c]));
+        assert_eq!(code, 0, "{c}: {err}");
+        let synopsis = man_section(&page, "SYNOPSIS");
+        assert!(synopsis.starts_with(&format!("\\fBhookctl {c}\\fR ")), "{c}: {synopsis}");
+        // The page is still hookctl-COMMAND(1), as man finds it.
+        assert!(page.starts_with(&format!(".TH hookctl-{c} 1 ")), "{c}");
+        assert!(man_section(&page, "NAME").starts_with(&format!("hookctl\\-{c} ")), "{c}");
+    }
+    let (_, page, _) = run(hookctl().arg("man"));
+    assert!(man_section(&page, "SYNOPSIS").starts_with("\\fBhookctl\\fR "), "{page}");
+}
+
+#[test]
+fn the_man_page_says_which_flag_reads_a_variable_and_never_its_value() {
+    for c in ["send", "scenario", "replay", "test"] {
+        let (code, page, err) =
+            run(hookctl().args(["man", c]).env("HOOKCTL_URL", "http://user:hunter2@secret.test/hook"));
+        assert_eq!(code, 0, "{err}");
+        let url =
+            page.split(".TP\n\\fB\\-\\-url\\fR").nth(1).unwrap_or_else(|| panic!("{c} has --url: {page}"));
+        let url = &url[..url.find("\n.TP").unwrap_or(url.len())];
+        assert!(
+            url.contains("May also be specified with the \\fBHOOKCTL_URL\\fR environment variable"),
+            "{c}: {url}"
+        );
+        assert!(!page.contains("hunter2") && !page.contains("secret.test"), "{c}: the value is not shown");
+    }
+    let (_, page, _) = run(hookctl().args(["man", "listen"]));
+    assert!(!page.contains("environment variable"), "listen reads none: {page}");
+}
+
 /// Render a page with groff (every warning on, none allowed) or man, when either is here.
 fn render(page: &str, name: &str) {
     use std::io::Write;
@@ -403,6 +463,114 @@ fn render(page: &str, name: &str) {
     let (text, warnings) = (String::from_utf8_lossy(&out.stdout), String::from_utf8_lossy(&out.stderr));
     assert!(out.status.success() && warnings.is_empty(), "{tool} on {name}: {warnings}");
     assert!(text.contains("SYNOPSIS") && text.contains(name), "{tool} on {name}:\n{text}");
+}
+
+// ------------------------------------------------------------------ variables
+
+#[test]
+fn help_names_the_variable_each_url_flag_reads_and_never_its_value() {
+    for c in ["send", "scenario", "replay", "test"] {
+        for h in ["--help", "-h"] {
+            let (code, out, err) =
+                run(hookctl().args([c, h]).env("HOOKCTL_URL", "http://user:hunter2@secret.test/hook"));
+            assert_eq!(code, 0, "{err}");
+            let url = out.split("--url <URL>").nth(1).unwrap_or_else(|| panic!("{c} {h}: {out}"));
+            let url = &url[..url.find("\n  -").or_else(|| url.find("\n      --")).unwrap_or(url.len())];
+            assert!(url.contains("[env: HOOKCTL_URL]"), "{c} {h}: {url}");
+            assert!(!out.contains("hunter2") && !out.contains("secret.test"), "{c} {h}: {out}");
+        }
+    }
+    for c in ["listen", "validate", "show", "list"] {
+        let (_, out, _) = run(hookctl().args([c, "--help"]));
+        assert!(!out.contains("[env:"), "{c} reads no variable: {out}");
+    }
+}
+
+/// `hitlnext.json` giving Botpress `url`, in `dir`.
+fn botpress_config(dir: &std::path::Path, url: &str) -> std::path::PathBuf {
+    let path = dir.join("hitlnext.json");
+    std::fs::write(&path, json!({"eventsWebHook": {"url": url}}).to_string()).unwrap();
+    path
+}
+
+#[test]
+fn hookctl_url_is_used_when_neither_url_nor_a_botpress_config_gives_one() {
+    let env = ok_server();
+    for args in [&["send", "agent-online"][..], &["scenario", "handoff-lifecycle"][..]] {
+        let (code, out, err) = run(hookctl().args(args).env("HOOKCTL_URL", env.url()));
+        assert_eq!(code, 0, "{args:?}: {out}{err}");
+        assert!(!err.contains("built-in receiver"), "{args:?}: {err}");
+    }
+    assert_eq!(env.requests().len(), 1 + 4, "agent-online, then the scenario's four steps");
+    // replay too.
+    let dir = tempfile::tempdir().unwrap();
+    let capture = dir.path().join("c.jsonl");
+    let listener = Listener::start(&["--save", capture.to_str().unwrap()]);
+    let (code, _, err) = run(hookctl().args(["send", "agent-offline", "--url", &listener.url]));
+    assert_eq!(code, 0, "{err}");
+    listener.stop();
+    let (code, out, err) = run(hookctl().arg("replay").arg(&capture).env("HOOKCTL_URL", env.url()));
+    assert_eq!(code, 0, "{out}{err}");
+    assert_eq!(env.requests().len(), 6);
+}
+
+#[test]
+fn url_wins_over_hookctl_url() {
+    let (flag, env) = (ok_server(), ok_server());
+    let (code, out, err) =
+        run(hookctl().args(["send", "agent-online", "--url", &flag.url()]).env("HOOKCTL_URL", env.url()));
+    assert_eq!(code, 0, "{out}{err}");
+    assert_eq!((flag.requests().len(), env.requests().len()), (1, 0));
+    // A HOOKCTL_URL that is no url is not even read then.
+    let (code, out, err) = run(hookctl()
+        .args(["send", "agent-online", "--url", &flag.url()])
+        .env("HOOKCTL_URL", "ftp://x.test/"));
+    assert_eq!(code, 0, "{out}{err}");
+    assert_eq!(flag.requests().len(), 2);
+}
+
+#[test]
+fn a_botpress_configs_url_wins_over_hookctl_url_and_url_over_both() {
+    let (config, env, flag) = (ok_server(), ok_server(), ok_server());
+    let dir = tempfile::tempdir().unwrap();
+    let cfg = botpress_config(dir.path(), &config.url());
+    let (code, out, err) = run(hookctl()
+        .args(["send", "agent-online", "--botpress-config"])
+        .arg(&cfg)
+        .env("HOOKCTL_URL", env.url()));
+    assert_eq!(code, 0, "{out}{err}");
+    assert_eq!((config.requests().len(), env.requests().len()), (1, 0));
+    let (code, out, err) = run(hookctl()
+        .args(["send", "agent-online", "--url", &flag.url(), "--botpress-config"])
+        .arg(&cfg)
+        .env("HOOKCTL_URL", env.url()));
+    assert_eq!(code, 0, "{out}{err}");
+    assert_eq!((flag.requests().len(), config.requests().len(), env.requests().len()), (1, 1, 0));
+}
+
+#[test]
+fn a_blank_or_unreadable_hookctl_url_is_unset() {
+    use std::os::unix::ffi::OsStrExt;
+    let not_text = std::ffi::OsStr::from_bytes(b"http://\xff/hook");
+    for value in [std::ffi::OsStr::new(""), std::ffi::OsStr::new("  "), not_text] {
+        let (code, out, err) = run(hookctl().args(["send", "agent-online"]).env("HOOKCTL_URL", value));
+        assert_eq!(code, 0, "{value:?}: {out}{err}");
+        assert!(err.contains("built-in receiver"), "{value:?}: {err}");
+    }
+    // For test, the suite's own url is used.
+    let suite_url = ok_server();
+    let dir = tempfile::tempdir().unwrap();
+    let suite = dir.path().join("s.toml");
+    let text = format!(
+        "[defaults]\nurl = \"{}\"\n\n[[case]]\nname = \"a\"\nevent = \"agent-online\"\n",
+        suite_url.url()
+    );
+    std::fs::write(&suite, text).unwrap();
+    for value in [std::ffi::OsStr::new(" "), not_text] {
+        let (code, out, err) = run(hookctl().arg("test").arg(&suite).env("HOOKCTL_URL", value));
+        assert_eq!(code, 0, "{value:?}: {out}{err}");
+    }
+    assert_eq!(suite_url.requests().len(), 2);
 }
 
 // ------------------------------------------------------------------ -q and -v

@@ -72,7 +72,7 @@ fn an_invalid_body_is_reported_with_its_pointer() {
     let listener = Listener::start(&[]);
     // Sending a broken body on purpose is allowed (exit 0), and the report says it is broken.
     let report = send_ok(&listener.url, &["handoff-assign", "--set", "payload.status=waiting"]);
-    assert_eq!(report["request"]["checks"]["valid"], false, "{report:#}");
+    assert_eq!(report["request"]["verdict"]["valid"], false, "{report:#}");
     let lines = listener.stop();
     let rec = records(&lines)[0];
     assert_eq!(rec["verdict"]["valid"], false);
@@ -667,7 +667,7 @@ fn requests_arriving_together_are_each_captured_whole_once() {
     let cap = dir.path().join("cap.jsonl");
     let listener = Listener::start(&["--save", cap.to_str().unwrap(), "-q"]);
     let report = send_ok(&listener.url, &["handoff-create", "--count", "400", "-c", "16"]);
-    assert_eq!(report["passed"], 400, "{report:#}");
+    assert_eq!(report["summary"]["passed"], 400, "{report:#}");
     let lines = listener.stop();
     let saved = captured(&cap);
     assert_eq!(saved.len(), 400);

@@ -127,11 +127,15 @@ fn ctrl_c_ends_a_load_run_with_the_json_summary_of_what_was_done_and_exit_130() 
         (Some(true), Some("interrupted")),
         "{s:#}"
     );
-    let requests = s["requests"].as_u64().unwrap();
+    let requests = s["summary"]["requests"].as_u64().unwrap();
     assert!(requests >= 20, "{s:#}");
     // The requests in flight were let finish and counted: every request sent is in the summary.
     assert_eq!(requests as usize, server.requests().len(), "{s:#}");
-    assert_eq!((s["passed"].as_u64(), s["answered"].as_u64()), (Some(requests), Some(requests)), "{s:#}");
+    assert_eq!(
+        (s["summary"]["passed"].as_u64(), s["summary"]["answered"].as_u64()),
+        (Some(requests), Some(requests)),
+        "{s:#}"
+    );
     assert!(err.contains("stopping: waiting for the requests in flight"), "{err}");
 }
 
@@ -243,11 +247,12 @@ fn a_target_that_dies_mid_run_is_one_refused_line_and_the_run_stops_after_max_er
     assert_eq!(code, 3, "{out}\n{err}");
     let s = summary(&out, &err);
     // One worker: five answered, then exactly seven errors, and nothing more sent.
-    let counts = ["requests", "answered", "passed", "transport_errors"].map(|k| s[k].as_u64().unwrap());
+    let counts =
+        ["requests", "answered", "passed", "transport_errors"].map(|k| s["summary"][k].as_u64().unwrap());
     assert_eq!(counts, [12, 5, 5, 7], "{s:#}");
     assert_eq!(s["statuses"], serde_json::json!({"200": 5}), "{s:#}");
     assert_eq!(s["stopped"], "max_errors", "{s:#}");
-    let refused = s["refused"].as_u64().unwrap();
+    let refused = s["summary"]["refused"].as_u64().unwrap();
     let lines = refused_lines(&err);
     assert_eq!(lines.len(), 1, "one line for all the attempts: {err}");
     assert!(lines[0].starts_with("error: connection refused: nothing is listening on 127.0.0.1:"), "{err}");
@@ -289,7 +294,7 @@ fn one_line_per_wording(s: &Value, err: &str) {
         assert!(g["since"].as_str().unwrap().ends_with('Z'), "{g}");
     }
     let total: u64 = groups.iter().map(|g| g["count"].as_u64().unwrap()).sum();
-    assert_eq!(Some(total), s["transport_errors"].as_u64(), "{s:#}");
+    assert_eq!(Some(total), s["summary"]["transport_errors"].as_u64(), "{s:#}");
 }
 
 #[test]
@@ -299,9 +304,13 @@ fn a_target_never_up_stops_the_run_after_the_default_max_errors() {
     assert_eq!(code, 3, "{out}\n{err}");
     let s = summary(&out, &err);
     // Stopped at 100 errors; the workers' requests already under way when it did are counted.
-    let errors = s["transport_errors"].as_u64().unwrap();
+    let errors = s["summary"]["transport_errors"].as_u64().unwrap();
     assert!((100..100 + 4).contains(&errors), "{s:#}");
-    assert_eq!((s["refused"].as_u64(), s["answered"].as_u64()), (Some(errors), Some(0)), "{s:#}");
+    assert_eq!(
+        (s["summary"]["refused"].as_u64(), s["summary"]["answered"].as_u64()),
+        (Some(errors), Some(0)),
+        "{s:#}"
+    );
     assert_eq!((s["max_errors"].as_u64(), s["stopped"].as_str()), (Some(100), Some("max_errors")), "{s:#}");
     let lines = refused_lines(&err);
     assert_eq!(lines.len(), 1, "{err}");
@@ -314,7 +323,11 @@ fn max_errors_0_never_stops_for_transport_errors() {
     let (code, out, err) = load("handoff-create", &url, "--count 300 -c 2 --max-errors 0 -o json");
     assert_eq!(code, 3, "{out}\n{err}");
     let s = summary(&out, &err);
-    assert_eq!((s["transport_errors"].as_u64(), s["refused"].as_u64()), (Some(300), Some(300)), "{s:#}");
+    assert_eq!(
+        (s["summary"]["transport_errors"].as_u64(), s["summary"]["refused"].as_u64()),
+        (Some(300), Some(300)),
+        "{s:#}"
+    );
     assert_eq!(s["stopped"], Value::Null, "{s:#}");
     assert!(!err.contains("stopped after"), "{err}");
     assert_eq!(attempts(refused_lines(&err)[0]), 300, "{err}");
@@ -328,7 +341,8 @@ fn runs_through_the_client_of_single_sends_stop_after_max_errors_too() {
     let (code, out, err) = load("eva-service", &url, "--count 1000 -c 1 --max-errors 5 -o json");
     assert_eq!(code, 3, "{out}\n{err}");
     let s = summary(&out, &err);
-    let counts = ["requests", "transport_errors", "refused", "answered"].map(|k| s[k].as_u64().unwrap());
+    let counts =
+        ["requests", "transport_errors", "refused", "answered"].map(|k| s["summary"][k].as_u64().unwrap());
     assert_eq!(counts, [5, 5, 5, 0], "{s:#}");
     assert_eq!(attempts(refused_lines(&err)[0]), 5, "{err}");
 }

@@ -104,7 +104,7 @@ fn dry_run_in_json_and_without_a_url() {
     assert_eq!(p["builtin_receiver"], true);
     assert_eq!(p["deliveries"], 1);
     assert_eq!(p["kind"], "eva-service-request");
-    assert_eq!(p["checks"]["valid"], true);
+    assert_eq!(p["verdict"]["valid"], true);
     let names: Vec<&str> = p["headers"].as_array().unwrap().iter().map(|h| h[0].as_str().unwrap()).collect();
     assert_eq!(names, ["content-type", "user-agent", "accept"]);
     let (_, shown, _) = run(hookctl().args(["show", "eva-service", "--seed", "2"]));

@@ -1011,7 +1011,7 @@ fn examples() -> Vec<Example> {
             }),
         ),
         ex(
-            "hookctl schema --openapi > webhooks.openapi.json   # the whole contract, for Postman, Prism, Schemathesis",
+            "hookctl schema --openapi > webhooks.openapi.json   # the whole contract, for linters and code generators",
             Run(|r| {
                 r.exits(0);
                 let doc = r.json("webhooks.openapi.json");
@@ -1023,6 +1023,35 @@ fn examples() -> Vec<Example> {
                         ["schema"]["$ref"],
                     "#/components/schemas/eva-service-response"
                 );
+            }),
+        ),
+        ex(
+            "hookctl schema --openapi --paths --server https://hooks.example.com > receivers.openapi.json   # also as your receiver's operations, for Prism and Schemathesis",
+            Run(|r| {
+                r.exits(0);
+                let doc = r.json("receivers.openapi.json");
+                assert_eq!(doc["servers"][0]["url"], "https://hooks.example.com");
+                let paths: Vec<&String> = doc["paths"].as_object().unwrap().keys().collect();
+                assert_eq!(paths, ["/botpress/events", "/eva/service", "/eva/answer"]);
+                assert_eq!(doc["webhooks"], r.json("webhooks.openapi.json")["webhooks"], "the same webhooks");
+            }),
+        ),
+        ex(
+            "hookctl schema --report send > send-report.schema.json   # what send -o json prints, for scripts",
+            Run(|r| {
+                r.exits(0);
+                let schema = r.json("send-report.schema.json");
+                assert_eq!(schema["$schema"], "https://json-schema.org/draft/2020-12/schema");
+                // What send -o json prints follows it, and a report without `passed` does not.
+                let server = Server::start(reference_webhook);
+                let (code, out, err) =
+                    run(hookctl().args(["send", "eva-service", "--url", &server.url(), "-o", "json"]));
+                assert_eq!(code, 0, "{err}");
+                let mut report: Value = serde_json::from_str(&out).unwrap();
+                let validator = jsonschema::validator_for(&schema).unwrap();
+                assert!(validator.is_valid(&report), "{report:#}");
+                report.as_object_mut().unwrap().remove("passed");
+                assert!(!validator.is_valid(&report));
             }),
         ),
         // ### hookctl validate
@@ -1109,6 +1138,16 @@ fn examples() -> Vec<Example> {
                 let got = r.served(1);
                 assert_eq!(got[0].header("user-agent"), Some("axios/0.21.4"));
                 assert_eq!(got[0].json()["payload"]["status"], "pending");
+            }),
+        ),
+        ex(
+            "hookctl send handoff-create localhost:3000/hook  # the URL after the event; http:// when it has no scheme",
+            Run(|r| {
+                r.exits(0);
+                r.says("PASSED");
+                let got = r.served(1);
+                assert_eq!(got[0].path, "/hook");
+                assert_eq!(got[0].json()["type"], "create");
             }),
         ),
         ex(
@@ -1229,9 +1268,19 @@ fn examples() -> Vec<Example> {
                 for row in ["passed              10000", "contract failures   0", "transport errors    0"] {
                     r.says(row);
                 }
-                for row in
-                    ["requests/s", "latency p50", "latency p90", "latency p99", "latency max", "200: 10000"]
-                {
+                for row in [
+                    "requests/s",
+                    "latency p50",
+                    "latency p75",
+                    "latency p90",
+                    "latency p95",
+                    "latency p99",
+                    "latency p99.9",
+                    "latency max",
+                    "latency mean",
+                    "200: 10000",
+                    "  response times\n",
+                ] {
                     r.says(row);
                 }
                 let got = r.served(10000);
@@ -1239,6 +1288,43 @@ fn examples() -> Vec<Example> {
                     got.iter().map(|g| g.body.as_slice()).collect();
                 assert_eq!(bodies.len(), 10000, "each with fresh ids");
             }),
+        ),
+        // #### Beyond one machine: k6
+        ex(
+            "hookctl send handoff-create --print k6 --url http://localhost:3000/hook > handoff-create.js",
+            Run(|r| {
+                r.exits(0);
+                r.served(0);
+                r.warns("printed, not sent");
+                let script = r.file("handoff-create.js");
+                assert!(script.contains("const URL = __ENV.HOOKCTL_URL || 'http://127.0.0.1:"), "{script}");
+                assert!(script.contains("['handoff-create', body_0, CHECKS_0, 1]"), "{script}");
+            }),
+        ),
+        ex(
+            "hookctl scenario handoff-full --print k6 > handoff-full.js",
+            Run(|r| {
+                r.exits(0);
+                let script = r.file("handoff-full.js");
+                assert!(script.contains("['handoff-tags', body_3, CHECKS_3, 2]"), "twice at once: {script}");
+                assert!(script.contains("['agent-offline', body_6, CHECKS_6, 1]"), "{script}");
+            }),
+        ),
+        ex(
+            "k6 run --vus 50 --duration 10m -e HOOKCTL_URL=http://localhost:3000/hook handoff-create.js",
+            Elsewhere("send_s_script_sends_valid_events_with_fresh_ids_and_the_platform_s_headers"),
+        ),
+        ex(
+            "kubectl create configmap handoff-create --from-file=handoff-create.js",
+            Skip("needs a Kubernetes cluster with k6-operator"),
+        ),
+        ex(
+            "kubectl apply -f handoff-create-testrun.yaml",
+            Skip("needs a Kubernetes cluster with k6-operator"),
+        ),
+        ex(
+            "k6 cloud run -e HOOKCTL_URL=https://hooks.example.com/botpress handoff-create.js",
+            Skip("needs a Grafana Cloud k6 account"),
         ),
         // ### hookctl scenario
         ex(
@@ -1316,6 +1402,16 @@ fn examples() -> Vec<Example> {
         ),
         // ### hookctl listen
         ex(
+            "hookctl scenario handoff-full --print k6 > handoff-full.js   # a k6 script: each iteration the whole story",
+            Run(|r| {
+                r.exits(0);
+                r.warns("printed, not sent");
+                let script = r.file("handoff-full.js");
+                assert!(script.contains("hookctl scenario handoff-full --print k6"), "{script}");
+                assert!(script.contains("export default function"), "{script}");
+            }),
+        ),
+        ex(
             "hookctl listen                                   # http://127.0.0.1:8080, any path, any method",
             Listen(&["hookctl send handoff-create --url http://{addr}/any/path"], |r| {
                 r.exits(0);
@@ -1357,16 +1453,36 @@ fn examples() -> Vec<Example> {
             ),
         ),
         ex(
-            "hookctl listen --forward-to http://localhost:3000/hook   # stand between the platform and your server",
-            Listen(&["hookctl send eva-service --url http://{addr}/eva/service"], |r| {
+            "hookctl listen --forward-to localhost:3000       # stand between the platform and your server",
+            Listen(&["hookctl send eva-service --url http://{addr}/eva/service?x=1"], |r| {
                 r.exits(0);
                 assert_eq!(r.fed[0].0, 0, "{}", r.context());
                 let got = r.served(1);
-                assert_eq!(got[0].path, "/hook");
+                assert_eq!((got[0].path.as_str(), got[0].query.as_deref()), ("/eva/service", Some("x=1")));
                 assert_eq!(got[0].header("user-agent").map(|u| u.starts_with("hookctl/")), Some(true));
                 assert_eq!(got[0].json()["expectedOptions"], json!(["CLIENT", "NOT_CLIENT"]));
-                r.says("forwarded → 200");
+                r.says("/eva/service?x=1 → 200 OK");
+                assert!(has(&r.out, "forwarded to http://127.0.0.1:"), "{}", r.context());
             }),
+        ),
+        ex(
+            "hookctl listen --filter eva-service-request --filter /botpress/   # show and save only these",
+            Listen(
+                &[
+                    "hookctl send eva-service --url http://{addr}/eva",
+                    "hookctl send handoff-create --url http://{addr}/hook",
+                    "hookctl send agent-online --url http://{addr}/botpress/events",
+                ],
+                |r| {
+                    r.exits(0);
+                    assert!(r.fed.iter().all(|f| f.0 == 0), "every one answered\n{}", r.context());
+                    let seen = r.listened();
+                    assert_eq!(seen.len(), 2, "{}", r.context());
+                    assert!(has(seen[0], "POST /eva  eva-service-request"), "{}", r.context());
+                    assert!(has(seen[1], "POST /botpress/events  botpress-event"), "{}", r.context());
+                    r.says("2 requests (botpress-event 1, eva-service-request 1), 0 invalid, 0 repeats, 1 left out by --filter");
+                },
+            ),
         ),
         ex(
             "hookctl listen --status 500                      # watch Botpress retry",
@@ -1820,7 +1936,7 @@ const QUICK_START: &[&str] = &["## Quick start"];
 const COMMANDS: &[&str] = &["## Commands"];
 const LIST_SHOW_SCHEMA: &[&str] = &["### `hookctl list`", "### `hookctl show", "### `hookctl schema"];
 const VALIDATE: &[&str] = &["### `hookctl validate"];
-const SEND: &[&str] = &["### `hookctl send"];
+const SEND: &[&str] = &["### `hookctl send", "#### Beyond one machine: k6"];
 const SCENARIO: &[&str] = &["### `hookctl scenario"];
 const LISTEN_REPLAY: &[&str] =
     &["### `hookctl listen", "### `hookctl replay", "#### Captures as data", "### `hookctl export"];

@@ -101,7 +101,7 @@ fn rows() -> Vec<Row> {
         cli(d, &["send", "agent-online", "--set", "payload.agentId=${AGENT_ID}"], "a variable"),
         cli(d, &["send", "agent-online", "--expect-option", "YES"], ""),
         cli(d, &["send", "eva-service", "--expected-options", "YES,"], ""),
-        cli(d, &["send", "agent-online", "--url", "localhost:3000/hook"], ""),
+        cli(d, &["send", "agent-online", "--url", "http//localhost:3000/hook"], ""),
         cli(d, &["send", "agent-online", "--url", "ftp://user:pw@example.test/hook?token=abc"], ""),
         cli(d, &["send", "--data", "answer.json"], "a webhook's answer"),
         cli(d, &["send", "handoff-create", "--botpress-config", "hitlnext.json"], "no url in it"),

@@ -152,9 +152,7 @@ fn an_edit_that_breaks_the_contract_fails_and_one_that_keeps_it_passes() {
     let report: Value = serde_json::from_str(&out).unwrap();
     let step = &report["steps"][0];
     assert_eq!(step["passed"], false);
-    // The request's own verdict: `verdict` in the versioned reports, `checks` before them.
-    let own = step["request"].get("verdict").or_else(|| step["request"].get("checks"));
-    assert_eq!(own.map(|v| &v["valid"]), Some(&json!(false)), "{step:#}");
+    assert_eq!(step["request"]["verdict"]["valid"], false, "the request's own verdict\n{step:#}");
 
     let (code, out, err) =
         replay(&capture, &["--filter", "1", "--set", "payload.status=pending", "--url", &server.url()]);
@@ -262,6 +260,7 @@ fn print_curl_prints_the_edited_requests_and_sh_makes_them_as_replay_would() {
     let (code, out, err) = replay(&capture, &["--print", "curl", "--filter", "2", "-o", "json"]);
     assert_eq!(code, 0, "{err}");
     let printed: Value = serde_json::from_str(&out).unwrap();
+    assert_eq!(printed["hookctl"]["format"], 1, "a report, versioned as every report is: {printed}");
     assert_eq!(printed["requests"][0]["event"], "#2 eva-service-request");
     assert!(printed["requests"][0]["curl"].as_str().unwrap().starts_with("curl -X POST "), "{printed}");
     assert!(printed["notes"].is_array(), "{printed}");

@@ -472,8 +472,8 @@ fn load_mode_sends_exactly_n_requests_with_fresh_ids() {
     let (code, summary, _) =
         send_json(&["handoff-create", "--count", "200", "-c", "8", "--url", &server.url()]);
     assert_eq!(code, 0, "{summary}");
-    assert_eq!(summary["requests"], 200);
-    assert_eq!(summary["passed"], 200);
+    assert_eq!(summary["summary"]["requests"], 200);
+    assert_eq!(summary["summary"]["passed"], 200);
     assert_eq!(summary["statuses"]["200"], 200);
     let reqs = server.requests();
     assert_eq!(reqs.len(), 200);
@@ -493,8 +493,8 @@ fn load_mode_counts_contract_failures() {
         run(hookctl().args(["send", "eva-service", "--count", "20", "-o", "json", "--url", &server.url()]));
     assert_eq!(code, 1);
     let summary: Value = serde_json::from_str(&out).unwrap();
-    assert_eq!(summary["requests"], 20);
-    assert_eq!(summary["contract_failures"], 10);
+    assert_eq!(summary["summary"]["requests"], 20);
+    assert_eq!(summary["summary"]["failed"], 10);
     assert!(summary["first_failure"].as_str().unwrap().contains("/option"));
 }
 
@@ -570,8 +570,11 @@ fn load_judges_a_botpress_answer_by_its_status_alone() {
     let (code, summary, err) =
         send_json(&["agent-online", "--count", "30", "-c", "3", "--url", &server.url()]);
     assert_eq!(code, 1, "{summary}{err}");
-    assert_eq!(summary["requests"], 30);
-    assert_eq!((summary["passed"].as_u64(), summary["contract_failures"].as_u64()), (Some(20), Some(10)));
+    assert_eq!(summary["summary"]["requests"], 30);
+    assert_eq!(
+        (summary["summary"]["passed"].as_u64(), summary["summary"]["failed"].as_u64()),
+        (Some(20), Some(10))
+    );
     assert_eq!(summary["statuses"], json!({"200": 20, "500": 10}));
     assert_eq!(summary["first_failure"], "status: expected 2xx, found 500");
 
@@ -591,7 +594,7 @@ fn load_judges_a_botpress_answer_by_its_status_alone() {
         .arg(big.url()));
     assert_eq!(code, 1);
     let summary: Value = serde_json::from_str(&out).unwrap();
-    assert_eq!(summary["contract_failures"], 3, "{summary}");
+    assert_eq!(summary["summary"]["failed"], 3, "{summary}");
     assert!(summary["first_failure"].as_str().unwrap().contains("--max-response"), "{summary}");
 }
 
@@ -608,11 +611,11 @@ fn load_times_out_each_request_on_its_own_clock() {
         send_json(&["handoff-create", "--count", "3", "-c", "1", "--timeout", "1", "--url", &s.url()]);
     assert_eq!(code, 3, "{summary}{err}");
     assert_eq!(
-        (summary["passed"].as_u64(), summary["transport_errors"].as_u64()),
+        (summary["summary"]["passed"].as_u64(), summary["summary"]["transport_errors"].as_u64()),
         (Some(2), Some(1)),
         "{summary}"
     );
-    let errors = summary["errors"].as_object().unwrap();
+    let errors = summary["transport_errors_by_message"].as_object().unwrap();
     assert!(errors.keys().all(|e| e.starts_with("timeout") && e.contains("--timeout")), "{summary}");
 }
 
@@ -640,7 +643,7 @@ fn load_connects_again_when_the_server_closes_the_connection() {
     let (url, connections) = closing_server();
     let (code, summary, err) = send_json(&["handoff-create", "--count", "20", "-c", "2", "--url", &url]);
     assert_eq!(code, 0, "{summary}{err}");
-    assert_eq!(summary["passed"], 20, "{summary}");
+    assert_eq!(summary["summary"]["passed"], 20, "{summary}");
     assert_eq!(connections.load(std::sync::atomic::Ordering::SeqCst), 20, "one connection per request");
 }
 
@@ -678,7 +681,7 @@ fn load_follows_a_redirect_without_asking_the_redirecting_url_twice() {
         let (url, seen) = redirecting_server(status);
         let (code, summary, err) = send_json(&["handoff-create", "--count", "3", "-c", "1", "--url", &url]);
         assert_eq!(code, 0, "{status}: {summary}{err}");
-        assert_eq!(summary["passed"], 3, "{status}: {summary}");
+        assert_eq!(summary["summary"]["passed"], 3, "{status}: {summary}");
         assert_eq!(summary["statuses"], json!({"200": 3}), "{status}: {summary}");
         let seen = seen.lock().unwrap().clone();
         let old = seen.iter().filter(|r| *r == "POST /old").count();
@@ -693,9 +696,9 @@ fn load_transport_errors_are_counted_and_named() {
     let url = format!("http://127.0.0.1:{port}/hook");
     let (code, summary, err) = send_json(&["handoff-create", "--count", "5", "-c", "2", "--url", &url]);
     assert_eq!(code, 3, "{summary}{err}");
-    assert_eq!(summary["transport_errors"], 5);
+    assert_eq!(summary["summary"]["transport_errors"], 5);
     let want = format!("connection refused: nothing is listening on 127.0.0.1:{port}");
-    assert_eq!(summary["errors"], json!({ want: 5 }), "{summary}");
+    assert_eq!(summary["transport_errors_by_message"], json!({ want: 5 }), "{summary}");
 }
 
 #[test]
@@ -944,9 +947,9 @@ fn every_scenario_is_a_consistent_story() {
             // What went on the wire is what the report says, and it follows the contract.
             assert_eq!(&step["request"]["body"], body, "{name}: {event}");
             assert_eq!(
-                step["request"]["checks"]["valid"], true,
+                step["request"]["verdict"]["valid"], true,
                 "{name}: {event}: {:#}",
-                step["request"]["checks"]
+                step["request"]["verdict"]
             );
             if body["resource"] != "handoff" {
                 continue;

@@ -116,7 +116,7 @@ fn an_invalid_answer_fails_the_answer_case() {
     assert!(fails.contains(&"valid eva-answer-response at /answer/content/content"), "{fails:?}");
     assert!(fails.contains(&"field /answer/template"), "{fails:?}");
     assert!(
-        c["request"].is_object() && c["response"].is_object(),
+        c["request_body"].is_object() && c["response_body"].is_object(),
         "a failed case shows what was sent and answered"
     );
     assert_eq!(case(&report, "service cell picks one of the options it offers")["passed"], true);
@@ -144,7 +144,7 @@ fn a_slow_answer_fails_on_latency_or_times_out() {
     assert_eq!(slow["failures"][0]["expectation"], "max_latency_ms");
     assert_eq!(slow["failures"][0]["expected"], "at most 100 ms");
     assert!(case(&report, "times out")["error"].as_str().unwrap().starts_with("timeout"));
-    assert_eq!(report["summary"]["errors"], 1);
+    assert_eq!(report["summary"]["transport_errors"], 1);
     assert_eq!(report["summary"]["failed"], 1);
 }
 
@@ -199,7 +199,7 @@ fn invalid_suites_exit_2_with_file_line_and_key() {
         ),
         (
             "bad-url.toml",
-            "[defaults]\nurl = \"localhost:3000/hook\"\n[[case]]\nname = \"a\"\nevent = \"agent-online\"\n",
+            "[defaults]\nurl = \"htp://localhost:3000/hook\"\n[[case]]\nname = \"a\"\nevent = \"agent-online\"\n",
             ":2:",
             "defaults.url",
         ),
@@ -273,7 +273,7 @@ fn env_values_are_substituted_and_masked() {
     assert_eq!(code, 1, "200 is not the expected 201: {json_out}");
     assert!(!json_out.contains("k-93f2a1"));
     let report: Value = serde_json::from_str(&json_out).unwrap();
-    assert_eq!(report["cases"][0]["request"]["text"], "my key is ${HOOKCTL_TEST_KEY}");
+    assert_eq!(report["cases"][0]["request_body"]["text"], "my key is ${HOOKCTL_TEST_KEY}");
     let (code, _, err) =
         run(hookctl().arg("test").arg(&s).env_remove("HOOKCTL_TEST_URL").env("HOOKCTL_TEST_KEY", "k-93f2a1"));
     assert_eq!(code, 2);
@@ -504,7 +504,7 @@ fn variables_take_shell_defaults_which_are_not_masked() {
     assert_eq!(got.json()["text"], "I am Ana Lima");
     assert_eq!(got.header("authorization"), None, "no token, no Authorization header");
     assert_eq!(got.header("x-literal"), Some("${NOT_A_VARIABLE}"), "$${{ is a literal ${{");
-    assert_eq!(report["cases"][0]["request"]["text"], "I am Ana Lima");
+    assert_eq!(report["cases"][0]["request_body"]["text"], "I am Ana Lima");
 
     // Set but empty: the defaults too, as in a shell.
     test(&[("HOOKCTL_T_URL", ""), ("HOOKCTL_T_NAME", ""), ("HOOKCTL_T_TOKEN", "")]);
@@ -523,7 +523,7 @@ fn variables_take_shell_defaults_which_are_not_masked() {
     assert_eq!(got.json()["text"], "I am Zed-8812");
     assert_eq!(got.header("authorization"), Some("Bearer t-4471"));
     assert!(!out.contains("Zed-8812") && !out.contains("t-4471"), "{out}");
-    assert_eq!(report["cases"][0]["request"]["text"], "I am ${HOOKCTL_T_NAME}");
+    assert_eq!(report["cases"][0]["request_body"]["text"], "I am ${HOOKCTL_T_NAME}");
 }
 
 #[test]

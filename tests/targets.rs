@@ -257,7 +257,7 @@ fn a_failed_case_shows_where_it_went_what_went_and_what_came_back() {
         "{c:#}"
     );
     assert!(c["response_headers"].as_array().unwrap().contains(&json!(["content-type", "application/json"])));
-    assert_eq!(c["response"]["error"], "database down");
+    assert_eq!(c["response_body"]["error"], "database down");
     assert!(c["curl"].as_str().unwrap().starts_with(&curl), "{c:#}");
 
     // --show-secrets shows them, where the curl command can use them.

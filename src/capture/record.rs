@@ -67,6 +67,10 @@ pub struct AnswerRecord {
     /// The answer came from the `--forward-to` server.
     #[serde(default)]
     pub forwarded: bool,
+    /// The URL the request was relayed to (`--forward-to`), secrets redacted unless
+    /// `--keep-secrets`; set whenever it was relayed, whether or not that server answered.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub forwarded_to: Option<String>,
     /// Why the answer is what it is, when it is not the plain reference answer.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub reason: Option<String>,
@@ -379,6 +383,7 @@ mod tests {
             answer: AnswerRecord {
                 status: 200,
                 forwarded: full,
+                forwarded_to: some(s.to_string()),
                 reason: some(s.to_string()),
                 option: full.then(|| json!(s)),
                 content: full.then(|| json!({ s: s })),

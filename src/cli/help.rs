@@ -25,10 +25,24 @@ pub const EXAMPLES: &[(&str, &[(&str, &str)])] = &[
     ),
     (
         "schema",
-        &[(
-            "hookctl schema eva-service-response > eva-service-response.schema.json",
-            "the schema your eva webhook's answers must follow, for any validator",
-        )],
+        &[
+            (
+                "hookctl schema eva-service-response > eva-service-response.schema.json",
+                "the schema your eva webhook's answers must follow, for any validator",
+            ),
+            (
+                "hookctl schema --report send > send-report.schema.json",
+                "the schema of `send -o json`'s report, for scripts that read it",
+            ),
+            (
+                "hookctl schema --openapi > webhooks.openapi.json",
+                "the whole contract, for linters and code generators",
+            ),
+            (
+                "hookctl schema --openapi --paths --server https://hooks.example.com > receivers.openapi.json",
+                "also as your receiver's operations, for Prism and Schemathesis",
+            ),
+        ],
     ),
     (
         "validate",
@@ -52,6 +66,10 @@ pub const EXAMPLES: &[(&str, &[(&str, &str)])] = &[
                 "deliver an event to your server",
             ),
             (
+                "hookctl send handoff-create localhost:3000/hook",
+                "the URL after the event; http:// when it has no scheme",
+            ),
+            (
                 "hookctl send handoff-assign --set payload.tags='[\"vip\"]' --set /payload/userChannel=messenger",
                 "override fields, by dotted path or JSON pointer",
             ),
@@ -70,6 +88,10 @@ pub const EXAMPLES: &[(&str, &[(&str, &str)])] = &[
                 "load: 10,000 events, 32 at a time, and a summary",
             ),
             ("hookctl send eva-service -v", "the request and the answer in full, with timings"),
+            (
+                "hookctl send handoff-create --print k6 --url http://localhost:3000/hook > handoff-create.js",
+                "a k6 script that sends it as load mode does, for k6 run, k6-operator or Grafana Cloud",
+            ),
         ],
     ),
     (
@@ -82,6 +104,10 @@ pub const EXAMPLES: &[(&str, &[(&str, &str)])] = &[
             ),
             ("hookctl scenario handoff-full --duplicate", "every event twice: is your receiver idempotent?"),
             ("hookctl scenario handoff-full --shuffle --seed 3", "out of order, as retries can make it"),
+            (
+                "hookctl scenario handoff-full --print k6 > handoff-full.js",
+                "a k6 script: each iteration the whole story",
+            ),
         ],
     ),
     (
@@ -89,9 +115,10 @@ pub const EXAMPLES: &[(&str, &[(&str, &str)])] = &[
         &[
             ("hookctl listen", "http://127.0.0.1:8080, any path, any method"),
             ("hookctl listen --port 9000 --save captures.jsonl", "also keep every request on disk"),
+            ("hookctl listen --forward-to localhost:3000", "stand between the platform and your server"),
             (
-                "hookctl listen --forward-to http://localhost:3000/hook",
-                "stand between the platform and your server",
+                "hookctl listen --filter eva-service-request --filter /botpress/",
+                "show and save only these kinds and paths",
             ),
             ("hookctl listen --status 500", "watch Botpress retry"),
             ("hookctl listen --respond-option NOT_CLIENT", "as an eva webhook mock, choose this option"),
@@ -287,8 +314,9 @@ where
         Some("never") => clap::ColorChoice::Never,
         _ => clap::ColorChoice::Auto,
     };
-    let mut cmd = command().color(color);
+    let mut cmd = env_parsed(command()).color(color);
     let mut matches = cmd.try_get_matches_from_mut(args)?;
+    let url_from_env = matches.subcommand().is_some_and(|(_, sub)| url_from_env(sub));
     if let Some((name, sub)) = matches.subcommand() {
         let given = |m: &clap::ArgMatches, id: &str| {
             m.try_contains_id(id).unwrap_or(false) && m.value_source(id) == Some(ValueSource::CommandLine)
@@ -310,7 +338,48 @@ where
             ));
         }
     }
-    Cli::from_arg_matches_mut(&mut matches).map_err(|e| e.format(&mut cmd))
+    let mut cli = Cli::from_arg_matches_mut(&mut matches).map_err(|e| e.format(&mut cmd))?;
+    if url_from_env {
+        if let Some(url) = command_url(&mut cli) {
+            *url = None;
+        }
+    }
+    Ok(cli)
+}
+
+/// The `--url` of the command, for those that have one.
+fn command_url(cli: &mut Cli) -> Option<&mut Option<String>> {
+    use super::Command;
+    match &mut cli.command {
+        Command::Send(a) => Some(&mut a.delivery.url),
+        Command::Scenario(a) => Some(&mut a.delivery.url),
+        Command::Replay(a) => Some(&mut a.delivery.url),
+        Command::Test(a) => Some(&mut a.url),
+        _ => None,
+    }
+}
+
+/// `--url`: help and the man page name its variable (`[env: HOOKCTL_URL]`), but each command
+/// reads the variable itself, where its precedence is decided: `send` puts `--botpress-config`'s
+/// url between `--url` and the variable, and `test` names which of the two it used.
+const URL: &str = "url";
+
+/// Whether the parser took `--url` from its variable: that value is dropped after parsing, so
+/// that `--url` holds only what the command line gave.
+fn url_from_env(sub: &clap::ArgMatches) -> bool {
+    sub.try_contains_id(URL).unwrap_or(false) && sub.value_source(URL) == Some(ValueSource::EnvVariable)
+}
+
+/// The definition the parser uses: as [`command`], except that a variable which is not text
+/// (the command reads it as unset) is not given to the parser, which would refuse it.
+fn env_parsed(cmd: clap::Command) -> clap::Command {
+    if std::env::var_os(crate::defaults::ENV_URL).is_none_or(|v| v.to_str().is_some()) {
+        return cmd;
+    }
+    cmd.mut_subcommands(|sc| {
+        let has_url = sc.get_arguments().any(|a| a.get_id() == URL);
+        if has_url { sc.mut_arg(URL, |a| a.env(None)) } else { sc }
+    })
 }
 
 /// A name from the catalogue (an event, a scenario): completions offer the names and help lists
@@ -402,7 +471,10 @@ mod tests {
             "{plain}"
         );
         assert!(
-            plain.ends_with("\n\n  # Out of order, as retries can make it\n  hookctl scenario handoff-full --shuffle --seed 3"),
+            plain.ends_with(
+                "\n\n  # Out of order, as retries can make it\n  hookctl scenario handoff-full --shuffle --seed 3\n\n  \
+                 # A k6 script: each iteration the whole story\n  hookctl scenario handoff-full --print k6 > handoff-full.js"
+            ),
             "{plain}"
         );
         for (line, what) in examples("scenario") {

@@ -2,7 +2,9 @@
 //!
 //! The fish, elvish and PowerShell scripts clap writes complete flags and their values but not the
 //! values of positional arguments; hookctl adds those (events, scenarios, kinds, shells, commands)
-//! so that every shell offers the same names.
+//! so that every shell offers the same names. In the zsh script, a positional argument that takes
+//! many values (`validate FILE...`, `test SUITE...`) is described so that options are still
+//! completed after it ([`zsh`]).
 
 use clap::builder::PossibleValue;
 use clap_complete::Shell;
@@ -23,6 +25,9 @@ pub fn script(shell: Shell) -> Result<String> {
     clap_complete::generate(shell, &mut cmd, BIN, &mut out);
     let mut script = String::from_utf8(out)
         .map_err(|e| Error::internal(format!("the {shell} completion script is not UTF-8: {e}")))?;
+    if shell == Shell::Zsh {
+        script = zsh(&script);
+    }
     for (command, values) in positional_values(&cmd) {
         script = match shell {
             Shell::Fish => fish(script, &command, &values),
@@ -49,6 +54,24 @@ fn positional_values(cmd: &clap::Command) -> Vec<(String, Vec<PossibleValue>)> {
         })
         .filter(|(_, values): &(String, Vec<PossibleValue>)| !values.is_empty())
         .collect()
+}
+
+/// zsh: the spec of a positional argument with many values is `*:NAME:ACTION`, not the
+/// `*::NAME:ACTION` clap writes. With two colons, `_arguments` hands every word from the first
+/// such argument on to its action alone, so that after `validate x.json` neither the options
+/// (`--<TAB>`) nor an option's values (`--kind <TAB>`) are completed, only more files.
+fn zsh(script: &str) -> String {
+    let mut out = String::with_capacity(script.len());
+    for line in script.split_inclusive('\n') {
+        match line.strip_prefix("'*::") {
+            Some(rest) if !rest.starts_with(':') => {
+                out.push_str("'*:");
+                out.push_str(rest);
+            }
+            _ => out.push_str(line),
+        }
+    }
+    out
 }
 
 fn help(value: &PossibleValue) -> String {
@@ -99,4 +122,24 @@ fn insert_before(mut script: String, start: &str, end: &str, text: &str) -> Resu
         .ok_or_else(|| Error::internal(format!("completion script: no block '{start}' to add values to")))?;
     script.insert_str(at, text);
     Ok(script)
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn zsh_positionals_of_many_values_leave_the_words_after_them_to_the_options() {
+        let generated = "_arguments \"${_arguments_options[@]}\" : \\\n\
+                         '--kind=[The kind]:KIND:(a b)' \\\n\
+                         '*::inputs -- Files:_files' \\\n\
+                         ':event -- The event:(x y)' \\\n\
+                         '::name -- The scenario:(s)' \\\n\
+                         \"*::: :->hookctl\" \\\n";
+        let fixed = super::zsh(generated);
+        assert!(fixed.contains("\n'*:inputs -- Files:_files' \\\n"), "{fixed}");
+        // Single positionals (required `:`, optional `::`) and the subcommand dispatch stay.
+        for kept in ["':event -- The event", "'::name -- The scenario", "\"*::: :->hookctl\""] {
+            assert!(fixed.contains(kept), "{kept}: {fixed}");
+        }
+        assert_eq!(fixed.len(), generated.len() - 1);
+    }
 }

@@ -35,6 +35,8 @@ pub fn run(args: ListenArgs, g: Globals, o: &mut Out) -> Result<Exit> {
             addr: server.addr,
             save: args.save.as_deref(),
             forward_to: forward_to.as_ref(),
+            forward_exact: args.forward_exact,
+            filter: &args.filter,
             keep_secrets: args.keep_secrets,
             required: &required,
         };
@@ -68,6 +70,7 @@ fn config(args: &ListenArgs, g: &Globals) -> Result<receiver::Config> {
         None => None,
     };
     let forward_to = args.forward_to.as_deref().map(|u| http::parse_url(u, "--forward-to")).transpose()?;
+    let filter = receiver::Filter::parse(&args.filter)?;
     let require_headers =
         args.require_headers.iter().map(|s| receiver::Required::parse(s)).collect::<Result<Vec<_>>>()?;
     Ok(receiver::Config {
@@ -76,6 +79,8 @@ fn config(args: &ListenArgs, g: &Globals) -> Result<receiver::Config> {
         respond,
         respond_option: args.respond_option.clone(),
         forward_to,
+        forward_exact: args.forward_exact,
+        filter,
         max_body: usize::try_from(args.max_body.0).unwrap_or(usize::MAX),
         max_response: usize::try_from(args.max_response.0).unwrap_or(usize::MAX),
         read_timeout: Duration::from_secs_f64(args.body_timeout.unwrap_or(args.header_timeout)),
@@ -124,7 +129,7 @@ async fn show_events(
 
 /// Show `first` and all the events already waiting behind it, flushed every [`BURST`] so that the
 /// screen keeps moving under a steady stream, and once at the end. `shown` counts the requests
-/// shown; says whether that reached `--exit-after`.
+/// taken (shown, or left out by `--filter`); says whether that reached `--exit-after`.
 fn show_waiting(
     o: &mut Out<'_>,
     first: Event,
@@ -135,7 +140,8 @@ fn show_waiting(
     let (mut next, mut written) = (Some(first), 0usize);
     while let Some(event) = next.take() {
         output::listen_event(o, &event)?;
-        if matches!(event, Event::Request(_) | Event::NotSaved { .. }) {
+        // Every request taken counts, shown or left out by --filter: the receiver takes N.
+        if matches!(event, Event::Request(_) | Event::NotSaved { .. } | Event::FilteredOut) {
             *shown += 1;
         }
         if exit_after.is_some_and(|n| *shown >= n) {

@@ -55,10 +55,73 @@ fn main_page() -> std::io::Result<Vec<u8>> {
     let man = Man::new(cmd);
     let mut page = head(&man)?;
     man.render_subcommands_section(&mut page)?;
+    section(&mut page, "ENVIRONMENT")?;
+    for (name, what) in environment() {
+        writeln!(
+            page,
+            ".TP
+\\fB{}\\fR
+{}",
+            roff_text(name),
+            roff_text(&what)
+        )?;
+    }
     section(&mut page, "EXIT STATUS")?;
     writeln!(page, "{}", roff_text(&exit_codes))?;
     man.render_version_section(&mut page)?;
     Ok(page)
+}
+
+/// Every variable hookctl reads, and what it does.
+fn environment() -> Vec<(&'static str, String)> {
+    use crate::defaults::{CI_VAR, ENV_URL};
+    vec![
+        (
+            ENV_URL,
+            "The webhook url of send, scenario and replay when neither --url nor --botpress-config \
+             gives one; for test, the url of every case of a suite with one target, when --url is \
+             not given. Blank is unset."
+                .into(),
+        ),
+        (
+            CI_VAR,
+            "Set (not empty, false or 0): test refuses to run cases that have no url against \
+             hookctl's built-in receiver (exit 2), unless --builtin. Set by CI systems."
+                .into(),
+        ),
+        ("NO_COLOR", "Not empty: no colour under --color auto.".into()),
+        ("TERM", "dumb: no colour under --color auto.".into()),
+        (
+            "CLICOLOR_FORCE",
+            "Not empty nor 0: colour under --color auto even when the output is not a terminal \
+             (NO_COLOR and TERM=dumb win over it)."
+                .into(),
+        ),
+        (
+            "COLUMNS",
+            "The width tables fit on a terminal, instead of the terminal's own. Output that is not \
+             a terminal is never cut."
+                .into(),
+        ),
+        (
+            "HTTP_PROXY, HTTPS_PROXY, ALL_PROXY, NO_PROXY",
+            "Read by the HTTP client (in capitals or lower case): every delivery but a load run's to \
+             an http:// url goes through the proxy they name."
+                .into(),
+        ),
+        (
+            "${NAME} in a suite",
+            "A suite file (hookctl test) reads the variables it names: ${NAME}, or ${NAME:-default} \
+             when NAME is unset or empty."
+                .into(),
+        ),
+        (
+            "MIMALLOC_PURGE_DELAY",
+            "Read by the memory allocator: how long freed memory waits before it is given back to \
+             the system (unset: at once)."
+                .into(),
+        ),
+    ]
 }
 
 /// What every page opens with: title, name, synopsis, description and options.
@@ -74,7 +137,8 @@ fn head(man: &Man) -> std::io::Result<Vec<u8>> {
 
 /// hookctl-COMMAND(1): the command's synopsis, description, flags and examples.
 fn command_page(name: &str, sub: clap::Command) -> std::io::Result<Vec<u8>> {
-    let man = Man::new(sub.display_name(format!("hookctl-{name}")))
+    // Titled hookctl-COMMAND, as `man` finds it; its synopsis is the command as typed.
+    let man = Man::new(sub.display_name(format!("hookctl-{name}")).bin_name(format!("hookctl {name}")))
         .source(format!("hookctl {}", env!("CARGO_PKG_VERSION")));
     let mut page = head(&man)?;
     section(&mut page, "EXAMPLES")?;

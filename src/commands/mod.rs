@@ -37,7 +37,8 @@ pub fn run(cli: Cli) -> Result<Exit> {
         (_, true) => Verbosity::Verbose,
         _ => Verbosity::Normal,
     };
-    let style = style.with_verbosity(verbosity);
+    let width = if style.terminal { crate::output::terminal_width() } else { None };
+    let style = style.with_verbosity(verbosity).with_width(width);
     style.apply();
     // Stdout is held for the run (only renderers write there); stderr is not, since a progress
     // bar draws on it from other threads.

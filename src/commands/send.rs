@@ -10,7 +10,8 @@ use crate::error::{Exit, Result};
 use crate::output::{self, Out};
 use crate::{load, preview, send};
 
-pub fn run(args: SendArgs, g: Globals, o: &mut Out) -> Result<Exit> {
+pub fn run(mut args: SendArgs, g: Globals, o: &mut Out) -> Result<Exit> {
+    positional_url(&mut args)?;
     let body = body(args.event, args.data, args.kind, args.body, Some(args.limit.max_size.0));
     let expect = send::Expect { status: args.expect_status, option: args.expect_option };
     let template = send::Template::new(&body)?;
@@ -18,7 +19,7 @@ pub fn run(args: SendArgs, g: Globals, o: &mut Out) -> Result<Exit> {
     output::unsent_fields(o, template.kind.platform(), &template.unsent_fields())?;
     let delivery = delivery(args.delivery, g);
     if args.dry_run || args.print.is_some() {
-        let preview = preview::preview(template, &delivery, args.once, args.print)?;
+        let preview = preview::preview(template, &delivery, args.once, args.print, &expect)?;
         output::preview(o, &preview)?;
         return Ok(Exit::Ok);
     }
@@ -66,7 +67,7 @@ fn run_load(
         let mut signals = Signals::new()?;
         let target = send::target(delivery).await?;
         let stop = load::Stop::default();
-        let bar = output::progress(opts.count);
+        let bar = output::progress(opts.count, opts.duration);
         let (timeout, shown) = (target.delivery().timeout, bar.clone());
         let mut running = std::pin::pin!(load::run(
             Arc::new(target),
@@ -126,6 +127,25 @@ async fn deliver(
         output::attempt(o, &p)?;
     }
     Ok(report)
+}
+
+/// `send EVENT URL`: the URL taken as `--url` is (checked here, so that an error names URL).
+/// A URL where the event goes, which names no event, is refused with where it goes.
+fn positional_url(args: &mut SendArgs) -> Result<()> {
+    if let Some(name) = args.event.as_deref() {
+        if crate::catalogue::event(name).is_err() && name.contains([':', '/', '.']) {
+            return Err(crate::Error::usage(format!(
+                "'{}' is a URL, not an event: the event comes first (hookctl send EVENT URL); run \
+                 'hookctl list' to see the events",
+                crate::http::shown_raw_url(name)
+            )));
+        }
+    }
+    if let Some(url) = args.target.take() {
+        crate::http::parse_url(&url, "URL")?;
+        args.delivery.url = Some(url);
+    }
+    Ok(())
 }
 
 /// What to send, from the flags `send` and `show` share.

@@ -84,13 +84,29 @@ impl Stop {
     }
 }
 
+/// The latencies of the answers of a run (transport errors have none): percentiles, max and mean,
+/// and how they spread.
 #[derive(Debug, Default, Serialize)]
 pub struct Latency {
     pub p50_ms: f64,
+    pub p75_ms: f64,
     pub p90_ms: f64,
+    pub p95_ms: f64,
     pub p99_ms: f64,
+    pub p999_ms: f64,
     pub max_ms: f64,
     pub mean_ms: f64,
+    /// The answers counted in [`tally::HISTOGRAM_BUCKETS`] buckets of equal width, from the
+    /// fastest answer (the first bucket's bound) to the slowest (the last's); one bucket when
+    /// every answer took the same time, none without answers.
+    pub histogram: Vec<Bucket>,
+}
+
+/// The answers whose latency is at most `le_ms` and above the bound of the bucket before.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize)]
+pub struct Bucket {
+    pub le_ms: f64,
+    pub count: u64,
 }
 
 /// Transport errors of one wording: how many, and since when.
@@ -106,7 +122,9 @@ pub struct ErrorGroup {
     pub first: SystemTime,
 }
 
-#[derive(Debug, Serialize)]
+/// What a load run did. In JSON (its `Serialize`) the counts sit in `summary` and `passed` is
+/// whether the run passed, as in every other report.
+#[derive(Debug)]
 pub struct Summary {
     pub event: String,
     pub url: String,
@@ -124,12 +142,12 @@ pub struct Summary {
     pub refused: u64,
     /// Answers by HTTP status.
     pub statuses: BTreeMap<u16, u64>,
-    /// Transport errors by message.
+    /// Transport errors by message (in JSON `transport_errors_by_message`: `errors` is a list of
+    /// findings wherever else it appears).
     pub errors: BTreeMap<String, u64>,
     /// The same, with when each first happened, the earliest first.
     pub error_groups: Vec<ErrorGroup>,
     /// The first contract failure, to say what went wrong.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub first_failure: Option<String>,
     /// The run was stopped by Ctrl-C: this is what was done until then.
     pub interrupted: bool,
@@ -137,9 +155,74 @@ pub struct Summary {
     pub stopped: Option<Stopped>,
     /// The `--max-errors` of the run (0: never stop for transport errors).
     pub max_errors: u64,
+    /// Seconds; in JSON `elapsed_ms`, in milliseconds, as every duration of a report is.
     pub elapsed_s: f64,
     pub requests_per_second: f64,
     pub latency: Latency,
+}
+
+/// The load report as JSON shows it.
+#[derive(Serialize)]
+struct Report<'a> {
+    event: &'a str,
+    url: &'a str,
+    concurrency: usize,
+    summary: LoadCounts,
+    /// Every request answered and every answer passed.
+    passed: bool,
+    statuses: &'a BTreeMap<u16, u64>,
+    transport_errors_by_message: &'a BTreeMap<String, u64>,
+    error_groups: &'a [ErrorGroup],
+    #[serde(skip_serializing_if = "Option::is_none")]
+    first_failure: Option<&'a str>,
+    interrupted: bool,
+    stopped: Option<Stopped>,
+    max_errors: u64,
+    elapsed_ms: f64,
+    requests_per_second: f64,
+    latency: &'a Latency,
+}
+
+/// The counts of a load run, named as in the other reports' `summary`: `failed` are answers that
+/// broke the contract or an expectation.
+#[derive(Serialize)]
+struct LoadCounts {
+    requests: u64,
+    answered: u64,
+    passed: u64,
+    failed: u64,
+    transport_errors: u64,
+    refused: u64,
+}
+
+impl Serialize for Summary {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> std::result::Result<S::Ok, S::Error> {
+        Report {
+            event: &self.event,
+            url: &self.url,
+            concurrency: self.concurrency,
+            summary: LoadCounts {
+                requests: self.requests,
+                answered: self.answered,
+                passed: self.passed,
+                failed: self.contract_failures,
+                transport_errors: self.transport_errors,
+                refused: self.refused,
+            },
+            passed: self.contract_failures == 0 && self.transport_errors == 0,
+            statuses: &self.statuses,
+            transport_errors_by_message: &self.errors,
+            error_groups: &self.error_groups,
+            first_failure: self.first_failure.as_deref(),
+            interrupted: self.interrupted,
+            stopped: self.stopped,
+            max_errors: self.max_errors,
+            elapsed_ms: self.elapsed_s * 1e3,
+            requests_per_second: self.requests_per_second,
+            latency: &self.latency,
+        }
+        .serialize(s)
+    }
 }
 
 impl Outcome for Summary {

@@ -10,12 +10,15 @@ use std::time::SystemTime;
 
 use hdrhistogram::Histogram;
 
-use super::{ErrorGroup, Latency};
+use super::{Bucket, ErrorGroup, Latency};
 use crate::send::{Delivery, Expect};
 
 /// Significant figures the latencies are kept to: a percentile is within 0.1 % of the sample it
 /// names (and exact below 2 ms), the histogram's size set by the slowest answer, not by the count.
 const SIGFIG: u8 = 3;
+
+/// How many buckets a run's latency histogram has (as oha shows it).
+pub const HISTOGRAM_BUCKETS: usize = 11;
 
 pub(super) struct Tally {
     pub passed: u64,
@@ -29,10 +32,12 @@ pub(super) struct Tally {
     latencies: Arc<Mutex<Latencies>>,
 }
 
-/// Latencies in microseconds, and what a histogram does not keep exactly: the sum and the max.
+/// Latencies in microseconds, and what a histogram does not keep exactly: the sum, the min and
+/// the max.
 pub(super) struct Latencies {
     histogram: Histogram<u32>,
     sum_ms: f64,
+    min_ms: f64,
     max_ms: f64,
 }
 
@@ -41,7 +46,7 @@ impl Default for Latencies {
         // Auto-resizing: it grows to the slowest answer seen, once, and no further.
         let histogram =
             Histogram::new(SIGFIG).expect("3 significant figures are within hdrhistogram's range");
-        Latencies { histogram, sum_ms: 0.0, max_ms: 0.0 }
+        Latencies { histogram, sum_ms: 0.0, min_ms: f64::INFINITY, max_ms: 0.0 }
     }
 }
 
@@ -54,6 +59,7 @@ impl Latencies {
             self.histogram.saturating_record(us);
         }
         self.sum_ms += ms;
+        self.min_ms = self.min_ms.min(ms);
         self.max_ms = self.max_ms.max(ms);
     }
 
@@ -62,6 +68,7 @@ impl Latencies {
         // Two auto-resizing histograms of the same precision always add up.
         let _ = self.histogram.add(&o.histogram);
         self.sum_ms += o.sum_ms;
+        self.min_ms = self.min_ms.min(o.min_ms);
         self.max_ms = self.max_ms.max(o.max_ms);
     }
 
@@ -74,11 +81,45 @@ impl Latencies {
         let at = |q: f64| (self.histogram.value_at_quantile(q) as f64 / 1e3).min(self.max_ms);
         Latency {
             p50_ms: at(0.50),
+            p75_ms: at(0.75),
             p90_ms: at(0.90),
+            p95_ms: at(0.95),
             p99_ms: at(0.99),
+            p999_ms: at(0.999),
             max_ms: self.max_ms,
             mean_ms: self.sum_ms / n as f64,
+            histogram: self.buckets(),
         }
+    }
+
+    /// The answers in [`HISTOGRAM_BUCKETS`] buckets of equal width from the fastest to the
+    /// slowest, each answer in the first bucket whose bound is at or above it (so the fastest are
+    /// the first bucket); the bounds are whole microseconds, as latencies are recorded.
+    fn buckets(&self) -> Vec<Bucket> {
+        let n = self.histogram.len();
+        if n == 0 {
+            return Vec::new();
+        }
+        let us = |ms: f64| (ms * 1e3).round().max(0.0) as u64;
+        let (min, max) = (us(self.min_ms), us(self.max_ms));
+        if max <= min {
+            return vec![Bucket { le_ms: self.max_ms, count: n }];
+        }
+        let last = HISTOGRAM_BUCKETS as u64 - 1;
+        let bounds: Vec<u64> = (0..=last).map(|i| min + (max - min) * i / last).collect();
+        let mut buckets: Vec<Bucket> =
+            bounds.iter().map(|&b| Bucket { le_ms: b as f64 / 1e3, count: 0 }).collect();
+        for v in self.histogram.iter_recorded() {
+            // A recorded value stands for its range of equivalent values: kept within the run's.
+            let value = v.value_iterated_to().clamp(min, max);
+            let i = bounds.partition_point(|&b| b < value);
+            buckets[i.min(HISTOGRAM_BUCKETS - 1)].count += u64::from(v.count_at_value());
+        }
+        // The last bound is the slowest answer exactly, not its microsecond.
+        if let Some(b) = buckets.last_mut() {
+            b.le_ms = self.max_ms;
+        }
+        buckets
     }
 }
 
@@ -278,6 +319,76 @@ mod tests {
         let mut samples = vec![1.0; 99];
         samples.push(1000.0);
         near(latency(&samples), [1.0, 1.0, 1.0, 1000.0, 10.99]);
+    }
+
+    fn percentiles(samples: &[f64]) -> [f64; 6] {
+        let mut l = Latencies::default();
+        samples.iter().for_each(|&s| l.record(s));
+        let l = l.summary();
+        [l.p50_ms, l.p75_ms, l.p90_ms, l.p95_ms, l.p99_ms, l.p999_ms]
+    }
+
+    #[test]
+    fn every_percentile_is_nearest_rank() {
+        // 1..=1000 ms in a scrambled order: the rank of p is p·1000.
+        let samples: Vec<f64> = (0..1000).map(|i| ((i * 37) % 1000 + 1) as f64).collect();
+        let got = percentiles(&samples);
+        for (g, w) in got.iter().zip([500.0, 750.0, 900.0, 950.0, 990.0, 999.0]) {
+            assert!((g - w).abs() <= w * 1e-3, "{got:?}");
+        }
+        // Twenty samples: p75 the 15th, p95 the 19th, p99.9 rounds up to the 20th.
+        let twenty: Vec<f64> = (1..=20).rev().map(f64::from).collect();
+        let got = percentiles(&twenty);
+        for (g, w) in got.iter().zip([10.0, 15.0, 18.0, 19.0, 20.0, 20.0]) {
+            assert!((g - w).abs() <= w * 1e-3, "{got:?}");
+        }
+    }
+
+    fn buckets(samples: &[f64]) -> Vec<(f64, u64)> {
+        let mut l = Latencies::default();
+        samples.iter().for_each(|&s| l.record(s));
+        l.summary().histogram.iter().map(|b| (b.le_ms, b.count)).collect()
+    }
+
+    #[test]
+    fn the_histogram_spans_the_fastest_to_the_slowest_in_equal_buckets() {
+        // 1.0 to 2.0 ms: bounds every 0.1 ms, each sample in the first bucket at or above it.
+        let got = buckets(&[1.0, 1.05, 1.1, 1.1, 1.25, 1.5, 1.999, 2.0]);
+        let want = [
+            (1.0, 1),
+            (1.1, 3),
+            (1.2, 0),
+            (1.3, 1),
+            (1.4, 0),
+            (1.5, 1),
+            (1.6, 0),
+            (1.7, 0),
+            (1.8, 0),
+            (1.9, 0),
+            (2.0, 2),
+        ];
+        assert_eq!(got, want);
+        // Large values are kept to 3 figures: counts add up and the ends are the run's own.
+        let samples: Vec<f64> = (0..5000).map(|i| 10.0 + f64::from(i % 997) * 3.7).collect();
+        let got = buckets(&samples);
+        assert_eq!(got.len(), HISTOGRAM_BUCKETS);
+        assert_eq!(got.iter().map(|b| b.1).sum::<u64>(), 5000);
+        assert_eq!((got[0].0, got[10].0), (10.0, 10.0 + 996.0 * 3.7));
+        assert!(got.windows(2).all(|w| w[0].0 < w[1].0), "{got:?}");
+    }
+
+    #[test]
+    fn a_run_of_one_latency_has_one_bucket_and_a_run_without_answers_none() {
+        assert_eq!(buckets(&[3.0, 3.0, 3.0]), [(3.0, 3)]);
+        assert_eq!(buckets(&[]), []);
+        // Workers' latencies added up: the ends are those of all of them.
+        let (mut a, mut b) = (Latencies::default(), Latencies::default());
+        a.record(5.0);
+        b.record(1.0);
+        b.record(2.0);
+        a.add(&b);
+        let got: Vec<(f64, u64)> = a.summary().histogram.iter().map(|b| (b.le_ms, b.count)).collect();
+        assert_eq!((got[0], got[3], got[10]), ((1.0, 1), (2.2, 1), (5.0, 1)));
     }
 
     #[test]

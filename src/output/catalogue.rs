@@ -20,6 +20,7 @@ struct EventRow {
     #[tabled(rename = "ANSWER CHECKED")]
     response: &'static str,
     #[tabled(rename = "SIMULATES")]
+    #[serde(rename = "description")]
     summary: &'static str,
 }
 
@@ -35,7 +36,7 @@ pub fn list(o: &mut Out) -> io::Result<()> {
             summary: e.summary,
         })
         .collect();
-    o.rows(rows)
+    o.rows("events", rows)
 }
 
 #[derive(Serialize, Tabled)]
@@ -45,6 +46,7 @@ struct ScenarioRow {
     #[tabled(rename = "STEPS")]
     steps: String,
     #[tabled(rename = "STORY")]
+    #[serde(rename = "description")]
     summary: &'static str,
 }
 
@@ -54,7 +56,7 @@ pub fn scenarios(o: &mut Out) -> io::Result<()> {
         .iter()
         .map(|s| ScenarioRow { name: s.name, steps: s.steps.join(" → "), summary: s.summary })
         .collect();
-    o.rows(rows)
+    o.rows("scenarios", rows)
 }
 
 /// A document of an event: pretty on a terminal (or when asked), else the compact bytes the

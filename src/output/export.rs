@@ -54,7 +54,7 @@ pub fn replay_curl(o: &mut Out, p: &Printed) -> io::Result<()> {
         }
     }
     if o.style.json() {
-        return o.json(p);
+        return o.report(p);
     }
     commands_text(o.out, p.requests.iter().map(|r| (&r.event, &r.curl)))
 }

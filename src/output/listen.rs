@@ -37,6 +37,10 @@ pub struct Listening<'a> {
     pub addr: SocketAddr,
     pub save: Option<&'a Path>,
     pub forward_to: Option<&'a url::Url>,
+    /// `--forward-exact`: every request to the forward url as given, whatever its path.
+    pub forward_exact: bool,
+    /// `--filter`, as given: only the matching requests are shown (and saved).
+    pub filter: &'a [String],
     /// `--keep-secrets`: show the forward url whole.
     pub keep_secrets: bool,
     /// The headers every request must carry (`--require-header`), as they may be shown.
@@ -64,7 +68,22 @@ pub fn listening(o: &mut Out, l: &Listening) -> io::Result<()> {
         )?;
     }
     if let Some(url) = l.forward_to {
-        writeln!(o.err, "      forwarding to {}", crate::http::shown_url(url.as_str(), l.keep_secrets))?;
+        let how = match l.forward_exact {
+            true => "every request to it as given",
+            false => "each request's path and query after it",
+        };
+        writeln!(
+            o.err,
+            "      forwarding to {} ({how})",
+            crate::http::shown_url(url.as_str(), l.keep_secrets)
+        )?;
+    }
+    if !l.filter.is_empty() {
+        let filter = l.filter.iter().map(|f| crate::http::escaped(f)).collect::<Vec<_>>().join(", ");
+        writeln!(
+            o.err,
+            "      showing only {filter} (--filter: the others are answered, not shown or saved)"
+        )?;
     }
     if !l.required.is_empty() {
         writeln!(o.err, "      requiring {} (401 without)", l.required.join(", "))?;
@@ -87,6 +106,8 @@ pub fn listen_event(o: &mut Out, e: &Event) -> io::Result<()> {
             o.diag(Level::Error, format!("capture #{} not saved: {reason}; answered 507", r.index))?;
             record(o, r)
         }
+        // Answered, and only counted: the summary says how many.
+        Event::FilteredOut => Ok(()),
         Event::Full { limit } => o.diag(
             Level::Warning,
             format!(
@@ -113,14 +134,19 @@ pub fn listen_hurried(o: &mut Out) -> io::Result<()> {
     o.diag(Level::Warning, "stopped at once: requests still in flight were dropped unanswered")
 }
 
-/// One received request: a line, and the fields that matter beneath it. NDJSON under `-o json`,
-/// the record with `"type": "request"` first (the summary's line is `"type": "summary"`).
+/// One received request: a line, and the fields that matter beneath it. NDJSON under `-o json`:
+/// a report, the record with `"type": "request"` after the version (the summary's line is
+/// `"type": "summary"`).
 /// Not flushed: the caller writes several at once when several are waiting.
 pub fn record(o: &mut Out, r: &Record) -> io::Result<()> {
     let out = &mut *o.out;
     if o.style.json() {
         let mut line = Vec::with_capacity(r.bytes + 1024);
+        super::report::open(&mut line, false)?;
+        // The record's own object, its `{` replaced by the comma after the version.
+        let start = line.len();
         r.write_json_typed(&mut line, Some("request"))?;
+        line[start] = b',';
         line.push(b'\n');
         return out.write_all(&line);
     }
@@ -194,12 +220,19 @@ fn request_line(r: &Record, on: bool) -> io::Result<Vec<u8>> {
     Ok(head)
 }
 
-/// The end of a request's line: the status it was answered (and whether forwarded), what the
-/// answer said, and whether that answer keeps the contract.
+/// The end of a request's line: the status it was answered (and where it was forwarded), what
+/// the answer said, and whether that answer keeps the contract.
 fn answer_summary(head: &mut Vec<u8>, a: &AnswerRecord, on: bool) -> io::Result<()> {
-    let arrow = if a.forwarded { "forwarded → " } else { "→ " };
     head.extend_from_slice(b"  ");
-    put(head, on, arrow, |t| t.dimmed())?;
+    match (&a.forwarded_to, a.forwarded) {
+        (Some(to), _) => {
+            put(head, on, "forwarded to ", |t| t.dimmed())?;
+            head.extend_from_slice(to.as_bytes());
+            put(head, on, " → ", |t| t.dimmed())?;
+        }
+        (None, true) => put(head, on, "forwarded → ", |t| t.dimmed())?,
+        (None, false) => put(head, on, "→ ", |t| t.dimmed())?,
+    }
     if on {
         write!(head, "{}", Status(a.status))?;
     } else {
@@ -301,7 +334,7 @@ fn in_full(out: &mut dyn io::Write, r: &Record) -> io::Result<()> {
 pub fn listen_summary(o: &mut Out, t: &Tally) -> io::Result<()> {
     let out = &mut *o.out;
     if o.style.json() {
-        serde_json::to_writer(&mut *out, &serde_json::json!({ "type": "summary", "summary": t }))?;
+        super::report::write(out, &serde_json::json!({ "type": "summary", "summary": t }), false)?;
         return writeln!(out);
     }
     let kinds: Vec<String> = t.by_kind.iter().map(|(k, n)| format!("{k} {n}")).collect();
@@ -318,6 +351,9 @@ pub fn listen_summary(o: &mut Out, t: &Tally) -> io::Result<()> {
     }
     if t.not_saved > 0 {
         line.push_str(&format!(", {} not saved (answered 507)", t.not_saved));
+    }
+    if t.filtered_out > 0 {
+        line.push_str(&format!(", {} left out by --filter", t.filtered_out));
     }
     writeln!(out, "{}", line.bold())
 }

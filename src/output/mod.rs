@@ -12,6 +12,7 @@ mod junit;
 mod listen;
 mod load;
 mod preview;
+mod report;
 mod scenario;
 mod send;
 mod test;
@@ -23,7 +24,8 @@ use std::io::{self, Write};
 use colored::Colorize;
 use serde::Serialize;
 use serde_json::Value;
-use tabled::settings::{Modify, Padding, Style as TableStyle, object::Rows};
+use tabled::settings::peaker::Priority;
+use tabled::settings::{Modify, Padding, Style as TableStyle, Width, object::Rows};
 use tabled::{Table, Tabled};
 
 use crate::contract::{Fields, Finding, Verdict, snippet};
@@ -35,7 +37,8 @@ pub use listen::{
     Listening, listen_event, listen_hurried, listen_stopping, listen_summary, listening, record,
 };
 pub use load::{load, load_hurried, load_stopping, progress};
-pub use preview::preview;
+pub use preview::{preview, script};
+pub use report::{FORMAT, ReportName};
 pub use scenario::scenario;
 pub use send::{attempt, send, unsent_fields};
 pub use test::test;
@@ -80,6 +83,9 @@ pub struct Style {
     /// Stdout is a terminal: tables get borders, documents are pretty-printed.
     pub terminal: bool,
     pub verbosity: Verbosity,
+    /// The width tables fit on the terminal, their long values wrapped; none (when piped):
+    /// every value whole.
+    pub width: Option<usize>,
 }
 
 impl Style {
@@ -91,7 +97,13 @@ impl Style {
             err_color: colored_stream(choice, err_terminal),
             terminal,
             verbosity: Verbosity::Normal,
+            width: None,
         }
+    }
+
+    /// Tables fit `width` columns (see [`terminal_width`]).
+    pub fn with_width(self, width: Option<usize>) -> Style {
+        Style { width, ..self }
     }
 
     pub fn with_verbosity(self, verbosity: Verbosity) -> Style {
@@ -130,6 +142,15 @@ pub fn colored_stream(choice: ColorChoice, terminal: bool) -> bool {
     }
 }
 
+/// The width of the terminal stdout is: `COLUMNS` when it is a number (as `ls` reads it), else
+/// the terminal's own; none when neither says.
+pub fn terminal_width() -> Option<usize> {
+    let columns = std::env::var("COLUMNS").ok().and_then(|c| c.trim().parse::<usize>().ok());
+    columns
+        .filter(|&c| c > 0)
+        .or_else(|| terminal_size::terminal_size_of(io::stdout()).map(|(w, _)| usize::from(w.0)))
+}
+
 /// A diagnostic's tag (`error:`, `warning:`, `note:`) as a stream shows it: bold and coloured when
 /// that stream is, whatever stdout's choice (which the colouring crate keeps for the process).
 pub fn tag(level: Level, color: bool) -> String {
@@ -155,15 +176,27 @@ impl Out<'_> {
         writeln!(self.err, "{tag} {msg}")
     }
 
-    /// Any serialisable value as pretty JSON on `out`.
+    /// Any serialisable value as pretty JSON on `out`, as it is: for the documents `show` and
+    /// `schema` print, which are not hookctl's reports.
     pub fn json<T: Serialize + ?Sized>(&mut self, value: &T) -> io::Result<()> {
         json(self.out, value)
     }
 
-    /// A table on `out`, bordered on a terminal, aligned plain text otherwise.
+    /// A report (a value that serialises as an object) as pretty JSON on `out`, its first member
+    /// the format's version (see [`report`]).
+    pub fn report<T: Serialize + ?Sized>(&mut self, value: &T) -> io::Result<()> {
+        report::write(self.out, value, true)
+    }
+
+    /// A table on `out`, bordered on a terminal, aligned plain text otherwise. On a terminal of a
+    /// known width, long values are wrapped (between words where they can be) so that no line is
+    /// wider than it; piped, every value is whole.
     pub fn table(&mut self, mut table: Table) -> io::Result<()> {
         if self.style.terminal {
             table.with(TableStyle::rounded());
+            if let Some(width) = self.style.width {
+                table.with(Width::wrap(width).priority(Priority::max(true)).keep_words(true));
+            }
         } else {
             table.with(TableStyle::blank());
             table.with(Modify::new(Rows::new(..)).with(Padding::new(0, 2, 0, 0)));
@@ -171,9 +204,15 @@ impl Out<'_> {
         writeln!(self.out, "{table}")
     }
 
-    /// Rows as a table for people, or as a JSON array.
-    pub fn rows<T: Serialize + Tabled>(&mut self, rows: Vec<T>) -> io::Result<()> {
-        if self.style.json() { self.json(&rows) } else { self.table(Table::new(rows)) }
+    /// Rows as a table for people, or as a JSON report holding them as the array `member`.
+    pub fn rows<T: Serialize + Tabled>(&mut self, member: &str, rows: Vec<T>) -> io::Result<()> {
+        if self.style.json() {
+            let mut report = serde_json::Map::new();
+            report.insert(member.to_string(), serde_json::to_value(&rows).map_err(io::Error::other)?);
+            self.report(&report)
+        } else {
+            self.table(Table::new(rows))
+        }
     }
 }
 

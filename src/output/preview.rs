@@ -8,7 +8,8 @@ use super::{Level, Out, finding};
 use crate::preview::Preview;
 
 pub fn preview(o: &mut Out, p: &Preview) -> io::Result<()> {
-    let nothing = if p.curl.is_some() { "printed, not sent" } else { "dry run: nothing sent" };
+    let printed = p.curl.is_some() || p.k6.is_some();
+    let nothing = if printed { "printed, not sent" } else { "dry run: nothing sent" };
     let aim = match &p.url {
         Some(url) => format!("{url} would get"),
         None => "hookctl's built-in receiver would get".to_string(),
@@ -25,7 +26,10 @@ pub fn preview(o: &mut Out, p: &Preview) -> io::Result<()> {
     if let Some(note) = &p.curl_url_note {
         o.diag(Level::Note, note)?;
     }
-    if p.redacted {
+    for note in p.k6.iter().flat_map(|k| &k.notes) {
+        o.diag(Level::Note, note)?;
+    }
+    if p.redacted && p.k6.is_none() {
         o.diag(Level::Note, "secret header values are shown as <redacted>: --show-secrets prints them")?;
     }
     if !p.checks.valid {
@@ -38,11 +42,14 @@ pub fn preview(o: &mut Out, p: &Preview) -> io::Result<()> {
         }
     }
     if o.style.json() {
-        return o.json(p);
+        return o.report(p);
     }
     let out = &mut *o.out;
     if let Some(curl) = &p.curl {
         return writeln!(out, "{curl}");
+    }
+    if let Some(k6) = &p.k6 {
+        return write!(out, "{}", k6.script);
     }
     let url = p.url.clone().unwrap_or_else(|| "(built-in receiver)".to_string());
     writeln!(out, "{} {url}", p.method.bold())?;
@@ -51,4 +58,17 @@ pub fn preview(o: &mut Out, p: &Preview) -> io::Result<()> {
     }
     writeln!(out)?;
     writeln!(out, "{}", p.wire)
+}
+
+/// A printed script (`scenario --print k6`): the notes on stderr, the script on stdout, or both
+/// in one object under `-o json`.
+pub fn script(o: &mut Out, s: &crate::preview::k6::Script) -> io::Result<()> {
+    o.diag(Level::Note, "printed, not sent")?;
+    for note in &s.notes {
+        o.diag(Level::Note, note)?;
+    }
+    if o.style.json() {
+        return o.report(s);
+    }
+    write!(o.out, "{}", s.script)
 }

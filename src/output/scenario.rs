@@ -100,7 +100,7 @@ pub fn scenario(o: &mut Out, r: &ScenarioReport) -> io::Result<()> {
         builtin_note(o)?;
     }
     if o.style.json() {
-        return o.json(r);
+        return o.report(r);
     }
     for note in &r.notes {
         o.diag(Level::Note, note)?;
@@ -117,7 +117,7 @@ pub fn scenario(o: &mut Out, r: &ScenarioReport) -> io::Result<()> {
             answered_in_full(o.out, &s.answered)?;
         }
     }
-    writeln!(o.out, "{} {}", r.scenario.cyan().bold(), format!("({})", r.summary).dimmed())?;
+    writeln!(o.out, "{} {}", r.run.heading().cyan().bold(), format!("({})", r.description).dimmed())?;
     let ids: Vec<StepIds> = r.steps.iter().map(StepIds::of).collect();
     let columns: Vec<_> = columns(r, &ids)
         .into_iter()

@@ -60,7 +60,7 @@ pub fn send(o: &mut Out, r: &Report) -> io::Result<()> {
         builtin_note(o)?;
     }
     if o.style.json() {
-        return o.json(r);
+        return o.report(r);
     }
     let verbose = o.style.verbose();
     if o.style.quiet() {

@@ -12,7 +12,7 @@ use crate::suite::{CaseResult, TestReport};
 pub fn test(o: &mut Out, r: &TestReport) -> io::Result<()> {
     builtin_note(o, r)?;
     if o.style.json() {
-        return o.json(r);
+        return o.report(r);
     }
     let (quiet, verbose) = (o.style.quiet(), o.style.verbose());
     // Where each case went is worth a word when the run has several targets.
@@ -36,7 +36,7 @@ pub fn test(o: &mut Out, r: &TestReport) -> io::Result<()> {
             s.cases.to_string(),
             s.passed.to_string(),
             s.failed.to_string(),
-            s.errors.to_string(),
+            s.transport_errors.to_string(),
             format!("{:.2} s", s.duration_ms / 1e3),
         ],
     ];

@@ -11,8 +11,8 @@ use crate::error::Result;
 use crate::validate::{FileOutcome, FileResult, Sink, Skipped, Summary};
 
 /// Renders `validate`'s results as they come: each document as soon as it is judged, then the
-/// summary. Under `-o json` the one JSON object written is the same as if it were made whole:
-/// `files`, `skipped` (when any) and `summary`.
+/// summary. Under `-o json` the one JSON report written is the same as if it were made whole:
+/// the format's version, `files`, `skipped` (when any) and `summary`.
 ///
 /// In text, of many documents (several files, or a capture file), a valid one is one line: what
 /// was not checked in them is said once at the end, with how many it concerns, and `-v` shows each
@@ -44,7 +44,8 @@ impl<'o, 'a> Validate<'o, 'a> {
         let out = &mut *self.o.out;
         if self.o.style.json() {
             if self.files == 0 {
-                write!(out, "{{\n  \"files\": []")?;
+                super::report::open(out, true)?;
+                write!(out, ",\n  \"files\": []")?;
             } else {
                 write!(out, "\n  ]")?;
             }
@@ -133,7 +134,12 @@ impl Sink for Validate<'_, '_> {
         self.files += 1;
         if self.o.style.json() {
             let out = &mut *self.o.out;
-            out.write_all(if self.files == 1 { b"{\n  \"files\": [\n    " } else { b",\n    " })?;
+            if self.files == 1 {
+                super::report::open(out, true)?;
+                out.write_all(b",\n  \"files\": [\n    ")?;
+            } else {
+                out.write_all(b",\n    ")?;
+            }
             indented(out, &f.shown(), "    ")?;
             return Ok(());
         }

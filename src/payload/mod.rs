@@ -160,9 +160,9 @@ impl Freshener {
     }
 }
 
-/// The shape of an identifier, which its fresh values keep.
+/// The shape of an identifier, which its fresh values keep (and a k6 script's values too).
 #[derive(Debug, Clone, Copy, PartialEq)]
-enum Shape {
+pub enum Shape {
     /// An integer, made from 1,000 to 999,999.
     Number,
     Uuid,
@@ -174,7 +174,8 @@ enum Shape {
 }
 
 impl Shape {
-    fn of(old: &Value) -> Option<Shape> {
+    /// The shape of an identifier's value; `None` for what is not an identifier's shape.
+    pub fn of(old: &Value) -> Option<Shape> {
         Some(match old {
             Value::Number(_) => Shape::Number,
             Value::String(s) if is_uuid(s) => Shape::Uuid,
@@ -310,6 +311,20 @@ pub fn parse_timestamp(s: &str) -> Option<DateTime<Utc>> {
 
 pub fn format_timestamp(t: DateTime<Utc>) -> String {
     t.to_rfc3339_opts(SecondsFormat::Millis, true)
+}
+
+/// Replace each timestamp string of `doc` (as [`parse_timestamp`] reads one) by `mark(t)`.
+pub fn mark_timestamps(doc: &mut Value, mark: &dyn Fn(DateTime<Utc>) -> String) {
+    match doc {
+        Value::String(s) => {
+            if let Some(t) = parse_timestamp(s) {
+                *s = mark(t);
+            }
+        }
+        Value::Array(items) => items.iter_mut().for_each(|i| mark_timestamps(i, mark)),
+        Value::Object(map) => map.values_mut().for_each(|i| mark_timestamps(i, mark)),
+        _ => {}
+    }
 }
 
 fn latest_timestamp(v: &Value) -> Option<DateTime<Utc>> {

@@ -1,4 +1,6 @@
-//! `--forward-to`: relaying a request to the user's own server and keeping what it answered.
+//! `--forward-to`: where a request is relayed (the request's path and query after the target's,
+//! or the target as given with `--forward-exact`), relaying it to the user's own server, and
+//! keeping what it answered.
 //!
 //! The answer is read whole (it is judged and kept in the record), at most `--max-response` bytes
 //! of it: a longer one is not relayed, and the client is answered 502 with the limit named.
@@ -49,6 +51,33 @@ pub(super) async fn forward(
     Ok((status, answer.body))
 }
 
+/// Where a request to `path` (its query after `?`, if any) is relayed: the request's path after
+/// the target's base path and its query after the target's, or the target itself when `exact`.
+/// A request to `/` goes to the target as given (`/?q` adds its query); `http://h/api` and
+/// `http://h/api/` are the same base. Nothing is decoded or re-encoded.
+pub(super) fn target(base: &url::Url, path: &str, exact: bool) -> url::Url {
+    if exact {
+        return base.clone();
+    }
+    let (path, query) = match path.split_once('?') {
+        Some((path, query)) => (path, Some(query)),
+        None => (path, None),
+    };
+    let mut url = base.clone();
+    if path != "/" && path.starts_with('/') {
+        let joined = format!("{}{path}", base.path().trim_end_matches('/'));
+        url.set_path(&joined);
+    }
+    if let Some(query) = query.filter(|q| !q.is_empty()) {
+        let joined = match base.query().filter(|q| !q.is_empty()) {
+            Some(own) => format!("{own}&{query}"),
+            None => query.to_string(),
+        };
+        url.set_query(Some(&joined));
+    }
+    url
+}
+
 /// Why an answer over the cap is not relayed.
 fn over_cap(cap: usize) -> String {
     format!("--forward-to: the answer is over the {cap} byte limit (--max-response); not relayed")
@@ -71,6 +100,31 @@ pub(super) fn kept_body(bytes: &[u8]) -> Option<Value> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_request_path_and_query_follow_the_base() {
+        let at = |base: &str, path: &str| target(&url::Url::parse(base).unwrap(), path, false).to_string();
+        let api = "http://localhost:3000/api";
+        assert_eq!(at(api, "/eva/service?x=1"), "http://localhost:3000/api/eva/service?x=1");
+        assert_eq!(at("http://localhost:3000/api/", "/eva"), "http://localhost:3000/api/eva");
+        assert_eq!(at("http://localhost:3000", "/eva"), "http://localhost:3000/eva");
+        assert_eq!(at("http://localhost:3000/", "/eva/"), "http://localhost:3000/eva/");
+        // A request to the root goes to the base itself.
+        assert_eq!(at(api, "/"), api);
+        assert_eq!(at("http://localhost:3000/api/", "/"), "http://localhost:3000/api/");
+        assert_eq!(at(api, "/?x=1"), "http://localhost:3000/api?x=1");
+        // Both queries are kept, the base's first.
+        assert_eq!(at("http://h/api?key=k", "/e?x=1"), "http://h/api/e?key=k&x=1");
+        assert_eq!(at("http://h/api?key=k", "/e"), "http://h/api/e?key=k");
+        assert_eq!(at("http://h/api?key=k", "/e?"), "http://h/api/e?key=k");
+        // As the request spelled it: nothing decoded, nothing encoded twice.
+        assert_eq!(at(api, "/a%2Fb/%C3%A9"), "http://localhost:3000/api/a%2Fb/%C3%A9");
+        assert_eq!(at(api, "//twice"), "http://localhost:3000/api//twice");
+        // A target that is not a path (`OPTIONS *`) leaves the base's.
+        assert_eq!(at(api, "*"), api);
+        let exact = target(&url::Url::parse(api).unwrap(), "/eva/service?x=1", true);
+        assert_eq!(exact.as_str(), api);
+    }
 
     #[test]
     fn the_refusal_names_the_limit_and_the_flag() {

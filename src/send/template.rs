@@ -120,10 +120,24 @@ impl Template {
     /// `Freshener::mark_slots`), and the old identifiers in slot order (none when the body is sent
     /// as given). Putting `fresh_values(n)` into the slots makes the body `prepare_nth(n)` makes.
     pub fn marked(&self, mark: impl Fn(usize) -> String) -> Result<(Prepared, Vec<Value>)> {
+        self.marked_with_times(mark, None)
+    }
+
+    /// As `marked`, and when `mark_time` is given each timestamp the fresh body carries (moved as
+    /// `prepare` moves it) is replaced by `mark_time(t)`; the conveniences and `--set` come after,
+    /// so what they write is kept as written.
+    pub fn marked_with_times(
+        &self,
+        mark: impl Fn(usize) -> String,
+        mark_time: Option<&dyn Fn(chrono::DateTime<chrono::Utc>) -> String>,
+    ) -> Result<(Prepared, Vec<Value>)> {
         let mut doc = self.doc.clone();
         let mut order = Vec::new();
         if self.fresh {
             order = Freshener::new(self.body.seed, &[&self.doc]).mark_slots(self.kind, &mut doc, mark);
+            if let Some(mark_time) = mark_time {
+                payload::mark_timestamps(&mut doc, mark_time);
+            }
         }
         apply_conveniences(&self.body, self.kind, &mut doc)?;
         for (path, value) in &self.sets {
@@ -138,6 +152,11 @@ impl Template {
             true => Slots::new(self.kind, &self.doc),
             false => Slots::new(self.kind, &Value::Null),
         }
+    }
+
+    /// The seed of the bodies (`--seed`): ids reproducible, timestamps as in the fixture.
+    pub fn seed(&self) -> Option<u64> {
+        self.body.seed
     }
 
     /// The seed of the n-th body's slot values, as `prepare_nth` seeds it; unseeded, a random one

@@ -57,14 +57,17 @@ pub struct Exchange {
     pub url: String,
     /// The request's headers, secrets redacted.
     pub request_headers: Vec<(String, String)>,
-    /// The body sent.
+    /// The body sent (in JSON `request_body`: `request` is the whole request wherever else it
+    /// appears).
+    #[serde(rename = "request_body")]
     pub request: Value,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub status: Option<u16>,
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub response_headers: Vec<(String, String)>,
-    /// The answer's body: JSON when it parses, else text, null when empty.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    /// The answer's body: JSON when it parses, else text, null when empty (in JSON
+    /// `response_body`: `response` is the whole answer wherever else it appears).
+    #[serde(rename = "response_body", skip_serializing_if = "Option::is_none")]
     pub response: Option<Value>,
     /// A curl command that makes the same request (secrets redacted as above).
     pub curl: String,
@@ -100,7 +103,7 @@ pub struct Summary {
     pub cases: usize,
     pub passed: usize,
     pub failed: usize,
-    pub errors: usize,
+    pub transport_errors: usize,
     /// Contract warnings over every case.
     pub warnings: usize,
     /// Cases that had no url and ran against hookctl's built-in receiver, not a server of yours.
@@ -121,7 +124,7 @@ impl Outcome for TestReport {
     /// A case that could not reach its target is a transport failure; one that failed an
     /// expectation a contract failure.
     fn counts(&self) -> Counts {
-        Counts { transport: self.summary.errors, input: 0, contract: self.summary.failed }
+        Counts { transport: self.summary.transport_errors, input: 0, contract: self.summary.failed }
     }
 }
 
@@ -191,7 +194,7 @@ pub async fn run(opts: &Options) -> Result<TestReport> {
         cases: cases.len(),
         passed: cases.iter().filter(|c| c.passed).count(),
         failed: cases.iter().filter(|c| !c.passed && c.error.is_none()).count(),
-        errors: cases.iter().filter(|c| c.error.is_some()).count(),
+        transport_errors: cases.iter().filter(|c| c.error.is_some()).count(),
         warnings: cases.iter().map(|c| c.warnings.len()).sum(),
         builtin_receiver: cases.iter().filter(|c| c.builtin_receiver).count(),
         duration_ms: started.elapsed().as_secs_f64() * 1e3,
