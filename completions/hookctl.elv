@@ -37,7 +37,8 @@ set edit:completion:arg-completer[hookctl] = {|@words|
             cand send 'Deliver an event to a webhook as the platform does, and judge the answer'
             cand scenario 'Deliver a story of events (a handoff''s life cycle) sharing one handoff, user and agent'
             cand listen 'Receive webhooks: show, validate and capture what a platform sends, and answer it'
-            cand replay 'Re-send requests captured by `listen --save`, exact bytes, in order'
+            cand replay 'Re-send requests captured by `listen --save`, exact bytes, in order (or edited)'
+            cand export 'Turn a capture of `listen --save` into curl commands or a HAR file'
             cand test 'Run contract suites (TOML) against the webhooks of a deployment, for CI'
             cand init 'Write a commented starter suite: a case for every built-in event, a target per webhook'
             cand completions 'Print a shell completion script'
@@ -223,6 +224,9 @@ set edit:completion:arg-completer[hookctl] = {|@words|
         }
         &'hookctl;replay'= {
             cand --filter 'Only these requests: kinds and/or 1-based indices, comma-separated (`eva-service-request,3,5`)'
+            cand --set 'Override a field of each body re-sent, as `send --set` does (repeatable): a dotted path or JSON pointer; the value is JSON if it parses, else text. The body is then sent compact'
+            cand --data 'Send this JSON body (`-` for standard input) instead of the captured one, with the captured headers; one request only (pick it with --filter)'
+            cand --print 'Print the requests (edits applied) as commands instead of sending them (`curl`: one shell-quoted curl command line each; secret header values redacted unless --show-secrets)'
             cand --max-size 'Refuse a document larger than this (a file, standard input, a record of a capture): bytes, or with a unit (10MB, 64MiB)'
             cand --url 'The webhook URL. Without one, --botpress-config''s url, else HOOKCTL_URL; without any, hookctl delivers to its own built-in receiver'
             cand --botpress-config 'Aim with the Botpress `hitlnext.json` you give Botpress: its eventsWebHook url and headers'
@@ -242,6 +246,18 @@ set edit:completion:arg-completer[hookctl] = {|@words|
             cand --verbose 'Say more: the request and the answer in full (headers, bodies) and timings'
             cand -q 'Say less: only the verdicts and the summary (errors and warnings still go to stderr)'
             cand --quiet 'Say less: only the verdicts and the summary (errors and warnings still go to stderr)'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+        }
+        &'hookctl;export'= {
+            cand --format 'What to write: `curl` commands (a shell script), or a `har` 1.2 file (browsers'' devtools, Postman)'
+            cand --out 'Write to this file instead of standard output (`-o` is the report format of the other commands)'
+            cand --url 'The url every request goes to, instead of the one it came to (its Host header and path)'
+            cand --filter 'Only these requests: kinds and/or 1-based indices, comma-separated (`eva-service-request,3,5`)'
+            cand --max-size 'Refuse a document larger than this (a file, standard input, a record of a capture): bytes, or with a unit (10MB, 64MiB)'
+            cand --color 'When to colour text output (under auto: not with NO_COLOR or TERM=dumb, and when piped only with CLICOLOR_FORCE)'
+            cand --show-secrets 'Write secrets as they are: header values (authorization, cookies, keys, tokens, signatures), the URL''s password and secret query values (as far as the capture kept them)'
+            cand --strict 'Stop at the first line of the capture that is not a record, writing nothing (exit 2). Without it, each such line is named (FILE:LINE) and the rest exported; the exit code is then 2'
             cand -h 'Print help (see more with ''--help'')'
             cand --help 'Print help (see more with ''--help'')'
         }
@@ -298,6 +314,7 @@ set edit:completion:arg-completer[hookctl] = {|@words|
             cand scenario ''
             cand listen ''
             cand replay ''
+            cand export ''
             cand test ''
             cand init ''
             cand completions ''
@@ -311,7 +328,8 @@ set edit:completion:arg-completer[hookctl] = {|@words|
             cand send 'Deliver an event to a webhook as the platform does, and judge the answer'
             cand scenario 'Deliver a story of events (a handoff''s life cycle) sharing one handoff, user and agent'
             cand listen 'Receive webhooks: show, validate and capture what a platform sends, and answer it'
-            cand replay 'Re-send requests captured by `listen --save`, exact bytes, in order'
+            cand replay 'Re-send requests captured by `listen --save`, exact bytes, in order (or edited)'
+            cand export 'Turn a capture of `listen --save` into curl commands or a HAR file'
             cand test 'Run contract suites (TOML) against the webhooks of a deployment, for CI'
             cand init 'Write a commented starter suite: a case for every built-in event, a target per webhook'
             cand completions 'Print a shell completion script'
@@ -333,6 +351,8 @@ set edit:completion:arg-completer[hookctl] = {|@words|
         &'hookctl;help;listen'= {
         }
         &'hookctl;help;replay'= {
+        }
+        &'hookctl;help;export'= {
         }
         &'hookctl;help;test'= {
         }

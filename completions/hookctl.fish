@@ -42,7 +42,8 @@ complete -c hookctl -n "__fish_hookctl_needs_command" -f -a "validate" -d 'Valid
 complete -c hookctl -n "__fish_hookctl_needs_command" -f -a "send" -d 'Deliver an event to a webhook as the platform does, and judge the answer'
 complete -c hookctl -n "__fish_hookctl_needs_command" -f -a "scenario" -d 'Deliver a story of events (a handoff\'s life cycle) sharing one handoff, user and agent'
 complete -c hookctl -n "__fish_hookctl_needs_command" -f -a "listen" -d 'Receive webhooks: show, validate and capture what a platform sends, and answer it'
-complete -c hookctl -n "__fish_hookctl_needs_command" -f -a "replay" -d 'Re-send requests captured by `listen --save`, exact bytes, in order'
+complete -c hookctl -n "__fish_hookctl_needs_command" -f -a "replay" -d 'Re-send requests captured by `listen --save`, exact bytes, in order (or edited)'
+complete -c hookctl -n "__fish_hookctl_needs_command" -f -a "export" -d 'Turn a capture of `listen --save` into curl commands or a HAR file'
 complete -c hookctl -n "__fish_hookctl_needs_command" -f -a "test" -d 'Run contract suites (TOML) against the webhooks of a deployment, for CI'
 complete -c hookctl -n "__fish_hookctl_needs_command" -f -a "init" -d 'Write a commented starter suite: a case for every built-in event, a target per webhook'
 complete -c hookctl -n "__fish_hookctl_needs_command" -f -a "completions" -d 'Print a shell completion script'
@@ -198,6 +199,10 @@ complete -c hookctl -n "__fish_hookctl_using_subcommand listen" -s v -l verbose 
 complete -c hookctl -n "__fish_hookctl_using_subcommand listen" -s q -l quiet -d 'Say less: only the verdicts and the summary (errors and warnings still go to stderr)'
 complete -c hookctl -n "__fish_hookctl_using_subcommand listen" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c hookctl -n "__fish_hookctl_using_subcommand replay" -l filter -d 'Only these requests: kinds and/or 1-based indices, comma-separated (`eva-service-request,3,5`)' -r
+complete -c hookctl -n "__fish_hookctl_using_subcommand replay" -l set -d 'Override a field of each body re-sent, as `send --set` does (repeatable): a dotted path or JSON pointer; the value is JSON if it parses, else text. The body is then sent compact' -r
+complete -c hookctl -n "__fish_hookctl_using_subcommand replay" -l data -d 'Send this JSON body (`-` for standard input) instead of the captured one, with the captured headers; one request only (pick it with --filter)' -r -F
+complete -c hookctl -n "__fish_hookctl_using_subcommand replay" -l print -d 'Print the requests (edits applied) as commands instead of sending them (`curl`: one shell-quoted curl command line each; secret header values redacted unless --show-secrets)' -r -f -a "curl\t'One curl command line, shell-quoted'
+k6\t'A k6 script that sends the event as load mode does (fresh ids each request), with checks'"
 complete -c hookctl -n "__fish_hookctl_using_subcommand replay" -l max-size -d 'Refuse a document larger than this (a file, standard input, a record of a capture): bytes, or with a unit (10MB, 64MiB)' -r
 complete -c hookctl -n "__fish_hookctl_using_subcommand replay" -l url -d 'The webhook URL. Without one, --botpress-config\'s url, else HOOKCTL_URL; without any, hookctl delivers to its own built-in receiver' -r -f
 complete -c hookctl -n "__fish_hookctl_using_subcommand replay" -l botpress-config -d 'Aim with the Botpress `hitlnext.json` you give Botpress: its eventsWebHook url and headers' -r -F
@@ -219,6 +224,18 @@ complete -c hookctl -n "__fish_hookctl_using_subcommand replay" -l show-secrets 
 complete -c hookctl -n "__fish_hookctl_using_subcommand replay" -s v -l verbose -d 'Say more: the request and the answer in full (headers, bodies) and timings'
 complete -c hookctl -n "__fish_hookctl_using_subcommand replay" -s q -l quiet -d 'Say less: only the verdicts and the summary (errors and warnings still go to stderr)'
 complete -c hookctl -n "__fish_hookctl_using_subcommand replay" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c hookctl -n "__fish_hookctl_using_subcommand export" -l format -d 'What to write: `curl` commands (a shell script), or a `har` 1.2 file (browsers\' devtools, Postman)' -r -f -a "curl\t'A curl command per request: a shell script'
+har\t'A HAR 1.2 log, as browsers\' devtools and Postman import'"
+complete -c hookctl -n "__fish_hookctl_using_subcommand export" -l out -d 'Write to this file instead of standard output (`-o` is the report format of the other commands)' -r -F
+complete -c hookctl -n "__fish_hookctl_using_subcommand export" -l url -d 'The url every request goes to, instead of the one it came to (its Host header and path)' -r -f
+complete -c hookctl -n "__fish_hookctl_using_subcommand export" -l filter -d 'Only these requests: kinds and/or 1-based indices, comma-separated (`eva-service-request,3,5`)' -r
+complete -c hookctl -n "__fish_hookctl_using_subcommand export" -l max-size -d 'Refuse a document larger than this (a file, standard input, a record of a capture): bytes, or with a unit (10MB, 64MiB)' -r
+complete -c hookctl -n "__fish_hookctl_using_subcommand export" -l color -d 'When to colour text output (under auto: not with NO_COLOR or TERM=dumb, and when piped only with CLICOLOR_FORCE)' -r -f -a "auto\t''
+always\t''
+never\t''"
+complete -c hookctl -n "__fish_hookctl_using_subcommand export" -l show-secrets -d 'Write secrets as they are: header values (authorization, cookies, keys, tokens, signatures), the URL\'s password and secret query values (as far as the capture kept them)'
+complete -c hookctl -n "__fish_hookctl_using_subcommand export" -l strict -d 'Stop at the first line of the capture that is not a record, writing nothing (exit 2). Without it, each such line is named (FILE:LINE) and the rest exported; the exit code is then 2'
+complete -c hookctl -n "__fish_hookctl_using_subcommand export" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c hookctl -n "__fish_hookctl_using_subcommand test" -l url -d 'Send every case of a suite with one target here, whatever it and HOOKCTL_URL say; a suite with several targets refuses it (use --target). Without it, HOOKCTL_URL does the same' -r -f
 complete -c hookctl -n "__fish_hookctl_using_subcommand test" -l target -d 'Set the url of the suites\' target NAME (botpress, eva-service, eva-answer, default, or a name of the suite\'s own), over the suite\'s. Repeatable' -r
 complete -c hookctl -n "__fish_hookctl_using_subcommand test" -s j -l jobs -d 'Cases run at once' -r
@@ -251,19 +268,20 @@ complete -c hookctl -n "__fish_hookctl_using_subcommand init" -l strict -d 'With
 complete -c hookctl -n "__fish_hookctl_using_subcommand init" -s h -l help -d 'Print help'
 complete -c hookctl -n "__fish_hookctl_using_subcommand completions" -s h -l help -d 'Print help'
 complete -c hookctl -n "__fish_hookctl_using_subcommand man" -s h -l help -d 'Print help'
-complete -c hookctl -n "__fish_hookctl_using_subcommand help; and not __fish_seen_subcommand_from list show schema validate send scenario listen replay test init completions man help" -f -a "list" -d 'List the built-in events'
-complete -c hookctl -n "__fish_hookctl_using_subcommand help; and not __fish_seen_subcommand_from list show schema validate send scenario listen replay test init completions man help" -f -a "show" -d 'Print an event\'s fixture as it would be sent'
-complete -c hookctl -n "__fish_hookctl_using_subcommand help; and not __fish_seen_subcommand_from list show schema validate send scenario listen replay test init completions man help" -f -a "schema" -d 'Print the JSON Schema of a document kind'
-complete -c hookctl -n "__fish_hookctl_using_subcommand help; and not __fish_seen_subcommand_from list show schema validate send scenario listen replay test init completions man help" -f -a "validate" -d 'Validate payload or response files against the platforms\' contracts'
-complete -c hookctl -n "__fish_hookctl_using_subcommand help; and not __fish_seen_subcommand_from list show schema validate send scenario listen replay test init completions man help" -f -a "send" -d 'Deliver an event to a webhook as the platform does, and judge the answer'
-complete -c hookctl -n "__fish_hookctl_using_subcommand help; and not __fish_seen_subcommand_from list show schema validate send scenario listen replay test init completions man help" -f -a "scenario" -d 'Deliver a story of events (a handoff\'s life cycle) sharing one handoff, user and agent'
-complete -c hookctl -n "__fish_hookctl_using_subcommand help; and not __fish_seen_subcommand_from list show schema validate send scenario listen replay test init completions man help" -f -a "listen" -d 'Receive webhooks: show, validate and capture what a platform sends, and answer it'
-complete -c hookctl -n "__fish_hookctl_using_subcommand help; and not __fish_seen_subcommand_from list show schema validate send scenario listen replay test init completions man help" -f -a "replay" -d 'Re-send requests captured by `listen --save`, exact bytes, in order'
-complete -c hookctl -n "__fish_hookctl_using_subcommand help; and not __fish_seen_subcommand_from list show schema validate send scenario listen replay test init completions man help" -f -a "test" -d 'Run contract suites (TOML) against the webhooks of a deployment, for CI'
-complete -c hookctl -n "__fish_hookctl_using_subcommand help; and not __fish_seen_subcommand_from list show schema validate send scenario listen replay test init completions man help" -f -a "init" -d 'Write a commented starter suite: a case for every built-in event, a target per webhook'
-complete -c hookctl -n "__fish_hookctl_using_subcommand help; and not __fish_seen_subcommand_from list show schema validate send scenario listen replay test init completions man help" -f -a "completions" -d 'Print a shell completion script'
-complete -c hookctl -n "__fish_hookctl_using_subcommand help; and not __fish_seen_subcommand_from list show schema validate send scenario listen replay test init completions man help" -f -a "man" -d 'Print the manual page (roff), of hookctl or of one command'
-complete -c hookctl -n "__fish_hookctl_using_subcommand help; and not __fish_seen_subcommand_from list show schema validate send scenario listen replay test init completions man help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c hookctl -n "__fish_hookctl_using_subcommand help; and not __fish_seen_subcommand_from list show schema validate send scenario listen replay export test init completions man help" -f -a "list" -d 'List the built-in events'
+complete -c hookctl -n "__fish_hookctl_using_subcommand help; and not __fish_seen_subcommand_from list show schema validate send scenario listen replay export test init completions man help" -f -a "show" -d 'Print an event\'s fixture as it would be sent'
+complete -c hookctl -n "__fish_hookctl_using_subcommand help; and not __fish_seen_subcommand_from list show schema validate send scenario listen replay export test init completions man help" -f -a "schema" -d 'Print the JSON Schema of a document kind'
+complete -c hookctl -n "__fish_hookctl_using_subcommand help; and not __fish_seen_subcommand_from list show schema validate send scenario listen replay export test init completions man help" -f -a "validate" -d 'Validate payload or response files against the platforms\' contracts'
+complete -c hookctl -n "__fish_hookctl_using_subcommand help; and not __fish_seen_subcommand_from list show schema validate send scenario listen replay export test init completions man help" -f -a "send" -d 'Deliver an event to a webhook as the platform does, and judge the answer'
+complete -c hookctl -n "__fish_hookctl_using_subcommand help; and not __fish_seen_subcommand_from list show schema validate send scenario listen replay export test init completions man help" -f -a "scenario" -d 'Deliver a story of events (a handoff\'s life cycle) sharing one handoff, user and agent'
+complete -c hookctl -n "__fish_hookctl_using_subcommand help; and not __fish_seen_subcommand_from list show schema validate send scenario listen replay export test init completions man help" -f -a "listen" -d 'Receive webhooks: show, validate and capture what a platform sends, and answer it'
+complete -c hookctl -n "__fish_hookctl_using_subcommand help; and not __fish_seen_subcommand_from list show schema validate send scenario listen replay export test init completions man help" -f -a "replay" -d 'Re-send requests captured by `listen --save`, exact bytes, in order (or edited)'
+complete -c hookctl -n "__fish_hookctl_using_subcommand help; and not __fish_seen_subcommand_from list show schema validate send scenario listen replay export test init completions man help" -f -a "export" -d 'Turn a capture of `listen --save` into curl commands or a HAR file'
+complete -c hookctl -n "__fish_hookctl_using_subcommand help; and not __fish_seen_subcommand_from list show schema validate send scenario listen replay export test init completions man help" -f -a "test" -d 'Run contract suites (TOML) against the webhooks of a deployment, for CI'
+complete -c hookctl -n "__fish_hookctl_using_subcommand help; and not __fish_seen_subcommand_from list show schema validate send scenario listen replay export test init completions man help" -f -a "init" -d 'Write a commented starter suite: a case for every built-in event, a target per webhook'
+complete -c hookctl -n "__fish_hookctl_using_subcommand help; and not __fish_seen_subcommand_from list show schema validate send scenario listen replay export test init completions man help" -f -a "completions" -d 'Print a shell completion script'
+complete -c hookctl -n "__fish_hookctl_using_subcommand help; and not __fish_seen_subcommand_from list show schema validate send scenario listen replay export test init completions man help" -f -a "man" -d 'Print the manual page (roff), of hookctl or of one command'
+complete -c hookctl -n "__fish_hookctl_using_subcommand help; and not __fish_seen_subcommand_from list show schema validate send scenario listen replay export test init completions man help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c hookctl -n "__fish_hookctl_using_subcommand show" -f -a "handoff-create\t'the bot hands a user over to a human: a pending handoff'
 handoff-assign\t'an agent takes the handoff (assigned, agent thread opened)'
 handoff-resolve\t'the agent closes the handoff as resolved'
@@ -308,6 +326,7 @@ send\t''
 scenario\t''
 listen\t''
 replay\t''
+export\t''
 test\t''
 init\t''
 completions\t''

@@ -40,7 +40,8 @@ Register-ArgumentCompleter -Native -CommandName 'hookctl' -ScriptBlock {
             [CompletionResult]::new('send', 'send', [CompletionResultType]::ParameterValue, 'Deliver an event to a webhook as the platform does, and judge the answer')
             [CompletionResult]::new('scenario', 'scenario', [CompletionResultType]::ParameterValue, 'Deliver a story of events (a handoff''s life cycle) sharing one handoff, user and agent')
             [CompletionResult]::new('listen', 'listen', [CompletionResultType]::ParameterValue, 'Receive webhooks: show, validate and capture what a platform sends, and answer it')
-            [CompletionResult]::new('replay', 'replay', [CompletionResultType]::ParameterValue, 'Re-send requests captured by `listen --save`, exact bytes, in order')
+            [CompletionResult]::new('replay', 'replay', [CompletionResultType]::ParameterValue, 'Re-send requests captured by `listen --save`, exact bytes, in order (or edited)')
+            [CompletionResult]::new('export', 'export', [CompletionResultType]::ParameterValue, 'Turn a capture of `listen --save` into curl commands or a HAR file')
             [CompletionResult]::new('test', 'test', [CompletionResultType]::ParameterValue, 'Run contract suites (TOML) against the webhooks of a deployment, for CI')
             [CompletionResult]::new('init', 'init', [CompletionResultType]::ParameterValue, 'Write a commented starter suite: a case for every built-in event, a target per webhook')
             [CompletionResult]::new('completions', 'completions', [CompletionResultType]::ParameterValue, 'Print a shell completion script')
@@ -234,6 +235,9 @@ Register-ArgumentCompleter -Native -CommandName 'hookctl' -ScriptBlock {
         }
         'hookctl;replay' {
             [CompletionResult]::new('--filter', '--filter', [CompletionResultType]::ParameterName, 'Only these requests: kinds and/or 1-based indices, comma-separated (`eva-service-request,3,5`)')
+            [CompletionResult]::new('--set', '--set', [CompletionResultType]::ParameterName, 'Override a field of each body re-sent, as `send --set` does (repeatable): a dotted path or JSON pointer; the value is JSON if it parses, else text. The body is then sent compact')
+            [CompletionResult]::new('--data', '--data', [CompletionResultType]::ParameterName, 'Send this JSON body (`-` for standard input) instead of the captured one, with the captured headers; one request only (pick it with --filter)')
+            [CompletionResult]::new('--print', '--print', [CompletionResultType]::ParameterName, 'Print the requests (edits applied) as commands instead of sending them (`curl`: one shell-quoted curl command line each; secret header values redacted unless --show-secrets)')
             [CompletionResult]::new('--max-size', '--max-size', [CompletionResultType]::ParameterName, 'Refuse a document larger than this (a file, standard input, a record of a capture): bytes, or with a unit (10MB, 64MiB)')
             [CompletionResult]::new('--url', '--url', [CompletionResultType]::ParameterName, 'The webhook URL. Without one, --botpress-config''s url, else HOOKCTL_URL; without any, hookctl delivers to its own built-in receiver')
             [CompletionResult]::new('--botpress-config', '--botpress-config', [CompletionResultType]::ParameterName, 'Aim with the Botpress `hitlnext.json` you give Botpress: its eventsWebHook url and headers')
@@ -253,6 +257,19 @@ Register-ArgumentCompleter -Native -CommandName 'hookctl' -ScriptBlock {
             [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'Say more: the request and the answer in full (headers, bodies) and timings')
             [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Say less: only the verdicts and the summary (errors and warnings still go to stderr)')
             [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Say less: only the verdicts and the summary (errors and warnings still go to stderr)')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            break
+        }
+        'hookctl;export' {
+            [CompletionResult]::new('--format', '--format', [CompletionResultType]::ParameterName, 'What to write: `curl` commands (a shell script), or a `har` 1.2 file (browsers'' devtools, Postman)')
+            [CompletionResult]::new('--out', '--out', [CompletionResultType]::ParameterName, 'Write to this file instead of standard output (`-o` is the report format of the other commands)')
+            [CompletionResult]::new('--url', '--url', [CompletionResultType]::ParameterName, 'The url every request goes to, instead of the one it came to (its Host header and path)')
+            [CompletionResult]::new('--filter', '--filter', [CompletionResultType]::ParameterName, 'Only these requests: kinds and/or 1-based indices, comma-separated (`eva-service-request,3,5`)')
+            [CompletionResult]::new('--max-size', '--max-size', [CompletionResultType]::ParameterName, 'Refuse a document larger than this (a file, standard input, a record of a capture): bytes, or with a unit (10MB, 64MiB)')
+            [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to colour text output (under auto: not with NO_COLOR or TERM=dumb, and when piped only with CLICOLOR_FORCE)')
+            [CompletionResult]::new('--show-secrets', '--show-secrets', [CompletionResultType]::ParameterName, 'Write secrets as they are: header values (authorization, cookies, keys, tokens, signatures), the URL''s password and secret query values (as far as the capture kept them)')
+            [CompletionResult]::new('--strict', '--strict', [CompletionResultType]::ParameterName, 'Stop at the first line of the capture that is not a record, writing nothing (exit 2). Without it, each such line is named (FILE:LINE) and the rest exported; the exit code is then 2')
             [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
             [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
             break
@@ -313,6 +330,7 @@ Register-ArgumentCompleter -Native -CommandName 'hookctl' -ScriptBlock {
             [CompletionResult]::new('scenario', 'scenario', [CompletionResultType]::ParameterValue, '')
             [CompletionResult]::new('listen', 'listen', [CompletionResultType]::ParameterValue, '')
             [CompletionResult]::new('replay', 'replay', [CompletionResultType]::ParameterValue, '')
+            [CompletionResult]::new('export', 'export', [CompletionResultType]::ParameterValue, '')
             [CompletionResult]::new('test', 'test', [CompletionResultType]::ParameterValue, '')
             [CompletionResult]::new('init', 'init', [CompletionResultType]::ParameterValue, '')
             [CompletionResult]::new('completions', 'completions', [CompletionResultType]::ParameterValue, '')
@@ -327,7 +345,8 @@ Register-ArgumentCompleter -Native -CommandName 'hookctl' -ScriptBlock {
             [CompletionResult]::new('send', 'send', [CompletionResultType]::ParameterValue, 'Deliver an event to a webhook as the platform does, and judge the answer')
             [CompletionResult]::new('scenario', 'scenario', [CompletionResultType]::ParameterValue, 'Deliver a story of events (a handoff''s life cycle) sharing one handoff, user and agent')
             [CompletionResult]::new('listen', 'listen', [CompletionResultType]::ParameterValue, 'Receive webhooks: show, validate and capture what a platform sends, and answer it')
-            [CompletionResult]::new('replay', 'replay', [CompletionResultType]::ParameterValue, 'Re-send requests captured by `listen --save`, exact bytes, in order')
+            [CompletionResult]::new('replay', 'replay', [CompletionResultType]::ParameterValue, 'Re-send requests captured by `listen --save`, exact bytes, in order (or edited)')
+            [CompletionResult]::new('export', 'export', [CompletionResultType]::ParameterValue, 'Turn a capture of `listen --save` into curl commands or a HAR file')
             [CompletionResult]::new('test', 'test', [CompletionResultType]::ParameterValue, 'Run contract suites (TOML) against the webhooks of a deployment, for CI')
             [CompletionResult]::new('init', 'init', [CompletionResultType]::ParameterValue, 'Write a commented starter suite: a case for every built-in event, a target per webhook')
             [CompletionResult]::new('completions', 'completions', [CompletionResultType]::ParameterValue, 'Print a shell completion script')
@@ -357,6 +376,9 @@ Register-ArgumentCompleter -Native -CommandName 'hookctl' -ScriptBlock {
             break
         }
         'hookctl;help;replay' {
+            break
+        }
+        'hookctl;help;export' {
             break
         }
         'hookctl;help;test' {

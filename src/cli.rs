@@ -77,9 +77,12 @@ pub enum Command {
     /// Receive webhooks: show, validate and capture what a platform sends, and answer it.
     #[command(after_help = examples_help("listen"))]
     Listen(ListenArgs),
-    /// Re-send requests captured by `listen --save`, exact bytes, in order.
+    /// Re-send requests captured by `listen --save`, exact bytes, in order (or edited).
     #[command(after_help = examples_help("replay"))]
     Replay(ReplayArgs),
+    /// Turn a capture of `listen --save` into curl commands or a HAR file.
+    #[command(after_help = examples_help("export"))]
+    Export(ExportArgs),
     /// Run contract suites (TOML) against the webhooks of a deployment, for CI.
     ///
     /// Where a case goes, the first that gives a url: its own url, or the target it names; the
@@ -466,10 +469,54 @@ pub struct ReplayArgs {
     /// then 2.
     #[arg(long)]
     pub strict: bool,
+    /// Override a field of each body re-sent, as `send --set` does (repeatable): a dotted path or
+    /// JSON pointer; the value is JSON if it parses, else text. The body is then sent compact.
+    #[arg(long = "set", value_name = "PATH=VALUE", value_parser = parse_set_spec)]
+    pub sets: Vec<String>,
+    /// Send this JSON body (`-` for standard input) instead of the captured one, with the
+    /// captured headers; one request only (pick it with --filter).
+    #[arg(long, value_name = "FILE|-", value_hint = ValueHint::FilePath)]
+    pub data: Option<PathBuf>,
+    /// Print the requests (edits applied) as commands instead of sending them (`curl`: one
+    /// shell-quoted curl command line each; secret header values redacted unless --show-secrets).
+    #[arg(long, value_enum, value_name = "FORM")]
+    pub print: Option<crate::preview::Print>,
     #[command(flatten)]
     pub limit: LimitArgs,
     #[command(flatten)]
     pub delivery: DeliveryArgs,
+}
+
+#[derive(Debug, Args)]
+pub struct ExportArgs {
+    /// A capture file written by `listen --save` (`-` for standard input).
+    #[arg(value_name = "CAPTURE", value_hint = ValueHint::FilePath)]
+    pub file: PathBuf,
+    /// What to write: `curl` commands (a shell script), or a `har` 1.2 file (browsers' devtools,
+    /// Postman).
+    #[arg(long, value_enum, value_name = "FORMAT")]
+    pub format: crate::export::Format,
+    /// Write to this file instead of standard output (`-o` is the report format of the other
+    /// commands).
+    #[arg(long, value_name = "FILE", value_hint = ValueHint::FilePath)]
+    pub out: Option<PathBuf>,
+    /// The url every request goes to, instead of the one it came to (its Host header and path).
+    #[arg(long, value_name = "URL", value_hint = ValueHint::Url)]
+    pub url: Option<String>,
+    /// Only these requests: kinds and/or 1-based indices, comma-separated (`eva-service-request,3,5`).
+    #[arg(long, value_name = "KIND|N", value_delimiter = ',')]
+    pub filter: Vec<String>,
+    /// Write secrets as they are: header values (authorization, cookies, keys, tokens,
+    /// signatures), the URL's password and secret query values (as far as the capture kept them).
+    #[arg(long)]
+    pub show_secrets: bool,
+    /// Stop at the first line of the capture that is not a record, writing nothing (exit 2).
+    /// Without it, each such line is named (FILE:LINE) and the rest exported; the exit code is
+    /// then 2.
+    #[arg(long)]
+    pub strict: bool,
+    #[command(flatten)]
+    pub limit: LimitArgs,
 }
 
 #[derive(Debug, Args)]

@@ -8,7 +8,7 @@
 //!   subcommand: arguments to options, the feature, a renderer);
 //! - renderers: [`output`] (text, JSON and JUnit from result values and a style);
 //! - features, which return values and never print: [`send`], [`preview`], [`load`],
-//!   [`scenario`], [`receiver`], [`capture`], [`replay`], [`validate`], [`suite`],
+//!   [`scenario`], [`receiver`], [`capture`], [`replay`], [`export`], [`validate`], [`suite`],
 //!   [`openapi`];
 //! - the domain, facts and rules with no I/O: [`catalogue`] (every built-in event, kind and
 //!   scenario), [`platform`] (what Botpress and eva send and expect), [`contract`] (judging a
@@ -24,6 +24,7 @@ pub mod commands;
 pub mod contract;
 pub mod defaults;
 pub mod error;
+pub mod export;
 pub mod finding;
 pub mod http;
 pub mod input;

@@ -156,7 +156,7 @@ fn k6_script(
 }
 
 /// Where `hookctl listen` listens by default.
-fn listen_url() -> String {
+pub fn listen_url() -> String {
     format!("http://127.0.0.1:{}/hook", defaults::PORT)
 }
 

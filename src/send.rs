@@ -252,7 +252,11 @@ impl Aim {
     /// The headers a platform's request carries: the platform's own, then the configured ones,
     /// then `-H`; later ones win.
     pub fn headers_for(&self, platform: Platform) -> HeaderMap {
-        let mut headers = platform.headers();
+        self.with_overrides(platform.headers())
+    }
+
+    /// Put the configured headers and then the `-H` ones over `headers`.
+    pub fn with_overrides(&self, mut headers: HeaderMap) -> HeaderMap {
         for (name, value) in self.config_headers.iter().chain(self.extra_headers.iter()) {
             headers.insert(name.clone(), value.clone());
         }

@@ -595,6 +595,7 @@ const INPUTS: &[(&str, &[ShownFile])] = &[
     ("response.json", &[("response.json", &["eva-answer", "--response"])]),
     ("my-event.json", &[("my-event.json", &["handoff-create", "--pretty"])]),
     ("export.json", &[("export.json", &["handoff-create", "--pretty"])]),
+    ("body.json", &[("body.json", &["handoff-resolve", "--pretty"])]),
     (
         "captures/",
         &[
@@ -1613,6 +1614,50 @@ fn examples() -> Vec<Example> {
                 r.served(9);
             }),
         ),
+        ex(
+            "hookctl replay captures.jsonl --filter 9 --set text=hello --url http://localhost:8080/eva",
+            Run(|r| {
+                r.exits(0);
+                r.says("1/1 steps passed");
+                let mut want: Value =
+                    serde_json::from_str(&common::captured_bodies(&r.file("captures.jsonl"))[8]).unwrap();
+                want["text"] = json!("hello");
+                assert_eq!(r.served(1)[0].json(), want, "{}", r.context());
+            }),
+        ),
+        ex(
+            "hookctl replay captures.jsonl --filter 1 --data body.json --print curl",
+            Run(|r| {
+                r.exits(0);
+                r.says("# #1 botpress-event");
+                r.says("curl -X POST http://127.0.0.1:8080/hook");
+                let body: Value = serde_json::from_str(&r.file("body.json")).unwrap();
+                r.says(&serde_json::to_string(&body).unwrap());
+                r.warns("printed, not sent");
+            }),
+        ),
+        ex(
+            "hookctl replay captures.jsonl --filter 3 -H 'Authorization: Bearer dev' --url http://localhost:3000/hook",
+            Run(|r| {
+                r.exits(0);
+                let got = r.served(1);
+                assert_eq!(got[0].header("authorization"), Some("Bearer dev"), "{}", r.context());
+                assert_eq!(
+                    String::from_utf8_lossy(&got[0].body),
+                    common::captured_bodies(&r.file("captures.jsonl"))[2]
+                );
+            }),
+        ),
+        ex(
+            "hookctl replay captures.jsonl --print curl --show-secrets --url http://localhost:3000/hook | sh",
+            Run(|r| {
+                r.exits(0);
+                let captured = common::captured_bodies(&r.file("captures.jsonl"));
+                for (got, body) in r.served(9).iter().zip(&captured) {
+                    assert_eq!(String::from_utf8_lossy(&got.body), *body, "{}", r.context());
+                }
+            }),
+        ),
         // #### Captures as data (the capture of the `--save` line above)
         ex(
             "hookctl validate captures.jsonl                       # every captured request judged, as FILE:LINE",
@@ -1658,6 +1703,36 @@ fn examples() -> Vec<Example> {
                     let eva = body.contains("expectedOptions");
                     assert_eq!(g.path, if eva { "/eva/service" } else { "/hook" }, "{body}");
                 }
+            }),
+        ),
+        // ### hookctl export (the capture of the `--save` line above)
+        ex(
+            "hookctl export captures.jsonl --format har --out captures.har",
+            Run(|r| {
+                r.exits(0);
+                let har = r.json("captures.har");
+                assert_eq!(har["log"]["version"], "1.2");
+                let entries = har["log"]["entries"].as_array().unwrap();
+                assert_eq!(entries.len(), 9, "{}", r.context());
+                assert_eq!(entries[8]["comment"], "#9 eva-service-request");
+            }),
+        ),
+        ex(
+            "hookctl export captures.jsonl --format curl --url http://localhost:3000/hook > replay.sh",
+            Run(|r| {
+                r.exits(0);
+                let script = r.file("replay.sh");
+                assert_eq!(script.matches("curl -X POST http://").count(), 9, "{script}");
+                assert!(script.starts_with("# #1 botpress-event\n"), "{script}");
+            }),
+        ),
+        ex(
+            "hookctl export captures.jsonl --format curl --filter eva-service-request",
+            Run(|r| {
+                r.exits(0);
+                r.says("# #9 eva-service-request");
+                r.says("/eva/service");
+                assert_eq!(r.out.matches("curl -X POST").count(), 1, "{}", r.context());
             }),
         ),
         // ### hookctl test
@@ -1863,7 +1938,8 @@ const LIST_SHOW_SCHEMA: &[&str] = &["### `hookctl list`", "### `hookctl show", "
 const VALIDATE: &[&str] = &["### `hookctl validate"];
 const SEND: &[&str] = &["### `hookctl send", "#### Beyond one machine: k6"];
 const SCENARIO: &[&str] = &["### `hookctl scenario"];
-const LISTEN_REPLAY: &[&str] = &["### `hookctl listen", "### `hookctl replay", "#### Captures as data"];
+const LISTEN_REPLAY: &[&str] =
+    &["### `hookctl listen", "### `hookctl replay", "#### Captures as data", "### `hookctl export"];
 const COMPLETIONS: &[&str] = &["### `hookctl completions"];
 const CI: &[&str] = &["## Use in CI"];
 const GROUPS: &[&[&str]] =

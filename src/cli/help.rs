@@ -135,6 +135,27 @@ pub const EXAMPLES: &[(&str, &[(&str, &str)])] = &[
                 "hookctl replay captures.jsonl --filter eva-service-request,7 --url http://localhost:8080/eva",
                 "only the service-cell requests and the 7th",
             ),
+            (
+                "hookctl replay captures.jsonl --filter 9 --set text=hello --url http://localhost:8080/eva",
+                "the 9th request (a service cell) again, its text changed",
+            ),
+            (
+                "hookctl replay captures.jsonl --filter 1 --data body.json --print curl",
+                "the 1st request with another body, as a curl command: nothing is sent",
+            ),
+        ],
+    ),
+    (
+        "export",
+        &[
+            (
+                "hookctl export captures.jsonl --format har --out captures.har",
+                "a HAR file for devtools or Postman",
+            ),
+            (
+                "hookctl export captures.jsonl --format curl --url http://localhost:3000/hook > replay.sh",
+                "a curl command per request, sent to your server when run",
+            ),
         ],
     ),
     (
@@ -202,8 +223,9 @@ pub fn capitalised(s: &str) -> String {
 const GLOBAL_FLAGS: &[&str] = &["output", "color", "verbose", "quiet"];
 
 /// The global flags each command takes. On the others they are hidden (from help, completions and
-/// the man page) and refused. `show` and `schema` always print the JSON document itself, `init`
-/// writes a file, and `completions` and `man` print what the shell and `man` read.
+/// the man page) and refused. `show` and `schema` always print the JSON document itself, `export`
+/// the document it makes, `init` writes a file, and `completions` and `man` print what the shell
+/// and `man` read.
 const TAKES: &[(&str, &[&str])] = &[
     ("list", &["output", "color"]),
     ("show", &["color"]),
@@ -213,6 +235,7 @@ const TAKES: &[(&str, &[&str])] = &[
     ("scenario", GLOBAL_FLAGS),
     ("listen", GLOBAL_FLAGS),
     ("replay", GLOBAL_FLAGS),
+    ("export", &["color"]),
     ("test", GLOBAL_FLAGS),
     ("init", &["color"]),
     ("completions", &[]),

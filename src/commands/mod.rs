@@ -2,6 +2,7 @@
 //! result to its renderer. The exit code comes from the result ([`Outcome`]), by one rule.
 
 mod completions;
+mod export;
 mod init;
 mod list;
 mod listen;
@@ -53,6 +54,7 @@ pub fn run(cli: Cli) -> Result<Exit> {
         Command::Scenario(args) => scenario::run(args, g, &mut o)?,
         Command::Listen(args) => listen::run(args, g, &mut o)?,
         Command::Replay(args) => replay::run(args, g, &mut o)?,
+        Command::Export(args) => export::run(args, &mut o)?,
         Command::Test(args) if args.init => init::from_test(args, &mut o)?,
         Command::Test(args) => test::run(args, g, &mut o)?,
         Command::Init(args) => init::run(args, &mut o)?,

@@ -7,6 +7,7 @@
 
 mod catalogue;
 mod exchange;
+mod export;
 mod junit;
 mod listen;
 mod load;
@@ -30,6 +31,7 @@ use tabled::{Table, Tabled};
 use crate::contract::{Fields, Finding, Verdict, snippet};
 
 pub use catalogue::{list, scenarios, show};
+pub use export::{export, replay_curl};
 pub use junit::junit;
 pub use listen::{
     Listening, listen_event, listen_hurried, listen_stopping, listen_summary, listening, record,
