@@ -295,6 +295,9 @@ fn replay_reports_match_their_schema_and_name_the_replay_not_a_scenario() {
     let closed = format!("http://127.0.0.1:{}/hook", closed_port());
     let (code, unreachable) = report("replay", &["replay", capture, "--url", &closed]);
     assert_eq!((code, &unreachable["summary"]["transport_errors"]), (3, &json!(2)));
+    let (code, printed) = report("replay", &["replay", capture, "--print", "curl", "--filter", "1"]);
+    assert_eq!(code, 0);
+    assert!(printed["requests"][0]["curl"].as_str().is_some_and(|c| c.starts_with("curl ")), "{printed:#}");
     // A line that is no record is listed, and the rest replayed.
     let mut text = std::fs::read_to_string(capture).unwrap();
     text.push_str("not a record\n");

