@@ -51,21 +51,20 @@ fn zsh_complete(line: &str, test: &str) -> Option<Vec<String>> {
     Some(words)
 }
 
-const KINDS: [&str; 5] = [
-    "botpress-event",
-    "eva-answer-request",
-    "eva-answer-response",
-    "eva-service-request",
-    "eva-service-response",
-];
+/// The kinds `--kind` takes, in the order zsh lists them (sorted).
+fn kinds() -> Vec<String> {
+    let mut names: Vec<String> = hookctl::kind::Kind::ALL.iter().map(|k| k.name().to_string()).collect();
+    names.sort();
+    names
+}
 
 #[test]
 fn zsh_completes_an_options_values_after_a_positional_of_many_values() {
     let test = "zsh_completes_an_options_values_after_a_positional_of_many_values";
     let Some(after) = zsh_complete("hookctl validate x.json --kind ", test) else { return };
-    assert_eq!(after, KINDS, "the kinds, not file names");
+    assert_eq!(after, kinds(), "the kinds, not file names");
     // Before any positional, as before.
-    assert_eq!(zsh_complete("hookctl validate --kind ", test).unwrap(), KINDS);
+    assert_eq!(zsh_complete("hookctl validate --kind ", test).unwrap(), kinds());
     // A word that is no option is still one more file.
     assert_eq!(zsh_complete("hookctl validate x.json ", test).unwrap(), ["a.json", "b.toml", "complete.zsh"]);
 }
@@ -87,5 +86,5 @@ fn zsh_completes_options_after_a_positional_and_only_the_commands_own() {
     assert_eq!(zsh_complete("hookctl validate x.json y.json --st", test).unwrap(), ["--strict"]);
     // Names of single positionals, and options after them, as before.
     assert_eq!(zsh_complete("hookctl show handoff-c", test).unwrap(), ["handoff-comment", "handoff-create"]);
-    assert_eq!(zsh_complete("hookctl send handoff-create --kind ", test).unwrap(), KINDS);
+    assert_eq!(zsh_complete("hookctl send handoff-create --kind ", test).unwrap(), kinds());
 }
