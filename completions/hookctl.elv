@@ -109,7 +109,7 @@ set edit:completion:arg-completer[hookctl] = {|@words|
             cand --help 'Print help (see more with ''--help'')'
         }
         &'hookctl;send'= {
-            cand --data 'Send your own JSON body instead of a fixture (`-` for standard input)'
+            cand --data 'Send your own JSON body instead of a fixture (`-` for standard input); the URL may follow (`hookctl send --data body.json localhost:3000/hook`), but no EVENT'
             cand --kind 'The kind of the --data body, instead of detecting it'
             cand --set 'Override a field: a dotted path or JSON pointer; the value is JSON if it parses, else text. `${NAME}` is not expanded here (your shell does that); `$${` is a literal `${`'
             cand --seed 'Fixed identifiers (and the fixtures'' timestamps) for reproducible bodies'

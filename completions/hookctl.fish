@@ -102,7 +102,7 @@ complete -c hookctl -n "__fish_hookctl_using_subcommand validate" -l strict -d '
 complete -c hookctl -n "__fish_hookctl_using_subcommand validate" -s v -l verbose -d 'Say more: the request and the answer in full (headers, bodies) and timings'
 complete -c hookctl -n "__fish_hookctl_using_subcommand validate" -s q -l quiet -d 'Say less: only the verdicts and the summary (errors and warnings still go to stderr)'
 complete -c hookctl -n "__fish_hookctl_using_subcommand validate" -s h -l help -d 'Print help (see more with \'--help\')'
-complete -c hookctl -n "__fish_hookctl_using_subcommand send" -l data -d 'Send your own JSON body instead of a fixture (`-` for standard input)' -r -F
+complete -c hookctl -n "__fish_hookctl_using_subcommand send" -l data -d 'Send your own JSON body instead of a fixture (`-` for standard input); the URL may follow (`hookctl send --data body.json localhost:3000/hook`), but no EVENT' -r -F
 complete -c hookctl -n "__fish_hookctl_using_subcommand send" -l kind -d 'The kind of the --data body, instead of detecting it' -r -f -a "botpress-event\t'A Botpress HITL Next events-webhook body (handoff or agent)'
 eva-answer-request\t'The body eva posts for a transactional answer'
 eva-answer-response\t'The webhook\'s answer to a transactional-answer request'

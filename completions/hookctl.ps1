@@ -117,7 +117,7 @@ Register-ArgumentCompleter -Native -CommandName 'hookctl' -ScriptBlock {
             break
         }
         'hookctl;send' {
-            [CompletionResult]::new('--data', '--data', [CompletionResultType]::ParameterName, 'Send your own JSON body instead of a fixture (`-` for standard input)')
+            [CompletionResult]::new('--data', '--data', [CompletionResultType]::ParameterName, 'Send your own JSON body instead of a fixture (`-` for standard input); the URL may follow (`hookctl send --data body.json localhost:3000/hook`), but no EVENT')
             [CompletionResult]::new('--kind', '--kind', [CompletionResultType]::ParameterName, 'The kind of the --data body, instead of detecting it')
             [CompletionResult]::new('--set', '--set', [CompletionResultType]::ParameterName, 'Override a field: a dotted path or JSON pointer; the value is JSON if it parses, else text. `${NAME}` is not expanded here (your shell does that); `$${` is a literal `${`')
             [CompletionResult]::new('--seed', '--seed', [CompletionResultType]::ParameterName, 'Fixed identifiers (and the fixtures'' timestamps) for reproducible bodies')

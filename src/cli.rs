@@ -301,8 +301,9 @@ pub struct SendArgs {
     /// with --url (checked after parsing, so that HOOKCTL_URL, which fills --url, does not count).
     #[arg(value_name = "URL", requires = "event", value_hint = ValueHint::Url)]
     pub target: Option<String>,
-    /// Send your own JSON body instead of a fixture (`-` for standard input).
-    #[arg(long, value_name = "FILE|-", conflicts_with = "event", value_hint = ValueHint::FilePath)]
+    /// Send your own JSON body instead of a fixture (`-` for standard input); the URL may follow
+    /// (`hookctl send --data body.json localhost:3000/hook`), but no EVENT.
+    #[arg(long, value_name = "FILE|-", value_hint = ValueHint::FilePath)]
     pub data: Option<PathBuf>,
     /// The kind of the --data body, instead of detecting it.
     #[arg(long, value_enum)]

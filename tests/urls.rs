@@ -210,3 +210,26 @@ fn another_tls_failure_keeps_its_own_wording() {
     assert!(!said.contains("plain HTTP"), "{said}");
     // An untrusted certificate is tests/send.rs's an_https_server_the_system_does_not_trust_is_a_tls_failure.
 }
+
+#[test]
+fn send_data_takes_the_url_after_the_body_and_refuses_an_event() {
+    let server = Server::ok();
+    let body = common::fixture_path("fixtures/events/agent-online.json");
+    let body = body.to_str().unwrap();
+    let (code, out, err) = run(hookctl().args(["send", "--data", body, &server.url(), "-o", "json"]));
+    assert_eq!(code, 0, "{err}");
+    let report: serde_json::Value = serde_json::from_str(&out).unwrap();
+    assert_eq!(report["request"]["url"], server.url(), "{report:#}");
+    assert_eq!(server.requests().len(), 1);
+
+    // An event beside --data is refused, with or without a URL after it, and nothing is sent.
+    for args in [&["agent-online"][..], &["agent-online", "localhost:3000/hook"]] {
+        let (code, _, err) = run(hookctl().args(["send", "--data", body]).args(args));
+        assert_eq!(code, 2, "{args:?}: {err}");
+        assert!(
+            common::error_line(&err).contains("--data sends your own body, not an event"),
+            "{args:?}: {err}"
+        );
+    }
+    assert_eq!(server.requests().len(), 1);
+}

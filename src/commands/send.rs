@@ -129,9 +129,21 @@ async fn deliver(
     Ok(report)
 }
 
-/// `send EVENT URL`: the URL taken as `--url` is (checked here, so that an error names URL).
-/// A URL where the event goes, which names no event, is refused with where it goes.
+/// `send EVENT URL` and `send --data FILE URL`: the URL taken as `--url` is (checked here, so
+/// that an error names URL). A URL where the event goes, which names no event, is refused with
+/// where it goes; with `--data`, the one word given is the URL, and an event is refused.
 fn positional_url(args: &mut SendArgs) -> Result<()> {
+    if args.data.is_some() {
+        if let Some(word) = args.event.take() {
+            if args.target.is_some() || crate::catalogue::event(&word).is_ok() {
+                return Err(crate::Error::usage(
+                    "--data sends your own body, not an event: give no EVENT with it (the URL may \
+                     follow: hookctl send --data body.json URL)",
+                ));
+            }
+            args.target = Some(word);
+        }
+    }
     if let Some(name) = args.event.as_deref() {
         if crate::catalogue::event(name).is_err() && name.contains([':', '/', '.']) {
             return Err(crate::Error::usage(format!(
