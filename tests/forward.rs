@@ -190,24 +190,11 @@ fn a_filter_that_is_no_kind_and_no_path_is_a_usage_error() {
 
 #[test]
 fn exit_after_counts_the_requests_a_filter_leaves_out() {
-    let mut child = std::process::Command::new(assert_cmd::cargo::cargo_bin("hookctl"))
-        .args(["listen", "--port", "0", "-o", "json", "--exit-after", "2", "--filter", "eva-service-request"])
-        .env("RUST_BACKTRACE", "0")
-        .stdout(std::process::Stdio::piped())
-        .stderr(std::process::Stdio::piped())
-        .spawn()
-        .unwrap();
-    let mut stderr = std::io::BufReader::new(child.stderr.take().unwrap());
-    let mut first = String::new();
-    std::io::BufRead::read_line(&mut stderr, &mut first).unwrap();
-    let addr = first.split("http://").nth(1).and_then(|r| r.split_whitespace().next()).unwrap().to_string();
-    send_to(&format!("http://{addr}/hook"), &["agent-online"]);
-    send_to(&format!("http://{addr}/eva"), &["eva-service"]);
+    let listener = Listener::start(&["--exit-after", "2", "--filter", "eva-service-request"]);
+    send_to(&format!("http://{}/hook", listener.addr), &["agent-online"]);
+    send_to(&format!("http://{}/eva", listener.addr), &["eva-service"]);
     // The listener stops on its own after the two.
-    let out = child.wait_with_output().unwrap();
-    assert_eq!(out.status.code(), Some(0));
-    let lines: Vec<Value> =
-        String::from_utf8(out.stdout).unwrap().lines().map(|l| serde_json::from_str(l).unwrap()).collect();
+    let lines: Vec<Value> = listener.wait_text().lines().map(|l| serde_json::from_str(l).unwrap()).collect();
     let (recs, summary) = split(lines);
     assert_eq!(recs.len(), 1);
     assert_eq!(summary["filtered_out"], 1);

@@ -276,6 +276,16 @@ impl Listener {
             .collect()
     }
 
+    /// Wait until it stops on its own (`--exit-after`), and return everything it printed on
+    /// stdout.
+    pub fn wait_text(mut self) -> String {
+        let out = std::mem::replace(&mut self.child, std::process::Command::new("true").spawn().unwrap())
+            .wait_with_output()
+            .unwrap();
+        assert_eq!(out.status.code(), Some(0), "listen exits 0 after --exit-after");
+        String::from_utf8(out.stdout).unwrap()
+    }
+
     /// Stop it as Ctrl-C would, and return everything it printed on stdout.
     pub fn stop_text(mut self) -> String {
         let pid = self.child.id().to_string();
